@@ -1,0 +1,103 @@
+package io.execution.autoconfigure;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.execution.client.ExecutionClientFactory;
+import io.execution.codec.EnvelopeCodec;
+import io.execution.core.Dispatcher;
+import io.execution.core.EndpointDefinition;
+import io.execution.core.Endpoints;
+import io.execution.core.TransportFactory;
+import io.execution.local.LocalTransportFactory;
+import io.execution.service.ServiceExecutor;
+import io.execution.service.ServiceRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The core of Execution: the service registry, the dispatcher, local mode and the client
+ * proxies of the {@code @ExecutionClient} interfaces in the application's packages.
+ */
+@AutoConfiguration(after = { JacksonAutoConfiguration.class, TaskExecutionAutoConfiguration.class })
+@EnableConfigurationProperties(ExecutionProperties.class)
+@Import(ExecutionClientsRegistrar.class)
+public final class ExecutionAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	EnvelopeCodec executionEnvelopeCodec(ObjectProvider<JsonMapper> mapper) {
+		return new EnvelopeCodec(mapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceRegistry executionServiceRegistry(EnvelopeCodec codec) {
+		return new ServiceRegistry(codec.mapper());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceExecutor executionServiceExecutor(ServiceRegistry services, EnvelopeCodec codec) {
+		return new ServiceExecutor(services, codec);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LocalTransportFactory executionLocalTransportFactory(ServiceRegistry services, EnvelopeCodec codec,
+			@Qualifier("applicationTaskExecutor") ObjectProvider<Executor> applicationTaskExecutor) {
+		Executor executor = applicationTaskExecutor.getIfAvailable(ExecutionAutoConfiguration::fallbackExecutor);
+		return new LocalTransportFactory(services, codec.mapper(), executor);
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	Endpoints executionEndpoints(ExecutionProperties properties, List<TransportFactory> factories,
+			ServiceRegistry services) {
+		List<EndpointDefinition> configured = properties.getEndpoints()
+			.entrySet()
+			.stream()
+			.map((entry) -> new EndpointDefinition(entry.getKey(), entry.getValue().effectiveMode().id(),
+					(entry.getValue().getTimeout() != null) ? entry.getValue().getTimeout()
+							: properties.getDefaultTimeout()))
+			.toList();
+		return new Endpoints(configured, factories, services::contains, properties.getDefaultTimeout());
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	Dispatcher executionDispatcher(Endpoints endpoints) {
+		return new Dispatcher(endpoints);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ExecutionClientFactory executionClientFactory(Dispatcher dispatcher, EnvelopeCodec codec) {
+		return new ExecutionClientFactory(dispatcher, codec.mapper());
+	}
+
+	@Bean
+	static ExecutionServiceRegistrar executionServiceRegistrar() {
+		return new ExecutionServiceRegistrar();
+	}
+
+	private static ExecutorService fallbackExecutor() {
+		return Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "execution-local");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+}

@@ -1,0 +1,88 @@
+package io.execution.autoconfigure;
+
+import io.execution.ExecutionClient;
+
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.FactoryBean;
+import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.ResourceLoaderAware;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Finds the {@link ExecutionClient @ExecutionClient} interfaces in the application's
+ * auto-configuration packages, as Spring Data finds repositories, and registers a client bean
+ * for each. The client is the primary bean of its interface, so that an application that also
+ * has the implementation still injects the client (and its calls still go through the
+ * dispatcher). Add packages with {@code @AutoConfigurationPackage(basePackageClasses = …)}.
+ */
+class ExecutionClientsRegistrar
+		implements ImportBeanDefinitionRegistrar, BeanFactoryAware, EnvironmentAware, ResourceLoaderAware {
+
+	private BeanFactory beanFactory;
+
+	private Environment environment;
+
+	private ResourceLoader resourceLoader;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) throws BeansException {
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public void setResourceLoader(ResourceLoader resourceLoader) {
+		this.resourceLoader = resourceLoader;
+	}
+
+	@Override
+	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+		if (!AutoConfigurationPackages.has(this.beanFactory)) {
+			return;
+		}
+		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false,
+				this.environment) {
+			@Override
+			protected boolean isCandidateComponent(AnnotatedBeanDefinition definition) {
+				return definition.getMetadata().isInterface() && definition.getMetadata().isIndependent();
+			}
+		};
+		scanner.setResourceLoader(this.resourceLoader);
+		scanner.addIncludeFilter(new AnnotationTypeFilter(ExecutionClient.class, true, true));
+		for (String basePackage : AutoConfigurationPackages.get(this.beanFactory)) {
+			for (BeanDefinition candidate : scanner.findCandidateComponents(basePackage)) {
+				register(candidate.getBeanClassName(), registry);
+			}
+		}
+	}
+
+	private void register(String className, BeanDefinitionRegistry registry) {
+		if (registry.containsBeanDefinition(className)) {
+			return;
+		}
+		Class<?> type = ClassUtils.resolveClassName(className, this.resourceLoader.getClassLoader());
+		RootBeanDefinition definition = new RootBeanDefinition(ExecutionClientFactoryBean.class);
+		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, type);
+		definition.setAttribute(FactoryBean.OBJECT_TYPE_ATTRIBUTE, type);
+		definition.setPrimary(true);
+		registry.registerBeanDefinition(className, definition);
+	}
+
+}

@@ -1,0 +1,36 @@
+package io.execution.autoconfigure;
+
+import java.util.Map;
+
+import io.execution.autoconfigure.ExecutionProperties.Endpoint;
+import io.execution.codec.EnvelopeCodec;
+import io.execution.queue.QueueBackend;
+import io.execution.queue.QueueTransportFactory;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Queue mode: the transport of {@code mode: queue} endpoints over the configured backend.
+ */
+@AutoConfiguration(before = ExecutionAutoConfiguration.class)
+@Import(MemoryQueueConfiguration.class)
+public final class ExecutionQueueAutoConfiguration {
+
+	@Bean
+	@ConditionalOnBean(QueueBackend.class)
+	@ConditionalOnMissingBean
+	QueueTransportFactory executionQueueTransportFactory(QueueBackend backend, EnvelopeCodec codec,
+			ExecutionProperties properties) {
+		Map<String, Endpoint> endpoints = properties.getEndpoints();
+		return new QueueTransportFactory(backend, codec, (name) -> queueOf(name, endpoints.get(name)));
+	}
+
+	static String queueOf(String endpoint, Endpoint settings) {
+		return (settings != null && settings.getQueue() != null) ? settings.getQueue() : endpoint;
+	}
+
+}

@@ -1,0 +1,52 @@
+package io.execution.autoconfigure;
+
+import java.util.Map;
+
+import io.execution.autoconfigure.ExecutionProperties.Endpoint;
+import io.execution.autoconfigure.ExecutionProperties.Mode;
+import io.execution.queue.QueueBackend;
+import io.execution.queue.memory.MemoryQueueBackend;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The in-memory queue backend, the embedded default. Its queues live in this JVM, so each one
+ * that an endpoint uses must be served by a worker pool of this application: that is checked
+ * here, at start-up.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "execution.queue.backend", havingValue = "memory", matchIfMissing = true)
+class MemoryQueueConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(QueueBackend.class)
+	MemoryQueueBackend executionQueueBackend(ExecutionProperties properties) {
+		if (properties.getQueue().getCapacity() < 1) {
+			throw new InvalidConfigurationPropertyValueException("execution.queue.capacity",
+					properties.getQueue().getCapacity(), "A queue must hold at least one request.");
+		}
+		checkServed(properties);
+		return new MemoryQueueBackend(properties.getQueue().getCapacity());
+	}
+
+	private static void checkServed(ExecutionProperties properties) {
+		ExecutionProperties.Worker worker = properties.getWorker();
+		for (Map.Entry<String, Endpoint> entry : properties.getEndpoints().entrySet()) {
+			if (entry.getValue().effectiveMode() != Mode.QUEUE) {
+				continue;
+			}
+			String queue = ExecutionQueueAutoConfiguration.queueOf(entry.getKey(), entry.getValue());
+			if (!worker.isEnabled() || !worker.getQueues().contains(queue)) {
+				throw new InvalidConfigurationPropertyValueException("execution.endpoints." + entry.getKey() + ".queue",
+						queue, "With the memory queue backend (execution.queue.backend=memory) only this application's"
+								+ " own workers can serve queue '" + queue + "': set execution.worker.enabled=true and"
+								+ " add '" + queue + "' to execution.worker.queues, or use execution.queue.backend=redis.");
+			}
+		}
+	}
+
+}

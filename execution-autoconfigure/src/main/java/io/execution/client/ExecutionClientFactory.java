@@ -1,0 +1,131 @@
+package io.execution.client;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.execution.ExecutionClient;
+import io.execution.ExecutionException;
+import io.execution.core.ClientMethod;
+import io.execution.core.Dispatcher;
+import io.execution.service.ServiceRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.Assert;
+
+/**
+ * Makes client proxies: an implementation of an interface whose every call goes through the
+ * {@link Dispatcher}. Each method is resolved once, here, into a {@link ClientMethod}.
+ * <pre>
+ * Thumbnails thumbnails = clients.create(Thumbnails.class);
+ * </pre>
+ */
+public final class ExecutionClientFactory {
+
+	private final Dispatcher dispatcher;
+
+	private final JsonMapper mapper;
+
+	private final Set<String> services = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Makes a factory.
+	 * @param dispatcher the dispatcher calls go through
+	 * @param mapper the mapper results are bound with
+	 */
+	public ExecutionClientFactory(Dispatcher dispatcher, JsonMapper mapper) {
+		this.dispatcher = dispatcher;
+		this.mapper = mapper;
+	}
+
+	/**
+	 * Makes a client for an interface, calling the service its
+	 * {@link ExecutionClient @ExecutionClient} annotation names (else its simple name).
+	 * @param type the interface
+	 * @param <T> the interface type
+	 * @return the client
+	 */
+	public <T> T create(Class<T> type) {
+		return create(type, ServiceRegistry.clientName(type));
+	}
+
+	/**
+	 * Makes a client for an interface that calls the named service.
+	 * @param type the interface
+	 * @param service the service name
+	 * @param <T> the interface type
+	 * @return the client
+	 */
+	public <T> T create(Class<T> type, String service) {
+		Assert.isTrue(type.isInterface(), () -> type.getName() + " is not an interface");
+		Map<Method, ClientMethod> methods = new HashMap<>();
+		Map<String, Method> byKey = new HashMap<>();
+		for (Method method : type.getMethods()) {
+			if (method.isDefault() || Modifier.isStatic(method.getModifiers())) {
+				continue;
+			}
+			String key = method.getName() + "/" + method.getParameterCount();
+			Method other = byKey.putIfAbsent(key, method);
+			if (other != null && !java.util.Arrays.equals(other.getParameterTypes(), method.getParameterTypes())) {
+				throw new IllegalArgumentException("Client " + type.getName() + " has two methods named '"
+						+ method.getName() + "' taking " + method.getParameterCount()
+						+ " arguments; services pick an overload by argument count, so rename one of them");
+			}
+			methods.put(method, ClientMethod.of(service, method, this.mapper, Idempotency.of(method)));
+		}
+		this.services.add(service);
+		Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
+				new ClientHandler(type, service, Map.copyOf(methods), this.dispatcher));
+		return type.cast(proxy);
+	}
+
+	/**
+	 * The services the clients made so far call.
+	 * @return the service names
+	 */
+	public Set<String> services() {
+		return Set.copyOf(this.services);
+	}
+
+	private record ClientHandler(Class<?> type, String service, Map<Method, ClientMethod> methods,
+			Dispatcher dispatcher) implements InvocationHandler {
+
+		@Override
+		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+			ClientMethod target = this.methods.get(method);
+			if (target != null) {
+				return switch (target.style()) {
+					case FUTURE -> this.dispatcher.callAsync(target, args);
+					case VOID -> {
+						this.dispatcher.call(target, args);
+						yield null;
+					}
+					case SYNC -> {
+						Object result = this.dispatcher.call(target, args);
+						if (result == null && target.primitiveResult()) {
+							throw new ExecutionException("Call " + target + " returned null for primitive return type "
+									+ method.getReturnType());
+						}
+						yield result;
+					}
+				};
+			}
+			if (method.isDefault()) {
+				return InvocationHandler.invokeDefault(proxy, method, args);
+			}
+			return switch (method.getName()) {
+				case "equals" -> proxy == args[0];
+				case "hashCode" -> System.identityHashCode(proxy);
+				case "toString" -> "ExecutionClient[" + this.type.getName() + " -> " + this.service + "]";
+				default -> throw new IllegalStateException("Unexpected method " + method);
+			};
+		}
+
+	}
+
+}

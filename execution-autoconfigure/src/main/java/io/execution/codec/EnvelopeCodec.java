@@ -1,0 +1,262 @@
+package io.execution.codec;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.execution.ExecutionException;
+import io.execution.core.ClientMethod;
+import io.execution.core.Invocation;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads and writes the JSON envelopes of wire format version 1 with the application's
+ * {@link JsonMapper}. Types always come from the local method signature: no class name is ever
+ * written or read, and Java serialization is never used.
+ * <pre>
+ * request: {"v":1,"id":"…","service":"thumbnails","method":"render","args":[{"uri":"s3://a.png"},200],
+ *           "timeoutMs":29950,"chain":["thumbnails"]}
+ * result:  {"v":1,"id":"…","ok":true,"result":{…}}
+ * error:   {"v":1,"id":"…","ok":false,"error":{"code":"service-exception","type":"java.lang.IllegalStateException","message":"…"}}
+ * </pre>
+ */
+public final class EnvelopeCodec {
+
+	/** The version of the wire format this codec writes and reads. */
+	public static final int VERSION = 1;
+
+	private final JsonMapper mapper;
+
+	/**
+	 * Makes a codec over the application's mapper.
+	 * @param mapper the mapper for arguments and results
+	 */
+	public EnvelopeCodec(JsonMapper mapper) {
+		this.mapper = mapper;
+	}
+
+	/**
+	 * The mapper arguments and results are bound with.
+	 * @return the mapper
+	 */
+	public JsonMapper mapper() {
+		return this.mapper;
+	}
+
+	/**
+	 * Writes an invocation, with the time it has left.
+	 * @param invocation the invocation
+	 * @return the request envelope
+	 */
+	public byte[] encodeRequest(Invocation invocation) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+		try (JsonGenerator json = this.mapper.createGenerator(out)) {
+			json.writeStartObject();
+			json.writeNumberProperty("v", VERSION);
+			json.writeStringProperty("id", invocation.id());
+			json.writeStringProperty("service", invocation.method().service());
+			json.writeStringProperty("method", invocation.method().name());
+			json.writeName("args");
+			json.writeStartArray();
+			for (Object arg : invocation.args()) {
+				json.writePOJO(arg);
+			}
+			json.writeEndArray();
+			json.writeNumberProperty("timeoutMs", invocation.remainingMillis());
+			if (!invocation.chain().isEmpty()) {
+				json.writeName("chain");
+				json.writeStartArray();
+				for (String endpoint : invocation.chain()) {
+					json.writeString(endpoint);
+				}
+				json.writeEndArray();
+			}
+			json.writeEndObject();
+		}
+		catch (JacksonException ex) {
+			throw new ExecutionException("Arguments of " + invocation.method() + " cannot be written as JSON: "
+					+ ex.getOriginalMessage(), ex);
+		}
+		return out.toByteArray();
+	}
+
+	/**
+	 * Reads a request envelope, checking its shape but not yet binding its arguments.
+	 * @param body the body
+	 * @return the envelope
+	 * @throws MalformedEnvelopeException when the body is not a valid version 1 envelope
+	 */
+	public RequestEnvelope decodeRequest(byte[] body) {
+		JsonNode root = readTree(body);
+		checkVersion(root);
+		String service = requiredText(root, "service");
+		String method = requiredText(root, "method");
+		JsonNode argsNode = root.get("args");
+		List<JsonNode> args = new ArrayList<>();
+		if (argsNode != null && !argsNode.isNull()) {
+			if (!argsNode.isArray()) {
+				throw new MalformedEnvelopeException("'args' must be an array of the positional arguments");
+			}
+			argsNode.forEach(args::add);
+		}
+		Long timeoutMs = null;
+		JsonNode timeout = root.get("timeoutMs");
+		if (timeout != null && !timeout.isNull()) {
+			if (!timeout.isIntegralNumber() || !timeout.canConvertToLong()) {
+				throw new MalformedEnvelopeException("'timeoutMs' must be a whole number of milliseconds");
+			}
+			timeoutMs = Math.max(0, timeout.longValue());
+		}
+		List<String> chain = new ArrayList<>();
+		JsonNode chainNode = root.get("chain");
+		if (chainNode != null && !chainNode.isNull()) {
+			if (!chainNode.isArray()) {
+				throw new MalformedEnvelopeException("'chain' must be an array of endpoint names");
+			}
+			chainNode.forEach((node) -> chain.add(node.asString()));
+		}
+		JsonNode id = root.get("id");
+		return new RequestEnvelope((id != null && id.isString()) ? id.stringValue() : null, service, method, args,
+				timeoutMs, chain);
+	}
+
+	/**
+	 * Writes a successful result.
+	 * @param id the invocation id
+	 * @param result the result (any value the mapper writes)
+	 * @return the result envelope
+	 * @throws JacksonException when the result cannot be written as JSON
+	 */
+	public byte[] encodeSuccess(String id, Object result) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+		try (JsonGenerator json = this.mapper.createGenerator(out)) {
+			json.writeStartObject();
+			json.writeNumberProperty("v", VERSION);
+			json.writeStringProperty("id", id);
+			json.writeBooleanProperty("ok", true);
+			json.writeName("result");
+			json.writePOJO(result);
+			json.writeEndObject();
+		}
+		return out.toByteArray();
+	}
+
+	/**
+	 * Writes an error result.
+	 * @param id the invocation id
+	 * @param code the error code
+	 * @param type the exception type name for a service exception, else {@code null}
+	 * @param message the message
+	 * @return the result envelope
+	 */
+	public byte[] encodeError(String id, ErrorCode code, String type, String message) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+		try (JsonGenerator json = this.mapper.createGenerator(out)) {
+			json.writeStartObject();
+			json.writeNumberProperty("v", VERSION);
+			json.writeStringProperty("id", id);
+			json.writeBooleanProperty("ok", false);
+			json.writeName("error");
+			json.writeStartObject();
+			json.writeStringProperty("code", code.code());
+			if (type != null) {
+				json.writeStringProperty("type", type);
+			}
+			json.writeStringProperty("message", message);
+			json.writeEndObject();
+			json.writeEndObject();
+		}
+		return out.toByteArray();
+	}
+
+	/**
+	 * Reads a result envelope.
+	 * @param body the body
+	 * @return the envelope
+	 * @throws MalformedEnvelopeException when the body is not a valid version 1 result
+	 */
+	public ResultEnvelope decodeResult(byte[] body) {
+		JsonNode root = readTree(body);
+		checkVersion(root);
+		JsonNode id = root.get("id");
+		String invocationId = (id != null && id.isString()) ? id.stringValue() : null;
+		JsonNode error = root.get("error");
+		if (error != null && error.isObject()) {
+			JsonNode type = error.get("type");
+			JsonNode message = error.get("message");
+			return new ResultEnvelope(invocationId, null,
+					new ResultEnvelope.Error(ErrorCode.of(error.path("code").asString("internal-error")),
+							(type != null && type.isString()) ? type.stringValue() : null,
+							(message != null) ? message.asString() : null));
+		}
+		JsonNode result = root.get("result");
+		return new ResultEnvelope(invocationId, (result != null) ? result : this.mapper.nullNode(), null);
+	}
+
+	/**
+	 * Reads a result for the client method that asked for it: the value, bound to the
+	 * method's declared result type, or the error as the caller's exception.
+	 * @param body the result envelope
+	 * @param method the client method
+	 * @return the result
+	 * @throws ExecutionException the error the envelope carries
+	 */
+	public Object readResult(byte[] body, ClientMethod method) {
+		ResultEnvelope envelope;
+		try {
+			envelope = decodeResult(body);
+		}
+		catch (MalformedEnvelopeException ex) {
+			throw new ExecutionException("Result of " + method + " is not a valid envelope: " + ex.getMessage());
+		}
+		if (!envelope.ok()) {
+			ResultEnvelope.Error error = envelope.error();
+			throw error.code().toException(error.type(), error.message());
+		}
+		JsonNode result = envelope.result();
+		if (result.isNull() || result.isMissingNode()) {
+			return null;
+		}
+		try {
+			return method.resultReader().readValue(result);
+		}
+		catch (JacksonException ex) {
+			throw new ExecutionException("Result of " + method + " does not bind to " + method.resultType()
+					+ ": " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	private JsonNode readTree(byte[] body) {
+		JsonNode root;
+		try {
+			root = this.mapper.readTree(body);
+		}
+		catch (JacksonException ex) {
+			throw new MalformedEnvelopeException("Body is not valid JSON: " + ex.getOriginalMessage());
+		}
+		if (root == null || !root.isObject()) {
+			throw new MalformedEnvelopeException("Body must be a JSON object");
+		}
+		return root;
+	}
+
+	private static void checkVersion(JsonNode root) {
+		JsonNode version = root.get("v");
+		if (version != null && !version.isNull() && (!version.isIntegralNumber() || version.intValue() != VERSION)) {
+			throw new MalformedEnvelopeException("Unsupported envelope version " + version + "; this side speaks v"
+					+ VERSION);
+		}
+	}
+
+	private static String requiredText(JsonNode root, String field) {
+		JsonNode node = root.get(field);
+		if (node == null || !node.isString() || node.stringValue().isBlank()) {
+			throw new MalformedEnvelopeException("'" + field + "' is required and must be a non-empty string");
+		}
+		return node.stringValue();
+	}
+
+}

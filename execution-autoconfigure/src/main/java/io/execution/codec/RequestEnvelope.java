@@ -1,0 +1,28 @@
+package io.execution.codec;
+
+import java.util.List;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An invocation as it travels: over HTTP, on the queues. Version 1 of the wire format.
+ *
+ * @param id the invocation id ({@code null} when a client such as curl sends none)
+ * @param service the service name
+ * @param method the method name
+ * @param args the positional arguments, still JSON until bound to the declared parameter types
+ * @param timeoutMs the time the sender had left, in milliseconds; {@code null} for none
+ * @param chain the endpoints the call passed through, for cycle detection
+ */
+public record RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
+		List<String> chain) {
+
+	/**
+	 * The arity used to find the method among overloads.
+	 * @return the number of arguments
+	 */
+	public int arity() {
+		return this.args.size();
+	}
+
+}

@@ -1,0 +1,97 @@
+package io.execution.core;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.ClassUtils;
+
+/**
+ * What a caller needs to know about one method of a client interface, resolved once when the
+ * client is created so that a call does no reflection or annotation work.
+ *
+ * @param service the service name
+ * @param name the method name
+ * @param method the interface method
+ * @param parameterTypes the declared parameter types
+ * @param style how the result is handed back
+ * @param resultType the declared result type ({@code T} of {@code CompletableFuture<T>}); boxed
+ * @param resultReader reads a result of {@code resultType}
+ * @param idempotent whether the method may safely run more than once
+ */
+public record ClientMethod(String service, String name, Method method, JavaType[] parameterTypes, ReturnStyle style,
+		JavaType resultType, ObjectReader resultReader, boolean idempotent) {
+
+	/**
+	 * Resolves a method of a client interface.
+	 * @param service the service name
+	 * @param method the interface method
+	 * @param mapper the mapper that binds results
+	 * @param idempotent whether the method is declared idempotent
+	 * @return the method's metadata
+	 */
+	public static ClientMethod of(String service, Method method, JsonMapper mapper, boolean idempotent) {
+		JavaType[] parameterTypes = Arrays.stream(method.getGenericParameterTypes())
+			.map(mapper::constructType)
+			.toArray(JavaType[]::new);
+		Class<?> raw = method.getReturnType();
+		ReturnStyle style;
+		Type result;
+		if (raw == CompletableFuture.class || raw == CompletionStage.class) {
+			style = ReturnStyle.FUTURE;
+			Type generic = method.getGenericReturnType();
+			result = (generic instanceof ParameterizedType parameterized) ? parameterized.getActualTypeArguments()[0]
+					: Object.class;
+		}
+		else if (raw == void.class || raw == Void.class) {
+			style = ReturnStyle.VOID;
+			result = Void.class;
+		}
+		else {
+			style = ReturnStyle.SYNC;
+			result = raw.isPrimitive() ? ClassUtils.resolvePrimitiveIfNecessary(raw) : method.getGenericReturnType();
+		}
+		JavaType resultType = mapper.constructType(result);
+		return new ClientMethod(service, method.getName(), method, parameterTypes, style, resultType,
+				mapper.readerFor(resultType), idempotent);
+	}
+
+	/**
+	 * The number of arguments, which with the name identifies the method on the service.
+	 * @return the arity
+	 */
+	public int arity() {
+		return this.parameterTypes.length;
+	}
+
+	/**
+	 * Whether the result must not be {@code null} because the declared return type is primitive.
+	 * @return {@code true} for a primitive return type
+	 */
+	public boolean primitiveResult() {
+		return this.method.getReturnType().isPrimitive() && this.style == ReturnStyle.SYNC;
+	}
+
+	@Override
+	public String toString() {
+		return this.service + "." + this.name + "/" + arity();
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return this == other;
+	}
+
+	@Override
+	public int hashCode() {
+		return System.identityHashCode(this);
+	}
+
+}

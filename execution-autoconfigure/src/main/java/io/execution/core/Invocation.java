@@ -1,0 +1,50 @@
+package io.execution.core;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One call of a client method on its way to a service.
+ *
+ * @param id the invocation id, unique across processes; it travels with the request
+ * @param method the client method called
+ * @param args the arguments, as the caller passed them
+ * @param deadlineNanos when the call must be done, on this JVM's {@link System#nanoTime()} clock
+ * @param chain the endpoints this call has already passed through, oldest first
+ */
+public record Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain) {
+
+	/**
+	 * Starts an invocation now, with the given timeout.
+	 * @param method the client method
+	 * @param args the arguments ({@code null} for none)
+	 * @param timeoutNanos the time the call may take, end to end
+	 * @return the invocation
+	 */
+	public static Invocation start(ClientMethod method, Object[] args, long timeoutNanos) {
+		return new Invocation(InvocationIds.next(), method, (args != null) ? args : new Object[0],
+				System.nanoTime() + timeoutNanos, List.of());
+	}
+
+	/**
+	 * The time left before the deadline, never negative.
+	 * @return the remaining nanoseconds
+	 */
+	public long remainingNanos() {
+		return Math.max(0, this.deadlineNanos - System.nanoTime());
+	}
+
+	/**
+	 * The time left before the deadline, in whole milliseconds, as it travels on the wire.
+	 * @return the remaining milliseconds, at least 0
+	 */
+	public long remainingMillis() {
+		return TimeUnit.NANOSECONDS.toMillis(remainingNanos());
+	}
+
+	@Override
+	public String toString() {
+		return "Invocation[" + this.id + " " + this.method + "]";
+	}
+
+}

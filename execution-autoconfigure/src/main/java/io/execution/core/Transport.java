@@ -1,0 +1,39 @@
+package io.execution.core;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Carries invocations of one endpoint to where the service runs: in this JVM, over HTTP, onto a
+ * queue. The dispatcher knows transports only through this interface, and a transport is made
+ * for an endpoint by the {@link TransportFactory} of its mode.
+ * <p>
+ * Failures are {@link io.execution.ExecutionException}s: the service's own exception arrives as
+ * a {@link io.execution.RemoteExecutionException}.
+ */
+public interface Transport extends AutoCloseable {
+
+	/**
+	 * Starts an invocation. Cancelling the returned future cancels the call where it runs (a
+	 * waiting request is dropped, a running one interrupted) as far as the transport can.
+	 * @param invocation the invocation
+	 * @return the result, decoded to the client method's result type
+	 */
+	CompletableFuture<Object> invokeAsync(Invocation invocation);
+
+	/**
+	 * Runs an invocation and waits for its result until its deadline.
+	 * @param invocation the invocation
+	 * @return the result, decoded to the client method's result type
+	 */
+	default Object invoke(Invocation invocation) {
+		return Futures.await(invokeAsync(invocation), invocation);
+	}
+
+	/**
+	 * Releases what the transport holds. The default does nothing.
+	 */
+	@Override
+	default void close() {
+	}
+
+}

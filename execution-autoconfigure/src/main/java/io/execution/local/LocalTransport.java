@@ -1,0 +1,204 @@
+package io.execution.local;
+
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.execution.ExecutionCancelledException;
+import io.execution.ExecutionRejectedException;
+import io.execution.RemoteExecutionException;
+import io.execution.core.ClientMethod;
+import io.execution.core.Futures;
+import io.execution.core.Invocation;
+import io.execution.core.Transport;
+import io.execution.service.ServiceMethod;
+import io.execution.service.ServiceRegistry;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs calls in this JVM on the service bean itself, passing argument and result references
+ * without serialising them. A synchronous call runs on the caller's thread, like a method call;
+ * an asynchronous call of a synchronous service method runs on the given executor, and one of
+ * an asynchronous service method starts on the caller's thread and returns its future.
+ */
+public final class LocalTransport implements Transport {
+
+	private final String endpoint;
+
+	private final ServiceRegistry services;
+
+	private final JsonMapper mapper;
+
+	private final Executor executor;
+
+	private final Map<ClientMethod, Binding> bindings = new ConcurrentHashMap<>();
+
+	/**
+	 * Makes the local transport of an endpoint.
+	 * @param endpoint the endpoint name
+	 * @param services the services of this application
+	 * @param mapper converts values when caller and service declare different types
+	 * @param executor runs asynchronous calls of synchronous service methods
+	 */
+	public LocalTransport(String endpoint, ServiceRegistry services, JsonMapper mapper, Executor executor) {
+		this.endpoint = endpoint;
+		this.services = services;
+		this.mapper = mapper;
+		this.executor = executor;
+	}
+
+	@Override
+	public Object invoke(Invocation invocation) {
+		Binding binding = binding(invocation.method());
+		Object result = binding.call(invocation);
+		if (binding.target().async()) {
+			return Futures.await(binding.future(result), invocation);
+		}
+		return binding.result(result);
+	}
+
+	@Override
+	public CompletableFuture<Object> invokeAsync(Invocation invocation) {
+		Binding binding = binding(invocation.method());
+		if (binding.target().async()) {
+			return Futures.map(binding.future(binding.call(invocation)), binding::result);
+		}
+		CompletableFuture<Object> result = new CompletableFuture<>();
+		FutureTask<Object> task = new FutureTask<>(() -> binding.result(binding.call(invocation))) {
+			@Override
+			protected void done() {
+				try {
+					result.complete(get());
+				}
+				catch (CancellationException ex) {
+					result.cancel(false);
+				}
+				catch (java.util.concurrent.ExecutionException ex) {
+					result.completeExceptionally(ex.getCause());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					result.completeExceptionally(ex);
+				}
+			}
+		};
+		try {
+			this.executor.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			throw new ExecutionRejectedException("Local executor refused call " + invocation.method() + ": " + ex.getMessage(), ex);
+		}
+		Futures.cancelWith(result, task);
+		return result;
+	}
+
+	private Binding binding(ClientMethod method) {
+		Binding binding = this.bindings.get(method);
+		if (binding == null) {
+			ServiceMethod target = this.services.method(method.service(), method.name(), method.arity());
+			binding = this.bindings.computeIfAbsent(method, (key) -> new Binding(key, target, this.mapper));
+		}
+		return binding;
+	}
+
+	@Override
+	public String toString() {
+		return "LocalTransport[" + this.endpoint + "]";
+	}
+
+	/**
+	 * A client method bound to the service method it runs, with the conversions needed when
+	 * the two sides declare different (but JSON-compatible) types.
+	 */
+	private record Binding(ClientMethod client, ServiceMethod target, JavaType[] conversions, JsonMapper mapper,
+			boolean convertResult) {
+
+		Binding(ClientMethod client, ServiceMethod target, JsonMapper mapper) {
+			this(client, target, conversions(client, target), mapper, !client.resultType().getRawClass()
+				.isAssignableFrom(resultClass(target)));
+		}
+
+		Object call(Invocation invocation) {
+			Object[] args = invocation.args();
+			if (this.conversions != null) {
+				args = args.clone();
+				for (int i = 0; i < args.length; i++) {
+					if (this.conversions[i] != null && args[i] != null) {
+						args[i] = this.mapper.convertValue(args[i], this.conversions[i]);
+					}
+				}
+			}
+			try {
+				return this.target.invoke(args);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new ExecutionCancelledException("Call " + invocation.method() + " [" + invocation.id()
+						+ "] was interrupted", ex);
+			}
+			catch (Throwable ex) {
+				throw new RemoteExecutionException(ex.getClass().getName(), ex.getMessage(), ex);
+			}
+		}
+
+		CompletableFuture<Object> future(Object result) {
+			if (result == null) {
+				return CompletableFuture.completedFuture(null);
+			}
+			CompletableFuture<Object> wrapped = new CompletableFuture<>();
+			((CompletionStage<?>) result).whenComplete((value, failure) -> {
+				if (failure == null) {
+					wrapped.complete(value);
+				}
+				else {
+					Throwable cause = Futures.unwrap(failure);
+					wrapped.completeExceptionally((cause instanceof CancellationException) ? cause
+							: new RemoteExecutionException(cause.getClass().getName(), cause.getMessage(), cause));
+				}
+			});
+			return wrapped;
+		}
+
+		Object result(Object value) {
+			return (this.convertResult && value != null) ? this.mapper.convertValue(value, this.client.resultType())
+					: value;
+		}
+
+		private static JavaType[] conversions(ClientMethod client, ServiceMethod target) {
+			JavaType[] from = client.parameterTypes();
+			JavaType[] to = target.parameterTypes();
+			JavaType[] conversions = new JavaType[to.length];
+			boolean any = false;
+			for (int i = 0; i < to.length; i++) {
+				Class<?> declared = org.springframework.util.ClassUtils.resolvePrimitiveIfNecessary(to[i].getRawClass());
+				Class<?> passed = org.springframework.util.ClassUtils.resolvePrimitiveIfNecessary(from[i].getRawClass());
+				if (!declared.isAssignableFrom(passed)) {
+					conversions[i] = to[i];
+					any = true;
+				}
+			}
+			return any ? conversions : null;
+		}
+
+		private static Class<?> resultClass(ServiceMethod target) {
+			Class<?> raw = target.method().getReturnType();
+			if (target.async()) {
+				java.lang.reflect.Type generic = target.method().getGenericReturnType();
+				if (generic instanceof java.lang.reflect.ParameterizedType parameterized
+						&& parameterized.getActualTypeArguments()[0] instanceof Class<?> type) {
+					return type;
+				}
+				return Object.class;
+			}
+			return org.springframework.util.ClassUtils.resolvePrimitiveIfNecessary(raw);
+		}
+
+	}
+
+}

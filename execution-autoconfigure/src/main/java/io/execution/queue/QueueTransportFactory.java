@@ -1,0 +1,46 @@
+package io.execution.queue;
+
+import java.util.function.Function;
+
+import io.execution.codec.EnvelopeCodec;
+import io.execution.core.EndpointDefinition;
+import io.execution.core.Transport;
+import io.execution.core.TransportFactory;
+
+/**
+ * Makes the transports of {@code queue} endpoints.
+ */
+public final class QueueTransportFactory implements TransportFactory {
+
+	/** The mode name. */
+	public static final String MODE = "queue";
+
+	private final QueueBackend backend;
+
+	private final EnvelopeCodec codec;
+
+	private final Function<String, String> queues;
+
+	/**
+	 * Makes the factory.
+	 * @param backend the queue backend
+	 * @param codec the envelope codec
+	 * @param queues the queue of each endpoint, by endpoint name
+	 */
+	public QueueTransportFactory(QueueBackend backend, EnvelopeCodec codec, Function<String, String> queues) {
+		this.backend = backend;
+		this.codec = codec;
+		this.queues = queues;
+	}
+
+	@Override
+	public String mode() {
+		return MODE;
+	}
+
+	@Override
+	public Transport create(EndpointDefinition endpoint) {
+		return new QueueTransport(endpoint.name(), this.queues.apply(endpoint.name()), this.backend, this.codec);
+	}
+
+}

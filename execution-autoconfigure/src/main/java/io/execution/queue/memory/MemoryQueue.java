@@ -1,0 +1,184 @@
+package io.execution.queue.memory;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.execution.ExecutionRejectedException;
+import io.execution.queue.QueueDelivery;
+
+/**
+ * One in-memory queue. {@code depth} counts the requests still waiting: a cancelled one leaves
+ * the count at once and is skipped when a worker reaches it.
+ */
+final class MemoryQueue {
+
+	private final String name;
+
+	private final int capacity;
+
+	private final LinkedBlockingQueue<Entry> entries = new LinkedBlockingQueue<>();
+
+	private final AtomicInteger depth = new AtomicInteger();
+
+	MemoryQueue(String name, int capacity) {
+		this.name = name;
+		this.capacity = capacity;
+	}
+
+	CompletableFuture<byte[]> offer(String invocationId, byte[] request, long deadlineNanos) {
+		if (this.depth.incrementAndGet() > this.capacity) {
+			this.depth.decrementAndGet();
+			throw new ExecutionRejectedException("Queue '" + this.name + "' is full: " + this.capacity
+					+ " requests wait already (execution.queue.capacity) [" + invocationId + "]");
+		}
+		Entry entry = new Entry(this, invocationId, request, deadlineNanos);
+		this.entries.add(entry);
+		return entry.result;
+	}
+
+	QueueDelivery take(Duration wait) throws InterruptedException {
+		long deadline = System.nanoTime() + wait.toNanos();
+		while (true) {
+			Entry entry = this.entries.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+			if (entry == null) {
+				return null;
+			}
+			if (entry.claim()) {
+				this.depth.decrementAndGet();
+				return entry;
+			}
+		}
+	}
+
+	int depth() {
+		return this.depth.get();
+	}
+
+	Duration oldestAge() {
+		for (Entry entry : this.entries) {
+			if (entry.waiting()) {
+				return Duration.ofNanos(Math.max(0, System.nanoTime() - entry.enqueuedNanos));
+			}
+		}
+		return Duration.ZERO;
+	}
+
+	void close() {
+		Entry entry;
+		while ((entry = this.entries.poll()) != null) {
+			entry.reject(new ExecutionRejectedException("Queue '" + this.name
+					+ "' was closed before a worker took the request: the application is shutting down ["
+					+ entry.invocationId + "]"));
+		}
+	}
+
+	void cancelled() {
+		this.depth.decrementAndGet();
+	}
+
+	/**
+	 * A request and its caller's future: PENDING until a worker claims it (RUNNING), then DONE;
+	 * or CANCELLED while pending.
+	 */
+	static final class Entry implements QueueDelivery {
+
+		private static final int PENDING = 0;
+
+		private static final int RUNNING = 1;
+
+		private static final int DONE = 2;
+
+		private static final int CANCELLED = 3;
+
+		private final MemoryQueue queue;
+
+		private final String invocationId;
+
+		private final byte[] request;
+
+		private final long deadlineNanos;
+
+		private final long enqueuedNanos = System.nanoTime();
+
+		private final AtomicInteger state = new AtomicInteger(PENDING);
+
+		private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+
+		private volatile Runnable cancelListener;
+
+		Entry(MemoryQueue queue, String invocationId, byte[] request, long deadlineNanos) {
+			this.queue = queue;
+			this.invocationId = invocationId;
+			this.request = request;
+			this.deadlineNanos = deadlineNanos;
+			// The caller's future completes only through reply() unless the caller gave up.
+			this.result.whenComplete((value, failure) -> {
+				if (failure != null) {
+					callerGone();
+				}
+			});
+		}
+
+		boolean claim() {
+			return this.state.compareAndSet(PENDING, RUNNING);
+		}
+
+		boolean waiting() {
+			return this.state.get() == PENDING;
+		}
+
+		private void callerGone() {
+			if (this.state.compareAndSet(PENDING, CANCELLED)) {
+				this.queue.cancelled();
+			}
+			else if (this.state.get() == RUNNING) {
+				Runnable listener = this.cancelListener;
+				if (listener != null) {
+					listener.run();
+				}
+			}
+		}
+
+		void reject(RuntimeException failure) {
+			if (this.state.compareAndSet(PENDING, CANCELLED)) {
+				this.queue.cancelled();
+				this.result.completeExceptionally(failure);
+			}
+		}
+
+		@Override
+		public String invocationId() {
+			return this.invocationId;
+		}
+
+		@Override
+		public byte[] request() {
+			return this.request;
+		}
+
+		@Override
+		public long deadlineNanos() {
+			return this.deadlineNanos;
+		}
+
+		@Override
+		public void onCancel(Runnable listener) {
+			this.cancelListener = listener;
+			if (this.result.isCompletedExceptionally() && this.state.get() == RUNNING) {
+				listener.run();
+			}
+		}
+
+		@Override
+		public void reply(byte[] body) {
+			if (this.state.compareAndSet(RUNNING, DONE)) {
+				this.result.complete(body);
+			}
+		}
+
+	}
+
+}

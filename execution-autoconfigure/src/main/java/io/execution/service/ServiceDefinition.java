@@ -1,0 +1,89 @@
+package io.execution.service;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A service this application offers: its name, the bean that implements it and its methods,
+ * found by name and argument count.
+ */
+public final class ServiceDefinition {
+
+	private final String name;
+
+	private final Object bean;
+
+	private final Map<String, ServiceMethod> methods;
+
+	ServiceDefinition(String name, Object bean, Collection<Method> methods, JsonMapper mapper) {
+		this.name = name;
+		this.bean = bean;
+		Map<String, ServiceMethod> byKey = new LinkedHashMap<>();
+		for (Method method : methods) {
+			if (method.isDefault() || method.isSynthetic() || method.isBridge()
+					|| Modifier.isStatic(method.getModifiers())) {
+				continue;
+			}
+			String key = key(method.getName(), method.getParameterCount());
+			ServiceMethod existing = byKey.get(key);
+			if (existing != null && !sameSignature(existing.method(), method)) {
+				throw new IllegalStateException("Service '" + name + "' has two methods named '" + method.getName()
+						+ "' taking " + method.getParameterCount() + " arguments; callers pick an overload by argument"
+						+ " count, so rename one of them");
+			}
+			byKey.putIfAbsent(key, new ServiceMethod(name, method, bean, mapper));
+		}
+		this.methods = Collections.unmodifiableMap(byKey);
+	}
+
+	/**
+	 * The service name.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * The bean behind the service.
+	 * @return the bean
+	 */
+	public Object bean() {
+		return this.bean;
+	}
+
+	/**
+	 * Finds a method.
+	 * @param method the method name
+	 * @param arity the number of arguments
+	 * @return the method, or {@code null}
+	 */
+	public ServiceMethod method(String method, int arity) {
+		return this.methods.get(key(method, arity));
+	}
+
+	/**
+	 * The methods offered.
+	 * @return the methods
+	 */
+	public List<ServiceMethod> methods() {
+		return new ArrayList<>(this.methods.values());
+	}
+
+	private static boolean sameSignature(Method a, Method b) {
+		return java.util.Arrays.equals(a.getParameterTypes(), b.getParameterTypes());
+	}
+
+	static String key(String method, int arity) {
+		return method + '/' + arity;
+	}
+
+}

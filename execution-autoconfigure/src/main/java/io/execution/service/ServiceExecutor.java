@@ -1,0 +1,193 @@
+package io.execution.service;
+
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.execution.ServiceNotFoundException;
+import io.execution.codec.EnvelopeCodec;
+import io.execution.codec.ErrorCode;
+import io.execution.codec.MalformedEnvelopeException;
+import io.execution.codec.RequestEnvelope;
+import io.execution.core.Futures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Runs request envelopes against this application's services and answers with result
+ * envelopes: what queue workers and the HTTP server do with each request. Never throws: every
+ * outcome, including bad input, is an envelope.
+ */
+public final class ServiceExecutor {
+
+	private static final Logger logger = LoggerFactory.getLogger(ServiceExecutor.class);
+
+	private final ServiceRegistry registry;
+
+	private final EnvelopeCodec codec;
+
+	/**
+	 * Makes an executor.
+	 * @param registry the services
+	 * @param codec the envelope codec
+	 */
+	public ServiceExecutor(ServiceRegistry registry, EnvelopeCodec codec) {
+		this.registry = registry;
+		this.codec = codec;
+	}
+
+	/**
+	 * The codec envelopes are read and written with.
+	 * @return the codec
+	 */
+	public EnvelopeCodec codec() {
+		return this.codec;
+	}
+
+	/**
+	 * Runs an encoded request.
+	 * @param body the request envelope
+	 * @param deadlineNanos the deadline on this JVM's {@link System#nanoTime()} clock, as the
+	 * transport knows it
+	 * @return the result envelope and its error code
+	 */
+	public Outcome execute(byte[] body, long deadlineNanos) {
+		RequestEnvelope request;
+		try {
+			request = this.codec.decodeRequest(body);
+		}
+		catch (MalformedEnvelopeException ex) {
+			return error(null, ErrorCode.MALFORMED_REQUEST, null, ex.getMessage());
+		}
+		return execute(request, deadlineNanos);
+	}
+
+	/**
+	 * Runs a decoded request: resolves the method, binds the arguments to its declared
+	 * parameter types, checks the deadline, calls it and writes its outcome.
+	 * @param request the request
+	 * @param deadlineNanos the deadline on this JVM's {@link System#nanoTime()} clock
+	 * @return the result envelope and its error code
+	 */
+	public Outcome execute(RequestEnvelope request, long deadlineNanos) {
+		String id = request.id();
+		ServiceMethod method;
+		try {
+			method = this.registry.method(request.service(), request.method(), request.arity());
+		}
+		catch (ServiceNotFoundException ex) {
+			ErrorCode code = this.registry.contains(request.service()) ? ErrorCode.UNKNOWN_METHOD
+					: ErrorCode.UNKNOWN_SERVICE;
+			return error(id, code, null, ex.getMessage());
+		}
+		Object[] args;
+		try {
+			args = bind(method, request.args());
+		}
+		catch (MalformedEnvelopeException ex) {
+			return error(id, ErrorCode.MALFORMED_REQUEST, null, ex.getMessage());
+		}
+		if (deadlineNanos - System.nanoTime() <= 0) {
+			return error(id, ErrorCode.DEADLINE_EXCEEDED, null,
+					"Call " + method + " [" + id + "] was not started: its deadline had passed");
+		}
+		Object result;
+		try {
+			result = invoke(method, args, deadlineNanos);
+		}
+		catch (TimeoutException ex) {
+			return error(id, ErrorCode.DEADLINE_EXCEEDED, null,
+					"Call " + method + " [" + id + "] did not complete within its deadline");
+		}
+		catch (CancellationException ex) {
+			return error(id, ErrorCode.CANCELLED, null, "Call " + method + " [" + id + "] was cancelled");
+		}
+		catch (Throwable ex) {
+			logger.debug("Service method {} [{}] threw", method, id, ex);
+			return error(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(), ex.getMessage());
+		}
+		try {
+			return new Outcome(this.codec.encodeSuccess(id, result), null);
+		}
+		catch (JacksonException ex) {
+			logger.warn("Result of {} [{}] cannot be written as JSON", method, id, ex);
+			return error(id, ErrorCode.INTERNAL, null,
+					"Result of " + method + " cannot be written as JSON: " + ex.getOriginalMessage());
+		}
+	}
+
+	/**
+	 * Writes an error outcome.
+	 * @param id the invocation id
+	 * @param code the error code
+	 * @param type the exception type for a service exception
+	 * @param message the message
+	 * @return the outcome
+	 */
+	public Outcome error(String id, ErrorCode code, String type, String message) {
+		return new Outcome(this.codec.encodeError(id, code, type, message), code);
+	}
+
+	private Object invoke(ServiceMethod method, Object[] args, long deadlineNanos) throws Throwable {
+		Object result = method.invoke(args);
+		if (!method.async() || result == null) {
+			return result;
+		}
+		Future<?> future = ((CompletionStage<?>) result).toCompletableFuture();
+		try {
+			return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException | InterruptedException ex) {
+			future.cancel(true);
+			throw ex;
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw Futures.unwrap(ex);
+		}
+	}
+
+	private static Object[] bind(ServiceMethod method, List<JsonNode> values) {
+		Object[] args = new Object[values.size()];
+		for (int i = 0; i < args.length; i++) {
+			JsonNode value = values.get(i);
+			try {
+				args[i] = value.isNull() ? null : method.argumentReader(i).readValue(value);
+			}
+			catch (JacksonException ex) {
+				throw new MalformedEnvelopeException("Argument " + (i + 1) + " of " + method.signature()
+						+ " does not bind to " + method.parameterTypes()[i].getTypeName() + ": "
+						+ ex.getOriginalMessage());
+			}
+			if (args[i] == null && method.method().getParameterTypes()[i].isPrimitive()) {
+				throw new MalformedEnvelopeException("Argument " + (i + 1) + " of " + method.signature()
+						+ " must not be null");
+			}
+		}
+		return args;
+	}
+
+	/**
+	 * What running a request gave: the result envelope to send back, and its error code when it
+	 * carries an error.
+	 *
+	 * @param body the result envelope
+	 * @param error the error code, {@code null} on success
+	 */
+	public record Outcome(byte[] body, ErrorCode error) {
+
+		/**
+		 * Whether the request succeeded.
+		 * @return {@code true} without an error
+		 */
+		public boolean ok() {
+			return this.error == null;
+		}
+
+	}
+
+}

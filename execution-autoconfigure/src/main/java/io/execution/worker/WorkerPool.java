@@ -1,0 +1,350 @@
+package io.execution.worker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.execution.codec.ErrorCode;
+import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueueDelivery;
+import io.execution.service.ServiceExecutor;
+import io.execution.service.ServiceExecutor.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The workers of one queue: {@code concurrency} threads that take requests, run them on this
+ * application's services and reply. A request whose deadline passed is answered without running;
+ * one that outlives its deadline, or whose caller cancels it, has its thread interrupted. On
+ * {@link #stop(Duration)} the pool takes no more work, lets running calls finish within the grace
+ * period and fails the rest with a clear error.
+ */
+public final class WorkerPool {
+
+	private static final Logger logger = LoggerFactory.getLogger(WorkerPool.class);
+
+	private static final Duration POLL = Duration.ofMillis(100);
+
+	private static final long WATCH_INTERVAL_MILLIS = 10;
+
+	private final String queue;
+
+	private final int concurrency;
+
+	private final QueueConsumer consumer;
+
+	private final ServiceExecutor executor;
+
+	private final ScheduledExecutorService watchdog;
+
+	private final AtomicReferenceArray<Execution> running;
+
+	private final List<Thread> threads = new ArrayList<>();
+
+	private final LongAdder completed = new LongAdder();
+
+	private final LongAdder failed = new LongAdder();
+
+	private volatile boolean accepting;
+
+	private volatile Instant startedAt;
+
+	private ScheduledFuture<?> watch;
+
+	/**
+	 * Makes a pool; {@link #start()} starts its threads.
+	 * @param queue the queue it serves
+	 * @param concurrency how many calls it runs at once
+	 * @param consumer the worker side of the queue
+	 * @param executor runs requests on this application's services
+	 * @param watchdog checks running calls' deadlines
+	 */
+	public WorkerPool(String queue, int concurrency, QueueConsumer consumer, ServiceExecutor executor,
+			ScheduledExecutorService watchdog) {
+		if (concurrency < 1) {
+			throw new IllegalArgumentException("execution.worker.concurrency must be at least 1, not " + concurrency);
+		}
+		this.queue = queue;
+		this.concurrency = concurrency;
+		this.consumer = consumer;
+		this.executor = executor;
+		this.watchdog = watchdog;
+		this.running = new AtomicReferenceArray<>(concurrency);
+	}
+
+	/**
+	 * Starts the worker threads.
+	 */
+	public synchronized void start() {
+		if (this.accepting) {
+			return;
+		}
+		this.accepting = true;
+		this.startedAt = Instant.now();
+		this.threads.clear();
+		for (int i = 0; i < this.concurrency; i++) {
+			int slot = i;
+			Thread thread = new Thread(() -> work(slot), "execution-worker-" + this.queue + "-" + (i + 1));
+			thread.setDaemon(true);
+			this.threads.add(thread);
+			thread.start();
+		}
+		this.watch = this.watchdog.scheduleWithFixedDelay(this::enforceDeadlines, WATCH_INTERVAL_MILLIS,
+				WATCH_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+		logger.info("Worker pool '{}' started: {} threads", this.queue, this.concurrency);
+	}
+
+	/**
+	 * Stops taking work, waits up to {@code grace} for running calls, then interrupts what is
+	 * left and answers those callers with {@code cancelled}.
+	 * @param grace how long running calls may take to finish
+	 */
+	public synchronized void stop(Duration grace) {
+		if (!this.accepting) {
+			return;
+		}
+		this.accepting = false;
+		this.consumer.close();
+		long end = System.nanoTime() + grace.toNanos();
+		joinAll(end);
+		if (anyAlive()) {
+			int cancelled = 0;
+			for (int i = 0; i < this.concurrency; i++) {
+				Execution execution = this.running.get(i);
+				if (execution != null) {
+					execution.cancel(Reason.SHUTDOWN);
+					cancelled++;
+				}
+			}
+			logger.warn("Worker pool '{}' interrupted {} calls still running after the grace period of {}"
+					+ " (execution.worker.shutdown-grace-period)", this.queue, cancelled, grace);
+			joinAll(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+		}
+		if (this.watch != null) {
+			this.watch.cancel(false);
+		}
+		logger.info("Worker pool '{}' stopped", this.queue);
+	}
+
+	/**
+	 * The queue this pool serves.
+	 * @return the queue name
+	 */
+	public String queue() {
+		return this.queue;
+	}
+
+	/**
+	 * How many calls the pool runs at once.
+	 * @return the number of worker threads
+	 */
+	public int concurrency() {
+		return this.concurrency;
+	}
+
+	/**
+	 * Whether the pool takes work.
+	 * @return {@code false} before start and from the start of a stop
+	 */
+	public boolean isAccepting() {
+		return this.accepting;
+	}
+
+	/**
+	 * When the pool was last started.
+	 * @return the start time, or {@code null}
+	 */
+	public Instant startedAt() {
+		return this.startedAt;
+	}
+
+	/**
+	 * The calls running now.
+	 * @return the number in flight
+	 */
+	public int inFlight() {
+		int count = 0;
+		for (int i = 0; i < this.concurrency; i++) {
+			if (this.running.get(i) != null) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/**
+	 * The calls answered with a result.
+	 * @return the count
+	 */
+	public long completed() {
+		return this.completed.sum();
+	}
+
+	/**
+	 * The calls answered with an error.
+	 * @return the count
+	 */
+	public long failed() {
+		return this.failed.sum();
+	}
+
+	private void work(int slot) {
+		while (this.accepting) {
+			QueueDelivery delivery;
+			try {
+				delivery = this.consumer.take(POLL);
+			}
+			catch (InterruptedException ex) {
+				continue;
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Worker pool '{}' could not take work; trying again", this.queue, ex);
+				pause();
+				continue;
+			}
+			if (delivery != null) {
+				run(slot, delivery);
+			}
+		}
+	}
+
+	private void run(int slot, QueueDelivery delivery) {
+		String id = delivery.invocationId();
+		long deadline = delivery.deadlineNanos();
+		Outcome outcome;
+		if (deadline - System.nanoTime() <= 0) {
+			outcome = this.executor.error(id, ErrorCode.DEADLINE_EXCEEDED, null, "Call [" + id
+					+ "] was not started: its deadline passed while it waited on queue '" + this.queue + "'");
+		}
+		else {
+			Execution execution = new Execution(delivery, deadline);
+			this.running.set(slot, execution);
+			delivery.onCancel(() -> execution.cancel(Reason.CALLER));
+			try {
+				execution.task.run();
+			}
+			finally {
+				this.running.set(slot, null);
+				// A cancel may have interrupted this thread after the call returned; it must not reach the next one.
+				Thread.interrupted();
+			}
+			outcome = execution.outcome();
+		}
+		(outcome.ok() ? this.completed : this.failed).increment();
+		try {
+			delivery.reply(outcome.body());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Worker pool '{}' could not reply to [{}]", this.queue, id, ex);
+		}
+	}
+
+	private void enforceDeadlines() {
+		long now = System.nanoTime();
+		for (int i = 0; i < this.concurrency; i++) {
+			Execution execution = this.running.get(i);
+			if (execution != null && now - execution.deadlineNanos > 0) {
+				execution.cancel(Reason.TIMEOUT);
+			}
+		}
+	}
+
+	private void joinAll(long endNanos) {
+		for (Thread thread : this.threads) {
+			long remaining = endNanos - System.nanoTime();
+			if (remaining <= 0) {
+				return;
+			}
+			try {
+				thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private boolean anyAlive() {
+		return this.threads.stream().anyMatch(Thread::isAlive);
+	}
+
+	private static void pause() {
+		try {
+			Thread.sleep(POLL.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "WorkerPool[" + this.queue + ", concurrency=" + this.concurrency + "]";
+	}
+
+	/** Why a running call was interrupted. */
+	private enum Reason {
+
+		CALLER, TIMEOUT, SHUTDOWN
+
+	}
+
+	/** One call running on a worker thread. */
+	private final class Execution {
+
+		private final QueueDelivery delivery;
+
+		private final long deadlineNanos;
+
+		private final FutureTask<Outcome> task;
+
+		private volatile Reason reason;
+
+		Execution(QueueDelivery delivery, long deadlineNanos) {
+			this.delivery = delivery;
+			this.deadlineNanos = deadlineNanos;
+			this.task = new FutureTask<>(() -> WorkerPool.this.executor.execute(delivery.request(), deadlineNanos));
+		}
+
+		void cancel(Reason why) {
+			if (this.reason == null) {
+				this.reason = why;
+			}
+			this.task.cancel(true);
+		}
+
+		Outcome outcome() {
+			String id = this.delivery.invocationId();
+			if (this.task.isCancelled()) {
+				Reason why = (this.reason != null) ? this.reason : Reason.CALLER;
+				return switch (why) {
+					case CALLER -> WorkerPool.this.executor.error(id, ErrorCode.CANCELLED, null,
+							"Call [" + id + "] was cancelled by its caller");
+					case TIMEOUT -> WorkerPool.this.executor.error(id, ErrorCode.DEADLINE_EXCEEDED, null,
+							"Call [" + id + "] did not finish within its deadline and was interrupted");
+					case SHUTDOWN -> WorkerPool.this.executor.error(id, ErrorCode.CANCELLED, null, "Call [" + id
+							+ "] was interrupted: worker pool '" + WorkerPool.this.queue
+							+ "' shut down before it finished (execution.worker.shutdown-grace-period)");
+				};
+			}
+			try {
+				return this.task.get();
+			}
+			catch (Exception ex) {
+				logger.warn("Call [{}] on queue '{}' failed inside the worker", id, WorkerPool.this.queue, ex);
+				return WorkerPool.this.executor.error(id, ErrorCode.INTERNAL, null,
+						"Call [" + id + "] failed inside the worker: " + ex.getClass().getSimpleName());
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,92 @@
+package io.execution.worker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.execution.queue.QueueBackend;
+import io.execution.service.ServiceExecutor;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * This application's worker pools, started and stopped with the application context: they
+ * start taking work once the context is refreshed, and on close they stop taking work, let
+ * running calls finish within the grace period, then fail the rest.
+ */
+public final class WorkerPools implements SmartLifecycle {
+
+	private final List<WorkerPool> pools = new ArrayList<>();
+
+	private final Duration gracePeriod;
+
+	private final ScheduledExecutorService watchdog;
+
+	private volatile boolean running;
+
+	/**
+	 * Makes one pool per queue.
+	 * @param backend the queue backend
+	 * @param executor runs requests on this application's services
+	 * @param queues the queues to serve
+	 * @param concurrency how many calls each pool runs at once
+	 * @param gracePeriod how long running calls may take to finish on shutdown
+	 */
+	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
+			Duration gracePeriod) {
+		this.gracePeriod = gracePeriod;
+		this.watchdog = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "execution-worker-watchdog");
+			thread.setDaemon(true);
+			return thread;
+		});
+		for (String queue : new LinkedHashSet<>(queues)) {
+			this.pools.add(new WorkerPool(queue, concurrency, backend.consumer(queue), executor, this.watchdog));
+		}
+	}
+
+	/**
+	 * The pools, one per queue.
+	 * @return the pools
+	 */
+	public List<WorkerPool> pools() {
+		return List.copyOf(this.pools);
+	}
+
+	@Override
+	public void start() {
+		this.pools.forEach(WorkerPool::start);
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		// Pools stop side by side, so that the whole stop takes one grace period, not one per pool.
+		List<Thread> stopping = new ArrayList<>();
+		for (WorkerPool pool : this.pools) {
+			Thread thread = new Thread(() -> pool.stop(this.gracePeriod), "execution-worker-stop-" + pool.queue());
+			stopping.add(thread);
+			thread.start();
+		}
+		for (Thread thread : stopping) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		this.watchdog.shutdownNow();
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+}

@@ -1,0 +1,83 @@
+package io.execution.it;
+
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.execution.RemoteExecutionException;
+import io.execution.it.Lab.Line;
+import io.execution.it.Lab.Order;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * With no configuration, a service the application has runs locally, through the dispatcher.
+ */
+@SpringBootTest(classes = LabApplication.class)
+class LocalModeTest {
+
+	@Autowired
+	Lab lab;
+
+	@Autowired
+	LabService service;
+
+	@Test
+	void injectsTheClientNotTheImplementation() {
+		assertThat(Proxy.isProxyClass(this.lab.getClass())).isTrue();
+		assertThat(this.lab.toString()).contains("lab");
+	}
+
+	@Test
+	void runsSyncCallsOnTheCallersThread() {
+		assertThat(this.lab.add(2, 3)).isEqualTo(5);
+		assertThat(this.lab.thread()).isEqualTo(Thread.currentThread().getName());
+	}
+
+	@Test
+	void passesReferencesWithoutSerialising() {
+		Order order = new Order("o-1", List.of(new Line("a", 2, 1.5)), 0);
+		Order priced = this.lab.price(order);
+		assertThat(priced.total()).isEqualTo(3.0);
+		assertThat(priced.lines()).isSameAs(order.lines());
+	}
+
+	@Test
+	void runsVoidAndAsyncCalls() throws Exception {
+		this.lab.record("local-void");
+		assertThat(this.service.events).contains("local-void");
+		CompletableFuture<String> future = this.lab.echoAsync("hello");
+		assertThat(future.get(5, TimeUnit.SECONDS)).isEqualTo("hello");
+		assertThat(this.lab.count(List.of("a", "b", "a"))).isEqualTo(Map.of("a", 2, "b", 1));
+	}
+
+	@Test
+	void wrapsTheServicesExceptionWithItsTypeAndMessage() {
+		assertThatThrownBy(() -> this.lab.fail("boom")).isInstanceOfSatisfying(RemoteExecutionException.class, (ex) -> {
+			assertThat(ex.getRemoteType()).isEqualTo(IllegalStateException.class.getName());
+			assertThat(ex.getRemoteMessage()).isEqualTo("boom");
+			assertThat(ex.getCause()).isInstanceOf(IllegalStateException.class);
+		});
+	}
+
+	@Test
+	void interruptingTheCallerReachesALocalMethod() throws Exception {
+		int before = this.service.interrupted.get();
+		Thread caller = new Thread(() -> this.lab.sleep(30_000));
+		this.service.sleeping = new java.util.concurrent.CountDownLatch(1);
+		caller.start();
+		assertThat(this.service.sleeping.await(5, TimeUnit.SECONDS)).isTrue();
+		caller.interrupt();
+		caller.join(5_000);
+		assertThat(caller.isAlive()).isFalse();
+		assertThat(this.service.interrupted.get()).isEqualTo(before + 1);
+	}
+
+}
