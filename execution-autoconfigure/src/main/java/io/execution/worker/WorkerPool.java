@@ -92,7 +92,7 @@ public final class WorkerPool {
 		for (int i = 0; i < this.concurrency; i++) {
 			int slot = i;
 			Thread thread = new Thread(() -> work(slot), "execution-worker-" + this.queue + "-" + (i + 1));
-			thread.setDaemon(true);
+			// Not daemon: an application that is only a worker stays up while its pools run.
 			this.threads.add(thread);
 			thread.start();
 		}

@@ -1,0 +1,154 @@
+package io.execution.autoconfigure;
+
+import java.util.concurrent.CompletableFuture;
+
+import io.execution.client.ExecutionClientFactory;
+import io.execution.core.Dispatcher;
+import io.execution.core.Endpoints;
+import io.execution.fixtures.missing.MissingApplication;
+import io.execution.queue.QueueBackend;
+import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueueTransportFactory;
+import io.execution.queue.memory.MemoryQueueBackend;
+import io.execution.worker.WorkerPools;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Each condition of the auto-configurations, with and without the property or the user's own
+ * bean.
+ */
+class ExecutionAutoConfigurationTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, ExecutionAutoConfiguration.class,
+				ExecutionQueueAutoConfiguration.class, ExecutionWorkerAutoConfiguration.class));
+
+	@Test
+	void theEmbeddedDefaultNeedsNothingAndRunsNoWorkers() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(Dispatcher.class)
+				.hasSingleBean(Endpoints.class)
+				.hasSingleBean(ExecutionClientFactory.class)
+				.hasSingleBean(MemoryQueueBackend.class)
+				.hasSingleBean(QueueTransportFactory.class)
+				.doesNotHaveBean(WorkerPools.class);
+			assertThat(context.getBean(Endpoints.class).modes()).containsExactlyInAnyOrder("local", "queue");
+		});
+	}
+
+	@Test
+	void workersStartOnlyWhenEnabled() {
+		this.runner.withPropertyValues("execution.worker.enabled=true", "execution.worker.queues=a,b")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(WorkerPools.class);
+				assertThat(context.getBean(WorkerPools.class).pools()).extracting("queue").containsExactly("a", "b");
+			});
+	}
+
+	@Test
+	void enabledWorkersWithoutQueuesFailNamingTheProperty() {
+		this.runner.withPropertyValues("execution.worker.enabled=true").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("execution.worker.queues");
+		});
+	}
+
+	@Test
+	void aMemoryQueueNobodyServesFailsTheStartNamingTheProperties() {
+		this.runner.withPropertyValues("execution.endpoints.billing.mode=queue").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("execution.endpoints.billing.queue")
+				.hasMessageContaining("execution.worker.queues");
+		});
+	}
+
+	@Test
+	void aModeWithoutItsTransportFailsNamingTheProperty() {
+		this.runner.withPropertyValues("execution.endpoints.billing.mode=http").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("execution.endpoints.billing.mode");
+		});
+	}
+
+	@Test
+	void theUsersOwnQueueBackendReplacesTheMemoryOne() {
+		this.runner.withUserConfiguration(OwnBackend.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(MemoryQueueBackend.class).hasSingleBean(QueueBackend.class);
+			assertThat(context.getBean(QueueBackend.class).name()).isEqualTo("own");
+			assertThat(context).hasSingleBean(QueueTransportFactory.class);
+		});
+	}
+
+	@Test
+	void theUsersOwnDispatcherIsKept() {
+		this.runner.withUserConfiguration(OwnDispatcher.class)
+			.run((context) -> assertThat(context.getBean(Dispatcher.class)).isSameAs(OwnDispatcher.DISPATCHER));
+	}
+
+	@Test
+	void aClientWithoutAnEndpointFailsTheStartWithAnActionableMessage() {
+		SpringApplication application = new SpringApplication(MissingApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatThrownBy(application::run).isInstanceOf(UnresolvedEndpointException.class)
+			.hasMessageContaining("execution.endpoints.nowhere.mode")
+			.satisfies((ex) -> {
+				FailureAnalysis analysis = new UnresolvedEndpointFailureAnalyzer().analyze(ex);
+				assertThat(analysis.getDescription()).contains("'nowhere'");
+				assertThat(analysis.getAction()).contains("execution.endpoints.nowhere.mode");
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnBackend {
+
+		@Bean
+		QueueBackend ownBackend() {
+			return new QueueBackend() {
+				@Override
+				public String name() {
+					return "own";
+				}
+
+				@Override
+				public CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request,
+						long deadlineNanos) {
+					return new CompletableFuture<>();
+				}
+
+				@Override
+				public QueueConsumer consumer(String queue) {
+					return (wait) -> null;
+				}
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnDispatcher {
+
+		static final Dispatcher DISPATCHER = new Dispatcher(
+				new Endpoints(java.util.List.of(), java.util.List.of(), (name) -> false, java.time.Duration.ofSeconds(1)));
+
+		@Bean
+		Dispatcher ownDispatcher() {
+			return DISPATCHER;
+		}
+
+	}
+
+}

@@ -1,0 +1,184 @@
+package io.execution.codec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.execution.ExecutionRejectedException;
+import io.execution.RemoteExecutionException;
+import io.execution.ServiceNotFoundException;
+import io.execution.core.ClientMethod;
+import io.execution.core.Invocation;
+import io.execution.service.ServiceExecutor;
+import io.execution.service.ServiceExecutor.Outcome;
+import io.execution.service.ServiceRegistry;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The envelope of wire format 1, written by a caller and read by a worker, and what bad input
+ * gets: a clear error envelope, never an exception that escapes.
+ */
+class EnvelopeCodecTest {
+
+	private final JsonMapper mapper = JsonMapper.builder().build();
+
+	private final EnvelopeCodec codec = new EnvelopeCodec(this.mapper);
+
+	private final ServiceRegistry registry = new ServiceRegistry(this.mapper);
+
+	private final ServiceExecutor executor = new ServiceExecutor(this.registry, this.codec);
+
+	EnvelopeCodecTest() {
+		this.registry.register("shapes", new ShapesImpl(), ShapesImpl.class);
+	}
+
+	interface Shapes {
+
+		Area area(Box box, int scale);
+
+		List<Box> boxes(int count);
+
+		void nothing();
+
+	}
+
+	record Box(double width, double height) {
+	}
+
+	record Area(double value) {
+	}
+
+	static class ShapesImpl implements Shapes {
+
+		@Override
+		public Area area(Box box, int scale) {
+			if (scale < 0) {
+				throw new IllegalArgumentException("negative scale");
+			}
+			return new Area(box.width() * box.height() * scale);
+		}
+
+		@Override
+		public List<Box> boxes(int count) {
+			return java.util.stream.IntStream.range(0, count).mapToObj((i) -> new Box(i, i)).toList();
+		}
+
+		@Override
+		public void nothing() {
+		}
+
+	}
+
+	private ClientMethod method(String name) {
+		return java.util.Arrays.stream(Shapes.class.getMethods())
+			.filter((method) -> method.getName().equals(name))
+			.map((method) -> ClientMethod.of("shapes", method, this.mapper, false))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private Object roundTrip(ClientMethod method, Object... args) {
+		byte[] request = this.codec.encodeRequest(Invocation.start(method, args, 5_000_000_000L));
+		Outcome outcome = this.executor.execute(request, System.nanoTime() + 5_000_000_000L);
+		return this.codec.readResult(outcome.body(), method);
+	}
+
+	private Outcome execute(String json) {
+		return this.executor.execute(json.getBytes(StandardCharsets.UTF_8), System.nanoTime() + 5_000_000_000L);
+	}
+
+	private String text(Outcome outcome) {
+		return new String(outcome.body(), StandardCharsets.UTF_8);
+	}
+
+	@Test
+	void writesTheDocumentedShape() {
+		ClientMethod area = method("area");
+		Invocation invocation = Invocation.start(area, new Object[] { new Box(2, 3), 4 }, 30_000_000_000L);
+		String json = new String(this.codec.encodeRequest(invocation), StandardCharsets.UTF_8);
+		assertThat(json).startsWith("{\"v\":1,\"id\":\"" + invocation.id() + "\",\"service\":\"shapes\",\"method\":\"area\"")
+			.contains("\"args\":[{\"width\":2.0,\"height\":3.0},4]")
+			.contains("\"timeoutMs\":")
+			.doesNotContain("class")
+			.doesNotContain("@");
+	}
+
+	@Test
+	void bindsArgumentsAndResultsByTheLocalSignature() {
+		assertThat(roundTrip(method("area"), new Box(2, 3), 4)).isEqualTo(new Area(24));
+		assertThat(roundTrip(method("boxes"), 2)).isEqualTo(List.of(new Box(0, 0), new Box(1, 1)));
+		assertThat(roundTrip(method("nothing"))).isNull();
+	}
+
+	@Test
+	void aServiceExceptionTravelsAsTypeAndMessage() {
+		assertThatThrownBy(() -> roundTrip(method("area"), new Box(1, 1), -1))
+			.isInstanceOfSatisfying(RemoteExecutionException.class, (ex) -> {
+				assertThat(ex.getRemoteType()).isEqualTo("java.lang.IllegalArgumentException");
+				assertThat(ex.getRemoteMessage()).isEqualTo("negative scale");
+				assertThat(ex.getCause()).isNull();
+			});
+	}
+
+	@Test
+	void acceptsTheMinimalEnvelopeACurlUserWrites() {
+		Outcome outcome = execute("{\"service\":\"shapes\",\"method\":\"area\",\"args\":[{\"width\":1,\"height\":2},3]}");
+		assertThat(outcome.ok()).isTrue();
+		assertThat(text(outcome)).contains("\"ok\":true").contains("\"result\":{\"value\":6.0}");
+	}
+
+	@Test
+	void malformedBodiesGetAMalformedRequestError() {
+		for (String body : List.of("not json", "[1,2]", "{\"method\":\"area\"}", "{\"service\":\"shapes\"}",
+				"{\"service\":\"shapes\",\"method\":\"area\",\"args\":{}}",
+				"{\"v\":2,\"service\":\"shapes\",\"method\":\"area\",\"args\":[]}",
+				"{\"service\":\"shapes\",\"method\":\"area\",\"args\":[{\"width\":\"wide\"},1]}",
+				"{\"service\":\"shapes\",\"method\":\"area\",\"args\":[{\"width\":1,\"height\":1},null]}",
+				"{\"service\":\"shapes\",\"method\":\"area\",\"args\":[{},1],\"timeoutMs\":\"soon\"}")) {
+			Outcome outcome = execute(body);
+			assertThat(outcome.error()).as(body).isEqualTo(ErrorCode.MALFORMED_REQUEST);
+			assertThat(text(outcome)).as(body).contains("\"code\":\"malformed-request\"").doesNotContain("at io.");
+		}
+	}
+
+	@Test
+	void neverReadsClassNamesFromTheWire() {
+		Outcome outcome = execute("{\"service\":\"shapes\",\"method\":\"area\",\"args\":[{\"@class\":"
+				+ "\"java.lang.ProcessBuilder\",\"width\":1,\"height\":1},1]}");
+		assertThat(outcome.ok()).isTrue();
+		assertThat(text(outcome)).contains("\"value\":1.0");
+	}
+
+	@Test
+	void unknownServicesAndMethodsAreNotFound() {
+		Outcome service = execute("{\"service\":\"circles\",\"method\":\"area\",\"args\":[]}");
+		assertThat(service.error()).isEqualTo(ErrorCode.UNKNOWN_SERVICE);
+		Outcome method = execute("{\"service\":\"shapes\",\"method\":\"volume\",\"args\":[]}");
+		assertThat(method.error()).isEqualTo(ErrorCode.UNKNOWN_METHOD);
+		Outcome arity = execute("{\"service\":\"shapes\",\"method\":\"area\",\"args\":[1]}");
+		assertThat(arity.error()).isEqualTo(ErrorCode.UNKNOWN_METHOD);
+		assertThatThrownBy(() -> this.codec.readResult(method.body(), method("area")))
+			.isInstanceOf(ServiceNotFoundException.class);
+	}
+
+	@Test
+	void aRequestWhoseDeadlinePassedIsNotRun() {
+		Outcome outcome = this.executor.execute(
+				"{\"service\":\"shapes\",\"method\":\"nothing\",\"args\":[]}".getBytes(StandardCharsets.UTF_8),
+				System.nanoTime() - 1);
+		assertThat(outcome.error()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+	}
+
+	@Test
+	void errorCodesMapToTheDocumentedExceptions() {
+		assertThat(ErrorCode.REJECTED.toException(null, "full")).isInstanceOf(ExecutionRejectedException.class);
+		assertThat(ErrorCode.of("no-such-code")).isEqualTo(ErrorCode.INTERNAL);
+		for (ErrorCode code : ErrorCode.values()) {
+			assertThat(ErrorCode.of(code.code())).isEqualTo(code);
+		}
+	}
+
+}

@@ -1,0 +1,66 @@
+package io.execution.sample.orchestrator;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * What the demo sends.
+ */
+@ConfigurationProperties("demo")
+public class DemoProperties {
+
+	/**
+	 * Calls sent through each endpoint.
+	 */
+	private int calls = 2000;
+
+	/**
+	 * Calls in flight at once.
+	 */
+	private int concurrency = 16;
+
+	/**
+	 * Endpoints to exercise, in order: any of primes, inventory, payments.
+	 */
+	private List<String> endpoints = new ArrayList<>(List.of("primes", "inventory", "payments"));
+
+	/**
+	 * Whether to exit once the table is printed; false to keep serving.
+	 */
+	private boolean exit = true;
+
+	public int getCalls() {
+		return this.calls;
+	}
+
+	public void setCalls(int calls) {
+		this.calls = calls;
+	}
+
+	public int getConcurrency() {
+		return this.concurrency;
+	}
+
+	public void setConcurrency(int concurrency) {
+		this.concurrency = concurrency;
+	}
+
+	public List<String> getEndpoints() {
+		return this.endpoints;
+	}
+
+	public void setEndpoints(List<String> endpoints) {
+		this.endpoints = endpoints;
+	}
+
+	public boolean isExit() {
+		return this.exit;
+	}
+
+	public void setExit(boolean exit) {
+		this.exit = exit;
+	}
+
+}

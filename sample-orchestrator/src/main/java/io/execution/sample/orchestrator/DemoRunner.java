@@ -1,0 +1,124 @@
+package io.execution.sample.orchestrator;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+import io.execution.ExecutionException;
+import io.execution.RemoteExecutionException;
+import io.execution.core.Endpoint;
+import io.execution.core.Endpoints;
+import io.execution.sample.worker.api.Inventory;
+import io.execution.sample.worker.api.Payments;
+import io.execution.sample.worker.api.Payments.Charge;
+import io.execution.sample.worker.api.Primes;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends {@code demo.calls} calls through each endpoint, {@code demo.concurrency} at a time, and
+ * prints a table: calls, failures, p50/p99 latency and throughput per endpoint.
+ */
+@Component
+class DemoRunner implements ApplicationRunner {
+
+	private final DemoProperties properties;
+
+	private final Endpoints endpoints;
+
+	private final Map<String, IntFunction<Object>> workloads;
+
+	private final PrintStream out = System.out;
+
+	DemoRunner(DemoProperties properties, Endpoints endpoints, Primes primes, Inventory inventory, Payments payments) {
+		this.properties = properties;
+		this.endpoints = endpoints;
+		this.workloads = Map.of("primes", (i) -> primes.count(20_000 + (i % 1000)), "inventory",
+				(i) -> inventory.lookup(List.of("sku-" + i, "sku-" + (i + 1), "sku-" + (i + 2))), "payments",
+				(i) -> payments.charge(new Charge("order-" + i,
+						(i % 20 == 0) ? Payments.DECLINED_CARD : "4242424242424242", 100 + i)));
+	}
+
+	@Override
+	public void run(ApplicationArguments args) throws Exception {
+		boolean terminal = System.console() != null;
+		List<BatchResult> results = new java.util.ArrayList<>();
+		for (String name : this.properties.getEndpoints()) {
+			IntFunction<Object> workload = this.workloads.get(name);
+			if (workload == null) {
+				throw new IllegalArgumentException("demo.endpoints lists '" + name + "'; known: " + this.workloads.keySet());
+			}
+			results.add(runBatch(name, workload, terminal));
+		}
+		print(results);
+	}
+
+	BatchResult runBatch(String name, IntFunction<Object> workload, boolean terminal) throws InterruptedException {
+		int calls = this.properties.getCalls();
+		Endpoint endpoint = this.endpoints.resolve(name);
+		long[] latencies = new long[calls];
+		AtomicInteger next = new AtomicInteger();
+		AtomicInteger done = new AtomicInteger();
+		Map<String, Integer> failures = new ConcurrentHashMap<>();
+		ExecutorService callers = Executors.newFixedThreadPool(this.properties.getConcurrency());
+		long start = System.nanoTime();
+		try (Progress progress = new Progress(this.out, name, calls, done::get, terminal)) {
+			for (int t = 0; t < this.properties.getConcurrency(); t++) {
+				callers.execute(() -> {
+					for (int i = next.getAndIncrement(); i < calls; i = next.getAndIncrement()) {
+						long callStart = System.nanoTime();
+						try {
+							workload.apply(i);
+						}
+						catch (ExecutionException ex) {
+							failures.merge(describe(ex), 1, Integer::sum);
+						}
+						latencies[i] = System.nanoTime() - callStart;
+						done.incrementAndGet();
+					}
+				});
+			}
+			callers.shutdown();
+			if (!callers.awaitTermination(10, TimeUnit.MINUTES)) {
+				callers.shutdownNow();
+			}
+		}
+		long elapsed = System.nanoTime() - start;
+		return new BatchResult(name, endpoint.mode(), calls, new TreeMap<>(failures), BatchResult.sorted(latencies),
+				elapsed);
+	}
+
+	private static String describe(ExecutionException ex) {
+		if (ex instanceof RemoteExecutionException remote) {
+			return remote.getRemoteType();
+		}
+		return ex.getClass().getSimpleName();
+	}
+
+	void print(List<BatchResult> results) {
+		this.out.println();
+		this.out.printf("%-10s %-6s %7s %7s %9s %9s %10s%n", "endpoint", "mode", "calls", "failed", "p50 ms",
+				"p99 ms", "calls/s");
+		for (BatchResult result : results) {
+			this.out.printf(Locale.ROOT, "%-10s %-6s %7d %7d %9.2f %9.2f %10.0f%n", result.endpoint(), result.mode(),
+					result.calls(), result.failed(), result.percentileMillis(50), result.percentileMillis(99),
+					result.throughput());
+		}
+		for (BatchResult result : results) {
+			result.failures()
+				.forEach((error, count) -> this.out.printf("  %s: %d x %s%n", result.endpoint(), count, error));
+		}
+		this.out.println();
+	}
+
+}

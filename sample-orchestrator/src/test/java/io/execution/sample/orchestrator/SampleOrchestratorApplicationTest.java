@@ -1,0 +1,31 @@
+package io.execution.sample.orchestrator;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The demo with its embedded defaults: every endpoint's batch runs and the table shows it.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SampleOrchestratorApplicationTest {
+
+	@Test
+	void runsEachEndpointsBatchAndPrintsTheTable(CapturedOutput output) {
+		try (var context = new org.springframework.boot.builder.SpringApplicationBuilder(
+				SampleOrchestratorApplication.class)
+			.run("--demo.calls=60", "--demo.concurrency=4", "--demo.exit=false")) {
+			assertThat(output).containsPattern("primes\\s+queue\\s+60\\s+0\\s")
+				.containsPattern("inventory\\s+queue\\s+60\\s+0\\s")
+				.containsPattern("payments\\s+local\\s+60\\s+3\\s")
+				.contains("payments: 3 x java.lang.IllegalStateException")
+				.contains("primes: ").doesNotContain("\r");
+		}
+	}
+
+}
