@@ -70,7 +70,8 @@ public final class ExecutionAutoConfiguration {
 			.stream()
 			.map((entry) -> new EndpointDefinition(entry.getKey(), entry.getValue().effectiveMode().id(),
 					(entry.getValue().getTimeout() != null) ? entry.getValue().getTimeout()
-							: properties.getDefaultTimeout()))
+							: properties.getDefaultTimeout(),
+					List.copyOf(entry.getValue().getFallback())))
 			.toList();
 		return new Endpoints(configured, factories, services::contains, properties.getDefaultTimeout());
 	}

@@ -1,12 +1,16 @@
 package io.execution.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.execution.resilience.LoadBalancer;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of Execution: where each service's calls go, the queues and the workers.
@@ -29,6 +33,8 @@ public class ExecutionProperties {
 
 	private final Worker worker = new Worker();
 
+	private final Http http = new Http();
+
 	public Map<String, Endpoint> getEndpoints() {
 		return this.endpoints;
 	}
@@ -49,6 +55,10 @@ public class ExecutionProperties {
 		return this.worker;
 	}
 
+	public Http getHttp() {
+		return this.http;
+	}
+
 	/**
 	 * Where one service's calls go.
 	 */
@@ -56,7 +66,7 @@ public class ExecutionProperties {
 
 		/**
 		 * How calls run: local (in this JVM), http (on other instances) or queue (on a worker
-		 * pool). Defaults to queue when a queue is set, else local.
+		 * pool). Defaults to queue when a queue is set, http when URLs are, else local.
 		 */
 		private Mode mode;
 
@@ -71,6 +81,54 @@ public class ExecutionProperties {
 		 * Defaults to execution.default-timeout.
 		 */
 		private Duration timeout;
+
+		/**
+		 * Http mode: base URLs of the instances that serve the service, such as
+		 * http://billing-1:8080 (routes under /execution) or http://billing-1:8080/rpc.
+		 */
+		private List<URI> urls = new ArrayList<>();
+
+		/**
+		 * Http mode: how calls spread across the URLs.
+		 */
+		private LoadBalancer.Strategy loadBalancer = LoadBalancer.Strategy.ROUND_ROBIN;
+
+		private final Retry retry = new Retry();
+
+		/**
+		 * Endpoints tried, in order, when this one fails as an endpoint (unreachable, breaker
+		 * open, queue full). Any mode; a call that may have run is tried elsewhere only when its
+		 * method is @Idempotent.
+		 */
+		private List<String> fallback = new ArrayList<>();
+
+		public List<URI> getUrls() {
+			return this.urls;
+		}
+
+		public void setUrls(List<URI> urls) {
+			this.urls = urls;
+		}
+
+		public LoadBalancer.Strategy getLoadBalancer() {
+			return this.loadBalancer;
+		}
+
+		public void setLoadBalancer(LoadBalancer.Strategy loadBalancer) {
+			this.loadBalancer = loadBalancer;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		public List<String> getFallback() {
+			return this.fallback;
+		}
+
+		public void setFallback(List<String> fallback) {
+			this.fallback = fallback;
+		}
 
 		public Mode getMode() {
 			return this.mode;
@@ -98,13 +156,51 @@ public class ExecutionProperties {
 
 		/**
 		 * The mode in effect.
-		 * @return the configured mode, else queue when a queue is set, else local
+		 * @return the configured mode, else queue when a queue is set, http when URLs are, else local
 		 */
 		public Mode effectiveMode() {
 			if (this.mode != null) {
 				return this.mode;
 			}
-			return (this.queue != null) ? Mode.QUEUE : Mode.LOCAL;
+			if (this.queue != null) {
+				return Mode.QUEUE;
+			}
+			return this.urls.isEmpty() ? Mode.LOCAL : Mode.HTTP;
+		}
+
+	}
+
+	/**
+	 * Retries of an http endpoint's calls: each on another instance when there is one, always
+	 * within the call's deadline. A call that never reached a server is always retried; one that
+	 * may have run only when its method is @Idempotent.
+	 */
+	public static class Retry {
+
+		/**
+		 * The most attempts one call makes, the first included; 1 for no retries.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * Wait before the first retry; each later wait doubles, with random jitter of half.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(50);
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
 		}
 
 	}
@@ -236,6 +332,225 @@ public class ExecutionProperties {
 
 		public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
 			this.shutdownGracePeriod = shutdownGracePeriod;
+		}
+
+	}
+
+	/**
+	 * Http mode: serving this application's services, and calling other instances.
+	 */
+	public static class Http {
+
+		private final Server server = new Server();
+
+		private final Auth auth = new Auth();
+
+		private final Compression compression = new Compression();
+
+		private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+		private final HealthCheck healthCheck = new HealthCheck();
+
+		/**
+		 * The largest body accepted, in either direction (after decompression). A larger
+		 * request is refused with 413 without being read whole.
+		 */
+		private DataSize payloadLimit = DataSize.ofMegabytes(4);
+
+		/**
+		 * How long connecting to an instance may take.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(2);
+
+		public Server getServer() {
+			return this.server;
+		}
+
+		public Auth getAuth() {
+			return this.auth;
+		}
+
+		public Compression getCompression() {
+			return this.compression;
+		}
+
+		public CircuitBreaker getCircuitBreaker() {
+			return this.circuitBreaker;
+		}
+
+		public HealthCheck getHealthCheck() {
+			return this.healthCheck;
+		}
+
+		public DataSize getPayloadLimit() {
+			return this.payloadLimit;
+		}
+
+		public void setPayloadLimit(DataSize payloadLimit) {
+			this.payloadLimit = payloadLimit;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		/**
+		 * Serving this application's services over HTTP.
+		 */
+		public static class Server {
+
+			/**
+			 * Whether to serve this application's @ExecutionService beans over HTTP. Off by
+			 * default, so that adding the starter never exposes a bean by surprise.
+			 */
+			private boolean enabled;
+
+			/**
+			 * Base path of the routes: {path}/v1/invocations and {path}/v1/capabilities.
+			 */
+			private String path = "/execution";
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public String getPath() {
+				return this.path;
+			}
+
+			public void setPath(String path) {
+				this.path = path;
+			}
+
+		}
+
+		/**
+		 * Bearer-token authentication of the HTTP routes.
+		 */
+		public static class Auth {
+
+			/**
+			 * Shared bearer token. When set, the server requires it and clients send it.
+			 */
+			private String token;
+
+			public String getToken() {
+				return this.token;
+			}
+
+			public void setToken(String token) {
+				this.token = token;
+			}
+
+		}
+
+		/**
+		 * Gzip compression of bodies.
+		 */
+		public static class Compression {
+
+			/**
+			 * Bodies larger than this are gzip-compressed (requests always, responses when the
+			 * caller accepts gzip).
+			 */
+			private DataSize threshold = DataSize.ofKilobytes(1);
+
+			public DataSize getThreshold() {
+				return this.threshold;
+			}
+
+			public void setThreshold(DataSize threshold) {
+				this.threshold = threshold;
+			}
+
+		}
+
+		/**
+		 * Defaults of the circuit breakers of http endpoints and of each of their URLs, for
+		 * breakers not configured under resilience4j.circuitbreaker.instances.
+		 */
+		public static class CircuitBreaker {
+
+			/**
+			 * Consecutive transport failures that open a breaker.
+			 */
+			private int failureThreshold = 5;
+
+			/**
+			 * How long an open breaker refuses calls before it lets a probe through.
+			 */
+			private Duration openDuration = Duration.ofSeconds(10);
+
+			public int getFailureThreshold() {
+				return this.failureThreshold;
+			}
+
+			public void setFailureThreshold(int failureThreshold) {
+				this.failureThreshold = failureThreshold;
+			}
+
+			public Duration getOpenDuration() {
+				return this.openDuration;
+			}
+
+			public void setOpenDuration(Duration openDuration) {
+				this.openDuration = openDuration;
+			}
+
+		}
+
+		/**
+		 * Active health checks of the instances of http endpoints.
+		 */
+		public static class HealthCheck {
+
+			/**
+			 * Time between checks; 0 to switch them off.
+			 */
+			private Duration interval = Duration.ofSeconds(5);
+
+			/**
+			 * Path checked, below each instance's base URL; any 2xx answer passes.
+			 */
+			private String path = "/v1/capabilities";
+
+			/**
+			 * How long one check may take.
+			 */
+			private Duration timeout = Duration.ofSeconds(2);
+
+			public Duration getInterval() {
+				return this.interval;
+			}
+
+			public void setInterval(Duration interval) {
+				this.interval = interval;
+			}
+
+			public String getPath() {
+				return this.path;
+			}
+
+			public void setPath(String path) {
+				this.path = path;
+			}
+
+			public Duration getTimeout() {
+				return this.timeout;
+			}
+
+			public void setTimeout(Duration timeout) {
+				this.timeout = timeout;
+			}
+
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.Map;
 import io.execution.ExecutionService;
 import io.execution.ServiceNotFoundException;
 import io.execution.client.ExecutionClientFactory;
+import io.execution.core.Endpoint;
 import io.execution.core.Endpoints;
 import io.execution.service.ServiceRegistry;
 
@@ -35,6 +36,16 @@ class ExecutionServiceRegistrar implements SmartInitializingSingleton, BeanFacto
 		Map<String, Object> beans = this.beanFactory.getBeansWithAnnotation(ExecutionService.class);
 		beans.forEach((name, bean) -> services.register(bean, AopUtils.getTargetClass(bean)));
 		Endpoints endpoints = this.beanFactory.getBean(Endpoints.class);
+		for (Endpoint endpoint : endpoints.all().values()) {
+			for (String fallback : endpoint.fallbacks()) {
+				try {
+					endpoints.resolve(fallback);
+				}
+				catch (ServiceNotFoundException ex) {
+					throw new UnresolvedEndpointException(fallback, ex);
+				}
+			}
+		}
 		for (String service : this.beanFactory.getBean(ExecutionClientFactory.class).services()) {
 			try {
 				endpoints.resolve(service);

@@ -1,17 +1,23 @@
 package io.execution.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.execution.AllEndpointsFailedException;
 import io.execution.ExecutionException;
 
 /**
  * The middle of Execution: takes each call of a client method, finds its endpoint and hands the
- * invocation to that endpoint's transport, keeping the call's deadline. It knows transports only
- * through {@link Transport}.
+ * invocation to that endpoint's transport, keeping the call's deadline and chain. When the
+ * endpoint itself fails ({@link EndpointFailure}) it tries the endpoint's fallbacks in order.
+ * It knows transports only through {@link Transport}.
  */
 public final class Dispatcher implements AutoCloseable {
 
@@ -49,7 +55,36 @@ public final class Dispatcher implements AutoCloseable {
 	 */
 	public Object call(ClientMethod method, Object[] args) {
 		Endpoint endpoint = this.endpoints.resolve(method.service());
-		return endpoint.transport().invoke(Invocation.start(method, args, endpoint.timeoutNanos()));
+		List<String> parent = CallChain.current();
+		Invocation invocation = new Invocation(InvocationIds.next(), method, (args != null) ? args : new Object[0],
+				System.nanoTime() + endpoint.timeoutNanos(), CallChain.extend(parent, endpoint.name(), method));
+		try {
+			return endpoint.transport().invoke(invocation);
+		}
+		catch (EndpointFailure failure) {
+			return callFallbacks(endpoint, invocation, parent, failure);
+		}
+	}
+
+	private Object callFallbacks(Endpoint endpoint, Invocation invocation, List<String> parent,
+			EndpointFailure first) {
+		List<Throwable> causes = new ArrayList<>();
+		causes.add(first.failure());
+		EndpointFailure failure = first;
+		for (String name : endpoint.fallbacks()) {
+			if (!mayTryElsewhere(failure, invocation)) {
+				break;
+			}
+			Endpoint next = this.endpoints.resolve(name);
+			try {
+				return next.transport().invoke(invocation.withChain(CallChain.extend(parent, name, invocation.method())));
+			}
+			catch (EndpointFailure ex) {
+				failure = ex;
+				causes.add(ex.failure());
+			}
+		}
+		throw exhausted(endpoint, invocation, causes, failure);
 	}
 
 	/**
@@ -61,36 +96,93 @@ public final class Dispatcher implements AutoCloseable {
 	 * @return the result to come
 	 */
 	public CompletableFuture<Object> callAsync(ClientMethod method, Object[] args) {
+		Endpoint endpoint;
 		Invocation invocation;
-		CompletableFuture<Object> running;
+		List<String> parent = CallChain.current();
 		try {
-			Endpoint endpoint = this.endpoints.resolve(method.service());
-			invocation = Invocation.start(method, args, endpoint.timeoutNanos());
-			running = endpoint.transport().invokeAsync(invocation);
+			endpoint = this.endpoints.resolve(method.service());
+			invocation = new Invocation(InvocationIds.next(), method, (args != null) ? args : new Object[0],
+					System.nanoTime() + endpoint.timeoutNanos(), CallChain.extend(parent, endpoint.name(), method));
 		}
 		catch (ExecutionException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
 		CompletableFuture<Object> result = new CompletableFuture<>();
-		running.whenComplete((value, failure) -> {
-			if (failure == null) {
-				result.complete(value);
-			}
-			else {
-				result.completeExceptionally(Futures.unwrap(failure));
-			}
-		});
+		AtomicReference<Future<?>> running = new AtomicReference<>();
+		attemptAsync(endpoint, endpoint, 0, invocation, parent, new ArrayList<>(), result, running);
 		if (!result.isDone()) {
-			ScheduledFuture<?> deadline = schedule(
-					() -> result.completeExceptionally(Futures.timeout(invocation)), invocation.remainingNanos());
-			result.whenComplete((value, failure) -> deadline.cancel(false));
+			ScheduledFuture<?> deadline = this.deadlines.schedule(
+					() -> result.completeExceptionally(Futures.timeout(invocation)), invocation.remainingNanos(),
+					TimeUnit.NANOSECONDS);
+			result.whenComplete((value, failure) -> {
+				deadline.cancel(false);
+				Future<?> current = running.get();
+				if (current != null && !current.isDone()) {
+					current.cancel(true);
+				}
+			});
 		}
-		Futures.cancelWith(result, running);
 		return result;
 	}
 
-	private ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-		return this.deadlines.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+	/**
+	 * Runs one endpoint of the chain (index 0: the endpoint itself, then its fallbacks) and moves
+	 * on to the next when it fails as an endpoint.
+	 */
+	private void attemptAsync(Endpoint primary, Endpoint endpoint, int index, Invocation invocation,
+			List<String> parent, List<Throwable> causes, CompletableFuture<Object> result,
+			AtomicReference<Future<?>> running) {
+		CompletableFuture<Object> attempt;
+		try {
+			Invocation sent = (index == 0) ? invocation
+					: invocation.withChain(CallChain.extend(parent, endpoint.name(), invocation.method()));
+			attempt = endpoint.transport().invokeAsync(sent);
+		}
+		catch (RuntimeException ex) {
+			attempt = CompletableFuture.failedFuture(ex);
+		}
+		running.set(attempt);
+		if (result.isDone()) {
+			attempt.cancel(true);
+			return;
+		}
+		attempt.whenComplete((value, failure) -> {
+			if (failure == null) {
+				result.complete(value);
+				return;
+			}
+			Throwable cause = Futures.unwrap(failure);
+			if (!(cause instanceof EndpointFailure endpointFailure)) {
+				result.completeExceptionally(cause);
+				return;
+			}
+			List<String> fallbacks = primary.fallbacks();
+			causes.add(endpointFailure.failure());
+			if (index >= fallbacks.size() || !mayTryElsewhere(endpointFailure, invocation) || result.isDone()) {
+				result.completeExceptionally(exhausted(primary, invocation, causes, endpointFailure));
+				return;
+			}
+			try {
+				Endpoint next = this.endpoints.resolve(fallbacks.get(index));
+				attemptAsync(primary, next, index + 1, invocation, parent, causes, result, running);
+			}
+			catch (RuntimeException ex) {
+				result.completeExceptionally(ex);
+			}
+		});
+	}
+
+	private static boolean mayTryElsewhere(EndpointFailure failure, Invocation invocation) {
+		return (!failure.mayHaveRun() || invocation.method().idempotent()) && invocation.remainingNanos() > 0;
+	}
+
+	private static RuntimeException exhausted(Endpoint endpoint, Invocation invocation, List<Throwable> causes,
+			EndpointFailure last) {
+		if (causes.size() <= 1) {
+			return last.failure();
+		}
+		return new AllEndpointsFailedException("Call " + invocation.method() + " [" + invocation.id()
+				+ "] failed on endpoint '" + endpoint.name() + "' and its fallbacks " + endpoint.fallbacks(), causes);
 	}
 
 	/**

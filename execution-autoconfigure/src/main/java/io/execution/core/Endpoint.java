@@ -1,5 +1,7 @@
 package io.execution.core;
 
+import java.util.List;
+
 /**
  * A service as callers reach it: its definition and the transport that carries its calls.
  *
@@ -27,6 +29,14 @@ public record Endpoint(EndpointDefinition definition, Transport transport, long 
 	 */
 	public String mode() {
 		return this.definition.mode();
+	}
+
+	/**
+	 * The endpoints tried, in order, when this one fails.
+	 * @return the fallback endpoint names
+	 */
+	public List<String> fallbacks() {
+		return this.definition.fallbacks();
 	}
 
 }

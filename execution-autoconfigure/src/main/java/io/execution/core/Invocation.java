@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 public record Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain) {
 
 	/**
-	 * Starts an invocation now, with the given timeout.
+	 * Starts an invocation now, with the given timeout, outside any chain.
 	 * @param method the client method
 	 * @param args the arguments ({@code null} for none)
 	 * @param timeoutNanos the time the call may take, end to end
@@ -24,6 +24,15 @@ public record Invocation(String id, ClientMethod method, Object[] args, long dea
 	public static Invocation start(ClientMethod method, Object[] args, long timeoutNanos) {
 		return new Invocation(InvocationIds.next(), method, (args != null) ? args : new Object[0],
 				System.nanoTime() + timeoutNanos, List.of());
+	}
+
+	/**
+	 * The same call, sent to another endpoint (a fallback) with the same id and deadline.
+	 * @param chain the chain through that endpoint
+	 * @return the invocation
+	 */
+	public Invocation withChain(List<String> chain) {
+		return new Invocation(this.id, this.method, this.args, this.deadlineNanos, chain);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.execution.local;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionRejectedException;
 import io.execution.RemoteExecutionException;
+import io.execution.core.CallChain;
 import io.execution.core.ClientMethod;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
@@ -134,6 +136,7 @@ public final class LocalTransport implements Transport {
 					}
 				}
 			}
+			List<String> previous = CallChain.enter(invocation.chain());
 			try {
 				return this.target.invoke(args);
 			}
@@ -144,6 +147,9 @@ public final class LocalTransport implements Transport {
 			}
 			catch (Throwable ex) {
 				throw new RemoteExecutionException(ex.getClass().getName(), ex.getMessage(), ex);
+			}
+			finally {
+				CallChain.restore(previous);
 			}
 		}
 

@@ -2,7 +2,9 @@ package io.execution.queue;
 
 import java.util.concurrent.CompletableFuture;
 
+import io.execution.ExecutionRejectedException;
 import io.execution.codec.EnvelopeCodec;
+import io.execution.core.EndpointFailure;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
 import io.execution.core.Transport;
@@ -56,7 +58,13 @@ public final class QueueTransport implements Transport {
 
 	private CompletableFuture<byte[]> submit(Invocation invocation) {
 		byte[] request = this.codec.encodeRequest(invocation);
-		return this.backend.submit(this.queue, invocation.id(), request, invocation.deadlineNanos());
+		try {
+			return this.backend.submit(this.queue, invocation.id(), request, invocation.deadlineNanos());
+		}
+		catch (ExecutionRejectedException ex) {
+			// A full or closed queue never ran the call: a fallback endpoint may take it.
+			throw new EndpointFailure(ex, false);
+		}
 	}
 
 	@Override

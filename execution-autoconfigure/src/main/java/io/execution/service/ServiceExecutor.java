@@ -12,6 +12,7 @@ import io.execution.codec.EnvelopeCodec;
 import io.execution.codec.ErrorCode;
 import io.execution.codec.MalformedEnvelopeException;
 import io.execution.codec.RequestEnvelope;
+import io.execution.core.CallChain;
 import io.execution.core.Futures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +98,7 @@ public final class ServiceExecutor {
 					"Call " + method + " [" + id + "] was not started: its deadline had passed");
 		}
 		Object result;
+		List<String> previous = CallChain.enter(request.chain());
 		try {
 			result = invoke(method, args, deadlineNanos);
 		}
@@ -110,6 +112,9 @@ public final class ServiceExecutor {
 		catch (Throwable ex) {
 			logger.debug("Service method {} [{}] threw", method, id, ex);
 			return error(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(), ex.getMessage());
+		}
+		finally {
+			CallChain.restore(previous);
 		}
 		try {
 			return new Outcome(this.codec.encodeSuccess(id, result), null);

@@ -6,6 +6,7 @@ import io.execution.client.ExecutionClientFactory;
 import io.execution.core.Dispatcher;
 import io.execution.core.Endpoints;
 import io.execution.fixtures.missing.MissingApplication;
+import io.execution.http.server.InvocationHttpHandler;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueTransportFactory;
@@ -33,7 +34,8 @@ class ExecutionAutoConfigurationTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, ExecutionAutoConfiguration.class,
-				ExecutionQueueAutoConfiguration.class, ExecutionWorkerAutoConfiguration.class));
+				ExecutionQueueAutoConfiguration.class, ExecutionWorkerAutoConfiguration.class,
+				ExecutionHttpAutoConfiguration.class, ExecutionHttpServerAutoConfiguration.class));
 
 	@Test
 	void theEmbeddedDefaultNeedsNothingAndRunsNoWorkers() {
@@ -44,7 +46,8 @@ class ExecutionAutoConfigurationTest {
 				.hasSingleBean(MemoryQueueBackend.class)
 				.hasSingleBean(QueueTransportFactory.class)
 				.doesNotHaveBean(WorkerPools.class);
-			assertThat(context.getBean(Endpoints.class).modes()).containsExactlyInAnyOrder("local", "queue");
+			assertThat(context.getBean(Endpoints.class).modes()).containsExactlyInAnyOrder("local", "queue", "http");
+			assertThat(context).doesNotHaveBean(InvocationHttpHandler.class);
 		});
 	}
 
@@ -76,8 +79,46 @@ class ExecutionAutoConfigurationTest {
 	}
 
 	@Test
-	void aModeWithoutItsTransportFailsNamingTheProperty() {
+	void anHttpEndpointWithoutUrlsFailsNamingTheProperty() {
 		this.runner.withPropertyValues("execution.endpoints.billing.mode=http").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("execution.endpoints.billing.urls");
+		});
+	}
+
+	@Test
+	void aFallbackThatIsNoEndpointFailsTheStart() {
+		this.runner
+			.withPropertyValues("execution.endpoints.billing.urls=http://localhost:1",
+					"execution.endpoints.billing.fallback=billing-backup")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasMessageContaining("execution.endpoints.billing-backup.mode");
+			});
+	}
+
+	@Test
+	void theHttpServerIsOffByDefaultEvenInAWebApplication() {
+		new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, ExecutionAutoConfiguration.class,
+					ExecutionQueueAutoConfiguration.class, ExecutionHttpAutoConfiguration.class,
+					ExecutionHttpServerAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(InvocationHttpHandler.class));
+		new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, ExecutionAutoConfiguration.class,
+					ExecutionQueueAutoConfiguration.class, ExecutionHttpAutoConfiguration.class,
+					ExecutionHttpServerAutoConfiguration.class))
+			.withPropertyValues("execution.http.server.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(InvocationHttpHandler.class));
+	}
+
+	@Test
+	void aModeWithoutItsTransportFailsNamingTheProperty() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, ExecutionAutoConfiguration.class,
+					ExecutionQueueAutoConfiguration.class))
+			.withPropertyValues("execution.endpoints.billing.mode=http").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("execution.endpoints.billing.mode");

@@ -1,0 +1,56 @@
+package io.execution.autoconfigure;
+
+import java.util.Map;
+
+import io.execution.autoconfigure.ExecutionProperties.Endpoint;
+import io.execution.autoconfigure.ExecutionProperties.Http;
+import io.execution.codec.EnvelopeCodec;
+import io.execution.http.HttpEndpointSettings;
+import io.execution.http.HttpSettings;
+import io.execution.http.HttpTransportFactory;
+import io.execution.resilience.CircuitBreakers;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Http mode, the client side: the transport of {@code mode: http} endpoints, guarded by
+ * Resilience4j. When the application has its own {@link CircuitBreakerRegistry} or
+ * {@link RetryRegistry} (from Resilience4j's Spring Boot 4 starter), breakers and retries named
+ * after an endpoint take their settings from {@code resilience4j.*.instances.<endpoint>}.
+ */
+@AutoConfiguration(before = ExecutionAutoConfiguration.class)
+@ConditionalOnClass({ CircuitBreakerRegistry.class, RetryRegistry.class })
+public final class ExecutionHttpAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	CircuitBreakers executionCircuitBreakers(ExecutionProperties properties,
+			ObjectProvider<CircuitBreakerRegistry> registry) {
+		Http.CircuitBreaker defaults = properties.getHttp().getCircuitBreaker();
+		return new CircuitBreakers(registry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
+				defaults.getFailureThreshold(), defaults.getOpenDuration());
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	HttpTransportFactory executionHttpTransportFactory(ExecutionProperties properties, EnvelopeCodec codec,
+			CircuitBreakers breakers, ObjectProvider<RetryRegistry> retries) {
+		Http http = properties.getHttp();
+		HttpSettings settings = new HttpSettings(http.getAuth().getToken(),
+				http.getCompression().getThreshold().toBytes(), http.getPayloadLimit().toBytes(),
+				http.getHealthCheck().getPath(), http.getHealthCheck().getInterval(), http.getHealthCheck().getTimeout());
+		Map<String, Endpoint> endpoints = properties.getEndpoints();
+		return new HttpTransportFactory(codec, settings, (name) -> {
+			Endpoint endpoint = endpoints.get(name);
+			return (endpoint != null) ? new HttpEndpointSettings(endpoint.getUrls(), endpoint.getLoadBalancer(),
+					endpoint.getRetry().getMaxAttempts(), endpoint.getRetry().getInitialBackoff()) : null;
+		}, breakers, retries.getIfAvailable(RetryRegistry::ofDefaults), http.getConnectTimeout());
+	}
+
+}

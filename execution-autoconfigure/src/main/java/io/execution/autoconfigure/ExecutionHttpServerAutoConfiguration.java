@@ -1,0 +1,84 @@
+package io.execution.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.execution.autoconfigure.ExecutionProperties.Http;
+import io.execution.http.server.InvocationHttpHandler;
+import io.execution.service.ServiceExecutor;
+import io.execution.service.ServiceRegistry;
+import io.execution.worker.WorkerPool;
+import io.execution.worker.WorkerPools;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.StringUtils;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Http mode, the server side: serves this application's services under
+ * {@code execution.http.server.path} when {@code execution.http.server.enabled} is true in a
+ * servlet web application.
+ */
+@AutoConfiguration(after = { ExecutionAutoConfiguration.class, ExecutionWorkerAutoConfiguration.class })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(RouterFunction.class)
+@ConditionalOnProperty(name = "execution.http.server.enabled", havingValue = "true")
+public final class ExecutionHttpServerAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(ExecutionHttpServerAutoConfiguration.class);
+
+	@Bean(destroyMethod = "shutdownNow")
+	ScheduledExecutorService executionHttpServerWatchdog() {
+		return Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "execution-http-deadlines");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InvocationHttpHandler executionHttpHandler(ExecutionProperties properties, ServiceExecutor executor,
+			ServiceRegistry services, ObjectProvider<WorkerPools> workers) {
+		Http http = properties.getHttp();
+		if (!StringUtils.hasText(http.getAuth().getToken())) {
+			logger.warn("Execution serves this application's services at {} without authentication: set"
+					+ " execution.http.auth.token to require a bearer token", http.getServer().getPath());
+		}
+		return new InvocationHttpHandler(executor, services, http.getAuth().getToken(), http.getPayloadLimit().toBytes(),
+				http.getCompression().getThreshold().toBytes(), properties.getDefaultTimeout(),
+				executionHttpServerWatchdog(), () -> describe(workers.getIfAvailable()));
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> executionRoutes(ExecutionProperties properties, InvocationHttpHandler handler) {
+		String path = properties.getHttp().getServer().getPath().replaceAll("/+$", "");
+		return RouterFunctions.route()
+			.POST(path + "/v1/invocations", handler::invoke)
+			.GET(path + "/v1/capabilities", handler::capabilities)
+			.build();
+	}
+
+	private static Map<String, Object> describe(WorkerPools workers) {
+		Map<String, Object> pools = new LinkedHashMap<>();
+		if (workers != null) {
+			for (WorkerPool pool : workers.pools()) {
+				pools.put(pool.queue(), Map.of("concurrency", pool.concurrency(), "accepting", pool.isAccepting()));
+			}
+		}
+		return pools;
+	}
+
+}

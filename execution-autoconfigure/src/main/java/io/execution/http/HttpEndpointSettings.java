@@ -1,0 +1,19 @@
+package io.execution.http;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import io.execution.resilience.LoadBalancer;
+
+/**
+ * The settings of one http endpoint.
+ *
+ * @param urls the base URLs of its instances
+ * @param loadBalancer how calls spread across them
+ * @param maxAttempts the most attempts one call makes, the first included
+ * @param initialBackoff the wait before the first retry; later waits grow exponentially, with jitter
+ */
+public record HttpEndpointSettings(List<URI> urls, LoadBalancer.Strategy loadBalancer, int maxAttempts,
+		Duration initialBackoff) {
+}

@@ -1,0 +1,415 @@
+package io.execution.http;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.execution.AllEndpointsFailedException;
+import io.execution.CircuitOpenException;
+import io.execution.ExecutionException;
+import io.execution.ExecutionTimeoutException;
+import io.execution.codec.EnvelopeCodec;
+import io.execution.codec.ErrorCode;
+import io.execution.core.EndpointFailure;
+import io.execution.core.Futures;
+import io.execution.core.Invocation;
+import io.execution.core.Transport;
+import io.execution.resilience.Instance;
+import io.execution.resilience.LoadBalancer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.retry.Retry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Sends the calls of an {@code http} endpoint as JSON envelopes to the instances at its URLs:
+ * balanced, guarded by a circuit breaker per endpoint and per instance, retried on another
+ * instance when that is safe, and health-checked in the background.
+ * <p>
+ * Only transport failures count against an instance and are retried: a call that never reached
+ * a server always may be; one that may have run only when its method is idempotent. The
+ * service's own exception and the caller's mistakes (4xx) are answers, not failures.
+ */
+public final class HttpTransport implements Transport {
+
+	private static final Logger logger = LoggerFactory.getLogger(HttpTransport.class);
+
+	/** Path of the invocation route below an instance's base URL. */
+	public static final String INVOCATIONS = "/v1/invocations";
+
+	private final String endpoint;
+
+	private final HttpClient client;
+
+	private final EnvelopeCodec codec;
+
+	private final HttpSettings settings;
+
+	private final List<Instance> instances;
+
+	private final LoadBalancer balancer;
+
+	private final CircuitBreaker breaker;
+
+	private final Retry retry;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final ScheduledFuture<?> healthChecks;
+
+	/**
+	 * Makes the transport of one endpoint and starts its health checks.
+	 * @param endpoint the endpoint name
+	 * @param client the shared HTTP client
+	 * @param codec the envelope codec
+	 * @param settings the HTTP settings
+	 * @param instances the instances, one per URL
+	 * @param balancer the load balancer
+	 * @param breaker the endpoint's circuit breaker
+	 * @param retry the endpoint's retry
+	 * @param scheduler runs retries' waits and health checks
+	 */
+	public HttpTransport(String endpoint, HttpClient client, EnvelopeCodec codec, HttpSettings settings,
+			List<Instance> instances, LoadBalancer balancer, CircuitBreaker breaker, Retry retry,
+			ScheduledExecutorService scheduler) {
+		this.endpoint = endpoint;
+		this.client = client;
+		this.codec = codec;
+		this.settings = settings;
+		this.instances = List.copyOf(instances);
+		this.balancer = balancer;
+		this.breaker = breaker;
+		this.retry = retry;
+		this.scheduler = scheduler;
+		long interval = settings.healthCheckInterval().toMillis();
+		this.healthChecks = (interval > 0) ? scheduler.scheduleWithFixedDelay(this::checkHealth, interval, interval,
+				TimeUnit.MILLISECONDS) : null;
+	}
+
+	/**
+	 * The instances behind this endpoint.
+	 * @return the instances
+	 */
+	public List<Instance> instances() {
+		return this.instances;
+	}
+
+	/**
+	 * The endpoint's circuit breaker.
+	 * @return the breaker
+	 */
+	public CircuitBreaker breaker() {
+		return this.breaker;
+	}
+
+	@Override
+	public CompletableFuture<Object> invokeAsync(Invocation invocation) {
+		if (!this.breaker.tryAcquirePermission()) {
+			return CompletableFuture.failedFuture(new EndpointFailure(new CircuitOpenException("Circuit breaker of endpoint '"
+					+ this.endpoint + "' is open: call " + invocation.method() + " [" + invocation.id() + "] not sent"),
+					false));
+		}
+		long start = this.breaker.getCurrentTimestamp();
+		Call call = new Call(invocation);
+		CompletableFuture<Object> result = new CompletableFuture<>();
+		this.retry.executeCompletionStage(this.scheduler, () -> call.attempt(result)).whenComplete((value, failure) -> {
+			long elapsed = this.breaker.getCurrentTimestamp() - start;
+			Throwable cause = (failure != null) ? Futures.unwrap(failure) : null;
+			if (cause instanceof AttemptFailure attempt && attempt.countsAgainstEndpoint) {
+				this.breaker.onError(elapsed, this.breaker.getTimestampUnit(), attempt.failure);
+			}
+			else {
+				this.breaker.onSuccess(elapsed, this.breaker.getTimestampUnit());
+			}
+			if (cause == null) {
+				result.complete(value);
+			}
+			else if (cause instanceof AttemptFailure attempt) {
+				result.completeExceptionally(call.giveUp(attempt));
+			}
+			else {
+				result.completeExceptionally(cause);
+			}
+		});
+		result.whenComplete((value, failure) -> call.cancel());
+		return result;
+	}
+
+	private void checkHealth() {
+		for (Instance instance : this.instances) {
+			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.url() + this.settings.healthPath()))
+				.timeout(this.settings.healthCheckTimeout())
+				.GET();
+			authorize(request);
+			this.client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
+				.whenComplete((response, failure) -> {
+					boolean healthy = failure == null && response.statusCode() / 100 == 2;
+					if (instance.healthy(healthy)) {
+						if (healthy) {
+							logger.info("Endpoint '{}': {} passes its health check again", this.endpoint, instance);
+						}
+						else {
+							logger.warn("Endpoint '{}': {} failed its health check ({}); out of rotation", this.endpoint,
+									instance, (failure != null) ? failure.toString() : "status " + response.statusCode());
+						}
+					}
+					if (healthy && !instance.breakerAllows()) {
+						// It answers again: let its breaker probe it now rather than after the full open wait.
+						instance.breaker().transitionToHalfOpenState();
+					}
+				});
+		}
+	}
+
+	private void authorize(HttpRequest.Builder request) {
+		if (this.settings.token() != null) {
+			request.header("Authorization", "Bearer " + this.settings.token());
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.healthChecks != null) {
+			this.healthChecks.cancel(false);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "HttpTransport[" + this.endpoint + " -> " + this.instances + "]";
+	}
+
+	/**
+	 * The attempts of one call: which instances it tried, what each attempt gave, and the
+	 * exchange in flight (so that cancelling the call aborts it).
+	 */
+	private final class Call {
+
+		private final Invocation invocation;
+
+		private final List<Instance> tried = new ArrayList<>();
+
+		private final List<Throwable> causes = new ArrayList<>();
+
+		private final AtomicReference<CompletableFuture<?>> exchange = new AtomicReference<>();
+
+		private boolean mayHaveRun;
+
+		Call(Invocation invocation) {
+			this.invocation = invocation;
+		}
+
+		CompletableFuture<Object> attempt(CompletableFuture<Object> result) {
+			if (result.isDone()) {
+				return CompletableFuture.failedFuture(new AttemptFailure(
+						new ExecutionException("Call [" + this.invocation.id() + "] was abandoned"), false, false, false));
+			}
+			long remaining = this.invocation.remainingNanos();
+			if (remaining <= 0) {
+				return CompletableFuture.failedFuture(Futures.timeout(this.invocation));
+			}
+			Instance instance;
+			synchronized (this) {
+				instance = HttpTransport.this.balancer.choose(HttpTransport.this.instances, this.tried);
+				this.tried.add(instance);
+			}
+			CircuitBreaker instanceBreaker = instance.breaker();
+			if (!instanceBreaker.tryAcquirePermission()) {
+				return CompletableFuture.failedFuture(failure(instance, new CircuitOpenException("Circuit breaker of "
+						+ instance + " is open"), true, false, false));
+			}
+			HttpRequest request;
+			try {
+				request = request(instance, remaining);
+			}
+			catch (ExecutionException ex) {
+				instanceBreaker.releasePermission();
+				return CompletableFuture.failedFuture(ex);
+			}
+			long started = instance.started();
+			CompletableFuture<HttpResponse<byte[]>> sent = HttpTransport.this.client.sendAsync(request,
+					(info) -> new LimitedBodySubscriber(HttpTransport.this.settings.payloadLimit()));
+			this.exchange.set(sent);
+			return sent.handle((response, failure) -> {
+				long elapsed = instance.finished(started);
+				if (failure != null) {
+					throw classify(instance, instanceBreaker, elapsed, Futures.unwrap(failure));
+				}
+				return read(instance, instanceBreaker, elapsed, response);
+			});
+		}
+
+		private HttpRequest request(Instance instance, long remainingNanos) {
+			byte[] body = HttpTransport.this.codec.encodeRequest(this.invocation);
+			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.url() + INVOCATIONS))
+				.timeout(Duration.ofNanos(remainingNanos))
+				.header("Content-Type", "application/json")
+				.header("Accept-Encoding", "gzip");
+			if (body.length > HttpTransport.this.settings.compressionThreshold()) {
+				body = Gzip.compress(body);
+				request.header("Content-Encoding", "gzip");
+			}
+			authorize(request);
+			return request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+		}
+
+		private Object read(Instance instance, CircuitBreaker instanceBreaker, long elapsed,
+				HttpResponse<byte[]> response) {
+			byte[] body = response.body();
+			try {
+				if ("gzip".equalsIgnoreCase(response.headers().firstValue("Content-Encoding").orElse(""))) {
+					body = Gzip.decompress(new ByteArrayInputStream(body), HttpTransport.this.settings.payloadLimit());
+					if (body == null) {
+						throw new IOException("compressed response inflates past execution.http.payload-limit");
+					}
+				}
+			}
+			catch (IOException ex) {
+				throw classify(instance, instanceBreaker, elapsed, ex);
+			}
+			int status = response.statusCode();
+			if (status == 200) {
+				instanceBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+				// The service's own exception arrives here as an answer: it is thrown, never retried.
+				return HttpTransport.this.codec.readResult(body, this.invocation.method());
+			}
+			ErrorCode code = errorCode(body);
+			String message = message(body, "HTTP " + status + " from " + instance);
+			if (status == 503 && code == ErrorCode.REJECTED) {
+				// Refused before running (queue full, shutting down): never ran, so another instance may take it.
+				instanceBreaker.onError(elapsed, TimeUnit.NANOSECONDS, new ExecutionException(message));
+				throw failure(instance, code.toException(null, message), true, false, true);
+			}
+			if (status == 504 || code == ErrorCode.DEADLINE_EXCEEDED) {
+				instanceBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+				throw new ExecutionTimeoutException(message);
+			}
+			if (status >= 400 && status < 500) {
+				// The caller's mistake (bad request, token, unknown service, size): the instance is fine.
+				instanceBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+				throw code.toException(null, message + " (from " + instance + ")");
+			}
+			ExecutionException failure = new ExecutionException("HTTP " + status + " from " + instance + ": " + message);
+			instanceBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
+			throw failure(instance, failure, this.invocation.method().idempotent(), true, true);
+		}
+
+		private RuntimeException classify(Instance instance, CircuitBreaker instanceBreaker, long elapsed,
+				Throwable failure) {
+			instanceBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
+			if (failure instanceof HttpConnectTimeoutException || failure instanceof ConnectException
+					|| failure.getCause() instanceof ConnectException) {
+				return failure(instance, new ExecutionException("Cannot connect to " + instance + ": " + failure, failure),
+						true, false, true);
+			}
+			if (failure instanceof HttpTimeoutException) {
+				return Futures.timeout(this.invocation);
+			}
+			if (failure instanceof ExecutionException execution) {
+				return failure(instance, execution, false, true, false);
+			}
+			// Sent, and no answer: the call may have run, so only an idempotent one is tried again.
+			return failure(instance, new ExecutionException("No answer from " + instance + ": " + failure, failure),
+					this.invocation.method().idempotent(), true, true);
+		}
+
+		private AttemptFailure failure(Instance instance, ExecutionException failure, boolean retryable,
+				boolean mayHaveRun, boolean countsAgainstEndpoint) {
+			synchronized (this) {
+				this.causes.add(failure);
+				this.mayHaveRun |= mayHaveRun;
+			}
+			logger.debug("Endpoint '{}': attempt of {} [{}] on {} failed: {}", HttpTransport.this.endpoint,
+					this.invocation.method(), this.invocation.id(), instance, failure.getMessage());
+			return new AttemptFailure(failure, retryable && this.invocation.remainingNanos() > 0, mayHaveRun,
+					countsAgainstEndpoint);
+		}
+
+		synchronized RuntimeException giveUp(AttemptFailure last) {
+			String note = (last.mayHaveRun && !this.invocation.method().idempotent())
+					? " (not retried: the call may have run and its method is not @Idempotent)" : "";
+			AllEndpointsFailedException failure = new AllEndpointsFailedException("Call " + this.invocation.method()
+					+ " [" + this.invocation.id() + "] failed on every attempt at endpoint '" + HttpTransport.this.endpoint
+					+ "'" + note, this.causes.isEmpty() ? List.of(last.failure) : this.causes);
+			return new EndpointFailure(failure, this.mayHaveRun);
+		}
+
+		void cancel() {
+			CompletableFuture<?> current = this.exchange.get();
+			if (current != null && !current.isDone()) {
+				current.cancel(true);
+			}
+		}
+
+		private ErrorCode errorCode(byte[] body) {
+			JsonNode error = tree(body).path("error");
+			return error.isString() ? ErrorCode.of(error.stringValue()) : ErrorCode.INTERNAL;
+		}
+
+		private String message(byte[] body, String fallback) {
+			JsonNode message = tree(body).path("message");
+			return message.isString() ? message.stringValue() : fallback;
+		}
+
+		private JsonNode tree(byte[] body) {
+			try {
+				JsonNode node = HttpTransport.this.codec.mapper().readTree(body);
+				return (node != null) ? node : HttpTransport.this.codec.mapper().missingNode();
+			}
+			catch (RuntimeException ex) {
+				return HttpTransport.this.codec.mapper().missingNode();
+			}
+		}
+
+	}
+
+	/**
+	 * A failed attempt, telling the retry whether another may follow.
+	 */
+	static final class AttemptFailure extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		final transient ExecutionException failure;
+
+		final boolean retryable;
+
+		final boolean mayHaveRun;
+
+		final boolean countsAgainstEndpoint;
+
+		AttemptFailure(ExecutionException failure, boolean retryable, boolean mayHaveRun, boolean countsAgainstEndpoint) {
+			super(failure.getMessage(), failure, false, false);
+			this.failure = failure;
+			this.retryable = retryable;
+			this.mayHaveRun = mayHaveRun;
+			this.countsAgainstEndpoint = countsAgainstEndpoint;
+		}
+
+		/**
+		 * Whether a failure may be retried: the retry predicate of every http endpoint.
+		 * @param failure what an attempt failed with
+		 * @return {@code true} for a retryable attempt failure
+		 */
+		static boolean retryable(Throwable failure) {
+			return Futures.unwrap(failure) instanceof AttemptFailure attempt && attempt.retryable;
+		}
+
+	}
+
+}

@@ -1,0 +1,134 @@
+package io.execution.http;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+import io.execution.codec.EnvelopeCodec;
+import io.execution.core.EndpointDefinition;
+import io.execution.core.Transport;
+import io.execution.core.TransportFactory;
+import io.execution.resilience.CircuitBreakers;
+import io.execution.resilience.Instance;
+import io.execution.resilience.LoadBalancer;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+
+/**
+ * Makes the transports of {@code http} endpoints. All of them share one pooled JDK
+ * {@link HttpClient} (HTTP/1.1 keep-alive) and one scheduler for retry waits and health checks.
+ */
+public final class HttpTransportFactory implements TransportFactory, AutoCloseable {
+
+	/** The mode name. */
+	public static final String MODE = "http";
+
+	/** The base path of the routes on an instance whose URL has no path of its own. */
+	public static final String DEFAULT_PATH = "/execution";
+
+	private final EnvelopeCodec codec;
+
+	private final HttpSettings settings;
+
+	private final Function<String, HttpEndpointSettings> endpoints;
+
+	private final CircuitBreakers breakers;
+
+	private final RetryRegistry retries;
+
+	private final HttpClient client;
+
+	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, (task) -> {
+		Thread thread = new Thread(task, "execution-http");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	/**
+	 * Makes the factory.
+	 * @param codec the envelope codec
+	 * @param settings what all http endpoints share
+	 * @param endpoints the settings of each endpoint, by name
+	 * @param breakers makes the circuit breakers
+	 * @param retries the retry registry (the user's, when there is one)
+	 * @param connectTimeout how long connecting to an instance may take
+	 */
+	public HttpTransportFactory(EnvelopeCodec codec, HttpSettings settings,
+			Function<String, HttpEndpointSettings> endpoints, CircuitBreakers breakers, RetryRegistry retries,
+			Duration connectTimeout) {
+		this.codec = codec;
+		this.settings = settings;
+		this.endpoints = endpoints;
+		this.breakers = breakers;
+		this.retries = retries;
+		this.client = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(connectTimeout)
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.build();
+	}
+
+	@Override
+	public String mode() {
+		return MODE;
+	}
+
+	@Override
+	public Transport create(EndpointDefinition endpoint) {
+		HttpEndpointSettings settings = this.endpoints.apply(endpoint.name());
+		if (settings == null || settings.urls() == null || settings.urls().isEmpty()) {
+			throw new IllegalArgumentException("Endpoint '" + endpoint.name() + "' is in http mode but has no URLs: set"
+					+ " execution.endpoints." + endpoint.name() + ".urls");
+		}
+		List<Instance> instances = settings.urls()
+			.stream()
+			.map(HttpTransportFactory::base)
+			.map((url) -> new Instance(url, this.breakers.get(endpoint.name() + "@" + url)))
+			.toList();
+		return new HttpTransport(endpoint.name(), this.client, this.codec, this.settings, instances,
+				LoadBalancer.of(settings.loadBalancer()), this.breakers.get(endpoint.name()),
+				retry(endpoint.name(), settings), this.scheduler);
+	}
+
+	private Retry retry(String name, HttpEndpointSettings settings) {
+		RetryConfig.Builder<Object> config = this.retries.find(name)
+			.map(Retry::getRetryConfig)
+			.or(() -> this.retries.getConfiguration(name))
+			.map(RetryConfig::<Object>from)
+			.orElseGet(() -> RetryConfig.<Object>custom()
+				.maxAttempts(Math.max(1, settings.maxAttempts()))
+				.intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5)));
+		// Whatever the user's settings, only attempts that are safe to repeat are repeated.
+		// Not registered: a user's instance of the same name keeps its own predicate for its own uses.
+		return Retry.of(name, config.retryOnException(HttpTransport.AttemptFailure::retryable)
+			.failAfterMaxAttempts(false)
+			.build());
+	}
+
+	/**
+	 * The base URL of an instance's routes: the URL as given when it has a path, else the URL
+	 * with {@value #DEFAULT_PATH}.
+	 * @param url a configured URL
+	 * @return the base URL, without a trailing slash
+	 */
+	static URI base(URI url) {
+		String text = url.toString();
+		while (text.endsWith("/")) {
+			text = text.substring(0, text.length() - 1);
+		}
+		String path = url.getPath();
+		return URI.create((path == null || path.isEmpty() || path.equals("/")) ? text + DEFAULT_PATH : text);
+	}
+
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+	}
+
+}

@@ -1,0 +1,252 @@
+package io.execution.http.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.execution.codec.EnvelopeCodec;
+import io.execution.codec.ErrorCode;
+import io.execution.codec.MalformedEnvelopeException;
+import io.execution.codec.RequestEnvelope;
+import io.execution.codec.ResultEnvelope;
+import io.execution.http.Gzip;
+import io.execution.service.ServiceDefinition;
+import io.execution.service.ServiceExecutor;
+import io.execution.service.ServiceExecutor.Outcome;
+import io.execution.service.ServiceMethod;
+import io.execution.service.ServiceRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Serves this application's services over HTTP: {@code POST {path}/v1/invocations} runs one
+ * envelope, {@code GET {path}/v1/capabilities} describes what is offered. The token is checked
+ * before the body is read, the body is read only up to the payload limit, the service and method
+ * are resolved before any argument is bound, and a call is interrupted at its caller's deadline.
+ * Every error is a JSON body with a stable code; no stack trace is ever sent.
+ */
+public final class InvocationHttpHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(InvocationHttpHandler.class);
+
+	private final ServiceExecutor executor;
+
+	private final ServiceRegistry services;
+
+	private final EnvelopeCodec codec;
+
+	private final byte[] token;
+
+	private final long payloadLimit;
+
+	private final long compressionThreshold;
+
+	private final Duration defaultTimeout;
+
+	private final ScheduledExecutorService watchdog;
+
+	private final Supplier<Map<String, Object>> workers;
+
+	/**
+	 * Makes the handler.
+	 * @param executor runs envelopes
+	 * @param services the services offered
+	 * @param token the bearer token required, or {@code null} for none
+	 * @param payloadLimit the largest request body accepted, in bytes (after decompression)
+	 * @param compressionThreshold responses larger than this are gzip-compressed when accepted
+	 * @param defaultTimeout the deadline of a request that brings none
+	 * @param watchdog interrupts calls at their deadline
+	 * @param workers describes this application's worker pools, for the capabilities
+	 */
+	public InvocationHttpHandler(ServiceExecutor executor, ServiceRegistry services, String token, long payloadLimit,
+			long compressionThreshold, Duration defaultTimeout, ScheduledExecutorService watchdog,
+			Supplier<Map<String, Object>> workers) {
+		this.executor = executor;
+		this.services = services;
+		this.codec = executor.codec();
+		this.token = (token != null && !token.isEmpty()) ? ("Bearer " + token).getBytes(StandardCharsets.UTF_8)
+				: null;
+		this.payloadLimit = payloadLimit;
+		this.compressionThreshold = compressionThreshold;
+		this.defaultTimeout = defaultTimeout;
+		this.watchdog = watchdog;
+		this.workers = workers;
+	}
+
+	/**
+	 * Runs one invocation envelope.
+	 * @param request the request
+	 * @return the result envelope (200, also when the service threw) or a JSON error (4xx/5xx)
+	 */
+	public ServerResponse invoke(ServerRequest request) {
+		HttpServletRequest servlet = request.servletRequest();
+		if (!authorized(servlet)) {
+			return unauthorized();
+		}
+		long length = servlet.getContentLengthLong();
+		if (length > this.payloadLimit) {
+			return tooLarge(length);
+		}
+		byte[] body;
+		try {
+			body = readBody(servlet);
+		}
+		catch (IOException ex) {
+			return error(ErrorCode.MALFORMED_REQUEST, null, "Body could not be read: " + ex.getMessage());
+		}
+		if (body == null) {
+			return tooLarge(-1);
+		}
+		RequestEnvelope envelope;
+		try {
+			envelope = this.codec.decodeRequest(body);
+		}
+		catch (MalformedEnvelopeException ex) {
+			return error(ErrorCode.MALFORMED_REQUEST, null, ex.getMessage());
+		}
+		long timeoutNanos = (envelope.timeoutMs() != null) ? TimeUnit.MILLISECONDS.toNanos(envelope.timeoutMs())
+				: this.defaultTimeout.toNanos();
+		Outcome outcome = runUntilDeadline(envelope, System.nanoTime() + timeoutNanos);
+		if (outcome.ok() || outcome.error() == ErrorCode.SERVICE_EXCEPTION) {
+			return json(200, outcome.body(), acceptsGzip(servlet));
+		}
+		ResultEnvelope.Error error = this.codec.decodeResult(outcome.body()).error();
+		return error(error.code(), envelope.id(), error.message());
+	}
+
+	/**
+	 * Describes the services, methods, workers and limits of this application.
+	 * @param request the request
+	 * @return the capabilities
+	 */
+	public ServerResponse capabilities(ServerRequest request) {
+		if (!authorized(request.servletRequest())) {
+			return unauthorized();
+		}
+		List<Map<String, Object>> services = new ArrayList<>();
+		for (ServiceDefinition service : this.services.services()) {
+			List<Map<String, Object>> methods = new ArrayList<>();
+			for (ServiceMethod method : service.methods()) {
+				Map<String, Object> description = new LinkedHashMap<>();
+				description.put("name", method.name());
+				description.put("parameters", java.util.Arrays.stream(method.method().getGenericParameterTypes())
+					.map(java.lang.reflect.Type::getTypeName)
+					.toList());
+				description.put("returns", method.method().getGenericReturnType().getTypeName());
+				methods.add(description);
+			}
+			services.add(Map.of("name", service.name(), "methods", methods));
+		}
+		Map<String, Object> capabilities = new LinkedHashMap<>();
+		capabilities.put("v", EnvelopeCodec.VERSION);
+		capabilities.put("services", services);
+		capabilities.put("workers", this.workers.get());
+		capabilities.put("limits", Map.of("payloadLimit", this.payloadLimit, "compressionThreshold",
+				this.compressionThreshold));
+		return json(200, this.codec.mapper().writeValueAsBytes(capabilities), acceptsGzip(request.servletRequest()));
+	}
+
+	private Outcome runUntilDeadline(RequestEnvelope envelope, long deadlineNanos) {
+		FutureTask<Outcome> task = new FutureTask<>(() -> this.executor.execute(envelope, deadlineNanos));
+		ScheduledFuture<?> deadline = this.watchdog.schedule(() -> task.cancel(true),
+				Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+		try {
+			task.run();
+		}
+		finally {
+			deadline.cancel(false);
+			// The deadline's interrupt may land after the call returned: it must not reach the next request.
+			Thread.interrupted();
+		}
+		if (task.isCancelled()) {
+			return this.executor.error(envelope.id(), ErrorCode.DEADLINE_EXCEEDED, null, "Call " + envelope.service()
+					+ "." + envelope.method() + " [" + envelope.id() + "] was interrupted at its deadline");
+		}
+		try {
+			return task.get();
+		}
+		catch (Exception ex) {
+			logger.warn("Call {}.{} [{}] failed inside the server", envelope.service(), envelope.method(), envelope.id(),
+					ex);
+			return this.executor.error(envelope.id(), ErrorCode.INTERNAL, null, "The server failed to run the call");
+		}
+	}
+
+	private byte[] readBody(HttpServletRequest servlet) throws IOException {
+		InputStream in = servlet.getInputStream();
+		if ("gzip".equalsIgnoreCase(servlet.getHeader(HttpHeaders.CONTENT_ENCODING))) {
+			return Gzip.decompress(in, this.payloadLimit);
+		}
+		return Gzip.Bodies.read(in, this.payloadLimit);
+	}
+
+	private boolean authorized(HttpServletRequest servlet) {
+		if (this.token == null) {
+			return true;
+		}
+		String header = servlet.getHeader(HttpHeaders.AUTHORIZATION);
+		byte[] given = (header != null) ? header.getBytes(StandardCharsets.UTF_8) : new byte[0];
+		return MessageDigest.isEqual(this.token, given);
+	}
+
+	private ServerResponse unauthorized() {
+		return ServerResponse.status(401)
+			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(errorBody(ErrorCode.UNAUTHORIZED, null,
+					"Missing or wrong bearer token (the server requires execution.http.auth.token)"));
+	}
+
+	private ServerResponse tooLarge(long length) {
+		return error(ErrorCode.PAYLOAD_TOO_LARGE, null, "Body " + ((length >= 0) ? "of " + length + " bytes " : "")
+				+ "is larger than the payload limit of " + this.payloadLimit + " bytes (execution.http.payload-limit)");
+	}
+
+	private ServerResponse error(ErrorCode code, String id, String message) {
+		return ServerResponse.status(code.httpStatus())
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(errorBody(code, id, message));
+	}
+
+	private byte[] errorBody(ErrorCode code, String id, String message) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("status", code.httpStatus());
+		body.put("error", code.code());
+		body.put("message", message);
+		if (id != null) {
+			body.put("id", id);
+		}
+		return this.codec.mapper().writeValueAsBytes(body);
+	}
+
+	private ServerResponse json(int status, byte[] body, boolean gzip) {
+		ServerResponse.BodyBuilder response = ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON);
+		if (gzip && body.length > this.compressionThreshold) {
+			return response.header(HttpHeaders.CONTENT_ENCODING, "gzip").body(Gzip.compress(body));
+		}
+		return response.body(body);
+	}
+
+	private static boolean acceptsGzip(HttpServletRequest servlet) {
+		String accept = servlet.getHeader(HttpHeaders.ACCEPT_ENCODING);
+		return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("gzip");
+	}
+
+}

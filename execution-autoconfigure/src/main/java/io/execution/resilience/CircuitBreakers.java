@@ -1,0 +1,49 @@
+package io.execution.resilience;
+
+import java.time.Duration;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+
+/**
+ * Makes circuit breakers from a Resilience4j registry: an instance the user configured
+ * ({@code resilience4j.circuitbreaker.instances.<name>}) is taken as it is; any other gets
+ * Execution's defaults, which trip after a run of consecutive failures even at low traffic
+ * (Resilience4j's own wait for 100 calls).
+ */
+public final class CircuitBreakers {
+
+	private final CircuitBreakerRegistry registry;
+
+	private final CircuitBreakerConfig defaults;
+
+	/**
+	 * Makes the factory.
+	 * @param registry the registry (the user's, when there is one)
+	 * @param failureThreshold consecutive failures that open a breaker
+	 * @param openDuration how long a breaker stays open before it lets a probe through
+	 */
+	public CircuitBreakers(CircuitBreakerRegistry registry, int failureThreshold, Duration openDuration) {
+		this.registry = registry;
+		this.defaults = CircuitBreakerConfig.custom()
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.slidingWindowSize(failureThreshold)
+			.minimumNumberOfCalls(failureThreshold)
+			.failureRateThreshold(100)
+			.waitDurationInOpenState(openDuration)
+			.permittedNumberOfCallsInHalfOpenState(1)
+			.automaticTransitionFromOpenToHalfOpenEnabled(false)
+			.build();
+	}
+
+	/**
+	 * The breaker of a name: the configured one, or a new one with Execution's defaults.
+	 * @param name the breaker's name
+	 * @return the breaker
+	 */
+	public CircuitBreaker get(String name) {
+		return this.registry.find(name).orElseGet(() -> this.registry.circuitBreaker(name, this.defaults));
+	}
+
+}

@@ -1,0 +1,120 @@
+package io.execution.resilience;
+
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
+/**
+ * One instance behind an endpoint, at one URL: its circuit breaker (passive ejection), the
+ * verdict of the last active health check, the calls in flight and a peak-EWMA latency.
+ */
+public final class Instance {
+
+	private final URI url;
+
+	private final CircuitBreaker breaker;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final PeakEwma latency = new PeakEwma();
+
+	private volatile boolean healthy = true;
+
+	/**
+	 * Makes an instance.
+	 * @param url its base URL
+	 * @param breaker its circuit breaker
+	 */
+	public Instance(URI url, CircuitBreaker breaker) {
+		this.url = url;
+		this.breaker = breaker;
+	}
+
+	/**
+	 * The instance's base URL.
+	 * @return the URL
+	 */
+	public URI url() {
+		return this.url;
+	}
+
+	/**
+	 * The instance's circuit breaker.
+	 * @return the breaker
+	 */
+	public CircuitBreaker breaker() {
+		return this.breaker;
+	}
+
+	/**
+	 * Whether the last health check passed (true until one fails).
+	 * @return the health verdict
+	 */
+	public boolean healthy() {
+		return this.healthy;
+	}
+
+	/**
+	 * Records a health check's verdict.
+	 * @param healthy whether it passed
+	 * @return whether the verdict changed
+	 */
+	public boolean healthy(boolean healthy) {
+		boolean changed = this.healthy != healthy;
+		this.healthy = healthy;
+		return changed;
+	}
+
+	/**
+	 * Whether the breaker lets calls through (closed or probing).
+	 * @return {@code false} while the breaker is open
+	 */
+	public boolean breakerAllows() {
+		CircuitBreaker.State state = this.breaker.getState();
+		return state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN;
+	}
+
+	/**
+	 * The calls in flight to this instance.
+	 * @return the count
+	 */
+	public int inFlight() {
+		return this.inFlight.get();
+	}
+
+	/**
+	 * A call to this instance starts.
+	 * @return the start time, for {@link #finished}
+	 */
+	public long started() {
+		this.inFlight.incrementAndGet();
+		return System.nanoTime();
+	}
+
+	/**
+	 * A call to this instance finished (however it ended).
+	 * @param startNanos what {@link #started} returned
+	 * @return the call's duration in nanoseconds
+	 */
+	public long finished(long startNanos) {
+		this.inFlight.decrementAndGet();
+		long elapsed = System.nanoTime() - startNanos;
+		this.latency.observe(elapsed);
+		return elapsed;
+	}
+
+	/**
+	 * The peak-EWMA latency estimate.
+	 * @return nanoseconds
+	 */
+	public double latencyNanos() {
+		return this.latency.get();
+	}
+
+	@Override
+	public String toString() {
+		return this.url.toString();
+	}
+
+}
