@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.execution.AllEndpointsFailedException;
 import io.execution.CircuitOpenException;
+import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionException;
 import io.execution.ExecutionTimeoutException;
 import io.execution.codec.EnvelopeCodec;
@@ -118,6 +119,43 @@ public final class HttpTransport implements Transport {
 	}
 
 	@Override
+	public Object invoke(Invocation invocation) {
+		// Synchronous calls send on the caller's thread: the JDK client's blocking send skips the
+		// executor hops its asynchronous API makes, which cost more than the exchange itself.
+		if (!this.breaker.tryAcquirePermission()) {
+			throw new EndpointFailure(new CircuitOpenException("Circuit breaker of endpoint '" + this.endpoint
+					+ "' is open: call " + invocation.method() + " [" + invocation.id() + "] not sent"), false);
+		}
+		long start = this.breaker.getCurrentTimestamp();
+		Call call = new Call(invocation);
+		Throwable failure = null;
+		try {
+			return this.retry.executeSupplier(call::attemptSync);
+		}
+		catch (AttemptFailure attempt) {
+			failure = attempt;
+			throw call.giveUp(attempt);
+		}
+		catch (RuntimeException ex) {
+			failure = ex;
+			throw ex;
+		}
+		finally {
+			record(start, failure);
+		}
+	}
+
+	private void record(long start, Throwable failure) {
+		long elapsed = this.breaker.getCurrentTimestamp() - start;
+		if (failure instanceof AttemptFailure attempt && attempt.countsAgainstEndpoint) {
+			this.breaker.onError(elapsed, this.breaker.getTimestampUnit(), attempt.failure);
+		}
+		else {
+			this.breaker.onSuccess(elapsed, this.breaker.getTimestampUnit());
+		}
+	}
+
+	@Override
 	public CompletableFuture<Object> invokeAsync(Invocation invocation) {
 		if (!this.breaker.tryAcquirePermission()) {
 			return CompletableFuture.failedFuture(new EndpointFailure(new CircuitOpenException("Circuit breaker of endpoint '"
@@ -128,14 +166,8 @@ public final class HttpTransport implements Transport {
 		Call call = new Call(invocation);
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		this.retry.executeCompletionStage(this.scheduler, () -> call.attempt(result)).whenComplete((value, failure) -> {
-			long elapsed = this.breaker.getCurrentTimestamp() - start;
 			Throwable cause = (failure != null) ? Futures.unwrap(failure) : null;
-			if (cause instanceof AttemptFailure attempt && attempt.countsAgainstEndpoint) {
-				this.breaker.onError(elapsed, this.breaker.getTimestampUnit(), attempt.failure);
-			}
-			else {
-				this.breaker.onSuccess(elapsed, this.breaker.getTimestampUnit());
-			}
+			record(start, cause);
 			if (cause == null) {
 				result.complete(value);
 			}
@@ -219,39 +251,71 @@ public final class HttpTransport implements Transport {
 				return CompletableFuture.failedFuture(new AttemptFailure(
 						new ExecutionException("Call [" + this.invocation.id() + "] was abandoned"), false, false, false));
 			}
+			Attempt attempt;
+			try {
+				attempt = prepare();
+			}
+			catch (RuntimeException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+			long started = attempt.instance.started();
+			CompletableFuture<HttpResponse<byte[]>> sent = HttpTransport.this.client.sendAsync(attempt.request,
+					(info) -> new LimitedBodySubscriber(HttpTransport.this.settings.payloadLimit()));
+			this.exchange.set(sent);
+			return sent.handle((response, failure) -> {
+				long elapsed = attempt.instance.finished(started);
+				if (failure != null) {
+					throw classify(attempt.instance, elapsed, Futures.unwrap(failure));
+				}
+				return read(attempt.instance, elapsed, response);
+			});
+		}
+
+		Object attemptSync() {
+			Attempt attempt = prepare();
+			long started = attempt.instance.started();
+			HttpResponse<byte[]> response;
+			try {
+				response = HttpTransport.this.client.send(attempt.request,
+						(info) -> new LimitedBodySubscriber(HttpTransport.this.settings.payloadLimit()));
+			}
+			catch (InterruptedException ex) {
+				attempt.instance.finished(started);
+				attempt.instance.breaker().releasePermission();
+				Thread.currentThread().interrupt();
+				throw new ExecutionCancelledException("Call " + this.invocation.method() + " [" + this.invocation.id()
+						+ "] was cancelled: the calling thread was interrupted");
+			}
+			catch (IOException ex) {
+				throw classify(attempt.instance, attempt.instance.finished(started), ex);
+			}
+			return read(attempt.instance, attempt.instance.finished(started), response);
+		}
+
+		/**
+		 * Chooses the instance of the next attempt and builds its request.
+		 */
+		private Attempt prepare() {
 			long remaining = this.invocation.remainingNanos();
 			if (remaining <= 0) {
-				return CompletableFuture.failedFuture(Futures.timeout(this.invocation));
+				throw Futures.timeout(this.invocation);
 			}
 			Instance instance;
 			synchronized (this) {
 				instance = HttpTransport.this.balancer.choose(HttpTransport.this.instances, this.tried);
 				this.tried.add(instance);
 			}
-			CircuitBreaker instanceBreaker = instance.breaker();
-			if (!instanceBreaker.tryAcquirePermission()) {
-				return CompletableFuture.failedFuture(failure(instance, new CircuitOpenException("Circuit breaker of "
-						+ instance + " is open"), true, false, false));
+			if (!instance.breaker().tryAcquirePermission()) {
+				throw failure(instance, new CircuitOpenException("Circuit breaker of " + instance + " is open"), true,
+						false, false);
 			}
-			HttpRequest request;
 			try {
-				request = request(instance, remaining);
+				return new Attempt(instance, request(instance, remaining));
 			}
-			catch (ExecutionException ex) {
-				instanceBreaker.releasePermission();
-				return CompletableFuture.failedFuture(ex);
+			catch (RuntimeException ex) {
+				instance.breaker().releasePermission();
+				throw ex;
 			}
-			long started = instance.started();
-			CompletableFuture<HttpResponse<byte[]>> sent = HttpTransport.this.client.sendAsync(request,
-					(info) -> new LimitedBodySubscriber(HttpTransport.this.settings.payloadLimit()));
-			this.exchange.set(sent);
-			return sent.handle((response, failure) -> {
-				long elapsed = instance.finished(started);
-				if (failure != null) {
-					throw classify(instance, instanceBreaker, elapsed, Futures.unwrap(failure));
-				}
-				return read(instance, instanceBreaker, elapsed, response);
-			});
 		}
 
 		private HttpRequest request(Instance instance, long remainingNanos) {
@@ -268,8 +332,9 @@ public final class HttpTransport implements Transport {
 			return request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
 		}
 
-		private Object read(Instance instance, CircuitBreaker instanceBreaker, long elapsed,
+		private Object read(Instance instance, long elapsed,
 				HttpResponse<byte[]> response) {
+			CircuitBreaker instanceBreaker = instance.breaker();
 			byte[] body = response.body();
 			try {
 				if ("gzip".equalsIgnoreCase(response.headers().firstValue("Content-Encoding").orElse(""))) {
@@ -280,7 +345,7 @@ public final class HttpTransport implements Transport {
 				}
 			}
 			catch (IOException ex) {
-				throw classify(instance, instanceBreaker, elapsed, ex);
+				throw classify(instance, elapsed, ex);
 			}
 			int status = response.statusCode();
 			if (status == 200) {
@@ -309,9 +374,8 @@ public final class HttpTransport implements Transport {
 			throw failure(instance, failure, this.invocation.method().idempotent(), true, true);
 		}
 
-		private RuntimeException classify(Instance instance, CircuitBreaker instanceBreaker, long elapsed,
-				Throwable failure) {
-			instanceBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
+		private RuntimeException classify(Instance instance, long elapsed, Throwable failure) {
+			instance.breaker().onError(elapsed, TimeUnit.NANOSECONDS, failure);
 			if (failure instanceof HttpConnectTimeoutException || failure instanceof ConnectException
 					|| failure.getCause() instanceof ConnectException) {
 				return failure(instance, new ExecutionException("Cannot connect to " + instance + ": " + failure, failure),
@@ -376,6 +440,10 @@ public final class HttpTransport implements Transport {
 			}
 		}
 
+	}
+
+	/** The instance an attempt goes to and its request. */
+	private record Attempt(Instance instance, HttpRequest request) {
 	}
 
 	/**
