@@ -6,6 +6,7 @@ import io.execution.client.ExecutionClientFactory;
 import io.execution.core.Dispatcher;
 import io.execution.core.Endpoints;
 import io.execution.fixtures.missing.MissingApplication;
+import io.execution.http.HttpTransport;
 import io.execution.http.server.InvocationHttpHandler;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
@@ -151,6 +152,35 @@ class ExecutionAutoConfigurationTest {
 				assertThat(analysis.getDescription()).contains("'nowhere'");
 				assertThat(analysis.getAction()).contains("execution.endpoints.nowhere.mode");
 			});
+	}
+
+	@Test
+	void theUsersResilience4jRegistriesConfigureTheEndpointsBreakers() {
+		this.runner.withUserConfiguration(OwnRegistries.class)
+			.withPropertyValues("execution.endpoints.billing.urls=http://localhost:1",
+					"execution.http.health-check.interval=0")
+			.run((context) -> {
+				HttpTransport transport = (HttpTransport) context.getBean(Endpoints.class).resolve("billing").transport();
+				assertThat(transport.breaker()).isSameAs(OwnRegistries.BILLING);
+				assertThat(transport.instances().get(0).breaker().getCircuitBreakerConfig().getSlidingWindowSize())
+					.isEqualTo(5);
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnRegistries {
+
+		static final io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry REGISTRY = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry
+			.ofDefaults();
+
+		static final io.github.resilience4j.circuitbreaker.CircuitBreaker BILLING = REGISTRY.circuitBreaker("billing",
+				io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom().slidingWindowSize(42).build());
+
+		@Bean
+		io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry circuitBreakerRegistry() {
+			return REGISTRY;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
