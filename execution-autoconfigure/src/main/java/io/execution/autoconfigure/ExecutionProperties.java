@@ -245,6 +245,12 @@ public class ExecutionProperties {
 		 */
 		private int capacity = 10_000;
 
+		private final Redis redis = new Redis();
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
 		public Backend getBackend() {
 			return this.backend;
 		}
@@ -259,6 +265,68 @@ public class ExecutionProperties {
 
 		public void setCapacity(int capacity) {
 			this.capacity = capacity;
+		}
+
+		/**
+		 * The redis backend.
+		 */
+		public static class Redis {
+
+			/**
+			 * First part of every key, so that several applications can share one Redis.
+			 */
+			private String prefix = "execution";
+
+			/**
+			 * How long a request stays with a worker that stopped renewing its lease (killed,
+			 * cut off) before another worker of the pool takes it over. Running calls renew
+			 * their lease every third of it.
+			 */
+			private Duration visibilityTimeout = Duration.ofSeconds(30);
+
+			/**
+			 * How many times a request may be taken before it is kept as a dead letter and its
+			 * caller told so.
+			 */
+			private int maxDeliveries = 3;
+
+			/**
+			 * How long keys nobody touches live: idle queues, unread replies, cancel markers.
+			 */
+			private Duration retention = Duration.ofHours(1);
+
+			public String getPrefix() {
+				return this.prefix;
+			}
+
+			public void setPrefix(String prefix) {
+				this.prefix = prefix;
+			}
+
+			public Duration getVisibilityTimeout() {
+				return this.visibilityTimeout;
+			}
+
+			public void setVisibilityTimeout(Duration visibilityTimeout) {
+				this.visibilityTimeout = visibilityTimeout;
+			}
+
+			public int getMaxDeliveries() {
+				return this.maxDeliveries;
+			}
+
+			public void setMaxDeliveries(int maxDeliveries) {
+				this.maxDeliveries = maxDeliveries;
+			}
+
+			public Duration getRetention() {
+				return this.retention;
+			}
+
+			public void setRetention(Duration retention) {
+				this.retention = retention;
+			}
+
 		}
 
 		/**

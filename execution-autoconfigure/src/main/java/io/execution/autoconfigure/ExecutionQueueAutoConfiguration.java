@@ -14,10 +14,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * Queue mode: the transport of {@code mode: queue} endpoints over the configured backend.
+ * Queue mode: the transport of {@code mode: queue} endpoints over the configured backend: memory
+ * (the default) or redis.
  */
-@AutoConfiguration(before = ExecutionAutoConfiguration.class)
-@Import(MemoryQueueConfiguration.class)
+@AutoConfiguration(before = ExecutionAutoConfiguration.class,
+		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@Import({ MemoryQueueConfiguration.class, RedisQueueConfiguration.class })
 public final class ExecutionQueueAutoConfiguration {
 
 	@Bean

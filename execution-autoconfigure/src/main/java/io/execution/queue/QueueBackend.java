@@ -21,11 +21,13 @@ public interface QueueBackend extends AutoCloseable {
 	 * @param invocationId the invocation id
 	 * @param request the request envelope
 	 * @param deadlineNanos the call's deadline on this JVM's {@link System#nanoTime()} clock
+	 * @param idempotent whether the call may run again after a worker died running it
 	 * @return the result envelope to come; cancelling it drops a waiting request and interrupts
-	 * a running one
-	 * @throws io.execution.ExecutionRejectedException when the queue is full or closed
+	 * a running one. A full or closed queue fails it (or throws) with
+	 * {@link io.execution.ExecutionRejectedException}
 	 */
-	CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request, long deadlineNanos);
+	CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request, long deadlineNanos,
+			boolean idempotent);
 
 	/**
 	 * Opens the worker side of a queue.
@@ -33,6 +35,17 @@ public interface QueueBackend extends AutoCloseable {
 	 * @return a consumer of its requests
 	 */
 	QueueConsumer consumer(String queue);
+
+	/**
+	 * Opens the worker side of a queue for a pool of known size, so that a backend that fetches
+	 * in batches takes no more than the pool can run.
+	 * @param queue the queue
+	 * @param concurrency how many calls the pool runs at once
+	 * @return a consumer of its requests
+	 */
+	default QueueConsumer consumer(String queue, int concurrency) {
+		return consumer(queue);
+	}
 
 	/**
 	 * Stops the backend: waiting callers whose requests can no longer run are failed.

@@ -47,22 +47,49 @@ public final class QueueTransport implements Transport {
 
 	@Override
 	public Object invoke(Invocation invocation) {
-		byte[] result = Futures.await(submit(invocation), invocation);
+		byte[] result;
+		try {
+			result = Futures.await(submit(invocation), invocation);
+		}
+		catch (ExecutionRejectedException ex) {
+			throw new EndpointFailure(ex, false);
+		}
 		return this.codec.readResult(result, invocation.method());
 	}
 
 	@Override
 	public CompletableFuture<Object> invokeAsync(Invocation invocation) {
-		return Futures.map(submit(invocation), (result) -> this.codec.readResult(result, invocation.method()));
+		CompletableFuture<byte[]> submitted = submit(invocation);
+		CompletableFuture<Object> result = new CompletableFuture<>();
+		submitted.whenComplete((body, failure) -> {
+			if (failure != null) {
+				Throwable cause = Futures.unwrap(failure);
+				result.completeExceptionally((cause instanceof ExecutionRejectedException rejected)
+						? new EndpointFailure(rejected, false) : cause);
+				return;
+			}
+			try {
+				result.complete(this.codec.readResult(body, invocation.method()));
+			}
+			catch (RuntimeException ex) {
+				result.completeExceptionally(ex);
+			}
+		});
+		Futures.cancelWith(result, submitted);
+		return result;
 	}
 
+	/**
+	 * Puts the request on the queue. A rejection here (queue full or closed, backend unreachable)
+	 * means the call never ran, so it is an {@link EndpointFailure}: a fallback may take it.
+	 */
 	private CompletableFuture<byte[]> submit(Invocation invocation) {
 		byte[] request = this.codec.encodeRequest(invocation);
 		try {
-			return this.backend.submit(this.queue, invocation.id(), request, invocation.deadlineNanos());
+			return this.backend.submit(this.queue, invocation.id(), request, invocation.deadlineNanos(),
+					invocation.method().idempotent());
 		}
 		catch (ExecutionRejectedException ex) {
-			// A full or closed queue never ran the call: a fallback endpoint may take it.
 			throw new EndpointFailure(ex, false);
 		}
 	}

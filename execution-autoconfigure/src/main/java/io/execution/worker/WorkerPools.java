@@ -44,7 +44,7 @@ public final class WorkerPools implements SmartLifecycle {
 			return thread;
 		});
 		for (String queue : new LinkedHashSet<>(queues)) {
-			this.pools.add(new WorkerPool(queue, concurrency, backend.consumer(queue), executor, this.watchdog));
+			this.pools.add(new WorkerPool(queue, concurrency, backend.consumer(queue, concurrency), executor, this.watchdog));
 		}
 	}
 

@@ -196,7 +196,7 @@ class ExecutionAutoConfigurationTest {
 
 				@Override
 				public CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request,
-						long deadlineNanos) {
+						long deadlineNanos, boolean idempotent) {
 					return new CompletableFuture<>();
 				}
 

@@ -27,6 +27,14 @@ public class LabService implements Lab {
 
 	final ConcurrentLinkedQueue<String> echoes = new ConcurrentLinkedQueue<>();
 
+	/**
+	 * What {@link #echo} received, for tests in other packages.
+	 * @return the texts
+	 */
+	public java.util.Collection<String> echoes() {
+		return this.echoes;
+	}
+
 	@Override
 	public String echo(String text) {
 		this.echoes.add(text);

@@ -26,6 +26,18 @@ public class SleeperService implements Sleeper {
 
 	final ConcurrentLinkedQueue<String> stamps = new ConcurrentLinkedQueue<>();
 
+	public java.util.Collection<String> stamps() {
+		return this.stamps;
+	}
+
+	public Semaphore running() {
+		return this.running;
+	}
+
+	public int interruptions() {
+		return this.interrupted.get();
+	}
+
 	@Override
 	public String sleep(long millis) {
 		this.started.incrementAndGet();

@@ -37,7 +37,8 @@ public final class MemoryQueueBackend implements QueueBackend {
 	}
 
 	@Override
-	public CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request, long deadlineNanos) {
+	public CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request, long deadlineNanos,
+			boolean idempotent) {
 		if (this.closed) {
 			throw new ExecutionRejectedException(
 					"Queue '" + queue + "' is closed: the application is shutting down [" + invocationId + "]");

@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Import;
  * by the in-memory queue.
  */
 @SpringBootApplication
-@AutoConfigurationPackage(basePackageClasses = Primes.class)
+@AutoConfigurationPackage(basePackageClasses = { SampleOrchestratorApplication.class, Primes.class })
 @Import({ PrimesService.class, InventoryService.class, PaymentsService.class })
 @EnableConfigurationProperties(DemoProperties.class)
 public class SampleOrchestratorApplication {

@@ -1,0 +1,71 @@
+package io.execution.autoconfigure;
+
+import io.execution.queue.QueueBackend;
+import io.execution.queue.redis.RedisConnections;
+import io.execution.queue.redis.RedisQueueBackend;
+import io.execution.queue.redis.RedisQueueSettings;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The Redis queue backend, through Spring Data Redis's Lettuce connection factory and so through
+ * the application's {@code spring.data.redis.*} settings.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "execution.queue.backend", havingValue = "redis")
+@Import({ RedisQueueConfiguration.WithLettuce.class, RedisQueueConfiguration.WithoutLettuce.class })
+class RedisQueueConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ LettuceConnectionFactory.class, io.lettuce.core.RedisClient.class })
+	static class WithLettuce {
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		RedisConnections executionRedisConnections(ObjectProvider<RedisConnectionFactory> factories) {
+			RedisConnectionFactory factory = factories.getIfAvailable();
+			if (!(factory instanceof LettuceConnectionFactory lettuce)) {
+				throw new InvalidConfigurationPropertyValueException("execution.queue.backend", "redis",
+						"The redis queue backend needs Spring Data Redis with Lettuce (spring-boot-starter-data-redis);"
+								+ " found " + ((factory != null) ? factory.getClass().getName() : "no RedisConnectionFactory"));
+			}
+			if (lettuce.getNativeClient() == null) {
+				lettuce.start();
+			}
+			return new RedisConnections(lettuce.getNativeClient());
+		}
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean(QueueBackend.class)
+		RedisQueueBackend executionQueueBackend(RedisConnections connections, ExecutionProperties properties) {
+			ExecutionProperties.Queue queue = properties.getQueue();
+			ExecutionProperties.Queue.Redis redis = queue.getRedis();
+			return new RedisQueueBackend(connections, new RedisQueueSettings(redis.getPrefix(), queue.getCapacity(),
+					redis.getVisibilityTimeout(), redis.getMaxDeliveries(), redis.getRetention()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory")
+	static class WithoutLettuce {
+
+		@Bean
+		QueueBackend executionQueueBackend() {
+			throw new InvalidConfigurationPropertyValueException("execution.queue.backend", "redis",
+					"The redis queue backend needs Spring Data Redis with Lettuce: add spring-boot-starter-data-redis.");
+		}
+
+	}
+
+}

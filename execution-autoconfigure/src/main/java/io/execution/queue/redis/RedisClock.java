@@ -1,0 +1,63 @@
+package io.execution.queue.redis;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+/**
+ * Redis' clock as seen from this JVM: the offset between Redis {@code TIME} and this JVM's
+ * {@link System#nanoTime()}, measured now and then, so that deadlines stamped by Redis can be
+ * compared here without trusting either machine's wall clock.
+ */
+final class RedisClock {
+
+	private static final long RESAMPLE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	private final RedisClusterAsyncCommands<String, String> redis;
+
+	private volatile long offsetNanos;
+
+	private volatile long sampledAt;
+
+	private volatile boolean sampled;
+
+	RedisClock(RedisClusterAsyncCommands<String, String> redis) {
+		this.redis = redis;
+	}
+
+	/**
+	 * Converts a Redis time to this JVM's {@code nanoTime} clock.
+	 * @param redisMillis milliseconds since the epoch, by Redis' clock
+	 * @return the same instant on {@link System#nanoTime()}'s scale
+	 */
+	long toNanoTime(long redisMillis) {
+		if (!this.sampled || System.nanoTime() - this.sampledAt > RESAMPLE_NANOS) {
+			sample();
+		}
+		return TimeUnit.MILLISECONDS.toNanos(redisMillis) - this.offsetNanos;
+	}
+
+	private void sample() {
+		try {
+			long before = System.nanoTime();
+			List<String> time = this.redis.time().get(5, TimeUnit.SECONDS);
+			long after = System.nanoTime();
+			long redisNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(time.get(0)))
+					+ TimeUnit.MICROSECONDS.toNanos(Long.parseLong(time.get(1)));
+			this.offsetNanos = redisNanos - (before + (after - before) / 2);
+			this.sampledAt = after;
+			this.sampled = true;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			// Keep the last offset; without one, deadlines read as "now + remaining" below.
+			if (!this.sampled) {
+				throw new IllegalStateException("Cannot read Redis TIME: " + ex, ex);
+			}
+		}
+	}
+
+}

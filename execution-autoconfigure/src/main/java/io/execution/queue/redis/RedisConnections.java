@@ -1,0 +1,78 @@
+package io.execution.queue.redis;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+
+/**
+ * The Redis connections of the queue backend, made from the application's Lettuce client (and so
+ * from its {@code spring.data.redis.*} settings): one shared connection on which every
+ * non-blocking command of every thread is pipelined, and a dedicated connection for each loop
+ * that blocks (a queue's reader, the replies' reader). Standalone, Sentinel and Cluster clients.
+ */
+public final class RedisConnections implements AutoCloseable {
+
+	private final AbstractRedisClient client;
+
+	private final List<StatefulConnection<String, String>> opened = new CopyOnWriteArrayList<>();
+
+	private volatile RedisClusterAsyncCommands<String, String> shared;
+
+	/**
+	 * Wraps a Lettuce client.
+	 * @param client a {@link RedisClient} or {@link RedisClusterClient}
+	 */
+	public RedisConnections(AbstractRedisClient client) {
+		if (!(client instanceof RedisClient) && !(client instanceof RedisClusterClient)) {
+			throw new IllegalArgumentException("Unsupported Lettuce client " + client.getClass().getName());
+		}
+		this.client = client;
+	}
+
+	/**
+	 * The shared connection's commands (opened on first use).
+	 * @return the commands
+	 */
+	public RedisClusterAsyncCommands<String, String> shared() {
+		RedisClusterAsyncCommands<String, String> commands = this.shared;
+		if (commands == null) {
+			synchronized (this) {
+				if (this.shared == null) {
+					this.shared = dedicated();
+				}
+				commands = this.shared;
+			}
+		}
+		return commands;
+	}
+
+	/**
+	 * Opens a connection of its own, for blocking commands.
+	 * @return its commands
+	 */
+	public RedisClusterAsyncCommands<String, String> dedicated() {
+		if (this.client instanceof RedisClusterClient cluster) {
+			StatefulRedisClusterConnection<String, String> connection = cluster.connect(StringCodec.UTF8);
+			this.opened.add(connection);
+			return connection.async();
+		}
+		StatefulRedisConnection<String, String> connection = ((RedisClient) this.client).connect(StringCodec.UTF8);
+		this.opened.add(connection);
+		return connection.async();
+	}
+
+	@Override
+	public void close() {
+		this.opened.forEach(StatefulConnection::closeAsync);
+		this.opened.clear();
+	}
+
+}

@@ -1,0 +1,102 @@
+package io.execution.queue.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import io.execution.queue.QueueDelivery;
+
+/**
+ * A request a worker took from a Redis queue. Its reply goes to the caller's reply list, then the
+ * request is acknowledged and deleted.
+ */
+final class RedisDelivery implements QueueDelivery {
+
+	private final RedisQueueConsumer consumer;
+
+	private final String entryId;
+
+	private final String invocationId;
+
+	private final String body;
+
+	private final String replyTo;
+
+	private final long deadlineNanos;
+
+	private final Map<String, String> fields;
+
+	private volatile Runnable cancelListener;
+
+	private volatile boolean cancelled;
+
+	RedisDelivery(RedisQueueConsumer consumer, String entryId, String invocationId, String body, String replyTo,
+			long deadlineNanos, Map<String, String> fields) {
+		this.consumer = consumer;
+		this.entryId = entryId;
+		this.invocationId = invocationId;
+		this.body = body;
+		this.replyTo = replyTo;
+		this.deadlineNanos = deadlineNanos;
+		this.fields = fields;
+	}
+
+	String entryId() {
+		return this.entryId;
+	}
+
+	Map<String, String> fields() {
+		return this.fields;
+	}
+
+	@Override
+	public String invocationId() {
+		return this.invocationId;
+	}
+
+	@Override
+	public byte[] request() {
+		return this.body.getBytes(StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public long deadlineNanos() {
+		return this.deadlineNanos;
+	}
+
+	@Override
+	public void onCancel(Runnable listener) {
+		this.cancelListener = listener;
+		if (this.cancelled) {
+			listener.run();
+		}
+	}
+
+	void cancelled() {
+		this.cancelled = true;
+		Runnable listener = this.cancelListener;
+		if (listener != null) {
+			listener.run();
+		}
+	}
+
+	@Override
+	public void reply(byte[] result) {
+		this.consumer.reply(this, this.replyTo, this.invocationId + "\n" + new String(result, StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Answers with an error without running, and keeps the request as a dead letter.
+	 * @param message what the caller is told
+	 * @param cause what the dead letter records
+	 */
+	void fail(String message, String cause) {
+		String json = "{\"v\":1,\"id\":\"" + escape(this.invocationId)
+				+ "\",\"ok\":false,\"error\":{\"code\":\"internal-error\",\"message\":\"" + escape(message) + "\"}}";
+		this.consumer.deadLetter(this, this.replyTo, this.invocationId + "\n" + json, cause, this.body);
+	}
+
+	private static String escape(String text) {
+		return text.replace("\\", "\\\\").replace("\"", "\\\"");
+	}
+
+}

@@ -1,0 +1,283 @@
+package io.execution.queue.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.execution.ExecutionRejectedException;
+import io.execution.core.Futures;
+import io.execution.core.InvocationIds;
+import io.execution.queue.QueueBackend;
+import io.execution.queue.QueueConsumer;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Queues in Redis, shared by every instance: callers and worker pools on any machine.
+ * <ul>
+ * <li>A queue is a Redis Stream read by the consumer group of its workers. A request stays in
+ * the stream until its worker has answered; a worker renews its lease on what it runs, and a
+ * request whose worker died (its lease ran out: {@code visibility-timeout}) is taken over by
+ * another worker, which re-runs it only for an idempotent method.</li>
+ * <li>Each caller process has one reply list; a worker pushes the result there with the
+ * invocation id, and the caller completes the matching call exactly once (a late or duplicate
+ * reply finds no call and is dropped).</li>
+ * <li>Deadlines are stamped and compared on Redis' clock. Every multi-step change is a Lua
+ * script on one hash slot; every key is deleted when done or expires.</li>
+ * </ul>
+ */
+public final class RedisQueueBackend implements QueueBackend {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisQueueBackend.class);
+
+	private final RedisConnections connections;
+
+	private final RedisQueueSettings settings;
+
+	private final String caller = InvocationIds.next().replace('-', '.');
+
+	/**
+	 * The name this process uses as a caller (its reply list) and as a consumer of queues.
+	 * @return the name
+	 */
+	String processName() {
+		return this.caller;
+	}
+
+	private final String replies;
+
+	private final Map<String, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+
+	private final List<RedisQueueConsumer> consumers = new CopyOnWriteArrayList<>();
+
+	private final RedisClock clock;
+
+	private volatile Thread replyReader;
+
+	private volatile boolean closed;
+
+	/**
+	 * Makes the backend.
+	 * @param connections the Redis connections
+	 * @param settings how the queues behave
+	 */
+	public RedisQueueBackend(RedisConnections connections, RedisQueueSettings settings) {
+		this.connections = connections;
+		this.settings = settings;
+		this.replies = settings.replies(this.caller);
+		this.clock = new RedisClock(connections.shared());
+	}
+
+	@Override
+	public String name() {
+		return "redis";
+	}
+
+	/**
+	 * The settings, with the key names.
+	 * @return the settings
+	 */
+	public RedisQueueSettings settings() {
+		return this.settings;
+	}
+
+	RedisConnections connections() {
+		return this.connections;
+	}
+
+	RedisClock clock() {
+		return this.clock;
+	}
+
+	@Override
+	public CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request, long deadlineNanos,
+			boolean idempotent) {
+		if (this.closed) {
+			throw new ExecutionRejectedException("Queue '" + queue + "' is closed: the application is shutting down ["
+					+ invocationId + "]");
+		}
+		startReplyReader();
+		long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+		CompletableFuture<byte[]> result = new CompletableFuture<>();
+		this.pending.put(invocationId, result);
+		CompletableFuture<String> added = RedisScripts.SUBMIT.run(this.connections.shared(),
+				new String[] { this.settings.requests(queue) }, String.valueOf(this.settings.capacity()), invocationId,
+				new String(request, java.nio.charset.StandardCharsets.UTF_8), String.valueOf(timeoutMillis),
+				this.replies, idempotent ? "1" : "0", String.valueOf(this.settings.retention().toMillis()));
+		added.whenComplete((entryId, failure) -> {
+			if (failure != null) {
+				result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue
+						+ "' is unreachable: Redis refused or did not answer (" + Futures.unwrap(failure) + ") ["
+						+ invocationId + "]", failure));
+			}
+			else if (entryId == null) {
+				result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue + "' is full: "
+						+ this.settings.capacity() + " requests wait or run already (execution.queue.capacity) ["
+						+ invocationId + "]"));
+			}
+		});
+		result.whenComplete((body, failure) -> {
+			this.pending.remove(invocationId, result);
+			if (result.isCancelled() || failure instanceof io.execution.ExecutionTimeoutException) {
+				added.thenAccept((entryId) -> {
+					if (entryId != null) {
+						cancel(queue, invocationId, entryId);
+					}
+				});
+			}
+		});
+		return result;
+	}
+
+	private void cancel(String queue, String invocationId, String entryId) {
+		RedisClusterAsyncCommands<String, String> redis = this.connections.shared();
+		// Drops the request if no worker read it; a worker running it finds the marker within a second.
+		RedisScripts.CANCEL.run(redis,
+				new String[] { this.settings.requests(queue), this.settings.cancelMarker(queue, invocationId) }, entryId,
+				String.valueOf(this.settings.retention().toMillis()));
+	}
+
+	@Override
+	public QueueConsumer consumer(String queue) {
+		return consumer(queue, 8);
+	}
+
+	@Override
+	public QueueConsumer consumer(String queue, int concurrency) {
+		RedisQueueConsumer consumer = new RedisQueueConsumer(this, queue, concurrency);
+		this.consumers.add(consumer);
+		return consumer;
+	}
+
+	/**
+	 * The number of requests of a queue, waiting or running.
+	 * @param queue the queue
+	 * @return its length
+	 */
+	public long depth(String queue) {
+		try {
+			return this.connections.shared().xlen(this.settings.requests(queue)).get(5, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			return -1;
+		}
+	}
+
+	/**
+	 * The number of dead letters of a queue.
+	 * @param queue the queue
+	 * @return the count
+	 */
+	public long deadLetters(String queue) {
+		try {
+			return this.connections.shared().xlen(this.settings.deadLetters(queue)).get(5, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			return -1;
+		}
+	}
+
+	private void startReplyReader() {
+		if (this.replyReader == null) {
+			synchronized (this) {
+				if (this.replyReader == null && !this.closed) {
+					Thread thread = new Thread(this::readReplies, "execution-redis-replies");
+					thread.setDaemon(true);
+					thread.start();
+					this.replyReader = thread;
+				}
+			}
+		}
+	}
+
+	private void readReplies() {
+		RedisClusterAsyncCommands<String, String> redis = this.connections.dedicated();
+		while (!this.closed) {
+			try {
+				KeyValue<String, String> first = redis.blpop(1, this.replies).get(5, TimeUnit.SECONDS);
+				if (first == null || !first.hasValue()) {
+					continue;
+				}
+				deliver(first.getValue());
+				List<String> more;
+				do {
+					more = redis.lpop(this.replies, 256).get(5, TimeUnit.SECONDS);
+					if (more != null) {
+						more.forEach(this::deliver);
+					}
+				}
+				while (more != null && more.size() == 256);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (Exception ex) {
+				if (this.closed) {
+					return;
+				}
+				logger.debug("Reading replies from Redis failed; trying again: {}", ex.toString());
+				pause();
+			}
+		}
+	}
+
+	private void deliver(String reply) {
+		int newline = reply.indexOf('\n');
+		if (newline < 0) {
+			return;
+		}
+		CompletableFuture<byte[]> call = this.pending.remove(reply.substring(0, newline));
+		if (call != null) {
+			call.complete(reply.substring(newline + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		// No call: a late or duplicate reply, dropped.
+	}
+
+	private static void pause() {
+		try {
+			Thread.sleep(100);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		this.consumers.forEach(RedisQueueConsumer::close);
+		Thread reader = this.replyReader;
+		if (reader != null) {
+			reader.interrupt();
+		}
+		this.pending.values().forEach((call) -> call.completeExceptionally(new ExecutionRejectedException(
+				"The application is shutting down: the call's reply can no longer be received")));
+	}
+
+	/**
+	 * Redis time and a duration, for the deadline of a taken request.
+	 * @param redisDeadlineMillis the deadline, by Redis' clock
+	 * @return the deadline on this JVM's {@code nanoTime} clock
+	 */
+	long localDeadline(long redisDeadlineMillis) {
+		return this.clock.toNanoTime(redisDeadlineMillis);
+	}
+
+	Duration leaseInterval() {
+		return this.settings.visibilityTimeout().dividedBy(3);
+	}
+
+}

@@ -1,0 +1,289 @@
+package io.execution.queue.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueueDelivery;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker side of one Redis queue. A reader thread takes requests in batches no larger than
+ * the pool's free threads (so that work is not held away from other workers), takes over the
+ * requests of workers that died, renews the lease on what runs here, and looks for callers'
+ * cancellations of it.
+ */
+final class RedisQueueConsumer implements QueueConsumer {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisQueueConsumer.class);
+
+	private static final long CANCEL_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+
+	private final RedisQueueBackend backend;
+
+	private final RedisQueueSettings settings;
+
+	private final String queue;
+
+	private final int concurrency;
+
+	private final String stream;
+
+	private final Consumer<String> consumer;
+
+	private final LinkedBlockingQueue<RedisDelivery> ready = new LinkedBlockingQueue<>();
+
+	private final Set<RedisDelivery> running = ConcurrentHashMap.newKeySet();
+
+	private final Object capacity = new Object();
+
+	private volatile boolean open = true;
+
+	private volatile Thread reader;
+
+	private long nextReclaim;
+
+	private long nextLease;
+
+	private long nextCancelCheck;
+
+	RedisQueueConsumer(RedisQueueBackend backend, String queue, int concurrency) {
+		this.backend = backend;
+		this.settings = backend.settings();
+		this.queue = queue;
+		this.concurrency = concurrency;
+		this.stream = this.settings.requests(queue);
+		this.consumer = Consumer.from(RedisQueueSettings.GROUP, backend.processName());
+	}
+
+	@Override
+	public QueueDelivery take(Duration wait) throws InterruptedException {
+		startReader();
+		RedisDelivery delivery = this.ready.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+		if (delivery != null) {
+			this.running.add(delivery);
+		}
+		return delivery;
+	}
+
+	private void startReader() {
+		if (this.reader == null) {
+			synchronized (this) {
+				if (this.reader == null && this.open) {
+					Thread thread = new Thread(this::read, "execution-redis-" + this.queue);
+					thread.setDaemon(true);
+					thread.start();
+					this.reader = thread;
+				}
+			}
+		}
+	}
+
+	private void read() {
+		RedisClusterAsyncCommands<String, String> blocking = this.backend.connections().dedicated();
+		boolean groupReady = false;
+		while (this.open) {
+			try {
+				if (!groupReady) {
+					createGroup(blocking);
+					groupReady = true;
+				}
+				maintain();
+				int free = this.concurrency - this.running.size() - this.ready.size();
+				if (free <= 0) {
+					synchronized (this.capacity) {
+						this.capacity.wait(50);
+					}
+					continue;
+				}
+				List<StreamMessage<String, String>> messages = blocking
+					.xreadgroup(this.consumer, XReadArgs.Builder.block(1000).count(free),
+							XReadArgs.StreamOffset.lastConsumed(this.stream))
+					.get(10, TimeUnit.SECONDS);
+				if (messages != null) {
+					for (StreamMessage<String, String> message : messages) {
+						accept(message.getId(), message.getBody(), 0);
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (Exception ex) {
+				if (!this.open) {
+					return;
+				}
+				if (String.valueOf(ex.getMessage()).contains("NOGROUP")) {
+					groupReady = false;
+				}
+				logger.debug("Queue '{}': reading from Redis failed; trying again: {}", this.queue, ex.toString());
+				sleep(200);
+			}
+		}
+	}
+
+	private void createGroup(RedisClusterAsyncCommands<String, String> redis) throws Exception {
+		try {
+			redis.xgroupCreate(XReadArgs.StreamOffset.from(this.stream, "0"), RedisQueueSettings.GROUP,
+					XGroupCreateArgs.Builder.mkstream()).get(10, TimeUnit.SECONDS);
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			if (!(ex.getCause() instanceof RedisBusyException) && !String.valueOf(ex.getMessage()).contains("BUSYGROUP")) {
+				throw ex;
+			}
+		}
+	}
+
+	/**
+	 * Reclaims dead workers' requests, renews leases and checks for cancellations, each when due.
+	 */
+	private void maintain() throws Exception {
+		long now = System.nanoTime();
+		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
+		if (now - this.nextLease >= 0 && !this.running.isEmpty()) {
+			this.nextLease = now + this.backend.leaseInterval().toNanos();
+			String[] ids = this.running.stream().map(RedisDelivery::entryId).toArray(String[]::new);
+			redis.xclaim(this.stream, this.consumer, XClaimArgs.Builder.minIdleTime(0).justid(), ids);
+		}
+		if (now - this.nextCancelCheck >= 0 && !this.running.isEmpty()) {
+			this.nextCancelCheck = now + CANCEL_CHECK_NANOS;
+			for (RedisDelivery delivery : this.running) {
+				redis.exists(this.settings.cancelMarker(this.queue, delivery.invocationId())).thenAccept((found) -> {
+					if (found != null && found > 0) {
+						delivery.cancelled();
+					}
+				});
+			}
+		}
+		int free = this.concurrency - this.running.size() - this.ready.size();
+		if (now - this.nextReclaim >= 0 && free > 0) {
+			this.nextReclaim = now + Math.max(TimeUnit.MILLISECONDS.toNanos(200),
+					this.settings.visibilityTimeout().toNanos() / 4);
+			List<Object> taken = RedisScripts.RECLAIM.<List<Object>>run(redis,
+					new String[] { this.stream, this.settings.attempts(this.queue) }, RedisQueueSettings.GROUP,
+					this.consumer.getName(), String.valueOf(this.settings.visibilityTimeout().toMillis()),
+					String.valueOf(free))
+				.get(10, TimeUnit.SECONDS);
+			for (Object item : taken) {
+				List<?> entry = (List<?>) item;
+				accept((String) entry.get(0), fields((List<?>) entry.get(1)), ((Number) entry.get(2)).intValue());
+			}
+		}
+	}
+
+	private static Map<String, String> fields(List<?> flat) {
+		Map<String, String> fields = new java.util.HashMap<>();
+		for (int i = 0; i + 1 < flat.size(); i += 2) {
+			fields.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+		}
+		return fields;
+	}
+
+	/**
+	 * Turns a stream entry into a delivery, or settles it here: a request taken over from a dead
+	 * worker runs again only when idempotent and under the delivery limit.
+	 */
+	private void accept(String entryId, Map<String, String> fields, int takenOver) {
+		String invocationId = fields.getOrDefault("id", "");
+		String body = fields.get("body");
+		String replyTo = fields.get("reply");
+		if (body == null || replyTo == null) {
+			finish(entryId, "malformed entry", invocationId, "");
+			return;
+		}
+		RedisDelivery delivery = new RedisDelivery(this, entryId, invocationId, body, replyTo,
+				this.backend.localDeadline(Long.parseLong(fields.getOrDefault("deadline", "0"))), fields);
+		if (takenOver > 0) {
+			int deliveries = takenOver + 1;
+			if (deliveries > this.settings.maxDeliveries()) {
+				delivery.fail("Call [" + invocationId + "] was taken " + deliveries + " times by workers that stopped"
+						+ " before answering; it is kept as a dead letter (execution.queue.redis.max-deliveries)",
+						"delivered " + deliveries + " times");
+				return;
+			}
+			if (!"1".equals(fields.get("idem"))) {
+				delivery.fail("Call [" + invocationId + "] may have run on a worker that stopped before answering; it"
+						+ " is not run again because its method is not @Idempotent", "worker stopped; not idempotent");
+				return;
+			}
+			logger.info("Queue '{}': taking over call [{}] from a worker that stopped (delivery {})", this.queue,
+					invocationId, deliveries);
+		}
+		this.ready.add(delivery);
+	}
+
+	void reply(RedisDelivery delivery, String replyTo, String reply) {
+		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
+		RedisScripts.REPLY.run(redis, new String[] { replyTo }, reply,
+				String.valueOf(this.settings.retention().toMillis()));
+		finish(delivery.entryId(), "", delivery.invocationId(), "");
+		done(delivery);
+	}
+
+	void deadLetter(RedisDelivery delivery, String replyTo, String reply, String cause, String body) {
+		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
+		RedisScripts.REPLY.run(redis, new String[] { replyTo }, reply,
+				String.valueOf(this.settings.retention().toMillis()));
+		finish(delivery.entryId(), cause, delivery.invocationId(), body);
+		done(delivery);
+	}
+
+	private void finish(String entryId, String deadLetterCause, String invocationId, String body) {
+		RedisScripts.ACK.run(this.backend.connections().shared(),
+				new String[] { this.stream, this.settings.attempts(this.queue), this.settings.deadLetters(this.queue) },
+				RedisQueueSettings.GROUP, entryId, deadLetterCause, invocationId, body);
+	}
+
+	private void done(RedisDelivery delivery) {
+		this.running.remove(delivery);
+		synchronized (this.capacity) {
+			this.capacity.notifyAll();
+		}
+	}
+
+	@Override
+	public void close() {
+		this.open = false;
+		Thread thread = this.reader;
+		if (thread != null) {
+			thread.interrupt();
+		}
+		// Requests taken but never started go back to the queue for another worker.
+		List<RedisDelivery> unstarted = new ArrayList<>();
+		this.ready.drainTo(unstarted);
+		for (RedisDelivery delivery : unstarted) {
+			List<String> args = new ArrayList<>(List.of(RedisQueueSettings.GROUP, delivery.entryId()));
+			delivery.fields().forEach((key, value) -> {
+				args.add(key);
+				args.add(value);
+			});
+			RedisScripts.RETURN.run(this.backend.connections().shared(),
+					new String[] { this.stream, this.settings.attempts(this.queue) }, args.toArray(String[]::new));
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

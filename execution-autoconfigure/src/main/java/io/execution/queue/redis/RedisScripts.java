@@ -1,0 +1,154 @@
+package io.execution.queue.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+/**
+ * The Lua scripts that make each multi-step change of the queues atomic. Every script touches
+ * keys of one hash slot only (a queue's keys share the tag {@code {q:<queue>}}), so they run on
+ * Redis Cluster too, and use only Redis 6.2 commands.
+ */
+final class RedisScripts {
+
+	/**
+	 * Enqueue, unless full. KEYS: requests stream. ARGV: capacity, invocation id, body, timeout ms,
+	 * reply list, idempotent (1/0), stream ttl ms. Returns the entry id, or false when full. The
+	 * deadline is stamped with Redis' own clock, never the caller's.
+	 */
+	static final Script SUBMIT = new Script("""
+			if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return false end
+			local t = redis.call('TIME')
+			local deadline = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[4])
+			local sid = redis.call('XADD', KEYS[1], '*', 'id', ARGV[2], 'body', ARGV[3], 'deadline', deadline,
+			  'reply', ARGV[5], 'idem', ARGV[6])
+			redis.call('PEXPIRE', KEYS[1], ARGV[7])
+			return sid
+			""", ScriptOutputType.VALUE);
+
+	/**
+	 * Finish a request: acknowledge and delete it, forget its redeliveries, and optionally keep it
+	 * as a dead letter. KEYS: requests stream, attempts hash, dead-letter stream. ARGV: group, entry
+	 * id, dead-letter cause ('' for none), invocation id, body.
+	 */
+	static final Script ACK = new Script("""
+			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+			redis.call('XDEL', KEYS[1], ARGV[2])
+			redis.call('HDEL', KEYS[2], ARGV[2])
+			if ARGV[3] ~= '' then
+			  redis.call('XADD', KEYS[3], 'MAXLEN', '~', 10000, '*', 'id', ARGV[4], 'cause', ARGV[3], 'body', ARGV[5])
+			end
+			return 1
+			""", ScriptOutputType.INTEGER);
+
+	/**
+	 * Take over requests whose worker stopped renewing its lease. KEYS: requests stream, attempts
+	 * hash. ARGV: group, consumer, min idle ms, count. Returns {entry id, fields or false when the
+	 * caller cancelled it meanwhile, times taken over}.
+	 */
+	static final Script RECLAIM = new Script("""
+			local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
+			local out = {}
+			for _, e in ipairs(r[2]) do
+			  if e[2] then
+			    table.insert(out, {e[1], e[2], redis.call('HINCRBY', KEYS[2], e[1], 1)})
+			  else
+			    redis.call('XACK', KEYS[1], ARGV[1], e[1])
+			    redis.call('HDEL', KEYS[2], e[1])
+			  end
+			end
+			return out
+			""", ScriptOutputType.MULTI);
+
+	/**
+	 * Give back a request a worker took but never started (it is shutting down): it goes to the
+	 * back of the queue for another worker, as a fresh delivery. KEYS: requests stream, attempts
+	 * hash. ARGV: group, entry id, then the entry's fields and values.
+	 */
+	static final Script RETURN = new Script("""
+			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+			local deleted = redis.call('XDEL', KEYS[1], ARGV[2])
+			redis.call('HDEL', KEYS[2], ARGV[2])
+			if deleted == 0 then return false end
+			local fields = {}
+			for i = 3, #ARGV do table.insert(fields, ARGV[i]) end
+			return redis.call('XADD', KEYS[1], '*', unpack(fields))
+			""", ScriptOutputType.VALUE);
+
+	/**
+	 * Answer a caller. KEYS: the caller's reply list. ARGV: reply, ttl ms.
+	 */
+	static final Script REPLY = new Script("""
+			redis.call('RPUSH', KEYS[1], ARGV[1])
+			redis.call('PEXPIRE', KEYS[1], ARGV[2])
+			return 1
+			""", ScriptOutputType.INTEGER);
+
+	/**
+	 * Cancel a request: drop it if no worker read it, and mark it so that a worker running it stops.
+	 * KEYS: requests stream, cancel marker. ARGV: entry id, ttl ms.
+	 */
+	static final Script CANCEL = new Script("""
+			local deleted = redis.call('XDEL', KEYS[1], ARGV[1])
+			redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
+			return deleted
+			""", ScriptOutputType.INTEGER);
+
+	private RedisScripts() {
+	}
+
+	/** A script run by its digest, loaded on first use or after a Redis restart. */
+	static final class Script {
+
+		private final String source;
+
+		private final String sha;
+
+		private final ScriptOutputType type;
+
+		Script(String source, ScriptOutputType type) {
+			this.source = source;
+			this.type = type;
+			try {
+				this.sha = HexFormat.of()
+					.formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		<T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> redis, String[] keys,
+				String... args) {
+			CompletableFuture<T> result = new CompletableFuture<>();
+			redis.<T>evalsha(this.sha, this.type, keys, args).whenComplete((value, failure) -> {
+				if (failure instanceof RedisNoScriptException
+						|| (failure != null && failure.getCause() instanceof RedisNoScriptException)) {
+					redis.<T>eval(this.source, this.type, keys, args).whenComplete((retried, again) -> {
+						if (again != null) {
+							result.completeExceptionally(again);
+						}
+						else {
+							result.complete(retried);
+						}
+					});
+				}
+				else if (failure != null) {
+					result.completeExceptionally(failure);
+				}
+				else {
+					result.complete(value);
+				}
+			});
+			return result;
+		}
+
+	}
+
+}

@@ -1,0 +1,31 @@
+package io.execution.redis;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import io.execution.ExecutionService;
+
+/** Records every call that reaches it. */
+@ExecutionService
+public class LedgerService implements Ledger {
+
+	final ConcurrentLinkedQueue<String> calls = new ConcurrentLinkedQueue<>();
+
+	@Override
+	public CompletableFuture<String> read(String key) {
+		this.calls.add("read:" + key);
+		return CompletableFuture.completedFuture("value of " + key);
+	}
+
+	@Override
+	public CompletableFuture<String> write(String key) {
+		this.calls.add("write:" + key);
+		return CompletableFuture.completedFuture("wrote " + key);
+	}
+
+	@Override
+	public String where() {
+		return Thread.currentThread().getName();
+	}
+
+}

@@ -1,0 +1,255 @@
+package io.execution.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.execution.ExecutionException;
+import io.execution.ExecutionTimeoutException;
+import io.execution.RemoteExecutionException;
+import io.execution.client.ExecutionClientFactory;
+import io.execution.it.Lab;
+import io.execution.it.LabService;
+import io.execution.it.Sleeper;
+import io.execution.it.SleeperService;
+import io.execution.queue.redis.RedisQueueBackend;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Queue mode on the redis backend: callers and worker pools in separate application contexts
+ * that share nothing but a real Redis.
+ */
+class RedisQueueTest {
+
+	private static TestRedis redis;
+
+	private static RedisClient client;
+
+	private static RedisCommands<String, String> commands;
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	@BeforeAll
+	static void connect() {
+		redis = TestRedis.shared();
+		client = RedisClient.create("redis://" + redis.host() + ":" + redis.port());
+		commands = client.connect().sync();
+	}
+
+	@AfterAll
+	static void disconnect() {
+		client.shutdown();
+	}
+
+	@org.junit.jupiter.api.AfterEach
+	void closeContexts() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+	}
+
+	private ConfigurableApplicationContext start(String prefix, boolean worker, String... properties) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(RedisApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties(redis.properties())
+			.properties("spring.main.banner-mode=off", "execution.queue.backend=redis",
+					"execution.queue.redis.prefix=" + prefix, "execution.endpoints.ledger.queue=ledger",
+					"execution.endpoints.lab.queue=lab", "execution.endpoints.sleeper.queue=sleeper",
+					"execution.endpoints.sleeper.timeout=1s", "execution.worker.enabled=" + worker,
+					"execution.worker.queues=ledger,lab,sleeper", "execution.worker.concurrency=4")
+			.properties(properties)
+			.run();
+		this.contexts.add(context);
+		return context;
+	}
+
+	private static String prefix() {
+		return "t" + Long.toHexString(System.nanoTime());
+	}
+
+	@Test
+	void callsTravelThroughRedisToAWorkerInAnotherContext() throws Exception {
+		String prefix = prefix();
+		ConfigurableApplicationContext worker = start(prefix, true);
+		ConfigurableApplicationContext caller = start(prefix, false);
+		Lab lab = caller.getBean(Lab.class);
+		assertThat(lab.echo("over redis")).isEqualTo("over redis");
+		assertThat(worker.getBean(LabService.class).echo("x")).isEqualTo("x");
+		assertThat(lab.add(20, 22)).isEqualTo(42);
+		Lab.Order order = new Lab.Order("o-1", List.of(new Lab.Line("a", 3, 2.0)), 0);
+		assertThat(lab.price(order).total()).isEqualTo(6.0);
+		assertThat(lab.echoAsync("async").get(5, TimeUnit.SECONDS)).isEqualTo("async");
+		assertThat(lab.thread()).startsWith("execution-worker-lab-");
+		assertThatThrownBy(() -> lab.fail("nope")).isInstanceOfSatisfying(RemoteExecutionException.class,
+				(ex) -> assertThat(ex.getRemoteMessage()).isEqualTo("nope"));
+		// Finished requests are deleted; the stream keeps nothing.
+		assertThat(commands.xlen(prefix + ":{q:lab}:requests")).isZero();
+		assertThat(commands.pttl(prefix + ":{q:lab}:requests")).isPositive();
+	}
+
+	@Test
+	void tenThousandCallsFromSixteenCallersAcrossTwoWorkersEachGetTheirOwnResult() throws Exception {
+		String prefix = prefix();
+		ConfigurableApplicationContext one = start(prefix, true);
+		ConfigurableApplicationContext two = start(prefix, true);
+		ConfigurableApplicationContext caller = start(prefix, false);
+		Lab lab = caller.getBean(Lab.class);
+		ExecutorService callers = Executors.newFixedThreadPool(16);
+		AtomicInteger next = new AtomicInteger();
+		AtomicInteger mismatches = new AtomicInteger();
+		List<CompletableFuture<Void>> runs = new ArrayList<>();
+		for (int t = 0; t < 16; t++) {
+			runs.add(CompletableFuture.runAsync(() -> {
+				for (int i = next.getAndIncrement(); i < 10_000; i = next.getAndIncrement()) {
+					if (!lab.echo("call-" + i).equals("call-" + i)) {
+						mismatches.incrementAndGet();
+					}
+				}
+			}, callers));
+		}
+		CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+		callers.shutdown();
+		assertThat(mismatches.get()).isZero();
+		long first = one.getBean(LabService.class).echoes().stream().filter((text) -> text.startsWith("call-")).count();
+		long second = two.getBean(LabService.class).echoes().stream().filter((text) -> text.startsWith("call-")).count();
+		assertThat(first + second).isEqualTo(10_000);
+		assertThat(first).isPositive();
+		assertThat(second).isPositive();
+	}
+
+	@Test
+	void aRequestWhoseDeadlinePassedWhileNoWorkerWasThereIsNeverRun() throws Exception {
+		String prefix = prefix();
+		ConfigurableApplicationContext caller = start(prefix, false);
+		Sleeper sleeper = caller.getBean(Sleeper.class);
+		assertThatThrownBy(() -> sleeper.stamp("late").get(5, TimeUnit.SECONDS))
+			.hasCauseInstanceOf(ExecutionTimeoutException.class);
+		ConfigurableApplicationContext worker = start(prefix, true);
+		assertThat(sleeper.stamp("on-time").get(5, TimeUnit.SECONDS)).isEqualTo("on-time");
+		assertThat(worker.getBean(SleeperService.class).stamps()).containsExactly("on-time");
+	}
+
+	@Test
+	void cancellingARunningCallInterruptsTheWorkerWithinASecond() throws Exception {
+		String prefix = prefix();
+		ConfigurableApplicationContext worker = start(prefix, true);
+		ConfigurableApplicationContext caller = start(prefix, false, "execution.endpoints.sleeper.timeout=30s");
+		SleeperService service = worker.getBean(SleeperService.class);
+		CompletableFuture<String> call = caller.getBean(Sleeper.class).sleepAsync(20_000);
+		assertThat(service.running().tryAcquire(5, TimeUnit.SECONDS)).isTrue();
+		long cancelledAt = System.nanoTime();
+		call.cancel(true);
+		await().atMost(Duration.ofSeconds(2)).until(() -> service.interruptions() == 1);
+		assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofMillis(1500));
+	}
+
+	@Test
+	void aKilledWorkersCallsAreTakenOverWhenIdempotentAndFailClearlyOtherwise() throws Exception {
+		String prefix = prefix();
+		String stream = prefix + ":{q:ledger}:requests";
+		commands.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), "workers", XGroupCreateArgs.Builder.mkstream());
+		ConfigurableApplicationContext caller = start(prefix, false, "execution.endpoints.ledger.timeout=30s");
+		Ledger ledger = caller.getBean(Ledger.class);
+		CompletableFuture<String> read = ledger.read("k1");
+		CompletableFuture<String> write = ledger.write("k2");
+		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == 2);
+		// A worker takes both requests and dies before answering (as after kill -9).
+		assertThat(commands.xreadgroup(Consumer.from("workers", "killed-worker"), XReadArgs.Builder.count(10),
+				XReadArgs.StreamOffset.lastConsumed(stream))).hasSize(2);
+		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=1s");
+		assertThat(read.get(15, TimeUnit.SECONDS)).isEqualTo("value of k1");
+		assertThatThrownBy(() -> write.get(15, TimeUnit.SECONDS)).cause()
+			.isInstanceOf(ExecutionException.class)
+			.hasMessageContaining("not @Idempotent");
+		assertThat(worker.getBean(LedgerService.class).calls).containsExactly("read:k1");
+		assertThat(worker.getBean(RedisQueueBackend.class).deadLetters("ledger")).isEqualTo(1);
+		assertThat(commands.xrange(prefix + ":{q:ledger}:dead", io.lettuce.core.Range.create("-", "+")).get(0).getBody())
+			.containsEntry("cause", "worker stopped; not idempotent");
+		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == 0);
+	}
+
+	@Test
+	void aCallTakenOverTooOftenBecomesADeadLetter() throws Exception {
+		String prefix = prefix();
+		String stream = prefix + ":{q:ledger}:requests";
+		commands.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), "workers", XGroupCreateArgs.Builder.mkstream());
+		ConfigurableApplicationContext caller = start(prefix, false, "execution.endpoints.ledger.timeout=30s");
+		CompletableFuture<String> read = caller.getBean(Ledger.class).read("k3");
+		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == 1);
+		commands.xreadgroup(Consumer.from("workers", "killed-worker"), XReadArgs.Builder.count(10),
+				XReadArgs.StreamOffset.lastConsumed(stream));
+		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=1s",
+				"execution.queue.redis.max-deliveries=1");
+		assertThatThrownBy(() -> read.get(15, TimeUnit.SECONDS)).cause().hasMessageContaining("dead letter");
+		assertThat(worker.getBean(LedgerService.class).calls).isEmpty();
+	}
+
+	@Test
+	void callersWaitAcrossARestartOfARedisThatPersists() throws Exception {
+		try (TestRedis own = TestRedis.startProcess("--appendonly", "yes", "--appendfsync", "always")) {
+			String prefix = prefix();
+			String[] at = { "spring.data.redis.port=" + own.port(), "execution.endpoints.ledger.timeout=60s" };
+			ConfigurableApplicationContext caller = start(prefix, false, at);
+			Ledger ledger = caller.getBean(Ledger.class);
+			List<CompletableFuture<String>> calls = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				calls.add(ledger.read("r" + i));
+			}
+			RedisClient ownClient = RedisClient.create("redis://127.0.0.1:" + own.port());
+			try {
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> ownClient.connect().sync().xlen(prefix + ":{q:ledger}:requests") == 20);
+			}
+			finally {
+				ownClient.shutdown();
+			}
+			own.kill();
+			own.restart();
+			ConfigurableApplicationContext worker = start(prefix, true, at);
+			for (int i = 0; i < 20; i++) {
+				assertThat(calls.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("value of r" + i);
+			}
+			assertThat(worker.getBean(LedgerService.class).calls).hasSize(20);
+			// New calls work on the restarted Redis too.
+			assertThat(ledger.read("after").get(10, TimeUnit.SECONDS)).isEqualTo("value of after");
+		}
+	}
+
+	@Test
+	void whenRedisIsGoneCallersFailWithinTheirDeadlineAndRecoverWhenItReturns() throws Exception {
+		try (TestRedis own = TestRedis.startProcess()) {
+			String prefix = prefix();
+			String[] at = { "spring.data.redis.port=" + own.port(), "execution.endpoints.lab.timeout=1s" };
+			ConfigurableApplicationContext worker = start(prefix, true, at);
+			ConfigurableApplicationContext caller = start(prefix, false, at);
+			Lab lab = caller.getBean(Lab.class);
+			assertThat(lab.echo("before")).isEqualTo("before");
+			own.kill();
+			long start = System.nanoTime();
+			assertThatThrownBy(() -> lab.echo("during")).isInstanceOf(ExecutionException.class);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+			own.restart();
+			await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> "after".equals(lab.echo("after")));
+			assertThat(worker.getBean(LabService.class).echoes()).contains("before", "after");
+		}
+	}
+
+}
