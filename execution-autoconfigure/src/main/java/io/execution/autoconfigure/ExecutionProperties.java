@@ -370,6 +370,34 @@ public class ExecutionProperties {
 		 */
 		private Duration shutdownGracePeriod = Duration.ofSeconds(10);
 
+		/**
+		 * How often this worker tells the registry it is alive. A worker that misses two is
+		 * listed as stale; after three it is removed.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(5);
+
+		/**
+		 * Capabilities this worker advertises in the registry, such as gpu: "true" or region:
+		 * eu-west-1.
+		 */
+		private Map<String, String> tags = new LinkedHashMap<>();
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		public Map<String, String> getTags() {
+			return this.tags;
+		}
+
+		public void setTags(Map<String, String> tags) {
+			this.tags = tags;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}

@@ -1,6 +1,7 @@
 package io.execution.autoconfigure;
 
 import io.execution.queue.QueueBackend;
+import io.execution.registry.LocalWorker;
 import io.execution.service.ServiceExecutor;
 import io.execution.worker.WorkerPools;
 
@@ -35,6 +36,13 @@ public final class ExecutionWorkerAutoConfiguration {
 		}
 		return new WorkerPools(backend, executor, worker.getQueues(), worker.getConcurrency(),
 				worker.getShutdownGracePeriod());
+	}
+
+	@Bean
+	@ConditionalOnBean(WorkerPools.class)
+	@ConditionalOnMissingBean
+	LocalWorker executionLocalWorker(WorkerPools pools, ExecutionProperties properties) {
+		return new LocalWorker(pools, properties.getWorker().getTags());
 	}
 
 }

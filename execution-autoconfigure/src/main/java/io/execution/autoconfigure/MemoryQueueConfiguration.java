@@ -6,6 +6,11 @@ import io.execution.autoconfigure.ExecutionProperties.Endpoint;
 import io.execution.autoconfigure.ExecutionProperties.Mode;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.memory.MemoryQueueBackend;
+import io.execution.registry.LocalWorker;
+import io.execution.registry.LocalWorkerRegistry;
+import io.execution.registry.WorkerRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -31,6 +36,12 @@ class MemoryQueueConfiguration {
 		}
 		checkServed(properties);
 		return new MemoryQueueBackend(properties.getQueue().getCapacity());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(WorkerRegistry.class)
+	LocalWorkerRegistry executionWorkerRegistry(ObjectProvider<LocalWorker> worker) {
+		return new LocalWorkerRegistry(worker::getIfAvailable);
 	}
 
 	private static void checkServed(ExecutionProperties properties) {

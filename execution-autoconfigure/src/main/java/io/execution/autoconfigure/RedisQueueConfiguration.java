@@ -1,9 +1,13 @@
 package io.execution.autoconfigure;
 
+import io.execution.codec.EnvelopeCodec;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.redis.RedisConnections;
 import io.execution.queue.redis.RedisQueueBackend;
 import io.execution.queue.redis.RedisQueueSettings;
+import io.execution.queue.redis.RedisWorkerRegistry;
+import io.execution.registry.LocalWorker;
+import io.execution.registry.WorkerRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -52,6 +56,14 @@ class RedisQueueConfiguration {
 			ExecutionProperties.Queue.Redis redis = queue.getRedis();
 			return new RedisQueueBackend(connections, new RedisQueueSettings(redis.getPrefix(), queue.getCapacity(),
 					redis.getVisibilityTimeout(), redis.getMaxDeliveries(), redis.getRetention()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(WorkerRegistry.class)
+		RedisWorkerRegistry executionWorkerRegistry(RedisConnections connections, ExecutionProperties properties,
+				ObjectProvider<LocalWorker> worker, EnvelopeCodec codec) {
+			return new RedisWorkerRegistry(connections, properties.getQueue().getRedis().getPrefix(),
+					worker.getIfAvailable(), properties.getWorker().getHeartbeatInterval(), codec.mapper());
 		}
 
 	}

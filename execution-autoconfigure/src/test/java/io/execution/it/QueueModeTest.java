@@ -66,6 +66,21 @@ class QueueModeTest {
 	@Autowired
 	MemoryQueueBackend queues;
 
+	@Autowired
+	io.execution.registry.WorkerRegistry registry;
+
+	@Test
+	void theRegistryListsThisProcesssWorkerAndItsPools() {
+		this.lab.echo("counted");
+		assertThat(this.registry.workers()).singleElement().satisfies((worker) -> {
+			assertThat(worker.stale()).isFalse();
+			assertThat(worker.pools()).extracting(io.execution.registry.WorkerInfo.Pool::queue)
+				.containsExactly("lab-pool", "alpha-pool", "beta-pool", "sleeper");
+			assertThat(worker.pools().get(0).completed()).isPositive();
+		});
+		assertThat(this.registry.liveWorkers("alpha-pool")).hasSize(1);
+	}
+
 	@Test
 	void runsCallsOnTheQueuesWorkerPool() {
 		assertThat(this.lab.thread()).startsWith("execution-worker-lab-pool-");

@@ -106,6 +106,7 @@ final class RedisScripts {
 	/** A script run by its digest, loaded on first use or after a Redis restart. */
 	static final class Script {
 
+
 		private final String source;
 
 		private final String sha;

@@ -1,0 +1,168 @@
+package io.execution.queue.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.execution.registry.LocalWorker;
+import io.execution.registry.WorkerInfo;
+import io.execution.registry.WorkerRegistry;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The registry of the redis backend. Each worker process writes its description with a
+ * heartbeat every {@code interval}, stamped with Redis' clock; a worker whose last heartbeat is
+ * older than two intervals is listed as stale, and its entry expires after three (its in-flight
+ * calls are taken over through the queues' visibility timeout).
+ */
+public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisWorkerRegistry.class);
+
+	private static final RedisScripts.Script BEAT = new RedisScripts.Script("""
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+			redis.call('ZADD', KEYS[2], now, ARGV[1])
+			return now
+			""", ScriptOutputType.INTEGER);
+
+	private static final RedisScripts.Script LIST = new RedisScripts.Script("""
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			local out = {now}
+			for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')) do table.insert(out, id) end
+			return out
+			""", ScriptOutputType.MULTI);
+
+	private final RedisConnections connections;
+
+	private final String prefix;
+
+	private final LocalWorker local;
+
+	private final Duration interval;
+
+	private final JsonMapper mapper;
+
+	private ScheduledExecutorService scheduler;
+
+	private volatile boolean running;
+
+	/**
+	 * Makes the registry.
+	 * @param connections the Redis connections
+	 * @param prefix the key prefix
+	 * @param local this process's worker, or {@code null} when it runs none
+	 * @param interval the heartbeat interval
+	 * @param mapper writes the descriptions
+	 */
+	public RedisWorkerRegistry(RedisConnections connections, String prefix, LocalWorker local, Duration interval,
+			JsonMapper mapper) {
+		this.connections = connections;
+		this.prefix = prefix;
+		this.local = local;
+		this.interval = interval;
+		this.mapper = mapper;
+	}
+
+	private String all() {
+		return this.prefix + ":{workers}:all";
+	}
+
+	private String worker(String id) {
+		return this.prefix + ":{workers}:worker:" + id;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		if (this.local == null) {
+			return;
+		}
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "execution-heartbeat");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.scheduler.scheduleWithFixedDelay(this::beat, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void beat() {
+		try {
+			String json = this.mapper.writeValueAsString(this.local.snapshot(Instant.EPOCH));
+			BEAT.run(this.connections.shared(), new String[] { worker(this.local.id()), all() }, this.local.id(), json,
+					String.valueOf(this.interval.toMillis() * 3))
+				.get(this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (Exception ex) {
+			logger.debug("Heartbeat of worker {} failed: {}", this.local.id(), ex.toString());
+		}
+	}
+
+	@Override
+	public List<WorkerInfo> workers() {
+		RedisClusterAsyncCommands<String, String> redis = this.connections.shared();
+		try {
+			List<Object> listed = LIST.<List<Object>>run(redis, new String[] { all() }).get(5, TimeUnit.SECONDS);
+			long now = ((Number) listed.get(0)).longValue();
+			List<WorkerInfo> workers = new ArrayList<>();
+			for (int i = 1; i + 1 < listed.size(); i += 2) {
+				String id = String.valueOf(listed.get(i));
+				long beat = Long.parseLong(String.valueOf(listed.get(i + 1)));
+				String json = redis.get(worker(id)).get(5, TimeUnit.SECONDS);
+				if (json == null) {
+					// Missed three heartbeats: gone.
+					redis.zrem(all(), id);
+					continue;
+				}
+				WorkerInfo info = this.mapper.readValue(json, WorkerInfo.class);
+				workers.add(info.at(Instant.ofEpochMilli(beat), now - beat > 2 * this.interval.toMillis()));
+			}
+			workers.sort(Comparator.comparing(WorkerInfo::lastHeartbeat).reversed());
+			return workers;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			throw new IllegalStateException("Cannot read the worker registry from Redis: " + ex, ex);
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+		}
+		if (this.local != null) {
+			// A worker that stops cleanly leaves at once rather than going stale.
+			this.connections.shared().del(worker(this.local.id()));
+			this.connections.shared().zrem(all(), this.local.id());
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// Stop after the worker pools, so the registry shows a draining worker until it is done.
+		return SmartLifecycle.DEFAULT_PHASE - 100;
+	}
+
+}

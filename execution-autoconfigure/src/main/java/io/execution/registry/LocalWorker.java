@@ -1,0 +1,78 @@
+package io.execution.registry;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.execution.worker.WorkerPool;
+import io.execution.worker.WorkerPools;
+
+/**
+ * This process as a worker: what it registers and sends with each heartbeat.
+ */
+public final class LocalWorker {
+
+	private final String id;
+
+	private final String host;
+
+	private final WorkerPools pools;
+
+	private final Map<String, String> tags;
+
+	private final Instant startedAt = Instant.now();
+
+	/**
+	 * Describes this process.
+	 * @param pools its pools
+	 * @param tags its capabilities
+	 */
+	public LocalWorker(WorkerPools pools, Map<String, String> tags) {
+		this.host = hostName();
+		this.id = this.host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
+				+ Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
+		this.pools = pools;
+		this.tags = Map.copyOf(tags);
+	}
+
+	/**
+	 * The worker's id.
+	 * @return the id
+	 */
+	public String id() {
+		return this.id;
+	}
+
+	/**
+	 * The worker as of now.
+	 * @param heartbeat the heartbeat time to record
+	 * @return its description
+	 */
+	public WorkerInfo snapshot(Instant heartbeat) {
+		List<WorkerInfo.Pool> pools = this.pools.pools()
+			.stream()
+			.map(LocalWorker::describe)
+			.toList();
+		String version = LocalWorker.class.getPackage().getImplementationVersion();
+		return new WorkerInfo(this.id, this.host, pools, this.tags, (version != null) ? version : "development",
+				this.startedAt, heartbeat, false);
+	}
+
+	private static WorkerInfo.Pool describe(WorkerPool pool) {
+		return new WorkerInfo.Pool(pool.queue(), pool.concurrency(), pool.inFlight(), pool.completed(), pool.failed(),
+				pool.isAccepting());
+	}
+
+	private static String hostName() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (Exception ex) {
+			return "unknown-host";
+		}
+	}
+
+}

@@ -1,0 +1,45 @@
+package io.execution.registry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A worker process as the registry knows it.
+ *
+ * @param id the worker's id, unique per process
+ * @param host the host it runs on
+ * @param pools its pools, one per queue
+ * @param tags its capabilities, as configured ({@code execution.worker.tags})
+ * @param version the version of Execution it runs
+ * @param startedAt when it started
+ * @param lastHeartbeat its last heartbeat, by the registry's clock (Redis' for the redis backend)
+ * @param stale whether it missed heartbeats (it is removed once it missed several)
+ */
+public record WorkerInfo(String id, String host, List<Pool> pools, Map<String, String> tags, String version,
+		Instant startedAt, Instant lastHeartbeat, boolean stale) {
+
+	/**
+	 * One pool of a worker.
+	 *
+	 * @param queue the queue it serves
+	 * @param concurrency how many calls it runs at once
+	 * @param inFlight calls running now
+	 * @param completed calls answered with a result
+	 * @param failed calls answered with an error
+	 * @param accepting whether it takes work (not while draining on shutdown)
+	 */
+	public record Pool(String queue, int concurrency, int inFlight, long completed, long failed, boolean accepting) {
+	}
+
+	/**
+	 * The same worker, seen at another time.
+	 * @param heartbeat the heartbeat time
+	 * @param stale whether it is stale
+	 * @return the copy
+	 */
+	public WorkerInfo at(Instant heartbeat, boolean stale) {
+		return new WorkerInfo(this.id, this.host, this.pools, this.tags, this.version, this.startedAt, heartbeat, stale);
+	}
+
+}
