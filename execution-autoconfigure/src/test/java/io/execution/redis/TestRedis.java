@@ -124,6 +124,9 @@ public final class TestRedis implements AutoCloseable {
 	}
 
 	private static String executable() {
+		if (Boolean.getBoolean("test.redis.embedded")) {
+			return embeddedBinary();
+		}
 		for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
 			File candidate = new File(dir, "redis-server");
 			if (candidate.canExecute()) {
