@@ -35,6 +35,7 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 			redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 			redis.call('ZADD', KEYS[2], now, ARGV[1])
+			redis.call('PEXPIRE', KEYS[2], ARGV[3])
 			return now
 			""", ScriptOutputType.INTEGER);
 
