@@ -7,6 +7,8 @@ import java.util.concurrent.Executors;
 
 import io.execution.client.ExecutionClientFactory;
 import io.execution.codec.EnvelopeCodec;
+import io.execution.core.CallObserver;
+import io.execution.core.CallStatistics;
 import io.execution.core.Dispatcher;
 import io.execution.core.EndpointDefinition;
 import io.execution.core.Endpoints;
@@ -76,10 +78,16 @@ public final class ExecutionAutoConfiguration {
 		return new Endpoints(configured, factories, services::contains, properties.getDefaultTimeout());
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	CallStatistics executionCallStatistics() {
+		return new CallStatistics();
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	Dispatcher executionDispatcher(Endpoints endpoints) {
-		return new Dispatcher(endpoints);
+	Dispatcher executionDispatcher(Endpoints endpoints, ObjectProvider<CallObserver> observers) {
+		return new Dispatcher(endpoints, observers.orderedStream().toList());
 	}
 
 	@Bean

@@ -35,6 +35,73 @@ public class ExecutionProperties {
 
 	private final Http http = new Http();
 
+	private final Health health = new Health();
+
+	private final Metrics metrics = new Metrics();
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * The {@code execution} health contributor.
+	 */
+	public static class Health {
+
+		/**
+		 * Whether an endpoint whose circuit breaker is open makes the application DOWN. Off by
+		 * default: the open circuit shows in the details, and one failing dependency does not
+		 * take the whole application out of its load balancer.
+		 */
+		private boolean downOnOpenCircuit;
+
+		/**
+		 * Whether a queue without a live worker makes the application DOWN.
+		 */
+		private boolean downOnEmptyPool;
+
+		public boolean isDownOnOpenCircuit() {
+			return this.downOnOpenCircuit;
+		}
+
+		public void setDownOnOpenCircuit(boolean downOnOpenCircuit) {
+			this.downOnOpenCircuit = downOnOpenCircuit;
+		}
+
+		public boolean isDownOnEmptyPool() {
+			return this.downOnEmptyPool;
+		}
+
+		public void setDownOnEmptyPool(boolean downOnEmptyPool) {
+			this.downOnEmptyPool = downOnEmptyPool;
+		}
+
+	}
+
+	/**
+	 * Micrometer metrics of calls.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether the execution.invocations timer publishes a percentile histogram.
+		 */
+		private boolean percentileHistogram;
+
+		public boolean isPercentileHistogram() {
+			return this.percentileHistogram;
+		}
+
+		public void setPercentileHistogram(boolean percentileHistogram) {
+			this.percentileHistogram = percentileHistogram;
+		}
+
+	}
+
 	public Map<String, Endpoint> getEndpoints() {
 		return this.endpoints;
 	}

@@ -25,12 +25,24 @@ public final class Dispatcher implements AutoCloseable {
 
 	private final ScheduledThreadPoolExecutor deadlines;
 
+	private final CallObserver[] observers;
+
 	/**
 	 * Makes a dispatcher over the given endpoints.
 	 * @param endpoints the endpoints
 	 */
 	public Dispatcher(Endpoints endpoints) {
+		this(endpoints, List.of());
+	}
+
+	/**
+	 * Makes a dispatcher over the given endpoints that tells observers of every call.
+	 * @param endpoints the endpoints
+	 * @param observers told of every finished call
+	 */
+	public Dispatcher(Endpoints endpoints, List<? extends CallObserver> observers) {
 		this.endpoints = endpoints;
+		this.observers = observers.toArray(CallObserver[]::new);
 		this.deadlines = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "execution-deadlines");
 			thread.setDaemon(true);
@@ -56,13 +68,36 @@ public final class Dispatcher implements AutoCloseable {
 	public Object call(ClientMethod method, Object[] args) {
 		Endpoint endpoint = this.endpoints.resolve(method.service());
 		List<String> parent = CallChain.current();
+		long start = System.nanoTime();
 		Invocation invocation = new Invocation(InvocationIds.next(), method, (args != null) ? args : new Object[0],
-				System.nanoTime() + endpoint.timeoutNanos(), CallChain.extend(parent, endpoint.name(), method));
+				start + endpoint.timeoutNanos(), CallChain.extend(parent, endpoint.name(), method));
+		CallContext context = CallContext.enter(invocation, endpoint);
+		Throwable failure = null;
 		try {
 			return endpoint.transport().invoke(invocation);
 		}
-		catch (EndpointFailure failure) {
-			return callFallbacks(endpoint, invocation, parent, failure);
+		catch (EndpointFailure ex) {
+			try {
+				return callFallbacks(endpoint, invocation, parent, ex);
+			}
+			catch (RuntimeException | Error fallbackFailure) {
+				failure = fallbackFailure;
+				throw fallbackFailure;
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			failure = ex;
+			throw ex;
+		}
+		finally {
+			context.exit();
+			observe(endpoint, method, System.nanoTime() - start, failure);
+		}
+	}
+
+	private void observe(Endpoint endpoint, ClientMethod method, long nanos, Throwable failure) {
+		for (CallObserver observer : this.observers) {
+			observer.finished(endpoint, method, nanos, failure);
 		}
 	}
 
@@ -108,6 +143,12 @@ public final class Dispatcher implements AutoCloseable {
 			return CompletableFuture.failedFuture(ex);
 		}
 		CompletableFuture<Object> result = new CompletableFuture<>();
+		if (this.observers.length > 0) {
+			long start = System.nanoTime();
+			Endpoint observed = endpoint;
+			result.whenComplete((value, failure) -> observe(observed, method, System.nanoTime() - start,
+					(failure != null) ? Futures.unwrap(failure) : null));
+		}
 		AtomicReference<Future<?>> running = new AtomicReference<>();
 		attemptAsync(endpoint, endpoint, 0, invocation, parent, new ArrayList<>(), result, running);
 		if (!result.isDone()) {

@@ -30,6 +30,23 @@ public interface Transport extends AutoCloseable {
 	}
 
 	/**
+	 * What an operator should know of this transport's state (breakers, URLs, queue), for
+	 * health and the actuator endpoint.
+	 * @return details; empty by default
+	 */
+	default java.util.Map<String, Object> describe() {
+		return java.util.Map.of();
+	}
+
+	/**
+	 * Whether this transport's endpoint refuses calls now (its circuit breaker is open).
+	 * @return {@code false} by default
+	 */
+	default boolean refusing() {
+		return false;
+	}
+
+	/**
 	 * Releases what the transport holds. The default does nothing.
 	 */
 	@Override

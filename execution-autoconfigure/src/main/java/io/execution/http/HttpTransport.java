@@ -182,6 +182,24 @@ public final class HttpTransport implements Transport {
 		return result;
 	}
 
+	@Override
+	public java.util.Map<String, Object> describe() {
+		java.util.Map<String, Object> urls = new java.util.LinkedHashMap<>();
+		for (Instance instance : this.instances) {
+			urls.put(instance.url().toString(), java.util.Map.of("circuit", instance.breaker().getState().name(),
+					"healthy", instance.healthy(), "inFlight", instance.inFlight(), "latencyMs",
+					Math.round(instance.latencyNanos() / 10_000.0) / 100.0));
+		}
+		return java.util.Map.of("circuit", this.breaker.getState().name(), "loadBalancer",
+				this.balancer.getClass().getSimpleName(), "urls", urls);
+	}
+
+	@Override
+	public boolean refusing() {
+		CircuitBreaker.State state = this.breaker.getState();
+		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
+	}
+
 	private void checkHealth() {
 		for (Instance instance : this.instances) {
 			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.url() + this.settings.healthPath()))

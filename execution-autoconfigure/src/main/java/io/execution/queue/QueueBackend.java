@@ -48,6 +48,15 @@ public interface QueueBackend extends AutoCloseable {
 	}
 
 	/**
+	 * What a queue holds now, for health and metrics.
+	 * @param queue the queue
+	 * @return its state
+	 */
+	default QueueState state(String queue) {
+		return QueueState.UNKNOWN;
+	}
+
+	/**
 	 * Stops the backend: waiting callers whose requests can no longer run are failed.
 	 */
 	@Override

@@ -95,6 +95,11 @@ public final class QueueTransport implements Transport {
 	}
 
 	@Override
+	public java.util.Map<String, Object> describe() {
+		return java.util.Map.of("queue", this.queue, "backend", this.backend.name());
+	}
+
+	@Override
 	public String toString() {
 		return "QueueTransport[" + this.endpoint + " -> " + this.backend.name() + ":" + this.queue + "]";
 	}

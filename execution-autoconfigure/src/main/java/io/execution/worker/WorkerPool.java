@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.execution.codec.ErrorCode;
+import io.execution.core.CallContext;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;
 import io.execution.service.ServiceExecutor;
@@ -227,10 +228,12 @@ public final class WorkerPool {
 			Execution execution = new Execution(delivery, deadline);
 			this.running.set(slot, execution);
 			delivery.onCancel(() -> execution.cancel(Reason.CALLER));
+			CallContext context = CallContext.enter(id, this.queue, "worker");
 			try {
 				execution.task.run();
 			}
 			finally {
+				context.exit();
 				this.running.set(slot, null);
 				// A cancel may have interrupted this thread after the call returned; it must not reach the next one.
 				Thread.interrupted();

@@ -20,6 +20,7 @@ import io.execution.codec.ErrorCode;
 import io.execution.codec.MalformedEnvelopeException;
 import io.execution.codec.RequestEnvelope;
 import io.execution.codec.ResultEnvelope;
+import io.execution.core.CallContext;
 import io.execution.http.Gzip;
 import io.execution.service.ServiceDefinition;
 import io.execution.service.ServiceExecutor;
@@ -123,7 +124,14 @@ public final class InvocationHttpHandler {
 		}
 		long timeoutNanos = (envelope.timeoutMs() != null) ? TimeUnit.MILLISECONDS.toNanos(envelope.timeoutMs())
 				: this.defaultTimeout.toNanos();
-		Outcome outcome = runUntilDeadline(envelope, System.nanoTime() + timeoutNanos);
+		Outcome outcome;
+		CallContext context = CallContext.enter(envelope.id(), envelope.service(), "http-server");
+		try {
+			outcome = runUntilDeadline(envelope, System.nanoTime() + timeoutNanos);
+		}
+		finally {
+			context.exit();
+		}
 		if (outcome.ok() || outcome.error() == ErrorCode.SERVICE_EXCEPTION) {
 			return json(200, outcome.body(), acceptsGzip(servlet));
 		}

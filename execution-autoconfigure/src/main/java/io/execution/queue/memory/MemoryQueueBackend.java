@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.execution.ExecutionRejectedException;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueueState;
 
 /**
  * Queues in this JVM's memory: the embedded default, with nothing else to run. Each queue holds
@@ -70,6 +71,11 @@ public final class MemoryQueueBackend implements QueueBackend {
 	public Duration oldestAge(String queue) {
 		MemoryQueue memoryQueue = this.queues.get(queue);
 		return (memoryQueue != null) ? memoryQueue.oldestAge() : Duration.ZERO;
+	}
+
+	@Override
+	public QueueState state(String queue) {
+		return new QueueState(depth(queue), oldestAge(queue), 0);
 	}
 
 	private MemoryQueue queue(String name) {

@@ -13,6 +13,7 @@ import io.execution.core.Futures;
 import io.execution.core.InvocationIds;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueueState;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
@@ -186,6 +187,33 @@ public final class RedisQueueBackend implements QueueBackend {
 				Thread.currentThread().interrupt();
 			}
 			return -1;
+		}
+	}
+
+	@Override
+	public QueueState state(String queue) {
+		RedisClusterAsyncCommands<String, String> redis = this.connections.shared();
+		try {
+			String stream = this.settings.requests(queue);
+			var depth = redis.xlen(stream);
+			var dead = redis.xlen(this.settings.deadLetters(queue));
+			var oldest = redis.xrange(stream, io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(1));
+			var time = redis.time();
+			Duration age = Duration.ZERO;
+			var first = oldest.get(5, TimeUnit.SECONDS);
+			if (first != null && !first.isEmpty()) {
+				long addedAt = Long.parseLong(first.get(0).getId().split("-")[0]);
+				java.util.List<String> now = time.get(5, TimeUnit.SECONDS);
+				long nowMillis = Long.parseLong(now.get(0)) * 1000 + Long.parseLong(now.get(1)) / 1000;
+				age = Duration.ofMillis(Math.max(0, nowMillis - addedAt));
+			}
+			return new QueueState(depth.get(5, TimeUnit.SECONDS), age, dead.get(5, TimeUnit.SECONDS));
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			return QueueState.UNKNOWN;
 		}
 	}
 

@@ -1,0 +1,92 @@
+package io.execution.actuate;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.execution.core.CallObserver;
+import io.execution.core.ClientMethod;
+import io.execution.core.Endpoint;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Micrometer metrics: the timer {@code execution.invocations} (tags {@code service},
+ * {@code method}, {@code mode}, {@code outcome}) for every call, and gauges
+ * {@code execution.queue.depth}, {@code execution.queue.oldest.age} (seconds) and
+ * {@code execution.workers.live} per queue.
+ */
+public final class ExecutionMetrics implements CallObserver, MeterBinder {
+
+	private final MeterRegistry registry;
+
+	private final ExecutionReport report;
+
+	private final boolean histogram;
+
+	private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+
+	/**
+	 * Makes the metrics.
+	 * @param registry the meter registry
+	 * @param report reads queue and worker figures
+	 * @param histogram whether timers publish a percentile histogram
+	 */
+	public ExecutionMetrics(MeterRegistry registry, ExecutionReport report, boolean histogram) {
+		this.registry = registry;
+		this.report = report;
+		this.histogram = histogram;
+	}
+
+	@Override
+	public void finished(Endpoint endpoint, ClientMethod method, long durationNanos, Throwable failure) {
+		String outcome = CallObserver.outcome(failure);
+		Key key = new Key(method, endpoint.mode(), outcome);
+		Timer timer = this.timers.get(key);
+		if (timer == null) {
+			timer = this.timers.computeIfAbsent(key, (k) -> Timer.builder("execution.invocations")
+				.description("Calls of @ExecutionClient methods")
+				.tag("service", method.service())
+				.tag("method", method.name())
+				.tag("mode", k.mode())
+				.tag("outcome", k.outcome())
+				.publishPercentileHistogram(this.histogram)
+				.register(this.registry));
+		}
+		timer.record(durationNanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		for (String queue : this.report.queueNames()) {
+			Gauge.builder("execution.queue.depth", this.report, (report) -> depth(report, queue, "depth"))
+				.tag("queue", queue)
+				.description("Requests in the queue")
+				.register(registry);
+			Gauge.builder("execution.queue.oldest.age", this.report, (report) -> depth(report, queue, "oldestAgeMs") / 1000.0)
+				.tag("queue", queue)
+				.baseUnit("seconds")
+				.description("Age of the oldest request in the queue")
+				.register(registry);
+			Gauge.builder("execution.workers.live", this.report, (report) -> report.liveWorkers(queue))
+				.tag("queue", queue)
+				.description("Live workers of the queue's pool")
+				.register(registry);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static double depth(ExecutionReport report, String queue, String field) {
+		Object state = report.queues().get(queue);
+		if (state instanceof Map<?, ?> map && map.get(field) instanceof Number number) {
+			return number.doubleValue();
+		}
+		return Double.NaN;
+	}
+
+	private record Key(ClientMethod method, String mode, String outcome) {
+	}
+
+}

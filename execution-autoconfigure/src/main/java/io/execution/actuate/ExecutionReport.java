@@ -1,0 +1,189 @@
+package io.execution.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.execution.core.CallStatistics;
+import io.execution.core.Endpoint;
+import io.execution.core.Endpoints;
+import io.execution.queue.QueueBackend;
+import io.execution.queue.QueueState;
+import io.execution.registry.WorkerInfo;
+import io.execution.registry.WorkerRegistry;
+
+/**
+ * Gathers what health and the {@code execution} actuator endpoint show: each endpoint's mode,
+ * settings, breaker and URL states and statistics; each queue's depth, oldest age and dead
+ * letters; each worker with its pools and heartbeat.
+ */
+public final class ExecutionReport {
+
+	private final Endpoints endpoints;
+
+	private final CallStatistics statistics;
+
+	private final QueueBackend queues;
+
+	private final WorkerRegistry registry;
+
+	/**
+	 * Makes the report.
+	 * @param endpoints the endpoints
+	 * @param statistics the calls' statistics
+	 * @param queues the queue backend, or {@code null}
+	 * @param registry the worker registry, or {@code null}
+	 */
+	public ExecutionReport(Endpoints endpoints, CallStatistics statistics, QueueBackend queues,
+			WorkerRegistry registry) {
+		this.endpoints = endpoints;
+		this.statistics = statistics;
+		this.queues = queues;
+		this.registry = registry;
+	}
+
+	/**
+	 * The endpoints made so far.
+	 * @return their names
+	 */
+	public Set<String> endpointNames() {
+		return this.endpoints.all().keySet();
+	}
+
+	/**
+	 * Whether an endpoint refuses calls now.
+	 * @param name the endpoint
+	 * @return {@code true} when its breaker is open
+	 */
+	public boolean refusing(String name) {
+		Endpoint endpoint = this.endpoints.all().get(name);
+		return endpoint != null && endpoint.transport().refusing();
+	}
+
+	/**
+	 * One endpoint.
+	 * @param name the endpoint
+	 * @return its description, or {@code null} when there is no such endpoint
+	 */
+	public Map<String, Object> endpoint(String name) {
+		Endpoint endpoint = this.endpoints.all().get(name);
+		if (endpoint == null) {
+			return null;
+		}
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("mode", endpoint.mode());
+		description.put("timeout", endpoint.definition().timeout().toString());
+		if (!endpoint.fallbacks().isEmpty()) {
+			description.put("fallback", endpoint.fallbacks());
+		}
+		description.putAll(endpoint.transport().describe());
+		description.put("statistics", this.statistics.of(name));
+		return description;
+	}
+
+	/**
+	 * Every endpoint.
+	 * @return descriptions by name
+	 */
+	public Map<String, Object> endpoints() {
+		Map<String, Object> all = new LinkedHashMap<>();
+		for (String name : this.endpoints.all().keySet()) {
+			all.put(name, endpoint(name));
+		}
+		return all;
+	}
+
+	/**
+	 * The queues this application sends to or serves.
+	 * @return their names
+	 */
+	public Set<String> queueNames() {
+		Set<String> names = new LinkedHashSet<>();
+		for (Endpoint endpoint : this.endpoints.all().values()) {
+			Object queue = endpoint.transport().describe().get("queue");
+			if (queue != null) {
+				names.add(queue.toString());
+			}
+		}
+		if (this.registry != null) {
+			// Only this process's own pools: other workers may serve queues this application never uses.
+			for (WorkerInfo worker : localWorkers()) {
+				worker.pools().forEach((pool) -> names.add(pool.queue()));
+			}
+		}
+		return names;
+	}
+
+	private List<WorkerInfo> localWorkers() {
+		return (this.registry instanceof io.execution.registry.LocalWorkerRegistry) ? this.registry.workers()
+				: List.of();
+	}
+
+	/**
+	 * The state of every queue.
+	 * @return states by queue
+	 */
+	public Map<String, Object> queues() {
+		Map<String, Object> all = new LinkedHashMap<>();
+		if (this.queues == null) {
+			return all;
+		}
+		for (String queue : queueNames()) {
+			QueueState state = this.queues.state(queue);
+			Map<String, Object> description = new LinkedHashMap<>();
+			description.put("backend", this.queues.name());
+			description.put("depth", state.depth());
+			description.put("oldestAgeMs", state.oldestAge().toMillis());
+			description.put("deadLetters", state.deadLetters());
+			description.put("liveWorkers", liveWorkers(queue));
+			all.put(queue, description);
+		}
+		return all;
+	}
+
+	/**
+	 * The live workers of a pool.
+	 * @param queue the pool's queue
+	 * @return how many, -1 when unknown
+	 */
+	public int liveWorkers(String queue) {
+		try {
+			return (this.registry != null) ? this.registry.liveWorkers(queue).size() : 0;
+		}
+		catch (RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	/**
+	 * Every worker the registry knows, with the age of its last heartbeat.
+	 * @return the workers
+	 */
+	public List<Map<String, Object>> workers() {
+		List<Map<String, Object>> all = new ArrayList<>();
+		if (this.registry == null) {
+			return all;
+		}
+		Instant now = Instant.now();
+		for (WorkerInfo worker : this.registry.workers()) {
+			Map<String, Object> description = new LinkedHashMap<>();
+			description.put("id", worker.id());
+			description.put("host", worker.host());
+			description.put("pools", worker.pools());
+			description.put("tags", worker.tags());
+			description.put("version", worker.version());
+			description.put("startedAt", worker.startedAt().toString());
+			description.put("lastHeartbeat", worker.lastHeartbeat().toString());
+			description.put("lastHeartbeatAgeMs", Math.max(0, Duration.between(worker.lastHeartbeat(), now).toMillis()));
+			description.put("stale", worker.stale());
+			all.add(description);
+		}
+		return all;
+	}
+
+}

@@ -1,0 +1,89 @@
+package io.execution.autoconfigure;
+
+import io.execution.actuate.ExecutionEndpoint;
+import io.execution.actuate.ExecutionHealthIndicator;
+import io.execution.actuate.ExecutionMetrics;
+import io.execution.actuate.ExecutionReport;
+import io.execution.core.CallStatistics;
+import io.execution.core.Endpoints;
+import io.execution.queue.QueueBackend;
+import io.execution.registry.WorkerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * What an operator reads: the {@code execution} health contributor, the {@code execution}
+ * actuator endpoint and Micrometer metrics, each only when its module is on the classpath, so
+ * that a missing one switches off nothing else.
+ */
+@AutoConfiguration(after = { ExecutionAutoConfiguration.class, ExecutionQueueAutoConfiguration.class,
+		ExecutionWorkerAutoConfiguration.class },
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnBean(Endpoints.class)
+@Import({ ExecutionActuatorAutoConfiguration.HealthConfiguration.class,
+		ExecutionActuatorAutoConfiguration.EndpointConfiguration.class,
+		ExecutionActuatorAutoConfiguration.MetricsConfiguration.class })
+public final class ExecutionActuatorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ExecutionReport executionReport(Endpoints endpoints, CallStatistics statistics, ObjectProvider<QueueBackend> queues,
+			ObjectProvider<WorkerRegistry> registry) {
+		return new ExecutionReport(endpoints, statistics, queues.getIfAvailable(), registry.getIfAvailable());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("execution")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "executionHealthContributor")
+		ExecutionHealthIndicator executionHealthContributor(ExecutionReport report, ExecutionProperties properties) {
+			return new ExecutionHealthIndicator(report, properties.getHealth().isDownOnOpenCircuit(),
+					properties.getHealth().isDownOnEmptyPool());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	@ConditionalOnAvailableEndpoint(ExecutionEndpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ExecutionEndpoint executionEndpoint(ExecutionReport report) {
+			return new ExecutionEndpoint(report);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ExecutionMetrics executionMetrics(MeterRegistry registry, ExecutionReport report,
+				ExecutionProperties properties) {
+			return new ExecutionMetrics(registry, report, properties.getMetrics().isPercentileHistogram());
+		}
+
+	}
+
+}

@@ -1,0 +1,92 @@
+package io.execution.core;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Aggregate statistics per endpoint: calls, failures, and latency percentiles over the most
+ * recent calls. Cheap enough for every call: two adders and one array write.
+ */
+public final class CallStatistics implements CallObserver {
+
+	private static final int WINDOW = 1024;
+
+	private final Map<String, Window> endpoints = new ConcurrentHashMap<>();
+
+	@Override
+	public void finished(Endpoint endpoint, ClientMethod method, long durationNanos, Throwable failure) {
+		Window window = this.endpoints.get(endpoint.name());
+		if (window == null) {
+			window = this.endpoints.computeIfAbsent(endpoint.name(), (name) -> new Window());
+		}
+		window.record(durationNanos, failure != null);
+	}
+
+	/**
+	 * The statistics of one endpoint.
+	 * @param endpoint the endpoint name
+	 * @return its statistics (all zero before its first call)
+	 */
+	public Snapshot of(String endpoint) {
+		Window window = this.endpoints.get(endpoint);
+		return (window != null) ? window.snapshot() : new Snapshot(0, 0, 1.0, 0, 0);
+	}
+
+	/**
+	 * What an endpoint's calls did.
+	 *
+	 * @param calls calls finished
+	 * @param failures calls that failed, for any reason
+	 * @param successRate share of calls that succeeded, 1.0 before any call
+	 * @param p50Millis median latency over the recent calls
+	 * @param p99Millis 99th percentile latency over the recent calls
+	 */
+	public record Snapshot(long calls, long failures, double successRate, double p50Millis, double p99Millis) {
+	}
+
+	private static final class Window {
+
+		private final LongAdder calls = new LongAdder();
+
+		private final LongAdder failures = new LongAdder();
+
+		private final AtomicLongArray latencies = new AtomicLongArray(WINDOW);
+
+		private final AtomicInteger next = new AtomicInteger();
+
+		void record(long nanos, boolean failed) {
+			this.calls.increment();
+			if (failed) {
+				this.failures.increment();
+			}
+			this.latencies.set(this.next.getAndIncrement() & (WINDOW - 1), nanos);
+		}
+
+		Snapshot snapshot() {
+			long calls = this.calls.sum();
+			long failures = this.failures.sum();
+			int filled = (int) Math.min(calls, WINDOW);
+			long[] sorted = new long[filled];
+			for (int i = 0; i < filled; i++) {
+				sorted[i] = this.latencies.get(i);
+			}
+			Arrays.sort(sorted);
+			return new Snapshot(calls, failures, (calls > 0) ? (double) (calls - failures) / calls : 1.0,
+					percentile(sorted, 0.50), percentile(sorted, 0.99));
+		}
+
+		private static double percentile(long[] sorted, double quantile) {
+			if (sorted.length == 0) {
+				return 0;
+			}
+			int index = Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1);
+			return sorted[Math.max(0, index)] / 1_000_000.0;
+		}
+
+	}
+
+}

@@ -1,0 +1,121 @@
+package io.execution.ops;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.execution.httpit.caller.Billing;
+import io.execution.httpit.worker.WorkerApplication;
+import io.execution.it.Lab;
+import io.execution.redis.TestRedis;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What an operator reads over HTTP from {@code /actuator/health} and {@code /actuator/execution}
+ * on a running application with a Redis worker pool and an http endpoint, checked against what
+ * the test did.
+ */
+class ActuatorTest {
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private JsonNode get(String base, String path, int status) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(status);
+		return response.body().isEmpty() ? this.json.missingNode() : this.json.readTree(response.body());
+	}
+
+	@Test
+	void healthAndTheExecutionEndpointShowWhatHappened() throws Exception {
+		int workerPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			workerPort = socket.getLocalPort();
+		}
+		ConfigurableApplicationContext billingWorker = new SpringApplicationBuilder(WorkerApplication.class)
+			.properties("server.port=" + workerPort, "execution.http.server.enabled=true", "test.instance=w",
+					"spring.main.banner-mode=off")
+			.run();
+		String prefix = "ops" + Long.toHexString(System.nanoTime());
+		try (ConfigurableApplicationContext app = new SpringApplicationBuilder(OpsApplication.class)
+			.properties(TestRedis.shared().properties())
+			.properties("server.port=0", "spring.main.banner-mode=off", "execution.queue.backend=redis",
+					"execution.queue.redis.prefix=" + prefix, "execution.endpoints.lab.queue=lab",
+					"execution.endpoints.billing.urls=http://localhost:" + workerPort,
+					"execution.endpoints.billing.retry.max-attempts=1", "execution.http.health-check.interval=0",
+					"execution.worker.enabled=true", "execution.worker.queues=lab", "execution.worker.concurrency=2",
+					"management.endpoints.web.exposure.include=health,execution,metrics",
+					"management.endpoint.health.show-details=always")
+			.run()) {
+			String base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port") + "/actuator";
+			Lab lab = app.getBean(Lab.class);
+			Billing billing = app.getBean(Billing.class);
+			for (int i = 0; i < 7; i++) {
+				assertThat(lab.echo("e" + i)).isEqualTo("e" + i);
+			}
+			for (int i = 0; i < 3; i++) {
+				assertThat(billing.quote("q")).isEqualTo("w");
+			}
+
+			JsonNode execution = get(base, "/execution", 200);
+			JsonNode labEndpoint = execution.path("endpoints").path("lab");
+			assertThat(labEndpoint.path("mode").asString()).isEqualTo("queue");
+			assertThat(labEndpoint.path("queue").asString()).isEqualTo("lab");
+			assertThat(labEndpoint.path("statistics").path("calls").asLong()).isEqualTo(7);
+			assertThat(labEndpoint.path("statistics").path("successRate").asDouble()).isEqualTo(1.0);
+			JsonNode billingEndpoint = execution.path("endpoints").path("billing");
+			assertThat(billingEndpoint.path("mode").asString()).isEqualTo("http");
+			assertThat(billingEndpoint.path("statistics").path("calls").asLong()).isEqualTo(3);
+			String url = "http://localhost:" + workerPort + "/execution";
+			assertThat(billingEndpoint.path("urls").path(url).path("circuit").asString()).isEqualTo("CLOSED");
+			assertThat(execution.path("queues").path("lab").path("backend").asString()).isEqualTo("redis");
+			assertThat(execution.path("queues").path("lab").path("depth").asLong()).isZero();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> get(base, "/execution", 200).path("workers").size() == 1);
+			JsonNode worker = get(base, "/execution", 200).path("workers").get(0);
+			assertThat(worker.path("pools").get(0).path("queue").asString()).isEqualTo("lab");
+			assertThat(worker.path("pools").get(0).path("completed").asLong()).isGreaterThanOrEqualTo(0);
+			assertThat(worker.path("stale").asBoolean()).isFalse();
+
+			assertThat(get(base, "/execution/lab", 200).path("statistics").path("calls").asLong()).isEqualTo(7);
+			get(base, "/execution/no-such-endpoint", 404);
+
+			JsonNode health = get(base, "/health", 200);
+			assertThat(health.path("status").asString()).isEqualTo("UP");
+			JsonNode details = health.path("components").path("execution").path("details");
+			assertThat(details.path("endpoints").path("billing").path("circuit").asString()).isEqualTo("CLOSED");
+			assertThat(details.path("queues").path("lab").path("liveWorkers").asInt()).isEqualTo(1);
+
+			JsonNode timer = get(base, "/metrics/execution.invocations?tag=service:lab&tag=outcome:success", 200);
+			assertThat(timer.path("measurements").get(0).path("value").asDouble()).isEqualTo(7.0);
+
+			// A stopped URL: its breaker opens, and shows, without taking the application DOWN.
+			billingWorker.close();
+			for (int i = 0; i < 5; i++) {
+				assertThatThrownBy(() -> billing.quote("q")).isInstanceOf(io.execution.ExecutionException.class);
+			}
+			JsonNode after = get(base, "/execution/billing", 200);
+			assertThat(after.path("urls").path(url).path("circuit").asString()).isEqualTo("OPEN");
+			assertThat(after.path("statistics").path("failures").asLong()).isEqualTo(5);
+			assertThat(get(base, "/health", 200).path("status").asString()).isEqualTo("UP");
+		}
+		finally {
+			billingWorker.close();
+		}
+	}
+
+}
