@@ -16,6 +16,7 @@ import io.execution.core.TransportFactory;
 import io.execution.local.LocalTransportFactory;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -51,8 +52,9 @@ public final class ExecutionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServiceExecutor executionServiceExecutor(ServiceRegistry services, EnvelopeCodec codec) {
-		return new ServiceExecutor(services, codec);
+	ServiceExecutor executionServiceExecutor(ServiceRegistry services, EnvelopeCodec codec,
+			ObjectProvider<ObservationRegistry> observations) {
+		return new ServiceExecutor(services, codec, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean
@@ -86,8 +88,10 @@ public final class ExecutionAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	Dispatcher executionDispatcher(Endpoints endpoints, ObjectProvider<CallObserver> observers) {
-		return new Dispatcher(endpoints, observers.orderedStream().toList());
+	Dispatcher executionDispatcher(Endpoints endpoints, ObjectProvider<CallObserver> observers,
+			ObjectProvider<ObservationRegistry> observations) {
+		return new Dispatcher(endpoints, observers.orderedStream().toList(),
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean

@@ -2,7 +2,9 @@ package io.execution.codec;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.execution.ExecutionException;
 import io.execution.core.ClientMethod;
@@ -18,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * written or read, and Java serialization is never used.
  * <pre>
  * request: {"v":1,"id":"…","service":"thumbnails","method":"render","args":[{"uri":"s3://a.png"},200],
- *           "timeoutMs":29950,"chain":["thumbnails"]}
+ *           "timeoutMs":29950,"chain":["thumbnails"],"trace":{"traceparent":"00-…"}}
  * result:  {"v":1,"id":"…","ok":true,"result":{…}}
  * error:   {"v":1,"id":"…","ok":false,"error":{"code":"service-exception","type":"java.lang.IllegalStateException","message":"…"}}
  * </pre>
@@ -74,6 +76,14 @@ public final class EnvelopeCodec {
 				}
 				json.writeEndArray();
 			}
+			if (!invocation.trace().isEmpty()) {
+				json.writeName("trace");
+				json.writeStartObject();
+				for (Map.Entry<String, String> entry : invocation.trace().entrySet()) {
+					json.writeStringProperty(entry.getKey(), entry.getValue());
+				}
+				json.writeEndObject();
+			}
 			json.writeEndObject();
 		}
 		catch (JacksonException ex) {
@@ -118,9 +128,18 @@ public final class EnvelopeCodec {
 			}
 			chainNode.forEach((node) -> chain.add(node.asString()));
 		}
+		Map<String, String> trace = new LinkedHashMap<>();
+		JsonNode traceNode = root.get("trace");
+		if (traceNode != null && traceNode.isObject()) {
+			traceNode.properties().forEach((entry) -> {
+				if (entry.getValue().isString()) {
+					trace.put(entry.getKey(), entry.getValue().stringValue());
+				}
+			});
+		}
 		JsonNode id = root.get("id");
 		return new RequestEnvelope((id != null && id.isString()) ? id.stringValue() : null, service, method, args,
-				timeoutMs, chain);
+				timeoutMs, chain, trace);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.execution.codec;
 
 import java.util.List;
+import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
 
@@ -13,9 +14,10 @@ import tools.jackson.databind.JsonNode;
  * @param args the positional arguments, still JSON until bound to the declared parameter types
  * @param timeoutMs the time the sender had left, in milliseconds; {@code null} for none
  * @param chain the endpoints the call passed through, for cycle detection
+ * @param trace the caller's trace context (W3C {@code traceparent} and the like), possibly empty
  */
 public record RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
-		List<String> chain) {
+		List<String> chain, Map<String, String> trace) {
 
 	/**
 	 * The arity used to find the method among overloads.

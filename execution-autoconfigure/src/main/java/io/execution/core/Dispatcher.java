@@ -1,7 +1,9 @@
 package io.execution.core;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,6 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.execution.AllEndpointsFailedException;
 import io.execution.ExecutionException;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.SenderContext;
 
 /**
  * The middle of Execution: takes each call of a client method, finds its endpoint and hands the
@@ -27,6 +32,8 @@ public final class Dispatcher implements AutoCloseable {
 
 	private final CallObserver[] observers;
 
+	private final ObservationRegistry observations;
+
 	/**
 	 * Makes a dispatcher over the given endpoints.
 	 * @param endpoints the endpoints
@@ -41,7 +48,19 @@ public final class Dispatcher implements AutoCloseable {
 	 * @param observers told of every finished call
 	 */
 	public Dispatcher(Endpoints endpoints, List<? extends CallObserver> observers) {
+		this(endpoints, observers, ObservationRegistry.NOOP);
+	}
+
+	/**
+	 * Makes a dispatcher that also makes an observation of every call, whose trace context
+	 * travels with the call.
+	 * @param endpoints the endpoints
+	 * @param observers told of every finished call
+	 * @param observations the observation registry
+	 */
+	public Dispatcher(Endpoints endpoints, List<? extends CallObserver> observers, ObservationRegistry observations) {
 		this.endpoints = endpoints;
+		this.observations = observations;
 		this.observers = observers.toArray(CallObserver[]::new);
 		this.deadlines = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "execution-deadlines");
@@ -69,8 +88,11 @@ public final class Dispatcher implements AutoCloseable {
 		Endpoint endpoint = this.endpoints.resolve(method.service());
 		List<String> parent = CallChain.current();
 		long start = System.nanoTime();
+		Map<String, String> trace = this.observations.isNoop() ? Map.of() : new HashMap<>();
 		Invocation invocation = new Invocation(InvocationIds.next(), method, (args != null) ? args : new Object[0],
-				start + endpoint.timeoutNanos(), CallChain.extend(parent, endpoint.name(), method));
+				start + endpoint.timeoutNanos(), CallChain.extend(parent, endpoint.name(), method), trace);
+		Observation observation = observe(invocation, endpoint);
+		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		CallContext context = CallContext.enter(invocation, endpoint);
 		Throwable failure = null;
 		try {
@@ -91,8 +113,42 @@ public final class Dispatcher implements AutoCloseable {
 		}
 		finally {
 			context.exit();
+			if (observation != null) {
+				scope.close();
+				stop(observation, failure);
+			}
 			observe(endpoint, method, System.nanoTime() - start, failure);
 		}
+	}
+
+	/**
+	 * Starts the observation of a call, whose tracer writes the trace context into the
+	 * invocation's carrier; {@code null} without observations.
+	 */
+	private Observation observe(Invocation invocation, Endpoint endpoint) {
+		if (this.observations.isNoop()) {
+			return null;
+		}
+		SenderContext<Map<String, String>> context = new SenderContext<>(
+				(carrier, key, value) -> carrier.put(key, value));
+		context.setCarrier(invocation.trace());
+		context.setRemoteServiceName(endpoint.name());
+		ClientMethod method = invocation.method();
+		return Observation.createNotStarted("execution.call", () -> context, this.observations)
+			.contextualName(method.service() + "." + method.name())
+			.lowCardinalityKeyValue("service", method.service())
+			.lowCardinalityKeyValue("method", method.name())
+			.lowCardinalityKeyValue("mode", endpoint.mode())
+			.highCardinalityKeyValue("invocation.id", invocation.id())
+			.start();
+	}
+
+	private static void stop(Observation observation, Throwable failure) {
+		if (failure != null) {
+			observation.error(failure);
+		}
+		observation.lowCardinalityKeyValue("outcome", CallObserver.outcome(failure));
+		observation.stop();
 	}
 
 	private void observe(Endpoint endpoint, ClientMethod method, long nanos, Throwable failure) {
@@ -136,13 +192,19 @@ public final class Dispatcher implements AutoCloseable {
 		List<String> parent = CallChain.current();
 		try {
 			endpoint = this.endpoints.resolve(method.service());
+			Map<String, String> trace = this.observations.isNoop() ? Map.of() : new HashMap<>();
 			invocation = new Invocation(InvocationIds.next(), method, (args != null) ? args : new Object[0],
-					System.nanoTime() + endpoint.timeoutNanos(), CallChain.extend(parent, endpoint.name(), method));
+					System.nanoTime() + endpoint.timeoutNanos(), CallChain.extend(parent, endpoint.name(), method),
+					trace);
 		}
 		catch (ExecutionException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
 		CompletableFuture<Object> result = new CompletableFuture<>();
+		Observation observation = observe(invocation, endpoint);
+		if (observation != null) {
+			result.whenComplete((value, failure) -> stop(observation, (failure != null) ? Futures.unwrap(failure) : null));
+		}
 		if (this.observers.length > 0) {
 			long start = System.nanoTime();
 			Endpoint observed = endpoint;

@@ -1,6 +1,7 @@
 package io.execution.core;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -11,8 +12,14 @@ import java.util.concurrent.TimeUnit;
  * @param args the arguments, as the caller passed them
  * @param deadlineNanos when the call must be done, on this JVM's {@link System#nanoTime()} clock
  * @param chain the endpoints this call has already passed through, oldest first
+ * @param trace the trace context that travels with the call (filled in by the tracer, if any)
  */
-public record Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain) {
+public record Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain,
+		Map<String, String> trace) {
+
+	public Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain) {
+		this(id, method, args, deadlineNanos, chain, Map.of());
+	}
 
 	/**
 	 * Starts an invocation now, with the given timeout, outside any chain.
@@ -32,7 +39,7 @@ public record Invocation(String id, ClientMethod method, Object[] args, long dea
 	 * @return the invocation
 	 */
 	public Invocation withChain(List<String> chain) {
-		return new Invocation(this.id, this.method, this.args, this.deadlineNanos, chain);
+		return new Invocation(this.id, this.method, this.args, this.deadlineNanos, chain, this.trace);
 	}
 
 	/**

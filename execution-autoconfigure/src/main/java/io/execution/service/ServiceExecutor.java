@@ -1,6 +1,7 @@
 package io.execution.service;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
@@ -14,6 +15,9 @@ import io.execution.codec.MalformedEnvelopeException;
 import io.execution.codec.RequestEnvelope;
 import io.execution.core.CallChain;
 import io.execution.core.Futures;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -32,14 +36,28 @@ public final class ServiceExecutor {
 
 	private final EnvelopeCodec codec;
 
+	private final ObservationRegistry observations;
+
 	/**
 	 * Makes an executor.
 	 * @param registry the services
 	 * @param codec the envelope codec
 	 */
 	public ServiceExecutor(ServiceRegistry registry, EnvelopeCodec codec) {
+		this(registry, codec, ObservationRegistry.NOOP);
+	}
+
+	/**
+	 * Makes an executor that makes an observation of every execution, continuing the trace the
+	 * request brings.
+	 * @param registry the services
+	 * @param codec the envelope codec
+	 * @param observations the observation registry
+	 */
+	public ServiceExecutor(ServiceRegistry registry, EnvelopeCodec codec, ObservationRegistry observations) {
 		this.registry = registry;
 		this.codec = codec;
+		this.observations = observations;
 	}
 
 	/**
@@ -99,6 +117,9 @@ public final class ServiceExecutor {
 		}
 		Object result;
 		List<String> previous = CallChain.enter(request.chain());
+		Observation observation = observe(request, method);
+		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
+		Throwable failure = null;
 		try {
 			result = invoke(method, args, deadlineNanos);
 		}
@@ -110,11 +131,19 @@ public final class ServiceExecutor {
 			return error(id, ErrorCode.CANCELLED, null, "Call " + method + " [" + id + "] was cancelled");
 		}
 		catch (Throwable ex) {
+			failure = ex;
 			logger.debug("Service method {} [{}] threw", method, id, ex);
 			return error(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(), ex.getMessage());
 		}
 		finally {
 			CallChain.restore(previous);
+			if (observation != null) {
+				scope.close();
+				if (failure != null) {
+					observation.error(failure);
+				}
+				observation.stop();
+			}
 		}
 		try {
 			return new Outcome(this.codec.encodeSuccess(id, result), null);
@@ -136,6 +165,20 @@ public final class ServiceExecutor {
 	 */
 	public Outcome error(String id, ErrorCode code, String type, String message) {
 		return new Outcome(this.codec.encodeError(id, code, type, message), code);
+	}
+
+	private Observation observe(RequestEnvelope request, ServiceMethod method) {
+		if (this.observations.isNoop()) {
+			return null;
+		}
+		ReceiverContext<Map<String, String>> context = new ReceiverContext<>((carrier, key) -> carrier.get(key));
+		context.setCarrier(request.trace());
+		return Observation.createNotStarted("execution.execution", () -> context, this.observations)
+			.contextualName(method.service() + "." + method.name())
+			.lowCardinalityKeyValue("service", method.service())
+			.lowCardinalityKeyValue("method", method.name())
+			.highCardinalityKeyValue("invocation.id", String.valueOf(request.id()))
+			.start();
 	}
 
 	private Object invoke(ServiceMethod method, Object[] args, long deadlineNanos) throws Throwable {
