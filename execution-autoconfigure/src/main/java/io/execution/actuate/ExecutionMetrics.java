@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.execution.core.CallObserver;
 import io.execution.core.ClientMethod;
 import io.execution.core.Endpoint;
+import io.execution.core.ExecutionEvents;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,7 +19,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * {@code execution.queue.depth}, {@code execution.queue.oldest.age} (seconds) and
  * {@code execution.workers.live} per queue.
  */
-public final class ExecutionMetrics implements CallObserver, MeterBinder {
+public final class ExecutionMetrics implements CallObserver, ExecutionEvents, MeterBinder {
 
 	private final MeterRegistry registry;
 
@@ -56,6 +57,26 @@ public final class ExecutionMetrics implements CallObserver, MeterBinder {
 				.register(this.registry));
 		}
 		timer.record(durationNanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void retried(String endpoint) {
+		this.registry.counter("execution.retries", "endpoint", endpoint).increment();
+	}
+
+	@Override
+	public void fellBack(String endpoint, String fallback) {
+		this.registry.counter("execution.fallbacks", "endpoint", endpoint, "fallback", fallback).increment();
+	}
+
+	@Override
+	public void redelivered(String queue) {
+		this.registry.counter("execution.redeliveries", "queue", queue).increment();
+	}
+
+	@Override
+	public void deadLettered(String queue) {
+		this.registry.counter("execution.dead.letters", "queue", queue).increment();
 	}
 
 	@Override

@@ -101,6 +101,11 @@ public final class ExecutionAutoConfiguration {
 	}
 
 	@Bean
+	static ExecutionEventsConfiguration executionEvents() {
+		return new ExecutionEventsConfiguration();
+	}
+
+	@Bean
 	static ExecutionServiceRegistrar executionServiceRegistrar() {
 		return new ExecutionServiceRegistrar();
 	}

@@ -34,6 +34,8 @@ public final class Dispatcher implements AutoCloseable {
 
 	private final ObservationRegistry observations;
 
+	private volatile ExecutionEvents events = ExecutionEvents.NONE;
+
 	/**
 	 * Makes a dispatcher over the given endpoints.
 	 * @param endpoints the endpoints
@@ -68,6 +70,14 @@ public final class Dispatcher implements AutoCloseable {
 			return thread;
 		});
 		this.deadlines.setRemoveOnCancelPolicy(true);
+	}
+
+	/**
+	 * Sets who hears of fallbacks.
+	 * @param events the listener
+	 */
+	public void setEvents(ExecutionEvents events) {
+		this.events = events;
 	}
 
 	/**
@@ -167,6 +177,7 @@ public final class Dispatcher implements AutoCloseable {
 				break;
 			}
 			Endpoint next = this.endpoints.resolve(name);
+			this.events.fellBack(endpoint.name(), name);
 			try {
 				return next.transport().invoke(invocation.withChain(CallChain.extend(parent, name, invocation.method())));
 			}
@@ -267,6 +278,7 @@ public final class Dispatcher implements AutoCloseable {
 			}
 			try {
 				Endpoint next = this.endpoints.resolve(fallbacks.get(index));
+				this.events.fellBack(primary.name(), next.name());
 				attemptAsync(primary, next, index + 1, invocation, parent, causes, result, running);
 			}
 			catch (RuntimeException ex) {

@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import io.execution.codec.EnvelopeCodec;
 import io.execution.core.EndpointDefinition;
+import io.execution.core.ExecutionEvents;
 import io.execution.core.Transport;
 import io.execution.core.TransportFactory;
 import io.execution.resilience.CircuitBreakers;
@@ -44,6 +45,8 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 
 	private final HttpClient client;
 
+	private volatile ExecutionEvents events = ExecutionEvents.NONE;
+
 	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, (task) -> {
 		Thread thread = new Thread(task, "execution-http");
 		thread.setDaemon(true);
@@ -72,6 +75,14 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 			.connectTimeout(connectTimeout)
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.build();
+	}
+
+	/**
+	 * Sets who hears of retries.
+	 * @param events the listener
+	 */
+	public void setEvents(ExecutionEvents events) {
+		this.events = events;
 	}
 
 	@Override
@@ -106,9 +117,11 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 				.intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5)));
 		// Whatever the user's settings, only attempts that are safe to repeat are repeated.
 		// Not registered: a user's instance of the same name keeps its own predicate for its own uses.
-		return Retry.of(name, config.retryOnException(HttpTransport.AttemptFailure::retryable)
+		Retry retry = Retry.of(name, config.retryOnException(HttpTransport.AttemptFailure::retryable)
 			.failAfterMaxAttempts(false)
 			.build());
+		retry.getEventPublisher().onRetry((event) -> this.events.retried(name));
+		return retry;
 	}
 
 	/**

@@ -279,6 +279,12 @@ class HttpModeTest {
 				"execution.endpoints.billing-backup.urls=" + deadUrl(),
 				"execution.endpoints.billing-local.mode=local")) {
 			assertThat(caller.getBean(Billing.class).charge("o-2", 5)).isEqualTo("local:o-2:5");
+			io.micrometer.core.instrument.MeterRegistry meters = caller
+				.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+			assertThat(meters.counter("execution.fallbacks", "endpoint", "billing", "fallback", "billing-backup").count())
+				.isEqualTo(1);
+			assertThat(meters.counter("execution.fallbacks", "endpoint", "billing", "fallback", "billing-local").count())
+				.isEqualTo(1);
 		}
 	}
 

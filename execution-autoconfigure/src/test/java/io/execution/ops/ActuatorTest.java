@@ -56,7 +56,7 @@ class ActuatorTest {
 			.properties("server.port=0", "spring.main.banner-mode=off", "execution.queue.backend=redis",
 					"execution.queue.redis.prefix=" + prefix, "execution.endpoints.lab.queue=lab",
 					"execution.endpoints.billing.urls=http://localhost:" + workerPort,
-					"execution.endpoints.billing.retry.max-attempts=1", "execution.http.health-check.interval=0",
+					"execution.endpoints.billing.retry.max-attempts=2", "execution.endpoints.billing.retry.initial-backoff=1ms", "execution.http.health-check.interval=0",
 					"execution.worker.enabled=true", "execution.worker.queues=lab", "execution.worker.concurrency=2",
 					"management.endpoints.web.exposure.include=health,execution,metrics",
 					"management.endpoint.health.show-details=always")
@@ -112,6 +112,8 @@ class ActuatorTest {
 			assertThat(after.path("urls").path(url).path("circuit").asString()).isEqualTo("OPEN");
 			assertThat(after.path("statistics").path("failures").asLong()).isEqualTo(5);
 			assertThat(get(base, "/health", 200).path("status").asString()).isEqualTo("UP");
+			JsonNode retries = get(base, "/metrics/execution.retries?tag=endpoint:billing", 200);
+			assertThat(retries.path("measurements").get(0).path("value").asDouble()).isEqualTo(5.0);
 		}
 		finally {
 			billingWorker.close();

@@ -182,6 +182,9 @@ class RedisQueueTest {
 			.hasMessageContaining("not @Idempotent");
 		assertThat(worker.getBean(LedgerService.class).calls).containsExactly("read:k1");
 		assertThat(worker.getBean(RedisQueueBackend.class).deadLetters("ledger")).isEqualTo(1);
+		io.micrometer.core.instrument.MeterRegistry meters = worker.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+		assertThat(meters.counter("execution.redeliveries", "queue", "ledger").count()).isEqualTo(2);
+		assertThat(meters.counter("execution.dead.letters", "queue", "ledger").count()).isEqualTo(1);
 		assertThat(commands.xrange(prefix + ":{q:ledger}:dead", io.lettuce.core.Range.create("-", "+")).get(0).getBody())
 			.containsEntry("cause", "worker stopped; not idempotent");
 		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == 0);

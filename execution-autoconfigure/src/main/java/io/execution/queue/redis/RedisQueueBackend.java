@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.execution.ExecutionRejectedException;
+import io.execution.core.ExecutionEvents;
 import io.execution.core.Futures;
 import io.execution.core.InvocationIds;
 import io.execution.queue.QueueBackend;
@@ -60,6 +61,20 @@ public final class RedisQueueBackend implements QueueBackend {
 	private final RedisClock clock;
 
 	private volatile Thread replyReader;
+
+	private volatile ExecutionEvents events = ExecutionEvents.NONE;
+
+	/**
+	 * Sets who hears of redeliveries and dead letters.
+	 * @param events the listener
+	 */
+	public void setEvents(ExecutionEvents events) {
+		this.events = events;
+	}
+
+	ExecutionEvents events() {
+		return this.events;
+	}
 
 	private volatile boolean closed;
 

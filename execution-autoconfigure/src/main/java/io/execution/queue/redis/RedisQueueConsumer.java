@@ -209,6 +209,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 		RedisDelivery delivery = new RedisDelivery(this, entryId, invocationId, body, replyTo,
 				this.backend.localDeadline(Long.parseLong(fields.getOrDefault("deadline", "0"))), fields);
 		if (takenOver > 0) {
+			this.backend.events().redelivered(this.queue);
 			int deliveries = takenOver + 1;
 			if (deliveries > this.settings.maxDeliveries()) {
 				delivery.fail("Call [" + invocationId + "] was taken " + deliveries + " times by workers that stopped"
@@ -236,6 +237,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	void deadLetter(RedisDelivery delivery, String replyTo, String reply, String cause, String body) {
+		this.backend.events().deadLettered(this.queue);
 		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
 		RedisScripts.REPLY.run(redis, new String[] { replyTo }, reply,
 				String.valueOf(this.settings.retention().toMillis()));

@@ -1,0 +1,88 @@
+package io.execution.core;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Things worth counting that happen inside transports and the dispatcher: retries, fallbacks,
+ * redeliveries, dead letters. Listeners must be quick; the default methods do nothing.
+ */
+public interface ExecutionEvents {
+
+	/** Listens to nothing. */
+	ExecutionEvents NONE = new ExecutionEvents() {
+	};
+
+	/**
+	 * A call is tried again on the endpoint.
+	 * @param endpoint the endpoint
+	 */
+	default void retried(String endpoint) {
+	}
+
+	/**
+	 * A call goes on to a fallback endpoint.
+	 * @param endpoint the endpoint that failed
+	 * @param fallback the fallback tried next
+	 */
+	default void fellBack(String endpoint, String fallback) {
+	}
+
+	/**
+	 * A worker took over a request whose worker stopped before answering.
+	 * @param queue the queue
+	 */
+	default void redelivered(String queue) {
+	}
+
+	/**
+	 * A request was kept as a dead letter.
+	 * @param queue the queue
+	 */
+	default void deadLettered(String queue) {
+	}
+
+	/**
+	 * Tells every listener, found when the first event comes (listeners may depend on what
+	 * raises the events).
+	 * @param listeners supplies the listeners
+	 * @return the multicaster
+	 */
+	static ExecutionEvents of(Supplier<List<ExecutionEvents>> listeners) {
+		return new ExecutionEvents() {
+
+			private volatile List<ExecutionEvents> resolved;
+
+			private List<ExecutionEvents> listeners() {
+				List<ExecutionEvents> current = this.resolved;
+				if (current == null) {
+					current = listeners.get();
+					this.resolved = current;
+				}
+				return current;
+			}
+
+			@Override
+			public void retried(String endpoint) {
+				listeners().forEach((listener) -> listener.retried(endpoint));
+			}
+
+			@Override
+			public void fellBack(String endpoint, String fallback) {
+				listeners().forEach((listener) -> listener.fellBack(endpoint, fallback));
+			}
+
+			@Override
+			public void redelivered(String queue) {
+				listeners().forEach((listener) -> listener.redelivered(queue));
+			}
+
+			@Override
+			public void deadLettered(String queue) {
+				listeners().forEach((listener) -> listener.deadLettered(queue));
+			}
+
+		};
+	}
+
+}
