@@ -10,6 +10,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import io.execution.queue.QueueBackend;
 import io.execution.service.ServiceExecutor;
 
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -17,7 +21,7 @@ import org.springframework.context.SmartLifecycle;
  * start taking work once the context is refreshed, and on close they stop taking work, let
  * running calls finish within the grace period, then fail the rest.
  */
-public final class WorkerPools implements SmartLifecycle {
+public final class WorkerPools implements SmartLifecycle, ApplicationEventPublisherAware {
 
 	private final List<WorkerPool> pools = new ArrayList<>();
 
@@ -26,6 +30,13 @@ public final class WorkerPools implements SmartLifecycle {
 	private final ScheduledExecutorService watchdog;
 
 	private volatile boolean running;
+
+	private ApplicationEventPublisher events;
+
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher events) {
+		this.events = events;
+	}
 
 	/**
 	 * Makes one pool per queue.
@@ -64,6 +75,10 @@ public final class WorkerPools implements SmartLifecycle {
 
 	@Override
 	public void stop() {
+		// Draining: not ready for more work, so that a readiness probe takes this instance out now.
+		if (this.events != null) {
+			AvailabilityChangeEvent.publish(this.events, this, ReadinessState.REFUSING_TRAFFIC);
+		}
 		// Pools stop side by side, so that the whole stop takes one grace period, not one per pool.
 		List<Thread> stopping = new ArrayList<>();
 		for (WorkerPool pool : this.pools) {

@@ -69,8 +69,14 @@ class QueueLimitsTest {
 		for (int i = 0; i < 3; i++) {
 			waiting.add(sleeper.stamp("waiting-" + i));
 		}
+		org.springframework.boot.availability.ApplicationAvailability availability = context
+			.getBean(org.springframework.boot.availability.ApplicationAvailability.class);
+		assertThat(availability.getReadinessState())
+			.isEqualTo(org.springframework.boot.availability.ReadinessState.ACCEPTING_TRAFFIC);
 		long start = System.nanoTime();
 		context.close();
+		assertThat(availability.getReadinessState())
+			.isEqualTo(org.springframework.boot.availability.ReadinessState.REFUSING_TRAFFIC);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
 		assertThat(quick.get(1, TimeUnit.SECONDS)).isEqualTo("slept 400");
 		assertThatThrownBy(() -> slow.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
