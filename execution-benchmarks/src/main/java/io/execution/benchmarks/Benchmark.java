@@ -1,0 +1,253 @@
+package io.execution.benchmarks;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+import org.HdrHistogram.Recorder;
+import org.HdrHistogram.Histogram;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The load and latency harness. One run: warm-up (not counted), then {@code --seconds} of
+ * closed-loop load from {@code --callers} threads, each call sending {@code --payload} bytes and
+ * getting them back; latencies go into an HdrHistogram. Progress goes to stderr; stdout gets
+ * exactly one JSON line:
+ * <pre>
+ * {"peer":"execution-memory-queue","callers":16,"workers":8,"payload":1024,"calls":N,
+ *  "throughput_per_s":X,"p50_us":Y,"p99_us":Z,"errors":E}
+ * </pre>
+ * Modes: {@code direct} (the service as a plain method: the floor), {@code local},
+ * {@code memory-queue} (one in-process pool of {@code --workers} threads), {@code http} and
+ * {@code redis-queue} ({@code --workers} worker application contexts in this JVM, 8 threads
+ * each; http workers serve on random local ports, redis workers share {@code --redis-port}).
+ */
+public final class Benchmark {
+
+	private Benchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		PrintStream stdout = System.out;
+		// Everything but the result line (Spring's logs included) goes to stderr.
+		System.setOut(System.err);
+		String line = run(Options.parse(args));
+		stdout.println(line);
+		stdout.flush();
+		System.exit(0);
+	}
+
+	/**
+	 * Runs one benchmark.
+	 * @param options the options
+	 * @return the JSON result line
+	 * @throws Exception when the set-up fails
+	 */
+	public static String run(Options options) throws Exception {
+		List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+		try {
+			UnaryOperator<String> call = setUp(options, contexts);
+			String payload = "x".repeat(options.payload());
+			Result result = load(call, payload, options);
+			return result.json(options);
+		}
+		finally {
+			for (int i = contexts.size() - 1; i >= 0; i--) {
+				contexts.get(i).close();
+			}
+		}
+	}
+
+	private static UnaryOperator<String> setUp(Options options, List<ConfigurableApplicationContext> contexts) {
+		String[] quiet = { "spring.main.banner-mode=off", "logging.level.root=warn",
+				"spring.main.log-startup-info=false" };
+		switch (options.mode()) {
+			case "direct" -> {
+				EchoService service = new EchoService();
+				return service::echo;
+			}
+			case "local" -> {
+				ConfigurableApplicationContext caller = start(contexts, WebApplicationType.NONE, quiet);
+				return caller.getBean(Echo.class)::echo;
+			}
+			case "memory-queue" -> {
+				ConfigurableApplicationContext caller = start(contexts, WebApplicationType.NONE, quiet,
+						"execution.endpoints.echo.queue=echo", "execution.worker.enabled=true",
+						"execution.worker.queues=echo", "execution.worker.concurrency=" + options.workers(),
+						"execution.queue.capacity=1000000");
+				return caller.getBean(Echo.class)::echo;
+			}
+			case "http" -> {
+				List<String> urls = new ArrayList<>();
+				for (int i = 0; i < options.workers(); i++) {
+					ConfigurableApplicationContext worker = start(contexts, WebApplicationType.SERVLET, quiet,
+							"server.port=0", "execution.http.server.enabled=true");
+					urls.add("http://localhost:" + worker.getEnvironment().getProperty("local.server.port"));
+				}
+				ConfigurableApplicationContext caller = start(contexts, WebApplicationType.NONE, quiet,
+						"execution.endpoints.echo.urls=" + String.join(",", urls),
+						"execution.http.payload-limit=16MB");
+				return caller.getBean(Echo.class)::echo;
+			}
+			case "redis-queue" -> {
+				String prefix = "bench" + Long.toHexString(System.nanoTime());
+				String[] redis = { "spring.data.redis.port=" + options.redisPort(), "execution.queue.backend=redis",
+						"execution.queue.redis.prefix=" + prefix, "execution.endpoints.echo.queue=echo",
+						"execution.queue.capacity=1000000" };
+				for (int i = 0; i < options.workers(); i++) {
+					start(contexts, WebApplicationType.NONE, quiet, redis, "execution.worker.enabled=true",
+							"execution.worker.queues=echo", "execution.worker.concurrency=8");
+				}
+				ConfigurableApplicationContext caller = start(contexts, WebApplicationType.NONE, quiet, redis);
+				return caller.getBean(Echo.class)::echo;
+			}
+			default -> throw new IllegalArgumentException(
+					"--mode must be direct, local, memory-queue, http or redis-queue, not " + options.mode());
+		}
+	}
+
+	private static ConfigurableApplicationContext start(List<ConfigurableApplicationContext> contexts,
+			WebApplicationType type, String[] base, String... properties) {
+		return start(contexts, type, base, new String[0], properties);
+	}
+
+	private static ConfigurableApplicationContext start(List<ConfigurableApplicationContext> contexts,
+			WebApplicationType type, String[] base, String[] more, String... properties) {
+		List<String> args = new ArrayList<>();
+		for (String[] group : List.of(base, more, properties)) {
+			for (String property : group) {
+				args.add("--" + property);
+			}
+		}
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchmarkApplication.class)
+			.web(type)
+			.run(args.toArray(String[]::new));
+		contexts.add(context);
+		return context;
+	}
+
+	private static Result load(UnaryOperator<String> call, String payload, Options options)
+			throws InterruptedException {
+		Recorder recorder = new Recorder(3);
+		AtomicLong errors = new AtomicLong();
+		AtomicLong calls = new AtomicLong();
+		long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.warmup());
+		long end = warmupEnd + TimeUnit.SECONDS.toNanos(options.seconds());
+		CountDownLatch done = new CountDownLatch(options.callers());
+		for (int t = 0; t < options.callers(); t++) {
+			Thread caller = new Thread(() -> {
+				try {
+					long now;
+					while ((now = System.nanoTime()) < end) {
+						boolean counted = now >= warmupEnd;
+						try {
+							String answer = call.apply(payload);
+							long took = System.nanoTime() - now;
+							if (answer == null || answer.length() != payload.length()) {
+								if (counted) {
+									errors.incrementAndGet();
+								}
+							}
+							else if (counted) {
+								recorder.recordValue(Math.max(1, took / 1000));
+								calls.incrementAndGet();
+							}
+						}
+						catch (RuntimeException ex) {
+							if (counted) {
+								errors.incrementAndGet();
+							}
+						}
+					}
+				}
+				finally {
+					done.countDown();
+				}
+			}, "bench-caller-" + t);
+			caller.setDaemon(true);
+			caller.start();
+		}
+		recorder.reset();
+		while (!done.await(1, TimeUnit.SECONDS)) {
+			long now = System.nanoTime();
+			System.err.printf(Locale.ROOT, "%s: %s, %d calls%n", options.mode(),
+					(now < warmupEnd) ? "warming up" : "measuring", calls.get());
+		}
+		Histogram histogram = recorder.getIntervalHistogram();
+		return new Result(calls.get(), errors.get(), histogram.getValueAtPercentile(50),
+				histogram.getValueAtPercentile(99), options.seconds());
+	}
+
+	private record Result(long calls, long errors, long p50, long p99, int seconds) {
+
+		String json(Options options) {
+			Map<String, Object> fields = new LinkedHashMap<>();
+			fields.put("peer", options.mode().equals("direct") ? "direct" : "execution-" + options.mode());
+			fields.put("callers", options.callers());
+			fields.put("workers", options.workers());
+			fields.put("payload", options.payload());
+			fields.put("calls", this.calls);
+			fields.put("throughput_per_s", Math.round(this.calls * 10.0 / this.seconds) / 10.0);
+			fields.put("p50_us", this.p50);
+			fields.put("p99_us", this.p99);
+			fields.put("errors", this.errors);
+			StringBuilder json = new StringBuilder("{");
+			fields.forEach((key, value) -> json.append(json.length() > 1 ? "," : "")
+				.append('"')
+				.append(key)
+				.append("\":")
+				.append((value instanceof String) ? "\"" + value + "\"" : value));
+			return json.append('}').toString();
+		}
+
+	}
+
+	/**
+	 * The options of one run.
+	 *
+	 * @param mode the mode or peer
+	 * @param callers closed-loop caller threads
+	 * @param seconds measured seconds
+	 * @param warmup warm-up seconds, not measured
+	 * @param payload bytes each way
+	 * @param workers worker threads (memory-queue) or worker contexts (http, redis-queue)
+	 * @param redisPort the Redis port (redis-queue)
+	 */
+	public record Options(String mode, int callers, int seconds, int warmup, int payload, int workers,
+			int redisPort) {
+
+		/**
+		 * Reads {@code --name value} arguments.
+		 * @param args the arguments
+		 * @return the options
+		 */
+		public static Options parse(String... args) {
+			Map<String, String> values = new LinkedHashMap<>();
+			for (int i = 0; i + 1 < args.length; i += 2) {
+				if (!args[i].startsWith("--")) {
+					throw new IllegalArgumentException("Expected --name value pairs, got " + args[i]);
+				}
+				values.put(args[i].substring(2), args[i + 1]);
+			}
+			int seconds = Integer.parseInt(values.getOrDefault("seconds", "10"));
+			String mode = values.getOrDefault("mode", "local");
+			return new Options(mode, Integer.parseInt(values.getOrDefault("callers", "16")), seconds,
+					Integer.parseInt(values.getOrDefault("warmup", String.valueOf(Math.max(1, Math.min(5, seconds))))),
+					Integer.parseInt(values.getOrDefault("payload", "1024")),
+					Integer.parseInt(values.getOrDefault("workers", mode.equals("memory-queue") ? "8" : "2")),
+					Integer.parseInt(values.getOrDefault("redis-port", "6379")));
+		}
+
+	}
+
+}

@@ -1,0 +1,35 @@
+package io.execution.benchmarks;
+
+import io.execution.redis.TestRedis;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each mode runs and prints one well-formed line. No timing is asserted: figures come from real
+ * runs, recorded in the README.
+ */
+class BenchmarkTest {
+
+	@ParameterizedTest
+	@ValueSource(strings = { "direct", "local", "memory-queue", "http", "redis-queue" })
+	void eachModeRunsAndPrintsOneWellFormedLine(String mode) throws Exception {
+		String line = Benchmark.run(Benchmark.Options.parse("--mode", mode, "--callers", "2", "--seconds", "1",
+				"--warmup", "1", "--payload", "100", "--workers", "2", "--redis-port",
+				String.valueOf(TestRedis.shared().port())));
+		JsonNode result = JsonMapper.builder().build().readTree(line);
+		assertThat(line).doesNotContain("\n");
+		assertThat(result.path("peer").asString()).isEqualTo(mode.equals("direct") ? "direct" : "execution-" + mode);
+		assertThat(result.path("callers").asInt()).isEqualTo(2);
+		assertThat(result.path("payload").asInt()).isEqualTo(100);
+		assertThat(result.path("calls").asLong()).isPositive();
+		assertThat(result.path("errors").asLong()).isZero();
+		assertThat(result.path("p99_us").asLong()).isGreaterThanOrEqualTo(result.path("p50_us").asLong());
+		assertThat(result.has("throughput_per_s")).isTrue();
+		assertThat(result.has("workers")).isTrue();
+	}
+
+}
