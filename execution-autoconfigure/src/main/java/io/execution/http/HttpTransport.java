@@ -57,6 +57,8 @@ public final class HttpTransport implements Transport {
 
 	private final HttpClient client;
 
+	private final HttpClient blockingClient;
+
 	private final EnvelopeCodec codec;
 
 	private final HttpSettings settings;
@@ -76,7 +78,8 @@ public final class HttpTransport implements Transport {
 	/**
 	 * Makes the transport of one endpoint and starts its health checks.
 	 * @param endpoint the endpoint name
-	 * @param client the shared HTTP client
+	 * @param client the shared HTTP client, for asynchronous calls and health checks
+	 * @param blockingClient the shared HTTP client for synchronous calls
 	 * @param codec the envelope codec
 	 * @param settings the HTTP settings
 	 * @param instances the instances, one per URL
@@ -85,11 +88,13 @@ public final class HttpTransport implements Transport {
 	 * @param retry the endpoint's retry
 	 * @param scheduler runs retries' waits and health checks
 	 */
-	public HttpTransport(String endpoint, HttpClient client, EnvelopeCodec codec, HttpSettings settings,
+	public HttpTransport(String endpoint, HttpClient client, HttpClient blockingClient, EnvelopeCodec codec,
+			HttpSettings settings,
 			List<Instance> instances, LoadBalancer balancer, CircuitBreaker breaker, Retry retry,
 			ScheduledExecutorService scheduler) {
 		this.endpoint = endpoint;
 		this.client = client;
+		this.blockingClient = blockingClient;
 		this.codec = codec;
 		this.settings = settings;
 		this.instances = List.copyOf(instances);
@@ -294,7 +299,7 @@ public final class HttpTransport implements Transport {
 			long started = attempt.instance.started();
 			HttpResponse<byte[]> response;
 			try {
-				response = HttpTransport.this.client.send(attempt.request,
+				response = HttpTransport.this.blockingClient.send(attempt.request,
 						(info) -> new LimitedBodySubscriber(HttpTransport.this.settings.payloadLimit()));
 			}
 			catch (InterruptedException ex) {
