@@ -174,35 +174,19 @@ public final class RedisQueueBackend implements QueueBackend {
 	/**
 	 * The number of requests of a queue, waiting or running.
 	 * @param queue the queue
-	 * @return its length
+	 * @return its length, -1 when Redis cannot be read
 	 */
 	public long depth(String queue) {
-		try {
-			return this.connections.shared().xlen(this.settings.requests(queue)).get(5, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-			return -1;
-		}
+		return state(queue).depth();
 	}
 
 	/**
 	 * The number of dead letters of a queue.
 	 * @param queue the queue
-	 * @return the count
+	 * @return the count, -1 when Redis cannot be read
 	 */
 	public long deadLetters(String queue) {
-		try {
-			return this.connections.shared().xlen(this.settings.deadLetters(queue)).get(5, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-			return -1;
-		}
+		return state(queue).deadLetters();
 	}
 
 	@Override
