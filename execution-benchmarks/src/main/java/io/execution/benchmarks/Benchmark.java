@@ -30,7 +30,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Modes: {@code direct} (the service as a plain method: the floor), {@code local},
  * {@code memory-queue} (one in-process pool of {@code --workers} threads), {@code http} and
  * {@code redis-queue} ({@code --workers} worker application contexts in this JVM, 8 threads
- * each; http workers serve on random local ports, redis workers share {@code --redis-port}).
+ * each; http workers serve on random local ports, redis workers share {@code --redis-port}), and
+ * the peer {@code spring-http-interface} (a plain controller and {@code @HttpExchange} client, one
+ * server context in this JVM, as http mode with {@code --workers 1}).
  */
 public final class Benchmark {
 
@@ -99,6 +101,16 @@ public final class Benchmark {
 						"execution.http.payload-limit=16MB");
 				return caller.getBean(Echo.class)::echo;
 			}
+			case "spring-http-interface" -> {
+				ConfigurableApplicationContext server = new SpringApplicationBuilder(BenchmarkApplication.class,
+						HttpInterfacePeer.Server.class)
+					.web(WebApplicationType.SERVLET)
+					.run("--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=warn");
+				contexts.add(server);
+				HttpInterfacePeer.EchoHttp client = HttpInterfacePeer
+					.client("http://localhost:" + server.getEnvironment().getProperty("local.server.port"));
+				return client::echo;
+			}
 			case "redis-queue" -> {
 				String prefix = "bench" + Long.toHexString(System.nanoTime());
 				String[] redis = { "spring.data.redis.port=" + options.redisPort(), "execution.queue.backend=redis",
@@ -112,7 +124,8 @@ public final class Benchmark {
 				return caller.getBean(Echo.class)::echo;
 			}
 			default -> throw new IllegalArgumentException(
-					"--mode must be direct, local, memory-queue, http or redis-queue, not " + options.mode());
+					"--mode must be direct, local, memory-queue, http, redis-queue or spring-http-interface, not "
+							+ options.mode());
 		}
 	}
 
@@ -192,7 +205,8 @@ public final class Benchmark {
 
 		String json(Options options) {
 			Map<String, Object> fields = new LinkedHashMap<>();
-			fields.put("peer", options.mode().equals("direct") ? "direct" : "execution-" + options.mode());
+			boolean peer = options.mode().equals("direct") || options.mode().equals("spring-http-interface");
+			fields.put("peer", peer ? options.mode() : "execution-" + options.mode());
 			fields.put("callers", options.callers());
 			fields.put("workers", options.workers());
 			fields.put("payload", options.payload());
@@ -244,7 +258,8 @@ public final class Benchmark {
 			return new Options(mode, Integer.parseInt(values.getOrDefault("callers", "16")), seconds,
 					Integer.parseInt(values.getOrDefault("warmup", String.valueOf(Math.max(1, Math.min(5, seconds))))),
 					Integer.parseInt(values.getOrDefault("payload", "1024")),
-					Integer.parseInt(values.getOrDefault("workers", mode.equals("memory-queue") ? "8" : "2")),
+					Integer.parseInt(values.getOrDefault("workers",
+						mode.equals("memory-queue") ? "8" : mode.equals("spring-http-interface") ? "1" : "2")),
 					Integer.parseInt(values.getOrDefault("redis-port", "6379")));
 		}
 
