@@ -61,7 +61,12 @@ public final class Benchmark {
 			UnaryOperator<String> call = setUp(options, contexts);
 			String payload = "x".repeat(options.payload());
 			Result result = load(call, payload, options);
-			return result.json(options);
+			String json = result.json(options);
+			if (options.mode().equals("redis-queue")) {
+				// Redis' own round trip, measured in the same run, to read the result against.
+				json = json.substring(0, json.length() - 1) + ",\"redis_ping_p50_us\":" + pingP50(options) + "}";
+			}
+			return json;
 		}
 		finally {
 			for (int i = contexts.size() - 1; i >= 0; i--) {
@@ -126,6 +131,26 @@ public final class Benchmark {
 			default -> throw new IllegalArgumentException(
 					"--mode must be direct, local, memory-queue, http, redis-queue or spring-http-interface, not "
 							+ options.mode());
+		}
+	}
+
+	private static long pingP50(Options options) {
+		io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient
+			.create("redis://127.0.0.1:" + options.redisPort());
+		try (var connection = client.connect()) {
+			var redis = connection.sync();
+			Histogram pings = new Histogram(3);
+			for (int i = 0; i < 2000; i++) {
+				long start = System.nanoTime();
+				redis.ping();
+				if (i >= 200) {
+					pings.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+				}
+			}
+			return pings.getValueAtPercentile(50);
+		}
+		finally {
+			client.shutdown();
 		}
 	}
 
