@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.core.annotation.AliasFor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,9 +27,11 @@ import org.springframework.stereotype.Component;
 public @interface ExecutionService {
 
 	/**
-	 * The service name callers use; empty to derive it from the interface.
+	 * The service name callers use; empty to derive it from the interface. A given name is
+	 * also the bean's name, as with {@code @Service("name")}.
 	 * @return the service name
 	 */
+	@AliasFor(annotation = Component.class)
 	String value() default "";
 
 }
