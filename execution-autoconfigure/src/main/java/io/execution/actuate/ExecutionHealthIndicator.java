@@ -43,8 +43,9 @@ public final class ExecutionHealthIndicator extends AbstractHealthIndicator {
 			}
 		}
 		Map<String, Object> queues = this.report.queues();
-		for (String queue : queues.keySet()) {
-			if (this.downOnEmptyPool && this.report.liveWorkers(queue) == 0) {
+		for (Object queue : queues.values()) {
+			if (this.downOnEmptyPool && queue instanceof Map<?, ?> state
+					&& Integer.valueOf(0).equals(state.get("liveWorkers"))) {
 				down = true;
 			}
 		}

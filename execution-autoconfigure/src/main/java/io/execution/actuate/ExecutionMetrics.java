@@ -82,11 +82,12 @@ public final class ExecutionMetrics implements CallObserver, ExecutionEvents, Me
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		for (String queue : this.report.queueNames()) {
-			Gauge.builder("execution.queue.depth", this.report, (report) -> depth(report, queue, "depth"))
+			Gauge.builder("execution.queue.depth", this.report, (report) -> report.state(queue).depth())
 				.tag("queue", queue)
 				.description("Requests in the queue")
 				.register(registry);
-			Gauge.builder("execution.queue.oldest.age", this.report, (report) -> depth(report, queue, "oldestAgeMs") / 1000.0)
+			Gauge.builder("execution.queue.oldest.age", this.report,
+					(report) -> report.state(queue).oldestAge().toMillis() / 1000.0)
 				.tag("queue", queue)
 				.baseUnit("seconds")
 				.description("Age of the oldest request in the queue")
@@ -96,15 +97,6 @@ public final class ExecutionMetrics implements CallObserver, ExecutionEvents, Me
 				.description("Live workers of the queue's pool")
 				.register(registry);
 		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static double depth(ExecutionReport report, String queue, String field) {
-		Object state = report.queues().get(queue);
-		if (state instanceof Map<?, ?> map && map.get(field) instanceof Number number) {
-			return number.doubleValue();
-		}
-		return Double.NaN;
 	}
 
 	private record Key(ClientMethod method, String mode, String outcome) {

@@ -48,14 +48,6 @@ public final class ExecutionReport {
 	}
 
 	/**
-	 * The endpoints made so far.
-	 * @return their names
-	 */
-	public Set<String> endpointNames() {
-		return this.endpoints.all().keySet();
-	}
-
-	/**
 	 * Whether an endpoint refuses calls now.
 	 * @param name the endpoint
 	 * @return {@code true} when its breaker is open
@@ -125,7 +117,7 @@ public final class ExecutionReport {
 	}
 
 	/**
-	 * The state of every queue.
+	 * The state of every queue, with its live workers (the registry is read once).
 	 * @return states by queue
 	 */
 	public Map<String, Object> queues() {
@@ -133,31 +125,55 @@ public final class ExecutionReport {
 		if (this.queues == null) {
 			return all;
 		}
+		List<WorkerInfo> workers = liveWorkers();
 		for (String queue : queueNames()) {
-			QueueState state = this.queues.state(queue);
+			QueueState state = state(queue);
 			Map<String, Object> description = new LinkedHashMap<>();
 			description.put("backend", this.queues.name());
 			description.put("depth", state.depth());
 			description.put("oldestAgeMs", state.oldestAge().toMillis());
 			description.put("deadLetters", state.deadLetters());
-			description.put("liveWorkers", liveWorkers(queue));
+			description.put("liveWorkers", (workers != null) ? countServing(workers, queue) : -1);
 			all.put(queue, description);
 		}
 		return all;
 	}
 
 	/**
+	 * What one queue holds now.
+	 * @param queue the queue
+	 * @return its state, {@link QueueState#UNKNOWN} without a queue backend
+	 */
+	public QueueState state(String queue) {
+		return (this.queues != null) ? this.queues.state(queue) : QueueState.UNKNOWN;
+	}
+
+	/**
 	 * The live workers of a pool.
 	 * @param queue the pool's queue
-	 * @return how many, -1 when unknown
+	 * @return how many, -1 when the registry cannot be read
 	 */
 	public int liveWorkers(String queue) {
+		List<WorkerInfo> workers = liveWorkers();
+		return (workers != null) ? countServing(workers, queue) : -1;
+	}
+
+	private List<WorkerInfo> liveWorkers() {
+		if (this.registry == null) {
+			return List.of();
+		}
 		try {
-			return (this.registry != null) ? this.registry.liveWorkers(queue).size() : 0;
+			return this.registry.workers().stream().filter((worker) -> !worker.stale()).toList();
 		}
 		catch (RuntimeException ex) {
-			return -1;
+			return null;
 		}
+	}
+
+	private static int countServing(List<WorkerInfo> workers, String queue) {
+		return (int) workers.stream()
+			.filter((worker) -> worker.pools().stream().anyMatch((pool) -> pool.queue().equals(queue)))
+			.count();
 	}
 
 	/**

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -298,14 +297,6 @@ public final class Dispatcher implements AutoCloseable {
 		}
 		return new AllEndpointsFailedException("Call " + invocation.method() + " [" + invocation.id()
 				+ "] failed on endpoint '" + endpoint.name() + "' and its fallbacks " + endpoint.fallbacks(), causes);
-	}
-
-	/**
-	 * The scheduler of call deadlines, for transports that need a timer of their own.
-	 * @return the scheduler
-	 */
-	public ScheduledExecutorService scheduler() {
-		return this.deadlines;
 	}
 
 	@Override

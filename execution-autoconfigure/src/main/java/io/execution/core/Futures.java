@@ -1,6 +1,5 @@
 package io.execution.core;
 
-import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -130,16 +129,6 @@ public final class Futures {
 			throw error;
 		}
 		throw new io.execution.ExecutionException("Call failed: " + cause, cause);
-	}
-
-	/**
-	 * Formats a duration for messages, as it is written in properties.
-	 * @param duration the duration
-	 * @return for example {@code 30s} or {@code 250ms}
-	 */
-	public static String format(Duration duration) {
-		long millis = duration.toMillis();
-		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 }

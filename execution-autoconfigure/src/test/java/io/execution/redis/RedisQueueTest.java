@@ -162,19 +162,32 @@ class RedisQueueTest {
 		assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofMillis(1500));
 	}
 
+	/** The ledger queue's stream, with its consumer group made before any worker starts. */
+	private static String ledgerStream(String prefix) {
+		String stream = prefix + ":{q:ledger}:requests";
+		commands.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), "workers", XGroupCreateArgs.Builder.mkstream());
+		return stream;
+	}
+
+	/**
+	 * Plays a worker that takes the waiting requests and dies before answering (as after kill -9).
+	 * @return how many it took
+	 */
+	private static int takeAndDie(String stream, int expected) {
+		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == expected);
+		return commands.xreadgroup(Consumer.from("workers", "killed-worker"), XReadArgs.Builder.count(10),
+				XReadArgs.StreamOffset.lastConsumed(stream)).size();
+	}
+
 	@Test
 	void aKilledWorkersCallsAreTakenOverWhenIdempotentAndFailClearlyOtherwise() throws Exception {
 		String prefix = prefix();
-		String stream = prefix + ":{q:ledger}:requests";
-		commands.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), "workers", XGroupCreateArgs.Builder.mkstream());
+		String stream = ledgerStream(prefix);
 		ConfigurableApplicationContext caller = start(prefix, false, "execution.endpoints.ledger.timeout=30s");
 		Ledger ledger = caller.getBean(Ledger.class);
 		CompletableFuture<String> read = ledger.read("k1");
 		CompletableFuture<String> write = ledger.write("k2");
-		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == 2);
-		// A worker takes both requests and dies before answering (as after kill -9).
-		assertThat(commands.xreadgroup(Consumer.from("workers", "killed-worker"), XReadArgs.Builder.count(10),
-				XReadArgs.StreamOffset.lastConsumed(stream))).hasSize(2);
+		assertThat(takeAndDie(stream, 2)).isEqualTo(2);
 		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=1s");
 		assertThat(read.get(15, TimeUnit.SECONDS)).isEqualTo("value of k1");
 		assertThatThrownBy(() -> write.get(15, TimeUnit.SECONDS)).cause()
@@ -193,13 +206,10 @@ class RedisQueueTest {
 	@Test
 	void aCallTakenOverTooOftenBecomesADeadLetter() throws Exception {
 		String prefix = prefix();
-		String stream = prefix + ":{q:ledger}:requests";
-		commands.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), "workers", XGroupCreateArgs.Builder.mkstream());
+		String stream = ledgerStream(prefix);
 		ConfigurableApplicationContext caller = start(prefix, false, "execution.endpoints.ledger.timeout=30s");
 		CompletableFuture<String> read = caller.getBean(Ledger.class).read("k3");
-		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == 1);
-		commands.xreadgroup(Consumer.from("workers", "killed-worker"), XReadArgs.Builder.count(10),
-				XReadArgs.StreamOffset.lastConsumed(stream));
+		assertThat(takeAndDie(stream, 1)).isEqualTo(1);
 		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=1s",
 				"execution.queue.redis.max-deliveries=1");
 		assertThatThrownBy(() -> read.get(15, TimeUnit.SECONDS)).cause().hasMessageContaining("dead letter");

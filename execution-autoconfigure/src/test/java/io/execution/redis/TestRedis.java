@@ -8,7 +8,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +29,6 @@ public final class TestRedis implements AutoCloseable {
 
 	private final int port;
 
-	private final Process process;
-
 	private final GenericContainer<?> container;
 
 	private final List<String> arguments;
@@ -41,7 +38,6 @@ public final class TestRedis implements AutoCloseable {
 	private TestRedis(String host, int port, Process process, GenericContainer<?> container, List<String> arguments) {
 		this.host = host;
 		this.port = port;
-		this.process = process;
 		this.current = process;
 		this.container = container;
 		this.arguments = arguments;
@@ -203,32 +199,6 @@ public final class TestRedis implements AutoCloseable {
 	 */
 	public void restart() {
 		this.current = launch(this.arguments, this.port);
-	}
-
-	/**
-	 * Waits for the process to be reachable.
-	 * @param timeout how long to wait
-	 */
-	public void awaitUp(Duration timeout) {
-		launchCheck(timeout);
-	}
-
-	private void launchCheck(Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			try (Socket socket = new Socket(this.host, this.port)) {
-				return;
-			}
-			catch (IOException notYet) {
-				try {
-					Thread.sleep(20);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
-		}
 	}
 
 	@Override

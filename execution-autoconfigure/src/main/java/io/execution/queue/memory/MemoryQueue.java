@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.execution.ExecutionRejectedException;
+import io.execution.queue.CancelSignal;
 import io.execution.queue.QueueDelivery;
 
 /**
@@ -107,7 +108,7 @@ final class MemoryQueue {
 
 		private final CompletableFuture<byte[]> result = new CompletableFuture<>();
 
-		private volatile Runnable cancelListener;
+		private final CancelSignal cancel = new CancelSignal();
 
 		Entry(MemoryQueue queue, String invocationId, byte[] request, long deadlineNanos) {
 			this.queue = queue;
@@ -135,10 +136,7 @@ final class MemoryQueue {
 				this.queue.cancelled();
 			}
 			else if (this.state.get() == RUNNING) {
-				Runnable listener = this.cancelListener;
-				if (listener != null) {
-					listener.run();
-				}
+				this.cancel.fire();
 			}
 		}
 
@@ -166,10 +164,7 @@ final class MemoryQueue {
 
 		@Override
 		public void onCancel(Runnable listener) {
-			this.cancelListener = listener;
-			if (this.result.isCompletedExceptionally() && this.state.get() == RUNNING) {
-				listener.run();
-			}
+			this.cancel.listen(listener);
 		}
 
 		@Override

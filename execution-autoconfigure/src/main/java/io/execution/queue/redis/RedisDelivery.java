@@ -3,6 +3,7 @@ package io.execution.queue.redis;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import io.execution.queue.CancelSignal;
 import io.execution.queue.QueueDelivery;
 
 /**
@@ -25,9 +26,7 @@ final class RedisDelivery implements QueueDelivery {
 
 	private final Map<String, String> fields;
 
-	private volatile Runnable cancelListener;
-
-	private volatile boolean cancelled;
+	private final CancelSignal cancel = new CancelSignal();
 
 	RedisDelivery(RedisQueueConsumer consumer, String entryId, String invocationId, String body, String replyTo,
 			long deadlineNanos, Map<String, String> fields) {
@@ -65,18 +64,11 @@ final class RedisDelivery implements QueueDelivery {
 
 	@Override
 	public void onCancel(Runnable listener) {
-		this.cancelListener = listener;
-		if (this.cancelled) {
-			listener.run();
-		}
+		this.cancel.listen(listener);
 	}
 
 	void cancelled() {
-		this.cancelled = true;
-		Runnable listener = this.cancelListener;
-		if (listener != null) {
-			listener.run();
-		}
+		this.cancel.fire();
 	}
 
 	@Override
