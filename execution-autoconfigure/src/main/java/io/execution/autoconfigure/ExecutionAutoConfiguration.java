@@ -5,6 +5,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.execution.async.DefaultExecutions;
+import io.execution.async.ExecutionRecorder;
+import io.execution.async.ExecutionStore;
+import io.execution.async.Executions;
+import io.execution.async.MemoryExecutionStore;
 import io.execution.client.ExecutionClientFactory;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.core.CallObserver;
@@ -14,6 +19,7 @@ import io.execution.core.EndpointDefinition;
 import io.execution.core.Endpoints;
 import io.execution.core.TransportFactory;
 import io.execution.local.LocalTransportFactory;
+import io.execution.registry.LocalWorker;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -96,8 +102,24 @@ public final class ExecutionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ExecutionClientFactory executionClientFactory(Dispatcher dispatcher, EnvelopeCodec codec) {
-		return new ExecutionClientFactory(dispatcher, codec.mapper());
+	ExecutionClientFactory executionClientFactory(Dispatcher dispatcher, EnvelopeCodec codec, ServiceRegistry services) {
+		return new ExecutionClientFactory(dispatcher, codec.mapper(), services);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ExecutionRecorder executionRecorder(ObjectProvider<ExecutionStore> store, ExecutionProperties properties,
+			EnvelopeCodec codec) {
+		return new ExecutionRecorder(
+				store.getIfAvailable(() -> new MemoryExecutionStore(properties.getExecutions().getRetention())),
+				LocalWorker.processId(), codec);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(Executions.class)
+	DefaultExecutions executions(Dispatcher dispatcher, ExecutionRecorder recorder, ExecutionClientFactory clients,
+			EnvelopeCodec codec) {
+		return new DefaultExecutions(dispatcher, recorder, clients, codec.mapper());
 	}
 
 	@Bean

@@ -6,6 +6,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.execution.autoconfigure.ExecutionProperties.Http;
+import io.execution.async.DefaultExecutions;
+import io.execution.client.ExecutionClientFactory;
+import io.execution.http.server.ExecutionHttpHandler;
 import io.execution.http.server.InvocationHttpHandler;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
@@ -16,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -63,12 +67,31 @@ public final class ExecutionHttpServerAutoConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> executionRoutes(ExecutionProperties properties, InvocationHttpHandler handler) {
-		String path = properties.getHttp().getServer().getPath().replaceAll("/+$", "");
-		return RouterFunctions.route()
+	@ConditionalOnBean(DefaultExecutions.class)
+	@ConditionalOnMissingBean
+	ExecutionHttpHandler executionHttpExecutionsHandler(ExecutionProperties properties, InvocationHttpHandler http,
+			DefaultExecutions executions, ExecutionClientFactory clients) {
+		return new ExecutionHttpHandler(http, executions, clients, path(properties));
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> executionRoutes(ExecutionProperties properties, InvocationHttpHandler handler,
+			ObjectProvider<ExecutionHttpHandler> executions) {
+		String path = path(properties);
+		RouterFunctions.Builder routes = RouterFunctions.route()
 			.POST(path + "/v1/invocations", handler::invoke)
-			.GET(path + "/v1/capabilities", handler::capabilities)
-			.build();
+			.GET(path + "/v1/capabilities", handler::capabilities);
+		ExecutionHttpHandler started = executions.getIfAvailable();
+		if (started != null) {
+			routes.POST(path + "/v1/executions", started::start)
+				.GET(path + "/v1/executions/{id}", started::status)
+				.DELETE(path + "/v1/executions/{id}", started::cancel);
+		}
+		return routes.build();
+	}
+
+	private static String path(ExecutionProperties properties) {
+		return properties.getHttp().getServer().getPath().replaceAll("/+$", "");
 	}
 
 	private static Map<String, Object> describe(WorkerPools workers) {

@@ -39,6 +39,33 @@ public class ExecutionProperties {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Executions executions = new Executions();
+
+	public Executions getExecutions() {
+		return this.executions;
+	}
+
+	/**
+	 * Executions: calls started with an id whose record (status, progress, result) is kept in
+	 * the store of the queue backend (in memory, or in Redis for every instance).
+	 */
+	public static class Executions {
+
+		/**
+		 * How long an execution's record is kept after its last change; then its id is unknown.
+		 */
+		private Duration retention = Duration.ofHours(1);
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+	}
+
 	public Health getHealth() {
 		return this.health;
 	}

@@ -1,10 +1,12 @@
 package io.execution.autoconfigure;
 
+import io.execution.async.ExecutionRecorder;
 import io.execution.queue.QueueBackend;
 import io.execution.registry.LocalWorker;
 import io.execution.service.ServiceExecutor;
 import io.execution.worker.WorkerPools;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -23,7 +25,8 @@ public final class ExecutionWorkerAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(QueueBackend.class)
 	@ConditionalOnMissingBean
-	WorkerPools executionWorkerPools(ExecutionProperties properties, QueueBackend backend, ServiceExecutor executor) {
+	WorkerPools executionWorkerPools(ExecutionProperties properties, QueueBackend backend, ServiceExecutor executor,
+			ObjectProvider<ExecutionRecorder> recorder) {
 		ExecutionProperties.Worker worker = properties.getWorker();
 		if (worker.getQueues().isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException("execution.worker.queues", "[]",
@@ -35,7 +38,7 @@ public final class ExecutionWorkerAutoConfiguration {
 					worker.getConcurrency(), "A worker pool needs at least one thread.");
 		}
 		return new WorkerPools(backend, executor, worker.getQueues(), worker.getConcurrency(),
-				worker.getShutdownGracePeriod());
+				worker.getShutdownGracePeriod(), recorder.getIfAvailable());
 	}
 
 	@Bean

@@ -4,6 +4,8 @@ import java.util.Map;
 
 import io.execution.autoconfigure.ExecutionProperties.Endpoint;
 import io.execution.autoconfigure.ExecutionProperties.Mode;
+import io.execution.async.ExecutionStore;
+import io.execution.async.MemoryExecutionStore;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.memory.MemoryQueueBackend;
 import io.execution.registry.LocalWorker;
@@ -36,6 +38,12 @@ class MemoryQueueConfiguration {
 		}
 		checkServed(properties);
 		return new MemoryQueueBackend(properties.getQueue().getCapacity());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(ExecutionStore.class)
+	MemoryExecutionStore executionStore(ExecutionProperties properties) {
+		return new MemoryExecutionStore(properties.getExecutions().getRetention());
 	}
 
 	@Bean

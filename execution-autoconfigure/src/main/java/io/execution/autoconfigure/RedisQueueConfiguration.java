@@ -1,8 +1,10 @@
 package io.execution.autoconfigure;
 
 import io.execution.codec.EnvelopeCodec;
+import io.execution.async.ExecutionStore;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.redis.RedisConnections;
+import io.execution.queue.redis.RedisExecutionStore;
 import io.execution.queue.redis.RedisQueueBackend;
 import io.execution.queue.redis.RedisQueueSettings;
 import io.execution.queue.redis.RedisWorkerRegistry;
@@ -56,6 +58,14 @@ class RedisQueueConfiguration {
 			ExecutionProperties.Queue.Redis redis = queue.getRedis();
 			return new RedisQueueBackend(connections, new RedisQueueSettings(redis.getPrefix(), queue.getCapacity(),
 					redis.getVisibilityTimeout(), redis.getMaxDeliveries(), redis.getRetention()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(ExecutionStore.class)
+		RedisExecutionStore executionStore(RedisConnections connections, ExecutionProperties properties,
+				EnvelopeCodec codec) {
+			return new RedisExecutionStore(connections, properties.getQueue().getRedis().getPrefix(),
+					properties.getExecutions().getRetention(), codec.mapper());
 		}
 
 		@Bean

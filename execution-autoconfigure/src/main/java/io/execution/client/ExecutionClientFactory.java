@@ -33,14 +33,30 @@ public final class ExecutionClientFactory {
 
 	private final Set<String> services = ConcurrentHashMap.newKeySet();
 
+	private final Map<String, ClientMethod> byKey = new ConcurrentHashMap<>();
+
+	private final ServiceRegistry localServices;
+
 	/**
 	 * Makes a factory.
 	 * @param dispatcher the dispatcher calls go through
 	 * @param mapper the mapper results are bound with
 	 */
 	public ExecutionClientFactory(Dispatcher dispatcher, JsonMapper mapper) {
+		this(dispatcher, mapper, null);
+	}
+
+	/**
+	 * Makes a factory that also knows the methods of this application's own services, for
+	 * executions started by name (over HTTP) of services no client interface declares.
+	 * @param dispatcher the dispatcher calls go through
+	 * @param mapper the mapper results are bound with
+	 * @param services this application's services, or {@code null}
+	 */
+	public ExecutionClientFactory(Dispatcher dispatcher, JsonMapper mapper, ServiceRegistry services) {
 		this.dispatcher = dispatcher;
 		this.mapper = mapper;
+		this.localServices = services;
 	}
 
 	/**
@@ -76,12 +92,42 @@ public final class ExecutionClientFactory {
 						+ method.getName() + "' taking " + method.getParameterCount()
 						+ " arguments; services pick an overload by argument count, so rename one of them");
 			}
-			methods.put(method, ClientMethod.of(service, method, this.mapper, Idempotency.of(method)));
+			ClientMethod resolved = ClientMethod.of(service, method, this.mapper, Idempotency.of(method));
+			methods.put(method, resolved);
+			this.byKey.putIfAbsent(key(service, resolved.name(), resolved.arity()), resolved);
 		}
 		this.services.add(service);
 		Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
 				new ClientHandler(type, service, Map.copyOf(methods), this.dispatcher));
 		return type.cast(proxy);
+	}
+
+	/**
+	 * Finds a method by name: of the clients made so far, else of this application's own
+	 * services.
+	 * @param service the service name
+	 * @param name the method name
+	 * @param arity the number of arguments
+	 * @return the method
+	 * @throws io.execution.ServiceNotFoundException when neither has it
+	 */
+	public ClientMethod method(String service, String name, int arity) {
+		String key = key(service, name, arity);
+		ClientMethod method = this.byKey.get(key);
+		if (method != null) {
+			return method;
+		}
+		if (this.localServices == null || !this.localServices.contains(service)) {
+			throw new io.execution.ServiceNotFoundException("Unknown service '" + service
+					+ "': no @ExecutionClient of this application calls it and it has no such @ExecutionService");
+		}
+		Method target = this.localServices.method(service, name, arity).method();
+		return this.byKey.computeIfAbsent(key,
+				(missing) -> ClientMethod.of(service, target, this.mapper, Idempotency.of(target)));
+	}
+
+	private static String key(String service, String name, int arity) {
+		return service + "." + name + "/" + arity;
 	}
 
 	/**
@@ -99,6 +145,9 @@ public final class ExecutionClientFactory {
 		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
 			ClientMethod target = this.methods.get(method);
 			if (target != null) {
+				if (CapturedCall.record(target, args)) {
+					return CapturedCall.placeholder(target);
+				}
 				return switch (target.style()) {
 					case FUTURE -> this.dispatcher.callAsync(target, args);
 					case VOID -> {

@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * written or read, and Java serialization is never used.
  * <pre>
  * request: {"v":1,"id":"…","service":"thumbnails","method":"render","args":[{"uri":"s3://a.png"},200],
- *           "timeoutMs":29950,"chain":["thumbnails"],"trace":{"traceparent":"00-…"}}
+ *           "timeoutMs":29950,"chain":["thumbnails"],"trace":{"traceparent":"00-…"},"execution":true}
  * result:  {"v":1,"id":"…","ok":true,"result":{…}}
  * error:   {"v":1,"id":"…","ok":false,"error":{"code":"service-exception","type":"java.lang.IllegalStateException","message":"…"}}
  * </pre>
@@ -75,6 +75,9 @@ public final class EnvelopeCodec {
 					json.writeString(endpoint);
 				}
 				json.writeEndArray();
+			}
+			if (invocation.isExecution()) {
+				json.writeBooleanProperty("execution", true);
 			}
 			if (!invocation.trace().isEmpty()) {
 				json.writeName("trace");
@@ -138,8 +141,9 @@ public final class EnvelopeCodec {
 			});
 		}
 		JsonNode id = root.get("id");
+		JsonNode execution = root.get("execution");
 		return new RequestEnvelope((id != null && id.isString()) ? id.stringValue() : null, service, method, args,
-				timeoutMs, chain, trace);
+				timeoutMs, chain, trace, execution != null && execution.asBoolean(false));
 	}
 
 	/**

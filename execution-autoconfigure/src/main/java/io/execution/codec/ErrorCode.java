@@ -43,6 +43,12 @@ public enum ErrorCode {
 	/** The call was cancelled. */
 	CANCELLED("cancelled", 409),
 
+	/** No execution of that id (never started here, or its record expired). */
+	UNKNOWN_EXECUTION("unknown-execution", 404),
+
+	/** The execution cannot be cancelled: it finished already, or runs where this instance cannot reach. */
+	NOT_CANCELLABLE("not-cancellable", 409),
+
 	/** The service ran but its result could not be sent, or the server failed otherwise. */
 	INTERNAL("internal-error", 500);
 
@@ -101,7 +107,7 @@ public enum ErrorCode {
 			case DEADLINE_EXCEEDED -> new ExecutionTimeoutException(message);
 			case CANCELLED -> new ExecutionCancelledException(message);
 			case MALFORMED_REQUEST, UNAUTHORIZED, PAYLOAD_TOO_LARGE, REJECTED -> new ExecutionRejectedException(message);
-			case INTERNAL -> new ExecutionException(message);
+			case INTERNAL, UNKNOWN_EXECUTION, NOT_CANCELLABLE -> new ExecutionException(message);
 		};
 	}
 

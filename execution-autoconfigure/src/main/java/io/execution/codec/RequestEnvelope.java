@@ -15,9 +15,16 @@ import tools.jackson.databind.JsonNode;
  * @param timeoutMs the time the sender had left, in milliseconds; {@code null} for none
  * @param chain the endpoints the call passed through, for cycle detection
  * @param trace the caller's trace context (W3C {@code traceparent} and the like), possibly empty
+ * @param execution whether the call is an execution whose record the side that runs it keeps
+ * up to date (status, worker, progress, outcome)
  */
 public record RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
-		List<String> chain, Map<String, String> trace) {
+		List<String> chain, Map<String, String> trace, boolean execution) {
+
+	public RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
+			List<String> chain, Map<String, String> trace) {
+		this(id, service, method, args, timeoutMs, chain, trace, false);
+	}
 
 	/**
 	 * The arity used to find the method among overloads.

@@ -197,15 +197,30 @@ public final class Dispatcher implements AutoCloseable {
 	 * @return the result to come
 	 */
 	public CompletableFuture<Object> callAsync(ClientMethod method, Object[] args) {
+		return callAsync(method, args, InvocationIds.next(), 0, null);
+	}
+
+	/**
+	 * Starts a call as an execution: with the given id, a tracker that hears where and how it
+	 * runs, and optionally its own timeout. Otherwise as {@link #callAsync(ClientMethod, Object[])}.
+	 * @param method the client method
+	 * @param args the arguments
+	 * @param id the invocation id, which is the execution's id
+	 * @param timeoutNanos the time the execution may take; 0 or less for the endpoint's timeout
+	 * @param tracker hears how the execution goes; {@code null} for a plain call
+	 * @return the result to come
+	 */
+	public CompletableFuture<Object> callAsync(ClientMethod method, Object[] args, String id, long timeoutNanos,
+			ExecutionTracker tracker) {
 		Endpoint endpoint;
 		Invocation invocation;
 		List<String> parent = CallChain.current();
 		try {
 			endpoint = this.endpoints.resolve(method.service());
 			Map<String, String> trace = this.observations.isNoop() ? Map.of() : new HashMap<>();
-			invocation = new Invocation(InvocationIds.next(), method, (args != null) ? args : new Object[0],
-					System.nanoTime() + endpoint.timeoutNanos(), CallChain.extend(parent, endpoint.name(), method),
-					trace);
+			long timeout = (timeoutNanos > 0) ? timeoutNanos : endpoint.timeoutNanos();
+			invocation = new Invocation(id, method, (args != null) ? args : new Object[0], System.nanoTime() + timeout,
+					CallChain.extend(parent, endpoint.name(), method), trace, tracker);
 		}
 		catch (ExecutionException ex) {
 			return CompletableFuture.failedFuture(ex);

@@ -13,12 +13,27 @@ import java.util.concurrent.TimeUnit;
  * @param deadlineNanos when the call must be done, on this JVM's {@link System#nanoTime()} clock
  * @param chain the endpoints this call has already passed through, oldest first
  * @param trace the trace context that travels with the call (filled in by the tracer, if any)
+ * @param tracker hears how the call goes when it is an execution (started with an id that
+ * outlives the caller); {@code null} for a plain call
  */
 public record Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain,
-		Map<String, String> trace) {
+		Map<String, String> trace, ExecutionTracker tracker) {
 
 	public Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain) {
-		this(id, method, args, deadlineNanos, chain, Map.of());
+		this(id, method, args, deadlineNanos, chain, Map.of(), null);
+	}
+
+	public Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain,
+			Map<String, String> trace) {
+		this(id, method, args, deadlineNanos, chain, trace, null);
+	}
+
+	/**
+	 * Whether this call is an execution, whose record is kept by id where it runs.
+	 * @return {@code true} when it has a tracker
+	 */
+	public boolean isExecution() {
+		return this.tracker != null;
 	}
 
 	/**
@@ -39,7 +54,7 @@ public record Invocation(String id, ClientMethod method, Object[] args, long dea
 	 * @return the invocation
 	 */
 	public Invocation withChain(List<String> chain) {
-		return new Invocation(this.id, this.method, this.args, this.deadlineNanos, chain, this.trace);
+		return new Invocation(this.id, this.method, this.args, this.deadlineNanos, chain, this.trace, this.tracker);
 	}
 
 	/**

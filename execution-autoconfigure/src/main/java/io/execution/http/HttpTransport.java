@@ -75,6 +75,8 @@ public final class HttpTransport implements Transport {
 
 	private final ScheduledFuture<?> healthChecks;
 
+	private final RemoteExecutions executions;
+
 	/**
 	 * Makes the transport of one endpoint and starts its health checks.
 	 * @param endpoint the endpoint name
@@ -102,6 +104,7 @@ public final class HttpTransport implements Transport {
 		this.breaker = breaker;
 		this.retry = retry;
 		this.scheduler = scheduler;
+		this.executions = new RemoteExecutions(endpoint, client, codec, settings, this.instances, balancer, scheduler);
 		long interval = settings.healthCheckInterval().toMillis();
 		this.healthChecks = (interval > 0) ? scheduler.scheduleWithFixedDelay(this::checkHealth, interval, interval,
 				TimeUnit.MILLISECONDS) : null;
@@ -162,6 +165,10 @@ public final class HttpTransport implements Transport {
 
 	@Override
 	public CompletableFuture<Object> invokeAsync(Invocation invocation) {
+		if (invocation.isExecution()) {
+			// Kept by the instance that runs it, so that it outlives this process.
+			return this.executions.start(invocation);
+		}
 		if (!this.breaker.tryAcquirePermission()) {
 			return CompletableFuture.failedFuture(new EndpointFailure(new CircuitOpenException("Circuit breaker of endpoint '"
 					+ this.endpoint + "' is open: call " + invocation.method() + " [" + invocation.id() + "] not sent"),
@@ -185,6 +192,16 @@ public final class HttpTransport implements Transport {
 		});
 		result.whenComplete((value, failure) -> call.cancel());
 		return result;
+	}
+
+	@Override
+	public byte[] fetchExecution(String location) {
+		return this.executions.fetch(location);
+	}
+
+	@Override
+	public boolean cancelExecution(String id, String location) {
+		return location != null && this.executions.cancel(location);
 	}
 
 	@Override

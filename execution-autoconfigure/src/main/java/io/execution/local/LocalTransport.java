@@ -15,6 +15,7 @@ import io.execution.ExecutionRejectedException;
 import io.execution.RemoteExecutionException;
 import io.execution.core.CallChain;
 import io.execution.core.ClientMethod;
+import io.execution.core.ExecutionTracker;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
 import io.execution.core.Transport;
@@ -137,6 +138,12 @@ public final class LocalTransport implements Transport {
 				}
 			}
 			List<String> previous = CallChain.enter(invocation.chain());
+			ExecutionTracker tracker = invocation.tracker();
+			ExecutionTracker outer = null;
+			if (tracker != null) {
+				tracker.running(null);
+				outer = ExecutionTracker.enter(tracker);
+			}
 			try {
 				return this.target.invoke(args);
 			}
@@ -150,6 +157,9 @@ public final class LocalTransport implements Transport {
 			}
 			finally {
 				CallChain.restore(previous);
+				if (tracker != null) {
+					ExecutionTracker.restore(outer);
+				}
 			}
 		}
 

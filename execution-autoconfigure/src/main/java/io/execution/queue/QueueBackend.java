@@ -30,6 +30,18 @@ public interface QueueBackend extends AutoCloseable {
 			boolean idempotent);
 
 	/**
+	 * Cancels a request by its invocation id, from any process: one that waits is dropped when a
+	 * worker takes it, one that runs is interrupted.
+	 * @param queue the queue
+	 * @param invocationId the invocation id
+	 * @return {@code true} when the cancellation was sent; {@code false} when this backend cancels
+	 * only through the caller's future
+	 */
+	default boolean cancel(String queue, String invocationId) {
+		return false;
+	}
+
+	/**
 	 * Opens the worker side of a queue.
 	 * @param queue the queue
 	 * @return a consumer of its requests

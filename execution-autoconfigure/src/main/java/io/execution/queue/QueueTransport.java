@@ -95,6 +95,11 @@ public final class QueueTransport implements Transport {
 	}
 
 	@Override
+	public boolean cancelExecution(String id, String location) {
+		return this.backend.cancel(this.queue, id);
+	}
+
+	@Override
 	public java.util.Map<String, Object> describe() {
 		return java.util.Map.of("queue", this.queue, "backend", this.backend.name());
 	}

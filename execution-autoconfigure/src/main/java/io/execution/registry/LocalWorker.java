@@ -15,6 +15,12 @@ import io.execution.worker.WorkerPools;
  */
 public final class LocalWorker {
 
+	private static final String HOST = hostName();
+
+	/** This process's name as a worker: host, process id and a random suffix. */
+	private static final String PROCESS_ID = HOST + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
+			+ Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
+
 	private final String id;
 
 	private final String host;
@@ -31,11 +37,20 @@ public final class LocalWorker {
 	 * @param tags its capabilities
 	 */
 	public LocalWorker(WorkerPools pools, Map<String, String> tags) {
-		this.host = hostName();
-		this.id = this.host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
+		this.host = HOST;
+		this.id = HOST + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
 				+ Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
 		this.pools = pools;
 		this.tags = Map.copyOf(tags);
+	}
+
+	/**
+	 * The name of this process, as execution records show the worker that ran them: host,
+	 * process id and a random suffix, like a worker's id.
+	 * @return the name
+	 */
+	public static String processId() {
+		return PROCESS_ID;
 	}
 
 	/**

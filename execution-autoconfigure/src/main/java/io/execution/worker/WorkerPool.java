@@ -11,8 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.execution.async.ExecutionRecorder;
 import io.execution.codec.ErrorCode;
+import io.execution.codec.MalformedEnvelopeException;
+import io.execution.codec.RequestEnvelope;
 import io.execution.core.CallContext;
+import io.execution.core.ExecutionTracker;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;
 import io.execution.service.ServiceExecutor;
@@ -45,6 +49,8 @@ public final class WorkerPool {
 
 	private final ScheduledExecutorService watchdog;
 
+	private final ExecutionRecorder recorder;
+
 	private final AtomicReferenceArray<Execution> running;
 
 	private final List<Thread> threads = new ArrayList<>();
@@ -69,6 +75,20 @@ public final class WorkerPool {
 	 */
 	public WorkerPool(String queue, int concurrency, QueueConsumer consumer, ServiceExecutor executor,
 			ScheduledExecutorService watchdog) {
+		this(queue, concurrency, consumer, executor, watchdog, null);
+	}
+
+	/**
+	 * Makes a pool that records the executions it runs: their start, progress and outcome.
+	 * @param queue the queue it serves
+	 * @param concurrency how many calls it runs at once
+	 * @param consumer the worker side of the queue
+	 * @param executor runs requests on this application's services
+	 * @param watchdog checks running calls' deadlines
+	 * @param recorder records executions, or {@code null}
+	 */
+	public WorkerPool(String queue, int concurrency, QueueConsumer consumer, ServiceExecutor executor,
+			ScheduledExecutorService watchdog, ExecutionRecorder recorder) {
 		if (concurrency < 1) {
 			throw new IllegalArgumentException("execution.worker.concurrency must be at least 1, not " + concurrency);
 		}
@@ -77,6 +97,7 @@ public final class WorkerPool {
 		this.consumer = consumer;
 		this.executor = executor;
 		this.watchdog = watchdog;
+		this.recorder = recorder;
 		this.running = new AtomicReferenceArray<>(concurrency);
 	}
 
@@ -220,25 +241,54 @@ public final class WorkerPool {
 		String id = delivery.invocationId();
 		long deadline = delivery.deadlineNanos();
 		Outcome outcome;
-		if (deadline - System.nanoTime() <= 0) {
+		RequestEnvelope request = null;
+		String malformed = null;
+		try {
+			request = this.executor.codec().decodeRequest(delivery.request());
+		}
+		catch (MalformedEnvelopeException ex) {
+			malformed = ex.getMessage();
+		}
+		boolean recorded = request != null && request.execution() && this.recorder != null;
+		if (request == null) {
+			outcome = this.executor.error(id, ErrorCode.MALFORMED_REQUEST, null, malformed);
+		}
+		else if (deadline - System.nanoTime() <= 0) {
 			outcome = this.executor.error(id, ErrorCode.DEADLINE_EXCEEDED, null, "Call [" + id
 					+ "] was not started: its deadline passed while it waited on queue '" + this.queue + "'");
 		}
 		else {
-			Execution execution = new Execution(delivery, deadline);
+			Execution execution = new Execution(delivery, request, deadline);
 			this.running.set(slot, execution);
 			delivery.onCancel(() -> execution.cancel(Reason.CALLER));
 			CallContext context = CallContext.enter(id, this.queue, "worker");
+			ExecutionTracker outer = null;
+			if (recorded) {
+				ExecutionTracker tracker = this.recorder.tracker(id);
+				tracker.running(null);
+				outer = ExecutionTracker.enter(tracker);
+			}
 			try {
 				execution.task.run();
 			}
 			finally {
+				if (recorded) {
+					ExecutionTracker.restore(outer);
+				}
 				context.exit();
 				this.running.set(slot, null);
 				// A cancel may have interrupted this thread after the call returned; it must not reach the next one.
 				Thread.interrupted();
 			}
 			outcome = execution.outcome();
+		}
+		if (recorded) {
+			try {
+				this.recorder.finish(id, outcome.body());
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Worker pool '{}' could not record the outcome of execution [{}]", this.queue, id, ex);
+			}
 		}
 		(outcome.ok() ? this.completed : this.failed).increment();
 		try {
@@ -311,10 +361,10 @@ public final class WorkerPool {
 
 		private volatile Reason reason;
 
-		Execution(QueueDelivery delivery, long deadlineNanos) {
+		Execution(QueueDelivery delivery, RequestEnvelope request, long deadlineNanos) {
 			this.delivery = delivery;
 			this.deadlineNanos = deadlineNanos;
-			this.task = new FutureTask<>(() -> WorkerPool.this.executor.execute(delivery.request(), deadlineNanos));
+			this.task = new FutureTask<>(() -> WorkerPool.this.executor.execute(request, deadlineNanos));
 		}
 
 		void cancel(Reason why) {

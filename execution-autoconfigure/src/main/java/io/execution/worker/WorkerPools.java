@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.execution.async.ExecutionRecorder;
 import io.execution.queue.QueueBackend;
 import io.execution.service.ServiceExecutor;
 
@@ -48,6 +49,20 @@ public final class WorkerPools implements SmartLifecycle, ApplicationEventPublis
 	 */
 	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
 			Duration gracePeriod) {
+		this(backend, executor, queues, concurrency, gracePeriod, null);
+	}
+
+	/**
+	 * Makes one pool per queue, whose executions are recorded.
+	 * @param backend the queue backend
+	 * @param executor runs requests on this application's services
+	 * @param queues the queues to serve
+	 * @param concurrency how many calls each pool runs at once
+	 * @param gracePeriod how long running calls may take to finish on shutdown
+	 * @param recorder records the executions the pools run, or {@code null}
+	 */
+	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
+			Duration gracePeriod, ExecutionRecorder recorder) {
 		this.gracePeriod = gracePeriod;
 		this.watchdog = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "execution-worker-watchdog");
@@ -55,7 +70,8 @@ public final class WorkerPools implements SmartLifecycle, ApplicationEventPublis
 			return thread;
 		});
 		for (String queue : new LinkedHashSet<>(queues)) {
-			this.pools.add(new WorkerPool(queue, concurrency, backend.consumer(queue, concurrency), executor, this.watchdog));
+			this.pools.add(new WorkerPool(queue, concurrency, backend.consumer(queue, concurrency), executor, this.watchdog,
+					recorder));
 		}
 	}
 

@@ -140,6 +140,30 @@ public final class InvocationHttpHandler {
 	}
 
 	/**
+	 * The codec envelopes are read and written with.
+	 * @return the codec
+	 */
+	EnvelopeCodec codec() {
+		return this.codec;
+	}
+
+	/**
+	 * The largest request body accepted.
+	 * @return the limit in bytes
+	 */
+	long payloadLimit() {
+		return this.payloadLimit;
+	}
+
+	/**
+	 * The deadline of a request that brings none.
+	 * @return the default timeout
+	 */
+	Duration defaultTimeout() {
+		return this.defaultTimeout;
+	}
+
+	/**
 	 * Describes the services, methods, workers and limits of this application.
 	 * @param request the request
 	 * @return the capabilities
@@ -197,7 +221,7 @@ public final class InvocationHttpHandler {
 		}
 	}
 
-	private byte[] readBody(HttpServletRequest servlet) throws IOException {
+	byte[] readBody(HttpServletRequest servlet) throws IOException {
 		InputStream in = servlet.getInputStream();
 		if ("gzip".equalsIgnoreCase(servlet.getHeader(HttpHeaders.CONTENT_ENCODING))) {
 			return Gzip.decompress(in, this.payloadLimit);
@@ -205,7 +229,7 @@ public final class InvocationHttpHandler {
 		return Gzip.Bodies.read(in, this.payloadLimit);
 	}
 
-	private boolean authorized(HttpServletRequest servlet) {
+	boolean authorized(HttpServletRequest servlet) {
 		if (this.token == null) {
 			return true;
 		}
@@ -214,7 +238,7 @@ public final class InvocationHttpHandler {
 		return MessageDigest.isEqual(this.token, given);
 	}
 
-	private ServerResponse unauthorized() {
+	ServerResponse unauthorized() {
 		return ServerResponse.status(401)
 			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -222,12 +246,12 @@ public final class InvocationHttpHandler {
 					"Missing or wrong bearer token (the server requires execution.http.auth.token)"));
 	}
 
-	private ServerResponse tooLarge(long length) {
+	ServerResponse tooLarge(long length) {
 		return error(ErrorCode.PAYLOAD_TOO_LARGE, null, "Body " + ((length >= 0) ? "of " + length + " bytes " : "")
 				+ "is larger than the payload limit of " + this.payloadLimit + " bytes (execution.http.payload-limit)");
 	}
 
-	private ServerResponse error(ErrorCode code, String id, String message) {
+	ServerResponse error(ErrorCode code, String id, String message) {
 		return ServerResponse.status(code.httpStatus())
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(errorBody(code, id, message));
@@ -244,7 +268,7 @@ public final class InvocationHttpHandler {
 		return this.codec.mapper().writeValueAsBytes(body);
 	}
 
-	private ServerResponse json(int status, byte[] body, boolean gzip) {
+	ServerResponse json(int status, byte[] body, boolean gzip) {
 		ServerResponse.BodyBuilder response = ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON);
 		if (gzip && body.length > this.compressionThreshold) {
 			return response.header(HttpHeaders.CONTENT_ENCODING, "gzip").body(Gzip.compress(body));
@@ -252,7 +276,7 @@ public final class InvocationHttpHandler {
 		return response.body(body);
 	}
 
-	private static boolean acceptsGzip(HttpServletRequest servlet) {
+	static boolean acceptsGzip(HttpServletRequest servlet) {
 		String accept = servlet.getHeader(HttpHeaders.ACCEPT_ENCODING);
 		return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("gzip");
 	}

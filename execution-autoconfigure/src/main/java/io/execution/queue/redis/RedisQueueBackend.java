@@ -160,6 +160,24 @@ public final class RedisQueueBackend implements QueueBackend {
 	}
 
 	@Override
+	public boolean cancel(String queue, String invocationId) {
+		try {
+			this.connections.shared()
+				.set(this.settings.cancelMarker(queue, invocationId), "1",
+						io.lettuce.core.SetArgs.Builder.px(this.settings.retention().toMillis()))
+				.get(5, TimeUnit.SECONDS);
+			return true;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			throw new ExecutionRejectedException("Cannot cancel [" + invocationId + "] on queue '" + queue
+					+ "': Redis refused or did not answer (" + ex + ")", ex);
+		}
+	}
+
+	@Override
 	public QueueConsumer consumer(String queue) {
 		return consumer(queue, 8);
 	}

@@ -1,0 +1,79 @@
+package io.execution.async;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Keeps the records of executions by id for {@link #retention()} after their last change: in
+ * this JVM ({@link MemoryExecutionStore}) or in Redis, where every instance sees them and they
+ * outlive the process that started them. Every change but {@link #create} applies only to a
+ * record that exists and has not finished, so the first final state written wins and a record
+ * never moves backwards.
+ */
+public interface ExecutionStore {
+
+	/**
+	 * Where records are kept, for operators.
+	 * @return for example {@code memory}
+	 */
+	String name();
+
+	/**
+	 * How long a record lives after its last change.
+	 * @return the retention
+	 */
+	Duration retention();
+
+	/**
+	 * Adds a new record.
+	 * @param record the record
+	 * @return {@code false} when a record with that id exists already (it is left as it is)
+	 */
+	boolean create(ExecutionRecord record);
+
+	/**
+	 * Reads a record.
+	 * @param id the id
+	 * @return the record, or empty when unknown or expired
+	 */
+	Optional<ExecutionRecord> find(String id);
+
+	/**
+	 * The execution started running.
+	 * @param id the id
+	 * @param worker who runs it
+	 * @param at when
+	 */
+	void running(String id, String worker, Instant at);
+
+	/**
+	 * The execution reported progress.
+	 * @param id the id
+	 * @param fraction how much is done (0 to 1), {@code NaN} when unknown
+	 * @param message what it does, or {@code null}
+	 * @param at when
+	 */
+	void progress(String id, double fraction, String message, Instant at);
+
+	/**
+	 * The execution is kept by another instance, at this status URL.
+	 * @param id the id
+	 * @param location the URL
+	 */
+	void located(String id, String location);
+
+	/**
+	 * The execution finished, unless it finished already.
+	 * @param id the id
+	 * @param status the final status
+	 * @param result the result, when it succeeded
+	 * @param error the error, when it did not
+	 * @param at when
+	 * @return {@code true} when this write finished it
+	 */
+	boolean finish(String id, ExecutionStatus status, JsonNode result, ExecutionRecord.Error error, Instant at);
+
+}

@@ -1,0 +1,63 @@
+package io.execution.async;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Starts calls of {@code @ExecutionClient} methods as executions: the call returns an id at
+ * once, and its status, progress and result are kept by that id (in memory, or in Redis with
+ * {@code execution.queue.backend=redis}) for {@code execution.executions.retention}.
+ * <pre>
+ * Execution&lt;Thumbnail&gt; job = executions.start(() -&gt; thumbnails.render(image, 200));
+ * String id = job.id();                         // hand it to anyone
+ * ...
+ * Thumbnail thumbnail = executions.find(id, Thumbnail.class).orElseThrow().await(Duration.ofMinutes(1));
+ * </pre>
+ * The lambda must make exactly one call of a client method; that call is not made but started
+ * as an execution, on the endpoint and in the mode the service is configured with.
+ */
+public interface Executions {
+
+	/**
+	 * Starts the client call the lambda makes as an execution, with its endpoint's timeout.
+	 * @param call a lambda that calls one method of an {@code @ExecutionClient}
+	 * @param <T> the result type
+	 * @return the execution
+	 */
+	<T> Execution<T> start(Supplier<T> call);
+
+	/**
+	 * Starts the client call the lambda makes as an execution, with its own timeout.
+	 * @param timeout the time the execution may take, end to end
+	 * @param call a lambda that calls one method of an {@code @ExecutionClient}
+	 * @param <T> the result type
+	 * @return the execution
+	 */
+	<T> Execution<T> start(Duration timeout, Supplier<T> call);
+
+	/**
+	 * Starts the client call of a {@code void} method the lambda makes as an execution.
+	 * @param call a lambda that calls one method of an {@code @ExecutionClient}
+	 * @return the execution
+	 */
+	Execution<Void> start(Runnable call);
+
+	/**
+	 * Finds an execution by id; its result is bound to the result type of the client method
+	 * that started it when this application knows that method, else to plain JSON values.
+	 * @param id the id
+	 * @return the execution, or empty when unknown or expired
+	 */
+	Optional<Execution<Object>> find(String id);
+
+	/**
+	 * Finds an execution by id, binding its result to the given type.
+	 * @param id the id
+	 * @param resultType the result type
+	 * @param <T> the result type
+	 * @return the execution, or empty when unknown or expired
+	 */
+	<T> Optional<Execution<T>> find(String id, Class<T> resultType);
+
+}

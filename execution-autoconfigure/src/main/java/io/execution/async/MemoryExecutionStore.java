@@ -1,0 +1,138 @@
+package io.execution.async;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Keeps execution records in this JVM, for the memory backend: they live as long as the
+ * application and {@code retention} after their last change, whichever is shorter.
+ */
+public final class MemoryExecutionStore implements ExecutionStore {
+
+	private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+
+	private final Map<String, Entry> records = new ConcurrentHashMap<>();
+
+	private final Duration retention;
+
+	private final LongSupplier nanoTime;
+
+	private volatile long nextSweep;
+
+	/**
+	 * Makes an empty store.
+	 * @param retention how long a record lives after its last change
+	 */
+	public MemoryExecutionStore(Duration retention) {
+		this(retention, System::nanoTime);
+	}
+
+	MemoryExecutionStore(Duration retention, LongSupplier nanoTime) {
+		this.retention = retention;
+		this.nanoTime = nanoTime;
+	}
+
+	@Override
+	public String name() {
+		return "memory";
+	}
+
+	@Override
+	public Duration retention() {
+		return this.retention;
+	}
+
+	@Override
+	public boolean create(ExecutionRecord record) {
+		sweep();
+		long now = this.nanoTime.getAsLong();
+		boolean[] created = { false };
+		this.records.compute(record.id(), (id, existing) -> {
+			if (existing != null && !existing.expired(now)) {
+				return existing;
+			}
+			created[0] = true;
+			return new Entry(record, now + this.retention.toNanos());
+		});
+		return created[0];
+	}
+
+	@Override
+	public Optional<ExecutionRecord> find(String id) {
+		Entry entry = this.records.get(id);
+		if (entry == null) {
+			return Optional.empty();
+		}
+		if (entry.expired(this.nanoTime.getAsLong())) {
+			this.records.remove(id, entry);
+			return Optional.empty();
+		}
+		return Optional.of(entry.record());
+	}
+
+	@Override
+	public void running(String id, String worker, Instant at) {
+		change(id, (record) -> record.running(worker, at));
+	}
+
+	@Override
+	public void progress(String id, double fraction, String message, Instant at) {
+		change(id, (record) -> record.reported(fraction, message, at));
+	}
+
+	@Override
+	public void located(String id, String location) {
+		change(id, (record) -> record.at(location));
+	}
+
+	@Override
+	public boolean finish(String id, ExecutionStatus status, JsonNode result, ExecutionRecord.Error error, Instant at) {
+		return change(id, (record) -> record.finished(status, result, error, at));
+	}
+
+	private boolean change(String id, UnaryOperator<ExecutionRecord> change) {
+		long now = this.nanoTime.getAsLong();
+		boolean[] changed = { false };
+		this.records.computeIfPresent(id, (key, entry) -> {
+			if (entry.expired(now)) {
+				return null;
+			}
+			if (entry.record().status().isFinished()) {
+				return entry;
+			}
+			changed[0] = true;
+			return new Entry(change.apply(entry.record()), now + this.retention.toNanos());
+		});
+		return changed[0];
+	}
+
+	private void sweep() {
+		long now = this.nanoTime.getAsLong();
+		if (now - this.nextSweep < 0) {
+			return;
+		}
+		this.nextSweep = now + SWEEP_INTERVAL_NANOS;
+		this.records.values().removeIf((entry) -> entry.expired(now));
+	}
+
+	/** The number of records held, expired ones included until they are swept. */
+	int size() {
+		return this.records.size();
+	}
+
+	private record Entry(ExecutionRecord record, long expiresAtNanos) {
+
+		boolean expired(long now) {
+			return now - this.expiresAtNanos >= 0;
+		}
+
+	}
+
+}

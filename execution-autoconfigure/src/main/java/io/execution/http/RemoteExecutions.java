@@ -1,0 +1,315 @@
+package io.execution.http;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.execution.ExecutionException;
+import io.execution.ExecutionRejectedException;
+import io.execution.async.ExecutionRecord;
+import io.execution.async.ExecutionStatus;
+import io.execution.codec.EnvelopeCodec;
+import io.execution.codec.ErrorCode;
+import io.execution.core.EndpointFailure;
+import io.execution.core.Futures;
+import io.execution.core.Invocation;
+import io.execution.core.ExecutionTracker;
+import io.execution.resilience.Instance;
+import io.execution.resilience.LoadBalancer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Executions of an http endpoint, kept by the instance that runs them: the envelope is POSTed to
+ * {@code {url}/v1/executions} of one instance, whose answer gives the execution's status URL; then
+ * the status is long-polled there until it finishes. What the instance reports (its worker, the
+ * progress) goes to the caller's tracker. Cancelling the caller's future DELETEs the execution.
+ */
+final class RemoteExecutions {
+
+	private static final Logger logger = LoggerFactory.getLogger(RemoteExecutions.class);
+
+	static final String EXECUTIONS = "/v1/executions";
+
+	/** The longest one status request waits at the instance. */
+	private static final long LONG_POLL_MILLIS = 10_000;
+
+	private final String endpoint;
+
+	private final HttpClient client;
+
+	private final EnvelopeCodec codec;
+
+	private final HttpSettings settings;
+
+	private final List<Instance> instances;
+
+	private final LoadBalancer balancer;
+
+	private final ScheduledExecutorService scheduler;
+
+	RemoteExecutions(String endpoint, HttpClient client, EnvelopeCodec codec, HttpSettings settings,
+			List<Instance> instances, LoadBalancer balancer, ScheduledExecutorService scheduler) {
+		this.endpoint = endpoint;
+		this.client = client;
+		this.codec = codec;
+		this.settings = settings;
+		this.instances = instances;
+		this.balancer = balancer;
+		this.scheduler = scheduler;
+	}
+
+	/**
+	 * Starts an execution at one instance and follows it there.
+	 * @param invocation the invocation, with its tracker
+	 * @return the result to come
+	 */
+	CompletableFuture<Object> start(Invocation invocation) {
+		CompletableFuture<Object> result = new CompletableFuture<>();
+		Follow follow = new Follow(invocation, result);
+		result.whenComplete((value, failure) -> follow.abandon());
+		follow.post(new ArrayList<>());
+		return result;
+	}
+
+	/**
+	 * Reads an execution's record at its status URL.
+	 * @param location the status URL
+	 * @return the record as JSON, or {@code null} when the instance does not know it
+	 */
+	byte[] fetch(String location) {
+		HttpResponse<byte[]> response = sendNow(request(URI.create(location), Duration.ofSeconds(10)).GET());
+		if (response.statusCode() == 404) {
+			return null;
+		}
+		if (response.statusCode() != 200) {
+			throw new ExecutionException("HTTP " + response.statusCode() + " from " + location);
+		}
+		return body(response);
+	}
+
+	/**
+	 * Cancels an execution at its status URL.
+	 * @param location the status URL
+	 * @return {@code true} once the instance took the cancellation
+	 */
+	boolean cancel(String location) {
+		HttpResponse<byte[]> response = sendNow(request(URI.create(location), Duration.ofSeconds(10)).DELETE());
+		return response.statusCode() == 200;
+	}
+
+	private HttpResponse<byte[]> sendNow(HttpRequest.Builder request) {
+		try {
+			return this.client.send(request.build(), (info) -> new LimitedBodySubscriber(this.settings.payloadLimit()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ExecutionRejectedException("Interrupted while reaching " + request.build().uri());
+		}
+		catch (IOException ex) {
+			throw new ExecutionRejectedException("Cannot reach " + request.build().uri() + ": " + ex, ex);
+		}
+	}
+
+	private HttpRequest.Builder request(URI uri, Duration timeout) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept-Encoding", "gzip");
+		if (this.settings.token() != null) {
+			request.header("Authorization", "Bearer " + this.settings.token());
+		}
+		return request;
+	}
+
+	private byte[] body(HttpResponse<byte[]> response) {
+		byte[] body = response.body();
+		if ("gzip".equalsIgnoreCase(response.headers().firstValue("Content-Encoding").orElse(""))) {
+			try {
+				body = Gzip.decompress(new ByteArrayInputStream(body), this.settings.payloadLimit());
+			}
+			catch (IOException ex) {
+				throw new ExecutionException("Unreadable compressed body: " + ex.getMessage(), ex);
+			}
+			if (body == null) {
+				throw new ExecutionException("Compressed body inflates past execution.http.payload-limit");
+			}
+		}
+		return body;
+	}
+
+	/** One execution followed from its start to its end. */
+	private final class Follow {
+
+		private final Invocation invocation;
+
+		private final CompletableFuture<Object> result;
+
+		private volatile String location;
+
+		private volatile CompletableFuture<?> exchange;
+
+		private volatile boolean finished;
+
+		Follow(Invocation invocation, CompletableFuture<Object> result) {
+			this.invocation = invocation;
+			this.result = result;
+		}
+
+		void post(List<Instance> tried) {
+			if (this.result.isDone()) {
+				return;
+			}
+			Instance instance = RemoteExecutions.this.balancer.choose(RemoteExecutions.this.instances, tried);
+			tried.add(instance);
+			byte[] envelope = RemoteExecutions.this.codec.encodeRequest(this.invocation);
+			HttpRequest.Builder request = request(URI.create(instance.url() + EXECUTIONS),
+					Duration.ofNanos(Math.max(1, this.invocation.remainingNanos())))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
+			CompletableFuture<HttpResponse<byte[]>> sent = RemoteExecutions.this.client.sendAsync(request.build(),
+					(info) -> new LimitedBodySubscriber(RemoteExecutions.this.settings.payloadLimit()));
+			this.exchange = sent;
+			sent.whenComplete((response, failure) -> {
+				if (failure != null) {
+					Throwable cause = Futures.unwrap(failure);
+					boolean neverSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
+							|| cause.getCause() instanceof ConnectException;
+					if (neverSent && tried.size() < RemoteExecutions.this.instances.size()) {
+						post(tried);
+						return;
+					}
+					fail(new EndpointFailure(new ExecutionException("Cannot start execution " + this.invocation.id()
+							+ " at " + instance + ": " + cause, cause), !neverSent));
+					return;
+				}
+				try {
+					started(instance, response);
+				}
+				catch (RuntimeException ex) {
+					fail(ex);
+				}
+			});
+		}
+
+		private void started(Instance instance, HttpResponse<byte[]> response) {
+			JsonNode body = tree(response);
+			if (response.statusCode() != 202) {
+				ErrorCode code = ErrorCode.of(body.path("error").asString("internal-error"));
+				String message = body.path("message").asString("HTTP " + response.statusCode()) + " (from " + instance
+						+ ")";
+				ExecutionException failure = code.toException(null, message);
+				// Refused before it started: another endpoint may take it.
+				throw (response.statusCode() == 503) ? new EndpointFailure(failure, false) : failure;
+			}
+			ExecutionRecord record = ExecutionRecord.fromJson(body);
+			this.location = instance.url() + EXECUTIONS + "/" + record.id();
+			this.invocation.tracker().located(this.location);
+			logger.debug("Endpoint '{}': execution {} runs at {}", RemoteExecutions.this.endpoint,
+					this.invocation.id(), this.location);
+			poll(0, record.version());
+		}
+
+		private void poll(int failures, long version) {
+			if (this.result.isDone()) {
+				return;
+			}
+			long remaining = TimeUnit.NANOSECONDS.toMillis(this.invocation.remainingNanos());
+			long wait = Math.max(0, Math.min(LONG_POLL_MILLIS, remaining));
+			HttpRequest.Builder request = request(URI.create(this.location + "?wait=" + wait + "&version=" + version),
+					Duration.ofMillis(wait + 5_000)).GET();
+			CompletableFuture<HttpResponse<byte[]>> sent = RemoteExecutions.this.client.sendAsync(request.build(),
+					(info) -> new LimitedBodySubscriber(RemoteExecutions.this.settings.payloadLimit()));
+			this.exchange = sent;
+			sent.whenComplete((response, failure) -> {
+				if (failure != null || response.statusCode() >= 500) {
+					// The instance may be restarting: it keeps the execution (in Redis) or answers 404 later.
+					long delay = Math.min(2_000, 100L << Math.min(failures, 5));
+					RemoteExecutions.this.scheduler.schedule(() -> poll(failures + 1, version), delay,
+							TimeUnit.MILLISECONDS);
+					return;
+				}
+				try {
+					if (response.statusCode() == 404) {
+						fail(new ExecutionException("Execution " + this.invocation.id() + " is no longer known at "
+								+ this.location));
+						return;
+					}
+					report(ExecutionRecord.fromJson(tree(response)));
+				}
+				catch (RuntimeException ex) {
+					fail(ex);
+				}
+			});
+		}
+
+		private void report(ExecutionRecord record) {
+			ExecutionTracker tracker = this.invocation.tracker();
+			if (record.startedAt() != null) {
+				tracker.running(record.worker());
+			}
+			if (record.progress() != null || record.message() != null) {
+				tracker.progress((record.progress() != null) ? record.progress() : Double.NaN, record.message());
+			}
+			if (!record.status().isFinished()) {
+				poll(0, record.version());
+				return;
+			}
+			this.finished = true;
+			if (record.status() == ExecutionStatus.SUCCEEDED) {
+				JsonNode value = record.result();
+				this.result.complete((value == null || value.isNull()) ? null
+						: this.invocation.method().resultReader().readValue(value));
+			}
+			else {
+				this.result.completeExceptionally(record.exception());
+			}
+		}
+
+		private void fail(Throwable failure) {
+			this.finished = true;
+			this.result.completeExceptionally(failure);
+		}
+
+		/** The caller gave up (cancelled, timed out): stop following, and cancel it at the instance. */
+		void abandon() {
+			CompletableFuture<?> current = this.exchange;
+			if (current != null && !current.isDone()) {
+				current.cancel(true);
+			}
+			String at = this.location;
+			if (!this.finished && at != null) {
+				RemoteExecutions.this.client
+					.sendAsync(request(URI.create(at), Duration.ofSeconds(10)).DELETE().build(),
+							HttpResponse.BodyHandlers.discarding())
+					.whenComplete((response, failure) -> {
+						if (failure != null) {
+							logger.warn("Endpoint '{}': execution {} could not be cancelled at {}: {}",
+									RemoteExecutions.this.endpoint, this.invocation.id(), at, failure.toString());
+						}
+					});
+			}
+		}
+
+		private JsonNode tree(HttpResponse<byte[]> response) {
+			try {
+				JsonNode node = RemoteExecutions.this.codec.mapper().readTree(body(response));
+				return (node != null) ? node : RemoteExecutions.this.codec.mapper().missingNode();
+			}
+			catch (RuntimeException ex) {
+				return RemoteExecutions.this.codec.mapper().missingNode();
+			}
+		}
+
+	}
+
+}
