@@ -31,6 +31,19 @@ public class DemoProperties {
 	 */
 	private boolean exit = true;
 
+	/**
+	 * Bound of the long job the demo starts as an execution and follows; 0 skips it.
+	 */
+	private int jobUpTo = 200_000_000;
+
+	public int getJobUpTo() {
+		return this.jobUpTo;
+	}
+
+	public void setJobUpTo(int jobUpTo) {
+		this.jobUpTo = jobUpTo;
+	}
+
 	public int getCalls() {
 		return this.calls;
 	}

@@ -1,6 +1,8 @@
 package io.execution.sample.orchestrator;
 
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,12 +16,17 @@ import java.util.function.IntFunction;
 
 import io.execution.ExecutionException;
 import io.execution.RemoteExecutionException;
+import io.execution.async.Execution;
+import io.execution.async.ExecutionRecord;
+import io.execution.async.ExecutionStatus;
+import io.execution.async.Executions;
 import io.execution.core.Endpoint;
 import io.execution.core.Endpoints;
 import io.execution.sample.worker.api.Inventory;
 import io.execution.sample.worker.api.Payments;
 import io.execution.sample.worker.api.Payments.Charge;
 import io.execution.sample.worker.api.Primes;
+import io.execution.sample.worker.api.Primes.PrimeCount;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -40,9 +47,16 @@ class DemoRunner implements ApplicationRunner {
 
 	private final PrintStream out = System.out;
 
-	DemoRunner(DemoProperties properties, Endpoints endpoints, Primes primes, Inventory inventory, Payments payments) {
+	private final Executions executions;
+
+	private final Primes primes;
+
+	DemoRunner(DemoProperties properties, Endpoints endpoints, Executions executions, Primes primes,
+			Inventory inventory, Payments payments) {
 		this.properties = properties;
 		this.endpoints = endpoints;
+		this.executions = executions;
+		this.primes = primes;
 		this.workloads = Map.of("primes", (i) -> primes.count(20_000 + (i % 1000)), "inventory",
 				(i) -> inventory.lookup(List.of("sku-" + i, "sku-" + (i + 1), "sku-" + (i + 2))), "payments",
 				(i) -> payments.charge(new Charge("order-" + i,
@@ -61,6 +75,47 @@ class DemoRunner implements ApplicationRunner {
 			results.add(runBatch(name, workload, terminal));
 		}
 		print(results);
+		if (this.properties.getJobUpTo() > 0) {
+			followJob(this.properties.getJobUpTo());
+		}
+	}
+
+	/**
+	 * Starts one long job as an execution, then polls its status by id and prints each change,
+	 * as a caller that handed the id on (or restarted) would.
+	 */
+	void followJob(int upTo) throws InterruptedException {
+		Execution<PrimeCount> job = this.executions.start(() -> this.primes.countInSegments(upTo, 20));
+		this.out.printf("job %s started: counting primes up to %,d%n", job.id(), upTo);
+		Execution<Object> found = this.executions.find(job.id()).orElseThrow();
+		long shown = -1;
+		ExecutionRecord record = found.record();
+		while (!record.status().isFinished()) {
+			if (record.version() != shown) {
+				shown = record.version();
+				String eta = (record.estimatedCompletion() != null) ? String.format(Locale.ROOT, " (done in ~%d ms)",
+						Math.max(0, Duration.between(Instant.now(), record.estimatedCompletion()).toMillis())) : "";
+				this.out.printf(Locale.ROOT, "job %s %-9s %3.0f%% %s%s%n", shortId(job), record.status(),
+						(record.progress() != null) ? record.progress() * 100 : 0.0,
+						(record.message() != null) ? record.message() : "", eta);
+			}
+			Thread.sleep(50);
+			record = found.record();
+		}
+		long millis = Duration.between(record.createdAt(), record.finishedAt()).toMillis();
+		if (record.status() == ExecutionStatus.SUCCEEDED) {
+			PrimeCount count = job.await(Duration.ZERO);
+			this.out.printf(Locale.ROOT, "job %s SUCCEEDED in %d ms on %s: %,d primes, the largest %,d%n%n",
+					shortId(job), millis, record.worker(), count.count(), count.largest());
+		}
+		else {
+			this.out.printf("job %s %s: %s%n%n", shortId(job), record.status(),
+					(record.error() != null) ? record.error().message() : "");
+		}
+	}
+
+	private static String shortId(Execution<?> job) {
+		return job.id().substring(0, 8);
 	}
 
 	BatchResult runBatch(String name, IntFunction<Object> workload, boolean terminal) throws InterruptedException {

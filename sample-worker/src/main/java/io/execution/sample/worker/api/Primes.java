@@ -18,6 +18,15 @@ public interface Primes {
 	PrimeCount count(int upTo);
 
 	/**
+	 * Counts the primes up to a bound in segments, reporting progress after each: a long job to
+	 * start as an execution ({@code executions.start(() -> primes.countInSegments(50_000_000, 20))}).
+	 * @param upTo the inclusive bound
+	 * @param segments how many segments to sieve, one progress report each
+	 * @return the count and the largest prime found
+	 */
+	PrimeCount countInSegments(int upTo, int segments);
+
+	/**
 	 * The same, without blocking the caller.
 	 * @param upTo the inclusive bound
 	 * @return the count to come
