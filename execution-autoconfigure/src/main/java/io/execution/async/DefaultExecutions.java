@@ -105,6 +105,10 @@ public final class DefaultExecutions implements Executions {
 	 * @throws io.execution.ServiceNotFoundException when the service has no endpoint
 	 */
 	public Execution<Object> start(ClientMethod method, Object[] args, Duration timeout) {
+		if (method.streaming()) {
+			throw new IllegalArgumentException("Streaming method " + method + " cannot be started as an execution:"
+					+ " call it and consume its stream, or start a method that returns the collected result");
+		}
 		String id = UUID.randomUUID().toString();
 		Endpoint endpoint = this.dispatcher.endpoints().resolve(method.service());
 		this.recorder.store()

@@ -13,6 +13,7 @@ import io.execution.ExecutionClient;
 import io.execution.ExecutionException;
 import io.execution.core.ClientMethod;
 import io.execution.core.Dispatcher;
+import io.execution.core.ResultStreams;
 import io.execution.service.ServiceRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -150,6 +151,8 @@ public final class ExecutionClientFactory {
 				}
 				return switch (target.style()) {
 					case FUTURE -> this.dispatcher.callAsync(target, args);
+					case STREAM -> this.dispatcher.stream(target, args);
+					case FLUX -> ResultStreams.flux(() -> this.dispatcher.stream(target, args));
 					case VOID -> {
 						this.dispatcher.call(target, args);
 						yield null;

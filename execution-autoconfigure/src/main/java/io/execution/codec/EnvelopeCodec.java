@@ -54,6 +54,16 @@ public final class EnvelopeCodec {
 	 * @return the request envelope
 	 */
 	public byte[] encodeRequest(Invocation invocation) {
+		return encodeRequest(invocation, false);
+	}
+
+	/**
+	 * Writes an invocation, with the time it has left.
+	 * @param invocation the invocation
+	 * @param stream whether the caller takes a streaming method's elements in chunks
+	 * @return the request envelope
+	 */
+	public byte[] encodeRequest(Invocation invocation, boolean stream) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 		try (JsonGenerator json = this.mapper.createGenerator(out)) {
 			json.writeStartObject();
@@ -78,6 +88,9 @@ public final class EnvelopeCodec {
 			}
 			if (invocation.isExecution()) {
 				json.writeBooleanProperty("execution", true);
+			}
+			if (stream) {
+				json.writeBooleanProperty("stream", true);
 			}
 			if (!invocation.trace().isEmpty()) {
 				json.writeName("trace");
@@ -141,9 +154,8 @@ public final class EnvelopeCodec {
 			});
 		}
 		JsonNode id = root.get("id");
-		JsonNode execution = root.get("execution");
 		return new RequestEnvelope((id != null && id.isString()) ? id.stringValue() : null, service, method, args,
-				timeoutMs, chain, trace, execution != null && execution.asBoolean(false));
+				timeoutMs, chain, trace, root.path("execution").asBoolean(false), root.path("stream").asBoolean(false));
 	}
 
 	/**
@@ -164,6 +176,67 @@ public final class EnvelopeCodec {
 			json.writePOJO(result);
 			json.writeEndObject();
 		}
+		return out.toByteArray();
+	}
+
+	/**
+	 * Writes one element of a streamed result, a line of NDJSON: {@code {"item":…}}.
+	 * @param element the element
+	 * @return the line, with its newline
+	 * @throws JacksonException when the element cannot be written as JSON
+	 */
+	public byte[] encodeItem(Object element) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+		try (JsonGenerator json = this.mapper.createGenerator(out)) {
+			json.writeStartObject();
+			json.writeName("item");
+			json.writePOJO(element);
+			json.writeEndObject();
+		}
+		out.write('\n');
+		return out.toByteArray();
+	}
+
+	/**
+	 * Writes a chunk of a streamed result, as it travels on a queue: {@code {"items":[…]}}.
+	 * @param elements the elements, in order
+	 * @return the chunk
+	 * @throws JacksonException when an element cannot be written as JSON
+	 */
+	public byte[] encodeChunk(java.util.List<?> elements) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(64 + elements.size() * 16);
+		try (JsonGenerator json = this.mapper.createGenerator(out)) {
+			json.writeStartObject();
+			json.writeName("items");
+			json.writeStartArray();
+			for (Object element : elements) {
+				json.writePOJO(element);
+			}
+			json.writeEndArray();
+			json.writeEndObject();
+		}
+		return out.toByteArray();
+	}
+
+	/**
+	 * Writes the last line of a streamed result that ended well:
+	 * {@code {"v":1,"id":…,"ok":true,"end":true,"count":N}}.
+	 * @param id the invocation id
+	 * @param count how many elements were sent
+	 * @return the line, with its newline
+	 */
+	public byte[] encodeEnd(String id, long count) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+		try (JsonGenerator json = this.mapper.createGenerator(out)) {
+			json.writeStartObject();
+			json.writeNumberProperty("v", VERSION);
+			json.writeStringProperty("id", id);
+			json.writeBooleanProperty("ok", true);
+			json.writeBooleanProperty("end", true);
+			json.writeNumberProperty("count", count);
+			json.writeEndObject();
+		}
+		out.write('\n');
 		return out.toByteArray();
 	}
 

@@ -17,13 +17,15 @@ import tools.jackson.databind.JsonNode;
  * @param trace the caller's trace context (W3C {@code traceparent} and the like), possibly empty
  * @param execution whether the call is an execution whose record the side that runs it keeps
  * up to date (status, worker, progress, outcome)
+ * @param stream whether the caller takes a streaming method's elements in chunks as they are
+ * produced (queues); otherwise they are answered all at once
  */
 public record RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
-		List<String> chain, Map<String, String> trace, boolean execution) {
+		List<String> chain, Map<String, String> trace, boolean execution, boolean stream) {
 
 	public RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
 			List<String> chain, Map<String, String> trace) {
-		this(id, service, method, args, timeoutMs, chain, trace, false);
+		this(id, service, method, args, timeoutMs, chain, trace, false, false);
 	}
 
 	/**

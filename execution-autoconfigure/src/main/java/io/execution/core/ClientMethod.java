@@ -25,9 +25,13 @@ import org.springframework.util.ClassUtils;
  * @param resultType the declared result type ({@code T} of {@code CompletableFuture<T>}); boxed
  * @param resultReader reads a result of {@code resultType}
  * @param idempotent whether the method may safely run more than once
+ * @param elementType for a streaming method, the type of its elements ({@code resultType} is then
+ * {@code List<T>}, what a transport that cannot stream answers with); else {@code null}
+ * @param elementReader reads an element of {@code elementType}; {@code null} when not streaming
  */
 public record ClientMethod(String service, String name, Method method, JavaType[] parameterTypes, ReturnStyle style,
-		JavaType resultType, ObjectReader resultReader, boolean idempotent) {
+		JavaType resultType, ObjectReader resultReader, boolean idempotent, JavaType elementType,
+		ObjectReader elementReader) {
 
 	/**
 	 * Resolves a method of a client interface.
@@ -50,6 +54,15 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 			result = (generic instanceof ParameterizedType parameterized) ? parameterized.getActualTypeArguments()[0]
 					: Object.class;
 		}
+		else if (ResultStreams.isStream(raw)) {
+			style = ResultStreams.isFlux(raw) ? ReturnStyle.FLUX : ReturnStyle.STREAM;
+			Type generic = method.getGenericReturnType();
+			JavaType element = mapper.constructType((generic instanceof ParameterizedType parameterized)
+					? parameterized.getActualTypeArguments()[0] : Object.class);
+			JavaType list = mapper.getTypeFactory().constructCollectionType(java.util.List.class, element);
+			return new ClientMethod(service, method.getName(), method, parameterTypes, style, list,
+					mapper.readerFor(list), idempotent, element, mapper.readerFor(element));
+		}
 		else if (raw == void.class || raw == Void.class) {
 			style = ReturnStyle.VOID;
 			result = Void.class;
@@ -60,7 +73,7 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 		}
 		JavaType resultType = mapper.constructType(result);
 		return new ClientMethod(service, method.getName(), method, parameterTypes, style, resultType,
-				mapper.readerFor(resultType), idempotent);
+				mapper.readerFor(resultType), idempotent, null, null);
 	}
 
 	/**
@@ -69,6 +82,14 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 	 */
 	public int arity() {
 		return this.parameterTypes.length;
+	}
+
+	/**
+	 * Whether the method streams its results.
+	 * @return {@code true} for {@code Stream<T>} and {@code Flux<T>}
+	 */
+	public boolean streaming() {
+		return this.elementType != null;
 	}
 
 	/**

@@ -131,6 +131,38 @@ public final class Dispatcher implements AutoCloseable {
 	}
 
 	/**
+	 * Calls a streaming method: its elements arrive as the service produces them, within the
+	 * endpoint's timeout for the whole stream. Closing the stream stops the producer. Streams
+	 * are not retried or sent to fallbacks: some elements may have been consumed already.
+	 * @param method the client method, {@linkplain ClientMethod#streaming() streaming}
+	 * @param args the arguments
+	 * @return the elements
+	 */
+	public java.util.stream.Stream<Object> stream(ClientMethod method, Object[] args) {
+		Endpoint endpoint = this.endpoints.resolve(method.service());
+		List<String> parent = CallChain.current();
+		long start = System.nanoTime();
+		Invocation invocation = new Invocation(InvocationIds.next(), method, (args != null) ? args : new Object[0],
+				start + endpoint.timeoutNanos(), CallChain.extend(parent, endpoint.name(), method), Map.of());
+		CallContext context = CallContext.enter(invocation, endpoint);
+		try {
+			java.util.stream.Stream<Object> elements = endpoint.transport().openStream(invocation);
+			return elements.onClose(() -> observe(endpoint, method, System.nanoTime() - start, null));
+		}
+		catch (EndpointFailure ex) {
+			observe(endpoint, method, System.nanoTime() - start, ex.failure());
+			throw ex.failure();
+		}
+		catch (RuntimeException | Error ex) {
+			observe(endpoint, method, System.nanoTime() - start, ex);
+			throw ex;
+		}
+		finally {
+			context.exit();
+		}
+	}
+
+	/**
 	 * Starts the observation of a call, whose tracer writes the trace context into the
 	 * invocation's carrier; {@code null} without observations.
 	 */

@@ -12,6 +12,12 @@ public enum ReturnStyle {
 	VOID,
 
 	/** Returns {@code CompletableFuture<T>} or {@code CompletionStage<T>}: never blocks the caller. */
-	FUTURE
+	FUTURE,
+
+	/** Returns {@code Stream<T>}: elements arrive as they are produced; closing it stops the producer. */
+	STREAM,
+
+	/** Returns Reactor's {@code Flux<T>}: elements arrive on demand; cancelling stops the producer. */
+	FLUX
 
 }

@@ -30,6 +30,18 @@ public interface Transport extends AutoCloseable {
 	}
 
 	/**
+	 * Runs an invocation of a streaming method and returns its elements as they come, bound to
+	 * the method's element type. Closing the stream stops the producer. By default the transport
+	 * answers with all elements at once (a JSON array) and they are streamed from that.
+	 * @param invocation the invocation of a {@linkplain ClientMethod#streaming() streaming} method
+	 * @return the elements
+	 */
+	default java.util.stream.Stream<Object> openStream(Invocation invocation) {
+		java.util.List<?> elements = (java.util.List<?>) invoke(invocation);
+		return (elements != null) ? elements.stream().map(Object.class::cast) : java.util.stream.Stream.empty();
+	}
+
+	/**
 	 * What an operator should know of this transport's state (breakers, URLs, queue), for
 	 * health and the actuator endpoint.
 	 * @return details; empty by default

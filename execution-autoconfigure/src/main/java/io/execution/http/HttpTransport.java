@@ -77,6 +77,8 @@ public final class HttpTransport implements Transport {
 
 	private final RemoteExecutions executions;
 
+	private final HttpStreams streams;
+
 	/**
 	 * Makes the transport of one endpoint and starts its health checks.
 	 * @param endpoint the endpoint name
@@ -105,6 +107,7 @@ public final class HttpTransport implements Transport {
 		this.retry = retry;
 		this.scheduler = scheduler;
 		this.executions = new RemoteExecutions(endpoint, client, codec, settings, this.instances, balancer, scheduler);
+		this.streams = new HttpStreams(endpoint, blockingClient, codec, settings, this.instances, balancer, scheduler);
 		long interval = settings.healthCheckInterval().toMillis();
 		this.healthChecks = (interval > 0) ? scheduler.scheduleWithFixedDelay(this::checkHealth, interval, interval,
 				TimeUnit.MILLISECONDS) : null;
@@ -192,6 +195,28 @@ public final class HttpTransport implements Transport {
 		});
 		result.whenComplete((value, failure) -> call.cancel());
 		return result;
+	}
+
+	@Override
+	public java.util.stream.Stream<Object> openStream(Invocation invocation) {
+		if (!this.breaker.tryAcquirePermission()) {
+			throw new EndpointFailure(new CircuitOpenException("Circuit breaker of endpoint '" + this.endpoint
+					+ "' is open: stream " + invocation.method() + " [" + invocation.id() + "] not opened"), false);
+		}
+		long start = this.breaker.getCurrentTimestamp();
+		try {
+			java.util.stream.Stream<Object> elements = this.streams.open(invocation);
+			this.breaker.onSuccess(this.breaker.getCurrentTimestamp() - start, this.breaker.getTimestampUnit());
+			return elements;
+		}
+		catch (EndpointFailure ex) {
+			this.breaker.onError(this.breaker.getCurrentTimestamp() - start, this.breaker.getTimestampUnit(), ex);
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			this.breaker.onSuccess(this.breaker.getCurrentTimestamp() - start, this.breaker.getTimestampUnit());
+			throw ex;
+		}
 	}
 
 	@Override

@@ -216,7 +216,8 @@ final class RemoteExecutions {
 			this.invocation.tracker().located(this.location);
 			logger.debug("Endpoint '{}': execution {} runs at {}", RemoteExecutions.this.endpoint,
 					this.invocation.id(), this.location);
-			poll(0, record.version());
+			// It may have started already: what the answer says counts before the first status request.
+			report(record);
 		}
 
 		private void poll(int failures, long version) {

@@ -18,6 +18,7 @@ import io.execution.core.ClientMethod;
 import io.execution.core.ExecutionTracker;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
+import io.execution.core.ResultStreams;
 import io.execution.core.Transport;
 import io.execution.service.ServiceMethod;
 import io.execution.service.ServiceRegistry;
@@ -99,6 +100,50 @@ public final class LocalTransport implements Transport {
 		}
 		Futures.cancelWith(result, task);
 		return result;
+	}
+
+	@Override
+	public java.util.stream.Stream<Object> openStream(Invocation invocation) {
+		Binding binding = binding(invocation.method());
+		java.util.stream.Stream<?> elements;
+		try {
+			elements = ResultStreams.open(binding.call(invocation));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new io.execution.ExecutionException("Service method " + binding.target() + " does not return a stream"
+					+ " of elements, as the client's " + invocation.method() + " expects", ex);
+		}
+		JavaType element = invocation.method().elementType();
+		Class<?> raw = element.getRawClass();
+		// The caller pulls from the service's own stream: back-pressure is the pull, and close reaches the producer.
+		java.util.Iterator<?> source = elements.iterator();
+		java.util.Iterator<Object> converted = new java.util.Iterator<>() {
+
+			@Override
+			public boolean hasNext() {
+				try {
+					return source.hasNext();
+				}
+				catch (io.execution.ExecutionException ex) {
+					throw ex;
+				}
+				catch (RuntimeException ex) {
+					// What the service's stream throws reaches the caller as a service exception, as in every mode.
+					throw new RemoteExecutionException(ex.getClass().getName(), ex.getMessage(), ex);
+				}
+			}
+
+			@Override
+			public Object next() {
+				Object value = source.next();
+				return (value == null || raw.isInstance(value)) ? value : LocalTransport.this.mapper.convertValue(value,
+						element);
+			}
+
+		};
+		return java.util.stream.StreamSupport
+			.stream(java.util.Spliterators.spliteratorUnknownSize(converted, java.util.Spliterator.ORDERED), false)
+			.onClose(elements::close);
 	}
 
 	private Binding binding(ClientMethod method) {

@@ -30,6 +30,23 @@ public interface QueueBackend extends AutoCloseable {
 			boolean idempotent);
 
 	/**
+	 * Puts a request for a streaming method on a queue: the worker sends the elements in chunks
+	 * as they are produced, then the final result envelope.
+	 * @param queue the queue
+	 * @param invocationId the invocation id
+	 * @param request the request envelope, marked {@code "stream":true}
+	 * @param deadlineNanos the call's deadline on this JVM's {@link System#nanoTime()} clock
+	 * @param idempotent whether the call may run again after a worker died running it
+	 * @param chunks receives each chunk, in order, before the result completes
+	 * @return the final result envelope to come, as {@link #submit}; {@code null} when this backend
+	 * cannot stream (the elements then arrive all at once, from {@link #submit})
+	 */
+	default CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
+			long deadlineNanos, boolean idempotent, java.util.function.Consumer<byte[]> chunks) {
+		return null;
+	}
+
+	/**
 	 * Cancels a request by its invocation id, from any process: one that waits is dropped when a
 	 * worker takes it, one that runs is interrupted.
 	 * @param queue the queue

@@ -31,6 +31,17 @@ public interface QueueDelivery {
 	void onCancel(Runnable listener);
 
 	/**
+	 * Sends the caller a chunk of a streaming method's elements, before the final {@link #reply}.
+	 * Chunks arrive in the order they are sent; one to a caller that has gone is dropped.
+	 * @param chunk the chunk
+	 * @throws UnsupportedOperationException from a backend that cannot stream (it never takes a
+	 * request marked {@code "stream":true})
+	 */
+	default void sendChunk(byte[] chunk) {
+		throw new UnsupportedOperationException("This queue backend does not stream results");
+	}
+
+	/**
 	 * Answers the caller. A reply to a caller that has gone (cancelled, timed out) is dropped.
 	 * @param result the result envelope
 	 */

@@ -79,6 +79,28 @@ public final class QueueTransport implements Transport {
 		return result;
 	}
 
+	@Override
+	public java.util.stream.Stream<Object> openStream(Invocation invocation) {
+		QueuedStream elements = new QueuedStream(invocation, this.codec, STREAM_BUFFER_CHUNKS);
+		byte[] request = this.codec.encodeRequest(invocation, true);
+		CompletableFuture<byte[]> result;
+		try {
+			result = this.backend.submitStream(this.queue, invocation.id(), request, invocation.deadlineNanos(),
+					invocation.method().idempotent(), elements::chunk);
+		}
+		catch (ExecutionRejectedException ex) {
+			throw new EndpointFailure(ex, false);
+		}
+		if (result == null) {
+			return Transport.super.openStream(invocation);
+		}
+		elements.follow(result);
+		return java.util.stream.StreamSupport.stream(elements, false).onClose(elements::close);
+	}
+
+	/** Chunks of a streamed result a caller may fall behind by before its stream is failed. */
+	static final int STREAM_BUFFER_CHUNKS = 64;
+
 	/**
 	 * Puts the request on the queue. A rejection here (queue full or closed, backend unreachable)
 	 * means the call never ran, so it is an {@link EndpointFailure}: a fallback may take it.

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import io.execution.ServiceNotFoundException;
 import io.execution.codec.EnvelopeCodec;
@@ -15,6 +16,7 @@ import io.execution.codec.MalformedEnvelopeException;
 import io.execution.codec.RequestEnvelope;
 import io.execution.core.CallChain;
 import io.execution.core.Futures;
+import io.execution.core.ResultStreams;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
@@ -156,6 +158,105 @@ public final class ServiceExecutor {
 	}
 
 	/**
+	 * Opens the stream of a streaming method for a request that asked for its elements one by
+	 * one: resolves the method, binds the arguments and calls it. The elements are produced as
+	 * the returned stream is read, on the reading thread; closing it stops the producer.
+	 * @param request the request
+	 * @return the stream, or the error outcome; both {@code null} when the method does not stream
+	 */
+	public Opened open(RequestEnvelope request) {
+		String id = request.id();
+		ServiceMethod method;
+		try {
+			method = this.registry.method(request.service(), request.method(), request.arity());
+		}
+		catch (ServiceNotFoundException ex) {
+			return new Opened(null, null);
+		}
+		if (!method.streaming()) {
+			return new Opened(null, null);
+		}
+		Object[] args;
+		try {
+			args = bind(method, request.args());
+		}
+		catch (MalformedEnvelopeException ex) {
+			return new Opened(null, error(id, ErrorCode.MALFORMED_REQUEST, null, ex.getMessage()));
+		}
+		List<String> previous = CallChain.enter(request.chain());
+		try {
+			return new Opened(ResultStreams.open(method.invoke(args)), null);
+		}
+		catch (Throwable ex) {
+			logger.debug("Service method {} [{}] threw", method, id, ex);
+			return new Opened(null, error(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(), ex.getMessage()));
+		}
+		finally {
+			CallChain.restore(previous);
+		}
+	}
+
+	/**
+	 * Runs a request whose caller takes a streaming method's elements in chunks: sends each
+	 * chunk as it fills (at most {@value #CHUNK_ELEMENTS} elements, or whatever came within
+	 * {@value #CHUNK_MILLIS} ms of the last chunk) and answers with the end, or the error. A
+	 * method that does not stream is run as {@link #execute(RequestEnvelope, long)}. Stops, closing
+	 * the stream, when the thread is interrupted (cancel, deadline).
+	 * @param request the request
+	 * @param deadlineNanos the deadline on this JVM's {@link System#nanoTime()} clock
+	 * @param chunks sends a chunk to the caller
+	 * @return the final envelope and its error code
+	 */
+	public Outcome stream(RequestEnvelope request, long deadlineNanos, java.util.function.Consumer<byte[]> chunks) {
+		Opened opened = open(request);
+		if (opened.error() != null) {
+			return opened.error();
+		}
+		if (opened.stream() == null) {
+			return execute(request, deadlineNanos);
+		}
+		String id = request.id();
+		long count = 0;
+		List<Object> batch = new java.util.ArrayList<>();
+		long lastSent = System.nanoTime();
+		try (Stream<?> elements = opened.stream()) {
+			java.util.Iterator<?> iterator = elements.iterator();
+			while (iterator.hasNext()) {
+				if (Thread.currentThread().isInterrupted()) {
+					return error(id, ErrorCode.CANCELLED, null, "Stream [" + id + "] was interrupted after " + count
+							+ " elements");
+				}
+				batch.add(iterator.next());
+				count++;
+				long now = System.nanoTime();
+				if (batch.size() >= CHUNK_ELEMENTS || now - lastSent >= TimeUnit.MILLISECONDS.toNanos(CHUNK_MILLIS)) {
+					chunks.accept(this.codec.encodeChunk(batch));
+					batch.clear();
+					lastSent = now;
+				}
+			}
+			if (!batch.isEmpty()) {
+				chunks.accept(this.codec.encodeChunk(batch));
+			}
+			return new Outcome(this.codec.encodeEnd(id, count), null);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Stream [{}] failed after {} elements", id, count, ex);
+			if (!batch.isEmpty()) {
+				// What was produced before the failure reaches the caller, then the failure.
+				chunks.accept(this.codec.encodeChunk(batch));
+			}
+			return error(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(), ex.getMessage());
+		}
+	}
+
+	/** The most elements one chunk of a streamed result holds on a queue. */
+	static final int CHUNK_ELEMENTS = 256;
+
+	/** A chunk is sent when this long passed since the last, so that slow streams flow too. */
+	static final long CHUNK_MILLIS = 20;
+
+	/**
 	 * Writes an error outcome.
 	 * @param id the invocation id
 	 * @param code the error code
@@ -183,6 +284,12 @@ public final class ServiceExecutor {
 
 	private Object invoke(ServiceMethod method, Object[] args, long deadlineNanos) throws Throwable {
 		Object result = method.invoke(args);
+		if (method.streaming()) {
+			// Answered in one envelope (a queue, or an HTTP caller that did not ask for NDJSON): all elements.
+			try (Stream<?> elements = ResultStreams.open(result)) {
+				return elements.toList();
+			}
+		}
 		if (!method.async() || result == null) {
 			return result;
 		}
@@ -217,6 +324,15 @@ public final class ServiceExecutor {
 			}
 		}
 		return args;
+	}
+
+	/**
+	 * A streaming method's elements, or why they cannot be had.
+	 *
+	 * @param stream the elements, or {@code null}
+	 * @param error the error outcome, or {@code null}
+	 */
+	public record Opened(Stream<?> stream, Outcome error) {
 	}
 
 	/**

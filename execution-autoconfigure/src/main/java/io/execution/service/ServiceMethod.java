@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.concurrent.CompletionStage;
 
+import io.execution.core.ResultStreams;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,6 +30,8 @@ public final class ServiceMethod {
 
 	private final boolean async;
 
+	private final boolean streaming;
+
 	ServiceMethod(String service, Method method, Object target, JsonMapper mapper) {
 		this.service = service;
 		this.method = method;
@@ -38,6 +41,7 @@ public final class ServiceMethod {
 			.toArray(JavaType[]::new);
 		this.argumentReaders = Arrays.stream(this.parameterTypes).map(mapper::readerFor).toArray(ObjectReader[]::new);
 		this.async = CompletionStage.class.isAssignableFrom(method.getReturnType());
+		this.streaming = ResultStreams.isStream(method.getReturnType());
 		ReflectionUtils.makeAccessible(method);
 	}
 
@@ -87,6 +91,14 @@ public final class ServiceMethod {
 	 */
 	public boolean async() {
 		return this.async;
+	}
+
+	/**
+	 * Whether the method returns a {@code Stream} or {@code Flux} of elements.
+	 * @return {@code true} for a streaming method
+	 */
+	public boolean streaming() {
+		return this.streaming;
 	}
 
 	/**

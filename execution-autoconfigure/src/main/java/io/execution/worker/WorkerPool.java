@@ -364,7 +364,9 @@ public final class WorkerPool {
 		Execution(QueueDelivery delivery, RequestEnvelope request, long deadlineNanos) {
 			this.delivery = delivery;
 			this.deadlineNanos = deadlineNanos;
-			this.task = new FutureTask<>(() -> WorkerPool.this.executor.execute(request, deadlineNanos));
+			this.task = new FutureTask<>(() -> request.stream()
+					? WorkerPool.this.executor.stream(request, deadlineNanos, delivery::sendChunk)
+					: WorkerPool.this.executor.execute(request, deadlineNanos));
 		}
 
 		void cancel(Reason why) {

@@ -2,10 +2,12 @@ package io.execution.http.server;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import io.execution.codec.EnvelopeCodec;
 import io.execution.codec.ErrorCode;
@@ -46,6 +49,9 @@ import org.springframework.web.servlet.function.ServerResponse;
 public final class InvocationHttpHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(InvocationHttpHandler.class);
+
+	/** Streamed results: one JSON value a line. */
+	static final MediaType NDJSON = MediaType.APPLICATION_NDJSON;
 
 	private final ServiceExecutor executor;
 
@@ -124,6 +130,15 @@ public final class InvocationHttpHandler {
 		}
 		long timeoutNanos = (envelope.timeoutMs() != null) ? TimeUnit.MILLISECONDS.toNanos(envelope.timeoutMs())
 				: this.defaultTimeout.toNanos();
+		if (acceptsNdjson(servlet)) {
+			ServiceExecutor.Opened opened = this.executor.open(envelope);
+			if (opened.stream() != null) {
+				return stream(envelope, opened.stream(), System.nanoTime() + timeoutNanos);
+			}
+			if (opened.error() != null) {
+				return answer(envelope, opened.error(), servlet);
+			}
+		}
 		Outcome outcome;
 		CallContext context = CallContext.enter(envelope.id(), envelope.service(), "http-server");
 		try {
@@ -132,11 +147,66 @@ public final class InvocationHttpHandler {
 		finally {
 			context.exit();
 		}
+		return answer(envelope, outcome, servlet);
+	}
+
+	private ServerResponse answer(RequestEnvelope envelope, Outcome outcome, HttpServletRequest servlet) {
 		if (outcome.ok() || outcome.error() == ErrorCode.SERVICE_EXCEPTION) {
 			return json(200, outcome.body(), acceptsGzip(servlet));
 		}
 		ResultEnvelope.Error error = this.codec.decodeResult(outcome.body()).error();
 		return error(error.code(), envelope.id(), error.message());
+	}
+
+	/**
+	 * Answers a streaming method's elements as NDJSON, one {@code {"item":…}} line each, flushed as
+	 * they are produced, then a last line: the end with the count, or the error. The elements are
+	 * pulled as the connection takes them (TCP is the back-pressure); a caller that goes away, or the
+	 * deadline passing, closes the stream and so stops the producer.
+	 */
+	private ServerResponse stream(RequestEnvelope envelope, Stream<?> elements, long deadlineNanos) {
+		String id = envelope.id();
+		return ServerResponse.ok().contentType(NDJSON).build((request, response) -> {
+			OutputStream out = response.getOutputStream();
+			long count = 0;
+			try (Stream<?> open = elements) {
+				Iterator<?> iterator = open.iterator();
+				while (iterator.hasNext()) {
+					if (deadlineNanos - System.nanoTime() <= 0) {
+						out.write(line(this.codec.encodeError(id, ErrorCode.DEADLINE_EXCEEDED, null, "Stream of "
+								+ envelope.service() + "." + envelope.method() + " [" + id + "] did not complete within"
+								+ " its deadline after " + count + " elements")));
+						return null;
+					}
+					out.write(this.codec.encodeItem(iterator.next()));
+					out.flush();
+					count++;
+				}
+				out.write(this.codec.encodeEnd(id, count));
+			}
+			catch (IOException ex) {
+				logger.debug("Stream of {}.{} [{}] stopped after {} elements: the caller went away ({})",
+						envelope.service(), envelope.method(), id, count, ex.toString());
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Stream of {}.{} [{}] failed after {} elements", envelope.service(), envelope.method(), id,
+						count, ex);
+				out.write(line(this.codec.encodeError(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(),
+						ex.getMessage())));
+			}
+			return null;
+		});
+	}
+
+	private static byte[] line(byte[] json) {
+		byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+		line[json.length] = '\n';
+		return line;
+	}
+
+	static boolean acceptsNdjson(HttpServletRequest servlet) {
+		String accept = servlet.getHeader(HttpHeaders.ACCEPT);
+		return accept != null && accept.contains(NDJSON.toString());
 	}
 
 	/**

@@ -29,13 +29,14 @@ final class MemoryQueue {
 		this.capacity = capacity;
 	}
 
-	CompletableFuture<byte[]> offer(String invocationId, byte[] request, long deadlineNanos) {
+	CompletableFuture<byte[]> offer(String invocationId, byte[] request, long deadlineNanos,
+			java.util.function.Consumer<byte[]> chunks) {
 		if (this.depth.incrementAndGet() > this.capacity) {
 			this.depth.decrementAndGet();
 			throw new ExecutionRejectedException("Queue '" + this.name + "' is full: " + this.capacity
 					+ " requests wait already (execution.queue.capacity) [" + invocationId + "]");
 		}
-		Entry entry = new Entry(this, invocationId, request, deadlineNanos);
+		Entry entry = new Entry(this, invocationId, request, deadlineNanos, chunks);
 		this.entries.add(entry);
 		return entry.result;
 	}
@@ -110,7 +111,11 @@ final class MemoryQueue {
 
 		private final CancelSignal cancel = new CancelSignal();
 
-		Entry(MemoryQueue queue, String invocationId, byte[] request, long deadlineNanos) {
+		private final java.util.function.Consumer<byte[]> chunks;
+
+		Entry(MemoryQueue queue, String invocationId, byte[] request, long deadlineNanos,
+				java.util.function.Consumer<byte[]> chunks) {
+			this.chunks = chunks;
 			this.queue = queue;
 			this.invocationId = invocationId;
 			this.request = request;
@@ -165,6 +170,13 @@ final class MemoryQueue {
 		@Override
 		public void onCancel(Runnable listener) {
 			this.cancel.listen(listener);
+		}
+
+		@Override
+		public void sendChunk(byte[] chunk) {
+			if (this.chunks != null && this.state.get() == RUNNING) {
+				this.chunks.accept(chunk);
+			}
 		}
 
 		@Override

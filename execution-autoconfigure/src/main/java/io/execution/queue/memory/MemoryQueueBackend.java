@@ -44,7 +44,17 @@ public final class MemoryQueueBackend implements QueueBackend {
 			throw new ExecutionRejectedException(
 					"Queue '" + queue + "' is closed: the application is shutting down [" + invocationId + "]");
 		}
-		return queue(queue).offer(invocationId, request, deadlineNanos);
+		return queue(queue).offer(invocationId, request, deadlineNanos, null);
+	}
+
+	@Override
+	public CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
+			long deadlineNanos, boolean idempotent, java.util.function.Consumer<byte[]> chunks) {
+		if (this.closed) {
+			throw new ExecutionRejectedException(
+					"Queue '" + queue + "' is closed: the application is shutting down [" + invocationId + "]");
+		}
+		return queue(queue).offer(invocationId, request, deadlineNanos, chunks);
 	}
 
 	@Override

@@ -72,6 +72,12 @@ final class RedisDelivery implements QueueDelivery {
 	}
 
 	@Override
+	public void sendChunk(byte[] chunk) {
+		this.consumer.sendChunk(this.replyTo, RedisQueueBackend.CHUNK + this.invocationId + "\n"
+				+ new String(chunk, StandardCharsets.UTF_8));
+	}
+
+	@Override
 	public void reply(byte[] result) {
 		this.consumer.reply(this, this.replyTo, this.invocationId + "\n" + new String(result, StandardCharsets.UTF_8));
 	}

@@ -56,6 +56,11 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	private final Map<String, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
 
+	/** Marks a reply that is a chunk of a streamed result, not the final one. */
+	static final String CHUNK = "~";
+
+	private final Map<String, java.util.function.Consumer<byte[]>> chunks = new ConcurrentHashMap<>();
+
 	private final List<RedisQueueConsumer> consumers = new CopyOnWriteArrayList<>();
 
 	private final RedisClock clock;
@@ -109,6 +114,22 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	RedisClock clock() {
 		return this.clock;
+	}
+
+	@Override
+	public CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
+			long deadlineNanos, boolean idempotent, java.util.function.Consumer<byte[]> chunks) {
+		this.chunks.put(invocationId, chunks);
+		CompletableFuture<byte[]> result;
+		try {
+			result = submit(queue, invocationId, request, deadlineNanos, idempotent);
+		}
+		catch (RuntimeException ex) {
+			this.chunks.remove(invocationId);
+			throw ex;
+		}
+		result.whenComplete((body, failure) -> this.chunks.remove(invocationId));
+		return result;
 	}
 
 	@Override
@@ -282,6 +303,13 @@ public final class RedisQueueBackend implements QueueBackend {
 	private void deliver(String reply) {
 		int newline = reply.indexOf('\n');
 		if (newline < 0) {
+			return;
+		}
+		if (reply.startsWith(CHUNK)) {
+			java.util.function.Consumer<byte[]> call = this.chunks.get(reply.substring(CHUNK.length(), newline));
+			if (call != null) {
+				call.accept(reply.substring(newline + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			}
 			return;
 		}
 		CompletableFuture<byte[]> call = this.pending.remove(reply.substring(0, newline));

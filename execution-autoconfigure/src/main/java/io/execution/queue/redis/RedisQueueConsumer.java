@@ -228,6 +228,11 @@ final class RedisQueueConsumer implements QueueConsumer {
 		this.ready.add(delivery);
 	}
 
+	void sendChunk(String replyTo, String chunk) {
+		RedisScripts.REPLY.run(this.backend.connections().shared(), new String[] { replyTo }, chunk,
+				String.valueOf(this.settings.retention().toMillis()));
+	}
+
 	void reply(RedisDelivery delivery, String replyTo, String reply) {
 		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
 		RedisScripts.REPLY.run(redis, new String[] { replyTo }, reply,

@@ -1,0 +1,171 @@
+package io.execution.streams;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import io.execution.RemoteExecutionException;
+import io.execution.redis.TestRedis;
+import io.execution.streams.Feeds.Tick;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Streaming results: in this JVM, from another instance over HTTP as NDJSON, and through queues
+ * in memory and in Redis as chunks.
+ */
+class StreamingTest {
+
+	private static final List<Integer> TEN_THOUSAND = IntStream.rangeClosed(1, 10_000).boxed().toList();
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	@AfterEach
+	void close() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+	}
+
+	private ConfigurableApplicationContext run(WebApplicationType web, String... properties) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(FeedsApplication.class).web(web)
+			.properties("spring.main.banner-mode=off")
+			.properties(properties)
+			.run();
+		this.contexts.add(context);
+		return context;
+	}
+
+	private ConfigurableApplicationContext server() {
+		return run(WebApplicationType.SERVLET, "server.port=0", "execution.http.server.enabled=true",
+				"execution.http.auth.token=feeds");
+	}
+
+	private static String[] redis(String... properties) {
+		List<String> all = new ArrayList<>(List.of(TestRedis.shared().properties()));
+		all.addAll(List.of(properties));
+		return all.toArray(String[]::new);
+	}
+
+	private static String url(ConfigurableApplicationContext server) {
+		return "http://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/execution";
+	}
+
+	private Feeds feeds(String mode) {
+		ConfigurableApplicationContext caller = switch (mode) {
+			case "http" -> run(WebApplicationType.NONE, "execution.endpoints.feeds.mode=http",
+					"execution.endpoints.feeds.urls=" + url(server()), "execution.http.auth.token=feeds",
+					"execution.endpoints.feeds.timeout=20s");
+			case "queue" -> run(WebApplicationType.NONE, "execution.endpoints.feeds.mode=queue",
+					"execution.worker.enabled=true", "execution.worker.queues=feeds");
+			case "redis-queue" -> {
+				String prefix = "s" + UUID.randomUUID();
+				run(WebApplicationType.NONE, redis("execution.queue.backend=redis", "execution.queue.redis.prefix=" + prefix,
+						"execution.worker.enabled=true", "execution.worker.queues=feeds"));
+				yield run(WebApplicationType.NONE, redis("execution.queue.backend=redis",
+						"execution.queue.redis.prefix=" + prefix, "execution.endpoints.feeds.mode=queue"));
+			}
+			default -> run(WebApplicationType.NONE);
+		};
+		return caller.getBean(Feeds.class);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "local", "http", "queue", "redis-queue" })
+	void tenThousandElementsArriveCompleteAndInOrder(String mode) {
+		Feeds feeds = feeds(mode);
+
+		try (Stream<Integer> numbers = feeds.count(10_000)) {
+			assertThat(numbers.toList()).isEqualTo(TEN_THOUSAND);
+		}
+		assertThat(feeds.countFlux(10_000).collectList().block(Duration.ofSeconds(20))).isEqualTo(TEN_THOUSAND);
+		try (Stream<Tick> ticks = feeds.ticks(3)) {
+			assertThat(ticks.toList()).containsExactly(new Tick(1, "tick 1"), new Tick(2, "tick 2"),
+					new Tick(3, "tick 3"));
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "local", "http", "queue", "redis-queue" })
+	void closingAStreamStopsItsProducer(String mode) {
+		Feeds feeds = feeds(mode);
+		String name = "endless-" + UUID.randomUUID();
+
+		try (Stream<Integer> numbers = feeds.endless(name)) {
+			assertThat(numbers.limit(5).toList()).containsExactly(1, 2, 3, 4, 5);
+		}
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> FeedsService.closed.contains(name));
+		long produced = FeedsService.produced(name);
+		assertThat(produced).isGreaterThanOrEqualTo(5);
+		assertThat(FeedsService.produced(name)).as("nothing is produced once closed").isEqualTo(produced);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "local", "http", "queue" })
+	void cancellingAFluxStopsItsProducer(String mode) {
+		Feeds feeds = feeds(mode);
+		String name = "endless-flux-" + UUID.randomUUID();
+
+		assertThat(feeds.endlessFlux(name).take(5).collectList().block(Duration.ofSeconds(20))).containsExactly(1, 2, 3,
+				4, 5);
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> FeedsService.closed.contains(name));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "local", "http", "queue", "redis-queue" })
+	void anErrorInTheProducerEndsTheStreamWithIt(String mode) {
+		Feeds feeds = feeds(mode);
+		List<Integer> received = new ArrayList<>();
+
+		assertThatThrownBy(() -> {
+			try (Stream<Integer> numbers = feeds.failAfter(3)) {
+				numbers.forEach(received::add);
+			}
+		}).isInstanceOf(RemoteExecutionException.class)
+			.hasMessageContaining("feed broke after 3")
+			.satisfies((ex) -> assertThat(((RemoteExecutionException) ex).getRemoteType())
+				.isEqualTo(IllegalStateException.class.getName()));
+		assertThat(received).as("elements before the error arrive").containsExactly(1, 2, 3);
+	}
+
+	@Test
+	void aClientThatDoesNotAskForNdjsonGetsAllElementsInOneEnvelope() throws Exception {
+		String base = url(server());
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(base + "/v1/invocations"))
+				.header("Authorization", "Bearer feeds")
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"service\":\"feeds\",\"method\":\"count\",\"args\":[3]}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"result\":[1,2,3]");
+
+		HttpResponse<String> ndjson = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(base + "/v1/invocations"))
+				.header("Authorization", "Bearer feeds")
+				.header("Accept", "application/x-ndjson")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"n1\",\"service\":\"feeds\",\"method\":\"count\",\"args\":[2]}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(ndjson.headers().firstValue("Content-Type")).hasValueSatisfying((type) -> assertThat(type)
+			.startsWith("application/x-ndjson"));
+		assertThat(ndjson.body()).isEqualTo("{\"item\":1}\n{\"item\":2}\n{\"v\":1,\"id\":\"n1\",\"ok\":true,\"end\":true,\"count\":2}\n");
+	}
+
+}
