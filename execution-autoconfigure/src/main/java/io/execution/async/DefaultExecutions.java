@@ -314,7 +314,12 @@ public final class DefaultExecutions implements Executions {
 							: DefaultExecutions.this.mapper.convertValue(value, this.resultType));
 				}
 				catch (TimeoutException ex) {
-					throw stillRunning(timeout);
+					// The side that ran it may have recorded the end before its answer reached this process.
+					ExecutionRecord record = record();
+					if (!record.status().isFinished()) {
+						throw stillRunning(timeout);
+					}
+					return outcome(record);
 				}
 				catch (CancellationException ex) {
 					throw new ExecutionCancelledException("Execution " + this.id + " was cancelled");
@@ -332,10 +337,7 @@ public final class DefaultExecutions implements Executions {
 			while (true) {
 				ExecutionRecord record = record();
 				if (record.status().isFinished()) {
-					if (record.status() == ExecutionStatus.SUCCEEDED) {
-						return (T) bind(record, this.resultType);
-					}
-					throw record.exception();
+					return outcome(record);
 				}
 				long remaining = end - System.nanoTime();
 				if (remaining <= 0) {
@@ -351,6 +353,14 @@ public final class DefaultExecutions implements Executions {
 				}
 				pause = Math.min(pause * 2, MAX_POLL_NANOS);
 			}
+		}
+
+		@SuppressWarnings("unchecked")
+		private T outcome(ExecutionRecord record) {
+			if (record.status() == ExecutionStatus.SUCCEEDED) {
+				return (T) bind(record, this.resultType);
+			}
+			throw record.exception();
 		}
 
 		private ExecutionTimeoutException stillRunning(Duration timeout) {

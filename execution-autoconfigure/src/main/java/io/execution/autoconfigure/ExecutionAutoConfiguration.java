@@ -1,6 +1,8 @@
 package io.execution.autoconfigure;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +24,8 @@ import io.execution.local.LocalTransportFactory;
 import io.execution.registry.LocalWorker;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
+import io.execution.worker.WorkerOperationsService;
+import io.execution.worker.WorkerPools;
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -120,6 +124,19 @@ public final class ExecutionAutoConfiguration {
 	DefaultExecutions executions(Dispatcher dispatcher, ExecutionRecorder recorder, ExecutionClientFactory clients,
 			EnvelopeCodec codec) {
 		return new DefaultExecutions(dispatcher, recorder, clients, codec.mapper());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkerOperationsService executionWorkerOperations(ServiceRegistry services, ExecutionProperties properties,
+			ObjectProvider<WorkerPools> pools, ObjectProvider<DefaultExecutions> executions) {
+		Map<String, Object> limits = new LinkedHashMap<>();
+		limits.put("payloadLimit", properties.getHttp().getPayloadLimit().toBytes());
+		limits.put("compressionThreshold", properties.getHttp().getCompression().getThreshold().toBytes());
+		limits.put("queueCapacity", properties.getQueue().getCapacity());
+		limits.put("defaultTimeoutMs", properties.getDefaultTimeout().toMillis());
+		return new WorkerOperationsService(services, pools::getIfAvailable, executions::getIfAvailable,
+				properties.getWorker().getTags(), limits);
 	}
 
 	@Bean

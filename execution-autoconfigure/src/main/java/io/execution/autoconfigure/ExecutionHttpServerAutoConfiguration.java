@@ -11,6 +11,7 @@ import io.execution.client.ExecutionClientFactory;
 import io.execution.http.server.ExecutionHttpHandler;
 import io.execution.http.server.InvocationHttpHandler;
 import io.execution.service.ServiceExecutor;
+import io.execution.worker.WorkerOperationsService;
 import io.execution.service.ServiceRegistry;
 import io.execution.worker.WorkerPool;
 import io.execution.worker.WorkerPools;
@@ -55,15 +56,15 @@ public final class ExecutionHttpServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	InvocationHttpHandler executionHttpHandler(ExecutionProperties properties, ServiceExecutor executor,
-			ServiceRegistry services, ObjectProvider<WorkerPools> workers) {
+			WorkerOperationsService operations) {
 		Http http = properties.getHttp();
 		if (!StringUtils.hasText(http.getAuth().getToken())) {
 			logger.warn("Execution serves this application's services at {} without authentication: set"
 					+ " execution.http.auth.token to require a bearer token", http.getServer().getPath());
 		}
-		return new InvocationHttpHandler(executor, services, http.getAuth().getToken(), http.getPayloadLimit().toBytes(),
+		return new InvocationHttpHandler(executor, http.getAuth().getToken(), http.getPayloadLimit().toBytes(),
 				http.getCompression().getThreshold().toBytes(), properties.getDefaultTimeout(),
-				executionHttpServerWatchdog(), () -> describe(workers.getIfAvailable()));
+				executionHttpServerWatchdog(), operations);
 	}
 
 	@Bean
@@ -80,7 +81,8 @@ public final class ExecutionHttpServerAutoConfiguration {
 		String path = path(properties);
 		RouterFunctions.Builder routes = RouterFunctions.route()
 			.POST(path + "/v1/invocations", handler::invoke)
-			.GET(path + "/v1/capabilities", handler::capabilities);
+			.GET(path + "/v1/capabilities", handler::capabilities)
+			.GET(path + "/v1/ping", handler::ping);
 		ExecutionHttpHandler started = executions.getIfAvailable();
 		if (started != null) {
 			routes.POST(path + "/v1/executions", started::start)
@@ -92,16 +94,6 @@ public final class ExecutionHttpServerAutoConfiguration {
 
 	private static String path(ExecutionProperties properties) {
 		return properties.getHttp().getServer().getPath().replaceAll("/+$", "");
-	}
-
-	private static Map<String, Object> describe(WorkerPools workers) {
-		Map<String, Object> pools = new LinkedHashMap<>();
-		if (workers != null) {
-			for (WorkerPool pool : workers.pools()) {
-				pools.put(pool.queue(), Map.of("concurrency", pool.concurrency(), "accepting", pool.isAccepting()));
-			}
-		}
-		return pools;
 	}
 
 }

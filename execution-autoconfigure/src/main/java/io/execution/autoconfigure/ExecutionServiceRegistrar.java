@@ -1,5 +1,8 @@
 package io.execution.autoconfigure;
 
+import io.execution.worker.WorkerOperations;
+import io.execution.worker.WorkerOperationsService;
+
 import java.util.Map;
 
 import io.execution.ExecutionService;
@@ -35,6 +38,9 @@ class ExecutionServiceRegistrar implements SmartInitializingSingleton, BeanFacto
 		ServiceRegistry services = this.beanFactory.getBean(ServiceRegistry.class);
 		Map<String, Object> beans = this.beanFactory.getBeansWithAnnotation(ExecutionService.class);
 		beans.forEach((name, bean) -> services.register(bean, AopUtils.getTargetClass(bean)));
+		this.beanFactory.getBeanProvider(WorkerOperationsService.class)
+			.ifAvailable((operations) -> services.register(WorkerOperations.SERVICE, operations,
+					WorkerOperationsService.class));
 		Endpoints endpoints = this.beanFactory.getBean(Endpoints.class);
 		for (Endpoint endpoint : endpoints.all().values()) {
 			for (String fallback : endpoint.fallbacks()) {

@@ -4,6 +4,7 @@ import io.execution.async.ExecutionRecorder;
 import io.execution.queue.QueueBackend;
 import io.execution.registry.LocalWorker;
 import io.execution.service.ServiceExecutor;
+import io.execution.service.ServiceRegistry;
 import io.execution.worker.WorkerPools;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -44,8 +45,8 @@ public final class ExecutionWorkerAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(WorkerPools.class)
 	@ConditionalOnMissingBean
-	LocalWorker executionLocalWorker(WorkerPools pools, ExecutionProperties properties) {
-		return new LocalWorker(pools, properties.getWorker().getTags());
+	LocalWorker executionLocalWorker(WorkerPools pools, ExecutionProperties properties, ServiceRegistry services) {
+		return new LocalWorker(pools, properties.getWorker().getTags(), services);
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.execution.service.ServiceRegistry;
+import io.execution.worker.WorkerOperationsService;
 import io.execution.worker.WorkerPool;
 import io.execution.worker.WorkerPools;
 
@@ -18,6 +20,8 @@ public final class LocalWorker {
 	private static final String HOST = hostName();
 
 	/** This process's name as a worker: host, process id and a random suffix. */
+	private static final java.util.concurrent.atomic.AtomicBoolean FIRST = new java.util.concurrent.atomic.AtomicBoolean();
+
 	private static final String PROCESS_ID = HOST + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
 			+ Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
 
@@ -31,14 +35,29 @@ public final class LocalWorker {
 
 	private final Instant startedAt = Instant.now();
 
+	private final ServiceRegistry services;
+
 	/**
 	 * Describes this process.
 	 * @param pools its pools
 	 * @param tags its capabilities
 	 */
 	public LocalWorker(WorkerPools pools, Map<String, String> tags) {
+		this(pools, tags, null);
+	}
+
+	/**
+	 * Describes this process and the services it offers.
+	 * @param pools its pools
+	 * @param tags its capabilities
+	 * @param services its services, or {@code null}
+	 */
+	public LocalWorker(WorkerPools pools, Map<String, String> tags, ServiceRegistry services) {
+		this.services = services;
 		this.host = HOST;
-		this.id = HOST + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
+		// The process's first worker goes by the process's name, which execution records show.
+		this.id = FIRST.compareAndSet(false, true) ? PROCESS_ID : HOST + "-"
+				+ ManagementFactory.getRuntimeMXBean().getPid() + "-"
 				+ Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
 		this.pools = pools;
 		this.tags = Map.copyOf(tags);
@@ -73,10 +92,16 @@ public final class LocalWorker {
 			.toList();
 		String version = LocalWorker.class.getPackage().getImplementationVersion();
 		return new WorkerInfo(this.id, this.host, pools, this.tags, (version != null) ? version : "development",
-				this.startedAt, heartbeat, false);
+				this.startedAt, heartbeat, false,
+				(this.services != null) ? WorkerOperationsService.describe(this.services) : List.of());
 	}
 
-	private static WorkerInfo.Pool describe(WorkerPool pool) {
+	/**
+	 * Describes a pool as the registry shows it.
+	 * @param pool the pool
+	 * @return its description
+	 */
+	public static WorkerInfo.Pool describe(WorkerPool pool) {
 		return new WorkerInfo.Pool(pool.queue(), pool.concurrency(), pool.inFlight(), pool.completed(), pool.failed(),
 				pool.isAccepting());
 	}

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.execution.worker.WorkerOperations;
+
 /**
  * A worker process as the registry knows it.
  *
@@ -15,9 +17,10 @@ import java.util.Map;
  * @param startedAt when it started
  * @param lastHeartbeat its last heartbeat, by the registry's clock (Redis' for the redis backend)
  * @param stale whether it missed heartbeats (it is removed once it missed several)
+ * @param services the services it offers, with their methods
  */
 public record WorkerInfo(String id, String host, List<Pool> pools, Map<String, String> tags, String version,
-		Instant startedAt, Instant lastHeartbeat, boolean stale) {
+		Instant startedAt, Instant lastHeartbeat, boolean stale, List<WorkerOperations.Service> services) {
 
 	/**
 	 * One pool of a worker.
@@ -39,7 +42,8 @@ public record WorkerInfo(String id, String host, List<Pool> pools, Map<String, S
 	 * @return the copy
 	 */
 	public WorkerInfo at(Instant heartbeat, boolean stale) {
-		return new WorkerInfo(this.id, this.host, this.pools, this.tags, this.version, this.startedAt, heartbeat, stale);
+		return new WorkerInfo(this.id, this.host, this.pools, this.tags, this.version, this.startedAt, heartbeat, stale,
+				this.services);
 	}
 
 }

@@ -24,7 +24,13 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class WorkerPools implements SmartLifecycle, ApplicationEventPublisherAware {
 
-	private final List<WorkerPool> pools = new ArrayList<>();
+	private final List<WorkerPool> pools = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	private final java.util.function.Function<String, WorkerPool> factory;
+
+	private final List<String> queues;
+
+	private volatile boolean draining;
 
 	private final Duration gracePeriod;
 
@@ -69,10 +75,10 @@ public final class WorkerPools implements SmartLifecycle, ApplicationEventPublis
 			thread.setDaemon(true);
 			return thread;
 		});
-		for (String queue : new LinkedHashSet<>(queues)) {
-			this.pools.add(new WorkerPool(queue, concurrency, backend.consumer(queue, concurrency), executor, this.watchdog,
-					recorder));
-		}
+		this.factory = (queue) -> new WorkerPool(queue, concurrency, backend.consumer(queue, concurrency), executor,
+				this.watchdog, recorder);
+		this.queues = List.copyOf(new LinkedHashSet<>(queues));
+		this.queues.forEach((queue) -> this.pools.add(this.factory.apply(queue)));
 	}
 
 	/**
@@ -89,15 +95,69 @@ public final class WorkerPools implements SmartLifecycle, ApplicationEventPublis
 		this.running = true;
 	}
 
+	/**
+	 * Stops taking work without stopping the application, and returns at once: running calls
+	 * finish within the grace period (then are interrupted), requests not started stay queued for
+	 * other workers (or for the resume), and readiness turns to refusing traffic.
+	 * {@link #resume()} takes work again.
+	 */
+	public synchronized void drain() {
+		if (this.draining || !this.running) {
+			return;
+		}
+		this.draining = true;
+		refuseTraffic();
+		// In the background: the drain may itself arrive as a call that one of these pools runs.
+		List<WorkerPool> draining = List.copyOf(this.pools);
+		Thread thread = new Thread(() -> stopPools(draining), "execution-worker-drain");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	/**
+	 * Takes work again after {@link #drain()}, with new pools on the same queues.
+	 */
+	public synchronized void resume() {
+		if (!this.draining) {
+			return;
+		}
+		List<WorkerPool> fresh = this.queues.stream().map(this.factory).toList();
+		fresh.forEach(WorkerPool::start);
+		this.pools.clear();
+		this.pools.addAll(fresh);
+		this.draining = false;
+		if (this.events != null) {
+			AvailabilityChangeEvent.publish(this.events, this, ReadinessState.ACCEPTING_TRAFFIC);
+		}
+	}
+
+	/**
+	 * Whether the pools were drained and not resumed.
+	 * @return {@code true} while drained
+	 */
+	public boolean isDraining() {
+		return this.draining;
+	}
+
 	@Override
 	public void stop() {
-		// Draining: not ready for more work, so that a readiness probe takes this instance out now.
+		refuseTraffic();
+		stopPools(this.pools);
+		this.watchdog.shutdownNow();
+		this.running = false;
+	}
+
+	/** Draining: not ready for more work, so that a readiness probe takes this instance out now. */
+	private void refuseTraffic() {
 		if (this.events != null) {
 			AvailabilityChangeEvent.publish(this.events, this, ReadinessState.REFUSING_TRAFFIC);
 		}
+	}
+
+	private void stopPools(List<WorkerPool> pools) {
 		// Pools stop side by side, so that the whole stop takes one grace period, not one per pool.
 		List<Thread> stopping = new ArrayList<>();
-		for (WorkerPool pool : this.pools) {
+		for (WorkerPool pool : pools) {
 			Thread thread = new Thread(() -> pool.stop(this.gracePeriod), "execution-worker-stop-" + pool.queue());
 			stopping.add(thread);
 			thread.start();
@@ -111,8 +171,6 @@ public final class WorkerPools implements SmartLifecycle, ApplicationEventPublis
 				break;
 			}
 		}
-		this.watchdog.shutdownNow();
-		this.running = false;
 	}
 
 	@Override

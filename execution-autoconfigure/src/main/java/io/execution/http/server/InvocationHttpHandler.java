@@ -6,16 +6,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import io.execution.codec.EnvelopeCodec;
@@ -25,11 +22,9 @@ import io.execution.codec.RequestEnvelope;
 import io.execution.codec.ResultEnvelope;
 import io.execution.core.CallContext;
 import io.execution.http.Gzip;
-import io.execution.service.ServiceDefinition;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceExecutor.Outcome;
-import io.execution.service.ServiceMethod;
-import io.execution.service.ServiceRegistry;
+import io.execution.worker.WorkerOperations;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +50,6 @@ public final class InvocationHttpHandler {
 
 	private final ServiceExecutor executor;
 
-	private final ServiceRegistry services;
-
 	private final EnvelopeCodec codec;
 
 	private final byte[] token;
@@ -69,24 +62,21 @@ public final class InvocationHttpHandler {
 
 	private final ScheduledExecutorService watchdog;
 
-	private final Supplier<Map<String, Object>> workers;
+	private final WorkerOperations operations;
 
 	/**
 	 * Makes the handler.
 	 * @param executor runs envelopes
-	 * @param services the services offered
 	 * @param token the bearer token required, or {@code null} for none
 	 * @param payloadLimit the largest request body accepted, in bytes (after decompression)
 	 * @param compressionThreshold responses larger than this are gzip-compressed when accepted
 	 * @param defaultTimeout the deadline of a request that brings none
 	 * @param watchdog interrupts calls at their deadline
-	 * @param workers describes this application's worker pools, for the capabilities
+	 * @param operations answers ping and capabilities
 	 */
-	public InvocationHttpHandler(ServiceExecutor executor, ServiceRegistry services, String token, long payloadLimit,
-			long compressionThreshold, Duration defaultTimeout, ScheduledExecutorService watchdog,
-			Supplier<Map<String, Object>> workers) {
+	public InvocationHttpHandler(ServiceExecutor executor, String token, long payloadLimit, long compressionThreshold,
+			Duration defaultTimeout, ScheduledExecutorService watchdog, WorkerOperations operations) {
 		this.executor = executor;
-		this.services = services;
 		this.codec = executor.codec();
 		this.token = (token != null && !token.isEmpty()) ? ("Bearer " + token).getBytes(StandardCharsets.UTF_8)
 				: null;
@@ -94,7 +84,7 @@ public final class InvocationHttpHandler {
 		this.compressionThreshold = compressionThreshold;
 		this.defaultTimeout = defaultTimeout;
 		this.watchdog = watchdog;
-		this.workers = workers;
+		this.operations = operations;
 	}
 
 	/**
@@ -234,7 +224,8 @@ public final class InvocationHttpHandler {
 	}
 
 	/**
-	 * Describes the services, methods, workers and limits of this application.
+	 * Describes the services, methods, tags, worker pools and limits of this application: what
+	 * {@link WorkerOperations#capabilities()} answers, with the wire format version.
 	 * @param request the request
 	 * @return the capabilities
 	 */
@@ -242,27 +233,22 @@ public final class InvocationHttpHandler {
 		if (!authorized(request.servletRequest())) {
 			return unauthorized();
 		}
-		List<Map<String, Object>> services = new ArrayList<>();
-		for (ServiceDefinition service : this.services.services()) {
-			List<Map<String, Object>> methods = new ArrayList<>();
-			for (ServiceMethod method : service.methods()) {
-				Map<String, Object> description = new LinkedHashMap<>();
-				description.put("name", method.name());
-				description.put("parameters", java.util.Arrays.stream(method.method().getGenericParameterTypes())
-					.map(java.lang.reflect.Type::getTypeName)
-					.toList());
-				description.put("returns", method.method().getGenericReturnType().getTypeName());
-				methods.add(description);
-			}
-			services.add(Map.of("name", service.name(), "methods", methods));
-		}
 		Map<String, Object> capabilities = new LinkedHashMap<>();
 		capabilities.put("v", EnvelopeCodec.VERSION);
-		capabilities.put("services", services);
-		capabilities.put("workers", this.workers.get());
-		capabilities.put("limits", Map.of("payloadLimit", this.payloadLimit, "compressionThreshold",
-				this.compressionThreshold));
+		capabilities.putAll(this.codec.mapper().convertValue(this.operations.capabilities(), Map.class));
 		return json(200, this.codec.mapper().writeValueAsBytes(capabilities), acceptsGzip(request.servletRequest()));
+	}
+
+	/**
+	 * Answers at once, with this process's name, clock and version.
+	 * @param request the request
+	 * @return the pong
+	 */
+	public ServerResponse ping(ServerRequest request) {
+		if (!authorized(request.servletRequest())) {
+			return unauthorized();
+		}
+		return json(200, this.codec.mapper().writeValueAsBytes(this.operations.ping()), false);
 	}
 
 	private Outcome runUntilDeadline(RequestEnvelope envelope, long deadlineNanos) {

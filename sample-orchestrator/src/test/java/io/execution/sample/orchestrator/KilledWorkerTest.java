@@ -40,7 +40,7 @@ class KilledWorkerTest {
 			try (ConfigurableApplicationContext caller = new SpringApplicationBuilder(
 					SampleOrchestratorApplication.class)
 				.run("--spring.profiles.active=redis", "--spring.data.redis.port=" + redis.port(), "--demo.endpoints=",
-						"--demo.exit=false", "--execution.endpoints.primes.timeout=60s",
+						"--demo.exit=false", "--demo.job-up-to=20000000", "--execution.endpoints.primes.timeout=60s",
 						"--execution.endpoints.inventory.timeout=60s")) {
 				WorkerRegistry registry = caller.getBean(WorkerRegistry.class);
 				await().atMost(Duration.ofSeconds(60))

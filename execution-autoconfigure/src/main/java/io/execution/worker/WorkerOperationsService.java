@@ -1,0 +1,119 @@
+package io.execution.worker;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.execution.async.DefaultExecutions;
+import io.execution.async.ExecutionRecord;
+import io.execution.registry.LocalWorker;
+import io.execution.registry.WorkerInfo;
+import io.execution.service.ServiceDefinition;
+import io.execution.service.ServiceMethod;
+import io.execution.service.ServiceRegistry;
+
+/**
+ * This application's answers to the {@link WorkerOperations} it offers as the built-in service.
+ */
+public final class WorkerOperationsService implements WorkerOperations {
+
+	private final ServiceRegistry services;
+
+	private final Supplier<WorkerPools> pools;
+
+	private final Supplier<DefaultExecutions> executions;
+
+	private final Map<String, String> tags;
+
+	private final Map<String, Object> limits;
+
+	/**
+	 * Makes the service.
+	 * @param services this application's services
+	 * @param pools its worker pools, or {@code null} when it runs none
+	 * @param executions its executions, or {@code null}
+	 * @param tags the tags it advertises
+	 * @param limits its limits (payload limit, queue capacity)
+	 */
+	public WorkerOperationsService(ServiceRegistry services, Supplier<WorkerPools> pools,
+			Supplier<DefaultExecutions> executions, Map<String, String> tags, Map<String, Object> limits) {
+		this.services = services;
+		this.pools = pools;
+		this.executions = executions;
+		this.tags = Map.copyOf(tags);
+		this.limits = Map.copyOf(limits);
+	}
+
+	@Override
+	public Pong ping() {
+		return new Pong(LocalWorker.processId(), Instant.now(), version());
+	}
+
+	@Override
+	public Capabilities capabilities() {
+		WorkerPools workers = this.pools.get();
+		List<WorkerInfo.Pool> pools = (workers != null) ? workers.pools().stream().map(LocalWorker::describe).toList()
+				: List.of();
+		return new Capabilities(LocalWorker.processId(), version(), describe(this.services), this.tags, pools,
+				workers != null && workers.isDraining(), this.limits);
+	}
+
+	@Override
+	public ExecutionRecord status(String executionId) {
+		DefaultExecutions known = this.executions.get();
+		return (known != null) ? known.lookup(executionId).orElse(null) : null;
+	}
+
+	@Override
+	public Capabilities drain() {
+		WorkerPools workers = this.pools.get();
+		if (workers != null) {
+			workers.drain();
+		}
+		return capabilities();
+	}
+
+	@Override
+	public Capabilities resume() {
+		WorkerPools workers = this.pools.get();
+		if (workers != null) {
+			workers.resume();
+		}
+		return capabilities();
+	}
+
+	/**
+	 * Describes the services of a registry, but for the built-in one.
+	 * @param services the registry
+	 * @return the services and their methods, by name
+	 */
+	public static List<Service> describe(ServiceRegistry services) {
+		List<Service> described = new ArrayList<>();
+		for (ServiceDefinition service : services.services()) {
+			if (service.name().equals(SERVICE)) {
+				continue;
+			}
+			List<Method> methods = new ArrayList<>();
+			for (ServiceMethod method : service.methods()) {
+				methods.add(new Method(method.name(),
+						Arrays.stream(method.method().getGenericParameterTypes()).map(java.lang.reflect.Type::getTypeName)
+							.toList(),
+						method.method().getGenericReturnType().getTypeName(), method.streaming()));
+			}
+			methods.sort(Comparator.comparing(Method::name).thenComparing((method) -> method.parameters().size()));
+			described.add(new Service(service.name(), methods));
+		}
+		described.sort(Comparator.comparing(Service::name));
+		return described;
+	}
+
+	static String version() {
+		String version = WorkerOperations.class.getPackage().getImplementationVersion();
+		return (version != null) ? version : "development";
+	}
+
+}
