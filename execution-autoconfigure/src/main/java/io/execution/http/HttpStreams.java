@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -27,13 +25,11 @@ import java.util.stream.StreamSupport;
 import io.execution.AllEndpointsFailedException;
 import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionException;
-import io.execution.codec.EnvelopeCodec;
 import io.execution.codec.ErrorCode;
 import io.execution.core.EndpointFailure;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
 import io.execution.resilience.Instance;
-import io.execution.resilience.LoadBalancer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -45,29 +41,10 @@ import tools.jackson.databind.JsonNode;
  */
 final class HttpStreams {
 
-	private final String endpoint;
+	private final EndpointInstances endpoint;
 
-	private final HttpClient client;
-
-	private final EnvelopeCodec codec;
-
-	private final HttpSettings settings;
-
-	private final List<Instance> instances;
-
-	private final LoadBalancer balancer;
-
-	private final ScheduledExecutorService scheduler;
-
-	HttpStreams(String endpoint, HttpClient client, EnvelopeCodec codec, HttpSettings settings,
-			List<Instance> instances, LoadBalancer balancer, ScheduledExecutorService scheduler) {
+	HttpStreams(EndpointInstances endpoint) {
 		this.endpoint = endpoint;
-		this.client = client;
-		this.codec = codec;
-		this.settings = settings;
-		this.instances = instances;
-		this.balancer = balancer;
-		this.scheduler = scheduler;
 	}
 
 	/**
@@ -77,15 +54,15 @@ final class HttpStreams {
 	 * @return the elements, bound to the method's element type
 	 */
 	Stream<Object> open(Invocation invocation) {
-		byte[] envelope = this.codec.encodeRequest(invocation);
+		byte[] envelope = this.endpoint.codec().encodeRequest(invocation);
 		List<Instance> tried = new ArrayList<>();
 		List<Throwable> causes = new ArrayList<>();
-		while (tried.size() < this.instances.size()) {
+		while (tried.size() < this.endpoint.instances().size()) {
 			long remaining = invocation.remainingNanos();
 			if (remaining <= 0) {
 				throw Futures.timeout(invocation);
 			}
-			Instance instance = this.balancer.choose(this.instances, tried);
+			Instance instance = this.endpoint.balancer().choose(this.endpoint.instances(), tried);
 			tried.add(instance);
 			if (!instance.breaker().tryAcquirePermission()) {
 				causes.add(new ExecutionException("Circuit breaker of " + instance + " is open"));
@@ -96,13 +73,11 @@ final class HttpStreams {
 				.header("Content-Type", "application/json")
 				.header("Accept", "application/x-ndjson")
 				.POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
-			if (this.settings.token() != null) {
-				request.header("Authorization", "Bearer " + this.settings.token());
-			}
+			this.endpoint.authorize(request);
 			long started = instance.started();
 			HttpResponse<InputStream> response;
 			try {
-				response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+				response = this.endpoint.blockingClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
 			}
 			catch (InterruptedException ex) {
 				instance.finished(started);
@@ -128,7 +103,7 @@ final class HttpStreams {
 			return read(invocation, instance, response);
 		}
 		throw new EndpointFailure(new AllEndpointsFailedException("Stream " + invocation.method() + " ["
-				+ invocation.id() + "] could not be opened at any instance of endpoint '" + this.endpoint + "'", causes),
+				+ invocation.id() + "] could not be opened at any instance of endpoint '" + this.endpoint.endpoint() + "'", causes),
 				false);
 	}
 
@@ -139,7 +114,7 @@ final class HttpStreams {
 			// An error, or a server that answered all elements at once (a JSON array in an envelope).
 			byte[] bytes;
 			try (InputStream in = body) {
-				bytes = Gzip.Bodies.read(in, this.settings.payloadLimit());
+				bytes = Gzip.Bodies.read(in, this.endpoint.settings().payloadLimit());
 			}
 			catch (IOException ex) {
 				throw new ExecutionException("Answer of " + instance + " could not be read: " + ex, ex);
@@ -150,11 +125,11 @@ final class HttpStreams {
 			if (response.statusCode() != 200) {
 				throw error(bytes, "HTTP " + response.statusCode() + " from " + instance);
 			}
-			List<?> elements = (List<?>) this.codec.readResult(bytes, invocation.method());
+			List<?> elements = (List<?>) this.endpoint.codec().readResult(bytes, invocation.method());
 			return (elements != null) ? elements.stream().map(Object.class::cast) : Stream.empty();
 		}
 		Lines lines = new Lines(invocation, instance, body);
-		ScheduledFuture<?> deadline = this.scheduler.schedule(lines::expire, invocation.remainingNanos(),
+		ScheduledFuture<?> deadline = this.endpoint.scheduler().schedule(lines::expire, invocation.remainingNanos(),
 				TimeUnit.NANOSECONDS);
 		return StreamSupport.stream(lines, false).onClose(() -> {
 			deadline.cancel(false);
@@ -164,7 +139,7 @@ final class HttpStreams {
 
 	private ExecutionException error(byte[] body, String fallback) {
 		try {
-			JsonNode tree = this.codec.mapper().readTree(body);
+			JsonNode tree = this.endpoint.codec().mapper().readTree(body);
 			JsonNode error = tree.path("error");
 			if (error.isObject()) {
 				return ErrorCode.of(error.path("code").asString("internal-error"))
@@ -227,12 +202,12 @@ final class HttpStreams {
 				throw new ExecutionException("Stream " + this.invocation.method() + " [" + this.invocation.id()
 						+ "] from " + this.instance + " ended after " + this.count + " elements without its last line");
 			}
-			if (line.length() > HttpStreams.this.settings.payloadLimit()) {
+			if (line.length() > HttpStreams.this.endpoint.settings().payloadLimit()) {
 				this.ended = true;
 				throw new ExecutionException("An element of stream " + this.invocation.method() + " is larger than"
 						+ " execution.http.payload-limit");
 			}
-			JsonNode node = HttpStreams.this.codec.mapper().readTree(line);
+			JsonNode node = HttpStreams.this.endpoint.codec().mapper().readTree(line);
 			JsonNode item = node.get("item");
 			if (item != null) {
 				this.count++;

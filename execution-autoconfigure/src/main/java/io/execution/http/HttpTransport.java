@@ -106,8 +106,10 @@ public final class HttpTransport implements Transport {
 		this.breaker = breaker;
 		this.retry = retry;
 		this.scheduler = scheduler;
-		this.executions = new RemoteExecutions(endpoint, client, codec, settings, this.instances, balancer, scheduler);
-		this.streams = new HttpStreams(endpoint, blockingClient, codec, settings, this.instances, balancer, scheduler);
+		EndpointInstances reach = new EndpointInstances(endpoint, client, blockingClient, codec, settings, this.instances,
+				balancer, scheduler);
+		this.executions = new RemoteExecutions(reach);
+		this.streams = new HttpStreams(reach);
 		long interval = settings.healthCheckInterval().toMillis();
 		this.healthChecks = (interval > 0) ? scheduler.scheduleWithFixedDelay(this::checkHealth, interval, interval,
 				TimeUnit.MILLISECONDS) : null;

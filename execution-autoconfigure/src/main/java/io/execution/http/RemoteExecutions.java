@@ -1,10 +1,8 @@
 package io.execution.http;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,21 +10,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
 import io.execution.async.ExecutionRecord;
 import io.execution.async.ExecutionStatus;
-import io.execution.codec.EnvelopeCodec;
 import io.execution.codec.ErrorCode;
 import io.execution.core.EndpointFailure;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
 import io.execution.core.ExecutionTracker;
 import io.execution.resilience.Instance;
-import io.execution.resilience.LoadBalancer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -46,29 +41,10 @@ final class RemoteExecutions {
 	/** The longest one status request waits at the instance. */
 	private static final long LONG_POLL_MILLIS = 10_000;
 
-	private final String endpoint;
+	private final EndpointInstances endpoint;
 
-	private final HttpClient client;
-
-	private final EnvelopeCodec codec;
-
-	private final HttpSettings settings;
-
-	private final List<Instance> instances;
-
-	private final LoadBalancer balancer;
-
-	private final ScheduledExecutorService scheduler;
-
-	RemoteExecutions(String endpoint, HttpClient client, EnvelopeCodec codec, HttpSettings settings,
-			List<Instance> instances, LoadBalancer balancer, ScheduledExecutorService scheduler) {
+	RemoteExecutions(EndpointInstances endpoint) {
 		this.endpoint = endpoint;
-		this.client = client;
-		this.codec = codec;
-		this.settings = settings;
-		this.instances = instances;
-		this.balancer = balancer;
-		this.scheduler = scheduler;
 	}
 
 	/**
@@ -97,7 +73,7 @@ final class RemoteExecutions {
 		if (response.statusCode() != 200) {
 			throw new ExecutionException("HTTP " + response.statusCode() + " from " + location);
 		}
-		return body(response);
+		return this.endpoint.body(response);
 	}
 
 	/**
@@ -112,7 +88,8 @@ final class RemoteExecutions {
 
 	private HttpResponse<byte[]> sendNow(HttpRequest.Builder request) {
 		try {
-			return this.client.send(request.build(), (info) -> new LimitedBodySubscriber(this.settings.payloadLimit()));
+			return this.endpoint.client()
+				.send(request.build(), (info) -> new LimitedBodySubscriber(this.endpoint.settings().payloadLimit()));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -124,27 +101,7 @@ final class RemoteExecutions {
 	}
 
 	private HttpRequest.Builder request(URI uri, Duration timeout) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept-Encoding", "gzip");
-		if (this.settings.token() != null) {
-			request.header("Authorization", "Bearer " + this.settings.token());
-		}
-		return request;
-	}
-
-	private byte[] body(HttpResponse<byte[]> response) {
-		byte[] body = response.body();
-		if ("gzip".equalsIgnoreCase(response.headers().firstValue("Content-Encoding").orElse(""))) {
-			try {
-				body = Gzip.decompress(new ByteArrayInputStream(body), this.settings.payloadLimit());
-			}
-			catch (IOException ex) {
-				throw new ExecutionException("Unreadable compressed body: " + ex.getMessage(), ex);
-			}
-			if (body == null) {
-				throw new ExecutionException("Compressed body inflates past execution.http.payload-limit");
-			}
-		}
-		return body;
+		return this.endpoint.authorize(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept-Encoding", "gzip"));
 	}
 
 	/** One execution followed from its start to its end. */
@@ -169,22 +126,23 @@ final class RemoteExecutions {
 			if (this.result.isDone()) {
 				return;
 			}
-			Instance instance = RemoteExecutions.this.balancer.choose(RemoteExecutions.this.instances, tried);
+			Instance instance = RemoteExecutions.this.endpoint.balancer()
+				.choose(RemoteExecutions.this.endpoint.instances(), tried);
 			tried.add(instance);
-			byte[] envelope = RemoteExecutions.this.codec.encodeRequest(this.invocation);
+			byte[] envelope = RemoteExecutions.this.endpoint.codec().encodeRequest(this.invocation);
 			HttpRequest.Builder request = request(URI.create(instance.url() + EXECUTIONS),
 					Duration.ofNanos(Math.max(1, this.invocation.remainingNanos())))
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
-			CompletableFuture<HttpResponse<byte[]>> sent = RemoteExecutions.this.client.sendAsync(request.build(),
-					(info) -> new LimitedBodySubscriber(RemoteExecutions.this.settings.payloadLimit()));
+			CompletableFuture<HttpResponse<byte[]>> sent = RemoteExecutions.this.endpoint.client().sendAsync(request.build(),
+					(info) -> new LimitedBodySubscriber(RemoteExecutions.this.endpoint.settings().payloadLimit()));
 			this.exchange = sent;
 			sent.whenComplete((response, failure) -> {
 				if (failure != null) {
 					Throwable cause = Futures.unwrap(failure);
 					boolean neverSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
 							|| cause.getCause() instanceof ConnectException;
-					if (neverSent && tried.size() < RemoteExecutions.this.instances.size()) {
+					if (neverSent && tried.size() < RemoteExecutions.this.endpoint.instances().size()) {
 						post(tried);
 						return;
 					}
@@ -214,7 +172,7 @@ final class RemoteExecutions {
 			ExecutionRecord record = ExecutionRecord.fromJson(body);
 			this.location = instance.url() + EXECUTIONS + "/" + record.id();
 			this.invocation.tracker().located(this.location);
-			logger.debug("Endpoint '{}': execution {} runs at {}", RemoteExecutions.this.endpoint,
+			logger.debug("Endpoint '{}': execution {} runs at {}", RemoteExecutions.this.endpoint.endpoint(),
 					this.invocation.id(), this.location);
 			// It may have started already: what the answer says counts before the first status request.
 			report(record);
@@ -228,14 +186,14 @@ final class RemoteExecutions {
 			long wait = Math.max(0, Math.min(LONG_POLL_MILLIS, remaining));
 			HttpRequest.Builder request = request(URI.create(this.location + "?wait=" + wait + "&version=" + version),
 					Duration.ofMillis(wait + 5_000)).GET();
-			CompletableFuture<HttpResponse<byte[]>> sent = RemoteExecutions.this.client.sendAsync(request.build(),
-					(info) -> new LimitedBodySubscriber(RemoteExecutions.this.settings.payloadLimit()));
+			CompletableFuture<HttpResponse<byte[]>> sent = RemoteExecutions.this.endpoint.client().sendAsync(request.build(),
+					(info) -> new LimitedBodySubscriber(RemoteExecutions.this.endpoint.settings().payloadLimit()));
 			this.exchange = sent;
 			sent.whenComplete((response, failure) -> {
 				if (failure != null || response.statusCode() >= 500) {
 					// The instance may be restarting: it keeps the execution (in Redis) or answers 404 later.
 					long delay = Math.min(2_000, 100L << Math.min(failures, 5));
-					RemoteExecutions.this.scheduler.schedule(() -> poll(failures + 1, version), delay,
+					RemoteExecutions.this.endpoint.scheduler().schedule(() -> poll(failures + 1, version), delay,
 							TimeUnit.MILLISECONDS);
 					return;
 				}
@@ -289,13 +247,13 @@ final class RemoteExecutions {
 			}
 			String at = this.location;
 			if (!this.finished && at != null) {
-				RemoteExecutions.this.client
+				RemoteExecutions.this.endpoint.client()
 					.sendAsync(request(URI.create(at), Duration.ofSeconds(10)).DELETE().build(),
 							HttpResponse.BodyHandlers.discarding())
 					.whenComplete((response, failure) -> {
 						if (failure != null) {
 							logger.warn("Endpoint '{}': execution {} could not be cancelled at {}: {}",
-									RemoteExecutions.this.endpoint, this.invocation.id(), at, failure.toString());
+									RemoteExecutions.this.endpoint.endpoint(), this.invocation.id(), at, failure.toString());
 						}
 					});
 			}
@@ -303,11 +261,11 @@ final class RemoteExecutions {
 
 		private JsonNode tree(HttpResponse<byte[]> response) {
 			try {
-				JsonNode node = RemoteExecutions.this.codec.mapper().readTree(body(response));
-				return (node != null) ? node : RemoteExecutions.this.codec.mapper().missingNode();
+				JsonNode node = RemoteExecutions.this.endpoint.codec().mapper().readTree(RemoteExecutions.this.endpoint.body(response));
+				return (node != null) ? node : RemoteExecutions.this.endpoint.codec().mapper().missingNode();
 			}
 			catch (RuntimeException ex) {
-				return RemoteExecutions.this.codec.mapper().missingNode();
+				return RemoteExecutions.this.endpoint.codec().mapper().missingNode();
 			}
 		}
 

@@ -1,6 +1,5 @@
 package io.execution.http.server;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,26 +66,14 @@ public final class ExecutionHttpHandler {
 	 * @return 202 with the record and a {@code Location}, or a JSON error
 	 */
 	public ServerResponse start(ServerRequest request) {
-		HttpServletRequest servlet = request.servletRequest();
-		if (!this.http.authorized(servlet)) {
-			return this.http.unauthorized();
+		InvocationHttpHandler.Received received = this.http.receive(request.servletRequest());
+		if (received.refusal() != null) {
+			return received.refusal();
 		}
-		long length = servlet.getContentLengthLong();
-		byte[] body;
-		try {
-			body = (length > this.http.payloadLimit()) ? null : this.http.readBody(servlet);
-		}
-		catch (IOException ex) {
-			return this.http.error(ErrorCode.MALFORMED_REQUEST, null, "Body could not be read: " + ex.getMessage());
-		}
-		if (body == null) {
-			return this.http.tooLarge(length);
-		}
-		RequestEnvelope envelope;
+		RequestEnvelope envelope = received.envelope();
 		ClientMethod method;
 		Object[] args;
 		try {
-			envelope = this.http.codec().decodeRequest(body);
 			method = this.methods.method(envelope.service(), envelope.method(), envelope.arity());
 			args = bind(method, envelope.args());
 		}

@@ -94,30 +94,11 @@ public final class InvocationHttpHandler {
 	 */
 	public ServerResponse invoke(ServerRequest request) {
 		HttpServletRequest servlet = request.servletRequest();
-		if (!authorized(servlet)) {
-			return unauthorized();
+		Received received = receive(servlet);
+		if (received.refusal() != null) {
+			return received.refusal();
 		}
-		long length = servlet.getContentLengthLong();
-		if (length > this.payloadLimit) {
-			return tooLarge(length);
-		}
-		byte[] body;
-		try {
-			body = readBody(servlet);
-		}
-		catch (IOException ex) {
-			return error(ErrorCode.MALFORMED_REQUEST, null, "Body could not be read: " + ex.getMessage());
-		}
-		if (body == null) {
-			return tooLarge(-1);
-		}
-		RequestEnvelope envelope;
-		try {
-			envelope = this.codec.decodeRequest(body);
-		}
-		catch (MalformedEnvelopeException ex) {
-			return error(ErrorCode.MALFORMED_REQUEST, null, ex.getMessage());
-		}
+		RequestEnvelope envelope = received.envelope();
 		long timeoutNanos = (envelope.timeoutMs() != null) ? TimeUnit.MILLISECONDS.toNanos(envelope.timeoutMs())
 				: this.defaultTimeout.toNanos();
 		if (acceptsNdjson(servlet)) {
@@ -208,14 +189,6 @@ public final class InvocationHttpHandler {
 	}
 
 	/**
-	 * The largest request body accepted.
-	 * @return the limit in bytes
-	 */
-	long payloadLimit() {
-		return this.payloadLimit;
-	}
-
-	/**
 	 * The deadline of a request that brings none.
 	 * @return the default timeout
 	 */
@@ -277,7 +250,50 @@ public final class InvocationHttpHandler {
 		}
 	}
 
-	byte[] readBody(HttpServletRequest servlet) throws IOException {
+	/**
+	 * Reads a request's envelope: the token is checked before the body is read, and the body is
+	 * read only up to the payload limit.
+	 * @param servlet the request
+	 * @return the envelope, or the answer that refuses the request
+	 */
+	Received receive(HttpServletRequest servlet) {
+		if (!authorized(servlet)) {
+			return new Received(null, unauthorized());
+		}
+		long length = servlet.getContentLengthLong();
+		if (length > this.payloadLimit) {
+			return new Received(null, tooLarge(length));
+		}
+		byte[] body;
+		try {
+			body = readBody(servlet);
+		}
+		catch (IOException ex) {
+			return new Received(null,
+					error(ErrorCode.MALFORMED_REQUEST, null, "Body could not be read: " + ex.getMessage()));
+		}
+		if (body == null) {
+			return new Received(null, tooLarge(-1));
+		}
+		try {
+			return new Received(this.codec.decodeRequest(body), null);
+		}
+		catch (MalformedEnvelopeException ex) {
+			return new Received(null, error(ErrorCode.MALFORMED_REQUEST, null, ex.getMessage()));
+		}
+	}
+
+	/**
+	 * A request's envelope, or the answer that refuses it (token, size, unreadable or malformed
+	 * body).
+	 *
+	 * @param envelope the envelope, or {@code null}
+	 * @param refusal the answer, or {@code null}
+	 */
+	record Received(RequestEnvelope envelope, ServerResponse refusal) {
+	}
+
+	private byte[] readBody(HttpServletRequest servlet) throws IOException {
 		InputStream in = servlet.getInputStream();
 		if ("gzip".equalsIgnoreCase(servlet.getHeader(HttpHeaders.CONTENT_ENCODING))) {
 			return Gzip.decompress(in, this.payloadLimit);
