@@ -31,10 +31,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code memory-queue} (one in-process pool of {@code --workers} threads), {@code http} and
  * {@code redis-queue} ({@code --workers} worker application contexts in this JVM, 8 threads
  * each; http workers serve on random local ports, redis workers share {@code --redis-port}), and
- * the peer {@code spring-http-interface} (a plain controller and {@code @HttpExchange} client, one
- * server context in this JVM, as http mode with {@code --workers 1}).
+ * the peers {@code spring-http-interface} (a plain controller and {@code @HttpExchange} client, one
+ * server context in this JVM, as http mode with {@code --workers 1}) and {@code redisson-remote}
+ * (Redisson's {@code RRemoteService} on {@code --redis-port} with {@code --workers} × 8 executors).
  */
 public final class Benchmark {
+
+	/** What a run set up outside Spring contexts (the Redisson peer), closed after it. */
+	private static final List<AutoCloseable> closeables = new ArrayList<>();
 
 	private Benchmark() {
 	}
@@ -62,7 +66,7 @@ public final class Benchmark {
 			String payload = "x".repeat(options.payload());
 			Result result = load(call, payload, options);
 			String json = result.json(options);
-			if (options.mode().equals("redis-queue")) {
+			if (options.mode().equals("redis-queue") || options.mode().equals("redisson-remote")) {
 				// Redis' own round trip, measured in the same run, to read the result against.
 				json = json.substring(0, json.length() - 1) + ",\"redis_ping_p50_us\":" + pingP50(options) + "}";
 			}
@@ -72,6 +76,10 @@ public final class Benchmark {
 			for (int i = contexts.size() - 1; i >= 0; i--) {
 				contexts.get(i).close();
 			}
+			for (AutoCloseable closeable : closeables) {
+				closeable.close();
+			}
+			closeables.clear();
 		}
 	}
 
@@ -128,9 +136,13 @@ public final class Benchmark {
 				ConfigurableApplicationContext caller = start(contexts, WebApplicationType.NONE, quiet, redis);
 				return caller.getBean(Echo.class)::echo;
 			}
-			default -> throw new IllegalArgumentException(
-					"--mode must be direct, local, memory-queue, http, redis-queue or spring-http-interface, not "
-							+ options.mode());
+			case "redisson-remote" -> {
+				RedissonPeer peer = new RedissonPeer(options.redisPort(), options.workers() * 8);
+				closeables.add(peer);
+				return peer.call();
+			}
+			default -> throw new IllegalArgumentException("--mode must be direct, local, memory-queue, http, redis-queue,"
+					+ " spring-http-interface or redisson-remote, not " + options.mode());
 		}
 	}
 
@@ -230,7 +242,8 @@ public final class Benchmark {
 
 		String json(Options options) {
 			Map<String, Object> fields = new LinkedHashMap<>();
-			boolean peer = options.mode().equals("direct") || options.mode().equals("spring-http-interface");
+			boolean peer = options.mode().equals("direct") || options.mode().equals("spring-http-interface")
+					|| options.mode().equals("redisson-remote");
 			fields.put("peer", peer ? options.mode() : "execution-" + options.mode());
 			fields.put("callers", options.callers());
 			fields.put("workers", options.workers());

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchmarkTest {
 
 	@ParameterizedTest
-	@ValueSource(strings = { "direct", "local", "memory-queue", "http", "redis-queue", "spring-http-interface" })
+	@ValueSource(strings = { "direct", "local", "memory-queue", "http", "redis-queue", "spring-http-interface",
+			"redisson-remote" })
 	void eachModeRunsAndPrintsOneWellFormedLine(String mode) throws Exception {
 		String line = Benchmark.run(Benchmark.Options.parse("--mode", mode, "--callers", "2", "--seconds", "1",
 				"--warmup", "1", "--payload", "100", "--workers", "2", "--redis-port",
@@ -23,7 +24,8 @@ class BenchmarkTest {
 		JsonNode result = JsonMapper.builder().build().readTree(line);
 		assertThat(line).doesNotContain("\n");
 		assertThat(result.path("peer").asString())
-			.isEqualTo(mode.equals("direct") || mode.equals("spring-http-interface") ? mode : "execution-" + mode);
+			.isEqualTo(mode.equals("direct") || mode.equals("spring-http-interface") || mode.equals("redisson-remote")
+					? mode : "execution-" + mode);
 		assertThat(result.path("callers").asInt()).isEqualTo(2);
 		assertThat(result.path("payload").asInt()).isEqualTo(100);
 		assertThat(result.path("calls").asLong()).isPositive();
