@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.execution.async.DeadLetterRecorder;
 import io.execution.async.DefaultExecutions;
 import io.execution.async.ExecutionRecorder;
 import io.execution.async.ExecutionStore;
@@ -117,6 +118,11 @@ public final class ExecutionAutoConfiguration {
 		return new ExecutionRecorder(
 				store.getIfAvailable(() -> new MemoryExecutionStore(properties.getExecutions().getRetention())),
 				LocalWorker.processId(), codec);
+	}
+
+	@Bean
+	DeadLetterRecorder executionDeadLetterRecorder(ExecutionRecorder recorder, EnvelopeCodec codec) {
+		return new DeadLetterRecorder(recorder.store(), codec);
 	}
 
 	@Bean

@@ -43,6 +43,18 @@ public interface ExecutionEvents {
 	}
 
 	/**
+	 * A request was kept as a dead letter: its caller gets an error and it never runs again.
+	 * By default this is counted as {@link #deadLettered(String)}.
+	 * @param queue the queue
+	 * @param invocationId the invocation id
+	 * @param request the request envelope
+	 * @param cause why
+	 */
+	default void deadLettered(String queue, String invocationId, byte[] request, String cause) {
+		deadLettered(queue);
+	}
+
+	/**
 	 * Tells every listener, found when the first event comes (listeners may depend on what
 	 * raises the events).
 	 * @param listeners supplies the listeners
@@ -80,6 +92,11 @@ public interface ExecutionEvents {
 			@Override
 			public void deadLettered(String queue) {
 				listeners().forEach((listener) -> listener.deadLettered(queue));
+			}
+
+			@Override
+			public void deadLettered(String queue, String invocationId, byte[] request, String cause) {
+				listeners().forEach((listener) -> listener.deadLettered(queue, invocationId, request, cause));
 			}
 
 		};

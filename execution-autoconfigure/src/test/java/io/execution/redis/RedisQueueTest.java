@@ -204,6 +204,27 @@ class RedisQueueTest {
 	}
 
 	@Test
+	void anExecutionWhoseRequestBecomesADeadLetterEndsFailedWhenItsCallerIsGone() throws Exception {
+		String prefix = prefix();
+		String stream = ledgerStream(prefix);
+		ConfigurableApplicationContext caller = start(prefix, false, "execution.endpoints.ledger.timeout=30s");
+		Ledger ledger = caller.getBean(Ledger.class);
+		io.execution.async.Execution<?> job = caller.getBean(io.execution.async.Executions.class)
+			.start(() -> ledger.write("k9"));
+		assertThat(takeAndDie(stream, 1)).isEqualTo(1);
+		caller.close();
+
+		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=1s");
+		io.execution.async.Executions executions = worker.getBean(io.execution.async.Executions.class);
+
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> executions.find(job.id()).orElseThrow().status() == io.execution.async.ExecutionStatus.FAILED);
+		assertThat(executions.find(job.id()).orElseThrow().record().error().message()).contains("dead letter")
+			.contains("not idempotent");
+		assertThat(worker.getBean(LedgerService.class).calls).isEmpty();
+	}
+
+	@Test
 	void aCallTakenOverTooOftenBecomesADeadLetter() throws Exception {
 		String prefix = prefix();
 		String stream = ledgerStream(prefix);

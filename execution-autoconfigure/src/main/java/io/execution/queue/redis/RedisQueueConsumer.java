@@ -242,7 +242,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	void deadLetter(RedisDelivery delivery, String replyTo, String reply, String cause, String body) {
-		this.backend.events().deadLettered(this.queue);
+		this.backend.events().deadLettered(this.queue, delivery.invocationId(),
+				body.getBytes(java.nio.charset.StandardCharsets.UTF_8), cause);
 		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
 		RedisScripts.REPLY.run(redis, new String[] { replyTo }, reply,
 				String.valueOf(this.settings.retention().toMillis()));
