@@ -248,12 +248,8 @@ public final class DefaultExecutions implements Executions {
 		}
 		this.recorder.store()
 			.finish(id, ExecutionStatus.CANCELLED, null,
-					new ExecutionRecord.Error("cancelled", null, "cancelled by " + this.recorderName()), Instant.now());
+					new ExecutionRecord.Error("cancelled", null, "cancelled by " + this.recorder.worker()), Instant.now());
 		return true;
-	}
-
-	private String recorderName() {
-		return io.execution.registry.LocalWorker.processId();
 	}
 
 	private JavaType resultType(ExecutionRecord record) {

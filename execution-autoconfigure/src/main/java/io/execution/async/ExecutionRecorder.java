@@ -48,6 +48,14 @@ public final class ExecutionRecorder {
 	}
 
 	/**
+	 * The name records show for this process.
+	 * @return the worker name
+	 */
+	public String worker() {
+		return this.worker;
+	}
+
+	/**
 	 * A tracker that writes an execution's start, progress and location to the store.
 	 * @param id the execution id
 	 * @return the tracker

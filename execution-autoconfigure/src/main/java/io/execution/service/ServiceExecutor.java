@@ -199,7 +199,7 @@ public final class ServiceExecutor {
 	/**
 	 * Runs a request whose caller takes a streaming method's elements in chunks: sends each
 	 * chunk as it fills (at most {@value #CHUNK_ELEMENTS} elements, or whatever came within
-	 * {@value #CHUNK_MILLIS} ms of the last chunk) and answers with the end, or the error. A
+	 * {@value #CHUNK_MILLIS} ms of its first element) and answers with the end, or the error. A
 	 * method that does not stream is run as {@link #execute(RequestEnvelope, long)}. Stops, closing
 	 * the stream, when the thread is interrupted (cancel, deadline).
 	 * @param request the request
@@ -216,44 +216,97 @@ public final class ServiceExecutor {
 			return execute(request, deadlineNanos);
 		}
 		String id = request.id();
-		long count = 0;
-		List<Object> batch = new java.util.ArrayList<>();
-		long lastSent = System.nanoTime();
+		Chunks batch = new Chunks(chunks);
 		try (Stream<?> elements = opened.stream()) {
 			java.util.Iterator<?> iterator = elements.iterator();
 			while (iterator.hasNext()) {
 				if (Thread.currentThread().isInterrupted()) {
-					return error(id, ErrorCode.CANCELLED, null, "Stream [" + id + "] was interrupted after " + count
-							+ " elements");
+					return error(id, ErrorCode.CANCELLED, null, "Stream [" + id + "] was interrupted after "
+							+ batch.count() + " elements");
 				}
 				batch.add(iterator.next());
-				count++;
-				long now = System.nanoTime();
-				if (batch.size() >= CHUNK_ELEMENTS || now - lastSent >= TimeUnit.MILLISECONDS.toNanos(CHUNK_MILLIS)) {
-					chunks.accept(this.codec.encodeChunk(batch));
-					batch.clear();
-					lastSent = now;
-				}
 			}
-			if (!batch.isEmpty()) {
-				chunks.accept(this.codec.encodeChunk(batch));
-			}
-			return new Outcome(this.codec.encodeEnd(id, count), null);
+			batch.flush();
+			return new Outcome(this.codec.encodeEnd(id, batch.count()), null);
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Stream [{}] failed after {} elements", id, count, ex);
-			if (!batch.isEmpty()) {
-				// What was produced before the failure reaches the caller, then the failure.
-				chunks.accept(this.codec.encodeChunk(batch));
-			}
+			logger.debug("Stream [{}] failed after {} elements", id, batch.count(), ex);
+			// What was produced before the failure reaches the caller, then the failure.
+			batch.flush();
 			return error(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(), ex.getMessage());
 		}
+		finally {
+			batch.close();
+		}
 	}
+
+	/**
+	 * The elements of a stream not sent yet: sent as a chunk when {@value #CHUNK_ELEMENTS} are
+	 * there, or {@value #CHUNK_MILLIS} ms after the first of them came (by a timer, so that an
+	 * element is not held back while the producer takes its time over the next).
+	 */
+	private final class Chunks {
+
+		private final java.util.function.Consumer<byte[]> sink;
+
+		private final List<Object> pending = new java.util.ArrayList<>();
+
+		private long count;
+
+		private java.util.concurrent.ScheduledFuture<?> timer;
+
+		Chunks(java.util.function.Consumer<byte[]> sink) {
+			this.sink = sink;
+		}
+
+		synchronized void add(Object element) {
+			this.pending.add(element);
+			this.count++;
+			if (this.pending.size() >= CHUNK_ELEMENTS) {
+				flush();
+			}
+			else if (this.timer == null) {
+				this.timer = FLUSHER.schedule(this::flush, CHUNK_MILLIS, TimeUnit.MILLISECONDS);
+			}
+		}
+
+		synchronized void flush() {
+			if (this.timer != null) {
+				this.timer.cancel(false);
+				this.timer = null;
+			}
+			if (!this.pending.isEmpty()) {
+				this.sink.accept(ServiceExecutor.this.codec.encodeChunk(this.pending));
+				this.pending.clear();
+			}
+		}
+
+		synchronized long count() {
+			return this.count;
+		}
+
+		synchronized void close() {
+			if (this.timer != null) {
+				this.timer.cancel(false);
+				this.timer = null;
+			}
+			this.pending.clear();
+		}
+
+	}
+
+	/** Sends the chunks whose time has come, for every stream of this JVM. */
+	private static final java.util.concurrent.ScheduledExecutorService FLUSHER = java.util.concurrent.Executors
+		.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "execution-stream-chunks");
+			thread.setDaemon(true);
+			return thread;
+		});
 
 	/** The most elements one chunk of a streamed result holds on a queue. */
 	static final int CHUNK_ELEMENTS = 256;
 
-	/** A chunk is sent when this long passed since the last, so that slow streams flow too. */
+	/** A chunk is sent this long after its first element came, so that slow streams flow too. */
 	static final long CHUNK_MILLIS = 20;
 
 	/**

@@ -21,6 +21,8 @@ public interface Feeds {
 
 	Stream<Integer> failAfter(int elements);
 
+	Stream<Integer> stall(String name);
+
 	record Tick(int n, String label) {
 	}
 

@@ -53,6 +53,25 @@ public class FeedsService implements Feeds {
 		return IntStream.rangeClosed(1, upTo).mapToObj((n) -> new Tick(n, "tick " + n));
 	}
 
+	static final Set<String> interrupted = ConcurrentHashMap.newKeySet();
+
+	@Override
+	public Stream<Integer> stall(String name) {
+		return Stream.iterate(1, (i) -> i + 1).map((i) -> {
+			if (i > 1) {
+				try {
+					Thread.sleep(60_000);
+				}
+				catch (InterruptedException ex) {
+					interrupted.add(name);
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException(name + " was interrupted");
+				}
+			}
+			return i;
+		}).onClose(() -> closed.add(name));
+	}
+
 	@Override
 	public Stream<Integer> failAfter(int elements) {
 		return Stream.iterate(1, (i) -> i + 1).map((i) -> {

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import io.execution.ExecutionTimeoutException;
 import io.execution.RemoteExecutionException;
 import io.execution.redis.TestRedis;
 import io.execution.streams.Feeds.Tick;
@@ -143,6 +144,31 @@ class StreamingTest {
 			.satisfies((ex) -> assertThat(((RemoteExecutionException) ex).getRemoteType())
 				.isEqualTo(IllegalStateException.class.getName()));
 		assertThat(received).as("elements before the error arrive").containsExactly(1, 2, 3);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "http", "queue" })
+	void aProducerThatStallsPastTheDeadlineTimesOutAndIsInterrupted(String mode) {
+		Feeds feeds = switch (mode) {
+			case "http" -> run(WebApplicationType.NONE, "execution.endpoints.feeds.mode=http",
+					"execution.endpoints.feeds.urls=" + url(server()), "execution.http.auth.token=feeds",
+					"execution.endpoints.feeds.timeout=1s").getBean(Feeds.class);
+			default -> run(WebApplicationType.NONE, "execution.endpoints.feeds.mode=queue",
+					"execution.endpoints.feeds.timeout=1s", "execution.worker.enabled=true",
+					"execution.worker.queues=feeds").getBean(Feeds.class);
+		};
+		String name = "stall-" + UUID.randomUUID();
+		List<Integer> received = new ArrayList<>();
+
+		assertThatThrownBy(() -> {
+			try (Stream<Integer> numbers = feeds.stall(name)) {
+				numbers.forEach(received::add);
+			}
+		}).isInstanceOf(ExecutionTimeoutException.class);
+
+		assertThat(received).containsExactly(1);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> FeedsService.interrupted.contains(name) && FeedsService.closed.contains(name));
 	}
 
 	@Test

@@ -140,14 +140,15 @@ public final class InvocationHttpHandler {
 		return ServerResponse.ok().contentType(NDJSON).build((request, response) -> {
 			OutputStream out = response.getOutputStream();
 			long count = 0;
+			// A producer that blocks past the deadline is interrupted, as a call's method would be.
+			Thread producer = Thread.currentThread();
+			ScheduledFuture<?> deadline = this.watchdog.schedule(producer::interrupt,
+					Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
 			try (Stream<?> open = elements) {
 				Iterator<?> iterator = open.iterator();
 				while (iterator.hasNext()) {
 					if (deadlineNanos - System.nanoTime() <= 0) {
-						out.write(line(this.codec.encodeError(id, ErrorCode.DEADLINE_EXCEEDED, null, "Stream of "
-								+ envelope.service() + "." + envelope.method() + " [" + id + "] did not complete within"
-								+ " its deadline after " + count + " elements")));
-						return null;
+						throw new IllegalStateException("deadline");
 					}
 					out.write(this.codec.encodeItem(iterator.next()));
 					out.flush();
@@ -160,10 +161,28 @@ public final class InvocationHttpHandler {
 						envelope.service(), envelope.method(), id, count, ex.toString());
 			}
 			catch (RuntimeException ex) {
-				logger.debug("Stream of {}.{} [{}] failed after {} elements", envelope.service(), envelope.method(), id,
+				deadline.cancel(false);
+				Thread.interrupted();
+				byte[] last = (deadlineNanos - System.nanoTime() <= 0)
+						? this.codec.encodeError(id, ErrorCode.DEADLINE_EXCEEDED, null, "Stream of " + envelope.service()
+								+ "." + envelope.method() + " [" + id + "] did not complete within its deadline after "
+								+ count + " elements")
+						: this.codec.encodeError(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(),
+								ex.getMessage());
+				logger.debug("Stream of {}.{} [{}] ended after {} elements", envelope.service(), envelope.method(), id,
 						count, ex);
-				out.write(line(this.codec.encodeError(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(),
-						ex.getMessage())));
+				try {
+					out.write(line(last));
+				}
+				catch (IOException gone) {
+					logger.debug("Stream of {}.{} [{}]: its last line could not be sent ({})", envelope.service(),
+							envelope.method(), id, gone.toString());
+				}
+			}
+			finally {
+				deadline.cancel(false);
+				// The deadline's interrupt may land after the stream ended: it must not reach the next request.
+				Thread.interrupted();
 			}
 			return null;
 		});
