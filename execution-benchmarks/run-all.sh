@@ -9,7 +9,7 @@ REDIS_PORT=${2:-6379}
 JAR=execution-benchmarks/target/execution-benchmarks-0.1.0-SNAPSHOT.jar
 OUT=execution-benchmarks/target/results.jsonl
 : > "$OUT"
-for mode in direct local memory-queue http spring-http-interface redis-queue; do
+for mode in direct local memory-queue http spring-http-interface redis-queue redisson-remote; do
   for callers in 1 16 64; do
     for payload in 100 1024 65536; do
       echo "== $mode callers=$callers payload=$payload" >&2

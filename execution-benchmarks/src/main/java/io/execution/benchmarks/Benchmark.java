@@ -297,7 +297,8 @@ public final class Benchmark {
 					Integer.parseInt(values.getOrDefault("warmup", String.valueOf(Math.max(1, Math.min(5, seconds))))),
 					Integer.parseInt(values.getOrDefault("payload", "1024")),
 					Integer.parseInt(values.getOrDefault("workers",
-						mode.equals("memory-queue") ? "8" : mode.equals("spring-http-interface") ? "1" : "2")),
+						mode.equals("memory-queue") ? "8"
+								: (mode.equals("http") || mode.equals("spring-http-interface")) ? "1" : "2")),
 					Integer.parseInt(values.getOrDefault("redis-port", "6379")));
 		}
 
