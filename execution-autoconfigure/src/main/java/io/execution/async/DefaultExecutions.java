@@ -52,7 +52,7 @@ public final class DefaultExecutions implements Executions {
 
 	private final JsonMapper mapper;
 
-	private final Map<String, CompletableFuture<Object>> running = new ConcurrentHashMap<>();
+	private final Map<String, Running> running = new ConcurrentHashMap<>();
 
 	/**
 	 * Makes the executions service.
@@ -116,9 +116,10 @@ public final class DefaultExecutions implements Executions {
 					endpoint.mode(), Instant.now()));
 		CompletableFuture<Object> future = this.dispatcher.callAsync(method, args, id,
 				(timeout != null) ? timeout.toNanos() : 0, this.recorder.tracker(id));
-		this.running.put(id, future);
+		Running running = new Running(future, new CompletableFuture<>());
+		this.running.put(id, running);
 		future.whenComplete((value, failure) -> {
-			this.running.remove(id, future);
+			this.running.remove(id, running);
 			try {
 				if (failure == null) {
 					this.recorder.store()
@@ -130,6 +131,15 @@ public final class DefaultExecutions implements Executions {
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Execution {} of {} ended but its record could not be written", id, method, ex);
+			}
+			finally {
+				// Whoever awaits it here sees the record written when the wait ends.
+				if (failure != null) {
+					running.recorded().completeExceptionally(failure);
+				}
+				else {
+					running.recorded().complete(value);
+				}
 			}
 		});
 		logger.debug("Execution {} of {} started on endpoint '{}' ({})", id, method, endpoint.name(), endpoint.mode());
@@ -232,10 +242,12 @@ public final class DefaultExecutions implements Executions {
 	 * @throws ExecutionRejectedException when it runs where this process cannot reach
 	 */
 	public boolean cancel(String id) {
-		CompletableFuture<Object> future = this.running.get(id);
-		if (future != null) {
+		Running running = this.running.get(id);
+		if (running != null) {
 			// The dispatcher passes the cancel on to the transport: dropped from a queue, interrupted, DELETEd.
-			return future.cancel(true);
+			boolean cancelled = running.call().cancel(true);
+			running.recorded().handle((value, failure) -> value).join();
+			return cancelled;
 		}
 		Optional<ExecutionRecord> found = lookup(id);
 		if (found.isEmpty() || found.get().status().isFinished()) {
@@ -275,6 +287,15 @@ public final class DefaultExecutions implements Executions {
 		}
 	}
 
+	/**
+	 * An execution this process started and follows.
+	 *
+	 * @param call the call, whose cancel reaches the transport
+	 * @param recorded completes as the call did, once its end is written to the store
+	 */
+	private record Running(CompletableFuture<Object> call, CompletableFuture<Object> recorded) {
+	}
+
 	/** A handle on one execution, by id. */
 	private final class Handle<T> implements Execution<T> {
 
@@ -302,8 +323,9 @@ public final class DefaultExecutions implements Executions {
 		@SuppressWarnings("unchecked")
 		public T await(Duration timeout) {
 			long end = System.nanoTime() + timeout.toNanos();
-			CompletableFuture<Object> future = DefaultExecutions.this.running.get(this.id);
-			if (future != null) {
+			Running running = DefaultExecutions.this.running.get(this.id);
+			if (running != null) {
+				CompletableFuture<Object> future = running.recorded();
 				try {
 					Object value = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 					return (T) ((value == null || this.resultType.getRawClass().isInstance(value)) ? value

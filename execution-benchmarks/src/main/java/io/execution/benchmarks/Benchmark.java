@@ -249,7 +249,9 @@ public final class Benchmark {
 			fields.put("workers", options.workers());
 			fields.put("payload", options.payload());
 			fields.put("calls", this.calls);
-			fields.put("throughput_per_s", Math.round(this.calls * 10.0 / this.seconds) / 10.0);
+			// Plain decimal notation, never 1.5E7.
+			fields.put("throughput_per_s",
+					java.math.BigDecimal.valueOf(this.calls * 10L / this.seconds, 1).toPlainString());
 			fields.put("p50_us", this.p50);
 			fields.put("p99_us", this.p99);
 			fields.put("errors", this.errors);
@@ -258,7 +260,7 @@ public final class Benchmark {
 				.append('"')
 				.append(key)
 				.append("\":")
-				.append((value instanceof String) ? "\"" + value + "\"" : value));
+				.append((value instanceof String text && !key.equals("throughput_per_s")) ? "\"" + text + "\"" : value));
 			return json.append('}').toString();
 		}
 
