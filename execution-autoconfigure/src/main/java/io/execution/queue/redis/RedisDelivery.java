@@ -28,8 +28,11 @@ final class RedisDelivery implements QueueDelivery {
 
 	private final CancelSignal cancel = new CancelSignal();
 
+	private final boolean takenOver;
+
 	RedisDelivery(RedisQueueConsumer consumer, String entryId, String invocationId, String body, String replyTo,
-			long deadlineNanos, Map<String, String> fields) {
+			long deadlineNanos, Map<String, String> fields, boolean takenOver) {
+		this.takenOver = takenOver;
 		this.consumer = consumer;
 		this.entryId = entryId;
 		this.invocationId = invocationId;
@@ -37,6 +40,15 @@ final class RedisDelivery implements QueueDelivery {
 		this.replyTo = replyTo;
 		this.deadlineNanos = deadlineNanos;
 		this.fields = fields;
+	}
+
+	/**
+	 * Whether this worker took the request over from one that stopped (so it has a count of
+	 * deliveries to forget when done).
+	 * @return {@code true} when taken over
+	 */
+	boolean takenOver() {
+		return this.takenOver;
 	}
 
 	String entryId() {

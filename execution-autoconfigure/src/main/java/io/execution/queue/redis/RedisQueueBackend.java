@@ -65,6 +65,8 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	private final RedisClock clock;
 
+	private final ExpiryRefreshes expiries;
+
 	private volatile Thread replyReader;
 
 	private volatile ExecutionEvents events = ExecutionEvents.NONE;
@@ -93,6 +95,7 @@ public final class RedisQueueBackend implements QueueBackend {
 		this.settings = settings;
 		this.replies = settings.replies(this.caller);
 		this.clock = new RedisClock(connections.shared());
+		this.expiries = new ExpiryRefreshes(settings.retention());
 	}
 
 	@Override
@@ -110,6 +113,10 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	RedisConnections connections() {
 		return this.connections;
+	}
+
+	ExpiryRefreshes expiries() {
+		return this.expiries;
 	}
 
 	RedisClock clock() {
@@ -146,7 +153,8 @@ public final class RedisQueueBackend implements QueueBackend {
 		CompletableFuture<String> added = RedisScripts.SUBMIT.run(this.connections.shared(),
 				new String[] { this.settings.requests(queue) }, String.valueOf(this.settings.capacity()), invocationId,
 				new String(request, java.nio.charset.StandardCharsets.UTF_8), String.valueOf(timeoutMillis),
-				this.replies, idempotent ? "1" : "0", String.valueOf(this.settings.retention().toMillis()));
+				this.replies, idempotent ? "1" : "0", String.valueOf(this.settings.retention().toMillis()),
+				this.expiries.due(this.settings.requests(queue)));
 		added.whenComplete((entryId, failure) -> {
 			if (failure != null) {
 				result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue

@@ -203,11 +203,11 @@ final class RedisQueueConsumer implements QueueConsumer {
 		String body = fields.get("body");
 		String replyTo = fields.get("reply");
 		if (body == null || replyTo == null) {
-			finish(entryId, "malformed entry", invocationId, "");
+			finish(entryId, "malformed entry", invocationId, "", takenOver > 0);
 			return;
 		}
 		RedisDelivery delivery = new RedisDelivery(this, entryId, invocationId, body, replyTo,
-				this.backend.localDeadline(Long.parseLong(fields.getOrDefault("deadline", "0"))), fields);
+				this.backend.localDeadline(Long.parseLong(fields.getOrDefault("deadline", "0"))), fields, takenOver > 0);
 		if (takenOver > 0) {
 			this.backend.events().redelivered(this.queue);
 			int deliveries = takenOver + 1;
@@ -230,14 +230,14 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	void sendChunk(String replyTo, String chunk) {
 		RedisScripts.REPLY.run(this.backend.connections().shared(), new String[] { replyTo }, chunk,
-				String.valueOf(this.settings.retention().toMillis()));
+				String.valueOf(this.settings.retention().toMillis()), this.backend.expiries().due(replyTo));
 	}
 
 	void reply(RedisDelivery delivery, String replyTo, String reply) {
 		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
 		RedisScripts.REPLY.run(redis, new String[] { replyTo }, reply,
-				String.valueOf(this.settings.retention().toMillis()));
-		finish(delivery.entryId(), "", delivery.invocationId(), "");
+				String.valueOf(this.settings.retention().toMillis()), this.backend.expiries().due(replyTo));
+		finish(delivery.entryId(), "", delivery.invocationId(), "", delivery.takenOver());
 		done(delivery);
 	}
 
@@ -246,15 +246,16 @@ final class RedisQueueConsumer implements QueueConsumer {
 				body.getBytes(java.nio.charset.StandardCharsets.UTF_8), cause);
 		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
 		RedisScripts.REPLY.run(redis, new String[] { replyTo }, reply,
-				String.valueOf(this.settings.retention().toMillis()));
-		finish(delivery.entryId(), cause, delivery.invocationId(), body);
+				String.valueOf(this.settings.retention().toMillis()), this.backend.expiries().due(replyTo));
+		finish(delivery.entryId(), cause, delivery.invocationId(), body, delivery.takenOver());
 		done(delivery);
 	}
 
-	private void finish(String entryId, String deadLetterCause, String invocationId, String body) {
+	private void finish(String entryId, String deadLetterCause, String invocationId, String body,
+			boolean takenOver) {
 		RedisScripts.ACK.run(this.backend.connections().shared(),
 				new String[] { this.stream, this.settings.attempts(this.queue), this.settings.deadLetters(this.queue) },
-				RedisQueueSettings.GROUP, entryId, deadLetterCause, invocationId, body);
+				RedisQueueSettings.GROUP, entryId, deadLetterCause, invocationId, body, takenOver ? "1" : "0");
 	}
 
 	private void done(RedisDelivery delivery) {

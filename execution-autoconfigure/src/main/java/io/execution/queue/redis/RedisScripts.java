@@ -19,28 +19,31 @@ final class RedisScripts {
 
 	/**
 	 * Enqueue, unless full. KEYS: requests stream. ARGV: capacity, invocation id, body, timeout ms,
-	 * reply list, idempotent (1/0), stream ttl ms. Returns the entry id, or false when full. The
-	 * deadline is stamped with Redis' own clock, never the caller's.
+	 * reply list, idempotent (1/0), stream ttl ms, refresh the ttl now (1/0: the caller asks once a
+	 * second; a new stream always gets it). Returns the entry id, or false when full. The deadline
+	 * is stamped with Redis' own clock, never the caller's.
 	 */
 	static final Script SUBMIT = new Script("""
-			if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return false end
+			local length = redis.call('XLEN', KEYS[1])
+			if length >= tonumber(ARGV[1]) then return false end
 			local t = redis.call('TIME')
 			local deadline = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[4])
 			local sid = redis.call('XADD', KEYS[1], '*', 'id', ARGV[2], 'body', ARGV[3], 'deadline', deadline,
 			  'reply', ARGV[5], 'idem', ARGV[6])
-			redis.call('PEXPIRE', KEYS[1], ARGV[7])
+			if length == 0 or ARGV[8] == '1' then redis.call('PEXPIRE', KEYS[1], ARGV[7]) end
 			return sid
 			""", ScriptOutputType.VALUE);
 
 	/**
-	 * Finish a request: acknowledge and delete it, forget its redeliveries, and optionally keep it
-	 * as a dead letter. KEYS: requests stream, attempts hash, dead-letter stream. ARGV: group, entry
-	 * id, dead-letter cause ('' for none), invocation id, body.
+	 * Finish a request: acknowledge and delete it, forget its redeliveries (when it was taken over:
+	 * ARGV[6] is 1), and optionally keep it as a dead letter. KEYS: requests stream, attempts hash,
+	 * dead-letter stream. ARGV: group, entry id, dead-letter cause ('' for none), invocation id,
+	 * body, taken over (1/0).
 	 */
 	static final Script ACK = new Script("""
 			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 			redis.call('XDEL', KEYS[1], ARGV[2])
-			redis.call('HDEL', KEYS[2], ARGV[2])
+			if ARGV[6] == '1' then redis.call('HDEL', KEYS[2], ARGV[2]) end
 			if ARGV[3] ~= '' then
 			  redis.call('XADD', KEYS[3], 'MAXLEN', '~', 10000, '*', 'id', ARGV[4], 'cause', ARGV[3], 'body', ARGV[5])
 			end
@@ -82,11 +85,13 @@ final class RedisScripts {
 			""", ScriptOutputType.VALUE);
 
 	/**
-	 * Answer a caller. KEYS: the caller's reply list. ARGV: reply, ttl ms.
+	 * Answer a caller. KEYS: the caller's reply list. ARGV: reply, ttl ms, refresh the ttl now
+	 * (1/0: a worker asks once a second per list; a list the push creates always gets it).
 	 */
 	static final Script REPLY = new Script("""
-			redis.call('RPUSH', KEYS[1], ARGV[1])
-			redis.call('PEXPIRE', KEYS[1], ARGV[2])
+			if redis.call('RPUSH', KEYS[1], ARGV[1]) == 1 or ARGV[3] == '1' then
+			  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+			end
 			return 1
 			""", ScriptOutputType.INTEGER);
 
