@@ -9,7 +9,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * Actuator endpoint {@code execution}: endpoints with their configuration, breakers, URLs and
- * statistics; queues; workers with their pools and heartbeats. {@code /actuator/execution/{name}}
+ * statistics; queues; workers with their pools, services and heartbeats; where executions are
+ * kept. {@code /actuator/execution/{name}}
  * shows one endpoint.
  */
 @Endpoint(id = "execution")
@@ -35,6 +36,7 @@ public class ExecutionEndpoint {
 		all.put("endpoints", this.report.endpoints());
 		all.put("queues", this.report.queues());
 		all.put("workers", this.report.workers());
+		all.put("executions", this.report.executions());
 		return all;
 	}
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.execution.async.DefaultExecutions;
 import io.execution.core.CallStatistics;
 import io.execution.core.Endpoint;
 import io.execution.core.Endpoints;
@@ -32,6 +33,8 @@ public final class ExecutionReport {
 
 	private final WorkerRegistry registry;
 
+	private final java.util.function.Supplier<DefaultExecutions> executions;
+
 	/**
 	 * Makes the report.
 	 * @param endpoints the endpoints
@@ -41,10 +44,40 @@ public final class ExecutionReport {
 	 */
 	public ExecutionReport(Endpoints endpoints, CallStatistics statistics, QueueBackend queues,
 			WorkerRegistry registry) {
+		this(endpoints, statistics, queues, registry, () -> null);
+	}
+
+	/**
+	 * Makes the report, with this application's executions.
+	 * @param endpoints the endpoints
+	 * @param statistics the calls' statistics
+	 * @param queues the queue backend, or {@code null}
+	 * @param registry the worker registry, or {@code null}
+	 * @param executions supplies the executions (found when first shown: they depend on what
+	 * depends on this report), or {@code null}
+	 */
+	public ExecutionReport(Endpoints endpoints, CallStatistics statistics, QueueBackend queues,
+			WorkerRegistry registry, java.util.function.Supplier<DefaultExecutions> executions) {
 		this.endpoints = endpoints;
 		this.statistics = statistics;
 		this.queues = queues;
 		this.registry = registry;
+		this.executions = executions;
+	}
+
+	/**
+	 * Where execution records are kept and how many this process follows.
+	 * @return the description, empty without executions
+	 */
+	public Map<String, Object> executions() {
+		Map<String, Object> description = new LinkedHashMap<>();
+		DefaultExecutions known = this.executions.get();
+		if (known != null) {
+			description.put("store", known.store().name());
+			description.put("retention", known.store().retention().toString());
+			description.put("followedHere", known.followed());
+		}
+		return description;
 	}
 
 	/**
@@ -192,6 +225,7 @@ public final class ExecutionReport {
 			description.put("host", worker.host());
 			description.put("pools", worker.pools());
 			description.put("tags", worker.tags());
+			description.put("services", (worker.services() != null) ? worker.services() : List.of());
 			description.put("version", worker.version());
 			description.put("startedAt", worker.startedAt().toString());
 			description.put("lastHeartbeat", worker.lastHeartbeat().toString());

@@ -77,6 +77,14 @@ public final class DefaultExecutions implements Executions {
 		return this.recorder.store();
 	}
 
+	/**
+	 * How many executions this process started and still follows.
+	 * @return the count
+	 */
+	public int followed() {
+		return this.running.size();
+	}
+
 	@Override
 	public <T> Execution<T> start(Supplier<T> call) {
 		return start(null, call);

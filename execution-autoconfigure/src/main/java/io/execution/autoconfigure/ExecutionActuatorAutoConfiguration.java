@@ -1,5 +1,7 @@
 package io.execution.autoconfigure;
 
+
+import io.execution.async.DefaultExecutions;
 import io.execution.actuate.ExecutionEndpoint;
 import io.execution.actuate.ExecutionHealthIndicator;
 import io.execution.actuate.ExecutionMetrics;
@@ -41,8 +43,9 @@ public final class ExecutionActuatorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ExecutionReport executionReport(Endpoints endpoints, CallStatistics statistics, ObjectProvider<QueueBackend> queues,
-			ObjectProvider<WorkerRegistry> registry) {
-		return new ExecutionReport(endpoints, statistics, queues.getIfAvailable(), registry.getIfAvailable());
+			ObjectProvider<WorkerRegistry> registry, ObjectProvider<DefaultExecutions> executions) {
+		return new ExecutionReport(endpoints, statistics, queues.getIfAvailable(), registry.getIfAvailable(),
+				executions::getIfAvailable);
 	}
 
 	@Configuration(proxyBeanMethods = false)

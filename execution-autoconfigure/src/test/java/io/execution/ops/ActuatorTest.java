@@ -90,6 +90,8 @@ class ActuatorTest {
 			assertThat(worker.path("pools").get(0).path("queue").asString()).isEqualTo("lab");
 			assertThat(worker.path("pools").get(0).path("completed").asLong()).isGreaterThanOrEqualTo(0);
 			assertThat(worker.path("stale").asBoolean()).isFalse();
+			assertThat(worker.path("services").findValuesAsString("name")).contains("lab");
+			assertThat(get(base, "/execution", 200).path("executions").path("store").asString()).isEqualTo("redis");
 
 			assertThat(get(base, "/execution/lab", 200).path("statistics").path("calls").asLong()).isEqualTo(7);
 			get(base, "/execution/no-such-endpoint", 404);
