@@ -99,6 +99,13 @@ public final class DefaultExecutions implements Executions {
 
 	@Override
 	@SuppressWarnings("unchecked")
+	public <T> Execution<T> startAsync(Supplier<? extends java.util.concurrent.CompletionStage<T>> call) {
+		CapturedCall captured = CapturedCall.capture(call::get);
+		return (Execution<T>) start(captured.method(), captured.args(), null);
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
 	public Execution<Void> start(Runnable call) {
 		CapturedCall captured = CapturedCall.capture(call);
 		return (Execution<Void>) (Execution<?>) start(captured.method(), captured.args(), null);

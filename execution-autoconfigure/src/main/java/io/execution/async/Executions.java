@@ -37,6 +37,15 @@ public interface Executions {
 	<T> Execution<T> start(Duration timeout, Supplier<T> call);
 
 	/**
+	 * Starts the client call of a method that returns a {@code CompletableFuture<T>} (or
+	 * {@code CompletionStage<T>}) as an execution of its result {@code T}.
+	 * @param call a lambda that calls one such method of an {@code @ExecutionClient}
+	 * @param <T> the result type
+	 * @return the execution
+	 */
+	<T> Execution<T> startAsync(Supplier<? extends java.util.concurrent.CompletionStage<T>> call);
+
+	/**
 	 * Starts the client call of a {@code void} method the lambda makes as an execution.
 	 * @param call a lambda that calls one method of an {@code @ExecutionClient}
 	 * @return the execution

@@ -14,4 +14,6 @@ public interface Jobs {
 
 	int length(String text);
 
+	java.util.concurrent.CompletableFuture<Integer> lengthAsync(String text);
+
 }

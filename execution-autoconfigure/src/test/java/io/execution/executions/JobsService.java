@@ -70,4 +70,9 @@ public class JobsService implements Jobs {
 		return text.length();
 	}
 
+	@Override
+	public java.util.concurrent.CompletableFuture<Integer> lengthAsync(String text) {
+		return java.util.concurrent.CompletableFuture.completedFuture(text.length());
+	}
+
 }

@@ -139,7 +139,7 @@ class MemoryExecutionsTest {
 	}
 
 	@Test
-	void voidAndPrimitiveMethodsStartToo() {
+	void voidPrimitiveAndFutureMethodsStartToo() {
 		ConfigurableApplicationContext context = start("queue");
 		Executions executions = context.getBean(Executions.class);
 		Jobs jobs = context.getBean(Jobs.class);
@@ -151,6 +151,8 @@ class MemoryExecutionsTest {
 		assertThat(touch.await(Duration.ofSeconds(10))).isNull();
 		assertThat(JobsService.touched).contains(name);
 		assertThat(length.await(Duration.ofSeconds(10))).isEqualTo(4);
+		Execution<Integer> asynchronous = executions.startAsync(() -> jobs.lengthAsync("three"));
+		assertThat(asynchronous.await(Duration.ofSeconds(10))).isEqualTo(5);
 	}
 
 	@Test

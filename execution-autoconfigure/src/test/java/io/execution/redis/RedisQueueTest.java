@@ -209,8 +209,8 @@ class RedisQueueTest {
 		String stream = ledgerStream(prefix);
 		ConfigurableApplicationContext caller = start(prefix, false, "execution.endpoints.ledger.timeout=30s");
 		Ledger ledger = caller.getBean(Ledger.class);
-		io.execution.async.Execution<?> job = caller.getBean(io.execution.async.Executions.class)
-			.start(() -> ledger.write("k9"));
+		io.execution.async.Execution<String> job = caller.getBean(io.execution.async.Executions.class)
+			.startAsync(() -> ledger.write("k9"));
 		assertThat(takeAndDie(stream, 1)).isEqualTo(1);
 		caller.close();
 
