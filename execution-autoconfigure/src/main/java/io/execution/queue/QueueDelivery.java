@@ -31,6 +31,16 @@ public interface QueueDelivery {
 	void onCancel(Runnable listener);
 
 	/**
+	 * Whether the call was cancelled from another process before this worker started it (a
+	 * cancel marker is waiting). Asked only before starting an execution, so it may cost a round
+	 * trip.
+	 * @return {@code true} to answer it as cancelled without running it
+	 */
+	default boolean cancelledBeforeStart() {
+		return false;
+	}
+
+	/**
 	 * Sends the caller a chunk of a streaming method's elements, before the final {@link #reply}.
 	 * Chunks arrive in the order they are sent; one to a caller that has gone is dropped.
 	 * @param chunk the chunk

@@ -257,6 +257,10 @@ public final class WorkerPool {
 			outcome = this.executor.error(id, ErrorCode.DEADLINE_EXCEEDED, null, "Call [" + id
 					+ "] was not started: its deadline passed while it waited on queue '" + this.queue + "'");
 		}
+		else if (recorded && delivery.cancelledBeforeStart()) {
+			outcome = this.executor.error(id, ErrorCode.CANCELLED, null,
+					"Execution [" + id + "] was cancelled while it waited on queue '" + this.queue + "'; it never ran");
+		}
 		else {
 			Execution execution = new Execution(delivery, request, deadline);
 			this.running.set(slot, execution);

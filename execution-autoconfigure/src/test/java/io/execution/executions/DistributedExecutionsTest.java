@@ -145,6 +145,31 @@ class DistributedExecutionsTest {
 	}
 
 	@Test
+	void aWaitingQueuedExecutionCancelledFromAnotherInstanceNeverRuns() throws Exception {
+		run(WebApplicationType.NONE, "execution.worker.enabled=true", "execution.worker.queues=jobs",
+				"execution.worker.concurrency=1");
+		ConfigurableApplicationContext starter = caller("queue", null);
+		ConfigurableApplicationContext other = caller("queue", null);
+		Jobs jobs = starter.getBean(Jobs.class);
+		String busy = name();
+		String waiting = name();
+		Execution<String> first = starter.getBean(Executions.class).start(() -> jobs.work(busy, 1));
+		JobsService.awaitStarted(busy);
+		Execution<String> second = starter.getBean(Executions.class).start(() -> jobs.work(waiting, 1));
+		assertThat(second.status()).isEqualTo(ExecutionStatus.PENDING);
+
+		assertThat(other.getBean(Executions.class).find(second.id()).orElseThrow().cancel()).isTrue();
+		JobsService.gate(busy).release();
+
+		assertThat(first.await(Duration.ofSeconds(20))).isEqualTo(busy + " done after 1 steps");
+		await().atMost(Duration.ofSeconds(10)).until(() -> second.status() == ExecutionStatus.CANCELLED);
+		// The worker took it after the first, found the marker and answered without running it.
+		Execution<Integer> after = starter.getBean(Executions.class).start(() -> jobs.length("after"));
+		assertThat(after.await(Duration.ofSeconds(20))).isEqualTo(5);
+		assertThat(JobsService.started(waiting).getCount()).as("never started").isEqualTo(1);
+	}
+
+	@Test
 	void anHttpExecutionReportsProgressToItsCallerAndIsCancelledThere() throws Exception {
 		ConfigurableApplicationContext server = server();
 		ConfigurableApplicationContext caller = caller("http", server);

@@ -79,6 +79,11 @@ final class RedisDelivery implements QueueDelivery {
 		this.cancel.listen(listener);
 	}
 
+	@Override
+	public boolean cancelledBeforeStart() {
+		return this.consumer.cancelMarked(this.invocationId);
+	}
+
 	void cancelled() {
 		this.cancel.fire();
 	}

@@ -236,6 +236,14 @@ public final class RedisQueueBackend implements QueueBackend {
 		return state(queue).deadLetters();
 	}
 
+	/**
+	 * Forgets a consumer that closed (a drained pool's).
+	 * @param consumer the consumer
+	 */
+	void forget(RedisQueueConsumer consumer) {
+		this.consumers.remove(consumer);
+	}
+
 	@Override
 	public QueueState state(String queue) {
 		RedisClusterAsyncCommands<String, String> redis = this.connections.shared();

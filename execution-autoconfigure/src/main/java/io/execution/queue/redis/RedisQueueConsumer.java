@@ -228,6 +228,22 @@ final class RedisQueueConsumer implements QueueConsumer {
 		this.ready.add(delivery);
 	}
 
+	boolean cancelMarked(String invocationId) {
+		try {
+			Long found = this.backend.connections().shared()
+				.exists(this.settings.cancelMarker(this.queue, invocationId))
+				.get(5, TimeUnit.SECONDS);
+			return found != null && found > 0;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			// Not known: run it; a marker set meanwhile still reaches it through the running check.
+			return false;
+		}
+	}
+
 	void sendChunk(String replyTo, String chunk) {
 		RedisScripts.REPLY.run(this.backend.connections().shared(), new String[] { replyTo }, chunk,
 				String.valueOf(this.settings.retention().toMillis()), this.backend.expiries().due(replyTo));
@@ -268,6 +284,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	@Override
 	public void close() {
 		this.open = false;
+		this.backend.forget(this);
 		Thread thread = this.reader;
 		if (thread != null) {
 			thread.interrupt();
