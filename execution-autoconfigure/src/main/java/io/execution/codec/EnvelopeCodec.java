@@ -1,6 +1,5 @@
 package io.execution.codec;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +10,7 @@ import io.execution.core.ClientMethod;
 import io.execution.core.Invocation;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.util.ByteArrayBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -64,7 +64,7 @@ public final class EnvelopeCodec {
 	 * @return the request envelope
 	 */
 	public byte[] encodeRequest(Invocation invocation, boolean stream) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+		ByteArrayBuilder out = new ByteArrayBuilder(256);
 		try (JsonGenerator json = this.mapper.createGenerator(out)) {
 			json.writeStartObject();
 			json.writeNumberProperty("v", VERSION);
@@ -166,7 +166,7 @@ public final class EnvelopeCodec {
 	 * @throws JacksonException when the result cannot be written as JSON
 	 */
 	public byte[] encodeSuccess(String id, Object result) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+		ByteArrayBuilder out = new ByteArrayBuilder(128);
 		try (JsonGenerator json = this.mapper.createGenerator(out)) {
 			json.writeStartObject();
 			json.writeNumberProperty("v", VERSION);
@@ -186,7 +186,7 @@ public final class EnvelopeCodec {
 	 * @throws JacksonException when the element cannot be written as JSON
 	 */
 	public byte[] encodeItem(Object element) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+		ByteArrayBuilder out = new ByteArrayBuilder(64);
 		try (JsonGenerator json = this.mapper.createGenerator(out)) {
 			json.writeStartObject();
 			json.writeName("item");
@@ -204,7 +204,7 @@ public final class EnvelopeCodec {
 	 * @throws JacksonException when an element cannot be written as JSON
 	 */
 	public byte[] encodeChunk(java.util.List<?> elements) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(64 + elements.size() * 16);
+		ByteArrayBuilder out = new ByteArrayBuilder(64 + elements.size() * 16);
 		try (JsonGenerator json = this.mapper.createGenerator(out)) {
 			json.writeStartObject();
 			json.writeName("items");
@@ -226,7 +226,7 @@ public final class EnvelopeCodec {
 	 * @return the line, with its newline
 	 */
 	public byte[] encodeEnd(String id, long count) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+		ByteArrayBuilder out = new ByteArrayBuilder(64);
 		try (JsonGenerator json = this.mapper.createGenerator(out)) {
 			json.writeStartObject();
 			json.writeNumberProperty("v", VERSION);
@@ -249,7 +249,7 @@ public final class EnvelopeCodec {
 	 * @return the result envelope
 	 */
 	public byte[] encodeError(String id, ErrorCode code, String type, String message) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+		ByteArrayBuilder out = new ByteArrayBuilder(128);
 		try (JsonGenerator json = this.mapper.createGenerator(out)) {
 			json.writeStartObject();
 			json.writeNumberProperty("v", VERSION);
