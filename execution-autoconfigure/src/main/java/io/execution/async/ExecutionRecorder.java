@@ -90,7 +90,8 @@ public final class ExecutionRecorder {
 		ErrorCode code = codeOf(cause);
 		String type = (cause instanceof RemoteExecutionException remote) ? remote.getRemoteType() : null;
 		String message = (cause instanceof RemoteExecutionException remote) ? remote.getRemoteMessage()
-				: (cause instanceof CancellationException) ? "cancelled" : String.valueOf(cause.getMessage());
+				: (cause instanceof CancellationException) ? "cancelled before it finished"
+						: String.valueOf(cause.getMessage());
 		this.store.finish(id, statusOf(code), null, new ExecutionRecord.Error(code.code(), type, message),
 				Instant.now());
 	}
