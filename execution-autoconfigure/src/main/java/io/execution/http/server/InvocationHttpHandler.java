@@ -36,7 +36,9 @@ import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * Serves this application's services over HTTP: {@code POST {path}/v1/invocations} runs one
- * envelope, {@code GET {path}/v1/capabilities} describes what is offered. The token is checked
+ * envelope (a streaming method's elements as NDJSON when the caller accepts
+ * {@code application/x-ndjson}), {@code GET {path}/v1/capabilities} describes what is offered and
+ * {@code GET {path}/v1/ping} answers at once. The token is checked
  * before the body is read, the body is read only up to the payload limit, the service and method
  * are resolved before any argument is bound, and a call is interrupted at its caller's deadline.
  * Every error is a JSON body with a stable code; no stack trace is ever sent.
