@@ -12,11 +12,17 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Keeps execution records in this JVM, for the memory backend: they live as long as the
- * application and {@code retention} after their last change, whichever is shorter.
+ * application and {@code retention} after their last change, whichever is shorter, and at most
+ * {@code capacity} of them at once.
  */
 public final class MemoryExecutionStore implements ExecutionStore {
 
 	private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+
+	/** The most records held when no capacity is given. */
+	public static final int DEFAULT_CAPACITY = 100_000;
+
+	private final int capacity;
 
 	private final Map<String, Entry> records = new ConcurrentHashMap<>();
 
@@ -31,11 +37,23 @@ public final class MemoryExecutionStore implements ExecutionStore {
 	 * @param retention how long a record lives after its last change
 	 */
 	public MemoryExecutionStore(Duration retention) {
-		this(retention, System::nanoTime);
+		this(retention, DEFAULT_CAPACITY, System::nanoTime);
 	}
 
-	MemoryExecutionStore(Duration retention, LongSupplier nanoTime) {
+	/**
+	 * Makes an empty store that holds at most {@code capacity} records: past it, finished
+	 * records are dropped before their retention ends, and when none has finished a new
+	 * execution is refused.
+	 * @param retention how long a record lives after its last change
+	 * @param capacity the most records held
+	 */
+	public MemoryExecutionStore(Duration retention, int capacity) {
+		this(retention, capacity, System::nanoTime);
+	}
+
+	MemoryExecutionStore(Duration retention, int capacity, LongSupplier nanoTime) {
 		this.retention = retention;
+		this.capacity = capacity;
 		this.nanoTime = nanoTime;
 	}
 
@@ -52,6 +70,9 @@ public final class MemoryExecutionStore implements ExecutionStore {
 	@Override
 	public boolean create(ExecutionRecord record) {
 		sweep();
+		if (this.records.size() >= this.capacity) {
+			makeRoom();
+		}
 		long now = this.nanoTime.getAsLong();
 		boolean[] created = { false };
 		this.records.compute(record.id(), (id, existing) -> {
@@ -111,6 +132,24 @@ public final class MemoryExecutionStore implements ExecutionStore {
 			return new Entry(change.apply(entry.record()), now + this.retention.toNanos());
 		});
 		return changed[0];
+	}
+
+	/** Full: drops expired records, then finished ones, down to nine tenths of the capacity. */
+	private synchronized void makeRoom() {
+		long now = this.nanoTime.getAsLong();
+		this.records.values().removeIf((entry) -> entry.expired(now));
+		int target = this.capacity - Math.max(1, this.capacity / 10);
+		var entries = this.records.entrySet().iterator();
+		while (this.records.size() > target && entries.hasNext()) {
+			if (entries.next().getValue().record().status().isFinished()) {
+				entries.remove();
+			}
+		}
+		if (this.records.size() >= this.capacity) {
+			throw new io.execution.ExecutionRejectedException("The execution store holds " + this.records.size()
+					+ " executions that have not finished, its capacity (execution.executions.memory-capacity);"
+					+ " a new one is refused");
+		}
 	}
 
 	private void sweep() {

@@ -116,7 +116,8 @@ public final class ExecutionAutoConfiguration {
 	ExecutionRecorder executionRecorder(ObjectProvider<ExecutionStore> store, ExecutionProperties properties,
 			EnvelopeCodec codec) {
 		return new ExecutionRecorder(
-				store.getIfAvailable(() -> new MemoryExecutionStore(properties.getExecutions().getRetention())),
+				store.getIfAvailable(() -> new MemoryExecutionStore(properties.getExecutions().getRetention(),
+				properties.getExecutions().getMemoryCapacity())),
 				LocalWorker.processId(), codec);
 	}
 

@@ -56,6 +56,21 @@ public class ExecutionProperties {
 		 */
 		private Duration retention = Duration.ofHours(1);
 
+		/**
+		 * With the memory backend, the most execution records held at once: past it finished
+		 * records are dropped before their retention ends, and a new execution is refused when
+		 * none has finished.
+		 */
+		private int memoryCapacity = 100_000;
+
+		public int getMemoryCapacity() {
+			return this.memoryCapacity;
+		}
+
+		public void setMemoryCapacity(int memoryCapacity) {
+			this.memoryCapacity = memoryCapacity;
+		}
+
 		public Duration getRetention() {
 			return this.retention;
 		}

@@ -43,7 +43,8 @@ class MemoryQueueConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ExecutionStore.class)
 	MemoryExecutionStore executionStore(ExecutionProperties properties) {
-		return new MemoryExecutionStore(properties.getExecutions().getRetention());
+		return new MemoryExecutionStore(properties.getExecutions().getRetention(),
+				properties.getExecutions().getMemoryCapacity());
 	}
 
 	@Bean

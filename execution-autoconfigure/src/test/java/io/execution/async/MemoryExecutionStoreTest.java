@@ -8,12 +8,13 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MemoryExecutionStoreTest {
 
 	private final AtomicLong now = new AtomicLong();
 
-	private final MemoryExecutionStore store = new MemoryExecutionStore(Duration.ofSeconds(10), this.now::get);
+	private final MemoryExecutionStore store = new MemoryExecutionStore(Duration.ofSeconds(10), 100, this.now::get);
 
 	private static ExecutionRecord pending(String id) {
 		return ExecutionRecord.pending(id, "jobs", "work", 2, "jobs", "local", Instant.EPOCH);
@@ -69,6 +70,22 @@ class MemoryExecutionStoreTest {
 		assertThat(this.store.find("a")).isEmpty();
 		this.store.finish("a", ExecutionStatus.SUCCEEDED, null, null, Instant.EPOCH);
 		assertThat(this.store.find("a")).isEmpty();
+	}
+
+	@Test
+	void pastItsCapacityFinishedRecordsMakeRoomAndUnfinishedOnesAreKept() {
+		MemoryExecutionStore small = new MemoryExecutionStore(Duration.ofHours(1), 10, this.now::get);
+		for (int i = 0; i < 10; i++) {
+			small.create(pending("r" + i));
+		}
+		small.finish("r3", ExecutionStatus.SUCCEEDED, null, null, Instant.EPOCH);
+
+		assertThat(small.create(pending("new"))).isTrue();
+		assertThat(small.find("r3")).isEmpty();
+		assertThat(small.find("r4")).isPresent();
+		assertThatThrownBy(() -> small.create(pending("one-too-many")))
+			.isInstanceOf(io.execution.ExecutionRejectedException.class)
+			.hasMessageContaining("execution.executions.memory-capacity");
 	}
 
 	@Test
