@@ -53,6 +53,31 @@ class ExecutionAutoConfigurationTest {
 	}
 
 	@Test
+	void executionsKeepTheirRecordsInTheMemoryStoreByDefault() {
+		this.runner.withPropertyValues("execution.executions.retention=5m", "execution.executions.memory-capacity=7")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(io.execution.async.Executions.class)
+					.hasSingleBean(io.execution.async.MemoryExecutionStore.class)
+					.hasSingleBean(io.execution.worker.WorkerOperationsService.class);
+				io.execution.async.ExecutionStore store = context.getBean(io.execution.async.DefaultExecutions.class)
+					.store();
+				assertThat(store.name()).isEqualTo("memory");
+				assertThat(store.retention()).hasMinutes(5);
+			});
+	}
+
+	@Test
+	void theUsersOwnExecutionStoreIsUsed() {
+		this.runner.withBean(io.execution.async.ExecutionStore.class,
+				() -> new io.execution.async.MemoryExecutionStore(java.time.Duration.ofSeconds(42)))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(io.execution.async.ExecutionStore.class);
+				assertThat(context.getBean(io.execution.async.DefaultExecutions.class).store().retention())
+					.hasSeconds(42);
+			});
+	}
+
+	@Test
 	void workersStartOnlyWhenEnabled() {
 		this.runner.withPropertyValues("execution.worker.enabled=true", "execution.worker.queues=a,b")
 			.run((context) -> {
