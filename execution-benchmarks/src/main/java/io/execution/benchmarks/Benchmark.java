@@ -228,17 +228,38 @@ public final class Benchmark {
 			caller.start();
 		}
 		recorder.reset();
-		while (!done.await(1, TimeUnit.SECONDS)) {
+		long cpuAtStart = -1;
+		long cpuAtEnd = -1;
+		while (!done.await(100, TimeUnit.MILLISECONDS)) {
 			long now = System.nanoTime();
-			System.err.printf(Locale.ROOT, "%s: %s, %d calls%n", options.mode(),
-					(now < warmupEnd) ? "warming up" : "measuring", calls.get());
+			if (cpuAtStart < 0 && now >= warmupEnd) {
+				cpuAtStart = processCpuNanos();
+			}
+			if (cpuAtEnd < 0 && now >= end) {
+				cpuAtEnd = processCpuNanos();
+			}
+			if ((now / 100_000_000L) % 10 == 0) {
+				System.err.printf(Locale.ROOT, "%s: %s, %d calls%n", options.mode(),
+						(now < warmupEnd) ? "warming up" : "measuring", calls.get());
+			}
 		}
+		if (cpuAtEnd < 0) {
+			cpuAtEnd = processCpuNanos();
+		}
+		// This JVM's CPU per measured call (caller, and workers when they run here; never Redis'):
+		// steadier across runs than calls/s on a shared 2-core machine.
+		long cpuPerCall = (cpuAtStart >= 0 && calls.get() > 0) ? (cpuAtEnd - cpuAtStart) / calls.get() : -1;
 		Histogram histogram = recorder.getIntervalHistogram();
 		return new Result(calls.get(), errors.get(), histogram.getValueAtPercentile(50),
-				histogram.getValueAtPercentile(99), options.seconds());
+				histogram.getValueAtPercentile(99), options.seconds(), cpuPerCall);
 	}
 
-	private record Result(long calls, long errors, long p50, long p99, int seconds) {
+	private static long processCpuNanos() {
+		java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+		return (os instanceof com.sun.management.OperatingSystemMXBean sun) ? sun.getProcessCpuTime() : -1;
+	}
+
+	private record Result(long calls, long errors, long p50, long p99, int seconds, long cpuPerCallNanos) {
 
 		String json(Options options) {
 			Map<String, Object> fields = new LinkedHashMap<>();
@@ -250,17 +271,19 @@ public final class Benchmark {
 			fields.put("payload", options.payload());
 			fields.put("calls", this.calls);
 			// Plain decimal notation, never 1.5E7.
-			fields.put("throughput_per_s",
-					java.math.BigDecimal.valueOf(this.calls * 10L / this.seconds, 1).toPlainString());
+			fields.put("throughput_per_s", java.math.BigDecimal.valueOf(this.calls * 10L / this.seconds, 1));
 			fields.put("p50_us", this.p50);
 			fields.put("p99_us", this.p99);
 			fields.put("errors", this.errors);
+			fields.put("jvm_cpu_us_per_call", (this.cpuPerCallNanos < 0) ? -1
+					: java.math.BigDecimal.valueOf(this.cpuPerCallNanos).movePointLeft(3).setScale(2,
+							java.math.RoundingMode.HALF_UP));
 			StringBuilder json = new StringBuilder("{");
 			fields.forEach((key, value) -> json.append(json.length() > 1 ? "," : "")
 				.append('"')
 				.append(key)
 				.append("\":")
-				.append((value instanceof String text && !key.equals("throughput_per_s")) ? "\"" + text + "\"" : value));
+				.append((value instanceof String text) ? "\"" + text + "\"" : value));
 			return json.append('}').toString();
 		}
 

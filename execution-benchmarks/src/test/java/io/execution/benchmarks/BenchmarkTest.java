@@ -33,6 +33,7 @@ class BenchmarkTest {
 		assertThat(result.path("p99_us").asLong()).isGreaterThanOrEqualTo(result.path("p50_us").asLong());
 		assertThat(result.has("throughput_per_s")).isTrue();
 		assertThat(result.has("workers")).isTrue();
+		assertThat(result.path("jvm_cpu_us_per_call").isNumber()).isTrue();
 	}
 
 }
