@@ -190,7 +190,7 @@ public final class DefaultExecutions implements Executions {
 			if (json == null) {
 				return found;
 			}
-			mirror(id, ExecutionRecord.fromJson(this.mapper.readTree(json)));
+			mirror(record, ExecutionRecord.fromJson(this.mapper.readTree(json)));
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Execution {}: its status at {} could not be read: {}", id, record.location(), ex.toString());
@@ -231,16 +231,21 @@ public final class DefaultExecutions implements Executions {
 	}
 
 	/**
-	 * Copies what the instance that keeps an execution knows into this process's record.
-	 * @param id the id here
+	 * Copies what the instance that keeps an execution knows into this process's record, writing
+	 * only what changed.
+	 * @param local the record here
 	 * @param remote the record there
 	 */
-	void mirror(String id, ExecutionRecord remote) {
+	void mirror(ExecutionRecord local, ExecutionRecord remote) {
 		ExecutionStore store = this.recorder.store();
-		if (remote.startedAt() != null) {
+		String id = local.id();
+		if (remote.startedAt() != null && (local.startedAt() == null
+				|| (remote.worker() != null && !remote.worker().equals(local.worker())))) {
 			store.running(id, remote.worker(), remote.startedAt());
 		}
-		if (remote.progress() != null || remote.message() != null) {
+		boolean progressed = !java.util.Objects.equals(remote.progress(), local.progress())
+				|| !java.util.Objects.equals(remote.message(), local.message());
+		if (progressed && (remote.progress() != null || remote.message() != null)) {
 			store.progress(id, (remote.progress() != null) ? remote.progress() : Double.NaN, remote.message(),
 					Instant.now());
 		}

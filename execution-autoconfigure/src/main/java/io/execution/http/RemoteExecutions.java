@@ -117,6 +117,8 @@ final class RemoteExecutions {
 
 		private volatile boolean finished;
 
+		private volatile boolean started;
+
 		Follow(Invocation invocation, CompletableFuture<Object> result) {
 			this.invocation = invocation;
 			this.result = result;
@@ -213,7 +215,8 @@ final class RemoteExecutions {
 
 		private void report(ExecutionRecord record) {
 			ExecutionTracker tracker = this.invocation.tracker();
-			if (record.startedAt() != null) {
+			if (record.startedAt() != null && !this.started) {
+				this.started = true;
 				tracker.running(record.worker());
 			}
 			if (record.progress() != null || record.message() != null) {
