@@ -40,8 +40,6 @@ public final class DefaultExecutions implements Executions {
 
 	private static final Logger logger = LoggerFactory.getLogger(DefaultExecutions.class);
 
-	private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-
 	private static final long WATCH_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private final Dispatcher dispatcher;
@@ -335,8 +333,12 @@ public final class DefaultExecutions implements Executions {
 
 		@Override
 		public ExecutionRecord record() {
-			return lookup(this.id).orElseThrow(() -> new ExecutionException("Execution " + this.id
-					+ " is no longer known: its record expired (execution.executions.retention)"));
+			return lookup(this.id).orElseThrow(this::gone);
+		}
+
+		private ExecutionException gone() {
+			return new ExecutionException("Execution " + this.id
+					+ " is no longer known: its record expired (execution.executions.retention)");
 		}
 
 		@Override
@@ -371,26 +373,20 @@ public final class DefaultExecutions implements Executions {
 					throw Futures.propagate(ex.getCause());
 				}
 			}
-			long pause = TimeUnit.MILLISECONDS.toNanos(10);
-			while (true) {
-				ExecutionRecord record = record();
-				if (record.status().isFinished()) {
-					return outcome(record);
-				}
+			// Not followed here (found by id): wait on the record, one change at a time.
+			ExecutionRecord record = record();
+			while (!record.status().isFinished()) {
 				long remaining = end - System.nanoTime();
 				if (remaining <= 0) {
 					throw stillRunning(timeout);
 				}
-				try {
-					TimeUnit.NANOSECONDS.sleep(Math.min(pause, remaining));
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
+				record = watch(this.id, record.version(), Duration.ofNanos(remaining)).orElseThrow(this::gone);
+				if (Thread.currentThread().isInterrupted()) {
 					throw new ExecutionCancelledException(
 							"Waiting for execution " + this.id + " was interrupted; the execution goes on");
 				}
-				pause = Math.min(pause * 2, MAX_POLL_NANOS);
 			}
+			return outcome(record);
 		}
 
 		@SuppressWarnings("unchecked")

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import io.execution.ExecutionException;
 import io.execution.core.ClientMethod;
@@ -11,7 +12,9 @@ import io.execution.core.Invocation;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.util.ByteArrayBuilder;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -156,6 +159,35 @@ public final class EnvelopeCodec {
 		JsonNode id = root.get("id");
 		return new RequestEnvelope((id != null && id.isString()) ? id.stringValue() : null, service, method, args,
 				timeoutMs, chain, trace, root.path("execution").asBoolean(false), root.path("stream").asBoolean(false));
+	}
+
+	/**
+	 * Binds a request's positional arguments to the declared parameter types: what every side
+	 * that runs an envelope does before calling the method.
+	 * @param values the arguments, as JSON
+	 * @param types the declared parameter types
+	 * @param readers reads the argument at a position as its declared type
+	 * @param signature the method, for the messages
+	 * @return the arguments
+	 * @throws MalformedEnvelopeException when one does not bind, or is null for a primitive
+	 */
+	public static Object[] bindArguments(List<JsonNode> values, JavaType[] types, IntFunction<ObjectReader> readers,
+			String signature) {
+		Object[] args = new Object[values.size()];
+		for (int i = 0; i < args.length; i++) {
+			JsonNode value = values.get(i);
+			try {
+				args[i] = value.isNull() ? null : readers.apply(i).readValue(value);
+			}
+			catch (JacksonException ex) {
+				throw new MalformedEnvelopeException("Argument " + (i + 1) + " of " + signature + " does not bind to "
+						+ types[i].getTypeName() + ": " + ex.getOriginalMessage());
+			}
+			if (args[i] == null && types[i].isPrimitive()) {
+				throw new MalformedEnvelopeException("Argument " + (i + 1) + " of " + signature + " must not be null");
+			}
+		}
+		return args;
 	}
 
 	/**

@@ -10,8 +10,10 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import io.execution.ExecutionException;
 import io.execution.codec.EnvelopeCodec;
+import io.execution.codec.ErrorCode;
 import io.execution.resilience.Instance;
 import io.execution.resilience.LoadBalancer;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The instances of one http endpoint and how to reach them: what the endpoint's executions and
@@ -39,6 +41,38 @@ record EndpointInstances(String endpoint, HttpClient client, HttpClient blocking
 			request.header("Authorization", "Bearer " + this.settings.token());
 		}
 		return request;
+	}
+
+	/**
+	 * The caller's exception for an error an instance answered with: an envelope's error
+	 * ({@code {"error":{"code":…,"type":…,"message":…}}}) or a route's 4xx/5xx body
+	 * ({@code {"error":"code","message":…}}).
+	 * @param body the JSON body
+	 * @param fallback the message when the body says none
+	 * @return the exception
+	 */
+	ExecutionException error(JsonNode body, String fallback) {
+		JsonNode error = body.path("error");
+		if (error.isObject()) {
+			return ErrorCode.of(error.path("code").asString("internal-error"))
+				.toException(error.path("type").asString(null), error.path("message").asString(fallback));
+		}
+		return ErrorCode.of(error.asString("internal-error")).toException(null, body.path("message").asString(fallback));
+	}
+
+	/**
+	 * Reads a JSON body, or nothing when it is not JSON.
+	 * @param body the body
+	 * @return the tree, a missing node when unreadable
+	 */
+	JsonNode tree(byte[] body) {
+		try {
+			JsonNode node = this.codec.mapper().readTree(body);
+			return (node != null) ? node : this.codec.mapper().missingNode();
+		}
+		catch (RuntimeException ex) {
+			return this.codec.mapper().missingNode();
+		}
 	}
 
 	/**

@@ -25,12 +25,10 @@ import java.util.stream.StreamSupport;
 import io.execution.AllEndpointsFailedException;
 import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionException;
-import io.execution.codec.ErrorCode;
 import io.execution.core.EndpointFailure;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
 import io.execution.resilience.Instance;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -123,7 +121,7 @@ final class HttpStreams {
 				throw new ExecutionException("Answer of " + instance + " is larger than execution.http.payload-limit");
 			}
 			if (response.statusCode() != 200) {
-				throw error(bytes, "HTTP " + response.statusCode() + " from " + instance);
+				throw this.endpoint.error(this.endpoint.tree(bytes), "HTTP " + response.statusCode() + " from " + instance);
 			}
 			List<?> elements = (List<?>) this.endpoint.codec().readResult(bytes, invocation.method());
 			return (elements != null) ? elements.stream().map(Object.class::cast) : Stream.empty();
@@ -135,21 +133,6 @@ final class HttpStreams {
 			deadline.cancel(false);
 			lines.close();
 		});
-	}
-
-	private ExecutionException error(byte[] body, String fallback) {
-		try {
-			JsonNode tree = this.endpoint.codec().mapper().readTree(body);
-			JsonNode error = tree.path("error");
-			if (error.isObject()) {
-				return ErrorCode.of(error.path("code").asString("internal-error"))
-					.toException(error.path("type").asString(null), error.path("message").asString(fallback));
-			}
-			return ErrorCode.of(error.asString("internal-error")).toException(null, tree.path("message").asString(fallback));
-		}
-		catch (JacksonException ex) {
-			return new ExecutionException(fallback);
-		}
 	}
 
 	/** The NDJSON lines of one answer, read as they are consumed. */
@@ -218,7 +201,7 @@ final class HttpStreams {
 			if (node.path("end").asBoolean(false)) {
 				return false;
 			}
-			throw error(line.getBytes(StandardCharsets.UTF_8), "Stream " + this.invocation.method() + " failed");
+			throw HttpStreams.this.endpoint.error(node, "Stream " + this.invocation.method() + " failed");
 		}
 
 		/** The deadline passed: closing the connection ends a read that waits, and the producer. */

@@ -16,7 +16,6 @@ import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
 import io.execution.async.ExecutionRecord;
 import io.execution.async.ExecutionStatus;
-import io.execution.codec.ErrorCode;
 import io.execution.core.EndpointFailure;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
@@ -164,10 +163,8 @@ final class RemoteExecutions {
 		private void started(Instance instance, HttpResponse<byte[]> response) {
 			JsonNode body = tree(response);
 			if (response.statusCode() != 202) {
-				ErrorCode code = ErrorCode.of(body.path("error").asString("internal-error"));
-				String message = body.path("message").asString("HTTP " + response.statusCode()) + " (from " + instance
-						+ ")";
-				ExecutionException failure = code.toException(null, message);
+				ExecutionException failure = RemoteExecutions.this.endpoint.error(body,
+						"HTTP " + response.statusCode() + " from " + instance);
 				// Refused before it started: another endpoint may take it.
 				throw (response.statusCode() == 503) ? new EndpointFailure(failure, false) : failure;
 			}
@@ -263,14 +260,9 @@ final class RemoteExecutions {
 		}
 
 		private JsonNode tree(HttpResponse<byte[]> response) {
-			try {
-				JsonNode node = RemoteExecutions.this.endpoint.codec().mapper().readTree(RemoteExecutions.this.endpoint.body(response));
-				return (node != null) ? node : RemoteExecutions.this.endpoint.codec().mapper().missingNode();
-			}
-			catch (RuntimeException ex) {
-				return RemoteExecutions.this.endpoint.codec().mapper().missingNode();
-			}
+			return RemoteExecutions.this.endpoint.tree(RemoteExecutions.this.endpoint.body(response));
 		}
+
 
 	}
 

@@ -360,23 +360,7 @@ public final class ServiceExecutor {
 	}
 
 	private static Object[] bind(ServiceMethod method, List<JsonNode> values) {
-		Object[] args = new Object[values.size()];
-		for (int i = 0; i < args.length; i++) {
-			JsonNode value = values.get(i);
-			try {
-				args[i] = value.isNull() ? null : method.argumentReader(i).readValue(value);
-			}
-			catch (JacksonException ex) {
-				throw new MalformedEnvelopeException("Argument " + (i + 1) + " of " + method.signature()
-						+ " does not bind to " + method.parameterTypes()[i].getTypeName() + ": "
-						+ ex.getOriginalMessage());
-			}
-			if (args[i] == null && method.method().getParameterTypes()[i].isPrimitive()) {
-				throw new MalformedEnvelopeException("Argument " + (i + 1) + " of " + method.signature()
-						+ " must not be null");
-			}
-		}
-		return args;
+		return EnvelopeCodec.bindArguments(values, method.declaredTypes(), method::argumentReader, method.signature());
 	}
 
 	/**

@@ -78,6 +78,14 @@ public final class ServiceMethod {
 	}
 
 	/**
+	 * The declared parameter types, not copied: for binding on the per-call path.
+	 * @return the types, in order
+	 */
+	JavaType[] declaredTypes() {
+		return this.parameterTypes;
+	}
+
+	/**
 	 * The number of parameters.
 	 * @return the arity
 	 */

@@ -11,13 +11,13 @@ import io.execution.async.DefaultExecutions;
 import io.execution.async.Execution;
 import io.execution.async.ExecutionRecord;
 import io.execution.client.ExecutionClientFactory;
+import io.execution.codec.EnvelopeCodec;
 import io.execution.codec.ErrorCode;
 import io.execution.codec.MalformedEnvelopeException;
 import io.execution.codec.RequestEnvelope;
 import io.execution.core.CallChain;
 import io.execution.core.ClientMethod;
 import jakarta.servlet.http.HttpServletRequest;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpHeaders;
@@ -184,22 +184,8 @@ public final class ExecutionHttpHandler {
 	}
 
 	private Object[] bind(ClientMethod method, List<JsonNode> values) {
-		Object[] args = new Object[values.size()];
-		for (int i = 0; i < args.length; i++) {
-			JsonNode value = values.get(i);
-			try {
-				args[i] = value.isNull() ? null
-						: this.http.codec().mapper().readerFor(method.parameterTypes()[i]).readValue(value);
-			}
-			catch (JacksonException ex) {
-				throw new MalformedEnvelopeException("Argument " + (i + 1) + " of " + method + " does not bind to "
-						+ method.parameterTypes()[i].getTypeName() + ": " + ex.getOriginalMessage());
-			}
-			if (args[i] == null && method.method().getParameterTypes()[i].isPrimitive()) {
-				throw new MalformedEnvelopeException("Argument " + (i + 1) + " of " + method + " must not be null");
-			}
-		}
-		return args;
+		return EnvelopeCodec.bindArguments(values, method.parameterTypes(),
+				(i) -> this.http.codec().mapper().readerFor(method.parameterTypes()[i]), method.toString());
 	}
 
 }

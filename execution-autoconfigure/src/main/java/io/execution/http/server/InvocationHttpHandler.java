@@ -148,15 +148,13 @@ public final class InvocationHttpHandler {
 					Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
 			try (Stream<?> open = elements) {
 				Iterator<?> iterator = open.iterator();
-				while (iterator.hasNext()) {
-					if (deadlineNanos - System.nanoTime() <= 0) {
-						throw new IllegalStateException("deadline");
-					}
+				while (iterator.hasNext() && deadlineNanos - System.nanoTime() > 0) {
 					out.write(this.codec.encodeItem(iterator.next()));
 					out.flush();
 					count++;
 				}
-				out.write(this.codec.encodeEnd(id, count));
+				out.write((deadlineNanos - System.nanoTime() > 0) ? this.codec.encodeEnd(id, count)
+						: line(deadlineExceeded(envelope, count)));
 			}
 			catch (IOException ex) {
 				logger.debug("Stream of {}.{} [{}] stopped after {} elements: the caller went away ({})",
@@ -165,10 +163,7 @@ public final class InvocationHttpHandler {
 			catch (RuntimeException ex) {
 				deadline.cancel(false);
 				Thread.interrupted();
-				byte[] last = (deadlineNanos - System.nanoTime() <= 0)
-						? this.codec.encodeError(id, ErrorCode.DEADLINE_EXCEEDED, null, "Stream of " + envelope.service()
-								+ "." + envelope.method() + " [" + id + "] did not complete within its deadline after "
-								+ count + " elements")
+				byte[] last = (deadlineNanos - System.nanoTime() <= 0) ? deadlineExceeded(envelope, count)
 						: this.codec.encodeError(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(),
 								ex.getMessage());
 				logger.debug("Stream of {}.{} [{}] ended after {} elements", envelope.service(), envelope.method(), id,
@@ -188,6 +183,12 @@ public final class InvocationHttpHandler {
 			}
 			return null;
 		});
+	}
+
+	private byte[] deadlineExceeded(RequestEnvelope envelope, long count) {
+		return this.codec.encodeError(envelope.id(), ErrorCode.DEADLINE_EXCEEDED, null, "Stream of "
+				+ envelope.service() + "." + envelope.method() + " [" + envelope.id()
+				+ "] did not complete within its deadline after " + count + " elements");
 	}
 
 	private static byte[] line(byte[] json) {
