@@ -86,6 +86,16 @@ public interface QueueBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Where what an asynchronous caller chains to its call's future runs. A backend that
+	 * completes futures on threads that must not block (an I/O event loop) hands them to an
+	 * executor; by default they run on the thread that completes them.
+	 * @return the executor
+	 */
+	default java.util.concurrent.Executor callbacks() {
+		return Runnable::run;
+	}
+
+	/**
 	 * Stops the backend: waiting callers whose requests can no longer run are failed.
 	 */
 	@Override

@@ -61,7 +61,7 @@ public final class QueueTransport implements Transport {
 	public CompletableFuture<Object> invokeAsync(Invocation invocation) {
 		CompletableFuture<byte[]> submitted = submit(invocation);
 		CompletableFuture<Object> result = new CompletableFuture<>();
-		submitted.whenComplete((body, failure) -> {
+		submitted.whenCompleteAsync((body, failure) -> {
 			if (failure != null) {
 				Throwable cause = Futures.unwrap(failure);
 				result.completeExceptionally((cause instanceof ExecutionRejectedException rejected)
@@ -74,7 +74,7 @@ public final class QueueTransport implements Transport {
 			catch (RuntimeException ex) {
 				result.completeExceptionally(ex);
 			}
-		});
+		}, this.backend.callbacks());
 		Futures.cancelWith(result, submitted);
 		return result;
 	}

@@ -107,6 +107,18 @@ class RedisQueueTest {
 	}
 
 	@Test
+	void whatAnAsynchronousCallerChainsRunsOffRedisIoThreadsSoItMayCallAgain() throws Exception {
+		String prefix = prefix();
+		start(prefix, true);
+		Lab lab = start(prefix, false).getBean(Lab.class);
+		// Replies complete calls on Lettuce's I/O threads; a continuation that blocked there (here
+		// on a second call over the same connections) would stall every reply of the process.
+		CompletableFuture<String> chained = lab.sleepAsync(200)
+			.thenApply((slept) -> Thread.currentThread().getName() + " " + lab.echo("again"));
+		assertThat(chained.get(10, TimeUnit.SECONDS)).startsWith("execution-redis-callbacks").endsWith(" again");
+	}
+
+	@Test
 	void tenThousandCallsFromSixteenCallersAcrossTwoWorkersEachGetTheirOwnResult() throws Exception {
 		String prefix = prefix();
 		ConfigurableApplicationContext one = start(prefix, true);

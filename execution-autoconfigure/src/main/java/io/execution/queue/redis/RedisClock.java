@@ -2,6 +2,7 @@ package io.execution.queue.redis;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
@@ -22,42 +23,61 @@ final class RedisClock {
 
 	private volatile boolean sampled;
 
+	private final AtomicBoolean refreshing = new AtomicBoolean();
+
 	RedisClock(RedisClusterAsyncCommands<String, String> redis) {
 		this.redis = redis;
 	}
 
 	/**
-	 * Converts a Redis time to this JVM's {@code nanoTime} clock.
+	 * Converts a Redis time to this JVM's {@code nanoTime} clock. Never waits on Redis once the
+	 * clock was read: a stale offset is refreshed in the background (this runs on Lettuce's I/O
+	 * threads, which must not block).
 	 * @param redisMillis milliseconds since the epoch, by Redis' clock
 	 * @return the same instant on {@link System#nanoTime()}'s scale
 	 */
 	long toNanoTime(long redisMillis) {
-		if (!this.sampled || System.nanoTime() - this.sampledAt > RESAMPLE_NANOS) {
+		if (!this.sampled) {
 			sample();
+		}
+		else if (System.nanoTime() - this.sampledAt > RESAMPLE_NANOS && this.refreshing.compareAndSet(false, true)) {
+			long before = System.nanoTime();
+			this.redis.time().whenComplete((time, failure) -> {
+				if (failure == null) {
+					record(before, System.nanoTime(), time);
+				}
+				this.refreshing.set(false);
+			});
 		}
 		return TimeUnit.MILLISECONDS.toNanos(redisMillis) - this.offsetNanos;
 	}
 
-	private void sample() {
+	/**
+	 * Reads Redis' clock now, waiting for the answer; done before the first request is taken.
+	 */
+	void sample() {
 		try {
 			long before = System.nanoTime();
 			List<String> time = this.redis.time().get(5, TimeUnit.SECONDS);
-			long after = System.nanoTime();
-			long redisNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(time.get(0)))
-					+ TimeUnit.MICROSECONDS.toNanos(Long.parseLong(time.get(1)));
-			this.offsetNanos = redisNanos - (before + (after - before) / 2);
-			this.sampledAt = after;
-			this.sampled = true;
+			record(before, System.nanoTime(), time);
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			// Keep the last offset; without one, deadlines read as "now + remaining" below.
+			// Keep the last offset; without one, deadlines cannot be read.
 			if (!this.sampled) {
 				throw new IllegalStateException("Cannot read Redis TIME: " + ex, ex);
 			}
 		}
+	}
+
+	private void record(long before, long after, List<String> time) {
+		long redisNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(time.get(0)))
+				+ TimeUnit.MICROSECONDS.toNanos(Long.parseLong(time.get(1)));
+		this.offsetNanos = redisNanos - (before + (after - before) / 2);
+		this.sampledAt = after;
+		this.sampled = true;
 	}
 
 }

@@ -1,7 +1,7 @@
 package io.execution.queue.redis;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -22,7 +22,7 @@ public final class RedisConnections implements AutoCloseable {
 
 	private final AbstractRedisClient client;
 
-	private final List<StatefulConnection<String, String>> opened = new CopyOnWriteArrayList<>();
+	private final Map<RedisClusterAsyncCommands<String, String>, StatefulConnection<String, String>> opened = new ConcurrentHashMap<>();
 
 	private volatile RedisClusterAsyncCommands<String, String> shared;
 
@@ -61,17 +61,29 @@ public final class RedisConnections implements AutoCloseable {
 	public RedisClusterAsyncCommands<String, String> dedicated() {
 		if (this.client instanceof RedisClusterClient cluster) {
 			StatefulRedisClusterConnection<String, String> connection = cluster.connect(StringCodec.UTF8);
-			this.opened.add(connection);
+			this.opened.put(connection.async(), connection);
 			return connection.async();
 		}
 		StatefulRedisConnection<String, String> connection = ((RedisClient) this.client).connect(StringCodec.UTF8);
-		this.opened.add(connection);
+		this.opened.put(connection.async(), connection);
 		return connection.async();
+	}
+
+	/**
+	 * Closes a connection {@link #dedicated()} opened, once its user is done with it.
+	 * @param commands the connection's commands
+	 */
+	public void release(RedisClusterAsyncCommands<String, String> commands) {
+		StatefulConnection<String, String> connection = this.opened.remove(commands);
+		if (connection != null && connection.isOpen()) {
+			connection.closeAsync();
+		}
 	}
 
 	@Override
 	public void close() {
-		this.opened.forEach(StatefulConnection::closeAsync);
+		// The application's client may have shut down first and closed them already.
+		this.opened.values().stream().filter(StatefulConnection::isOpen).forEach(StatefulConnection::closeAsync);
 		this.opened.clear();
 	}
 

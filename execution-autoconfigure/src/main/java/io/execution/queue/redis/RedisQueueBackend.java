@@ -15,7 +15,6 @@ import io.execution.core.InvocationIds;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueState;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +66,21 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	private final ExpiryRefreshes expiries;
 
-	private volatile Thread replyReader;
+	private volatile RedisClusterAsyncCommands<String, String> replyConnection;
+
+	private final java.util.concurrent.ScheduledExecutorService maintenance = java.util.concurrent.Executors
+		.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "execution-redis-maintenance");
+			thread.setDaemon(true);
+			return thread;
+		});
+
+	private final java.util.concurrent.ExecutorService callbacks = java.util.concurrent.Executors
+		.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "execution-redis-callbacks");
+			thread.setDaemon(true);
+			return thread;
+		});
 
 	private volatile ExecutionEvents events = ExecutionEvents.NONE;
 
@@ -122,6 +135,34 @@ public final class RedisQueueBackend implements QueueBackend {
 	RedisClock clock() {
 		return this.clock;
 	}
+
+	/**
+	 * The thread that renews leases, takes over dead workers' requests and looks for
+	 * cancellations, for every consumer of this backend (never Lettuce's I/O threads).
+	 * @return the scheduler
+	 */
+	java.util.concurrent.ScheduledExecutorService maintenance() {
+		return this.maintenance;
+	}
+
+	/**
+	 * Replies complete their calls on Lettuce's I/O thread, where nothing may block: what an
+	 * asynchronous caller chains to its future runs here instead.
+	 */
+	@Override
+	public java.util.concurrent.Executor callbacks() {
+		return this.callbackExecutor;
+	}
+
+	private final java.util.concurrent.Executor callbackExecutor = (task) -> {
+		try {
+			this.callbacks.execute(task);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// Closed: what completes now are the failures of calls cut short; run them here.
+			task.run();
+		}
+	};
 
 	@Override
 	public CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
@@ -272,49 +313,55 @@ public final class RedisQueueBackend implements QueueBackend {
 	}
 
 	private void startReplyReader() {
-		if (this.replyReader == null) {
+		if (this.replyConnection == null) {
 			synchronized (this) {
-				if (this.replyReader == null && !this.closed) {
-					Thread thread = new Thread(this::readReplies, "execution-redis-replies");
-					thread.setDaemon(true);
-					thread.start();
-					this.replyReader = thread;
+				if (this.replyConnection == null && !this.closed) {
+					this.replyConnection = this.connections.dedicated();
+					waitForReplies();
 				}
 			}
 		}
 	}
 
-	private void readReplies() {
-		RedisClusterAsyncCommands<String, String> redis = this.connections.dedicated();
-		while (!this.closed) {
-			try {
-				KeyValue<String, String> first = redis.blpop(1, this.replies).get(5, TimeUnit.SECONDS);
-				if (first == null || !first.hasValue()) {
-					continue;
+	/**
+	 * Reads this process's reply list without a thread of its own: each read is issued when the
+	 * last one answers, on Lettuce's I/O thread, which completes the waiting callers directly. A
+	 * blocking pop waits for the next reply; a pop of up to 256 sent just before it takes a burst
+	 * that came in meanwhile in the same round trip. Both answer in the list's order, so a
+	 * stream's chunks arrive in the order they were sent.
+	 */
+	private void waitForReplies() {
+		RedisClusterAsyncCommands<String, String> redis = this.replyConnection;
+		if (this.closed) {
+			this.connections.release(redis);
+			return;
+		}
+		redis.blpop(REPLY_WAIT_SECONDS, this.replies).whenComplete((first, failure) -> {
+			if (failure != null) {
+				if (!this.closed) {
+					logger.debug("Reading replies from Redis failed; trying again: {}", failure.toString());
 				}
-				deliver(first.getValue());
-				List<String> more;
-				do {
-					more = redis.lpop(this.replies, 256).get(5, TimeUnit.SECONDS);
-					if (more != null) {
-						more.forEach(this::deliver);
-					}
-				}
-				while (more != null && more.size() == 256);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+				RETRY.execute(this::waitForReplies);
 				return;
 			}
-			catch (Exception ex) {
-				if (this.closed) {
-					return;
+			if (first != null && first.hasValue()) {
+				deliver(first.getValue());
+				if (!this.closed) {
+					redis.lpop(this.replies, 256).thenAccept((more) -> {
+						if (more != null) {
+							more.forEach(this::deliver);
+						}
+					});
 				}
-				logger.debug("Reading replies from Redis failed; trying again: {}", ex.toString());
-				pause();
 			}
-		}
+			waitForReplies();
+		});
 	}
+
+	private static final long REPLY_WAIT_SECONDS = 1;
+
+	private static final java.util.concurrent.Executor RETRY = CompletableFuture.delayedExecutor(100,
+			TimeUnit.MILLISECONDS, Runnable::run);
 
 	private void deliver(String reply) {
 		int newline = reply.indexOf('\n');
@@ -335,25 +382,14 @@ public final class RedisQueueBackend implements QueueBackend {
 		// No call: a late or duplicate reply, dropped.
 	}
 
-	private static void pause() {
-		try {
-			Thread.sleep(100);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
 	@Override
 	public void close() {
 		this.closed = true;
 		this.consumers.forEach(RedisQueueConsumer::close);
-		Thread reader = this.replyReader;
-		if (reader != null) {
-			reader.interrupt();
-		}
+		this.maintenance.shutdownNow();
 		this.pending.values().forEach((call) -> call.completeExceptionally(new ExecutionRejectedException(
 				"The application is shutting down: the call's reply can no longer be received")));
+		this.callbacks.shutdown();
 	}
 
 	/**

@@ -49,11 +49,19 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private final Set<RedisDelivery> running = ConcurrentHashMap.newKeySet();
 
-	private final Object capacity = new Object();
+	private static final long MAINTENANCE_MILLIS = 50;
+
+	private static final long READ_BLOCK_MILLIS = 1000;
+
+	private final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
 
 	private volatile boolean open = true;
 
-	private volatile Thread reader;
+	private volatile boolean groupReady;
+
+	private volatile RedisClusterAsyncCommands<String, String> blocking;
+
+	private java.util.concurrent.ScheduledFuture<?> maintenance;
 
 	private long nextReclaim;
 
@@ -72,7 +80,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	@Override
 	public QueueDelivery take(Duration wait) throws InterruptedException {
-		startReader();
+		start();
 		RedisDelivery delivery = this.ready.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
 		if (delivery != null) {
 			this.running.add(delivery);
@@ -80,59 +88,100 @@ final class RedisQueueConsumer implements QueueConsumer {
 		return delivery;
 	}
 
-	private void startReader() {
-		if (this.reader == null) {
+	private void start() {
+		if (this.blocking == null) {
 			synchronized (this) {
-				if (this.reader == null && this.open) {
-					Thread thread = new Thread(this::read, "execution-redis-" + this.queue);
-					thread.setDaemon(true);
-					thread.start();
-					this.reader = thread;
+				if (this.blocking == null && this.open) {
+					this.blocking = this.backend.connections().dedicated();
+					this.maintenance = this.backend.maintenance()
+						.scheduleWithFixedDelay(this::maintainQuietly, 0, MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
 				}
 			}
 		}
 	}
 
+	/**
+	 * Asks Redis for as many requests as the pool has free threads, unless a read is waiting
+	 * already. No thread of its own: the read is issued by whoever frees capacity (a worker
+	 * finishing, the last read answering, the maintenance tick), and its answer is handed to the
+	 * worker threads straight from Lettuce's I/O thread.
+	 */
 	private void read() {
-		RedisClusterAsyncCommands<String, String> blocking = this.backend.connections().dedicated();
-		boolean groupReady = false;
-		while (this.open) {
-			try {
-				if (!groupReady) {
-					createGroup(blocking);
-					groupReady = true;
+		RedisClusterAsyncCommands<String, String> redis = this.blocking;
+		if (!this.open || !this.groupReady || redis == null || free() <= 0 || !this.reading.compareAndSet(false, true)) {
+			return;
+		}
+		int free = free();
+		if (free <= 0) {
+			this.reading.set(false);
+			return;
+		}
+		io.lettuce.core.RedisFuture<List<StreamMessage<String, String>>> answer;
+		try {
+			answer = redis.xreadgroup(this.consumer, XReadArgs.Builder.block(READ_BLOCK_MILLIS).count(free),
+					XReadArgs.StreamOffset.lastConsumed(this.stream));
+		}
+		catch (RuntimeException ex) {
+			// The connection closed under us: the next maintenance tick tries again, if still open.
+			this.reading.set(false);
+			return;
+		}
+		answer.whenComplete((messages, failure) -> {
+			if (failure != null) {
+				if (String.valueOf(failure.getMessage()).contains("NOGROUP")) {
+					this.groupReady = false;
 				}
-				maintain();
-				int free = this.concurrency - this.running.size() - this.ready.size();
-				if (free <= 0) {
-					synchronized (this.capacity) {
-						this.capacity.wait(50);
-					}
-					continue;
+				if (this.open) {
+					logger.debug("Queue '{}': reading from Redis failed; trying again: {}", this.queue,
+							failure.toString());
 				}
-				List<StreamMessage<String, String>> messages = blocking
-					.xreadgroup(this.consumer, XReadArgs.Builder.block(1000).count(free),
-							XReadArgs.StreamOffset.lastConsumed(this.stream))
-					.get(10, TimeUnit.SECONDS);
-				if (messages != null) {
-					for (StreamMessage<String, String> message : messages) {
+			}
+			else if (messages != null) {
+				for (StreamMessage<String, String> message : messages) {
+					if (this.open) {
 						accept(message.getId(), message.getBody(), 0);
 					}
+					else {
+						giveBack(message.getId(), message.getBody());
+					}
 				}
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
+			this.reading.set(false);
+			if (!this.open) {
+				this.backend.connections().release(redis);
+				returnUnstarted();
 			}
-			catch (Exception ex) {
-				if (!this.open) {
-					return;
-				}
-				if (String.valueOf(ex.getMessage()).contains("NOGROUP")) {
-					groupReady = false;
-				}
-				logger.debug("Queue '{}': reading from Redis failed; trying again: {}", this.queue, ex.toString());
-				sleep(200);
+			else if (failure == null) {
+				read();
+			}
+			// After a failure the next maintenance tick reads again.
+		});
+	}
+
+	private int free() {
+		return this.concurrency - this.running.size() - this.ready.size();
+	}
+
+	private void maintainQuietly() {
+		if (!this.open) {
+			return;
+		}
+		try {
+			if (!this.groupReady) {
+				createGroup(this.backend.connections().shared());
+				this.backend.clock().sample();
+				this.groupReady = true;
+			}
+			maintain();
+			read();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			if (this.open) {
+				logger.debug("Queue '{}': looking after leases and cancellations failed; trying again: {}",
+						this.queue, ex.toString());
 			}
 		}
 	}
@@ -170,7 +219,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 				});
 			}
 		}
-		int free = this.concurrency - this.running.size() - this.ready.size();
+		int free = free();
 		if (now - this.nextReclaim >= 0 && free > 0) {
 			this.nextReclaim = now + Math.max(TimeUnit.MILLISECONDS.toNanos(200),
 					this.settings.visibilityTimeout().toNanos() / 4);
@@ -276,40 +325,49 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private void done(RedisDelivery delivery) {
 		this.running.remove(delivery);
-		synchronized (this.capacity) {
-			this.capacity.notifyAll();
-		}
+		read();
 	}
 
 	@Override
 	public void close() {
-		this.open = false;
-		this.backend.forget(this);
-		Thread thread = this.reader;
-		if (thread != null) {
-			thread.interrupt();
+		RedisClusterAsyncCommands<String, String> redis;
+		synchronized (this) {
+			this.open = false;
+			redis = this.blocking;
+			if (this.maintenance != null) {
+				this.maintenance.cancel(false);
+			}
 		}
-		// Requests taken but never started go back to the queue for another worker.
+		this.backend.forget(this);
+		if (redis != null && !this.reading.get()) {
+			// No read waits (one that does closes the connection when it answers).
+			this.backend.connections().release(redis);
+		}
+		returnUnstarted();
+	}
+
+	/**
+	 * Requests taken but never started go back to the queue for another worker.
+	 */
+	private void returnUnstarted() {
 		List<RedisDelivery> unstarted = new ArrayList<>();
 		this.ready.drainTo(unstarted);
 		for (RedisDelivery delivery : unstarted) {
-			List<String> args = new ArrayList<>(List.of(RedisQueueSettings.GROUP, delivery.entryId()));
-			delivery.fields().forEach((key, value) -> {
-				args.add(key);
-				args.add(value);
-			});
-			RedisScripts.RETURN.run(this.backend.connections().shared(),
-					new String[] { this.stream, this.settings.attempts(this.queue) }, args.toArray(String[]::new));
+			giveBack(delivery.entryId(), delivery.fields());
 		}
 	}
 
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+	/**
+	 * Puts a request this worker read but will not run back at the end of the queue.
+	 */
+	private void giveBack(String entryId, Map<String, String> fields) {
+		List<String> args = new ArrayList<>(List.of(RedisQueueSettings.GROUP, entryId));
+		fields.forEach((key, value) -> {
+			args.add(key);
+			args.add(value);
+		});
+		RedisScripts.RETURN.run(this.backend.connections().shared(),
+				new String[] { this.stream, this.settings.attempts(this.queue) }, args.toArray(String[]::new));
 	}
 
 }
