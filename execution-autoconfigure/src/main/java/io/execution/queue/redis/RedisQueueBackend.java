@@ -188,14 +188,12 @@ public final class RedisQueueBackend implements QueueBackend {
 					+ invocationId + "]");
 		}
 		startReplyReader();
-		long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
 		CompletableFuture<byte[]> result = new CompletableFuture<>();
 		this.pending.put(invocationId, result);
-		CompletableFuture<String> added = RedisScripts.SUBMIT.run(this.connections.shared(),
-				new String[] { this.settings.requests(queue) }, String.valueOf(this.settings.capacity()), invocationId,
-				new String(request, java.nio.charset.StandardCharsets.UTF_8), String.valueOf(timeoutMillis),
-				this.replies, idempotent ? "1" : "0", String.valueOf(this.settings.retention().toMillis()),
-				this.expiries.due(this.settings.requests(queue)));
+		CompletableFuture<String> added = new CompletableFuture<>();
+		this.submissions.computeIfAbsent(queue, this::submitter)
+			.add(new Submission(invocationId, new String(request, java.nio.charset.StandardCharsets.UTF_8),
+					deadlineNanos, idempotent, result, added));
 		added.whenComplete((entryId, failure) -> {
 			if (failure != null) {
 				result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue
@@ -219,6 +217,77 @@ public final class RedisQueueBackend implements QueueBackend {
 			}
 		});
 		return result;
+	}
+
+	/** A request waiting to be put on its queue with the next batch. */
+	private record Submission(String invocationId, String body, long deadlineNanos, boolean idempotent,
+			CompletableFuture<byte[]> result, CompletableFuture<String> added) {
+	}
+
+	private static final int SUBMIT_BATCH_ITEMS = 64;
+
+	private static final int BATCH_BYTES = 1 << 20;
+
+	private Batcher<Submission> submitter(String queue) {
+		Batcher<Submission> batcher = new Batcher<>((batch) -> sendSubmissions(queue, batch),
+				(batch, failure) -> batch.forEach((submission) -> submission.added().completeExceptionally(failure)),
+				SUBMIT_BATCH_ITEMS, (submission) -> submission.body().length(), BATCH_BYTES);
+		this.batchers.add(batcher);
+		return batcher;
+	}
+
+	/**
+	 * Puts a batch of requests on a queue with one script. A request whose caller gave up while
+	 * it waited for the batch is left out.
+	 */
+	private CompletableFuture<List<Object>> sendSubmissions(String queue, List<Submission> batch) {
+		String stream = this.settings.requests(queue);
+		List<Submission> sent = new java.util.ArrayList<>(batch.size());
+		List<String> args = new java.util.ArrayList<>(3 + batch.size() * 5);
+		args.add(String.valueOf(this.settings.capacity()));
+		args.add(String.valueOf(this.settings.retention().toMillis()));
+		args.add(this.expiries.due(stream));
+		long now = System.nanoTime();
+		for (Submission submission : batch) {
+			if (submission.result().isDone()) {
+				submission.added().complete(null);
+				continue;
+			}
+			sent.add(submission);
+			args.add(submission.invocationId());
+			args.add(submission.body());
+			args.add(String.valueOf(Math.max(1, TimeUnit.NANOSECONDS.toMillis(submission.deadlineNanos() - now))));
+			args.add(this.replies);
+			args.add(submission.idempotent() ? "1" : "0");
+		}
+		if (sent.isEmpty()) {
+			return CompletableFuture.completedFuture(List.of());
+		}
+		CompletableFuture<List<Object>> added = RedisScripts.SUBMIT.run(this.connections.shared(),
+				new String[] { stream }, args.toArray(String[]::new));
+		return added.whenComplete((entryIds, failure) -> {
+			for (int i = 0; i < sent.size(); i++) {
+				if (failure != null) {
+					sent.get(i).added().completeExceptionally(failure);
+				}
+				else {
+					Object entryId = (i < entryIds.size()) ? entryIds.get(i) : null;
+					sent.get(i).added().complete((entryId != null) ? entryId.toString() : null);
+				}
+			}
+		});
+	}
+
+	private final Map<String, Batcher<Submission>> submissions = new ConcurrentHashMap<>();
+
+	private final List<Batcher<?>> batchers = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Keeps a batcher to wait for when the backend closes.
+	 * @param batcher the batcher
+	 */
+	void register(Batcher<?> batcher) {
+		this.batchers.add(batcher);
 	}
 
 	private void cancel(String queue, String invocationId, String entryId) {
@@ -326,9 +395,9 @@ public final class RedisQueueBackend implements QueueBackend {
 	/**
 	 * Reads this process's reply list without a thread of its own: each read is issued when the
 	 * last one answers, on Lettuce's I/O thread, which completes the waiting callers directly. A
-	 * blocking pop waits for the next reply; a pop of up to 256 sent just before it takes a burst
-	 * that came in meanwhile in the same round trip. Both answer in the list's order, so a
-	 * stream's chunks arrive in the order they were sent.
+	 * blocking pop waits for the next reply; while other calls wait, a pop of up to 256 sent just
+	 * before it takes a burst that came in meanwhile in the same round trip. Both answer in the
+	 * list's order, so a stream's chunks arrive in the order they were sent.
 	 */
 	private void waitForReplies() {
 		RedisClusterAsyncCommands<String, String> redis = this.replyConnection;
@@ -346,7 +415,8 @@ public final class RedisQueueBackend implements QueueBackend {
 			}
 			if (first != null && first.hasValue()) {
 				deliver(first.getValue());
-				if (!this.closed) {
+				// More replies can only be waiting if other calls or streams are.
+				if (!this.closed && (!this.pending.isEmpty() || !this.chunks.isEmpty())) {
 					redis.lpop(this.replies, 256).thenAccept((more) -> {
 						if (more != null) {
 							more.forEach(this::deliver);
@@ -386,6 +456,11 @@ public final class RedisQueueBackend implements QueueBackend {
 	public void close() {
 		this.closed = true;
 		this.consumers.forEach(RedisQueueConsumer::close);
+		// What workers answered and callers asked goes out before the connections close.
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		for (Batcher<?> batcher : this.batchers) {
+			batcher.awaitIdle(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+		}
 		this.maintenance.shutdownNow();
 		this.pending.values().forEach((call) -> call.completeExceptionally(new ExecutionRejectedException(
 				"The application is shutting down: the call's reply can no longer be received")));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +77,11 @@ final class RedisQueueConsumer implements QueueConsumer {
 		this.concurrency = concurrency;
 		this.stream = this.settings.requests(queue);
 		this.consumer = Consumer.from(RedisQueueSettings.GROUP, backend.processName());
+		this.completions = new Batcher<>(this::sendCompletions,
+				(batch, failure) -> logger.debug("Queue '{}': answering {} calls failed: {}", queue, batch.size(),
+						failure.toString()),
+				COMPLETION_BATCH_ITEMS, Completion::size, 1 << 20);
+		backend.register(this.completions);
 	}
 
 	@Override
@@ -294,33 +300,102 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	void sendChunk(String replyTo, String chunk) {
-		RedisScripts.REPLY.run(this.backend.connections().shared(), new String[] { replyTo }, chunk,
-				String.valueOf(this.settings.retention().toMillis()), this.backend.expiries().due(replyTo));
+		RedisScripts.REPLY.run(this.backend.connections().shared(), new String[] { replyTo },
+				String.valueOf(this.settings.retention().toMillis()), this.backend.expiries().due(replyTo), chunk);
 	}
 
 	void reply(RedisDelivery delivery, String replyTo, String reply) {
-		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
-		RedisScripts.REPLY.run(redis, new String[] { replyTo }, reply,
-				String.valueOf(this.settings.retention().toMillis()), this.backend.expiries().due(replyTo));
-		finish(delivery.entryId(), "", delivery.invocationId(), "", delivery.takenOver());
+		this.completions.add(new Completion(delivery.entryId(), delivery.invocationId(), replyTo, reply, "", "",
+				delivery.takenOver()));
 		done(delivery);
 	}
 
 	void deadLetter(RedisDelivery delivery, String replyTo, String reply, String cause, String body) {
 		this.backend.events().deadLettered(this.queue, delivery.invocationId(),
 				body.getBytes(java.nio.charset.StandardCharsets.UTF_8), cause);
-		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
-		RedisScripts.REPLY.run(redis, new String[] { replyTo }, reply,
-				String.valueOf(this.settings.retention().toMillis()), this.backend.expiries().due(replyTo));
-		finish(delivery.entryId(), cause, delivery.invocationId(), body, delivery.takenOver());
+		this.completions.add(new Completion(delivery.entryId(), delivery.invocationId(), replyTo, reply, cause, body,
+				delivery.takenOver()));
 		done(delivery);
 	}
 
 	private void finish(String entryId, String deadLetterCause, String invocationId, String body,
 			boolean takenOver) {
-		RedisScripts.ACK.run(this.backend.connections().shared(),
-				new String[] { this.stream, this.settings.attempts(this.queue), this.settings.deadLetters(this.queue) },
-				RedisQueueSettings.GROUP, entryId, deadLetterCause, invocationId, body, takenOver ? "1" : "0");
+		this.completions.add(new Completion(entryId, invocationId, null, null, deadLetterCause, body, takenOver));
+	}
+
+	/**
+	 * A request this worker is done with: its reply (if it has a caller to answer), then its
+	 * acknowledgement, and its dead letter when it failed for good.
+	 */
+	private record Completion(String entryId, String invocationId, String replyTo, String reply, String cause,
+			String body, boolean takenOver) {
+
+		int size() {
+			return ((this.reply != null) ? this.reply.length() : 0) + this.body.length();
+		}
+
+	}
+
+	private static final int COMPLETION_BATCH_ITEMS = 64;
+
+	private final Batcher<Completion> completions;
+
+	/**
+	 * Answers a batch of finished requests: one push per caller process, then, once Redis holds
+	 * the replies, one script that acknowledges and deletes them all. A request whose reply could
+	 * not be pushed stays unacknowledged: its lease runs out and another worker settles it (runs it
+	 * again when idempotent, else answers that it may have run), so no caller is left without an
+	 * answer.
+	 */
+	private CompletableFuture<?> sendCompletions(List<Completion> batch) {
+		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
+		String ttl = String.valueOf(this.settings.retention().toMillis());
+		Map<String, List<Completion>> byCaller = new java.util.LinkedHashMap<>();
+		List<Completion> unanswered = new ArrayList<>();
+		for (Completion completion : batch) {
+			if (completion.replyTo() != null) {
+				byCaller.computeIfAbsent(completion.replyTo(), (list) -> new ArrayList<>()).add(completion);
+			}
+			else {
+				unanswered.add(completion);
+			}
+		}
+		List<CompletableFuture<List<Completion>>> pushes = new ArrayList<>(byCaller.size() + 1);
+		pushes.add(CompletableFuture.completedFuture(unanswered));
+		byCaller.forEach((list, completions) -> {
+			List<String> args = new ArrayList<>(completions.size() + 2);
+			args.add(ttl);
+			args.add(this.backend.expiries().due(list));
+			completions.forEach((completion) -> args.add(completion.reply()));
+			pushes.add(RedisScripts.REPLY.<Long>run(redis, new String[] { list }, args.toArray(String[]::new))
+				.handle((pushed, failure) -> {
+					if (failure != null) {
+						logger.debug("Queue '{}': replies to {} could not be pushed; their requests will be"
+								+ " taken over: {}", this.queue, list, failure.toString());
+						return List.of();
+					}
+					return completions;
+				}));
+		});
+		return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenCompose((all) -> {
+			List<String> args = new ArrayList<>();
+			args.add(RedisQueueSettings.GROUP);
+			for (CompletableFuture<List<Completion>> push : pushes) {
+				for (Completion completion : push.join()) {
+					args.add(completion.entryId());
+					args.add(completion.cause());
+					args.add(completion.invocationId());
+					args.add(completion.body());
+					args.add(completion.takenOver() ? "1" : "0");
+				}
+			}
+			if (args.size() == 1) {
+				return CompletableFuture.completedFuture(0L);
+			}
+			return RedisScripts.ACK.<Long>run(redis,
+					new String[] { this.stream, this.settings.attempts(this.queue), this.settings.deadLetters(this.queue) },
+					args.toArray(String[]::new));
+		});
 	}
 
 	private void done(RedisDelivery delivery) {

@@ -18,36 +18,51 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 final class RedisScripts {
 
 	/**
-	 * Enqueue, unless full. KEYS: requests stream. ARGV: capacity, invocation id, body, timeout ms,
-	 * reply list, idempotent (1/0), stream ttl ms, refresh the ttl now (1/0: the caller asks once a
-	 * second; a new stream always gets it). Returns the entry id, or false when full. The deadline
-	 * is stamped with Redis' own clock, never the caller's.
+	 * Enqueue a batch of requests, each unless the queue is full. KEYS: requests stream. ARGV:
+	 * capacity, stream ttl ms, refresh the ttl now (1/0: the caller asks once a second; a new
+	 * stream always gets it), then five per request: invocation id, body, timeout ms, reply list,
+	 * idempotent (1/0). Returns, per request, its entry id or false when the queue was full.
+	 * Deadlines are stamped with Redis' own clock, never the caller's.
 	 */
 	static final Script SUBMIT = new Script("""
 			local length = redis.call('XLEN', KEYS[1])
-			if length >= tonumber(ARGV[1]) then return false end
+			local created = length == 0
+			local capacity = tonumber(ARGV[1])
 			local t = redis.call('TIME')
-			local deadline = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[4])
-			local sid = redis.call('XADD', KEYS[1], '*', 'id', ARGV[2], 'body', ARGV[3], 'deadline', deadline,
-			  'reply', ARGV[5], 'idem', ARGV[6])
-			if length == 0 or ARGV[8] == '1' then redis.call('PEXPIRE', KEYS[1], ARGV[7]) end
-			return sid
-			""", ScriptOutputType.VALUE);
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			local out = {}
+			for i = 4, #ARGV, 5 do
+			  if length >= capacity then
+			    out[#out + 1] = false
+			  else
+			    out[#out + 1] = redis.call('XADD', KEYS[1], '*', 'id', ARGV[i], 'body', ARGV[i + 1],
+			      'deadline', now + tonumber(ARGV[i + 2]), 'reply', ARGV[i + 3], 'idem', ARGV[i + 4])
+			    length = length + 1
+			  end
+			end
+			if created or ARGV[3] == '1' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+			return out
+			""", ScriptOutputType.MULTI);
 
 	/**
-	 * Finish a request: acknowledge and delete it, forget its redeliveries (when it was taken over:
-	 * ARGV[6] is 1), and optionally keep it as a dead letter. KEYS: requests stream, attempts hash,
-	 * dead-letter stream. ARGV: group, entry id, dead-letter cause ('' for none), invocation id,
-	 * body, taken over (1/0).
+	 * Finish a batch of requests: acknowledge and delete them, forget their redeliveries (those
+	 * taken over), and keep those that failed for good as dead letters. KEYS: requests stream,
+	 * attempts hash, dead-letter stream. ARGV: group, then five per request: entry id, dead-letter
+	 * cause ('' for none), invocation id, body, taken over (1/0). Returns how many were finished.
 	 */
 	static final Script ACK = new Script("""
-			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-			redis.call('XDEL', KEYS[1], ARGV[2])
-			if ARGV[6] == '1' then redis.call('HDEL', KEYS[2], ARGV[2]) end
-			if ARGV[3] ~= '' then
-			  redis.call('XADD', KEYS[3], 'MAXLEN', '~', 10000, '*', 'id', ARGV[4], 'cause', ARGV[3], 'body', ARGV[5])
+			local ids = {}
+			for i = 2, #ARGV, 5 do
+			  ids[#ids + 1] = ARGV[i]
+			  if ARGV[i + 4] == '1' then redis.call('HDEL', KEYS[2], ARGV[i]) end
+			  if ARGV[i + 1] ~= '' then
+			    redis.call('XADD', KEYS[3], 'MAXLEN', '~', 10000, '*', 'id', ARGV[i + 2], 'cause', ARGV[i + 1],
+			      'body', ARGV[i + 3])
+			  end
 			end
-			return 1
+			redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+			redis.call('XDEL', KEYS[1], unpack(ids))
+			return #ids
 			""", ScriptOutputType.INTEGER);
 
 	/**
@@ -85,14 +100,16 @@ final class RedisScripts {
 			""", ScriptOutputType.VALUE);
 
 	/**
-	 * Answer a caller. KEYS: the caller's reply list. ARGV: reply, ttl ms, refresh the ttl now
-	 * (1/0: a worker asks once a second per list; a list the push creates always gets it).
+	 * Answer callers of one process. KEYS: the caller's reply list. ARGV: ttl ms, refresh the ttl
+	 * now (1/0: a worker asks once a second per list; a list the push creates always gets it),
+	 * then the replies.
 	 */
 	static final Script REPLY = new Script("""
-			if redis.call('RPUSH', KEYS[1], ARGV[1]) == 1 or ARGV[3] == '1' then
-			  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+			local pushed = #ARGV - 2
+			if redis.call('RPUSH', KEYS[1], unpack(ARGV, 3)) == pushed or ARGV[2] == '1' then
+			  redis.call('PEXPIRE', KEYS[1], ARGV[1])
 			end
-			return 1
+			return pushed
 			""", ScriptOutputType.INTEGER);
 
 	/**
