@@ -22,7 +22,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The load and latency harness. One run: warm-up (not counted), then {@code --seconds} of
  * closed-loop load from {@code --callers} threads, each call sending {@code --payload} bytes and
  * getting them back; latencies go into an HdrHistogram. Progress goes to stderr; stdout gets
- * exactly one JSON line:
+ * exactly one JSON line per run (lists such as {@code --callers 1,16 --payload 100,1024} run each
+ * combination on one set-up in this JVM, a line each):
  * <pre>
  * {"peer":"execution-memory-queue","callers":16,"workers":8,"payload":1024,"calls":N,
  *  "throughput_per_s":X,"p50_us":Y,"p99_us":Z,"errors":E}
@@ -45,32 +46,52 @@ public final class Benchmark {
 
 	public static void main(String[] args) throws Exception {
 		PrintStream stdout = System.out;
-		// Everything but the result line (Spring's logs included) goes to stderr.
+		// Everything but the result lines (Spring's logs included) goes to stderr.
 		System.setOut(System.err);
-		String line = run(Options.parse(args));
-		stdout.println(line);
-		stdout.flush();
+		runAll(Options.parse(args), (line) -> {
+			stdout.println(line);
+			stdout.flush();
+		});
 		System.exit(0);
 	}
 
 	/**
-	 * Runs one benchmark.
+	 * Runs one benchmark: the first of the options' rows.
 	 * @param options the options
 	 * @return the JSON result line
 	 * @throws Exception when the set-up fails
 	 */
 	public static String run(Options options) throws Exception {
+		List<String> lines = new ArrayList<>();
+		runAll(options.row(options.callers(), options.payload(), options.warmup()), lines::add);
+		return lines.get(0);
+	}
+
+	/**
+	 * Runs every row of the options (each number of callers with each payload) on one set-up in
+	 * one JVM: the first row after {@code --warmup} seconds, which lets the JIT compiler settle,
+	 * the others after {@code --row-warmup} seconds of their own load. One JSON line per row.
+	 * @param options the options
+	 * @param lines receives each row's line as soon as it is measured
+	 * @throws Exception when the set-up fails
+	 */
+	public static void runAll(Options options, java.util.function.Consumer<String> lines) throws Exception {
 		List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 		try {
 			UnaryOperator<String> call = setUp(options, contexts);
-			String payload = "x".repeat(options.payload());
-			Result result = load(call, payload, options);
-			String json = result.json(options);
-			if (options.mode().equals("redis-queue") || options.mode().equals("redisson-remote")) {
-				// Redis' own round trip, measured in the same run, to read the result against.
-				json = json.substring(0, json.length() - 1) + ",\"redis_ping_p50_us\":" + pingP50(options) + "}";
+			boolean first = true;
+			for (int callers : options.callerCounts()) {
+				for (int payload : options.payloads()) {
+					Options row = options.row(callers, payload, first ? options.warmup() : options.rowWarmup());
+					first = false;
+					String json = load(call, "x".repeat(payload), row).json(row);
+					if (options.mode().equals("redis-queue") || options.mode().equals("redisson-remote")) {
+						// Redis' own round trip, measured in the same run, to read the result against.
+						json = json.substring(0, json.length() - 1) + ",\"redis_ping_p50_us\":" + pingP50(options) + "}";
+					}
+					lines.accept(json);
+				}
 			}
-			return json;
 		}
 		finally {
 			for (int i = contexts.size() - 1; i >= 0; i--) {
@@ -290,21 +311,25 @@ public final class Benchmark {
 	}
 
 	/**
-	 * The options of one run.
+	 * The options of a run.
 	 *
 	 * @param mode the mode or peer
-	 * @param callers closed-loop caller threads
-	 * @param seconds measured seconds
-	 * @param warmup warm-up seconds, not measured
-	 * @param payload bytes each way
+	 * @param callers closed-loop caller threads (of this row)
+	 * @param seconds measured seconds per row
+	 * @param warmup warm-up seconds before the first row, not measured
+	 * @param payload bytes each way (of this row)
 	 * @param workers worker threads (memory-queue) or worker contexts (http, redis-queue)
 	 * @param redisPort the Redis port (redis-queue)
+	 * @param callerCounts the numbers of callers to run rows for ({@code --callers 1,16,64})
+	 * @param payloads the payloads to run rows for ({@code --payload 100,1024})
+	 * @param rowWarmup warm-up seconds before each further row
 	 */
 	public record Options(String mode, int callers, int seconds, int warmup, int payload, int workers,
-			int redisPort) {
+			int redisPort, List<Integer> callerCounts, List<Integer> payloads, int rowWarmup) {
 
 		/**
-		 * Reads {@code --name value} arguments.
+		 * Reads {@code --name value} arguments; {@code --callers} and {@code --payload} take
+		 * comma-separated lists, one row each.
 		 * @param args the arguments
 		 * @return the options
 		 */
@@ -318,13 +343,32 @@ public final class Benchmark {
 			}
 			int seconds = Integer.parseInt(values.getOrDefault("seconds", "10"));
 			String mode = values.getOrDefault("mode", "local");
-			return new Options(mode, Integer.parseInt(values.getOrDefault("callers", "16")), seconds,
+			List<Integer> callers = numbers(values.getOrDefault("callers", "16"));
+			List<Integer> payloads = numbers(values.getOrDefault("payload", "1024"));
+			return new Options(mode, callers.get(0), seconds,
 					Integer.parseInt(values.getOrDefault("warmup", String.valueOf(Math.max(1, Math.min(5, seconds))))),
-					Integer.parseInt(values.getOrDefault("payload", "1024")),
+					payloads.get(0),
 					Integer.parseInt(values.getOrDefault("workers",
 						mode.equals("memory-queue") ? "8"
 								: (mode.equals("http") || mode.equals("spring-http-interface")) ? "1" : "2")),
-					Integer.parseInt(values.getOrDefault("redis-port", "6379")));
+					Integer.parseInt(values.getOrDefault("redis-port", "6379")), callers, payloads,
+					Integer.parseInt(values.getOrDefault("row-warmup", "2")));
+		}
+
+		private static List<Integer> numbers(String list) {
+			return java.util.Arrays.stream(list.split(",")).map(String::trim).map(Integer::parseInt).toList();
+		}
+
+		/**
+		 * The options of one row.
+		 * @param callers its callers
+		 * @param payload its payload
+		 * @param warmup its warm-up seconds
+		 * @return the row's options
+		 */
+		public Options row(int callers, int payload, int warmup) {
+			return new Options(this.mode, callers, this.seconds, warmup, payload, this.workers, this.redisPort,
+					List.of(callers), List.of(payload), this.rowWarmup);
 		}
 
 	}

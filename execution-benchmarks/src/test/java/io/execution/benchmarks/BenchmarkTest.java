@@ -36,4 +36,19 @@ class BenchmarkTest {
 		assertThat(result.path("jvm_cpu_us_per_call").isNumber()).isTrue();
 	}
 
+	@org.junit.jupiter.api.Test
+	void listsOfCallersAndPayloadsRunEveryCombinationOnOneSetUpALineEach() throws Exception {
+		java.util.List<String> lines = new java.util.ArrayList<>();
+		Benchmark.runAll(Benchmark.Options.parse("--mode", "memory-queue", "--callers", "1,2", "--payload", "10,20",
+				"--seconds", "1", "--warmup", "1", "--row-warmup", "0"), lines::add);
+		JsonMapper json = JsonMapper.builder().build();
+		assertThat(lines).hasSize(4);
+		assertThat(lines).extracting((line) -> {
+			JsonNode row = json.readTree(line);
+			assertThat(row.path("calls").asLong()).isPositive();
+			assertThat(row.path("errors").asLong()).isZero();
+			return row.path("callers").asInt() + "x" + row.path("payload").asInt();
+		}).containsExactly("1x10", "1x20", "2x10", "2x20");
+	}
+
 }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the rows the benchmark targets are about, 1 KB each way, each set-up after a warm-up long
+# enough for the JIT compiler to settle on 2 cores (three Spring contexts in one JVM keep it busy
+# for ~15 s), and renders them.
+#   execution-benchmarks/run-targets.sh [seconds-per-run] [warmup-seconds] [redis-port]
+# Needs the jar (./mvnw -q -DskipTests clean package) and a Redis on the given port.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-10}
+WARMUP=${2:-25}
+REDIS_PORT=${3:-6379}
+JAR=execution-benchmarks/target/execution-benchmarks-0.1.0-SNAPSHOT.jar
+OUT=execution-benchmarks/target/targets.jsonl
+: > "$OUT"
+run() {
+  echo "== $*" >&2
+  java -jar "$JAR" "$@" --payload 1024 --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --row-warmup 5 \
+    --redis-port "$REDIS_PORT" \
+    2>/dev/null >> "$OUT" || echo "{\"peer\":\"$2\",\"failed\":true}" >> "$OUT"
+}
+run --mode direct --callers 1
+run --mode local --callers 1
+run --mode memory-queue --callers 16
+run --mode http --callers 16
+run --mode spring-http-interface --callers 16
+run --mode redis-queue --callers 1,16 --workers 2
+run --mode redisson-remote --callers 1,16 --workers 2
+execution-benchmarks/render.sh "$OUT"
