@@ -129,6 +129,32 @@ class WorkerOperationsTest {
 	}
 
 	@Test
+	void aDrainedRedisPoolGivesBackWhatItsWaitingReadReceivesAndTakesItAgainWhenResumed() {
+		ConfigurableApplicationContext context = run(WebApplicationType.NONE, concat(io.execution.redis.TestRedis.shared().properties(),
+				"execution.queue.backend=redis", "execution.queue.redis.prefix=d" + Long.toHexString(System.nanoTime())));
+		WorkerOperations operations = context.getBean(ExecutionClientFactory.class).create(WorkerOperations.class);
+		WorkerPools pools = context.getBean(WorkerPools.class);
+		Jobs jobs = context.getBean(Jobs.class);
+		assertThat(jobs.length("warm")).isEqualTo(4);
+
+		// The pool's read was waiting in Redis when it drained: the job it receives goes back.
+		operations.drain();
+		await().until(() -> pools.pools().stream().noneMatch(WorkerPool::isAccepting));
+		Execution<Integer> job = context.getBean(Executions.class).start(() -> jobs.length("given back"));
+		await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+			.until(() -> job.status() == ExecutionStatus.PENDING);
+
+		operations.resume();
+		assertThat(job.await(Duration.ofSeconds(10))).isEqualTo(10);
+	}
+
+	private static String[] concat(String[] first, String... more) {
+		String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+		System.arraycopy(more, 0, all, first.length, more.length);
+		return all;
+	}
+
+	@Test
 	void anInstanceAnswersPingAndCapabilitiesOverHttp() throws Exception {
 		ConfigurableApplicationContext server = run(WebApplicationType.SERVLET, "server.port=0",
 				"execution.http.server.enabled=true", "execution.http.auth.token=ops");
