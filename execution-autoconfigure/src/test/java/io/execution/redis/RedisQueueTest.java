@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.execution.ExecutionException;
+import io.execution.ExecutionRejectedException;
 import io.execution.ExecutionTimeoutException;
 import io.execution.RemoteExecutionException;
 import io.execution.client.ExecutionClientFactory;
@@ -277,6 +278,22 @@ class RedisQueueTest {
 			assertThat(worker.getBean(LedgerService.class).calls).hasSize(20);
 			// New calls work on the restarted Redis too.
 			assertThat(ledger.read("after").get(10, TimeUnit.SECONDS)).isEqualTo("value of after");
+		}
+	}
+
+	@Test
+	void applicationsStartedBeforeRedisIsUpRejectCallsClearlyThenWorkOnceRedisComes() throws Exception {
+		try (TestRedis own = TestRedis.startProcess()) {
+			String prefix = prefix();
+			String[] at = { "spring.data.redis.port=" + own.port() };
+			own.kill();
+			ConfigurableApplicationContext worker = start(prefix, true, at);
+			Lab lab = start(prefix, false, at).getBean(Lab.class);
+			assertThatThrownBy(() -> lab.echo("early")).isInstanceOf(ExecutionRejectedException.class)
+				.hasMessageContaining("cannot connect to Redis");
+			own.restart();
+			await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> "late".equals(lab.echo("late")));
+			assertThat(worker.getBean(LabService.class).echoes()).contains("late");
 		}
 	}
 

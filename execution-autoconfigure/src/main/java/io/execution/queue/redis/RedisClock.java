@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * Redis' clock as seen from this JVM: the offset between Redis {@code TIME} and this JVM's
@@ -15,7 +14,7 @@ final class RedisClock {
 
 	private static final long RESAMPLE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-	private final RedisClusterAsyncCommands<String, String> redis;
+	private final RedisConnections connections;
 
 	private volatile long offsetNanos;
 
@@ -25,8 +24,8 @@ final class RedisClock {
 
 	private final AtomicBoolean refreshing = new AtomicBoolean();
 
-	RedisClock(RedisClusterAsyncCommands<String, String> redis) {
-		this.redis = redis;
+	RedisClock(RedisConnections connections) {
+		this.connections = connections;
 	}
 
 	/**
@@ -42,7 +41,7 @@ final class RedisClock {
 		}
 		else if (System.nanoTime() - this.sampledAt > RESAMPLE_NANOS && this.refreshing.compareAndSet(false, true)) {
 			long before = System.nanoTime();
-			this.redis.time().whenComplete((time, failure) -> {
+			this.connections.shared().time().whenComplete((time, failure) -> {
 				if (failure == null) {
 					record(before, System.nanoTime(), time);
 				}
@@ -58,7 +57,7 @@ final class RedisClock {
 	void sample() {
 		try {
 			long before = System.nanoTime();
-			List<String> time = this.redis.time().get(5, TimeUnit.SECONDS);
+			List<String> time = this.connections.shared().time().get(5, TimeUnit.SECONDS);
 			record(before, System.nanoTime(), time);
 		}
 		catch (Exception ex) {

@@ -107,7 +107,7 @@ public final class RedisQueueBackend implements QueueBackend {
 		this.connections = connections;
 		this.settings = settings;
 		this.replies = settings.replies(this.caller);
-		this.clock = new RedisClock(connections.shared());
+		this.clock = new RedisClock(connections);
 		this.expiries = new ExpiryRefreshes(settings.retention());
 	}
 
@@ -187,7 +187,13 @@ public final class RedisQueueBackend implements QueueBackend {
 			throw new ExecutionRejectedException("Queue '" + queue + "' is closed: the application is shutting down ["
 					+ invocationId + "]");
 		}
-		startReplyReader();
+		try {
+			startReplyReader();
+		}
+		catch (RuntimeException ex) {
+			throw new ExecutionRejectedException("Queue '" + queue + "' is unreachable: cannot connect to Redis ("
+					+ ex.getMessage() + "; spring.data.redis.*) [" + invocationId + "]", ex);
+		}
 		CompletableFuture<byte[]> result = new CompletableFuture<>();
 		this.pending.put(invocationId, result);
 		CompletableFuture<String> added = new CompletableFuture<>();
@@ -405,7 +411,16 @@ public final class RedisQueueBackend implements QueueBackend {
 			this.connections.release(redis);
 			return;
 		}
-		redis.blpop(REPLY_WAIT_SECONDS, this.replies).whenComplete((first, failure) -> {
+		io.lettuce.core.RedisFuture<io.lettuce.core.KeyValue<String, String>> next;
+		try {
+			next = redis.blpop(REPLY_WAIT_SECONDS, this.replies);
+		}
+		catch (RuntimeException ex) {
+			// The connection refused the command outright: try again shortly, as for a failure.
+			RETRY.execute(this::waitForReplies);
+			return;
+		}
+		next.whenComplete((first, failure) -> {
 			if (failure != null) {
 				if (!this.closed) {
 					logger.debug("Reading replies from Redis failed; trying again: {}", failure.toString());

@@ -95,16 +95,35 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	private void start() {
-		if (this.blocking == null) {
+		if (this.blocking == null && System.nanoTime() - this.nextConnect >= 0) {
 			synchronized (this) {
-				if (this.blocking == null && this.open) {
-					this.blocking = this.backend.connections().dedicated();
+				if (this.blocking == null && this.open && System.nanoTime() - this.nextConnect >= 0) {
+					try {
+						this.blocking = this.backend.connections().dedicated();
+					}
+					catch (RuntimeException ex) {
+						// Redis is not there yet: the pool's threads keep polling, one of them connects later.
+						this.nextConnect = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+						if (!this.connectFailed) {
+							logger.warn("Queue '{}': cannot connect to Redis to read requests ({}); trying again every"
+									+ " second", this.queue, ex.toString());
+						}
+						this.connectFailed = true;
+						return;
+					}
+					if (this.connectFailed) {
+						logger.info("Queue '{}': connected to Redis, reading requests", this.queue);
+					}
 					this.maintenance = this.backend.maintenance()
 						.scheduleWithFixedDelay(this::maintainQuietly, 0, MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
 				}
 			}
 		}
 	}
+
+	private volatile long nextConnect = System.nanoTime();
+
+	private boolean connectFailed;
 
 	/**
 	 * Asks Redis for as many requests as the pool has free threads, unless a read is waiting
