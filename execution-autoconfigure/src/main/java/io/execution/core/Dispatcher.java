@@ -97,9 +97,8 @@ public final class Dispatcher implements AutoCloseable {
 		Endpoint endpoint = this.endpoints.resolve(method.service());
 		List<String> parent = CallChain.current();
 		long start = System.nanoTime();
-		Map<String, String> trace = this.observations.isNoop() ? Map.of() : new HashMap<>();
-		Invocation invocation = new Invocation(InvocationIds.next(), method, (args != null) ? args : new Object[0],
-				start + endpoint.timeoutNanos(), CallChain.extend(parent, endpoint.name(), method), trace);
+		Invocation invocation = invocation(InvocationIds.next(), method, args, endpoint,
+				start + endpoint.timeoutNanos(), parent, true, null);
 		Observation observation = observe(invocation, endpoint);
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		CallContext context = CallContext.enter(invocation, endpoint);
@@ -131,6 +130,17 @@ public final class Dispatcher implements AutoCloseable {
 	}
 
 	/**
+	 * The invocation of one call: its id, arguments, deadline, place in the call chain, a
+	 * carrier for the trace context when calls are observed (streams are not), and its tracker.
+	 */
+	private Invocation invocation(String id, ClientMethod method, Object[] args, Endpoint endpoint,
+			long deadlineNanos, List<String> parent, boolean traced, ExecutionTracker tracker) {
+		Map<String, String> trace = (!traced || this.observations.isNoop()) ? Map.of() : new HashMap<>();
+		return new Invocation(id, method, (args != null) ? args : new Object[0], deadlineNanos,
+				CallChain.extend(parent, endpoint.name(), method), trace, tracker);
+	}
+
+	/**
 	 * Calls a streaming method: its elements arrive as the service produces them, within the
 	 * endpoint's timeout for the whole stream. Closing the stream stops the producer. Streams
 	 * are not retried or sent to fallbacks: some elements may have been consumed already.
@@ -142,8 +152,8 @@ public final class Dispatcher implements AutoCloseable {
 		Endpoint endpoint = this.endpoints.resolve(method.service());
 		List<String> parent = CallChain.current();
 		long start = System.nanoTime();
-		Invocation invocation = new Invocation(InvocationIds.next(), method, (args != null) ? args : new Object[0],
-				start + endpoint.timeoutNanos(), CallChain.extend(parent, endpoint.name(), method), Map.of());
+		Invocation invocation = invocation(InvocationIds.next(), method, args, endpoint,
+				start + endpoint.timeoutNanos(), parent, false, null);
 		CallContext context = CallContext.enter(invocation, endpoint);
 		try {
 			java.util.stream.Stream<Object> elements = endpoint.transport().openStream(invocation);
@@ -249,10 +259,8 @@ public final class Dispatcher implements AutoCloseable {
 		List<String> parent = CallChain.current();
 		try {
 			endpoint = this.endpoints.resolve(method.service());
-			Map<String, String> trace = this.observations.isNoop() ? Map.of() : new HashMap<>();
 			long timeout = (timeoutNanos > 0) ? timeoutNanos : endpoint.timeoutNanos();
-			invocation = new Invocation(id, method, (args != null) ? args : new Object[0], System.nanoTime() + timeout,
-					CallChain.extend(parent, endpoint.name(), method), trace, tracker);
+			invocation = invocation(id, method, args, endpoint, System.nanoTime() + timeout, parent, true, tracker);
 		}
 		catch (ExecutionException ex) {
 			return CompletableFuture.failedFuture(ex);
