@@ -93,6 +93,9 @@ class RedisQueueTest {
 		ConfigurableApplicationContext caller = start(prefix, false);
 		Lab lab = caller.getBean(Lab.class);
 		assertThat(lab.echo("over redis")).isEqualTo("over redis");
+		// Multi-byte characters and surrogate pairs: their encoded length is what Redis is told.
+		String unicode = "héllo wörld ✓ 𝄞 🌍 " + "ü".repeat(5000);
+		assertThat(lab.echo(unicode)).isEqualTo(unicode);
 		assertThat(worker.getBean(LabService.class).echo("x")).isEqualTo("x");
 		assertThat(lab.add(20, 22)).isEqualTo(42);
 		Lab.Order order = new Lab.Order("o-1", List.of(new Lab.Line("a", 3, 2.0)), 0);
