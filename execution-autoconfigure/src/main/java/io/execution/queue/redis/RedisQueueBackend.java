@@ -238,7 +238,7 @@ public final class RedisQueueBackend implements QueueBackend {
 		Batcher<Submission> batcher = new Batcher<>((batch) -> sendSubmissions(queue, batch),
 				(batch, failure) -> batch.forEach((submission) -> submission.added().completeExceptionally(failure)),
 				SUBMIT_BATCH_ITEMS, (submission) -> submission.body().length(), BATCH_BYTES);
-		this.batchers.add(batcher);
+		register(batcher);
 		return batcher;
 	}
 
