@@ -1,20 +1,32 @@
 package io.execution.queue.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.execution.ExecutionRejectedException;
+import io.execution.ExecutionTimeoutException;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.Futures;
 import io.execution.core.InvocationIds;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueState;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +70,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	/** Marks a reply that is a chunk of a streamed result, not the final one. */
 	static final String CHUNK = "~";
 
-	private final Map<String, java.util.function.Consumer<byte[]>> chunks = new ConcurrentHashMap<>();
+	private final Map<String, Consumer<byte[]>> chunks = new ConcurrentHashMap<>();
 
 	private final List<RedisQueueConsumer> consumers = new CopyOnWriteArrayList<>();
 
@@ -68,19 +80,18 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	private volatile RedisClusterAsyncCommands<String, String> replyConnection;
 
-	private final java.util.concurrent.ScheduledExecutorService maintenance = java.util.concurrent.Executors
-		.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "execution-redis-maintenance");
-			thread.setDaemon(true);
-			return thread;
-		});
+	private final ScheduledExecutorService maintenance = Executors
+		.newSingleThreadScheduledExecutor(daemon("execution-redis-maintenance"));
 
-	private final java.util.concurrent.ExecutorService callbacks = java.util.concurrent.Executors
-		.newCachedThreadPool((task) -> {
-			Thread thread = new Thread(task, "execution-redis-callbacks");
+	private final ExecutorService callbacks = Executors.newCachedThreadPool(daemon("execution-redis-callbacks"));
+
+	private static ThreadFactory daemon(String name) {
+		return (task) -> {
+			Thread thread = new Thread(task, name);
 			thread.setDaemon(true);
 			return thread;
-		});
+		};
+	}
 
 	private volatile ExecutionEvents events = ExecutionEvents.NONE;
 
@@ -141,7 +152,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	 * cancellations, for every consumer of this backend (never Lettuce's I/O threads).
 	 * @return the scheduler
 	 */
-	java.util.concurrent.ScheduledExecutorService maintenance() {
+	ScheduledExecutorService maintenance() {
 		return this.maintenance;
 	}
 
@@ -150,15 +161,15 @@ public final class RedisQueueBackend implements QueueBackend {
 	 * asynchronous caller chains to its future runs here instead.
 	 */
 	@Override
-	public java.util.concurrent.Executor callbacks() {
+	public Executor callbacks() {
 		return this.callbackExecutor;
 	}
 
-	private final java.util.concurrent.Executor callbackExecutor = (task) -> {
+	private final Executor callbackExecutor = (task) -> {
 		try {
 			this.callbacks.execute(task);
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			// Closed: what completes now are the failures of calls cut short; run them here.
 			task.run();
 		}
@@ -166,7 +177,7 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	@Override
 	public CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
-			long deadlineNanos, boolean idempotent, java.util.function.Consumer<byte[]> chunks) {
+			long deadlineNanos, boolean idempotent, Consumer<byte[]> chunks) {
 		this.chunks.put(invocationId, chunks);
 		CompletableFuture<byte[]> result;
 		try {
@@ -198,7 +209,7 @@ public final class RedisQueueBackend implements QueueBackend {
 		this.pending.put(invocationId, result);
 		CompletableFuture<String> added = new CompletableFuture<>();
 		this.submissions.computeIfAbsent(queue, this::submitter)
-			.add(new Submission(invocationId, new String(request, java.nio.charset.StandardCharsets.UTF_8),
+			.add(new Submission(invocationId, new String(request, StandardCharsets.UTF_8),
 					deadlineNanos, idempotent, result, added));
 		added.whenComplete((entryId, failure) -> {
 			if (failure != null) {
@@ -214,7 +225,7 @@ public final class RedisQueueBackend implements QueueBackend {
 		});
 		result.whenComplete((body, failure) -> {
 			this.pending.remove(invocationId, result);
-			if (result.isCancelled() || failure instanceof io.execution.ExecutionTimeoutException) {
+			if (result.isCancelled() || failure instanceof ExecutionTimeoutException) {
 				added.thenAccept((entryId) -> {
 					if (entryId != null) {
 						cancel(queue, invocationId, entryId);
@@ -248,8 +259,8 @@ public final class RedisQueueBackend implements QueueBackend {
 	 */
 	private CompletableFuture<List<Object>> sendSubmissions(String queue, List<Submission> batch) {
 		String stream = this.settings.requests(queue);
-		List<Submission> sent = new java.util.ArrayList<>(batch.size());
-		List<String> args = new java.util.ArrayList<>(3 + batch.size() * 5);
+		List<Submission> sent = new ArrayList<>(batch.size());
+		List<String> args = new ArrayList<>(3 + batch.size() * 5);
 		args.add(String.valueOf(this.settings.capacity()));
 		args.add(String.valueOf(this.settings.retention().toMillis()));
 		args.add(this.expiries.due(stream));
@@ -411,7 +422,7 @@ public final class RedisQueueBackend implements QueueBackend {
 			this.connections.release(redis);
 			return;
 		}
-		io.lettuce.core.RedisFuture<io.lettuce.core.KeyValue<String, String>> next;
+		RedisFuture<KeyValue<String, String>> next;
 		try {
 			next = redis.blpop(REPLY_WAIT_SECONDS, this.replies);
 		}
@@ -445,7 +456,7 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	private static final long REPLY_WAIT_SECONDS = 1;
 
-	private static final java.util.concurrent.Executor RETRY = CompletableFuture.delayedExecutor(100,
+	private static final Executor RETRY = CompletableFuture.delayedExecutor(100,
 			TimeUnit.MILLISECONDS, Runnable::run);
 
 	private void deliver(String reply) {
@@ -454,15 +465,15 @@ public final class RedisQueueBackend implements QueueBackend {
 			return;
 		}
 		if (reply.startsWith(CHUNK)) {
-			java.util.function.Consumer<byte[]> call = this.chunks.get(reply.substring(CHUNK.length(), newline));
+			Consumer<byte[]> call = this.chunks.get(reply.substring(CHUNK.length(), newline));
 			if (call != null) {
-				call.accept(reply.substring(newline + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				call.accept(reply.substring(newline + 1).getBytes(StandardCharsets.UTF_8));
 			}
 			return;
 		}
 		CompletableFuture<byte[]> call = this.pending.remove(reply.substring(0, newline));
 		if (call != null) {
-			call.complete(reply.substring(newline + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			call.complete(reply.substring(newline + 1).getBytes(StandardCharsets.UTF_8));
 		}
 		// No call: a late or duplicate reply, dropped.
 	}

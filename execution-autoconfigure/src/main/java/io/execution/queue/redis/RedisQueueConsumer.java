@@ -1,19 +1,26 @@
 package io.execution.queue.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
@@ -54,7 +61,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private static final long READ_BLOCK_MILLIS = 1000;
 
-	private final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
+	private final AtomicBoolean reading = new AtomicBoolean();
 
 	private volatile boolean open = true;
 
@@ -62,7 +69,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private volatile RedisClusterAsyncCommands<String, String> blocking;
 
-	private java.util.concurrent.ScheduledFuture<?> maintenance;
+	private ScheduledFuture<?> maintenance;
 
 	private long nextReclaim;
 
@@ -141,7 +148,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			this.reading.set(false);
 			return;
 		}
-		io.lettuce.core.RedisFuture<List<StreamMessage<String, String>>> answer;
+		RedisFuture<List<StreamMessage<String, String>>> answer;
 		try {
 			answer = redis.xreadgroup(this.consumer, XReadArgs.Builder.block(READ_BLOCK_MILLIS).count(free),
 					XReadArgs.StreamOffset.lastConsumed(this.stream));
@@ -216,7 +223,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			redis.xgroupCreate(XReadArgs.StreamOffset.from(this.stream, "0"), RedisQueueSettings.GROUP,
 					XGroupCreateArgs.Builder.mkstream()).get(10, TimeUnit.SECONDS);
 		}
-		catch (java.util.concurrent.ExecutionException ex) {
+		catch (ExecutionException ex) {
 			if (!(ex.getCause() instanceof RedisBusyException) && !String.valueOf(ex.getMessage()).contains("BUSYGROUP")) {
 				throw ex;
 			}
@@ -261,7 +268,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	private static Map<String, String> fields(List<?> flat) {
-		Map<String, String> fields = new java.util.HashMap<>();
+		Map<String, String> fields = new HashMap<>();
 		for (int i = 0; i + 1 < flat.size(); i += 2) {
 			fields.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
 		}
@@ -324,14 +331,20 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	void reply(RedisDelivery delivery, String replyTo, String reply) {
-		this.completions.add(new Completion(delivery.entryId(), delivery.invocationId(), replyTo, reply, "", "",
-				delivery.takenOver()));
-		done(delivery);
+		complete(delivery, replyTo, reply, "", "");
 	}
 
 	void deadLetter(RedisDelivery delivery, String replyTo, String reply, String cause, String body) {
 		this.backend.events().deadLettered(this.queue, delivery.invocationId(),
-				body.getBytes(java.nio.charset.StandardCharsets.UTF_8), cause);
+				body.getBytes(StandardCharsets.UTF_8), cause);
+		complete(delivery, replyTo, reply, cause, body);
+	}
+
+	/**
+	 * Queues a delivery's reply and acknowledgement for the next batch and frees its thread's
+	 * place for the next read.
+	 */
+	private void complete(RedisDelivery delivery, String replyTo, String reply, String cause, String body) {
 		this.completions.add(new Completion(delivery.entryId(), delivery.invocationId(), replyTo, reply, cause, body,
 				delivery.takenOver()));
 		done(delivery);
@@ -369,7 +382,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	private CompletableFuture<?> sendCompletions(List<Completion> batch) {
 		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
 		String ttl = String.valueOf(this.settings.retention().toMillis());
-		Map<String, List<Completion>> byCaller = new java.util.LinkedHashMap<>();
+		Map<String, List<Completion>> byCaller = new LinkedHashMap<>();
 		List<Completion> unanswered = new ArrayList<>();
 		for (Completion completion : batch) {
 			if (completion.replyTo() != null) {
