@@ -183,8 +183,8 @@ public final class DefaultExecutions implements Executions {
 		}
 		ExecutionRecord record = found.get();
 		try {
-			byte[] json = this.dispatcher.endpoints().resolve(record.endpoint()).transport()
-				.fetchExecution(record.location());
+			RemoteExecutions remote = remote(record);
+			byte[] json = (remote != null) ? remote.fetchExecution(record.location()) : null;
 			if (json == null) {
 				return found;
 			}
@@ -272,7 +272,8 @@ public final class DefaultExecutions implements Executions {
 			return false;
 		}
 		ExecutionRecord record = found.get();
-		if (!this.dispatcher.endpoints().resolve(record.endpoint()).transport().cancelExecution(id, record.location())) {
+		RemoteExecutions remote = remote(record);
+		if (remote == null || !remote.cancelExecution(id, record.location())) {
 			throw new ExecutionRejectedException("Execution " + id + " runs in " + record.mode()
 					+ " mode in another process (" + record.worker() + "), which this one cannot reach to cancel it");
 		}
@@ -280,6 +281,12 @@ public final class DefaultExecutions implements Executions {
 			.finish(id, ExecutionStatus.CANCELLED, null,
 					new ExecutionRecord.Error("cancelled", null, "cancelled by " + this.recorder.worker()), Instant.now());
 		return true;
+	}
+
+	/** How the endpoint of a record reaches executions elsewhere, or {@code null} when it cannot. */
+	private RemoteExecutions remote(ExecutionRecord record) {
+		return (this.dispatcher.endpoints().resolve(record.endpoint()).transport() instanceof RemoteExecutions remote)
+				? remote : null;
 	}
 
 	private JavaType resultType(ExecutionRecord record) {

@@ -124,7 +124,7 @@ public final class ExecutionRecorder {
 	}
 
 	/** Writes one execution's events to the store. */
-	private final class StoreTracker implements ExecutionTracker {
+	private final class StoreTracker implements RemoteExecutions.Tracker {
 
 		private final String id;
 

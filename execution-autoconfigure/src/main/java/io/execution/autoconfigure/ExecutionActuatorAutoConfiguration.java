@@ -1,11 +1,11 @@
 package io.execution.autoconfigure;
 
 
-import io.execution.async.DefaultExecutions;
 import io.execution.actuate.ExecutionEndpoint;
 import io.execution.actuate.ExecutionHealthIndicator;
 import io.execution.actuate.ExecutionMetrics;
 import io.execution.actuate.ExecutionReport;
+import io.execution.async.DefaultExecutions;
 import io.execution.core.CallStatistics;
 import io.execution.core.Endpoints;
 import io.execution.queue.QueueBackend;
@@ -55,9 +55,8 @@ public final class ExecutionActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "executionHealthContributor")
-		ExecutionHealthIndicator executionHealthContributor(ExecutionReport report, ExecutionProperties properties) {
-			return new ExecutionHealthIndicator(report, properties.getHealth().isDownOnOpenCircuit(),
-					properties.getHealth().isDownOnEmptyPool());
+		ExecutionHealthIndicator executionHealthContributor(ExecutionReport report, ExecutionHealthProperties health) {
+			return new ExecutionHealthIndicator(report, health.isDownOnOpenCircuit(), health.isDownOnEmptyPool());
 		}
 
 	}
@@ -83,8 +82,8 @@ public final class ExecutionActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ExecutionMetrics executionMetrics(MeterRegistry registry, ExecutionReport report,
-				ExecutionProperties properties) {
-			return new ExecutionMetrics(registry, report, properties.getMetrics().isPercentileHistogram());
+				ExecutionMetricsProperties metrics) {
+			return new ExecutionMetrics(registry, report, metrics.isPercentileHistogram());
 		}
 
 	}

@@ -20,11 +20,12 @@ import io.execution.core.CallStatistics;
 import io.execution.core.Dispatcher;
 import io.execution.core.EndpointDefinition;
 import io.execution.core.Endpoints;
+import io.execution.core.ExecutionEvents;
 import io.execution.core.TransportFactory;
 import io.execution.local.LocalTransportFactory;
-import io.execution.registry.LocalWorker;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
+import io.execution.worker.LocalWorker;
 import io.execution.worker.WorkerOperationsService;
 import io.execution.worker.WorkerPools;
 import io.micrometer.observation.ObservationRegistry;
@@ -45,7 +46,9 @@ import org.springframework.context.annotation.Import;
  * proxies of the {@code @ExecutionClient} interfaces in the application's packages.
  */
 @AutoConfiguration(after = { JacksonAutoConfiguration.class, TaskExecutionAutoConfiguration.class })
-@EnableConfigurationProperties(ExecutionProperties.class)
+@EnableConfigurationProperties({ ExecutionProperties.class, ExecutionHttpProperties.class,
+		ExecutionQueueProperties.class, ExecutionWorkerProperties.class, ExecutionsProperties.class,
+		ExecutionHealthProperties.class, ExecutionMetricsProperties.class })
 @Import(ExecutionClientsRegistrar.class)
 public final class ExecutionAutoConfiguration {
 
@@ -100,9 +103,9 @@ public final class ExecutionAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	Dispatcher executionDispatcher(Endpoints endpoints, ObjectProvider<CallObserver> observers,
-			ObjectProvider<ObservationRegistry> observations) {
+			ObjectProvider<ObservationRegistry> observations, ObjectProvider<ExecutionEvents> events) {
 		return new Dispatcher(endpoints, observers.orderedStream().toList(),
-				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP), ExecutionEventsListeners.of(events));
 	}
 
 	@Bean
@@ -113,11 +116,11 @@ public final class ExecutionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ExecutionRecorder executionRecorder(ObjectProvider<ExecutionStore> store, ExecutionProperties properties,
+	ExecutionRecorder executionRecorder(ObjectProvider<ExecutionStore> store, ExecutionsProperties executions,
 			EnvelopeCodec codec) {
 		return new ExecutionRecorder(
-				store.getIfAvailable(() -> new MemoryExecutionStore(properties.getExecutions().getRetention(),
-				properties.getExecutions().getMemoryCapacity())),
+				store.getIfAvailable(
+						() -> new MemoryExecutionStore(executions.getRetention(), executions.getMemoryCapacity())),
 				LocalWorker.processId(), codec);
 	}
 
@@ -136,19 +139,15 @@ public final class ExecutionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WorkerOperationsService executionWorkerOperations(ServiceRegistry services, ExecutionProperties properties,
+			ExecutionHttpProperties http, ExecutionQueueProperties queue, ExecutionWorkerProperties worker,
 			ObjectProvider<WorkerPools> pools, ObjectProvider<DefaultExecutions> executions) {
 		Map<String, Object> limits = new LinkedHashMap<>();
-		limits.put("payloadLimit", properties.getHttp().getPayloadLimit().toBytes());
-		limits.put("compressionThreshold", properties.getHttp().getCompression().getThreshold().toBytes());
-		limits.put("queueCapacity", properties.getQueue().getCapacity());
+		limits.put("payloadLimit", http.getPayloadLimit().toBytes());
+		limits.put("compressionThreshold", http.getCompression().getThreshold().toBytes());
+		limits.put("queueCapacity", queue.getCapacity());
 		limits.put("defaultTimeoutMs", properties.getDefaultTimeout().toMillis());
 		return new WorkerOperationsService(services, pools::getIfAvailable, executions::getIfAvailable,
-				properties.getWorker().getTags(), limits);
-	}
-
-	@Bean
-	static ExecutionEventsConfiguration executionEvents() {
-		return new ExecutionEventsConfiguration();
+				worker.getTags(), limits);
 	}
 
 	@Bean

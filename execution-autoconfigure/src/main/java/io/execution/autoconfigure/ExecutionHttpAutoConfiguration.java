@@ -3,12 +3,12 @@ package io.execution.autoconfigure;
 import java.util.Map;
 
 import io.execution.autoconfigure.ExecutionProperties.Endpoint;
-import io.execution.autoconfigure.ExecutionProperties.Http;
 import io.execution.codec.EnvelopeCodec;
+import io.execution.core.ExecutionEvents;
+import io.execution.http.CircuitBreakers;
 import io.execution.http.HttpEndpointSettings;
 import io.execution.http.HttpSettings;
 import io.execution.http.HttpTransportFactory;
-import io.execution.resilience.CircuitBreakers;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 
@@ -30,18 +30,18 @@ public final class ExecutionHttpAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CircuitBreakers executionCircuitBreakers(ExecutionProperties properties,
+	CircuitBreakers executionCircuitBreakers(ExecutionHttpProperties http,
 			ObjectProvider<CircuitBreakerRegistry> registry) {
-		Http.CircuitBreaker defaults = properties.getHttp().getCircuitBreaker();
+		ExecutionHttpProperties.CircuitBreaker defaults = http.getCircuitBreaker();
 		return new CircuitBreakers(registry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 				defaults.getFailureThreshold(), defaults.getOpenDuration());
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	HttpTransportFactory executionHttpTransportFactory(ExecutionProperties properties, EnvelopeCodec codec,
-			CircuitBreakers breakers, ObjectProvider<RetryRegistry> retries) {
-		Http http = properties.getHttp();
+	HttpTransportFactory executionHttpTransportFactory(ExecutionProperties properties, ExecutionHttpProperties http,
+			EnvelopeCodec codec,
+			CircuitBreakers breakers, ObjectProvider<RetryRegistry> retries, ObjectProvider<ExecutionEvents> events) {
 		HttpSettings settings = new HttpSettings(http.getAuth().getToken(),
 				http.getCompression().getThreshold().toBytes(), http.getPayloadLimit().toBytes(),
 				http.getHealthCheck().getPath(), http.getHealthCheck().getInterval(), http.getHealthCheck().getTimeout());
@@ -50,7 +50,8 @@ public final class ExecutionHttpAutoConfiguration {
 			Endpoint endpoint = endpoints.get(name);
 			return (endpoint != null) ? new HttpEndpointSettings(endpoint.getUrls(), endpoint.getLoadBalancer(),
 					endpoint.getRetry().getMaxAttempts(), endpoint.getRetry().getInitialBackoff()) : null;
-		}, breakers, retries.getIfAvailable(RetryRegistry::ofDefaults), http.getConnectTimeout());
+		}, breakers, retries.getIfAvailable(RetryRegistry::ofDefaults), http.getConnectTimeout(),
+				ExecutionEventsListeners.of(events));
 	}
 
 }

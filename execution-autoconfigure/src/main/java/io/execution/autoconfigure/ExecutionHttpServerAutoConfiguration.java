@@ -5,14 +5,13 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import io.execution.autoconfigure.ExecutionProperties.Http;
 import io.execution.async.DefaultExecutions;
 import io.execution.client.ExecutionClientFactory;
 import io.execution.http.server.ExecutionHttpHandler;
 import io.execution.http.server.InvocationHttpHandler;
 import io.execution.service.ServiceExecutor;
-import io.execution.worker.WorkerOperationsService;
 import io.execution.service.ServiceRegistry;
+import io.execution.worker.WorkerOperationsService;
 import io.execution.worker.WorkerPool;
 import io.execution.worker.WorkerPools;
 import org.slf4j.Logger;
@@ -55,9 +54,9 @@ public final class ExecutionHttpServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	InvocationHttpHandler executionHttpHandler(ExecutionProperties properties, ServiceExecutor executor,
+	InvocationHttpHandler executionHttpHandler(ExecutionProperties properties, ExecutionHttpProperties http,
+			ServiceExecutor executor,
 			WorkerOperationsService operations) {
-		Http http = properties.getHttp();
 		if (!StringUtils.hasText(http.getAuth().getToken())) {
 			logger.warn("Execution serves this application's services at {} without authentication: set"
 					+ " execution.http.auth.token to require a bearer token", http.getServer().getPath());
@@ -70,13 +69,13 @@ public final class ExecutionHttpServerAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(DefaultExecutions.class)
 	@ConditionalOnMissingBean
-	ExecutionHttpHandler executionHttpExecutionsHandler(ExecutionProperties properties, InvocationHttpHandler http,
+	ExecutionHttpHandler executionHttpExecutionsHandler(ExecutionHttpProperties properties, InvocationHttpHandler http,
 			DefaultExecutions executions, ExecutionClientFactory clients) {
 		return new ExecutionHttpHandler(http, executions, clients, path(properties));
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> executionRoutes(ExecutionProperties properties, InvocationHttpHandler handler,
+	RouterFunction<ServerResponse> executionRoutes(ExecutionHttpProperties properties, InvocationHttpHandler handler,
 			ObjectProvider<ExecutionHttpHandler> executions) {
 		String path = path(properties);
 		RouterFunctions.Builder routes = RouterFunctions.route()
@@ -92,8 +91,8 @@ public final class ExecutionHttpServerAutoConfiguration {
 		return routes.build();
 	}
 
-	private static String path(ExecutionProperties properties) {
-		return properties.getHttp().getServer().getPath().replaceAll("/+$", "");
+	private static String path(ExecutionHttpProperties properties) {
+		return properties.getServer().getPath().replaceAll("/+$", "");
 	}
 
 }

@@ -2,9 +2,9 @@ package io.execution.autoconfigure;
 
 import io.execution.async.ExecutionRecorder;
 import io.execution.queue.QueueBackend;
-import io.execution.registry.LocalWorker;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
+import io.execution.worker.LocalWorker;
 import io.execution.worker.WorkerPools;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,7 +12,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -26,9 +29,8 @@ public final class ExecutionWorkerAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(QueueBackend.class)
 	@ConditionalOnMissingBean
-	WorkerPools executionWorkerPools(ExecutionProperties properties, QueueBackend backend, ServiceExecutor executor,
-			ObjectProvider<ExecutionRecorder> recorder) {
-		ExecutionProperties.Worker worker = properties.getWorker();
+	WorkerPools executionWorkerPools(ExecutionWorkerProperties worker, QueueBackend backend, ServiceExecutor executor,
+			ObjectProvider<ExecutionRecorder> recorder, ApplicationEventPublisher events) {
 		if (worker.getQueues().isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException("execution.worker.queues", "[]",
 					"Workers are enabled (execution.worker.enabled=true) but serve no queue: list the queues to take"
@@ -39,14 +41,20 @@ public final class ExecutionWorkerAutoConfiguration {
 					worker.getConcurrency(), "A worker pool needs at least one thread.");
 		}
 		return new WorkerPools(backend, executor, worker.getQueues(), worker.getConcurrency(),
-				worker.getShutdownGracePeriod(), recorder.getIfAvailable());
+				worker.getShutdownGracePeriod(), recorder.getIfAvailable(), readiness(events));
+	}
+
+	/** Draining: not ready for more work, so that a readiness probe takes this instance out now. */
+	private static WorkerPools.Readiness readiness(ApplicationEventPublisher events) {
+		return (accepting) -> AvailabilityChangeEvent.publish(events, WorkerPools.class,
+				accepting ? ReadinessState.ACCEPTING_TRAFFIC : ReadinessState.REFUSING_TRAFFIC);
 	}
 
 	@Bean
 	@ConditionalOnBean(WorkerPools.class)
 	@ConditionalOnMissingBean
-	LocalWorker executionLocalWorker(WorkerPools pools, ExecutionProperties properties, ServiceRegistry services) {
-		return new LocalWorker(pools, properties.getWorker().getTags(), services);
+	LocalWorker executionLocalWorker(WorkerPools pools, ExecutionWorkerProperties worker, ServiceRegistry services) {
+		return new LocalWorker(pools, worker.getTags(), services);
 	}
 
 }

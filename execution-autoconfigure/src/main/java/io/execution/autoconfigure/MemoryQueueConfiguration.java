@@ -2,18 +2,17 @@ package io.execution.autoconfigure;
 
 import java.util.Map;
 
-import io.execution.autoconfigure.ExecutionProperties.Endpoint;
-import io.execution.autoconfigure.ExecutionProperties.Mode;
 import io.execution.async.ExecutionStore;
 import io.execution.async.MemoryExecutionStore;
+import io.execution.autoconfigure.ExecutionProperties.Endpoint;
+import io.execution.autoconfigure.ExecutionProperties.Mode;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.memory.MemoryQueueBackend;
-import io.execution.registry.LocalWorker;
 import io.execution.registry.LocalWorkerRegistry;
 import io.execution.registry.WorkerRegistry;
+import io.execution.worker.LocalWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
-
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -31,20 +30,20 @@ class MemoryQueueConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(QueueBackend.class)
-	MemoryQueueBackend executionQueueBackend(ExecutionProperties properties) {
-		if (properties.getQueue().getCapacity() < 1) {
-			throw new InvalidConfigurationPropertyValueException("execution.queue.capacity",
-					properties.getQueue().getCapacity(), "A queue must hold at least one request.");
+	MemoryQueueBackend executionQueueBackend(ExecutionQueueProperties queue, ExecutionProperties properties,
+			ExecutionWorkerProperties worker) {
+		if (queue.getCapacity() < 1) {
+			throw new InvalidConfigurationPropertyValueException("execution.queue.capacity", queue.getCapacity(),
+					"A queue must hold at least one request.");
 		}
-		checkServed(properties);
-		return new MemoryQueueBackend(properties.getQueue().getCapacity());
+		checkServed(properties, worker);
+		return new MemoryQueueBackend(queue.getCapacity());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(ExecutionStore.class)
-	MemoryExecutionStore executionStore(ExecutionProperties properties) {
-		return new MemoryExecutionStore(properties.getExecutions().getRetention(),
-				properties.getExecutions().getMemoryCapacity());
+	MemoryExecutionStore executionStore(ExecutionsProperties executions) {
+		return new MemoryExecutionStore(executions.getRetention(), executions.getMemoryCapacity());
 	}
 
 	@Bean
@@ -53,8 +52,7 @@ class MemoryQueueConfiguration {
 		return new LocalWorkerRegistry(worker::getIfAvailable);
 	}
 
-	private static void checkServed(ExecutionProperties properties) {
-		ExecutionProperties.Worker worker = properties.getWorker();
+	private static void checkServed(ExecutionProperties properties, ExecutionWorkerProperties worker) {
 		for (Map.Entry<String, Endpoint> entry : properties.getEndpoints().entrySet()) {
 			if (entry.getValue().effectiveMode() != Mode.QUEUE) {
 				continue;

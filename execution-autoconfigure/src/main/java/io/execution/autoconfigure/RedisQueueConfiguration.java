@@ -1,15 +1,16 @@
 package io.execution.autoconfigure;
 
-import io.execution.codec.EnvelopeCodec;
 import io.execution.async.ExecutionStore;
+import io.execution.codec.EnvelopeCodec;
+import io.execution.core.ExecutionEvents;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.redis.RedisConnections;
 import io.execution.queue.redis.RedisExecutionStore;
 import io.execution.queue.redis.RedisQueueBackend;
 import io.execution.queue.redis.RedisQueueSettings;
 import io.execution.queue.redis.RedisWorkerRegistry;
-import io.execution.registry.LocalWorker;
 import io.execution.registry.WorkerRegistry;
+import io.execution.worker.LocalWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -53,27 +54,28 @@ class RedisQueueConfiguration {
 
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean(QueueBackend.class)
-		RedisQueueBackend executionQueueBackend(RedisConnections connections, ExecutionProperties properties) {
-			ExecutionProperties.Queue queue = properties.getQueue();
-			ExecutionProperties.Queue.Redis redis = queue.getRedis();
+		RedisQueueBackend executionQueueBackend(RedisConnections connections, ExecutionQueueProperties queue,
+				ObjectProvider<ExecutionEvents> events) {
+			ExecutionQueueProperties.Redis redis = queue.getRedis();
 			return new RedisQueueBackend(connections, new RedisQueueSettings(redis.getPrefix(), queue.getCapacity(),
-					redis.getVisibilityTimeout(), redis.getMaxDeliveries(), redis.getRetention()));
+					redis.getVisibilityTimeout(), redis.getMaxDeliveries(), redis.getRetention()),
+					ExecutionEventsListeners.of(events));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(ExecutionStore.class)
-		RedisExecutionStore executionStore(RedisConnections connections, ExecutionProperties properties,
-				EnvelopeCodec codec) {
-			return new RedisExecutionStore(connections, properties.getQueue().getRedis().getPrefix(),
-					properties.getExecutions().getRetention(), codec.mapper());
+		RedisExecutionStore executionStore(RedisConnections connections, ExecutionQueueProperties queue,
+				ExecutionsProperties executions, EnvelopeCodec codec) {
+			return new RedisExecutionStore(connections, queue.getRedis().getPrefix(), executions.getRetention(),
+					codec.mapper());
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(WorkerRegistry.class)
-		RedisWorkerRegistry executionWorkerRegistry(RedisConnections connections, ExecutionProperties properties,
-				ObjectProvider<LocalWorker> worker, EnvelopeCodec codec) {
-			return new RedisWorkerRegistry(connections, properties.getQueue().getRedis().getPrefix(),
-					worker.getIfAvailable(), properties.getWorker().getHeartbeatInterval(), codec.mapper());
+		RedisWorkerRegistry executionWorkerRegistry(RedisConnections connections, ExecutionQueueProperties queue,
+				ExecutionWorkerProperties workers, ObjectProvider<LocalWorker> worker, EnvelopeCodec codec) {
+			return new RedisWorkerRegistry(connections, queue.getRedis().getPrefix(), worker.getIfAvailable(),
+					workers.getHeartbeatInterval(), codec.mapper());
 		}
 
 	}

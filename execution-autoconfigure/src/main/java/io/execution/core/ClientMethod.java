@@ -1,5 +1,6 @@
 package io.execution.core;
 
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -10,8 +11,6 @@ import java.util.concurrent.CompletionStage;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.util.ClassUtils;
 
 /**
  * What a caller needs to know about one method of a client interface, resolved once when the
@@ -69,7 +68,7 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 		}
 		else {
 			style = ReturnStyle.SYNC;
-			result = raw.isPrimitive() ? ClassUtils.resolvePrimitiveIfNecessary(raw) : method.getGenericReturnType();
+			result = raw.isPrimitive() ? MethodType.methodType(raw).wrap().returnType() : method.getGenericReturnType();
 		}
 		JavaType resultType = mapper.constructType(result);
 		return new ClientMethod(service, method.getName(), method, parameterTypes, style, resultType,

@@ -33,7 +33,7 @@ public final class Dispatcher implements AutoCloseable {
 
 	private final ObservationRegistry observations;
 
-	private volatile ExecutionEvents events = ExecutionEvents.NONE;
+	private final ExecutionEvents events;
 
 	/**
 	 * Makes a dispatcher over the given endpoints.
@@ -49,7 +49,7 @@ public final class Dispatcher implements AutoCloseable {
 	 * @param observers told of every finished call
 	 */
 	public Dispatcher(Endpoints endpoints, List<? extends CallObserver> observers) {
-		this(endpoints, observers, ObservationRegistry.NOOP);
+		this(endpoints, observers, ObservationRegistry.NOOP, ExecutionEvents.NONE);
 	}
 
 	/**
@@ -58,9 +58,12 @@ public final class Dispatcher implements AutoCloseable {
 	 * @param endpoints the endpoints
 	 * @param observers told of every finished call
 	 * @param observations the observation registry
+	 * @param events hears of fallbacks
 	 */
-	public Dispatcher(Endpoints endpoints, List<? extends CallObserver> observers, ObservationRegistry observations) {
+	public Dispatcher(Endpoints endpoints, List<? extends CallObserver> observers, ObservationRegistry observations,
+			ExecutionEvents events) {
 		this.endpoints = endpoints;
+		this.events = events;
 		this.observations = observations;
 		this.observers = observers.toArray(CallObserver[]::new);
 		this.deadlines = new ScheduledThreadPoolExecutor(1, (task) -> {
@@ -69,14 +72,6 @@ public final class Dispatcher implements AutoCloseable {
 			return thread;
 		});
 		this.deadlines.setRemoveOnCancelPolicy(true);
-	}
-
-	/**
-	 * Sets who hears of fallbacks.
-	 * @param events the listener
-	 */
-	public void setEvents(ExecutionEvents events) {
-		this.events = events;
 	}
 
 	/**

@@ -2,7 +2,7 @@ package io.execution.core;
 
 /**
  * Hears how a tracked execution goes where it runs: when it starts, what progress its method
- * reports, and where its record is kept. Transports tell it what they learn; plain calls have none.
+ * reports. Transports tell it what they learn; plain calls have none.
  */
 public interface ExecutionTracker {
 
@@ -23,13 +23,6 @@ public interface ExecutionTracker {
 	 * @param message what it is doing, or {@code null}
 	 */
 	default void progress(double fraction, String message) {
-	}
-
-	/**
-	 * The execution is kept by another instance, at this status URL.
-	 * @param location the status URL
-	 */
-	default void located(String location) {
 	}
 
 	/**

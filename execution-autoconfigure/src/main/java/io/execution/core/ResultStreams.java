@@ -3,8 +3,6 @@ package io.execution.core;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.springframework.util.ClassUtils;
-
 /**
  * The streaming result types: {@link Stream}, and Reactor's {@code Flux} when Reactor is on the
  * class path. Both are turned into a {@link Stream} that pulls elements as they are consumed and
@@ -15,12 +13,22 @@ public final class ResultStreams {
 
 	private static final String FLUX = "reactor.core.publisher.Flux";
 
-	private static final boolean REACTOR = ClassUtils.isPresent(FLUX, ResultStreams.class.getClassLoader());
+	private static final boolean REACTOR = present(FLUX);
 
 	/** Elements a {@code Flux} is asked for ahead of the consumer. */
 	static final int PREFETCH = 256;
 
 	private ResultStreams() {
+	}
+
+	private static boolean present(String className) {
+		try {
+			Class.forName(className, false, ResultStreams.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
 	}
 
 	/**

@@ -59,29 +59,6 @@ public interface Transport extends AutoCloseable {
 	}
 
 	/**
-	 * Reads the record of an execution that this transport started and another instance keeps
-	 * (http mode: from the status URL that instance answered with).
-	 * @param location the status URL
-	 * @return the record as JSON, or {@code null} when that instance no longer knows it
-	 * @throws io.execution.ExecutionException when it cannot be read now
-	 */
-	default byte[] fetchExecution(String location) {
-		return null;
-	}
-
-	/**
-	 * Cancels an execution of this endpoint that this process does not hold (started by
-	 * another process, or before a restart).
-	 * @param id the execution id
-	 * @param location its status URL at another instance, or {@code null}
-	 * @return {@code true} when the cancellation was sent; {@code false} when this transport
-	 * cannot reach where it runs
-	 */
-	default boolean cancelExecution(String id, String location) {
-		return false;
-	}
-
-	/**
 	 * Releases what the transport holds. The default does nothing.
 	 */
 	@Override

@@ -11,8 +11,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import io.execution.ExecutionException;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.codec.ErrorCode;
-import io.execution.resilience.Instance;
-import io.execution.resilience.LoadBalancer;
 import tools.jackson.databind.JsonNode;
 
 /**

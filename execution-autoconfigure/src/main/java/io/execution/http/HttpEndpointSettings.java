@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-import io.execution.resilience.LoadBalancer;
 
 /**
  * The settings of one http endpoint.

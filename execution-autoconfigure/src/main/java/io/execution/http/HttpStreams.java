@@ -28,7 +28,6 @@ import io.execution.ExecutionException;
 import io.execution.core.EndpointFailure;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
-import io.execution.resilience.Instance;
 import tools.jackson.databind.JsonNode;
 
 /**

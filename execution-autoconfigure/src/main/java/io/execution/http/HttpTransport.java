@@ -23,14 +23,13 @@ import io.execution.CircuitOpenException;
 import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionException;
 import io.execution.ExecutionTimeoutException;
+import io.execution.async.RemoteExecutions;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.codec.ErrorCode;
 import io.execution.core.EndpointFailure;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
 import io.execution.core.Transport;
-import io.execution.resilience.Instance;
-import io.execution.resilience.LoadBalancer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import org.slf4j.Logger;
@@ -46,7 +45,7 @@ import tools.jackson.databind.JsonNode;
  * a server always may be; one that may have run only when its method is idempotent. The
  * service's own exception and the caller's mistakes (4xx) are answers, not failures.
  */
-public final class HttpTransport implements Transport {
+public final class HttpTransport implements Transport, RemoteExecutions {
 
 	private static final Logger logger = LoggerFactory.getLogger(HttpTransport.class);
 
@@ -75,7 +74,7 @@ public final class HttpTransport implements Transport {
 
 	private final ScheduledFuture<?> healthChecks;
 
-	private final RemoteExecutions executions;
+	private final HttpExecutions executions;
 
 	private final HttpStreams streams;
 
@@ -108,7 +107,7 @@ public final class HttpTransport implements Transport {
 		this.scheduler = scheduler;
 		EndpointInstances reach = new EndpointInstances(endpoint, client, blockingClient, codec, settings, this.instances,
 				balancer, scheduler);
-		this.executions = new RemoteExecutions(reach);
+		this.executions = new HttpExecutions(reach);
 		this.streams = new HttpStreams(reach);
 		long interval = settings.healthCheckInterval().toMillis();
 		this.healthChecks = (interval > 0) ? scheduler.scheduleWithFixedDelay(this::checkHealth, interval, interval,

@@ -13,9 +13,6 @@ import io.execution.core.EndpointDefinition;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.Transport;
 import io.execution.core.TransportFactory;
-import io.execution.resilience.CircuitBreakers;
-import io.execution.resilience.Instance;
-import io.execution.resilience.LoadBalancer;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -47,7 +44,7 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 
 	private final HttpClient blockingClient;
 
-	private volatile ExecutionEvents events = ExecutionEvents.NONE;
+	private final ExecutionEvents events;
 
 	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, (task) -> {
 		Thread thread = new Thread(task, "execution-http");
@@ -63,11 +60,13 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 	 * @param breakers makes the circuit breakers
 	 * @param retries the retry registry (the user's, when there is one)
 	 * @param connectTimeout how long connecting to an instance may take
+	 * @param events hears of retries
 	 */
 	public HttpTransportFactory(EnvelopeCodec codec, HttpSettings settings,
 			Function<String, HttpEndpointSettings> endpoints, CircuitBreakers breakers, RetryRegistry retries,
-			Duration connectTimeout) {
+			Duration connectTimeout, ExecutionEvents events) {
 		this.codec = codec;
+		this.events = events;
 		this.settings = settings;
 		this.endpoints = endpoints;
 		this.breakers = breakers;
@@ -86,14 +85,6 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.executor(Runnable::run)
 			.build();
-	}
-
-	/**
-	 * Sets who hears of retries.
-	 * @param events the listener
-	 */
-	public void setEvents(ExecutionEvents events) {
-		this.events = events;
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.execution.queue;
 import java.util.concurrent.CompletableFuture;
 
 import io.execution.ExecutionRejectedException;
+import io.execution.async.RemoteExecutions;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.core.EndpointFailure;
 import io.execution.core.Futures;
@@ -13,7 +14,7 @@ import io.execution.core.Transport;
  * Puts the calls of a {@code queue} endpoint on its queue, as request envelopes, and reads the
  * result envelopes the workers send back.
  */
-public final class QueueTransport implements Transport {
+public final class QueueTransport implements Transport, RemoteExecutions {
 
 	private final String endpoint;
 

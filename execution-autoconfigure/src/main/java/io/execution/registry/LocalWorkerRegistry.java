@@ -10,19 +10,19 @@ import java.util.function.Supplier;
  */
 public final class LocalWorkerRegistry implements WorkerRegistry {
 
-	private final Supplier<LocalWorker> worker;
+	private final Supplier<? extends HeartbeatSource> worker;
 
 	/**
 	 * Makes the registry.
 	 * @param worker this process's worker, or a supplier of {@code null} when it runs none
 	 */
-	public LocalWorkerRegistry(Supplier<LocalWorker> worker) {
+	public LocalWorkerRegistry(Supplier<? extends HeartbeatSource> worker) {
 		this.worker = worker;
 	}
 
 	@Override
 	public List<WorkerInfo> workers() {
-		LocalWorker local = this.worker.get();
+		HeartbeatSource local = this.worker.get();
 		return (local != null) ? List.of(local.snapshot(Instant.now())) : List.of();
 	}
 

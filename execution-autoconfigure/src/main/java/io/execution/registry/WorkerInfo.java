@@ -4,8 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.execution.worker.WorkerOperations;
-
 /**
  * A worker process as the registry knows it.
  *
@@ -20,7 +18,7 @@ import io.execution.worker.WorkerOperations;
  * @param services the services it offers, with their methods
  */
 public record WorkerInfo(String id, String host, List<Pool> pools, Map<String, String> tags, String version,
-		Instant startedAt, Instant lastHeartbeat, boolean stale, List<WorkerOperations.Service> services) {
+		Instant startedAt, Instant lastHeartbeat, boolean stale, List<Service> services) {
 
 	/**
 	 * One pool of a worker.
@@ -44,6 +42,26 @@ public record WorkerInfo(String id, String host, List<Pool> pools, Map<String, S
 	public WorkerInfo at(Instant heartbeat, boolean stale) {
 		return new WorkerInfo(this.id, this.host, this.pools, this.tags, this.version, this.startedAt, heartbeat, stale,
 				this.services);
+	}
+
+	/**
+	 * A service and its methods.
+	 *
+	 * @param name the service name
+	 * @param methods its methods
+	 */
+	public record Service(String name, List<Method> methods) {
+	}
+
+	/**
+	 * A method of a service.
+	 *
+	 * @param name the name
+	 * @param parameters the parameter types
+	 * @param returns the return type
+	 * @param streaming whether it streams its results
+	 */
+	public record Method(String name, List<String> parameters, String returns, boolean streaming) {
 	}
 
 }

@@ -79,28 +79,8 @@ public interface WorkerOperations {
 	 * @param draining whether its pools were drained
 	 * @param limits its limits
 	 */
-	record Capabilities(String worker, String version, List<Service> services, Map<String, String> tags,
+	record Capabilities(String worker, String version, List<WorkerInfo.Service> services, Map<String, String> tags,
 			List<WorkerInfo.Pool> pools, boolean draining, Map<String, Object> limits) {
-	}
-
-	/**
-	 * A service and its methods.
-	 *
-	 * @param name the service name
-	 * @param methods its methods
-	 */
-	record Service(String name, List<Method> methods) {
-	}
-
-	/**
-	 * A method of a service.
-	 *
-	 * @param name the name
-	 * @param parameters the parameter types
-	 * @param returns the return type
-	 * @param streaming whether it streams its results
-	 */
-	record Method(String name, List<String> parameters, String returns, boolean streaming) {
 	}
 
 }

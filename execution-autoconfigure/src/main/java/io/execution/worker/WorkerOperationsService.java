@@ -10,7 +10,6 @@ import java.util.function.Supplier;
 
 import io.execution.async.DefaultExecutions;
 import io.execution.async.ExecutionRecord;
-import io.execution.registry.LocalWorker;
 import io.execution.registry.WorkerInfo;
 import io.execution.service.ServiceDefinition;
 import io.execution.service.ServiceMethod;
@@ -91,23 +90,23 @@ public final class WorkerOperationsService implements WorkerOperations {
 	 * @param services the registry
 	 * @return the services and their methods, by name
 	 */
-	public static List<Service> describe(ServiceRegistry services) {
-		List<Service> described = new ArrayList<>();
+	public static List<WorkerInfo.Service> describe(ServiceRegistry services) {
+		List<WorkerInfo.Service> described = new ArrayList<>();
 		for (ServiceDefinition service : services.services()) {
 			if (service.name().equals(SERVICE)) {
 				continue;
 			}
-			List<Method> methods = new ArrayList<>();
+			List<WorkerInfo.Method> methods = new ArrayList<>();
 			for (ServiceMethod method : service.methods()) {
-				methods.add(new Method(method.name(),
+				methods.add(new WorkerInfo.Method(method.name(),
 						Arrays.stream(method.method().getGenericParameterTypes()).map(java.lang.reflect.Type::getTypeName)
 							.toList(),
 						method.method().getGenericReturnType().getTypeName(), method.streaming()));
 			}
-			methods.sort(Comparator.comparing(Method::name).thenComparing((method) -> method.parameters().size()));
-			described.add(new Service(service.name(), methods));
+			methods.sort(Comparator.comparing(WorkerInfo.Method::name).thenComparing((method) -> method.parameters().size()));
+			described.add(new WorkerInfo.Service(service.name(), methods));
 		}
-		described.sort(Comparator.comparing(Service::name));
+		described.sort(Comparator.comparing(WorkerInfo.Service::name));
 		return described;
 	}
 

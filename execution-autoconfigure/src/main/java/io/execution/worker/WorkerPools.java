@@ -11,10 +11,6 @@ import io.execution.async.ExecutionRecorder;
 import io.execution.queue.QueueBackend;
 import io.execution.service.ServiceExecutor;
 
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.ReadinessState;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -22,7 +18,7 @@ import org.springframework.context.SmartLifecycle;
  * start taking work once the context is refreshed, and on close they stop taking work, let
  * running calls finish within the grace period, then fail the rest.
  */
-public final class WorkerPools implements SmartLifecycle, ApplicationEventPublisherAware {
+public final class WorkerPools implements SmartLifecycle {
 
 	private final List<WorkerPool> pools = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -38,12 +34,7 @@ public final class WorkerPools implements SmartLifecycle, ApplicationEventPublis
 
 	private volatile boolean running;
 
-	private ApplicationEventPublisher events;
-
-	@Override
-	public void setApplicationEventPublisher(ApplicationEventPublisher events) {
-		this.events = events;
-	}
+	private final Readiness readiness;
 
 	/**
 	 * Makes one pool per queue.
@@ -55,7 +46,7 @@ public final class WorkerPools implements SmartLifecycle, ApplicationEventPublis
 	 */
 	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
 			Duration gracePeriod) {
-		this(backend, executor, queues, concurrency, gracePeriod, null);
+		this(backend, executor, queues, concurrency, gracePeriod, null, Readiness.NONE);
 	}
 
 	/**
@@ -66,10 +57,12 @@ public final class WorkerPools implements SmartLifecycle, ApplicationEventPublis
 	 * @param concurrency how many calls each pool runs at once
 	 * @param gracePeriod how long running calls may take to finish on shutdown
 	 * @param recorder records the executions the pools run, or {@code null}
+	 * @param readiness hears when the pools stop and start taking work
 	 */
 	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
-			Duration gracePeriod, ExecutionRecorder recorder) {
+			Duration gracePeriod, ExecutionRecorder recorder, Readiness readiness) {
 		this.gracePeriod = gracePeriod;
+		this.readiness = readiness;
 		this.watchdog = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "execution-worker-watchdog");
 			thread.setDaemon(true);
@@ -126,9 +119,7 @@ public final class WorkerPools implements SmartLifecycle, ApplicationEventPublis
 		this.pools.clear();
 		this.pools.addAll(fresh);
 		this.draining = false;
-		if (this.events != null) {
-			AvailabilityChangeEvent.publish(this.events, this, ReadinessState.ACCEPTING_TRAFFIC);
-		}
+		this.readiness.accepting(true);
 	}
 
 	/**
@@ -149,9 +140,7 @@ public final class WorkerPools implements SmartLifecycle, ApplicationEventPublis
 
 	/** Draining: not ready for more work, so that a readiness probe takes this instance out now. */
 	private void refuseTraffic() {
-		if (this.events != null) {
-			AvailabilityChangeEvent.publish(this.events, this, ReadinessState.REFUSING_TRAFFIC);
-		}
+		this.readiness.accepting(false);
 	}
 
 	private void stopPools(List<WorkerPool> pools) {
@@ -176,6 +165,25 @@ public final class WorkerPools implements SmartLifecycle, ApplicationEventPublis
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	/**
+	 * Hears when the pools stop taking work (a drain, the shutdown) and take it again (a resume):
+	 * the auto-configuration turns it into the application's readiness state.
+	 */
+	@FunctionalInterface
+	public interface Readiness {
+
+		/** Hears nothing. */
+		Readiness NONE = (accepting) -> {
+		};
+
+		/**
+		 * The pools stopped or started taking work.
+		 * @param accepting whether they take work now
+		 */
+		void accepting(boolean accepting);
+
 	}
 
 }

@@ -12,9 +12,9 @@ import io.execution.async.Execution;
 import io.execution.async.ExecutionStatus;
 import io.execution.async.Executions;
 import io.execution.client.ExecutionClientFactory;
-import io.execution.registry.LocalWorker;
 import io.execution.registry.WorkerInfo;
 import io.execution.registry.WorkerRegistry;
+import io.execution.worker.LocalWorker;
 import io.execution.worker.WorkerOperations;
 import io.execution.worker.WorkerOperations.Capabilities;
 import io.execution.worker.WorkerPool;
@@ -88,7 +88,7 @@ class WorkerOperationsTest {
 		List<WorkerInfo> workers = context.getBean(WorkerRegistry.class).workers();
 
 		assertThat(workers).singleElement()
-			.satisfies((worker) -> assertThat(worker.services()).extracting(WorkerOperations.Service::name)
+			.satisfies((worker) -> assertThat(worker.services()).extracting(WorkerInfo.Service::name)
 				.contains("jobs")
 				.doesNotContain(WorkerOperations.SERVICE));
 	}

@@ -93,15 +93,7 @@ public final class RedisQueueBackend implements QueueBackend {
 		};
 	}
 
-	private volatile ExecutionEvents events = ExecutionEvents.NONE;
-
-	/**
-	 * Sets who hears of redeliveries and dead letters.
-	 * @param events the listener
-	 */
-	public void setEvents(ExecutionEvents events) {
-		this.events = events;
-	}
+	private final ExecutionEvents events;
 
 	ExecutionEvents events() {
 		return this.events;
@@ -115,7 +107,18 @@ public final class RedisQueueBackend implements QueueBackend {
 	 * @param settings how the queues behave
 	 */
 	public RedisQueueBackend(RedisConnections connections, RedisQueueSettings settings) {
+		this(connections, settings, ExecutionEvents.NONE);
+	}
+
+	/**
+	 * Makes the backend.
+	 * @param connections the Redis connections
+	 * @param settings how the queues behave
+	 * @param events hears of redeliveries and dead letters
+	 */
+	public RedisQueueBackend(RedisConnections connections, RedisQueueSettings settings, ExecutionEvents events) {
 		this.connections = connections;
+		this.events = events;
 		this.settings = settings;
 		this.replies = settings.replies(this.caller);
 		this.clock = new RedisClock(connections);

@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.execution.registry.LocalWorker;
+import io.execution.registry.HeartbeatSource;
 import io.execution.registry.WorkerInfo;
 import io.execution.registry.WorkerRegistry;
 import io.lettuce.core.ScriptOutputType;
@@ -51,7 +51,7 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 
 	private final String prefix;
 
-	private final LocalWorker local;
+	private final HeartbeatSource local;
 
 	private final Duration interval;
 
@@ -69,7 +69,7 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 	 * @param interval the heartbeat interval
 	 * @param mapper writes the descriptions
 	 */
-	public RedisWorkerRegistry(RedisConnections connections, String prefix, LocalWorker local, Duration interval,
+	public RedisWorkerRegistry(RedisConnections connections, String prefix, HeartbeatSource local, Duration interval,
 			JsonMapper mapper) {
 		this.connections = connections;
 		this.prefix = prefix;

@@ -1,4 +1,4 @@
-package io.execution.resilience;
+package io.execution.http;
 
 import java.util.ArrayList;
 import java.util.Collection;

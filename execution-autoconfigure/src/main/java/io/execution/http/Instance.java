@@ -1,4 +1,4 @@
-package io.execution.resilience;
+package io.execution.http;
 
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package io.execution.registry;
+package io.execution.worker;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -6,21 +6,21 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.execution.registry.HeartbeatSource;
+import io.execution.registry.WorkerInfo;
 import io.execution.service.ServiceRegistry;
-import io.execution.worker.WorkerOperationsService;
-import io.execution.worker.WorkerPool;
-import io.execution.worker.WorkerPools;
 
 /**
  * This process as a worker: what it registers and sends with each heartbeat.
  */
-public final class LocalWorker {
+public final class LocalWorker implements HeartbeatSource {
 
 	private static final String HOST = hostName();
 
 	/** This process's name as a worker: host, process id and a random suffix. */
-	private static final java.util.concurrent.atomic.AtomicBoolean FIRST = new java.util.concurrent.atomic.AtomicBoolean();
+	private static final AtomicBoolean FIRST = new AtomicBoolean();
 
 	private static final String PROCESS_ID = HOST + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
 			+ Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
@@ -76,6 +76,7 @@ public final class LocalWorker {
 	 * The worker's id.
 	 * @return the id
 	 */
+	@Override
 	public String id() {
 		return this.id;
 	}
@@ -85,6 +86,7 @@ public final class LocalWorker {
 	 * @param heartbeat the heartbeat time to record
 	 * @return its description
 	 */
+	@Override
 	public WorkerInfo snapshot(Instant heartbeat) {
 		List<WorkerInfo.Pool> pools = this.pools.pools()
 			.stream()

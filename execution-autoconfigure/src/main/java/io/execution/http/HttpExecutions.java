@@ -16,11 +16,11 @@ import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
 import io.execution.async.ExecutionRecord;
 import io.execution.async.ExecutionStatus;
+import io.execution.async.RemoteExecutions;
 import io.execution.core.EndpointFailure;
+import io.execution.core.ExecutionTracker;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
-import io.execution.core.ExecutionTracker;
-import io.execution.resilience.Instance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -31,9 +31,9 @@ import tools.jackson.databind.JsonNode;
  * the status is long-polled there until it finishes. What the instance reports (its worker, the
  * progress) goes to the caller's tracker. Cancelling the caller's future DELETEs the execution.
  */
-final class RemoteExecutions {
+final class HttpExecutions {
 
-	private static final Logger logger = LoggerFactory.getLogger(RemoteExecutions.class);
+	private static final Logger logger = LoggerFactory.getLogger(HttpExecutions.class);
 
 	static final String EXECUTIONS = "/v1/executions";
 
@@ -42,7 +42,7 @@ final class RemoteExecutions {
 
 	private final EndpointInstances endpoint;
 
-	RemoteExecutions(EndpointInstances endpoint) {
+	HttpExecutions(EndpointInstances endpoint) {
 		this.endpoint = endpoint;
 	}
 
@@ -127,23 +127,23 @@ final class RemoteExecutions {
 			if (this.result.isDone()) {
 				return;
 			}
-			Instance instance = RemoteExecutions.this.endpoint.balancer()
-				.choose(RemoteExecutions.this.endpoint.instances(), tried);
+			Instance instance = HttpExecutions.this.endpoint.balancer()
+				.choose(HttpExecutions.this.endpoint.instances(), tried);
 			tried.add(instance);
-			byte[] envelope = RemoteExecutions.this.endpoint.codec().encodeRequest(this.invocation);
+			byte[] envelope = HttpExecutions.this.endpoint.codec().encodeRequest(this.invocation);
 			HttpRequest.Builder request = request(URI.create(instance.url() + EXECUTIONS),
 					Duration.ofNanos(Math.max(1, this.invocation.remainingNanos())))
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
-			CompletableFuture<HttpResponse<byte[]>> sent = RemoteExecutions.this.endpoint.client().sendAsync(request.build(),
-					(info) -> new LimitedBodySubscriber(RemoteExecutions.this.endpoint.settings().payloadLimit()));
+			CompletableFuture<HttpResponse<byte[]>> sent = HttpExecutions.this.endpoint.client().sendAsync(request.build(),
+					(info) -> new LimitedBodySubscriber(HttpExecutions.this.endpoint.settings().payloadLimit()));
 			this.exchange = sent;
 			sent.whenComplete((response, failure) -> {
 				if (failure != null) {
 					Throwable cause = Futures.unwrap(failure);
 					boolean neverSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
 							|| cause.getCause() instanceof ConnectException;
-					if (neverSent && tried.size() < RemoteExecutions.this.endpoint.instances().size()) {
+					if (neverSent && tried.size() < HttpExecutions.this.endpoint.instances().size()) {
 						post(tried);
 						return;
 					}
@@ -163,15 +163,17 @@ final class RemoteExecutions {
 		private void started(Instance instance, HttpResponse<byte[]> response) {
 			JsonNode body = tree(response);
 			if (response.statusCode() != 202) {
-				ExecutionException failure = RemoteExecutions.this.endpoint.error(body,
+				ExecutionException failure = HttpExecutions.this.endpoint.error(body,
 						"HTTP " + response.statusCode() + " from " + instance);
 				// Refused before it started: another endpoint may take it.
 				throw (response.statusCode() == 503) ? new EndpointFailure(failure, false) : failure;
 			}
 			ExecutionRecord record = ExecutionRecord.fromJson(body);
 			this.location = instance.url() + EXECUTIONS + "/" + record.id();
-			this.invocation.tracker().located(this.location);
-			logger.debug("Endpoint '{}': execution {} runs at {}", RemoteExecutions.this.endpoint.endpoint(),
+			if (this.invocation.tracker() instanceof RemoteExecutions.Tracker tracker) {
+				tracker.located(this.location);
+			}
+			logger.debug("Endpoint '{}': execution {} runs at {}", HttpExecutions.this.endpoint.endpoint(),
 					this.invocation.id(), this.location);
 			// It may have started already: what the answer says counts before the first status request.
 			report(record);
@@ -185,14 +187,14 @@ final class RemoteExecutions {
 			long wait = Math.max(0, Math.min(LONG_POLL_MILLIS, remaining));
 			HttpRequest.Builder request = request(URI.create(this.location + "?wait=" + wait + "&version=" + version),
 					Duration.ofMillis(wait + 5_000)).GET();
-			CompletableFuture<HttpResponse<byte[]>> sent = RemoteExecutions.this.endpoint.client().sendAsync(request.build(),
-					(info) -> new LimitedBodySubscriber(RemoteExecutions.this.endpoint.settings().payloadLimit()));
+			CompletableFuture<HttpResponse<byte[]>> sent = HttpExecutions.this.endpoint.client().sendAsync(request.build(),
+					(info) -> new LimitedBodySubscriber(HttpExecutions.this.endpoint.settings().payloadLimit()));
 			this.exchange = sent;
 			sent.whenComplete((response, failure) -> {
 				if (failure != null || response.statusCode() >= 500) {
 					// The instance may be restarting: it keeps the execution (in Redis) or answers 404 later.
 					long delay = Math.min(2_000, 100L << Math.min(failures, 5));
-					RemoteExecutions.this.endpoint.scheduler().schedule(() -> poll(failures + 1, version), delay,
+					HttpExecutions.this.endpoint.scheduler().schedule(() -> poll(failures + 1, version), delay,
 							TimeUnit.MILLISECONDS);
 					return;
 				}
@@ -247,20 +249,20 @@ final class RemoteExecutions {
 			}
 			String at = this.location;
 			if (!this.finished && at != null) {
-				RemoteExecutions.this.endpoint.client()
+				HttpExecutions.this.endpoint.client()
 					.sendAsync(request(URI.create(at), Duration.ofSeconds(10)).DELETE().build(),
 							HttpResponse.BodyHandlers.discarding())
 					.whenComplete((response, failure) -> {
 						if (failure != null) {
 							logger.warn("Endpoint '{}': execution {} could not be cancelled at {}: {}",
-									RemoteExecutions.this.endpoint.endpoint(), this.invocation.id(), at, failure.toString());
+									HttpExecutions.this.endpoint.endpoint(), this.invocation.id(), at, failure.toString());
 						}
 					});
 			}
 		}
 
 		private JsonNode tree(HttpResponse<byte[]> response) {
-			return RemoteExecutions.this.endpoint.tree(RemoteExecutions.this.endpoint.body(response));
+			return HttpExecutions.this.endpoint.tree(HttpExecutions.this.endpoint.body(response));
 		}
 
 

@@ -1,4 +1,4 @@
-package io.execution.resilience;
+package io.execution.http;
 
 /**
  * A latency estimate that jumps up to a slow sample at once and decays back slowly, so that a

@@ -1,0 +1,226 @@
+package io.execution.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Http mode: serving this application's services, and calling other instances.
+ */
+@ConfigurationProperties("execution.http")
+public class ExecutionHttpProperties {
+
+	private final Server server = new Server();
+
+	private final Auth auth = new Auth();
+
+	private final Compression compression = new Compression();
+
+	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+	private final HealthCheck healthCheck = new HealthCheck();
+
+	/**
+	 * The largest body accepted, in either direction (after decompression). A larger
+	 * request is refused with 413 without being read whole.
+	 */
+	private DataSize payloadLimit = DataSize.ofMegabytes(4);
+
+	/**
+	 * How long connecting to an instance may take.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(2);
+
+	public Server getServer() {
+		return this.server;
+	}
+
+	public Auth getAuth() {
+		return this.auth;
+	}
+
+	public Compression getCompression() {
+		return this.compression;
+	}
+
+	public CircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	public HealthCheck getHealthCheck() {
+		return this.healthCheck;
+	}
+
+	public DataSize getPayloadLimit() {
+		return this.payloadLimit;
+	}
+
+	public void setPayloadLimit(DataSize payloadLimit) {
+		this.payloadLimit = payloadLimit;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	/**
+	 * Serving this application's services over HTTP.
+	 */
+	public static class Server {
+
+		/**
+		 * Whether to serve this application's @ExecutionService beans over HTTP. Off by
+		 * default, so that adding the starter never exposes a bean by surprise.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Base path of the routes: {path}/v1/invocations and {path}/v1/capabilities.
+		 */
+		private String path = "/execution";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+	}
+
+	/**
+	 * Bearer-token authentication of the HTTP routes.
+	 */
+	public static class Auth {
+
+		/**
+		 * Shared bearer token. When set, the server requires it and clients send it.
+		 */
+		private String token;
+
+		public String getToken() {
+			return this.token;
+		}
+
+		public void setToken(String token) {
+			this.token = token;
+		}
+
+	}
+
+	/**
+	 * Gzip compression of bodies.
+	 */
+	public static class Compression {
+
+		/**
+		 * Bodies larger than this are gzip-compressed (requests always, responses when the
+		 * caller accepts gzip).
+		 */
+		private DataSize threshold = DataSize.ofKilobytes(1);
+
+		public DataSize getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(DataSize threshold) {
+			this.threshold = threshold;
+		}
+
+	}
+
+	/**
+	 * Defaults of the circuit breakers of http endpoints and of each of their URLs, for
+	 * breakers not configured under resilience4j.circuitbreaker.instances.
+	 */
+	public static class CircuitBreaker {
+
+		/**
+		 * Consecutive transport failures that open a breaker.
+		 */
+		private int failureThreshold = 5;
+
+		/**
+		 * How long an open breaker refuses calls before it lets a probe through.
+		 */
+		private Duration openDuration = Duration.ofSeconds(10);
+
+		public int getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(int failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public Duration getOpenDuration() {
+			return this.openDuration;
+		}
+
+		public void setOpenDuration(Duration openDuration) {
+			this.openDuration = openDuration;
+		}
+
+	}
+
+	/**
+	 * Active health checks of the instances of http endpoints.
+	 */
+	public static class HealthCheck {
+
+		/**
+		 * Time between checks; 0 to switch them off.
+		 */
+		private Duration interval = Duration.ofSeconds(5);
+
+		/**
+		 * Path checked, below each instance's base URL; any 2xx answer passes.
+		 */
+		private String path = "/v1/capabilities";
+
+		/**
+		 * How long one check may take.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+}

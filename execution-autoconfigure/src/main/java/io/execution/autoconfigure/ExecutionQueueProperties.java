@@ -1,0 +1,121 @@
+package io.execution.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The queues behind queue-mode endpoints.
+ */
+@ConfigurationProperties("execution.queue")
+public class ExecutionQueueProperties {
+
+	/**
+	 * Where queues live: memory (in this JVM, the embedded default) or redis (shared by
+	 * every instance, through spring.data.redis.*).
+	 */
+	private Backend backend = Backend.MEMORY;
+
+	/**
+	 * The most requests one queue holds waiting; a call beyond it is rejected at once.
+	 */
+	private int capacity = 10_000;
+
+	private final Redis redis = new Redis();
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	public Backend getBackend() {
+		return this.backend;
+	}
+
+	public void setBackend(Backend backend) {
+		this.backend = backend;
+	}
+
+	public int getCapacity() {
+		return this.capacity;
+	}
+
+	public void setCapacity(int capacity) {
+		this.capacity = capacity;
+	}
+
+	/**
+	 * The redis backend.
+	 */
+	public static class Redis {
+
+		/**
+		 * First part of every key, so that several applications can share one Redis.
+		 */
+		private String prefix = "execution";
+
+		/**
+		 * How long a request stays with a worker that stopped renewing its lease (killed,
+		 * cut off) before another worker of the pool takes it over. Running calls renew
+		 * their lease every third of it.
+		 */
+		private Duration visibilityTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * How many times a request may be taken before it is kept as a dead letter and its
+		 * caller told so.
+		 */
+		private int maxDeliveries = 3;
+
+		/**
+		 * How long keys nobody touches live: idle queues, unread replies, cancel markers.
+		 */
+		private Duration retention = Duration.ofHours(1);
+
+		public String getPrefix() {
+			return this.prefix;
+		}
+
+		public void setPrefix(String prefix) {
+			this.prefix = prefix;
+		}
+
+		public Duration getVisibilityTimeout() {
+			return this.visibilityTimeout;
+		}
+
+		public void setVisibilityTimeout(Duration visibilityTimeout) {
+			this.visibilityTimeout = visibilityTimeout;
+		}
+
+		public int getMaxDeliveries() {
+			return this.maxDeliveries;
+		}
+
+		public void setMaxDeliveries(int maxDeliveries) {
+			this.maxDeliveries = maxDeliveries;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+	}
+
+	/**
+	 * Where queues live.
+	 */
+	public enum Backend {
+
+		/** In this JVM's memory: nothing else to run, nothing survives a restart. */
+		MEMORY,
+
+		/** In Redis, through Spring Data Redis. */
+		REDIS
+
+	}
+
+}

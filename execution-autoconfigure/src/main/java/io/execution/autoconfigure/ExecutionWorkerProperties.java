@@ -1,0 +1,98 @@
+package io.execution.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The worker pools this application runs.
+ */
+@ConfigurationProperties("execution.worker")
+public class ExecutionWorkerProperties {
+
+	/**
+	 * Whether this application runs worker pools for the queues below.
+	 */
+	private boolean enabled;
+
+	/**
+	 * The queues this application's workers take calls from; one pool per queue.
+	 */
+	private List<String> queues = new ArrayList<>();
+
+	/**
+	 * How many calls each pool runs at once.
+	 */
+	private int concurrency = 8;
+
+	/**
+	 * On shutdown, how long running calls may take to finish before they are interrupted
+	 * and their callers told so.
+	 */
+	private Duration shutdownGracePeriod = Duration.ofSeconds(10);
+
+	/**
+	 * How often this worker tells the registry it is alive. A worker that misses two is
+	 * listed as stale; after three it is removed.
+	 */
+	private Duration heartbeatInterval = Duration.ofSeconds(5);
+
+	/**
+	 * Capabilities this worker advertises in the registry, such as gpu: "true" or region:
+	 * eu-west-1.
+	 */
+	private Map<String, String> tags = new LinkedHashMap<>();
+
+	public Duration getHeartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	public void setHeartbeatInterval(Duration heartbeatInterval) {
+		this.heartbeatInterval = heartbeatInterval;
+	}
+
+	public Map<String, String> getTags() {
+		return this.tags;
+	}
+
+	public void setTags(Map<String, String> tags) {
+		this.tags = tags;
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public List<String> getQueues() {
+		return this.queues;
+	}
+
+	public void setQueues(List<String> queues) {
+		this.queues = queues;
+	}
+
+	public int getConcurrency() {
+		return this.concurrency;
+	}
+
+	public void setConcurrency(int concurrency) {
+		this.concurrency = concurrency;
+	}
+
+	public Duration getShutdownGracePeriod() {
+		return this.shutdownGracePeriod;
+	}
+
+	public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
+		this.shutdownGracePeriod = shutdownGracePeriod;
+	}
+
+}

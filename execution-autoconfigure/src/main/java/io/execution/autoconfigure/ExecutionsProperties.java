@@ -1,0 +1,42 @@
+package io.execution.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Executions: calls started with an id whose record (status, progress, result) is kept in
+ * the store of the queue backend (in memory, or in Redis for every instance).
+ */
+@ConfigurationProperties("execution.executions")
+public class ExecutionsProperties {
+
+	/**
+	 * How long an execution's record is kept after its last change; then its id is unknown.
+	 */
+	private Duration retention = Duration.ofHours(1);
+
+	/**
+	 * With the memory backend, the most execution records held at once: past it finished
+	 * records are dropped before their retention ends, and a new execution is refused when
+	 * none has finished.
+	 */
+	private int memoryCapacity = 100_000;
+
+	public int getMemoryCapacity() {
+		return this.memoryCapacity;
+	}
+
+	public void setMemoryCapacity(int memoryCapacity) {
+		this.memoryCapacity = memoryCapacity;
+	}
+
+	public Duration getRetention() {
+		return this.retention;
+	}
+
+	public void setRetention(Duration retention) {
+		this.retention = retention;
+	}
+
+}
