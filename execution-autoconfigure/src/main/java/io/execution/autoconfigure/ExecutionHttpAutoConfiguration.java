@@ -9,6 +9,7 @@ import io.execution.http.CircuitBreakers;
 import io.execution.http.HttpEndpointSettings;
 import io.execution.http.HttpSettings;
 import io.execution.http.HttpTransportFactory;
+import io.execution.http.LoadBalancer;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 
@@ -25,7 +26,7 @@ import org.springframework.context.annotation.Bean;
  * after an endpoint take their settings from {@code resilience4j.*.instances.<endpoint>}.
  */
 @AutoConfiguration(before = ExecutionAutoConfiguration.class)
-@ConditionalOnClass({ CircuitBreakerRegistry.class, RetryRegistry.class })
+@ConditionalOnClass({ HttpTransportFactory.class, CircuitBreakerRegistry.class, RetryRegistry.class })
 public final class ExecutionHttpAutoConfiguration {
 
 	@Bean
@@ -48,7 +49,8 @@ public final class ExecutionHttpAutoConfiguration {
 		Map<String, Endpoint> endpoints = properties.getEndpoints();
 		return new HttpTransportFactory(codec, settings, (name) -> {
 			Endpoint endpoint = endpoints.get(name);
-			return (endpoint != null) ? new HttpEndpointSettings(endpoint.getUrls(), endpoint.getLoadBalancer(),
+			return (endpoint != null) ? new HttpEndpointSettings(endpoint.getUrls(),
+					LoadBalancer.Strategy.valueOf(endpoint.getLoadBalancer().name()),
 					endpoint.getRetry().getMaxAttempts(), endpoint.getRetry().getInitialBackoff()) : null;
 		}, breakers, retries.getIfAvailable(RetryRegistry::ofDefaults), http.getConnectTimeout(),
 				ExecutionEventsListeners.of(events));

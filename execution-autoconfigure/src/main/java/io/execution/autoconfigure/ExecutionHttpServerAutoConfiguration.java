@@ -37,7 +37,7 @@ import org.springframework.web.servlet.function.ServerResponse;
  */
 @AutoConfiguration(after = { ExecutionAutoConfiguration.class, ExecutionWorkerAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass(RouterFunction.class)
+@ConditionalOnClass({ InvocationHttpHandler.class, RouterFunction.class })
 @ConditionalOnProperty(name = "execution.http.server.enabled", havingValue = "true")
 public final class ExecutionHttpServerAutoConfiguration {
 

@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.execution.http.LoadBalancer;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -75,7 +73,7 @@ public class ExecutionProperties {
 		/**
 		 * Http mode: how calls spread across the URLs.
 		 */
-		private LoadBalancer.Strategy loadBalancer = LoadBalancer.Strategy.ROUND_ROBIN;
+		private LoadBalancing loadBalancer = LoadBalancing.ROUND_ROBIN;
 
 		private final Retry retry = new Retry();
 
@@ -94,11 +92,11 @@ public class ExecutionProperties {
 			this.urls = urls;
 		}
 
-		public LoadBalancer.Strategy getLoadBalancer() {
+		public LoadBalancing getLoadBalancer() {
 			return this.loadBalancer;
 		}
 
-		public void setLoadBalancer(LoadBalancer.Strategy loadBalancer) {
+		public void setLoadBalancer(LoadBalancing loadBalancer) {
 			this.loadBalancer = loadBalancer;
 		}
 
@@ -186,6 +184,25 @@ public class ExecutionProperties {
 		public void setInitialBackoff(Duration initialBackoff) {
 			this.initialBackoff = initialBackoff;
 		}
+
+	}
+
+	/**
+	 * How an http endpoint picks the instance of each call.
+	 */
+	public enum LoadBalancing {
+
+		/** Each instance in turn. */
+		ROUND_ROBIN,
+
+		/** Any instance, at random. */
+		RANDOM,
+
+		/** The instance with the fewest calls in flight. */
+		LEAST_IN_FLIGHT,
+
+		/** Two instances at random, then the one with the lower in-flight × peak-EWMA latency. */
+		POWER_OF_TWO
 
 	}
 

@@ -1,8 +1,5 @@
 package io.execution.autoconfigure;
 
-import io.execution.worker.WorkerOperations;
-import io.execution.worker.WorkerOperationsService;
-
 import java.util.Map;
 
 import io.execution.ExecutionService;
@@ -11,6 +8,8 @@ import io.execution.client.ExecutionClientFactory;
 import io.execution.core.Endpoint;
 import io.execution.core.Endpoints;
 import io.execution.service.ServiceRegistry;
+import io.execution.worker.WorkerOperations;
+import io.execution.worker.WorkerOperationsService;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;

@@ -1,24 +1,27 @@
 package io.execution.autoconfigure;
 
 import io.execution.async.ExecutionStore;
+import io.execution.async.redis.RedisExecutionStore;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.core.ExecutionEvents;
 import io.execution.queue.QueueBackend;
-import io.execution.queue.redis.RedisConnections;
-import io.execution.queue.redis.RedisExecutionStore;
 import io.execution.queue.redis.RedisQueueBackend;
 import io.execution.queue.redis.RedisQueueSettings;
-import io.execution.queue.redis.RedisWorkerRegistry;
+import io.execution.redis.RedisConnections;
 import io.execution.registry.WorkerRegistry;
+import io.execution.registry.redis.RedisWorkerRegistry;
 import io.execution.worker.LocalWorker;
+import io.lettuce.core.RedisClient;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -34,7 +37,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 class RedisQueueConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ LettuceConnectionFactory.class, io.lettuce.core.RedisClient.class })
+	@ConditionalOnClass({ RedisQueueBackend.class, LettuceConnectionFactory.class, RedisClient.class })
 	static class WithLettuce {
 
 		@Bean(destroyMethod = "close")
@@ -81,13 +84,33 @@ class RedisQueueConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingClass("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory")
+	@Conditional(WithoutLettuce.Missing.class)
 	static class WithoutLettuce {
 
 		@Bean
 		QueueBackend executionQueueBackend() {
 			throw new InvalidConfigurationPropertyValueException("execution.queue.backend", "redis",
-					"The redis queue backend needs Spring Data Redis with Lettuce: add spring-boot-starter-data-redis.");
+					"The redis queue backend needs Spring Data Redis with Lettuce (add spring-boot-starter-data-redis)"
+							+ " and io.execution:execution-redis (execution-spring-boot-starter brings it).");
+		}
+
+		/** Spring Data Redis with Lettuce, or Execution's Redis module, is not on the class path. */
+		static final class Missing extends AnyNestedCondition {
+
+			Missing() {
+				super(ConfigurationPhase.REGISTER_BEAN);
+			}
+
+			@ConditionalOnMissingClass("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory")
+			static final class NoLettuce {
+
+			}
+
+			@ConditionalOnMissingClass("io.execution.queue.redis.RedisQueueBackend")
+			static final class NoRedisModule {
+
+			}
+
 		}
 
 	}

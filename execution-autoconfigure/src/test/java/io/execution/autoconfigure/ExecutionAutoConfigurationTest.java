@@ -6,6 +6,7 @@ import io.execution.client.ExecutionClientFactory;
 import io.execution.core.Dispatcher;
 import io.execution.core.Endpoints;
 import io.execution.fixtures.missing.MissingApplication;
+import io.execution.http.CircuitBreakers;
 import io.execution.http.HttpTransport;
 import io.execution.http.server.InvocationHttpHandler;
 import io.execution.queue.QueueBackend;
@@ -20,6 +21,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -149,6 +151,33 @@ class ExecutionAutoConfigurationTest {
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("execution.endpoints.billing.mode");
 		});
+	}
+
+	@Test
+	void withoutTheHttpModuleHttpModeBacksOffAndAnHttpEndpointFailsNamingTheProperty() {
+		this.runner.withClassLoader(new FilteredClassLoader("io.execution.http.")).run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(CircuitBreakers.class);
+			assertThat(context.getBean(Endpoints.class).modes()).containsExactlyInAnyOrder("local", "queue");
+		});
+		this.runner.withClassLoader(new FilteredClassLoader("io.execution.http."))
+			.withPropertyValues("execution.endpoints.billing.mode=http", "execution.endpoints.billing.urls=http://a")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("execution.endpoints.billing.mode");
+			});
+	}
+
+	@Test
+	void theRedisBackendWithoutTheRedisModuleFailsSayingWhatToAdd() {
+		this.runner.withClassLoader(new FilteredClassLoader("io.execution.queue.redis."))
+			.withPropertyValues("execution.queue.backend=redis")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("execution.queue.backend")
+					.hasMessageContaining("io.execution:execution-redis");
+			});
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package io.execution.queue.redis;
+package io.execution.registry.redis;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.execution.redis.RedisConnections;
+import io.execution.redis.RedisScript;
 import io.execution.registry.HeartbeatSource;
 import io.execution.registry.WorkerInfo;
 import io.execution.registry.WorkerRegistry;
@@ -30,7 +32,7 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisWorkerRegistry.class);
 
-	private static final RedisScripts.Script BEAT = new RedisScripts.Script("""
+	private static final RedisScript BEAT = new RedisScript("""
 			local t = redis.call('TIME')
 			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 			redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
@@ -39,7 +41,7 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 			return now
 			""", ScriptOutputType.INTEGER);
 
-	private static final RedisScripts.Script LIST = new RedisScripts.Script("""
+	private static final RedisScript LIST = new RedisScript("""
 			local t = redis.call('TIME')
 			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 			local out = {now}

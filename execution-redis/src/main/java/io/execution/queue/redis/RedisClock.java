@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.execution.redis.RedisConnections;
+
 
 /**
  * Redis' clock as seen from this JVM: the offset between Redis {@code TIME} and this JVM's

@@ -25,6 +25,7 @@ import io.execution.core.InvocationIds;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueState;
+import io.execution.redis.RedisConnections;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 
+import io.execution.redis.RedisScript;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -24,7 +25,7 @@ final class RedisScripts {
 	 * idempotent (1/0). Returns, per request, its entry id or false when the queue was full.
 	 * Deadlines are stamped with Redis' own clock, never the caller's.
 	 */
-	static final Script SUBMIT = new Script("""
+	static final RedisScript SUBMIT = new RedisScript("""
 			local length = redis.call('XLEN', KEYS[1])
 			local created = length == 0
 			local capacity = tonumber(ARGV[1])
@@ -50,7 +51,7 @@ final class RedisScripts {
 	 * attempts hash, dead-letter stream. ARGV: group, then five per request: entry id, dead-letter
 	 * cause ('' for none), invocation id, body, taken over (1/0). Returns how many were finished.
 	 */
-	static final Script ACK = new Script("""
+	static final RedisScript ACK = new RedisScript("""
 			local ids = {}
 			for i = 2, #ARGV, 5 do
 			  ids[#ids + 1] = ARGV[i]
@@ -70,7 +71,7 @@ final class RedisScripts {
 	 * hash. ARGV: group, consumer, min idle ms, count. Returns {entry id, fields or false when the
 	 * caller cancelled it meanwhile, times taken over}.
 	 */
-	static final Script RECLAIM = new Script("""
+	static final RedisScript RECLAIM = new RedisScript("""
 			local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
 			local out = {}
 			for _, e in ipairs(r[2]) do
@@ -89,7 +90,7 @@ final class RedisScripts {
 	 * back of the queue for another worker, as a fresh delivery. KEYS: requests stream, attempts
 	 * hash. ARGV: group, entry id, then the entry's fields and values.
 	 */
-	static final Script RETURN = new Script("""
+	static final RedisScript RETURN = new RedisScript("""
 			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 			local deleted = redis.call('XDEL', KEYS[1], ARGV[2])
 			redis.call('HDEL', KEYS[2], ARGV[2])
@@ -104,7 +105,7 @@ final class RedisScripts {
 	 * now (1/0: a worker asks once a second per list; a list the push creates always gets it),
 	 * then the replies.
 	 */
-	static final Script REPLY = new Script("""
+	static final RedisScript REPLY = new RedisScript("""
 			local pushed = #ARGV - 2
 			if redis.call('RPUSH', KEYS[1], unpack(ARGV, 3)) == pushed or ARGV[2] == '1' then
 			  redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -116,62 +117,13 @@ final class RedisScripts {
 	 * Cancel a request: drop it if no worker read it, and mark it so that a worker running it stops.
 	 * KEYS: requests stream, cancel marker. ARGV: entry id, ttl ms.
 	 */
-	static final Script CANCEL = new Script("""
+	static final RedisScript CANCEL = new RedisScript("""
 			local deleted = redis.call('XDEL', KEYS[1], ARGV[1])
 			redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
 			return deleted
 			""", ScriptOutputType.INTEGER);
 
 	private RedisScripts() {
-	}
-
-	/** A script run by its digest, loaded on first use or after a Redis restart. */
-	static final class Script {
-
-
-		private final String source;
-
-		private final String sha;
-
-		private final ScriptOutputType type;
-
-		Script(String source, ScriptOutputType type) {
-			this.source = source;
-			this.type = type;
-			try {
-				this.sha = HexFormat.of()
-					.formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
-			}
-			catch (NoSuchAlgorithmException ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
-
-		<T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> redis, String[] keys,
-				String... args) {
-			CompletableFuture<T> result = new CompletableFuture<>();
-			redis.<T>evalsha(this.sha, this.type, keys, args).whenComplete((value, failure) -> {
-				if (failure instanceof RedisNoScriptException
-						|| (failure != null && failure.getCause() instanceof RedisNoScriptException)) {
-					redis.<T>eval(this.source, this.type, keys, args).whenComplete((retried, again) -> {
-						if (again != null) {
-							result.completeExceptionally(again);
-						}
-						else {
-							result.complete(retried);
-						}
-					});
-				}
-				else if (failure != null) {
-					result.completeExceptionally(failure);
-				}
-				else {
-					result.complete(value);
-				}
-			});
-			return result;
-		}
-
 	}
 
 }

@@ -1,4 +1,4 @@
-package io.execution.queue.redis;
+package io.execution.async.redis;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +13,8 @@ import io.execution.ExecutionException;
 import io.execution.async.ExecutionRecord;
 import io.execution.async.ExecutionStatus;
 import io.execution.async.ExecutionStore;
+import io.execution.redis.RedisConnections;
+import io.execution.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +37,7 @@ public final class RedisExecutionStore implements ExecutionStore {
 	 * estimated completion is derived from the start time and ARGV[3] (now, ms). Returns 1 when
 	 * applied.
 	 */
-	private static final RedisScripts.Script CHANGE = new RedisScripts.Script("""
+	private static final RedisScript CHANGE = new RedisScript("""
 			local status = redis.call('HGET', KEYS[1], 'status')
 			if ARGV[2] == 'create' then
 			  if status then return 0 end

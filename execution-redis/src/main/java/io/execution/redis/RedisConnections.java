@@ -1,4 +1,4 @@
-package io.execution.queue.redis;
+package io.execution.redis;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
