@@ -21,6 +21,7 @@ import io.execution.core.Dispatcher;
 import io.execution.core.EndpointDefinition;
 import io.execution.core.Endpoints;
 import io.execution.core.ExecutionEvents;
+import io.execution.core.ExecutionTimer;
 import io.execution.core.TransportFactory;
 import io.execution.local.LocalTransportFactory;
 import io.execution.service.ServiceExecutor;
@@ -102,10 +103,17 @@ public final class ExecutionAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
+	ExecutionTimer executionTimer() {
+		return new ExecutionTimer();
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
 	Dispatcher executionDispatcher(Endpoints endpoints, ObjectProvider<CallObserver> observers,
-			ObjectProvider<ObservationRegistry> observations, ObjectProvider<ExecutionEvents> events) {
+			ObjectProvider<ObservationRegistry> observations, ObjectProvider<ExecutionEvents> events,
+			ExecutionTimer timer) {
 		return new Dispatcher(endpoints, observers.orderedStream().toList(),
-				observations.getIfAvailable(() -> ObservationRegistry.NOOP), ExecutionEventsListeners.of(events));
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP), ExecutionEventsListeners.of(events), timer);
 	}
 
 	@Bean

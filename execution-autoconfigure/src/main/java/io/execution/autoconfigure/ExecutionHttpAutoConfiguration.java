@@ -5,6 +5,7 @@ import java.util.Map;
 import io.execution.autoconfigure.ExecutionProperties.Endpoint;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.core.ExecutionEvents;
+import io.execution.core.ExecutionTimer;
 import io.execution.http.CircuitBreakers;
 import io.execution.http.HttpEndpointSettings;
 import io.execution.http.HttpSettings;
@@ -42,7 +43,8 @@ public final class ExecutionHttpAutoConfiguration {
 	@ConditionalOnMissingBean
 	HttpTransportFactory executionHttpTransportFactory(ExecutionProperties properties, ExecutionHttpProperties http,
 			EnvelopeCodec codec,
-			CircuitBreakers breakers, ObjectProvider<RetryRegistry> retries, ObjectProvider<ExecutionEvents> events) {
+			CircuitBreakers breakers, ObjectProvider<RetryRegistry> retries, ObjectProvider<ExecutionEvents> events,
+			ExecutionTimer timer) {
 		HttpSettings settings = new HttpSettings(http.getAuth().getToken(),
 				http.getCompression().getThreshold().toBytes(), http.getPayloadLimit().toBytes(),
 				http.getHealthCheck().getPath(), http.getHealthCheck().getInterval(), http.getHealthCheck().getTimeout());
@@ -53,7 +55,7 @@ public final class ExecutionHttpAutoConfiguration {
 					LoadBalancer.Strategy.valueOf(endpoint.getLoadBalancer().name()),
 					endpoint.getRetry().getMaxAttempts(), endpoint.getRetry().getInitialBackoff()) : null;
 		}, breakers, retries.getIfAvailable(RetryRegistry::ofDefaults), http.getConnectTimeout(),
-				ExecutionEventsListeners.of(events));
+				ExecutionEventsListeners.of(events), timer);
 	}
 
 }

@@ -2,11 +2,10 @@ package io.execution.autoconfigure;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 import io.execution.async.DefaultExecutions;
 import io.execution.client.ExecutionClientFactory;
+import io.execution.core.ExecutionTimer;
 import io.execution.http.server.ExecutionHttpHandler;
 import io.execution.http.server.InvocationHttpHandler;
 import io.execution.service.ServiceExecutor;
@@ -43,27 +42,17 @@ public final class ExecutionHttpServerAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(ExecutionHttpServerAutoConfiguration.class);
 
-	@Bean(destroyMethod = "shutdownNow")
-	ScheduledExecutorService executionHttpServerWatchdog() {
-		return Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "execution-http-deadlines");
-			thread.setDaemon(true);
-			return thread;
-		});
-	}
-
 	@Bean
 	@ConditionalOnMissingBean
 	InvocationHttpHandler executionHttpHandler(ExecutionProperties properties, ExecutionHttpProperties http,
-			ServiceExecutor executor,
-			WorkerOperationsService operations) {
+			ServiceExecutor executor, ExecutionTimer timer, WorkerOperationsService operations) {
 		if (!StringUtils.hasText(http.getAuth().getToken())) {
 			logger.warn("Execution serves this application's services at {} without authentication: set"
 					+ " execution.http.auth.token to require a bearer token", http.getServer().getPath());
 		}
 		return new InvocationHttpHandler(executor, http.getAuth().getToken(), http.getPayloadLimit().toBytes(),
 				http.getCompression().getThreshold().toBytes(), properties.getDefaultTimeout(),
-				executionHttpServerWatchdog(), operations);
+				timer.scheduler(), operations);
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package io.execution.autoconfigure;
 
 import io.execution.async.ExecutionRecorder;
+import io.execution.core.ExecutionTimer;
 import io.execution.queue.QueueBackend;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
@@ -30,7 +31,7 @@ public final class ExecutionWorkerAutoConfiguration {
 	@ConditionalOnBean(QueueBackend.class)
 	@ConditionalOnMissingBean
 	WorkerPools executionWorkerPools(ExecutionWorkerProperties worker, QueueBackend backend, ServiceExecutor executor,
-			ObjectProvider<ExecutionRecorder> recorder, ApplicationEventPublisher events) {
+			ObjectProvider<ExecutionRecorder> recorder, ApplicationEventPublisher events, ExecutionTimer timer) {
 		if (worker.getQueues().isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException("execution.worker.queues", "[]",
 					"Workers are enabled (execution.worker.enabled=true) but serve no queue: list the queues to take"
@@ -41,7 +42,7 @@ public final class ExecutionWorkerAutoConfiguration {
 					worker.getConcurrency(), "A worker pool needs at least one thread.");
 		}
 		return new WorkerPools(backend, executor, worker.getQueues(), worker.getConcurrency(),
-				worker.getShutdownGracePeriod(), recorder.getIfAvailable(), readiness(events));
+				worker.getShutdownGracePeriod(), recorder.getIfAvailable(), readiness(events), timer);
 	}
 
 	/** Draining: not ready for more work, so that a readiness probe takes this instance out now. */

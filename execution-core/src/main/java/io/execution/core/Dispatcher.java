@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -27,7 +26,10 @@ public final class Dispatcher implements AutoCloseable {
 
 	private final Endpoints endpoints;
 
-	private final ScheduledThreadPoolExecutor deadlines;
+	private final ExecutionTimer timer;
+
+	/** Whether this dispatcher made its timer, and so closes it. */
+	private final boolean ownsTimer;
 
 	private final CallObserver[] observers;
 
@@ -49,7 +51,7 @@ public final class Dispatcher implements AutoCloseable {
 	 * @param observers told of every finished call
 	 */
 	public Dispatcher(Endpoints endpoints, List<? extends CallObserver> observers) {
-		this(endpoints, observers, ObservationRegistry.NOOP, ExecutionEvents.NONE);
+		this(endpoints, observers, ObservationRegistry.NOOP, ExecutionEvents.NONE, null);
 	}
 
 	/**
@@ -59,19 +61,16 @@ public final class Dispatcher implements AutoCloseable {
 	 * @param observers told of every finished call
 	 * @param observations the observation registry
 	 * @param events hears of fallbacks
+	 * @param timer fires the calls' deadlines; {@code null} for one of its own, closed with it
 	 */
 	public Dispatcher(Endpoints endpoints, List<? extends CallObserver> observers, ObservationRegistry observations,
-			ExecutionEvents events) {
+			ExecutionEvents events, ExecutionTimer timer) {
 		this.endpoints = endpoints;
 		this.events = events;
+		this.ownsTimer = timer == null;
+		this.timer = (timer != null) ? timer : new ExecutionTimer();
 		this.observations = observations;
 		this.observers = observers.toArray(CallObserver[]::new);
-		this.deadlines = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, "execution-deadlines");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.deadlines.setRemoveOnCancelPolicy(true);
 	}
 
 	/**
@@ -274,7 +273,7 @@ public final class Dispatcher implements AutoCloseable {
 		AtomicReference<Future<?>> running = new AtomicReference<>();
 		attemptAsync(endpoint, endpoint, 0, invocation, parent, new ArrayList<>(), result, running);
 		if (!result.isDone()) {
-			ScheduledFuture<?> deadline = this.deadlines.schedule(
+			ScheduledFuture<?> deadline = this.timer.scheduler().schedule(
 					() -> result.completeExceptionally(Futures.timeout(invocation)), invocation.remainingNanos(),
 					TimeUnit.NANOSECONDS);
 			result.whenComplete((value, failure) -> {
@@ -351,7 +350,9 @@ public final class Dispatcher implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.deadlines.shutdownNow();
+		if (this.ownsTimer) {
+			this.timer.close();
+		}
 		this.endpoints.close();
 	}
 

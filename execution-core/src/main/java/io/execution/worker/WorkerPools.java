@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.execution.async.ExecutionRecorder;
+import io.execution.core.ExecutionTimer;
 import io.execution.queue.QueueBackend;
 import io.execution.service.ServiceExecutor;
 
@@ -32,6 +32,9 @@ public final class WorkerPools implements SmartLifecycle {
 
 	private final ScheduledExecutorService watchdog;
 
+	/** The timer these pools made for themselves, when they were given none. */
+	private final ExecutionTimer ownTimer;
+
 	private volatile boolean running;
 
 	private final Readiness readiness;
@@ -46,7 +49,7 @@ public final class WorkerPools implements SmartLifecycle {
 	 */
 	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
 			Duration gracePeriod) {
-		this(backend, executor, queues, concurrency, gracePeriod, null, Readiness.NONE);
+		this(backend, executor, queues, concurrency, gracePeriod, null, Readiness.NONE, null);
 	}
 
 	/**
@@ -58,16 +61,14 @@ public final class WorkerPools implements SmartLifecycle {
 	 * @param gracePeriod how long running calls may take to finish on shutdown
 	 * @param recorder records the executions the pools run, or {@code null}
 	 * @param readiness hears when the pools stop and start taking work
+	 * @param timer runs the pools' deadline watch; {@code null} for one of their own, closed on stop
 	 */
 	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
-			Duration gracePeriod, ExecutionRecorder recorder, Readiness readiness) {
+			Duration gracePeriod, ExecutionRecorder recorder, Readiness readiness, ExecutionTimer timer) {
 		this.gracePeriod = gracePeriod;
 		this.readiness = readiness;
-		this.watchdog = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "execution-worker-watchdog");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.ownTimer = (timer != null) ? null : new ExecutionTimer();
+		this.watchdog = ((timer != null) ? timer : this.ownTimer).scheduler();
 		this.factory = (queue) -> new WorkerPool(queue, concurrency, backend.consumer(queue, concurrency), executor,
 				this.watchdog, recorder);
 		this.queues = List.copyOf(new LinkedHashSet<>(queues));
@@ -134,7 +135,9 @@ public final class WorkerPools implements SmartLifecycle {
 	public void stop() {
 		refuseTraffic();
 		stopPools(this.pools);
-		this.watchdog.shutdownNow();
+		if (this.ownTimer != null) {
+			this.ownTimer.close();
+		}
 		this.running = false;
 	}
 

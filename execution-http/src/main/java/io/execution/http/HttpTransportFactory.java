@@ -4,13 +4,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 import io.execution.codec.EnvelopeCodec;
 import io.execution.core.EndpointDefinition;
 import io.execution.core.ExecutionEvents;
+import io.execution.core.ExecutionTimer;
 import io.execution.core.Transport;
 import io.execution.core.TransportFactory;
 import io.github.resilience4j.core.IntervalFunction;
@@ -46,11 +46,7 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 
 	private final ExecutionEvents events;
 
-	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, (task) -> {
-		Thread thread = new Thread(task, "execution-http");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService scheduler;
 
 	/**
 	 * Makes the factory.
@@ -61,11 +57,13 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 	 * @param retries the retry registry (the user's, when there is one)
 	 * @param connectTimeout how long connecting to an instance may take
 	 * @param events hears of retries
+	 * @param timer runs retries' waits, health checks, status polls and stream deadlines
 	 */
 	public HttpTransportFactory(EnvelopeCodec codec, HttpSettings settings,
 			Function<String, HttpEndpointSettings> endpoints, CircuitBreakers breakers, RetryRegistry retries,
-			Duration connectTimeout, ExecutionEvents events) {
+			Duration connectTimeout, ExecutionEvents events, ExecutionTimer timer) {
 		this.codec = codec;
+		this.scheduler = timer.scheduler();
 		this.events = events;
 		this.settings = settings;
 		this.endpoints = endpoints;
@@ -143,7 +141,7 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 
 	@Override
 	public void close() {
-		this.scheduler.shutdownNow();
+		// The transports stop their own health checks; the timer belongs to the application.
 	}
 
 }

@@ -1,0 +1,86 @@
+package io.execution.lifecycle;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
+
+import io.execution.autoconfigure.ExecutionAutoConfiguration;
+import io.execution.autoconfigure.ExecutionHttpServerAutoConfiguration;
+import io.execution.autoconfigure.ExecutionQueueAutoConfiguration;
+import io.execution.autoconfigure.ExecutionWorkerAutoConfiguration;
+import io.execution.core.ExecutionTimer;
+import io.execution.httpit.worker.Billing;
+import io.execution.httpit.worker.BillingService;
+import io.execution.httpit.worker.WorkerApplication;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Threads come from one place and go with the context: the process's timer serves the
+ * dispatcher, the HTTP server, the http transports and the worker pools, and nothing of
+ * Execution's runs on once the context is closed.
+ */
+class ThreadsTest {
+
+	@Test
+	void nothingOfExecutionRunsOnAfterItsContextCloses() {
+		Set<String> before = executionThreads();
+		for (int round = 0; round < 3; round++) {
+			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(WorkerApplication.class)
+				.properties("server.port=0", "execution.http.server.enabled=true", "execution.worker.enabled=true",
+						"execution.worker.queues=billing", "execution.endpoints.billing.mode=queue",
+						"test.instance=threads-" + round, "spring.main.banner-mode=off")
+				.run()) {
+				assertThat(context.getBean(Billing.class).charge("o-" + round, 100)).contains("o-" + round);
+				assertThat(executionThreads()).contains("execution-timer");
+			}
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(executionThreads()).isSubsetOf(before));
+	}
+
+	@Test
+	void theServerUsesTheProcesssTimerAndLeavesBootsTaskSchedulerInPlace() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, TaskSchedulingAutoConfiguration.class,
+					ExecutionAutoConfiguration.class, ExecutionQueueAutoConfiguration.class,
+					ExecutionWorkerAutoConfiguration.class, ExecutionHttpServerAutoConfiguration.class))
+			.withUserConfiguration(Scheduled.class, BillingService.class)
+			.withPropertyValues("execution.http.server.enabled=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed()
+					.hasSingleBean(ExecutionTimer.class)
+					.doesNotHaveBean(ScheduledExecutorService.class)
+					.hasBean("taskScheduler");
+			});
+	}
+
+	private static Set<String> executionThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter(Thread::isAlive)
+			.map(Thread::getName)
+			.filter((name) -> name.startsWith("execution-"))
+			.collect(Collectors.toSet());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableScheduling
+	static class Scheduled {
+
+	}
+
+}
