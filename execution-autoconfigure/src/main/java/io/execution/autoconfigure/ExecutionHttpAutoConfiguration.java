@@ -18,13 +18,20 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Http mode, the client side: the transport of {@code mode: http} endpoints, guarded by
- * Resilience4j. When the application has its own {@link CircuitBreakerRegistry} or
- * {@link RetryRegistry} (from Resilience4j's Spring Boot 4 starter), breakers and retries named
- * after an endpoint take their settings from {@code resilience4j.*.instances.<endpoint>}.
+ * Resilience4j. Breakers and retries live in the application's {@link CircuitBreakerRegistry} and
+ * {@link RetryRegistry} when it has them (Resilience4j's Spring Boot 4 starter), else in registries
+ * of their own: those named after an endpoint take {@code resilience4j.*.instances.<endpoint>},
+ * the others {@code resilience4j.*.configs.default} when it is set, else Execution's low-traffic
+ * defaults ({@code execution.http.circuit-breaker.*}, {@code execution.endpoints.<name>.retry.*}).
  */
 @AutoConfiguration(before = ExecutionAutoConfiguration.class)
 @ConditionalOnClass({ HttpTransportFactory.class, CircuitBreakerRegistry.class, RetryRegistry.class })
@@ -33,18 +40,18 @@ public final class ExecutionHttpAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CircuitBreakers executionCircuitBreakers(ExecutionHttpProperties http,
-			ObjectProvider<CircuitBreakerRegistry> registry) {
+			ObjectProvider<CircuitBreakerRegistry> registry, Environment environment) {
 		ExecutionHttpProperties.CircuitBreaker defaults = http.getCircuitBreaker();
 		return new CircuitBreakers(registry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
-				defaults.getFailureThreshold(), defaults.getOpenDuration());
+				defaults.getFailureThreshold(), defaults.getOpenDuration(),
+				configured(environment, "resilience4j.circuitbreaker.configs.default"));
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	HttpTransportFactory executionHttpTransportFactory(ExecutionProperties properties, ExecutionHttpProperties http,
-			EnvelopeCodec codec,
-			CircuitBreakers breakers, ObjectProvider<RetryRegistry> retries, ObjectProvider<ExecutionEvents> events,
-			ExecutionTimer timer) {
+			EnvelopeCodec codec, CircuitBreakers breakers, ObjectProvider<RetryRegistry> retries, ObjectProvider<ExecutionEvents> events,
+			ExecutionTimer timer, Environment environment) {
 		HttpSettings settings = new HttpSettings(http.getAuth().getToken(),
 				http.getCompression().getThreshold().toBytes(), http.getPayloadLimit().toBytes(),
 				http.getHealthCheck().getPath(), http.getHealthCheck().getInterval(), http.getHealthCheck().getTimeout());
@@ -55,7 +62,18 @@ public final class ExecutionHttpAutoConfiguration {
 					LoadBalancer.Strategy.valueOf(endpoint.getLoadBalancer().name()),
 					endpoint.getRetry().getMaxAttempts(), endpoint.getRetry().getInitialBackoff()) : null;
 		}, breakers, retries.getIfAvailable(RetryRegistry::ofDefaults), http.getConnectTimeout(),
-				ExecutionEventsListeners.of(events), timer);
+				ExecutionEventsListeners.of(events), timer, configured(environment, "resilience4j.retry.configs.default"));
+	}
+
+	/** Whether the application sets any property under a name (such as a Resilience4j default). */
+	static boolean configured(Environment environment, String name) {
+		ConfigurationPropertyName prefix = ConfigurationPropertyName.of(name);
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (source.containsDescendantOf(prefix) == ConfigurationPropertyState.PRESENT) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

@@ -1,12 +1,5 @@
 package io.execution.core;
 
-import java.util.concurrent.CancellationException;
-
-import io.execution.CircuitOpenException;
-import io.execution.ExecutionCancelledException;
-import io.execution.ExecutionRejectedException;
-import io.execution.ExecutionTimeoutException;
-
 /**
  * Told of every call the dispatcher finishes: statistics and metrics hang here. Called on the
  * caller's thread (or the thread completing an asynchronous call); must be quick.
@@ -23,24 +16,13 @@ public interface CallObserver {
 	void finished(Endpoint endpoint, ClientMethod method, long durationNanos, Throwable failure);
 
 	/**
-	 * The outcome of a call, as metrics tag it.
+	 * The outcome of a call, as metrics and observations tag it.
 	 * @param failure the failure, or {@code null}
-	 * @return success, error, timeout, rejected or cancelled
+	 * @return the tag of its {@link CallOutcome}: success, service-exception, error, timeout,
+	 * rejected or cancelled
 	 */
 	static String outcome(Throwable failure) {
-		if (failure == null) {
-			return "success";
-		}
-		if (failure instanceof ExecutionTimeoutException) {
-			return "timeout";
-		}
-		if (failure instanceof ExecutionRejectedException || failure instanceof CircuitOpenException) {
-			return "rejected";
-		}
-		if (failure instanceof ExecutionCancelledException || failure instanceof CancellationException) {
-			return "cancelled";
-		}
-		return "error";
+		return CallOutcome.of(failure).tag();
 	}
 
 }

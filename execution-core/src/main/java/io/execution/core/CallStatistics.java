@@ -23,7 +23,7 @@ public final class CallStatistics implements CallObserver {
 		if (window == null) {
 			window = this.endpoints.computeIfAbsent(endpoint.name(), (name) -> new Window());
 		}
-		window.record(durationNanos, failure != null);
+		window.record(durationNanos, CallOutcome.of(failure).failed());
 	}
 
 	/**
@@ -40,7 +40,7 @@ public final class CallStatistics implements CallObserver {
 	 * What an endpoint's calls did.
 	 *
 	 * @param calls calls finished
-	 * @param failures calls that failed, for any reason
+	 * @param failures calls that failed ({@link CallOutcome#failed()}: not answers, not cancellations)
 	 * @param successRate share of calls that succeeded, 1.0 before any call
 	 * @param p50Millis median latency over the recent calls
 	 * @param p99Millis 99th percentile latency over the recent calls

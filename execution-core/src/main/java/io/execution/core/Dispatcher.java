@@ -336,7 +336,7 @@ public final class Dispatcher implements AutoCloseable {
 	}
 
 	private static boolean mayTryElsewhere(EndpointFailure failure, Invocation invocation) {
-		return (!failure.mayHaveRun() || invocation.method().idempotent()) && invocation.remainingNanos() > 0;
+		return CallOutcome.of(failure).mayTryAgain(invocation.method().idempotent()) && invocation.remainingNanos() > 0;
 	}
 
 	private static RuntimeException exhausted(Endpoint endpoint, Invocation invocation, List<Throwable> causes,

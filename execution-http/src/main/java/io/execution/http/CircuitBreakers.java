@@ -7,16 +7,20 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 
 /**
- * Makes circuit breakers from a Resilience4j registry: an instance the user configured
- * ({@code resilience4j.circuitbreaker.instances.<name>}) is taken as it is; any other gets
- * Execution's defaults, which trip after a run of consecutive failures even at low traffic
- * (Resilience4j's own wait for 100 calls).
+ * Makes circuit breakers in a Resilience4j registry, so that they show in Resilience4j's own
+ * actuator endpoints and meters: an instance the user configured
+ * ({@code resilience4j.circuitbreaker.instances.<name>}) is taken as it is; any other gets the
+ * registry's default configuration when the user gave one
+ * ({@code resilience4j.circuitbreaker.configs.default}), else Execution's defaults, which trip
+ * after a run of consecutive failures even at low traffic (Resilience4j's own wait for 100 calls).
  */
 public final class CircuitBreakers {
 
 	private final CircuitBreakerRegistry registry;
 
 	private final CircuitBreakerConfig defaults;
+
+	private final boolean registryDefaults;
 
 	/**
 	 * Makes the factory.
@@ -25,7 +29,21 @@ public final class CircuitBreakers {
 	 * @param openDuration how long a breaker stays open before it lets a probe through
 	 */
 	public CircuitBreakers(CircuitBreakerRegistry registry, int failureThreshold, Duration openDuration) {
+		this(registry, failureThreshold, openDuration, false);
+	}
+
+	/**
+	 * Makes the factory.
+	 * @param registry the registry (the user's, when there is one)
+	 * @param failureThreshold consecutive failures that open a breaker
+	 * @param openDuration how long a breaker stays open before it lets a probe through
+	 * @param registryDefaults whether breakers the user did not name take the registry's default
+	 * configuration instead of Execution's
+	 */
+	public CircuitBreakers(CircuitBreakerRegistry registry, int failureThreshold, Duration openDuration,
+			boolean registryDefaults) {
 		this.registry = registry;
+		this.registryDefaults = registryDefaults;
 		this.defaults = CircuitBreakerConfig.custom()
 			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
 			.slidingWindowSize(failureThreshold)
@@ -38,12 +56,14 @@ public final class CircuitBreakers {
 	}
 
 	/**
-	 * The breaker of a name: the configured one, or a new one with Execution's defaults.
+	 * The breaker of a name: the configured one, or a new one, registered, with the defaults.
 	 * @param name the breaker's name
 	 * @return the breaker
 	 */
 	public CircuitBreaker get(String name) {
-		return this.registry.find(name).orElseGet(() -> this.registry.circuitBreaker(name, this.defaults));
+		return this.registry.find(name)
+			.orElseGet(() -> this.registryDefaults ? this.registry.circuitBreaker(name)
+					: this.registry.circuitBreaker(name, this.defaults));
 	}
 
 }

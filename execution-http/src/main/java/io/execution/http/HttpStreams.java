@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import io.execution.AllEndpointsFailedException;
+import io.execution.CircuitOpenException;
 import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionException;
 import io.execution.core.EndpointFailure;
@@ -59,12 +60,12 @@ final class HttpStreams {
 			if (remaining <= 0) {
 				throw Futures.timeout(invocation);
 			}
-			Instance instance = this.endpoint.balancer().choose(this.endpoint.instances(), tried);
-			tried.add(instance);
-			if (!instance.breaker().tryAcquirePermission()) {
-				causes.add(new ExecutionException("Circuit breaker of " + instance + " is open"));
-				continue;
+			Instance instance = this.endpoint.balancer().acquire(this.endpoint.instances(), tried);
+			if (instance == null) {
+				causes.add(new CircuitOpenException("The circuit breaker of every instance left is open"));
+				break;
 			}
+			tried.add(instance);
 			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.url() + HttpTransport.INVOCATIONS))
 				.timeout(Duration.ofNanos(remaining))
 				.header("Content-Type", "application/json")

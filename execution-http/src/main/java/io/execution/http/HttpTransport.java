@@ -12,6 +12,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,10 +23,12 @@ import io.execution.AllEndpointsFailedException;
 import io.execution.CircuitOpenException;
 import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionException;
+import io.execution.ExecutionRejectedException;
 import io.execution.ExecutionTimeoutException;
 import io.execution.async.RemoteExecutions;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.codec.ErrorCode;
+import io.execution.core.CallOutcome;
 import io.execution.core.EndpointFailure;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
@@ -133,38 +136,9 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	@Override
 	public Object invoke(Invocation invocation) {
 		// Synchronous calls send on the caller's thread: the JDK client's blocking send skips the
-		// executor hops its asynchronous API makes, which cost more than the exchange itself.
-		if (!this.breaker.tryAcquirePermission()) {
-			throw new EndpointFailure(new CircuitOpenException("Circuit breaker of endpoint '" + this.endpoint
-					+ "' is open: call " + invocation.method() + " [" + invocation.id() + "] not sent"), false);
-		}
-		long start = this.breaker.getCurrentTimestamp();
-		Call call = new Call(invocation);
-		Throwable failure = null;
-		try {
-			return this.retry.executeSupplier(call::attemptSync);
-		}
-		catch (AttemptFailure attempt) {
-			failure = attempt;
-			throw call.giveUp(attempt);
-		}
-		catch (RuntimeException ex) {
-			failure = ex;
-			throw ex;
-		}
-		finally {
-			record(start, failure);
-		}
-	}
-
-	private void record(long start, Throwable failure) {
-		long elapsed = this.breaker.getCurrentTimestamp() - start;
-		if (failure instanceof AttemptFailure attempt && attempt.countsAgainstEndpoint) {
-			this.breaker.onError(elapsed, this.breaker.getTimestampUnit(), attempt.failure);
-		}
-		else {
-			this.breaker.onSuccess(elapsed, this.breaker.getTimestampUnit());
-		}
+		// executor hops its asynchronous API makes, which cost more than the exchange itself. The
+		// exchange is the same; it is complete by the time it returns.
+		return Futures.await(exchange(invocation, true), invocation);
 	}
 
 	@Override
@@ -173,29 +147,25 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			// Kept by the instance that runs it, so that it outlives this process.
 			return this.executions.start(invocation);
 		}
+		return exchange(invocation, false);
+	}
+
+	/**
+	 * The one exchange of a call, blocking or not: the endpoint's breaker permission, then
+	 * attempts on instances chosen by the balancer, each with its instance's permission, retried
+	 * after the retry's wait while that is safe and the deadline allows; the outcome recorded at
+	 * both levels by {@link CallOutcome}.
+	 */
+	private CompletableFuture<Object> exchange(Invocation invocation, boolean blocking) {
 		if (!this.breaker.tryAcquirePermission()) {
 			return CompletableFuture.failedFuture(new EndpointFailure(new CircuitOpenException("Circuit breaker of endpoint '"
 					+ this.endpoint + "' is open: call " + invocation.method() + " [" + invocation.id() + "] not sent"),
 					false));
 		}
-		long start = this.breaker.getCurrentTimestamp();
-		Call call = new Call(invocation);
-		CompletableFuture<Object> result = new CompletableFuture<>();
-		this.retry.executeCompletionStage(this.scheduler, () -> call.attempt(result)).whenComplete((value, failure) -> {
-			Throwable cause = (failure != null) ? Futures.unwrap(failure) : null;
-			record(start, cause);
-			if (cause == null) {
-				result.complete(value);
-			}
-			else if (cause instanceof AttemptFailure attempt) {
-				result.completeExceptionally(call.giveUp(attempt));
-			}
-			else {
-				result.completeExceptionally(cause);
-			}
-		});
-		result.whenComplete((value, failure) -> call.cancel());
-		return result;
+		Call call = new Call(invocation, blocking);
+		call.result.whenComplete((value, failure) -> call.finished(failure));
+		call.next();
+		return call.result;
 	}
 
 	@Override
@@ -266,10 +236,6 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 									instance, (failure != null) ? failure.toString() : "status " + response.statusCode());
 						}
 					}
-					if (healthy && !instance.breakerAllows()) {
-						// It answers again: let its breaker probe it now rather than after the full open wait.
-						instance.breaker().transitionToHalfOpenState();
-					}
 				});
 		}
 	}
@@ -293,12 +259,20 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	}
 
 	/**
-	 * The attempts of one call: which instances it tried, what each attempt gave, and the
-	 * exchange in flight (so that cancelling the call aborts it).
+	 * The attempts of one call: which instances it tried, what each attempt gave, the exchange in
+	 * flight (so that cancelling the call aborts it) and the retry's context.
 	 */
 	private final class Call {
 
+		final CompletableFuture<Object> result = new CompletableFuture<>();
+
 		private final Invocation invocation;
+
+		private final boolean blocking;
+
+		private final long start = HttpTransport.this.breaker.getCurrentTimestamp();
+
+		private final Retry.AsyncContext<Object> retries = HttpTransport.this.retry.asyncContext();
 
 		private final List<Instance> tried = new ArrayList<>();
 
@@ -308,26 +282,159 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 		private boolean mayHaveRun;
 
-		Call(Invocation invocation) {
+		Call(Invocation invocation, boolean blocking) {
 			this.invocation = invocation;
+			this.blocking = blocking;
 		}
 
-		CompletableFuture<Object> attempt(CompletableFuture<Object> result) {
-			if (result.isDone()) {
-				return CompletableFuture.failedFuture(new AttemptFailure(
-						new ExecutionException("Call [" + this.invocation.id() + "] was abandoned"), false, false, false));
+		/**
+		 * Makes the next attempt: the rest of the call, on the caller's thread when blocking (then
+		 * the result is complete when this returns); else the attempt's answer moves it on.
+		 */
+		void next() {
+			while (!this.result.isDone()) {
+				Attempt attempt;
+				try {
+					attempt = prepare();
+				}
+				catch (AttemptFailure failure) {
+					if (retryAfter(failure)) {
+						continue;
+					}
+					return;
+				}
+				catch (RuntimeException ex) {
+					this.result.completeExceptionally(ex);
+					return;
+				}
+				if (!this.blocking) {
+					sendAsync(attempt).whenComplete(this::answered);
+					return;
+				}
+				try {
+					succeed(sendBlocking(attempt));
+					return;
+				}
+				catch (AttemptFailure failure) {
+					if (!retryAfter(failure)) {
+						return;
+					}
+				}
+				catch (RuntimeException ex) {
+					this.result.completeExceptionally(ex);
+					return;
+				}
 			}
-			Attempt attempt;
-			try {
-				attempt = prepare();
+		}
+
+		private void answered(Object value, Throwable failure) {
+			if (failure == null) {
+				succeed(value);
+				return;
 			}
-			catch (RuntimeException ex) {
-				return CompletableFuture.failedFuture(ex);
+			Throwable cause = Futures.unwrap(failure);
+			if (!(cause instanceof AttemptFailure attempt)) {
+				this.result.completeExceptionally(cause);
+				return;
 			}
+			long delay = retryDelay(attempt);
+			if (delay < 0) {
+				this.result.completeExceptionally(giveUp(attempt));
+			}
+			else if (delay == 0) {
+				next();
+			}
+			else {
+				HttpTransport.this.scheduler.schedule(this::next, delay, TimeUnit.MILLISECONDS);
+			}
+		}
+
+		private void succeed(Object value) {
+			this.retries.onComplete();
+			this.result.complete(value);
+		}
+
+		/**
+		 * After a failed attempt of a blocking call: waits for the retry's interval and says
+		 * whether to go on; otherwise completes the call.
+		 */
+		private boolean retryAfter(AttemptFailure failure) {
+			long delay = retryDelay(failure);
+			if (delay < 0) {
+				this.result.completeExceptionally(giveUp(failure));
+				return false;
+			}
+			if (delay > 0 && this.blocking) {
+				try {
+					Thread.sleep(delay);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					this.result.completeExceptionally(cancelled());
+					return false;
+				}
+			}
+			else if (delay > 0) {
+				HttpTransport.this.scheduler.schedule(this::next, delay, TimeUnit.MILLISECONDS);
+				return false;
+			}
+			return true;
+		}
+
+		/**
+		 * How long to wait before the next attempt, or -1 for none: only an attempt that is safe
+		 * to repeat goes again (whatever the retry's own predicate says), only as often as the
+		 * retry allows, and never when its wait would end past the deadline.
+		 */
+		private long retryDelay(AttemptFailure failure) {
+			if (!failure.retryable || this.result.isDone()) {
+				return -1;
+			}
+			long delay = this.retries.onError(failure);
+			if (delay < 0 || TimeUnit.MILLISECONDS.toNanos(delay) >= this.invocation.remainingNanos()) {
+				return -1;
+			}
+			return delay;
+		}
+
+		/**
+		 * The call ended (answered, failed, cancelled, timed out): aborts the exchange in flight
+		 * and records the call's outcome on the endpoint's breaker.
+		 */
+		void finished(Throwable failure) {
+			CompletableFuture<?> current = this.exchange.get();
+			if (current != null && !current.isDone()) {
+				current.cancel(true);
+			}
+			CallOutcome outcome = outcome(failure);
+			CircuitBreaker breaker = HttpTransport.this.breaker;
+			long elapsed = breaker.getCurrentTimestamp() - this.start;
+			if (outcome.countsAgainstEndpoint()) {
+				breaker.onError(elapsed, breaker.getTimestampUnit(), Futures.unwrap(failure));
+			}
+			else if (outcome.answered()) {
+				breaker.onSuccess(elapsed, breaker.getTimestampUnit());
+			}
+			else {
+				breaker.releasePermission();
+			}
+		}
+
+		/** A call cancelled when its deadline passed timed out; otherwise its caller gave up. */
+		private CallOutcome outcome(Throwable failure) {
+			CallOutcome outcome = CallOutcome.of(failure);
+			return (outcome == CallOutcome.CANCELLED && this.invocation.remainingNanos() == 0) ? CallOutcome.TIMED_OUT
+					: outcome;
+		}
+
+		private CompletableFuture<Object> sendAsync(Attempt attempt) {
 			long started = attempt.instance.started();
 			CompletableFuture<HttpResponse<byte[]>> sent = HttpTransport.this.client.sendAsync(attempt.request,
 					(info) -> new LimitedBodySubscriber(HttpTransport.this.settings.payloadLimit()));
 			this.exchange.set(sent);
+			if (this.result.isDone()) {
+				sent.cancel(true);
+			}
 			return sent.handle((response, failure) -> {
 				long elapsed = attempt.instance.finished(started);
 				if (failure != null) {
@@ -337,8 +444,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			});
 		}
 
-		Object attemptSync() {
-			Attempt attempt = prepare();
+		private Object sendBlocking(Attempt attempt) {
 			long started = attempt.instance.started();
 			HttpResponse<byte[]> response;
 			try {
@@ -349,8 +455,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 				attempt.instance.finished(started);
 				attempt.instance.breaker().releasePermission();
 				Thread.currentThread().interrupt();
-				throw new ExecutionCancelledException("Call " + this.invocation.method() + " [" + this.invocation.id()
-						+ "] was cancelled: the calling thread was interrupted");
+				throw cancelled();
 			}
 			catch (IOException ex) {
 				throw classify(attempt.instance, attempt.instance.finished(started), ex);
@@ -358,8 +463,14 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			return read(attempt.instance, attempt.instance.finished(started), response);
 		}
 
+		private ExecutionCancelledException cancelled() {
+			return new ExecutionCancelledException("Call " + this.invocation.method() + " [" + this.invocation.id()
+					+ "] was cancelled: the calling thread was interrupted");
+		}
+
 		/**
-		 * Chooses the instance of the next attempt and builds its request.
+		 * Chooses the instance of the next attempt, with its breaker's permission, and builds its
+		 * request.
 		 */
 		private Attempt prepare() {
 			long remaining = this.invocation.remainingNanos();
@@ -368,12 +479,12 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			}
 			Instance instance;
 			synchronized (this) {
-				instance = HttpTransport.this.balancer.choose(HttpTransport.this.instances, this.tried);
+				instance = HttpTransport.this.balancer.acquire(HttpTransport.this.instances, this.tried);
+				if (instance == null) {
+					throw failure(null, new CircuitOpenException("The circuit breaker of every instance of endpoint '"
+							+ HttpTransport.this.endpoint + "' is open"), true, false);
+				}
 				this.tried.add(instance);
-			}
-			if (!instance.breaker().tryAcquirePermission()) {
-				throw failure(instance, new CircuitOpenException("Circuit breaker of " + instance + " is open"), true,
-						false, false);
 			}
 			try {
 				return new Attempt(instance, request(instance, remaining));
@@ -398,15 +509,16 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			return request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
 		}
 
-		private Object read(Instance instance, long elapsed,
-				HttpResponse<byte[]> response) {
+		private Object read(Instance instance, long elapsed, HttpResponse<byte[]> response) {
 			CircuitBreaker instanceBreaker = instance.breaker();
 			byte[] body = response.body();
 			try {
 				if ("gzip".equalsIgnoreCase(response.headers().firstValue("Content-Encoding").orElse(""))) {
 					body = Gzip.decompress(new ByteArrayInputStream(body), HttpTransport.this.settings.payloadLimit());
 					if (body == null) {
-						throw new IOException("compressed response inflates past execution.http.payload-limit");
+						instanceBreaker.releasePermission();
+						throw new ExecutionRejectedException("The answer of " + instance
+								+ " inflates past execution.http.payload-limit");
 					}
 				}
 			}
@@ -424,52 +536,63 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			if (status == 503 && code == ErrorCode.REJECTED) {
 				// Refused before running (queue full, shutting down): never ran, so another instance may take it.
 				instanceBreaker.onError(elapsed, TimeUnit.NANOSECONDS, new ExecutionException(message));
-				throw failure(instance, code.toException(null, message), true, false, true);
+				throw failure(instance, code.toException(null, message), true, false);
 			}
 			if (status == 504 || code == ErrorCode.DEADLINE_EXCEEDED) {
-				instanceBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+				instanceBreaker.onError(elapsed, TimeUnit.NANOSECONDS, new ExecutionTimeoutException(message));
 				throw new ExecutionTimeoutException(message);
 			}
 			if (status >= 400 && status < 500) {
-				// The caller's mistake (bad request, token, unknown service, size): the instance is fine.
-				instanceBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+				// The caller's mistake (bad request, token, unknown service, size): not the instance's failure.
+				instanceBreaker.releasePermission();
 				throw code.toException(null, message + " (from " + instance + ")");
 			}
 			ExecutionException failure = new ExecutionException("HTTP " + status + " from " + instance + ": " + message);
 			instanceBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
-			throw failure(instance, failure, this.invocation.method().idempotent(), true, true);
+			throw failure(instance, failure, this.invocation.method().idempotent(), true);
 		}
 
 		private RuntimeException classify(Instance instance, long elapsed, Throwable failure) {
+			if (failure instanceof CancellationException || this.result.isDone()) {
+				if (this.invocation.remainingNanos() > 0) {
+					// The caller gave up: not evidence against the instance.
+					instance.breaker().releasePermission();
+					return cancelled();
+				}
+				instance.breaker().onError(elapsed, TimeUnit.NANOSECONDS, Futures.timeout(this.invocation));
+				return Futures.timeout(this.invocation);
+			}
+			if (failure instanceof ExecutionRejectedException tooLarge) {
+				// The answer is over the payload limit: the call ran; the limit is the caller's.
+				instance.breaker().releasePermission();
+				return tooLarge;
+			}
 			instance.breaker().onError(elapsed, TimeUnit.NANOSECONDS, failure);
 			if (failure instanceof HttpConnectTimeoutException || failure instanceof ConnectException
 					|| failure.getCause() instanceof ConnectException) {
 				return failure(instance, new ExecutionException("Cannot connect to " + instance + ": " + failure, failure),
-						true, false, true);
+						true, false);
 			}
 			if (failure instanceof HttpTimeoutException) {
 				return Futures.timeout(this.invocation);
 			}
-			if (failure instanceof ExecutionException execution) {
-				return failure(instance, execution, false, true, false);
-			}
 			// Sent, and no answer: the call may have run, so only an idempotent one is tried again.
 			return failure(instance, new ExecutionException("No answer from " + instance + ": " + failure, failure),
-					this.invocation.method().idempotent(), true, true);
+					this.invocation.method().idempotent(), true);
 		}
 
 		private AttemptFailure failure(Instance instance, ExecutionException failure, boolean retryable,
-				boolean mayHaveRun, boolean countsAgainstEndpoint) {
+				boolean mayHaveRun) {
 			synchronized (this) {
 				this.causes.add(failure);
 				this.mayHaveRun |= mayHaveRun;
 			}
 			logger.debug("Endpoint '{}': attempt of {} [{}] on {} failed: {}", HttpTransport.this.endpoint,
 					this.invocation.method(), this.invocation.id(), instance, failure.getMessage());
-			return new AttemptFailure(failure, retryable && this.invocation.remainingNanos() > 0, mayHaveRun,
-					countsAgainstEndpoint);
+			return new AttemptFailure(failure, retryable && this.invocation.remainingNanos() > 0, mayHaveRun);
 		}
 
+		/** Every attempt failed at the endpoint: the dispatcher may take the call to a fallback. */
 		synchronized RuntimeException giveUp(AttemptFailure last) {
 			String note = (last.mayHaveRun && !this.invocation.method().idempotent())
 					? " (not retried: the call may have run and its method is not @Idempotent)" : "";
@@ -477,13 +600,6 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 					+ " [" + this.invocation.id() + "] failed on every attempt at endpoint '" + HttpTransport.this.endpoint
 					+ "'" + note, this.causes.isEmpty() ? List.of(last.failure) : this.causes);
 			return new EndpointFailure(failure, this.mayHaveRun);
-		}
-
-		void cancel() {
-			CompletableFuture<?> current = this.exchange.get();
-			if (current != null && !current.isDone()) {
-				current.cancel(true);
-			}
 		}
 
 		private ErrorCode errorCode(byte[] body) {
@@ -513,7 +629,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	}
 
 	/**
-	 * A failed attempt, telling the retry whether another may follow.
+	 * A failed attempt of a call, saying whether another attempt may follow.
 	 */
 	static final class AttemptFailure extends RuntimeException {
 
@@ -525,14 +641,11 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 		final boolean mayHaveRun;
 
-		final boolean countsAgainstEndpoint;
-
-		AttemptFailure(ExecutionException failure, boolean retryable, boolean mayHaveRun, boolean countsAgainstEndpoint) {
+		AttemptFailure(ExecutionException failure, boolean retryable, boolean mayHaveRun) {
 			super(failure.getMessage(), failure, false, false);
 			this.failure = failure;
 			this.retryable = retryable;
 			this.mayHaveRun = mayHaveRun;
-			this.countsAgainstEndpoint = countsAgainstEndpoint;
 		}
 
 		/**

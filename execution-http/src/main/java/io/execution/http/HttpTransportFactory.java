@@ -48,6 +48,8 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 
 	private final ScheduledExecutorService scheduler;
 
+	private final boolean retryDefaultsFromRegistry;
+
 	/**
 	 * Makes the factory.
 	 * @param codec the envelope codec
@@ -58,11 +60,15 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 	 * @param connectTimeout how long connecting to an instance may take
 	 * @param events hears of retries
 	 * @param timer runs retries' waits, health checks, status polls and stream deadlines
+	 * @param retryDefaultsFromRegistry whether retries the user did not name take the registry's
+	 * default configuration ({@code resilience4j.retry.configs.default}) instead of the
+	 * endpoint's {@code execution.endpoints.<name>.retry.*}
 	 */
 	public HttpTransportFactory(EnvelopeCodec codec, HttpSettings settings,
 			Function<String, HttpEndpointSettings> endpoints, CircuitBreakers breakers, RetryRegistry retries,
-			Duration connectTimeout, ExecutionEvents events, ExecutionTimer timer) {
+			Duration connectTimeout, ExecutionEvents events, ExecutionTimer timer, boolean retryDefaultsFromRegistry) {
 		this.codec = codec;
+		this.retryDefaultsFromRegistry = retryDefaultsFromRegistry;
 		this.scheduler = timer.scheduler();
 		this.events = events;
 		this.settings = settings;
@@ -107,19 +113,27 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 				retry(endpoint.name(), settings), this.scheduler);
 	}
 
+	/**
+	 * The endpoint's retry, registered in the retry registry (so that Resilience4j's actuator
+	 * endpoint and meters show it): the user's instance of that name, else a configuration of
+	 * that name, else the registry's default when the user gave one, else the endpoint's own
+	 * {@code execution.endpoints.<name>.retry.*}. Whatever its predicate, only attempts that are
+	 * safe to repeat are repeated: the transport asks it only for those.
+	 */
 	private Retry retry(String name, HttpEndpointSettings settings) {
-		RetryConfig.Builder<Object> config = this.retries.find(name)
-			.map(Retry::getRetryConfig)
-			.or(() -> this.retries.getConfiguration(name))
-			.map(RetryConfig::<Object>from)
-			.orElseGet(() -> RetryConfig.<Object>custom()
+		Retry retry = this.retries.find(name).orElseGet(() -> {
+			if (this.retries.getConfiguration(name).isPresent()) {
+				return this.retries.retry(name, name);
+			}
+			if (this.retryDefaultsFromRegistry) {
+				return this.retries.retry(name);
+			}
+			return this.retries.retry(name, RetryConfig.custom()
 				.maxAttempts(Math.max(1, settings.maxAttempts()))
-				.intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5)));
-		// Whatever the user's settings, only attempts that are safe to repeat are repeated.
-		// Not registered: a user's instance of the same name keeps its own predicate for its own uses.
-		Retry retry = Retry.of(name, config.retryOnException(HttpTransport.AttemptFailure::retryable)
-			.failAfterMaxAttempts(false)
-			.build());
+				.intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5))
+				.failAfterMaxAttempts(false)
+				.build());
+		});
 		retry.getEventPublisher().onRetry((event) -> this.events.retried(name));
 		return retry;
 	}

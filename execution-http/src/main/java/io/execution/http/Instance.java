@@ -67,12 +67,13 @@ public final class Instance {
 	}
 
 	/**
-	 * Whether the breaker lets calls through (closed or probing).
-	 * @return {@code false} while the breaker is open
+	 * Whether the breaker is open: it refuses calls until Resilience4j's open wait is over, when
+	 * the next permission asked for ({@code tryAcquirePermission}) makes it half-open.
+	 * @return {@code true} while the breaker is open or forced open
 	 */
-	public boolean breakerAllows() {
+	public boolean open() {
 		CircuitBreaker.State state = this.breaker.getState();
-		return state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN;
+		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
 	}
 
 	/**

@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Picks the instance a call goes to. Candidates are the instances not yet tried by this call
  * whose breaker is not open and whose last health check passed; when none is left, health is
- * ignored (every instance down still gets tried); then the breaker too, so that the call fails
- * with the breaker's refusal rather than not at all.
+ * ignored (every instance down still gets tried). An instance whose breaker is open gets a call
+ * as its probe once Resilience4j's open wait is over: breakers move on their own clock, whether
+ * or not health checks run, and health checks only take instances out of rotation and back.
  */
 public abstract class LoadBalancer {
 
@@ -29,12 +30,46 @@ public abstract class LoadBalancer {
 	}
 
 	/**
-	 * Chooses an instance.
+	 * Chooses an instance and takes its breaker's permission for one call, which the caller
+	 * must then record ({@code onSuccess} / {@code onError}) or release.
 	 * @param instances all instances of the endpoint
 	 * @param tried the instances this call has tried already
+	 * @return the instance, or {@code null} when every candidate's breaker refuses
+	 */
+	public final Instance acquire(List<Instance> instances, Collection<Instance> tried) {
+		List<Instance> fresh = untried(instances, tried);
+		for (Instance instance : fresh) {
+			// An open breaker whose wait is over turns half-open here and lets this call probe it.
+			if (instance.open() && instance.healthy() && instance.breaker().tryAcquirePermission()) {
+				return instance;
+			}
+		}
+		List<Instance> candidates = candidates(fresh);
+		while (!candidates.isEmpty()) {
+			Instance picked = pick(candidates);
+			if (picked.breaker().tryAcquirePermission()) {
+				return picked;
+			}
+			// Half-open with its probe already out, or opened meanwhile.
+			candidates.remove(picked);
+		}
+		return null;
+	}
+
+	/**
+	 * Chooses an instance without asking its breaker for permission (an execution's start, whose
+	 * follow-up is not a call the breaker judges).
+	 * @param instances all instances of the endpoint
+	 * @param tried the instances tried already
 	 * @return the instance
 	 */
 	public final Instance choose(List<Instance> instances, Collection<Instance> tried) {
+		List<Instance> fresh = untried(instances, tried);
+		List<Instance> candidates = candidates(fresh);
+		return pick(candidates.isEmpty() ? fresh : candidates);
+	}
+
+	private static List<Instance> untried(List<Instance> instances, Collection<Instance> tried) {
 		List<Instance> fresh = new ArrayList<>(instances.size());
 		for (Instance instance : instances) {
 			if (!tried.contains(instance)) {
@@ -44,20 +79,25 @@ public abstract class LoadBalancer {
 		if (fresh.isEmpty()) {
 			fresh.addAll(instances);
 		}
+		return fresh;
+	}
+
+	/** The instances not open, healthy ones only unless none is. */
+	private static List<Instance> candidates(List<Instance> fresh) {
 		List<Instance> candidates = new ArrayList<>(fresh.size());
 		for (Instance instance : fresh) {
-			if (instance.healthy() && instance.breakerAllows()) {
+			if (instance.healthy() && !instance.open()) {
 				candidates.add(instance);
 			}
 		}
 		if (candidates.isEmpty()) {
 			for (Instance instance : fresh) {
-				if (instance.breakerAllows()) {
+				if (!instance.open()) {
 					candidates.add(instance);
 				}
 			}
 		}
-		return pick(candidates.isEmpty() ? fresh : candidates);
+		return candidates;
 	}
 
 	/**

@@ -1,0 +1,156 @@
+package io.execution.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.execution.AllEndpointsFailedException;
+import io.execution.ExecutionException;
+import io.execution.ExecutionTimeoutException;
+import io.execution.Idempotent;
+import io.execution.RemoteExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The dispatcher on its own, over transports that answer as told: fallbacks follow the outcome
+ * model, sync and async alike; the deadline and the caller's cancel reach the transport.
+ */
+class DispatcherTest {
+
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+	private final Map<String, Function<Invocation, CompletableFuture<Object>>> answers = new ConcurrentHashMap<>();
+
+	private final List<String> reached = new ArrayList<>();
+
+	private Dispatcher dispatcher;
+
+	interface Contract {
+
+		String run(String input);
+
+		@Idempotent
+		String read(String input);
+
+	}
+
+	@AfterEach
+	void close() {
+		if (this.dispatcher != null) {
+			this.dispatcher.close();
+		}
+	}
+
+	private Dispatcher dispatcher(Duration timeout) {
+		TransportFactory fake = new TransportFactory() {
+
+			@Override
+			public String mode() {
+				return "fake";
+			}
+
+			@Override
+			public Transport create(EndpointDefinition endpoint) {
+				return (invocation) -> {
+					synchronized (DispatcherTest.this.reached) {
+						DispatcherTest.this.reached.add(endpoint.name());
+					}
+					return DispatcherTest.this.answers.get(endpoint.name()).apply(invocation);
+				};
+			}
+
+		};
+		Endpoints endpoints = new Endpoints(
+				List.of(new EndpointDefinition("svc", "fake", timeout, List.of("backup")),
+						new EndpointDefinition("backup", "fake", timeout)),
+				List.of(fake), (name) -> false, timeout);
+		this.dispatcher = new Dispatcher(endpoints);
+		return this.dispatcher;
+	}
+
+	private static ClientMethod method(String name) throws Exception {
+		java.lang.reflect.Method method = Contract.class.getMethod(name, String.class);
+		return ClientMethod.of("svc", method, MAPPER, method.isAnnotationPresent(Idempotent.class));
+	}
+
+	private static CompletableFuture<Object> failing(boolean mayHaveRun) {
+		return CompletableFuture.failedFuture(new EndpointFailure(new ExecutionException("down"), mayHaveRun));
+	}
+
+	@Test
+	void aCallThatNeverRanGoesToTheFallbackSyncAndAsync() throws Exception {
+		Dispatcher dispatcher = dispatcher(Duration.ofSeconds(2));
+		this.answers.put("svc", (invocation) -> failing(false));
+		this.answers.put("backup", (invocation) -> CompletableFuture.completedFuture("from backup"));
+		assertThat(dispatcher.call(method("run"), new Object[] { "x" })).isEqualTo("from backup");
+		assertThat(dispatcher.callAsync(method("run"), new Object[] { "x" }).get()).isEqualTo("from backup");
+		assertThat(this.reached).containsExactly("svc", "backup", "svc", "backup");
+	}
+
+	@Test
+	void aCallThatMayHaveRunGoesToTheFallbackOnlyWhenIdempotent() throws Exception {
+		Dispatcher dispatcher = dispatcher(Duration.ofSeconds(2));
+		this.answers.put("svc", (invocation) -> failing(true));
+		this.answers.put("backup", (invocation) -> CompletableFuture.completedFuture("from backup"));
+		assertThatThrownBy(() -> dispatcher.call(method("run"), new Object[] { "x" }))
+			.isInstanceOf(ExecutionException.class)
+			.isNotInstanceOf(EndpointFailure.class)
+			.hasMessage("down");
+		assertThat(dispatcher.callAsync(method("run"), new Object[] { "x" })).failsWithin(Duration.ofSeconds(2));
+		assertThat(this.reached).containsExactly("svc", "svc");
+		assertThat(dispatcher.call(method("read"), new Object[] { "x" })).isEqualTo("from backup");
+		assertThat(dispatcher.callAsync(method("read"), new Object[] { "x" }).get()).isEqualTo("from backup");
+	}
+
+	@Test
+	void whenTheFallbackFailsTooTheCallerSeesBothCauses() throws Exception {
+		Dispatcher dispatcher = dispatcher(Duration.ofSeconds(2));
+		this.answers.put("svc", (invocation) -> failing(false));
+		this.answers.put("backup", (invocation) -> failing(false));
+		assertThatThrownBy(() -> dispatcher.call(method("run"), new Object[] { "x" }))
+			.isInstanceOfSatisfying(AllEndpointsFailedException.class, (ex) -> assertThat(ex.getCauses()).hasSize(2));
+	}
+
+	@Test
+	void aServiceExceptionIsAnAnswerNotTakenToAFallback() throws Exception {
+		Dispatcher dispatcher = dispatcher(Duration.ofSeconds(2));
+		this.answers.put("svc",
+				(invocation) -> CompletableFuture.failedFuture(new RemoteExecutionException("IllegalStateException", "no")));
+		this.answers.put("backup", (invocation) -> CompletableFuture.completedFuture("from backup"));
+		assertThatThrownBy(() -> dispatcher.call(method("read"), new Object[] { "x" }))
+			.isInstanceOf(RemoteExecutionException.class);
+		assertThat(this.reached).containsExactly("svc");
+	}
+
+	@Test
+	void theDeadlineOfAnAsyncCallFailsItAndCancelsTheTransportsFuture() throws Exception {
+		Dispatcher dispatcher = dispatcher(Duration.ofMillis(150));
+		CompletableFuture<Object> pending = new CompletableFuture<>();
+		this.answers.put("svc", (invocation) -> pending);
+		CompletableFuture<Object> call = dispatcher.callAsync(method("run"), new Object[] { "x" });
+		assertThat(call).failsWithin(Duration.ofSeconds(2))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withCauseInstanceOf(ExecutionTimeoutException.class);
+		assertThat(pending).isCancelled();
+	}
+
+	@Test
+	void theCallersCancelReachesTheTransport() throws Exception {
+		Dispatcher dispatcher = dispatcher(Duration.ofSeconds(5));
+		CompletableFuture<Object> pending = new CompletableFuture<>();
+		this.answers.put("svc", (invocation) -> pending);
+		CompletableFuture<Object> call = dispatcher.callAsync(method("run"), new Object[] { "x" });
+		call.cancel(true);
+		assertThat(pending).isCancelled();
+	}
+
+}
