@@ -84,6 +84,20 @@ public class ExecutionHttpProperties {
 		 */
 		private String path = "/execution";
 
+		/**
+		 * Longest deadline a caller may ask for (the timeoutMs of its request); longer ones are
+		 * cut to it, so that no request holds a server thread longer than this.
+		 */
+		private Duration maxTimeout = Duration.ofMinutes(10);
+
+		public Duration getMaxTimeout() {
+			return this.maxTimeout;
+		}
+
+		public void setMaxTimeout(Duration maxTimeout) {
+			this.maxTimeout = maxTimeout;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}

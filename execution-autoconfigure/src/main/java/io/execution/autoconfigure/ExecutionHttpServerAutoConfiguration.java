@@ -52,7 +52,7 @@ public final class ExecutionHttpServerAutoConfiguration {
 		}
 		return new InvocationHttpHandler(executor, http.getAuth().getToken(), http.getPayloadLimit().toBytes(),
 				http.getCompression().getThreshold().toBytes(), properties.getDefaultTimeout(),
-				timer.scheduler(), operations);
+				http.getServer().getMaxTimeout(), timer.scheduler(), operations);
 	}
 
 	@Bean
@@ -69,6 +69,7 @@ public final class ExecutionHttpServerAutoConfiguration {
 		String path = path(properties);
 		RouterFunctions.Builder routes = RouterFunctions.route()
 			.POST(path + "/v1/invocations", handler::invoke)
+			.DELETE(path + "/v1/invocations/{id}", handler::cancel)
 			.GET(path + "/v1/capabilities", handler::capabilities)
 			.GET(path + "/v1/ping", handler::ping);
 		ExecutionHttpHandler started = executions.getIfAvailable();

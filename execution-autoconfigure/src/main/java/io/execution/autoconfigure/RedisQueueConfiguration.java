@@ -58,11 +58,22 @@ class RedisQueueConfiguration {
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean(QueueBackend.class)
 		RedisQueueBackend executionQueueBackend(RedisConnections connections, ExecutionQueueProperties queue,
-				ObjectProvider<ExecutionEvents> events) {
+				ObjectProvider<ExecutionEvents> events, ObjectProvider<WorkerRegistry> workers) {
 			ExecutionQueueProperties.Redis redis = queue.getRedis();
 			return new RedisQueueBackend(connections, new RedisQueueSettings(redis.getPrefix(), queue.getCapacity(),
 					redis.getVisibilityTimeout(), redis.getMaxDeliveries(), redis.getRetention()),
-					ExecutionEventsListeners.of(events));
+					ExecutionEventsListeners.of(events), lazy(workers));
+		}
+
+		/** The registry, looked up when first asked: it depends on this application's worker, which depends on the backend. */
+		private static WorkerRegistry lazy(ObjectProvider<WorkerRegistry> workers) {
+			return () -> {
+				WorkerRegistry registry = workers.getIfAvailable();
+				if (registry == null) {
+					throw new IllegalStateException("no worker registry");
+				}
+				return registry.workers();
+			};
 		}
 
 		@Bean

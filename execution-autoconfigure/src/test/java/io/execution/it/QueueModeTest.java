@@ -25,7 +25,10 @@ import io.execution.queue.memory.MemoryQueueBackend;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -68,6 +71,21 @@ class QueueModeTest {
 
 	@Autowired
 	io.execution.registry.WorkerRegistry registry;
+
+	@Test
+	void aMemoryQueueServesAsAFallbackOfAnEndpointThatIsDown() {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(LabApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "execution.endpoints.lab.mode=http",
+					"execution.endpoints.lab.urls=http://localhost:1", "execution.http.health-check.interval=0",
+					"execution.endpoints.lab.fallback=lab-queue", "execution.endpoints.lab-queue.queue=lab-pool",
+					"execution.worker.enabled=true", "execution.worker.queues=lab-pool")
+			.run()) {
+			Lab lab = context.getBean(Lab.class);
+			assertThat(lab.thread()).startsWith("execution-worker-lab-pool");
+			assertThat(lab.echoAsync("via queue")).succeedsWithin(Duration.ofSeconds(5)).isEqualTo("via queue");
+		}
+	}
 
 	@Test
 	void theRegistryListsThisProcesssWorkerAndItsPools() {

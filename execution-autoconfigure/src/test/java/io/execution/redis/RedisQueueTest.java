@@ -165,6 +165,29 @@ class RedisQueueTest {
 	}
 
 	@Test
+	void aQueueNoLiveWorkerServesIsPassedOverInAFallbackChain() throws Exception {
+		String prefix = prefix();
+		ConfigurableApplicationContext caller = start(prefix, false, "execution.endpoints.ledger.timeout=20s",
+				"execution.endpoints.ledger.fallback=ledger-local", "execution.endpoints.ledger-local.mode=local");
+		Ledger ledger = caller.getBean(Ledger.class);
+		long start = System.nanoTime();
+		// Run by the local fallback, on the caller's thread: the queue was passed over, nothing was queued.
+		assertThat(ledger.where()).isEqualTo(Thread.currentThread().getName());
+		assertThat(ledger.write("k").get(5, TimeUnit.SECONDS)).isEqualTo("wrote k");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		assertThat(commands.xlen(prefix + ":{q:ledger}:requests")).isZero();
+		// A middle link too: http (down) -> queue (no worker) -> local.
+		ConfigurableApplicationContext chained = start(prefix, false, "execution.endpoints.ledger.mode=http",
+				"execution.endpoints.ledger.urls=http://localhost:1", "execution.endpoints.ledger.timeout=20s",
+				"execution.endpoints.ledger.fallback=ledger-queue,ledger-local", "execution.endpoints.ledger-queue.queue=ledger",
+				"execution.endpoints.ledger-local.mode=local", "execution.http.health-check.interval=0");
+		assertThat(chained.getBean(Ledger.class).write("m").get(5, TimeUnit.SECONDS)).isEqualTo("wrote m");
+		// Once a worker serves the queue, the chain stops there.
+		start(prefix, true);
+		await().atMost(Duration.ofSeconds(5)).until(() -> !ledger.where().equals(Thread.currentThread().getName()));
+	}
+
+	@Test
 	void cancellingARunningCallInterruptsTheWorkerWithinASecond() throws Exception {
 		String prefix = prefix();
 		ConfigurableApplicationContext worker = start(prefix, true);

@@ -50,7 +50,10 @@ public enum ErrorCode {
 	NOT_CANCELLABLE("not-cancellable", 409),
 
 	/** The service ran but its result could not be sent, or the server failed otherwise. */
-	INTERNAL("internal-error", 500);
+	INTERNAL("internal-error", 500),
+
+	/** Cancelling an invocation that is not running at the instance asked (finished, or unknown). */
+	UNKNOWN_INVOCATION("unknown-invocation", 404);
 
 	private static final Map<String, ErrorCode> BY_CODE = new HashMap<>();
 
@@ -107,7 +110,7 @@ public enum ErrorCode {
 			case DEADLINE_EXCEEDED -> new ExecutionTimeoutException(message);
 			case CANCELLED -> new ExecutionCancelledException(message);
 			case MALFORMED_REQUEST, UNAUTHORIZED, PAYLOAD_TOO_LARGE, REJECTED -> new ExecutionRejectedException(message);
-			case INTERNAL, UNKNOWN_EXECUTION, NOT_CANCELLABLE -> new ExecutionException(message);
+			case INTERNAL, UNKNOWN_EXECUTION, UNKNOWN_INVOCATION, NOT_CANCELLABLE -> new ExecutionException(message);
 		};
 	}
 

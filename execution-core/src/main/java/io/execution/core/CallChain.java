@@ -6,16 +6,18 @@ import java.util.List;
 import io.execution.ExecutionRejectedException;
 
 /**
- * The endpoints the call being served has passed through, so that a call a service makes while
- * serving one continues its chain. A call that would enter an endpoint already on its chain, or go
- * deeper than {@value #MAX_DEPTH} endpoints, is a cycle and is rejected.
+ * The call this thread is serving: the endpoints it has passed through and its deadline, so that
+ * a call a service makes while serving one continues its chain and never outlives it. A call that
+ * would enter an endpoint already on its chain, or go deeper than {@value #MAX_DEPTH} endpoints,
+ * is a cycle and is rejected; a call's deadline is the earlier of its own endpoint's timeout and
+ * what the served call has left.
  */
 public final class CallChain {
 
 	/** The deepest chain allowed. */
 	public static final int MAX_DEPTH = 10;
 
-	private static final ThreadLocal<List<String>> CURRENT = new ThreadLocal<>();
+	private static final ThreadLocal<Serving> CURRENT = new ThreadLocal<>();
 
 	private CallChain() {
 	}
@@ -25,26 +27,50 @@ public final class CallChain {
 	 * @return the chain, empty outside a call
 	 */
 	public static List<String> current() {
-		List<String> chain = CURRENT.get();
-		return (chain != null) ? chain : List.of();
+		Serving serving = CURRENT.get();
+		return (serving != null) ? serving.chain() : List.of();
 	}
 
 	/**
-	 * Runs code as part of a call with the given chain.
-	 * @param chain the chain
-	 * @return the chain that was current before, to hand back to {@link #restore}
+	 * The deadline of a call made now: its own, or the served call's when that comes first.
+	 * @param ownDeadlineNanos the deadline from the call's own timeout, on {@link System#nanoTime()}
+	 * @return the deadline to keep
 	 */
-	public static List<String> enter(List<String> chain) {
-		List<String> previous = CURRENT.get();
-		CURRENT.set(chain.isEmpty() ? null : chain);
+	public static long deadline(long ownDeadlineNanos) {
+		Serving serving = CURRENT.get();
+		return (serving != null && serving.bounded() && serving.deadlineNanos() - ownDeadlineNanos < 0)
+				? serving.deadlineNanos() : ownDeadlineNanos;
+	}
+
+	/**
+	 * Runs code as part of a call with the given chain and deadline.
+	 * @param chain the chain
+	 * @param deadlineNanos the call's deadline on {@link System#nanoTime()}
+	 * @return what was current before, to hand back to {@link #restore}
+	 */
+	public static Serving enter(List<String> chain, long deadlineNanos) {
+		Serving previous = CURRENT.get();
+		CURRENT.set(new Serving(chain, deadlineNanos, true));
 		return previous;
 	}
 
 	/**
-	 * Restores the chain {@link #enter} replaced.
-	 * @param previous the previous chain
+	 * Runs code as part of a chain without a deadline of its own (an execution being started,
+	 * which outlives the request that started it).
+	 * @param chain the chain
+	 * @return what was current before, to hand back to {@link #restore}
 	 */
-	public static void restore(List<String> previous) {
+	public static Serving enter(List<String> chain) {
+		Serving previous = CURRENT.get();
+		CURRENT.set(new Serving(chain, 0, false));
+		return previous;
+	}
+
+	/**
+	 * Restores what {@link #enter} replaced.
+	 * @param previous what {@link #enter} returned
+	 */
+	public static void restore(Serving previous) {
 		if (previous == null) {
 			CURRENT.remove();
 		}
@@ -77,6 +103,16 @@ public final class CallChain {
 		extended.addAll(chain);
 		extended.add(endpoint);
 		return List.copyOf(extended);
+	}
+
+	/**
+	 * The call a thread serves.
+	 *
+	 * @param chain the endpoints it passed through
+	 * @param deadlineNanos its deadline on {@link System#nanoTime()}, when bounded
+	 * @param bounded whether calls made while serving it end by its deadline
+	 */
+	public record Serving(List<String> chain, long deadlineNanos, boolean bounded) {
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.execution.AllEndpointsFailedException;
 import io.execution.ExecutionException;
+import io.execution.ExecutionRejectedException;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.SenderContext;
@@ -82,7 +83,8 @@ public final class Dispatcher implements AutoCloseable {
 	}
 
 	/**
-	 * Calls a method and waits for the result until the endpoint's timeout.
+	 * Calls a method and waits for the result until the endpoint's timeout, or until the deadline
+	 * of the call this thread serves when that comes first.
 	 * @param method the client method
 	 * @param args the arguments
 	 * @return the result
@@ -92,13 +94,13 @@ public final class Dispatcher implements AutoCloseable {
 		List<String> parent = CallChain.current();
 		long start = System.nanoTime();
 		Invocation invocation = invocation(InvocationIds.next(), method, args, endpoint,
-				start + endpoint.timeoutNanos(), parent, true, null);
+				CallChain.deadline(start + endpoint.timeoutNanos()), parent, true, null);
 		Observation observation = observe(invocation, endpoint);
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		CallContext context = CallContext.enter(invocation, endpoint);
 		Throwable failure = null;
 		try {
-			return endpoint.transport().invoke(invocation);
+			return invoke(endpoint, invocation, !endpoint.fallbacks().isEmpty());
 		}
 		catch (EndpointFailure ex) {
 			try {
@@ -147,7 +149,7 @@ public final class Dispatcher implements AutoCloseable {
 		List<String> parent = CallChain.current();
 		long start = System.nanoTime();
 		Invocation invocation = invocation(InvocationIds.next(), method, args, endpoint,
-				start + endpoint.timeoutNanos(), parent, false, null);
+				CallChain.deadline(start + endpoint.timeoutNanos()), parent, false, null);
 		CallContext context = CallContext.enter(invocation, endpoint);
 		try {
 			java.util.stream.Stream<Object> elements = endpoint.transport().openStream(invocation);
@@ -207,14 +209,17 @@ public final class Dispatcher implements AutoCloseable {
 		List<Throwable> causes = new ArrayList<>();
 		causes.add(first.failure());
 		EndpointFailure failure = first;
-		for (String name : endpoint.fallbacks()) {
+		List<String> fallbacks = endpoint.fallbacks();
+		for (int i = 0; i < fallbacks.size(); i++) {
 			if (!mayTryElsewhere(failure, invocation)) {
 				break;
 			}
+			String name = fallbacks.get(i);
 			Endpoint next = this.endpoints.resolve(name);
 			this.events.fellBack(endpoint.name(), name);
 			try {
-				return next.transport().invoke(invocation.withChain(CallChain.extend(parent, name, invocation.method())));
+				return invoke(next, invocation.withChain(CallChain.extend(parent, name, invocation.method())),
+						i < fallbacks.size() - 1);
 			}
 			catch (EndpointFailure ex) {
 				failure = ex;
@@ -254,7 +259,10 @@ public final class Dispatcher implements AutoCloseable {
 		try {
 			endpoint = this.endpoints.resolve(method.service());
 			long timeout = (timeoutNanos > 0) ? timeoutNanos : endpoint.timeoutNanos();
-			invocation = invocation(id, method, args, endpoint, System.nanoTime() + timeout, parent, true, tracker);
+			long deadline = System.nanoTime() + timeout;
+			// A call made while serving another ends with it; an execution outlives its caller.
+			invocation = invocation(id, method, args, endpoint, (tracker == null) ? CallChain.deadline(deadline) : deadline,
+					parent, true, tracker);
 		}
 		catch (ExecutionException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -298,7 +306,9 @@ public final class Dispatcher implements AutoCloseable {
 		try {
 			Invocation sent = (index == 0) ? invocation
 					: invocation.withChain(CallChain.extend(parent, endpoint.name(), invocation.method()));
-			attempt = endpoint.transport().invokeAsync(sent);
+			String unavailable = (index < primary.fallbacks().size()) ? endpoint.transport().unavailable() : null;
+			attempt = (unavailable != null) ? CompletableFuture.failedFuture(passedOver(endpoint, sent, unavailable))
+					: endpoint.transport().invokeAsync(sent);
 		}
 		catch (RuntimeException ex) {
 			attempt = CompletableFuture.failedFuture(ex);
@@ -333,6 +343,25 @@ public final class Dispatcher implements AutoCloseable {
 				result.completeExceptionally(ex);
 			}
 		});
+	}
+
+	/**
+	 * Sends a call to one endpoint of its chain. While a fallback remains, an endpoint that knows
+	 * it cannot serve now (a queue no live worker serves) is passed over: the call surely never ran.
+	 */
+	private static Object invoke(Endpoint endpoint, Invocation invocation, boolean fallbackRemains) {
+		if (fallbackRemains) {
+			String unavailable = endpoint.transport().unavailable();
+			if (unavailable != null) {
+				throw passedOver(endpoint, invocation, unavailable);
+			}
+		}
+		return endpoint.transport().invoke(invocation);
+	}
+
+	private static EndpointFailure passedOver(Endpoint endpoint, Invocation invocation, String reason) {
+		return new EndpointFailure(new ExecutionRejectedException("Endpoint '" + endpoint.name() + "' cannot serve call "
+				+ invocation.method() + " [" + invocation.id() + "] now: " + reason), false);
 	}
 
 	private static boolean mayTryElsewhere(EndpointFailure failure, Invocation invocation) {

@@ -59,6 +59,16 @@ public interface Transport extends AutoCloseable {
 	}
 
 	/**
+	 * Why this endpoint cannot serve a call now, when it knows for sure that a call sent now
+	 * would not run (a queue that no live worker serves): the dispatcher then passes it over for
+	 * the next endpoint of a fallback chain. The last endpoint of a chain is always tried.
+	 * @return the reason, or {@code null} when it can serve (the default)
+	 */
+	default String unavailable() {
+		return null;
+	}
+
+	/**
 	 * Releases what the transport holds. The default does nothing.
 	 */
 	@Override

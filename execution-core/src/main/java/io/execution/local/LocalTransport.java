@@ -182,7 +182,7 @@ public final class LocalTransport implements Transport {
 					}
 				}
 			}
-			List<String> previous = CallChain.enter(invocation.chain());
+			CallChain.Serving previous = CallChain.enter(invocation.chain(), invocation.deadlineNanos());
 			ExecutionTracker tracker = invocation.tracker();
 			ExecutionTracker outer = null;
 			if (tracker != null) {

@@ -86,6 +86,16 @@ public interface QueueBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Why no call put on a queue now would run, when the backend knows it (no live worker
+	 * serves the queue), so that a fallback chain moves on at once.
+	 * @param queue the queue
+	 * @return the reason, or {@code null} when the queue is served or the backend cannot tell
+	 */
+	default String unavailable(String queue) {
+		return null;
+	}
+
+	/**
 	 * Where what an asynchronous caller chains to its call's future runs. A backend that
 	 * completes futures on threads that must not block (an I/O event loop) hands them to an
 	 * executor; by default they run on the thread that completes them.

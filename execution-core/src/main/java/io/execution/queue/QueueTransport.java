@@ -118,6 +118,11 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	}
 
 	@Override
+	public String unavailable() {
+		return this.backend.unavailable(this.queue);
+	}
+
+	@Override
 	public boolean cancelExecution(String id, String location) {
 		return this.backend.cancel(this.queue, id);
 	}

@@ -118,7 +118,7 @@ public final class ServiceExecutor {
 					"Call " + method + " [" + id + "] was not started: its deadline had passed");
 		}
 		Object result;
-		List<String> previous = CallChain.enter(request.chain());
+		CallChain.Serving previous = CallChain.enter(request.chain(), deadlineNanos);
 		Observation observation = observe(request, method);
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		Throwable failure = null;
@@ -162,9 +162,10 @@ public final class ServiceExecutor {
 	 * one: resolves the method, binds the arguments and calls it. The elements are produced as
 	 * the returned stream is read, on the reading thread; closing it stops the producer.
 	 * @param request the request
+	 * @param deadlineNanos the stream's deadline on this JVM's {@link System#nanoTime()} clock
 	 * @return the stream, or the error outcome; both {@code null} when the method does not stream
 	 */
-	public Opened open(RequestEnvelope request) {
+	public Opened open(RequestEnvelope request, long deadlineNanos) {
 		String id = request.id();
 		ServiceMethod method;
 		try {
@@ -183,7 +184,7 @@ public final class ServiceExecutor {
 		catch (MalformedEnvelopeException ex) {
 			return new Opened(null, error(id, ErrorCode.MALFORMED_REQUEST, null, ex.getMessage()));
 		}
-		List<String> previous = CallChain.enter(request.chain());
+		CallChain.Serving previous = CallChain.enter(request.chain(), deadlineNanos);
 		try {
 			return new Opened(ResultStreams.open(method.invoke(args)), null);
 		}
@@ -208,7 +209,7 @@ public final class ServiceExecutor {
 	 * @return the final envelope and its error code
 	 */
 	public Outcome stream(RequestEnvelope request, long deadlineNanos, java.util.function.Consumer<byte[]> chunks) {
-		Opened opened = open(request);
+		Opened opened = open(request, deadlineNanos);
 		if (opened.error() != null) {
 			return opened.error();
 		}

@@ -54,10 +54,29 @@ class CallChainTest {
 	@Test
 	void theCurrentChainIsScopedToTheCall() {
 		assertThat(CallChain.current()).isEmpty();
-		List<String> previous = CallChain.enter(List.of("a"));
+		CallChain.Serving previous = CallChain.enter(List.of("a"));
 		assertThat(CallChain.current()).containsExactly("a");
 		CallChain.restore(previous);
 		assertThat(CallChain.current()).isEmpty();
+	}
+
+	@Test
+	void aCallMadeWhileServingEndsByTheServedCallsDeadline() {
+		long now = System.nanoTime();
+		assertThat(CallChain.deadline(now + 5_000)).isEqualTo(now + 5_000);
+		CallChain.Serving previous = CallChain.enter(List.of("a"), now + 1_000);
+		try {
+			assertThat(CallChain.deadline(now + 5_000)).isEqualTo(now + 1_000);
+			assertThat(CallChain.deadline(now + 500)).isEqualTo(now + 500);
+			CallChain.Serving inner = CallChain.enter(List.of("a"));
+			assertThat(CallChain.deadline(now + 5_000)).as("an execution being started has no deadline to inherit")
+				.isEqualTo(now + 5_000);
+			CallChain.restore(inner);
+		}
+		finally {
+			CallChain.restore(previous);
+		}
+		assertThat(CallChain.deadline(now + 5_000)).isEqualTo(now + 5_000);
 	}
 
 }

@@ -55,6 +55,9 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	/** Path of the invocation route below an instance's base URL. */
 	public static final String INVOCATIONS = "/v1/invocations";
 
+	/** How long telling an instance that a caller gave up may take. */
+	private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(2);
+
 	private final String endpoint;
 
 	private final HttpClient client;
@@ -280,6 +283,9 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 		private final AtomicReference<CompletableFuture<?>> exchange = new AtomicReference<>();
 
+		/** The instance of the attempt in flight, told when the caller gives up on it. */
+		private volatile Instance sending;
+
 		private boolean mayHaveRun;
 
 		Call(Invocation invocation, boolean blocking) {
@@ -407,6 +413,10 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 				current.cancel(true);
 			}
 			CallOutcome outcome = outcome(failure);
+			Instance unanswered = this.sending;
+			if (outcome == CallOutcome.CANCELLED && unanswered != null) {
+				cancelAt(unanswered);
+			}
 			CircuitBreaker breaker = HttpTransport.this.breaker;
 			long elapsed = breaker.getCurrentTimestamp() - this.start;
 			if (outcome.countsAgainstEndpoint()) {
@@ -420,6 +430,23 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			}
 		}
 
+		/**
+		 * Tells the instance that runs the call that its caller gave up, so that it interrupts the
+		 * method ({@code DELETE {url}/v1/invocations/{id}}); at the deadline the instance stops the
+		 * method by itself, since the deadline travels with the request.
+		 */
+		private void cancelAt(Instance instance) {
+			HttpRequest.Builder request = HttpRequest
+				.newBuilder(URI.create(instance.url() + INVOCATIONS + "/" + this.invocation.id()))
+				.timeout(CANCEL_TIMEOUT)
+				.DELETE();
+			authorize(request);
+			HttpTransport.this.client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
+				.whenComplete((response, failure) -> logger.debug("Endpoint '{}': cancel of [{}] at {}: {}",
+						HttpTransport.this.endpoint, this.invocation.id(), instance,
+						(failure != null) ? failure.toString() : "HTTP " + response.statusCode()));
+		}
+
 		/** A call cancelled when its deadline passed timed out; otherwise its caller gave up. */
 		private CallOutcome outcome(Throwable failure) {
 			CallOutcome outcome = CallOutcome.of(failure);
@@ -428,6 +455,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		}
 
 		private CompletableFuture<Object> sendAsync(Attempt attempt) {
+			this.sending = attempt.instance;
 			long started = attempt.instance.started();
 			CompletableFuture<HttpResponse<byte[]>> sent = HttpTransport.this.client.sendAsync(attempt.request,
 					(info) -> new LimitedBodySubscriber(HttpTransport.this.settings.payloadLimit()));
@@ -437,6 +465,9 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			}
 			return sent.handle((response, failure) -> {
 				long elapsed = attempt.instance.finished(started);
+				if (!this.result.isDone()) {
+					this.sending = null;
+				}
 				if (failure != null) {
 					throw classify(attempt.instance, elapsed, Futures.unwrap(failure));
 				}
@@ -445,11 +476,13 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		}
 
 		private Object sendBlocking(Attempt attempt) {
+			this.sending = attempt.instance;
 			long started = attempt.instance.started();
 			HttpResponse<byte[]> response;
 			try {
 				response = HttpTransport.this.blockingClient.send(attempt.request,
 						(info) -> new LimitedBodySubscriber(HttpTransport.this.settings.payloadLimit()));
+				this.sending = null;
 			}
 			catch (InterruptedException ex) {
 				attempt.instance.finished(started);

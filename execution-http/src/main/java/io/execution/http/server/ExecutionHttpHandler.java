@@ -83,12 +83,12 @@ public final class ExecutionHttpHandler {
 		catch (ServiceNotFoundException ex) {
 			return this.http.error(ErrorCode.UNKNOWN_SERVICE, null, ex.getMessage());
 		}
-		Duration timeout = (envelope.timeoutMs() != null) ? Duration.ofMillis(envelope.timeoutMs()) : null;
+		Duration timeout = (envelope.timeoutMs() != null) ? Duration.ofNanos(this.http.timeoutNanos(envelope)) : null;
 		Execution<Object> execution;
 		// The chain ends with the caller's endpoint, the hop that reached this instance; starting the
 		// execution here through this application's endpoint of the service continues that same hop.
 		List<String> chain = envelope.chain();
-		List<String> previous = CallChain.enter(chain.isEmpty() ? chain : chain.subList(0, chain.size() - 1));
+		CallChain.Serving previous = CallChain.enter(chain.isEmpty() ? chain : chain.subList(0, chain.size() - 1));
 		try {
 			execution = this.executions.start(method, args, timeout);
 		}

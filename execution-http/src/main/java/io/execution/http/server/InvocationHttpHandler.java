@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -62,6 +63,11 @@ public final class InvocationHttpHandler {
 
 	private final Duration defaultTimeout;
 
+	private final long maxTimeoutMillis;
+
+	/** The invocations running here, by id, so that their caller can cancel them. */
+	private final Map<String, FutureTask<Outcome>> running = new ConcurrentHashMap<>();
+
 	private final ScheduledExecutorService watchdog;
 
 	private final WorkerOperations operations;
@@ -73,11 +79,14 @@ public final class InvocationHttpHandler {
 	 * @param payloadLimit the largest request body accepted, in bytes (after decompression)
 	 * @param compressionThreshold responses larger than this are gzip-compressed when accepted
 	 * @param defaultTimeout the deadline of a request that brings none
+	 * @param maxTimeout the longest deadline a request may ask for; longer ones are cut to it
 	 * @param watchdog interrupts calls at their deadline
 	 * @param operations answers ping and capabilities
 	 */
 	public InvocationHttpHandler(ServiceExecutor executor, String token, long payloadLimit, long compressionThreshold,
-			Duration defaultTimeout, ScheduledExecutorService watchdog, WorkerOperations operations) {
+			Duration defaultTimeout, Duration maxTimeout, ScheduledExecutorService watchdog,
+			WorkerOperations operations) {
+		this.maxTimeoutMillis = maxTimeout.toMillis();
 		this.executor = executor;
 		this.codec = executor.codec();
 		this.token = (token != null && !token.isEmpty()) ? ("Bearer " + token).getBytes(StandardCharsets.UTF_8)
@@ -101,10 +110,9 @@ public final class InvocationHttpHandler {
 			return received.refusal();
 		}
 		RequestEnvelope envelope = received.envelope();
-		long timeoutNanos = (envelope.timeoutMs() != null) ? TimeUnit.MILLISECONDS.toNanos(envelope.timeoutMs())
-				: this.defaultTimeout.toNanos();
+		long timeoutNanos = timeoutNanos(envelope);
 		if (acceptsNdjson(servlet)) {
-			ServiceExecutor.Opened opened = this.executor.open(envelope);
+			ServiceExecutor.Opened opened = this.executor.open(envelope, System.nanoTime() + timeoutNanos);
 			if (opened.stream() != null) {
 				return stream(envelope, opened.stream(), System.nanoTime() + timeoutNanos);
 			}
@@ -246,21 +254,61 @@ public final class InvocationHttpHandler {
 		return json(200, this.codec.mapper().writeValueAsBytes(this.operations.ping()), false);
 	}
 
+	/**
+	 * The time a request may take: what it asks for ({@code timeoutMs}), else the default, and
+	 * never more than {@code execution.http.server.max-timeout}.
+	 * @param envelope the request
+	 * @return the time in nanoseconds
+	 */
+	long timeoutNanos(RequestEnvelope envelope) {
+		long millis = (envelope.timeoutMs() != null) ? envelope.timeoutMs() : this.defaultTimeout.toMillis();
+		return TimeUnit.MILLISECONDS.toNanos(Math.min(millis, this.maxTimeoutMillis));
+	}
+
+	/**
+	 * Cancels an invocation running here, at its caller's request (the caller cancelled its
+	 * future or was interrupted): the method's thread is interrupted and the call answers
+	 * {@code cancelled}.
+	 * @param request the request, {@code DELETE {path}/v1/invocations/{id}}
+	 * @return 202 when it was running here; 404 {@code unknown-invocation} otherwise
+	 */
+	public ServerResponse cancel(ServerRequest request) {
+		if (!authorized(request.servletRequest())) {
+			return unauthorized();
+		}
+		String id = request.pathVariable("id");
+		FutureTask<Outcome> task = this.running.get(id);
+		if (task == null || !task.cancel(true)) {
+			return error(ErrorCode.UNKNOWN_INVOCATION, id, "Invocation " + id + " is not running here");
+		}
+		logger.debug("Invocation [{}] cancelled by its caller", id);
+		return ServerResponse.status(202)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(this.codec.mapper().writeValueAsBytes(Map.of("v", EnvelopeCodec.VERSION, "id", id, "cancelled", true)));
+	}
+
 	private Outcome runUntilDeadline(RequestEnvelope envelope, long deadlineNanos) {
 		FutureTask<Outcome> task = new FutureTask<>(() -> this.executor.execute(envelope, deadlineNanos));
 		ScheduledFuture<?> deadline = this.watchdog.schedule(() -> task.cancel(true),
 				Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+		String id = envelope.id();
+		boolean tracked = id != null && this.running.putIfAbsent(id, task) == null;
 		try {
 			task.run();
 		}
 		finally {
+			if (tracked) {
+				this.running.remove(id, task);
+			}
 			deadline.cancel(false);
 			// The deadline's interrupt may land after the call returned: it must not reach the next request.
 			Thread.interrupted();
 		}
 		if (task.isCancelled()) {
-			return this.executor.error(envelope.id(), ErrorCode.DEADLINE_EXCEEDED, null, "Call " + envelope.service()
-					+ "." + envelope.method() + " [" + envelope.id() + "] was interrupted at its deadline");
+			boolean late = deadlineNanos - System.nanoTime() <= 0;
+			return this.executor.error(id, late ? ErrorCode.DEADLINE_EXCEEDED : ErrorCode.CANCELLED, null,
+					"Call " + envelope.service() + "." + envelope.method() + " [" + id + "] was interrupted "
+							+ (late ? "at its deadline" : "at its caller's request"));
 		}
 		try {
 			return task.get();

@@ -26,6 +26,7 @@ import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueState;
 import io.execution.redis.RedisConnections;
+import io.execution.registry.WorkerRegistry;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -96,6 +97,13 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	private final ExecutionEvents events;
 
+	private final WorkerRegistry workers;
+
+	/** Queues found served, until when that is trusted (nanoTime). */
+	private final Map<String, Long> served = new ConcurrentHashMap<>();
+
+	private static final long SERVED_TRUST_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 	ExecutionEvents events() {
 		return this.events;
 	}
@@ -118,8 +126,22 @@ public final class RedisQueueBackend implements QueueBackend {
 	 * @param events hears of redeliveries and dead letters
 	 */
 	public RedisQueueBackend(RedisConnections connections, RedisQueueSettings settings, ExecutionEvents events) {
+		this(connections, settings, events, null);
+	}
+
+	/**
+	 * Makes the backend.
+	 * @param connections the Redis connections
+	 * @param settings how the queues behave
+	 * @param events hears of redeliveries and dead letters
+	 * @param workers the worker registry, which tells whether a queue has a live worker; or
+	 * {@code null} when there is none to ask
+	 */
+	public RedisQueueBackend(RedisConnections connections, RedisQueueSettings settings, ExecutionEvents events,
+			WorkerRegistry workers) {
 		this.connections = connections;
 		this.events = events;
+		this.workers = workers;
 		this.settings = settings;
 		this.replies = settings.replies(this.caller);
 		this.clock = new RedisClock(connections);
@@ -129,6 +151,36 @@ public final class RedisQueueBackend implements QueueBackend {
 	@Override
 	public String name() {
 		return "redis";
+	}
+
+	/**
+	 * A queue is unavailable when the registry lists no live worker serving it. A queue found
+	 * served is trusted for a second without asking again (the registry is read from Redis); a
+	 * registry that cannot be read says nothing.
+	 */
+	@Override
+	public String unavailable(String queue) {
+		if (this.workers == null) {
+			return null;
+		}
+		long now = System.nanoTime();
+		Long servedUntil = this.served.get(queue);
+		if (servedUntil != null && servedUntil - now > 0) {
+			return null;
+		}
+		try {
+			if (!this.workers.liveWorkers(queue).isEmpty()) {
+				this.served.put(queue, now + SERVED_TRUST_NANOS);
+				return null;
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Queue '{}': the worker registry cannot be read ({}); taking the queue as served", queue,
+					ex.toString());
+			return null;
+		}
+		return "no live worker serves queue '" + queue + "' (no worker with it in execution.worker.queues has sent a"
+				+ " heartbeat to this Redis lately)";
 	}
 
 	/**
