@@ -1,11 +1,15 @@
 package io.execution.autoconfigure;
 
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Function;
+
 import io.execution.async.ExecutionRecorder;
 import io.execution.core.ExecutionTimer;
 import io.execution.queue.QueueBackend;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
 import io.execution.worker.LocalWorker;
+import io.execution.worker.WorkerPool;
 import io.execution.worker.WorkerPools;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,8 +20,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 /**
  * Worker pools, one per queue in {@code execution.worker.queues}, when
@@ -31,7 +38,8 @@ public final class ExecutionWorkerAutoConfiguration {
 	@ConditionalOnBean(QueueBackend.class)
 	@ConditionalOnMissingBean
 	WorkerPools executionWorkerPools(ExecutionWorkerProperties worker, QueueBackend backend, ServiceExecutor executor,
-			ObjectProvider<ExecutionRecorder> recorder, ApplicationEventPublisher events, ExecutionTimer timer) {
+			ObjectProvider<ExecutionRecorder> recorder, ApplicationEventPublisher events, ExecutionTimer timer,
+			Environment environment) {
 		if (worker.getQueues().isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException("execution.worker.queues", "[]",
 					"Workers are enabled (execution.worker.enabled=true) but serve no queue: list the queues to take"
@@ -42,7 +50,19 @@ public final class ExecutionWorkerAutoConfiguration {
 					worker.getConcurrency(), "A worker pool needs at least one thread.");
 		}
 		return new WorkerPools(backend, executor, worker.getQueues(), worker.getConcurrency(),
-				worker.getShutdownGracePeriod(), recorder.getIfAvailable(), readiness(events), timer);
+				worker.getShutdownGracePeriod(), recorder.getIfAvailable(), readiness(events), timer, threads(environment));
+	}
+
+	/**
+	 * Virtual threads when the application runs on them ({@code spring.threads.virtual.enabled} on
+	 * Java 21 or later; keep the application alive with {@code spring.main.keep-alive}), else
+	 * platform threads.
+	 */
+	private static Function<String, ThreadFactory> threads(Environment environment) {
+		if (!Threading.VIRTUAL.isActive(environment)) {
+			return WorkerPool::platformThreads;
+		}
+		return (queue) -> new VirtualThreadTaskExecutor("execution-worker-" + queue + "-").getVirtualThreadFactory();
 	}
 
 	/** Draining: not ready for more work, so that a readiness probe takes this instance out now. */

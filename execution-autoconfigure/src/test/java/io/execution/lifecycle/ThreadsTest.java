@@ -15,6 +15,7 @@ import io.execution.httpit.worker.BillingService;
 import io.execution.httpit.worker.WorkerApplication;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -65,6 +66,23 @@ class ThreadsTest {
 					.doesNotHaveBean(ScheduledExecutorService.class)
 					.hasBean("taskScheduler");
 			});
+	}
+
+	@Test
+	void workerPoolsRunOnVirtualThreadsOnlyWhenTheApplicationDoesAndTheJvmCan() {
+		boolean virtualCapable = Runtime.version().feature() >= 21;
+		for (boolean virtual : new boolean[] { false, true }) {
+			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(WhereaboutsApplication.class)
+				.web(WebApplicationType.NONE)
+				.properties("spring.main.banner-mode=off", "spring.threads.virtual.enabled=" + virtual,
+						"execution.endpoints.whereabouts.queue=where", "execution.worker.enabled=true",
+						"execution.worker.queues=where")
+				.run()) {
+				String thread = context.getBean(Whereabouts.class).thread();
+				assertThat(thread).contains("execution-worker-where-")
+					.startsWith((virtual && virtualCapable) ? "VirtualThread[" : "Thread[");
+			}
+		}
 	}
 
 	private static Set<String> executionThreads() {

@@ -100,16 +100,7 @@ public final class Dispatcher implements AutoCloseable {
 		CallContext context = CallContext.enter(invocation, endpoint);
 		Throwable failure = null;
 		try {
-			return invoke(endpoint, invocation, !endpoint.fallbacks().isEmpty());
-		}
-		catch (EndpointFailure ex) {
-			try {
-				return callFallbacks(endpoint, invocation, parent, ex);
-			}
-			catch (RuntimeException | Error fallbackFailure) {
-				failure = fallbackFailure;
-				throw fallbackFailure;
-			}
+			return new Chain(endpoint, invocation, parent, null, null).run();
 		}
 		catch (RuntimeException | Error ex) {
 			failure = ex;
@@ -204,31 +195,6 @@ public final class Dispatcher implements AutoCloseable {
 		}
 	}
 
-	private Object callFallbacks(Endpoint endpoint, Invocation invocation, List<String> parent,
-			EndpointFailure first) {
-		List<Throwable> causes = new ArrayList<>();
-		causes.add(first.failure());
-		EndpointFailure failure = first;
-		List<String> fallbacks = endpoint.fallbacks();
-		for (int i = 0; i < fallbacks.size(); i++) {
-			if (!mayTryElsewhere(failure, invocation)) {
-				break;
-			}
-			String name = fallbacks.get(i);
-			Endpoint next = this.endpoints.resolve(name);
-			this.events.fellBack(endpoint.name(), name);
-			try {
-				return invoke(next, invocation.withChain(CallChain.extend(parent, name, invocation.method())),
-						i < fallbacks.size() - 1);
-			}
-			catch (EndpointFailure ex) {
-				failure = ex;
-				causes.add(ex.failure());
-			}
-		}
-		throw exhausted(endpoint, invocation, causes, failure);
-	}
-
 	/**
 	 * Starts a call and returns at once. The future fails with
 	 * {@link io.execution.ExecutionTimeoutException} at the deadline; cancelling it cancels the
@@ -279,7 +245,7 @@ public final class Dispatcher implements AutoCloseable {
 					(failure != null) ? Futures.unwrap(failure) : null));
 		}
 		AtomicReference<Future<?>> running = new AtomicReference<>();
-		attemptAsync(endpoint, endpoint, 0, invocation, parent, new ArrayList<>(), result, running);
+		new Chain(endpoint, invocation, parent, result, running).start();
 		if (!result.isDone()) {
 			ScheduledFuture<?> deadline = this.timer.scheduler().schedule(
 					() -> result.completeExceptionally(Futures.timeout(invocation)), invocation.remainingNanos(),
@@ -296,53 +262,129 @@ public final class Dispatcher implements AutoCloseable {
 	}
 
 	/**
-	 * Runs one endpoint of the chain (index 0: the endpoint itself, then its fallbacks) and moves
-	 * on to the next when it fails as an endpoint.
+	 * The walk of one call along its endpoint and then its fallbacks, in order, moving on only
+	 * when the endpoint failed as an endpoint and the outcome model allows the call elsewhere:
+	 * the one fallback path of blocking and asynchronous calls.
 	 */
-	private void attemptAsync(Endpoint primary, Endpoint endpoint, int index, Invocation invocation,
-			List<String> parent, List<Throwable> causes, CompletableFuture<Object> result,
-			AtomicReference<Future<?>> running) {
-		CompletableFuture<Object> attempt;
-		try {
-			Invocation sent = (index == 0) ? invocation
-					: invocation.withChain(CallChain.extend(parent, endpoint.name(), invocation.method()));
-			String unavailable = (index < primary.fallbacks().size()) ? endpoint.transport().unavailable() : null;
-			attempt = (unavailable != null) ? CompletableFuture.failedFuture(passedOver(endpoint, sent, unavailable))
-					: endpoint.transport().invokeAsync(sent);
+	private final class Chain {
+
+		private final Endpoint primary;
+
+		private final Invocation invocation;
+
+		private final List<String> parent;
+
+		/** The asynchronous call's result; {@code null} for a blocking call. */
+		private final CompletableFuture<Object> result;
+
+		private final AtomicReference<Future<?>> running;
+
+		/** Why each endpoint tried so far failed; made on the first failure. */
+		private List<Throwable> causes;
+
+		/** 0 for the endpoint itself, then 1, 2, … for its fallbacks. */
+		private int index;
+
+		Chain(Endpoint primary, Invocation invocation, List<String> parent, CompletableFuture<Object> result,
+				AtomicReference<Future<?>> running) {
+			this.primary = primary;
+			this.invocation = invocation;
+			this.parent = parent;
+			this.result = result;
+			this.running = running;
 		}
-		catch (RuntimeException ex) {
-			attempt = CompletableFuture.failedFuture(ex);
+
+		/** A blocking call: walks the chain on this thread; returns the result or throws. */
+		Object run() {
+			while (true) {
+				Endpoint endpoint = endpoint();
+				try {
+					return invoke(endpoint, sent(endpoint), remains());
+				}
+				catch (EndpointFailure failure) {
+					RuntimeException last = moveOn(failure);
+					if (last != null) {
+						throw last;
+					}
+				}
+			}
 		}
-		running.set(attempt);
-		if (result.isDone()) {
-			attempt.cancel(true);
-			return;
-		}
-		attempt.whenComplete((value, failure) -> {
-			if (failure == null) {
-				result.complete(value);
-				return;
-			}
-			Throwable cause = Futures.unwrap(failure);
-			if (!(cause instanceof EndpointFailure endpointFailure)) {
-				result.completeExceptionally(cause);
-				return;
-			}
-			List<String> fallbacks = primary.fallbacks();
-			causes.add(endpointFailure.failure());
-			if (index >= fallbacks.size() || !mayTryElsewhere(endpointFailure, invocation) || result.isDone()) {
-				result.completeExceptionally(exhausted(primary, invocation, causes, endpointFailure));
-				return;
-			}
+
+		/** An asynchronous call: starts the current endpoint; its answer moves the chain on. */
+		void start() {
+			CompletableFuture<Object> attempt;
 			try {
-				Endpoint next = this.endpoints.resolve(fallbacks.get(index));
-				this.events.fellBack(primary.name(), next.name());
-				attemptAsync(primary, next, index + 1, invocation, parent, causes, result, running);
+				Endpoint endpoint = endpoint();
+				Invocation sent = sent(endpoint);
+				String unavailable = remains() ? endpoint.transport().unavailable() : null;
+				attempt = (unavailable != null) ? CompletableFuture.failedFuture(passedOver(endpoint, sent, unavailable))
+						: endpoint.transport().invokeAsync(sent);
 			}
 			catch (RuntimeException ex) {
-				result.completeExceptionally(ex);
+				attempt = CompletableFuture.failedFuture(ex);
 			}
-		});
+			this.running.set(attempt);
+			if (this.result.isDone()) {
+				attempt.cancel(true);
+				return;
+			}
+			attempt.whenComplete((value, failure) -> {
+				if (failure == null) {
+					this.result.complete(value);
+					return;
+				}
+				Throwable cause = Futures.unwrap(failure);
+				if (!(cause instanceof EndpointFailure endpointFailure)) {
+					this.result.completeExceptionally(cause);
+					return;
+				}
+				RuntimeException last = this.result.isDone() ? endpointFailure.failure() : moveOn(endpointFailure);
+				if (last != null) {
+					this.result.completeExceptionally(last);
+				}
+				else {
+					start();
+				}
+			});
+		}
+
+		/**
+		 * After the current endpoint failed: {@code null} when the chain goes on to the next
+		 * endpoint, else what the caller gets.
+		 */
+		private RuntimeException moveOn(EndpointFailure failure) {
+			if (this.causes == null) {
+				this.causes = new ArrayList<>(2);
+			}
+			this.causes.add(failure.failure());
+			if (!remains() || !mayTryElsewhere(failure, this.invocation)) {
+				return exhausted(this.primary, this.invocation, this.causes, failure);
+			}
+			this.index++;
+			return null;
+		}
+
+		/** The current endpoint; reaching a fallback is an event. */
+		private Endpoint endpoint() {
+			if (this.index == 0) {
+				return this.primary;
+			}
+			String name = this.primary.fallbacks().get(this.index - 1);
+			Endpoint next = Dispatcher.this.endpoints.resolve(name);
+			Dispatcher.this.events.fellBack(this.primary.name(), name);
+			return next;
+		}
+
+		private Invocation sent(Endpoint endpoint) {
+			return (this.index == 0) ? this.invocation
+					: this.invocation.withChain(CallChain.extend(this.parent, endpoint.name(), this.invocation.method()));
+		}
+
+		/** Whether a fallback remains after the current endpoint. */
+		private boolean remains() {
+			return this.index < this.primary.fallbacks().size();
+		}
+
 	}
 
 	/**

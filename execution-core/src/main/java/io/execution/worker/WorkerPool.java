@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -49,6 +51,8 @@ public final class WorkerPool {
 
 	private final ScheduledExecutorService watchdog;
 
+	private final ThreadFactory threadFactory;
+
 	private final ExecutionRecorder recorder;
 
 	private final AtomicReferenceArray<Execution> running;
@@ -89,6 +93,22 @@ public final class WorkerPool {
 	 */
 	public WorkerPool(String queue, int concurrency, QueueConsumer consumer, ServiceExecutor executor,
 			ScheduledExecutorService watchdog, ExecutionRecorder recorder) {
+		this(queue, concurrency, consumer, executor, watchdog, recorder, platformThreads(queue));
+	}
+
+	/**
+	 * Makes a pool whose threads come from a factory (virtual threads, when the application
+	 * runs on them).
+	 * @param queue the queue it serves
+	 * @param concurrency how many calls it runs at once
+	 * @param consumer the worker side of the queue
+	 * @param executor runs requests on this application's services
+	 * @param watchdog checks running calls' deadlines
+	 * @param recorder records executions, or {@code null}
+	 * @param threads makes the pool's threads
+	 */
+	public WorkerPool(String queue, int concurrency, QueueConsumer consumer, ServiceExecutor executor,
+			ScheduledExecutorService watchdog, ExecutionRecorder recorder, ThreadFactory threads) {
 		if (concurrency < 1) {
 			throw new IllegalArgumentException("execution.worker.concurrency must be at least 1, not " + concurrency);
 		}
@@ -98,7 +118,19 @@ public final class WorkerPool {
 		this.executor = executor;
 		this.watchdog = watchdog;
 		this.recorder = recorder;
+		this.threadFactory = threads;
 		this.running = new AtomicReferenceArray<>(concurrency);
+	}
+
+	/**
+	 * Platform threads named {@code execution-worker-<queue>-<n>}, not daemon: an application that
+	 * is only a worker stays up while its pools run.
+	 * @param queue the queue
+	 * @return the factory
+	 */
+	public static ThreadFactory platformThreads(String queue) {
+		AtomicInteger count = new AtomicInteger();
+		return (task) -> new Thread(task, "execution-worker-" + queue + "-" + count.incrementAndGet());
 	}
 
 	/**
@@ -113,8 +145,7 @@ public final class WorkerPool {
 		this.threads.clear();
 		for (int i = 0; i < this.concurrency; i++) {
 			int slot = i;
-			Thread thread = new Thread(() -> work(slot), "execution-worker-" + this.queue + "-" + (i + 1));
-			// Not daemon: an application that is only a worker stays up while its pools run.
+			Thread thread = this.threadFactory.newThread(() -> work(slot));
 			this.threads.add(thread);
 			thread.start();
 		}

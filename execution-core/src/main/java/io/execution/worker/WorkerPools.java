@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Function;
 
 import io.execution.async.ExecutionRecorder;
 import io.execution.core.ExecutionTimer;
@@ -22,7 +24,7 @@ public final class WorkerPools implements SmartLifecycle {
 
 	private final List<WorkerPool> pools = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-	private final java.util.function.Function<String, WorkerPool> factory;
+	private final Function<String, WorkerPool> factory;
 
 	private final List<String> queues;
 
@@ -49,7 +51,7 @@ public final class WorkerPools implements SmartLifecycle {
 	 */
 	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
 			Duration gracePeriod) {
-		this(backend, executor, queues, concurrency, gracePeriod, null, Readiness.NONE, null);
+		this(backend, executor, queues, concurrency, gracePeriod, null, Readiness.NONE, null, null);
 	}
 
 	/**
@@ -62,15 +64,18 @@ public final class WorkerPools implements SmartLifecycle {
 	 * @param recorder records the executions the pools run, or {@code null}
 	 * @param readiness hears when the pools stop and start taking work
 	 * @param timer runs the pools' deadline watch; {@code null} for one of their own, closed on stop
+	 * @param threads makes each queue's threads; {@code null} for platform threads
 	 */
 	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
-			Duration gracePeriod, ExecutionRecorder recorder, Readiness readiness, ExecutionTimer timer) {
+			Duration gracePeriod, ExecutionRecorder recorder, Readiness readiness, ExecutionTimer timer,
+			Function<String, ThreadFactory> threads) {
+		Function<String, ThreadFactory> factories = (threads != null) ? threads : WorkerPool::platformThreads;
 		this.gracePeriod = gracePeriod;
 		this.readiness = readiness;
 		this.ownTimer = (timer != null) ? null : new ExecutionTimer();
 		this.watchdog = ((timer != null) ? timer : this.ownTimer).scheduler();
 		this.factory = (queue) -> new WorkerPool(queue, concurrency, backend.consumer(queue, concurrency), executor,
-				this.watchdog, recorder);
+				this.watchdog, recorder, factories.apply(queue));
 		this.queues = List.copyOf(new LinkedHashSet<>(queues));
 		this.queues.forEach((queue) -> this.pools.add(this.factory.apply(queue)));
 	}
