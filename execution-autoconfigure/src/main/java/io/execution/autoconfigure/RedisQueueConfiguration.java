@@ -4,6 +4,7 @@ import io.execution.async.ExecutionStore;
 import io.execution.async.redis.RedisExecutionStore;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.core.ExecutionEvents;
+import io.execution.core.ExecutionTimer;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.redis.RedisQueueBackend;
 import io.execution.queue.redis.RedisQueueSettings;
@@ -87,9 +88,10 @@ class RedisQueueConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(WorkerRegistry.class)
 		RedisWorkerRegistry executionWorkerRegistry(RedisConnections connections, ExecutionQueueProperties queue,
-				ExecutionWorkerProperties workers, ObjectProvider<LocalWorker> worker, EnvelopeCodec codec) {
+				ExecutionWorkerProperties workers, ObjectProvider<LocalWorker> worker, EnvelopeCodec codec,
+				ExecutionTimer timer) {
 			return new RedisWorkerRegistry(connections, queue.getRedis().getPrefix(), worker.getIfAvailable(),
-					workers.getHeartbeatInterval(), codec.mapper());
+					workers.getHeartbeatInterval(), codec.mapper(), timer);
 		}
 
 	}

@@ -180,16 +180,30 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		long start = this.breaker.getCurrentTimestamp();
 		try {
 			java.util.stream.Stream<Object> elements = this.streams.open(invocation);
-			this.breaker.onSuccess(this.breaker.getCurrentTimestamp() - start, this.breaker.getTimestampUnit());
+			record(this.breaker, start, CallOutcome.SUCCEEDED, null);
 			return elements;
 		}
-		catch (EndpointFailure ex) {
-			this.breaker.onError(this.breaker.getCurrentTimestamp() - start, this.breaker.getTimestampUnit(), ex);
+		catch (RuntimeException ex) {
+			record(this.breaker, start, CallOutcome.of(ex), ex);
 			throw ex;
 		}
-		catch (RuntimeException ex) {
-			this.breaker.onSuccess(this.breaker.getCurrentTimestamp() - start, this.breaker.getTimestampUnit());
-			throw ex;
+	}
+
+	/**
+	 * Ends a call on a breaker whose permission it holds, as the outcome model says: a failure of
+	 * the endpoint counts, an answer is a success, anything else (a cancel, a refusal, the
+	 * caller's mistake) releases the permission and records nothing.
+	 */
+	private static void record(CircuitBreaker breaker, long start, CallOutcome outcome, Throwable failure) {
+		long elapsed = breaker.getCurrentTimestamp() - start;
+		if (outcome.countsAgainstEndpoint()) {
+			breaker.onError(elapsed, breaker.getTimestampUnit(), Futures.unwrap(failure));
+		}
+		else if (outcome.answered()) {
+			breaker.onSuccess(elapsed, breaker.getTimestampUnit());
+		}
+		else {
+			breaker.releasePermission();
 		}
 	}
 
@@ -417,17 +431,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			if (outcome == CallOutcome.CANCELLED && unanswered != null) {
 				cancelAt(unanswered);
 			}
-			CircuitBreaker breaker = HttpTransport.this.breaker;
-			long elapsed = breaker.getCurrentTimestamp() - this.start;
-			if (outcome.countsAgainstEndpoint()) {
-				breaker.onError(elapsed, breaker.getTimestampUnit(), Futures.unwrap(failure));
-			}
-			else if (outcome.answered()) {
-				breaker.onSuccess(elapsed, breaker.getTimestampUnit());
-			}
-			else {
-				breaker.releasePermission();
-			}
+			record(HttpTransport.this.breaker, this.start, outcome, failure);
 		}
 
 		/**

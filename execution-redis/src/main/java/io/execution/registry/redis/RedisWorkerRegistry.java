@@ -5,10 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.execution.core.ExecutionTimer;
 import io.execution.redis.RedisConnections;
 import io.execution.redis.RedisScript;
 import io.execution.registry.HeartbeatSource;
@@ -59,7 +60,12 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 
 	private final JsonMapper mapper;
 
-	private ScheduledExecutorService scheduler;
+	private final ExecutionTimer timer;
+
+	private volatile ScheduledFuture<?> beats;
+
+	/** Whether a heartbeat is on its way: a slow Redis never gets a second one queued behind it. */
+	private final AtomicBoolean beating = new AtomicBoolean();
 
 	private volatile boolean running;
 
@@ -70,9 +76,11 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 	 * @param local this process's worker, or {@code null} when it runs none
 	 * @param interval the heartbeat interval
 	 * @param mapper writes the descriptions
+	 * @param timer sends the heartbeats
 	 */
 	public RedisWorkerRegistry(RedisConnections connections, String prefix, HeartbeatSource local, Duration interval,
-			JsonMapper mapper) {
+			JsonMapper mapper, ExecutionTimer timer) {
+		this.timer = timer;
 		this.connections = connections;
 		this.prefix = prefix;
 		this.local = local;
@@ -94,22 +102,28 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 		if (this.local == null) {
 			return;
 		}
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "execution-heartbeat");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.scheduler.scheduleWithFixedDelay(this::beat, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.beats = this.timer.scheduler()
+			.scheduleWithFixedDelay(this::beat, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
+	/** Sends a heartbeat without waiting for it: it runs on the process's timer, which never blocks. */
 	private void beat() {
+		if (!this.beating.compareAndSet(false, true)) {
+			return;
+		}
 		try {
 			String json = this.mapper.writeValueAsString(this.local.snapshot(Instant.EPOCH));
 			BEAT.run(this.connections.shared(), new String[] { worker(this.local.id()), all() }, this.local.id(), json,
 					String.valueOf(this.interval.toMillis() * 3))
-				.get(this.interval.toMillis(), TimeUnit.MILLISECONDS);
+				.whenComplete((result, failure) -> {
+					this.beating.set(false);
+					if (failure != null) {
+						logger.debug("Heartbeat of worker {} failed: {}", this.local.id(), failure.toString());
+					}
+				});
 		}
-		catch (Exception ex) {
+		catch (RuntimeException ex) {
+			this.beating.set(false);
 			logger.debug("Heartbeat of worker {} failed: {}", this.local.id(), ex.toString());
 		}
 	}
@@ -147,8 +161,9 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 	@Override
 	public void stop() {
 		this.running = false;
-		if (this.scheduler != null) {
-			this.scheduler.shutdownNow();
+		ScheduledFuture<?> beats = this.beats;
+		if (beats != null) {
+			beats.cancel(false);
 		}
 		if (this.local != null) {
 			// A worker that stops cleanly leaves at once rather than going stale.
