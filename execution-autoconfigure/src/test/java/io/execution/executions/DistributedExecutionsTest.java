@@ -1,5 +1,6 @@
 package io.execution.executions;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,11 +9,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import com.sun.net.httpserver.HttpServer;
+import io.execution.ExecutionRejectedException;
 import io.execution.async.Execution;
 import io.execution.async.ExecutionStatus;
 import io.execution.async.Executions;
 import io.execution.redis.TestRedis;
+import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -23,6 +28,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -189,6 +195,44 @@ class DistributedExecutionsTest {
 		assertThat(job.status()).isEqualTo(ExecutionStatus.CANCELLED);
 		JsonNode remote = get(job.record().location(), TOKEN);
 		assertThat(remote.path("status").stringValue()).isEqualTo("CANCELLED");
+	}
+
+	@Test
+	void aStatusUrlInRedisThatIsNoConfiguredUrlIsNeverSentTheToken() throws Exception {
+		HttpServer evil = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		List<String> received = new CopyOnWriteArrayList<>();
+		evil.createContext("/", (exchange) -> {
+			received.add(exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+			exchange.sendResponseHeaders(404, -1);
+			exchange.close();
+		});
+		evil.start();
+		RedisClient client = RedisClient.create("redis://" + this.redis.host() + ":" + this.redis.port());
+		try {
+			ConfigurableApplicationContext server = server();
+			ConfigurableApplicationContext first = caller("http", server);
+			String name = name();
+			Jobs jobs = first.getBean(Jobs.class);
+			Execution<String> job = first.getBean(Executions.class).start(() -> jobs.work(name, 1));
+			JobsService.awaitStarted(name);
+			await().until(() -> job.record().location() != null);
+			first.close();
+			// Someone who can write to Redis points the record elsewhere.
+			String elsewhere = "http://127.0.0.1:" + evil.getAddress().getPort() + "/execution/v1/executions/" + job.id();
+			client.connect().sync().hset(this.prefix + ":{x:" + job.id() + "}", "location", elsewhere);
+			ConfigurableApplicationContext second = caller("http", server);
+			Executions executions = second.getBean(Executions.class);
+			assertThat(executions.find(job.id())).isPresent();
+			assertThatThrownBy(() -> executions.find(job.id()).orElseThrow().cancel())
+				.isInstanceOf(ExecutionRejectedException.class)
+				.hasMessageContaining("execution.endpoints.jobs.urls");
+			assertThat(received).isEmpty();
+			JobsService.gate(name).release();
+		}
+		finally {
+			client.shutdown();
+			evil.stop(0);
+		}
 	}
 
 	@Test

@@ -113,6 +113,62 @@ class HttpServerTest {
 	}
 
 	@Test
+	void hostileEnvelopesAre400NeverA500() throws Exception {
+		StringBuilder deep = new StringBuilder("[");
+		for (int i = 0; i < 11; i++) {
+			deep.append((i > 0) ? "," : "").append("\"e").append(i).append('"');
+		}
+		deep.append(']');
+		for (String extra : new String[] { "\"v\":99999999999", "\"v\":1e3", "\"chain\":[{\"a\":1}]",
+				"\"chain\":[[\"x\"]]", "\"chain\":[\"a\",\"a\"]", "\"chain\":" + deep }) {
+			HttpResponse<String> response = post("{" + extra + ",\"service\":\"billing\",\"method\":\"echo\",\"args\":[\"x\"]}",
+					TOKEN);
+			assertThat(response.statusCode()).as(extra).isEqualTo(400);
+			assertThat(response.body()).as(extra).contains("\"error\":\"malformed-request\"");
+		}
+	}
+
+	@Test
+	void anExecutionAsksForAnyDeadlineAndGetsAnAnswerNeverA500() throws Exception {
+		for (String timeout : new String[] { "0", "-5" }) {
+			HttpResponse<String> late = postExecution(timeout);
+			assertThat(late.statusCode()).as(timeout).isEqualTo(504);
+			assertThat(late.body()).contains("\"error\":\"deadline-exceeded\"").contains("not started");
+		}
+		// Cut to execution.http.server.max-timeout instead of overflowing.
+		assertThat(postExecution("9223372036855000").statusCode()).isEqualTo(202);
+	}
+
+	private HttpResponse<String> postExecution(String timeoutMs) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/executions"))
+			.header("Content-Type", "application/json")
+			.header("Authorization", "Bearer " + TOKEN)
+			.POST(HttpRequest.BodyPublishers.ofString("{\"service\":\"billing\",\"method\":\"charge\",\"args\":[\"o\",1],"
+					+ "\"timeoutMs\":" + timeoutMs + "}"))
+			.build();
+		return this.client.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	@Test
+	void anAnswerOverThePayloadLimitIs413() throws Exception {
+		try (ConfigurableApplicationContext small = new SpringApplicationBuilder(WorkerApplication.class)
+			.properties("server.port=0", "execution.http.server.enabled=true", "execution.http.auth.token=" + TOKEN,
+					"test.instance=" + "i".repeat(400), "execution.http.payload-limit=200B", "spring.main.banner-mode=off")
+			.run()) {
+			HttpRequest request = HttpRequest
+				.newBuilder(URI.create("http://localhost:" + small.getEnvironment().getProperty("local.server.port")
+						+ "/execution/v1/invocations"))
+				.header("Content-Type", "application/json")
+				.header("Authorization", "Bearer " + TOKEN)
+				.POST(HttpRequest.BodyPublishers.ofString("{\"service\":\"billing\",\"method\":\"charge\",\"args\":[\"o\",1]}"))
+				.build();
+			HttpResponse<String> response = this.client.send(request, HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).isEqualTo(413);
+			assertThat(response.body()).contains("\"error\":\"payload-too-large\"").contains("execution.http.payload-limit");
+		}
+	}
+
+	@Test
 	void aBodyOverThePayloadLimitIs413() throws Exception {
 		String big = "{\"service\":\"billing\",\"method\":\"echo\",\"args\":[\"" + "y".repeat(40_000) + "\"]}";
 		HttpResponse<String> declared = post(big, TOKEN);

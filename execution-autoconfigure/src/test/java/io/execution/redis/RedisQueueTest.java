@@ -3,6 +3,7 @@ package io.execution.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import io.execution.it.Sleeper;
 import io.execution.it.SleeperService;
 import io.execution.queue.redis.RedisQueueBackend;
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
@@ -162,6 +164,33 @@ class RedisQueueTest {
 		ConfigurableApplicationContext worker = start(prefix, true);
 		assertThat(sleeper.stamp("on-time").get(5, TimeUnit.SECONDS)).isEqualTo("on-time");
 		assertThat(worker.getBean(SleeperService.class).stamps()).containsExactly("on-time");
+	}
+
+	@Test
+	void malformedEntriesWrittenStraightIntoTheStreamBecomeDeadLettersAndThePoolKeepsServing() throws Exception {
+		String prefix = prefix();
+		start(prefix, true);
+		Ledger ledger = start(prefix, false).getBean(Ledger.class);
+		assertThat(ledger.write("before").get(5, TimeUnit.SECONDS)).isEqualTo("wrote before");
+		String stream = prefix + ":{q:ledger}:requests";
+		String replies = prefix + ":{c:someone}:replies";
+		String body = "{\"v\":1,\"id\":\"x\",\"service\":\"ledger\",\"method\":\"write\",\"args\":[\"x\"]}";
+		commands.xadd(stream, Map.of("id", "bad-deadline", "body", body, "reply", replies, "deadline", "soon"));
+		commands.xadd(stream, Map.of("id", "foreign-reply", "body", body, "reply", "victim", "deadline", "0"));
+		commands.xadd(stream, Map.of("id", "no-body", "reply", replies));
+		assertThat(ledger.write("after").get(5, TimeUnit.SECONDS)).isEqualTo("wrote after");
+		String dead = prefix + ":{q:ledger}:dead";
+		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(dead) == 3);
+		assertThat(commands.xrange(dead, Range.create("-", "+")))
+			.extracting((entry) -> entry.getBody().get("id") + ": " + entry.getBody().get("cause"))
+			.containsExactlyInAnyOrder("bad-deadline: malformed entry: deadline 'soon' is not a number",
+					"foreign-reply: malformed entry: reply key 'victim' is not a caller's reply list under prefix '"
+							+ prefix + "'",
+					"no-body: malformed entry: no body");
+		assertThat(commands.exists("victim")).isZero();
+		for (int i = 0; i < 20; i++) {
+			assertThat(ledger.write("k" + i).get(5, TimeUnit.SECONDS)).isEqualTo("wrote k" + i);
+		}
 	}
 
 	@Test

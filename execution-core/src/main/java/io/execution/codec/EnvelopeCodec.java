@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 import io.execution.ExecutionException;
+import io.execution.core.CallChain;
 import io.execution.core.ClientMethod;
 import io.execution.core.Invocation;
 import tools.jackson.core.JacksonException;
@@ -145,7 +146,19 @@ public final class EnvelopeCodec {
 			if (!chainNode.isArray()) {
 				throw new MalformedEnvelopeException("'chain' must be an array of endpoint names");
 			}
-			chainNode.forEach((node) -> chain.add(node.asString()));
+			for (JsonNode node : chainNode) {
+				if (!node.isString() || node.stringValue().isBlank()) {
+					throw new MalformedEnvelopeException("'chain' must be an array of endpoint names, not " + node);
+				}
+				if (chain.contains(node.stringValue())) {
+					throw new MalformedEnvelopeException("'chain' passes through endpoint '" + node.stringValue()
+							+ "' twice: a cycle");
+				}
+				chain.add(node.stringValue());
+			}
+			if (chain.size() > CallChain.MAX_DEPTH) {
+				throw new MalformedEnvelopeException("'chain' is deeper than " + CallChain.MAX_DEPTH + " endpoints");
+			}
 		}
 		Map<String, String> trace = new LinkedHashMap<>();
 		JsonNode traceNode = root.get("trace");
@@ -373,7 +386,8 @@ public final class EnvelopeCodec {
 
 	private static void checkVersion(JsonNode root) {
 		JsonNode version = root.get("v");
-		if (version != null && !version.isNull() && (!version.isIntegralNumber() || version.intValue() != VERSION)) {
+		if (version != null && !version.isNull()
+				&& (!version.isIntegralNumber() || !version.canConvertToInt() || version.intValue() != VERSION)) {
 			throw new MalformedEnvelopeException("Unsupported envelope version " + version + "; this side speaks v"
 					+ VERSION);
 		}

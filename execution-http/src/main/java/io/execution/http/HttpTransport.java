@@ -209,12 +209,27 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 	@Override
 	public byte[] fetchExecution(String location) {
-		return this.executions.fetch(location);
+		return this.executions.fetch(configured(location));
 	}
 
 	@Override
 	public boolean cancelExecution(String id, String location) {
-		return location != null && this.executions.cancel(location);
+		return location != null && this.executions.cancel(configured(location));
+	}
+
+	/**
+	 * A status URL read from a record (which may come from a shared store such as Redis) is
+	 * followed only when it is one of this endpoint's configured URLs: the bearer token goes to
+	 * nothing else.
+	 */
+	private String configured(String location) {
+		for (Instance instance : this.instances) {
+			if (location.startsWith(instance.url() + HttpExecutions.EXECUTIONS + "/")) {
+				return location;
+			}
+		}
+		throw new ExecutionRejectedException("Execution status URL " + location + " is not under a URL of endpoint '"
+				+ this.endpoint + "' (execution.endpoints." + this.endpoint + ".urls); it is not followed");
 	}
 
 	@Override

@@ -83,6 +83,11 @@ public final class ExecutionHttpHandler {
 		catch (ServiceNotFoundException ex) {
 			return this.http.error(ErrorCode.UNKNOWN_SERVICE, null, ex.getMessage());
 		}
+		if (envelope.timeoutMs() != null && envelope.timeoutMs() <= 0) {
+			return this.http.error(ErrorCode.DEADLINE_EXCEEDED, envelope.id(), "Execution of " + envelope.service() + "."
+					+ envelope.method() + " was not started: its deadline had passed (timeoutMs " + envelope.timeoutMs()
+					+ ")");
+		}
 		Duration timeout = (envelope.timeoutMs() != null) ? Duration.ofNanos(this.http.timeoutNanos(envelope)) : null;
 		Execution<Object> execution;
 		// The chain ends with the caller's endpoint, the hop that reached this instance; starting the

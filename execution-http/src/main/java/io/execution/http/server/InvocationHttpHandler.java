@@ -132,6 +132,12 @@ public final class InvocationHttpHandler {
 	}
 
 	private ServerResponse answer(RequestEnvelope envelope, Outcome outcome, HttpServletRequest servlet) {
+		if (outcome.body().length > this.payloadLimit) {
+			// Held to the same limit as requests: the caller's side would refuse it after the method ran.
+			return error(ErrorCode.PAYLOAD_TOO_LARGE, envelope.id(), "The answer of " + envelope.service() + "."
+					+ envelope.method() + " is " + outcome.body().length + " bytes, larger than the payload limit of "
+					+ this.payloadLimit + " bytes (execution.http.payload-limit)");
+		}
 		if (outcome.ok() || outcome.error() == ErrorCode.SERVICE_EXCEPTION) {
 			return json(200, outcome.body(), acceptsGzip(servlet));
 		}

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.execution.queue.CancelSignal;
 import io.execution.queue.QueueDelivery;
+import tools.jackson.core.io.JsonStringEncoder;
 
 /**
  * A request a worker took from a Redis queue. Its reply goes to the caller's reply list, then the
@@ -105,13 +106,14 @@ final class RedisDelivery implements QueueDelivery {
 	 * @param cause what the dead letter records
 	 */
 	void fail(String message, String cause) {
-		String json = "{\"v\":1,\"id\":\"" + escape(this.invocationId)
-				+ "\",\"ok\":false,\"error\":{\"code\":\"internal-error\",\"message\":\"" + escape(message) + "\"}}";
+		String json = "{\"v\":1,\"id\":" + quote(this.invocationId)
+				+ ",\"ok\":false,\"error\":{\"code\":\"internal-error\",\"message\":" + quote(message) + "}}";
 		this.consumer.deadLetter(this, this.replyTo, this.invocationId + "\n" + json, cause, this.body);
 	}
 
-	private static String escape(String text) {
-		return text.replace("\\", "\\\\").replace("\"", "\\\"");
+	/** A JSON string, escaped by Jackson: quotes, backslashes and control characters alike. */
+	private static String quote(String text) {
+		return "\"" + new String(JsonStringEncoder.getInstance().quoteAsCharArray(text)) + "\"";
 	}
 
 }

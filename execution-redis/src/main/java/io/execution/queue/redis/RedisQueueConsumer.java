@@ -171,7 +171,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			else if (messages != null) {
 				for (StreamMessage<String, String> message : messages) {
 					if (this.open) {
-						accept(message.getId(), message.getBody(), 0);
+						acceptSafely(message.getId(), message.getBody(), 0);
 					}
 					else {
 						giveBack(message.getId(), message.getBody());
@@ -262,7 +262,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 				.get(10, TimeUnit.SECONDS);
 			for (Object item : taken) {
 				List<?> entry = (List<?>) item;
-				accept((String) entry.get(0), fields((List<?>) entry.get(1)), ((Number) entry.get(2)).intValue());
+				acceptSafely((String) entry.get(0), fields((List<?>) entry.get(1)), ((Number) entry.get(2)).intValue());
 			}
 		}
 	}
@@ -276,19 +276,51 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	/**
-	 * Turns a stream entry into a delivery, or settles it here: a request taken over from a dead
-	 * worker runs again only when idempotent and under the delivery limit.
+	 * Accepts an entry whatever a producer wrote into it: one that cannot be read becomes a dead
+	 * letter with its cause, and the pool reads on.
+	 */
+	private void acceptSafely(String entryId, Map<String, String> fields, int takenOver) {
+		try {
+			accept(entryId, fields, takenOver);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Queue '{}': entry {} cannot be read ({}); kept as a dead letter", this.queue, entryId,
+					ex.toString());
+			finish(entryId, "malformed entry: " + ex, String.valueOf(fields.getOrDefault("id", "")),
+					String.valueOf(fields.getOrDefault("body", "")), takenOver > 0);
+		}
+	}
+
+	/**
+	 * Turns a stream entry into a delivery, or settles it here: a malformed one (no body, a reply
+	 * key outside the prefix, a deadline that is not a number) is a dead letter; a request taken
+	 * over from a dead worker runs again only when idempotent and under the delivery limit.
 	 */
 	private void accept(String entryId, Map<String, String> fields, int takenOver) {
 		String invocationId = fields.getOrDefault("id", "");
 		String body = fields.get("body");
 		String replyTo = fields.get("reply");
-		if (body == null || replyTo == null) {
-			finish(entryId, "malformed entry", invocationId, "", takenOver > 0);
+		String malformed = (body == null) ? "no body" : (replyTo == null) ? "no reply key"
+				: invocationId.chars().anyMatch((c) -> c < 0x20) ? "its id holds control characters"
+				: !this.settings.isReplyKey(replyTo) ? "reply key '" + replyTo + "' is not a caller's reply list under"
+						+ " prefix '" + this.settings.prefix() + "'" : null;
+		long deadline = 0;
+		if (malformed == null) {
+			String written = fields.getOrDefault("deadline", "0");
+			try {
+				deadline = Long.parseLong(written);
+			}
+			catch (NumberFormatException ex) {
+				malformed = "deadline '" + written + "' is not a number";
+			}
+		}
+		if (malformed != null) {
+			logger.warn("Queue '{}': entry {} is malformed ({}); kept as a dead letter", this.queue, entryId, malformed);
+			finish(entryId, "malformed entry: " + malformed, invocationId, (body != null) ? body : "", takenOver > 0);
 			return;
 		}
 		RedisDelivery delivery = new RedisDelivery(this, entryId, invocationId, body, replyTo,
-				this.backend.localDeadline(Long.parseLong(fields.getOrDefault("deadline", "0"))), fields, takenOver > 0);
+				this.backend.localDeadline(deadline), fields, takenOver > 0);
 		if (takenOver > 0) {
 			this.backend.events().redelivered(this.queue);
 			int deliveries = takenOver + 1;

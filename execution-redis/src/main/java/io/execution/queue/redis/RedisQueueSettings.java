@@ -38,4 +38,15 @@ public record RedisQueueSettings(String prefix, int capacity, Duration visibilit
 		return this.prefix + ":{c:" + caller + "}:replies";
 	}
 
+	/**
+	 * Whether a key is a caller's reply list under this prefix: the only keys a worker pushes
+	 * replies into, whatever a request's {@code reply} field says.
+	 */
+	boolean isReplyKey(String key) {
+		String start = this.prefix + ":{c:";
+		String end = "}:replies";
+		return key != null && key.length() > start.length() + end.length() && key.startsWith(start)
+				&& key.endsWith(end) && key.indexOf('}', start.length()) == key.length() - end.length();
+	}
+
 }
