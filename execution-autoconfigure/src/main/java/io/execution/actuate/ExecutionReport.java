@@ -3,6 +3,7 @@ package io.execution.actuate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class ExecutionReport {
 
 	private final java.util.function.Supplier<DefaultExecutions> executions;
 
+	private final java.util.function.Supplier<? extends Collection<String>> ownQueues;
+
 	/**
 	 * Makes the report.
 	 * @param endpoints the endpoints
@@ -44,7 +47,7 @@ public final class ExecutionReport {
 	 */
 	public ExecutionReport(Endpoints endpoints, CallStatistics statistics, QueueBackend queues,
 			WorkerRegistry registry) {
-		this(endpoints, statistics, queues, registry, () -> null);
+		this(endpoints, statistics, queues, registry, () -> null, List::of);
 	}
 
 	/**
@@ -55,9 +58,12 @@ public final class ExecutionReport {
 	 * @param registry the worker registry, or {@code null}
 	 * @param executions supplies the executions (found when first shown: they depend on what
 	 * depends on this report), or {@code null}
+	 * @param ownQueues the queues this application's worker pools serve, whatever the backend
 	 */
 	public ExecutionReport(Endpoints endpoints, CallStatistics statistics, QueueBackend queues,
-			WorkerRegistry registry, java.util.function.Supplier<DefaultExecutions> executions) {
+			WorkerRegistry registry, java.util.function.Supplier<DefaultExecutions> executions,
+			java.util.function.Supplier<? extends Collection<String>> ownQueues) {
+		this.ownQueues = ownQueues;
 		this.endpoints = endpoints;
 		this.statistics = statistics;
 		this.queues = queues;
@@ -135,18 +141,9 @@ public final class ExecutionReport {
 				names.add(queue.toString());
 			}
 		}
-		if (this.registry != null) {
-			// Only this process's own pools: other workers may serve queues this application never uses.
-			for (WorkerInfo worker : localWorkers()) {
-				worker.pools().forEach((pool) -> names.add(pool.queue()));
-			}
-		}
+		// Only this process's own pools: other workers may serve queues this application never uses.
+		names.addAll(this.ownQueues.get());
 		return names;
-	}
-
-	private List<WorkerInfo> localWorkers() {
-		return (this.registry instanceof io.execution.registry.LocalWorkerRegistry) ? this.registry.workers()
-				: List.of();
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.execution.autoconfigure;
 
+import java.util.List;
 
 import io.execution.actuate.ExecutionEndpoint;
 import io.execution.actuate.ExecutionHealthIndicator;
@@ -10,6 +11,8 @@ import io.execution.core.CallStatistics;
 import io.execution.core.Endpoints;
 import io.execution.queue.QueueBackend;
 import io.execution.registry.WorkerRegistry;
+import io.execution.worker.WorkerPool;
+import io.execution.worker.WorkerPools;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,9 +46,13 @@ public final class ExecutionActuatorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ExecutionReport executionReport(Endpoints endpoints, CallStatistics statistics, ObjectProvider<QueueBackend> queues,
-			ObjectProvider<WorkerRegistry> registry, ObjectProvider<DefaultExecutions> executions) {
+			ObjectProvider<WorkerRegistry> registry, ObjectProvider<DefaultExecutions> executions,
+			ObjectProvider<WorkerPools> pools) {
 		return new ExecutionReport(endpoints, statistics, queues.getIfAvailable(), registry.getIfAvailable(),
-				executions::getIfAvailable);
+				executions::getIfAvailable, () -> {
+					WorkerPools own = pools.getIfAvailable();
+					return (own != null) ? own.pools().stream().map(WorkerPool::queue).toList() : List.of();
+				});
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
 import io.execution.ExecutionTimeoutException;
+import io.execution.MayHaveRunException;
 import io.execution.RemoteExecutionException;
+import io.execution.actuate.ExecutionReport;
 import io.execution.client.ExecutionClientFactory;
 import io.execution.it.Lab;
 import io.execution.it.LabService;
@@ -194,6 +196,23 @@ class RedisQueueTest {
 	}
 
 	@Test
+	void aWorkerShowsItsOwnQueuesInItsReportWithItsLiveWorkers() {
+		ConfigurableApplicationContext worker = new SpringApplicationBuilder(RedisApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties(redis.properties())
+			.properties("spring.main.banner-mode=off", "execution.queue.backend=redis",
+					"execution.queue.redis.prefix=" + prefix(), "execution.worker.enabled=true",
+					"execution.worker.queues=solo")
+			.run();
+		this.contexts.add(worker);
+		ExecutionReport report = worker.getBean(ExecutionReport.class);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(report.queues()).containsKey("solo")
+				.extractingByKey("solo")
+				.satisfies((queue) -> assertThat(((Map<?, ?>) queue).get("liveWorkers")).isEqualTo(1)));
+	}
+
+	@Test
 	void aQueueNoLiveWorkerServesIsPassedOverInAFallbackChain() throws Exception {
 		String prefix = prefix();
 		ConfigurableApplicationContext caller = start(prefix, false, "execution.endpoints.ledger.timeout=20s",
@@ -259,7 +278,7 @@ class RedisQueueTest {
 		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=1s");
 		assertThat(read.get(15, TimeUnit.SECONDS)).isEqualTo("value of k1");
 		assertThatThrownBy(() -> write.get(15, TimeUnit.SECONDS)).cause()
-			.isInstanceOf(ExecutionException.class)
+			.isInstanceOf(MayHaveRunException.class)
 			.hasMessageContaining("not @Idempotent");
 		assertThat(worker.getBean(LedgerService.class).calls).containsExactly("read:k1");
 		assertThat(worker.getBean(RedisQueueBackend.class).deadLetters("ledger")).isEqualTo(1);

@@ -7,6 +7,7 @@ import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
 import io.execution.ExecutionTimeoutException;
+import io.execution.MayHaveRunException;
 import io.execution.RemoteExecutionException;
 import io.execution.ServiceNotFoundException;
 
@@ -53,7 +54,10 @@ public enum ErrorCode {
 	INTERNAL("internal-error", 500),
 
 	/** Cancelling an invocation that is not running at the instance asked (finished, or unknown). */
-	UNKNOWN_INVOCATION("unknown-invocation", 404);
+	UNKNOWN_INVOCATION("unknown-invocation", 404),
+
+	/** The call may have run on a worker that stopped before answering, and is not run again. */
+	MAY_HAVE_RUN("may-have-run", 502);
 
 	private static final Map<String, ErrorCode> BY_CODE = new HashMap<>();
 
@@ -110,6 +114,7 @@ public enum ErrorCode {
 			case DEADLINE_EXCEEDED -> new ExecutionTimeoutException(message);
 			case CANCELLED -> new ExecutionCancelledException(message);
 			case MALFORMED_REQUEST, UNAUTHORIZED, PAYLOAD_TOO_LARGE, REJECTED -> new ExecutionRejectedException(message);
+			case MAY_HAVE_RUN -> new MayHaveRunException(message);
 			case INTERNAL, UNKNOWN_EXECUTION, UNKNOWN_INVOCATION, NOT_CANCELLABLE -> new ExecutionException(message);
 		};
 	}

@@ -12,6 +12,8 @@ import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceExecutor.Outcome;
 import io.execution.service.ServiceRegistry;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,6 +106,26 @@ class EnvelopeCodecTest {
 			.contains("\"timeoutMs\":")
 			.doesNotContain("class")
 			.doesNotContain("@");
+	}
+
+	@Test
+	void argumentsBindAsTheApplicationsMapperBindsThemLenientByDefaultStrictWhenConfigured() {
+		String coerced = "{\"service\":\"shapes\",\"method\":\"boxes\",\"args\":[\"2\"]}";
+		String truncated = "{\"service\":\"shapes\",\"method\":\"boxes\",\"args\":[1.5]}";
+		assertThat(execute(coerced).ok()).isTrue();
+		assertThat(execute(truncated).ok()).isTrue();
+		JsonMapper strict = JsonMapper.builder()
+			.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+			.build();
+		ServiceRegistry services = new ServiceRegistry(strict);
+		services.register("shapes", new ShapesImpl(), ShapesImpl.class);
+		ServiceExecutor executor = new ServiceExecutor(services, new EnvelopeCodec(strict));
+		for (String body : new String[] { coerced, truncated }) {
+			Outcome outcome = executor.execute(body.getBytes(StandardCharsets.UTF_8), System.nanoTime() + 5_000_000_000L);
+			assertThat(outcome.error()).as(body).isEqualTo(ErrorCode.MALFORMED_REQUEST);
+			assertThat(new String(outcome.body(), StandardCharsets.UTF_8)).contains("does not bind");
+		}
 	}
 
 	@Test

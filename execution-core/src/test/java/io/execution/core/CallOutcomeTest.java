@@ -9,6 +9,7 @@ import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
 import io.execution.ExecutionTimeoutException;
+import io.execution.MayHaveRunException;
 import io.execution.RemoteExecutionException;
 import io.execution.ServiceNotFoundException;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,8 @@ class CallOutcomeTest {
 		assertThat(CallOutcome.of(new EndpointFailure(new ExecutionException("no answer"), true)))
 			.isEqualTo(CallOutcome.MAY_HAVE_RUN);
 		assertThat(CallOutcome.of(new AllEndpointsFailedException("all", java.util.List.of())))
+			.isEqualTo(CallOutcome.MAY_HAVE_RUN);
+		assertThat(CallOutcome.of(new MayHaveRunException("taken by a worker that stopped")))
 			.isEqualTo(CallOutcome.MAY_HAVE_RUN);
 	}
 

@@ -25,6 +25,7 @@ import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
 import io.execution.ExecutionTimeoutException;
+import io.execution.MayHaveRunException;
 import io.execution.async.RemoteExecutions;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.codec.ErrorCode;
@@ -646,11 +647,15 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 		/** Every attempt failed at the endpoint: the dispatcher may take the call to a fallback. */
 		synchronized RuntimeException giveUp(AttemptFailure last) {
-			String note = (last.mayHaveRun && !this.invocation.method().idempotent())
-					? " (not retried: the call may have run and its method is not @Idempotent)" : "";
+			List<Throwable> causes = this.causes.isEmpty() ? List.of(last.failure) : this.causes;
+			if (last.mayHaveRun && !this.invocation.method().idempotent()) {
+				return new EndpointFailure(new MayHaveRunException("Call " + this.invocation.method() + " ["
+						+ this.invocation.id() + "] at endpoint '" + HttpTransport.this.endpoint + "' may have run: "
+						+ last.failure.getMessage() + " (not retried: its method is not @Idempotent)", last.failure), true);
+			}
 			AllEndpointsFailedException failure = new AllEndpointsFailedException("Call " + this.invocation.method()
 					+ " [" + this.invocation.id() + "] failed on every attempt at endpoint '" + HttpTransport.this.endpoint
-					+ "'" + note, this.causes.isEmpty() ? List.of(last.failure) : this.causes);
+					+ "'", causes);
 			return new EndpointFailure(failure, this.mayHaveRun);
 		}
 

@@ -101,13 +101,14 @@ final class RedisDelivery implements QueueDelivery {
 	}
 
 	/**
-	 * Answers with an error without running, and keeps the request as a dead letter.
+	 * Answers that the call may have run (a worker took it and stopped) and is not run again, and
+	 * keeps the request as a dead letter.
 	 * @param message what the caller is told
 	 * @param cause what the dead letter records
 	 */
 	void fail(String message, String cause) {
 		String json = "{\"v\":1,\"id\":" + quote(this.invocationId)
-				+ ",\"ok\":false,\"error\":{\"code\":\"internal-error\",\"message\":" + quote(message) + "}}";
+				+ ",\"ok\":false,\"error\":{\"code\":\"may-have-run\",\"message\":" + quote(message) + "}}";
 		this.consumer.deadLetter(this, this.replyTo, this.invocationId + "\n" + json, cause, this.body);
 	}
 
