@@ -67,9 +67,37 @@ public class ExecutionQueueProperties {
 		private int maxDeliveries = 3;
 
 		/**
-		 * How long keys nobody touches live: idle queues, unread replies, cancel markers.
+		 * How long keys nobody touches live: idle queues, unread replies, cancel markers,
+		 * delivery counts.
 		 */
 		private Duration retention = Duration.ofHours(1);
+
+		/**
+		 * How long a queue's dead letters are kept after the last one came.
+		 */
+		private Duration deadLetterRetention = Duration.ofDays(7);
+
+		/**
+		 * The most dead letters kept per queue; past it the oldest are dropped, with a warning
+		 * in the log.
+		 */
+		private int deadLetterLimit = 10_000;
+
+		public Duration getDeadLetterRetention() {
+			return this.deadLetterRetention;
+		}
+
+		public void setDeadLetterRetention(Duration deadLetterRetention) {
+			this.deadLetterRetention = deadLetterRetention;
+		}
+
+		public int getDeadLetterLimit() {
+			return this.deadLetterLimit;
+		}
+
+		public void setDeadLetterLimit(int deadLetterLimit) {
+			this.deadLetterLimit = deadLetterLimit;
+		}
 
 		public String getPrefix() {
 			return this.prefix;

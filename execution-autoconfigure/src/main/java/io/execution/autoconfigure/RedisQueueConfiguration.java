@@ -62,7 +62,8 @@ class RedisQueueConfiguration {
 				ObjectProvider<ExecutionEvents> events, ObjectProvider<WorkerRegistry> workers) {
 			ExecutionQueueProperties.Redis redis = queue.getRedis();
 			return new RedisQueueBackend(connections, new RedisQueueSettings(redis.getPrefix(), queue.getCapacity(),
-					redis.getVisibilityTimeout(), redis.getMaxDeliveries(), redis.getRetention()),
+					redis.getVisibilityTimeout(), redis.getMaxDeliveries(), redis.getRetention(),
+					redis.getDeadLetterRetention(), redis.getDeadLetterLimit()),
 					ExecutionEventsListeners.of(events), lazy(workers));
 		}
 

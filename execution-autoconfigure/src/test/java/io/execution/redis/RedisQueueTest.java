@@ -213,6 +213,29 @@ class RedisQueueTest {
 	}
 
 	@Test
+	void theConsumersOfStoppedWorkersAreForgottenAndDeadLettersExpire() {
+		String prefix = prefix();
+		String stream = ledgerStream(prefix);
+		// A worker that answered a request and stopped: a consumer holding nothing, idle from now on.
+		String entry = commands.xadd(stream, Map.of("id", "answered"));
+		commands.xreadgroup(Consumer.from("workers", "stopped-worker"), XReadArgs.Builder.count(1),
+				XReadArgs.StreamOffset.lastConsumed(stream));
+		commands.xack(stream, "workers", entry);
+		commands.xdel(stream, entry);
+		assertThat(commands.xinfoConsumers(stream, "workers")).hasSize(1);
+		start(prefix, true, "execution.queue.redis.visibility-timeout=1s",
+				"execution.queue.redis.dead-letter-retention=2d");
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> commands.xinfoConsumers(stream, "workers")
+				.stream()
+				.noneMatch((consumer) -> String.valueOf(consumer).contains("stopped-worker")));
+		commands.xadd(stream, Map.of("id", "no-body", "reply", prefix + ":{c:someone}:replies"));
+		String dead = prefix + ":{q:ledger}:dead";
+		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(dead) == 1);
+		assertThat(commands.pttl(dead)).isBetween(Duration.ofDays(1).toMillis(), Duration.ofDays(2).toMillis());
+	}
+
+	@Test
 	void aQueueNoLiveWorkerServesIsPassedOverInAFallbackChain() throws Exception {
 		String prefix = prefix();
 		ConfigurableApplicationContext caller = start(prefix, false, "execution.endpoints.ledger.timeout=20s",

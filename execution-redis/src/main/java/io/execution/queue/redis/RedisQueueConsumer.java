@@ -73,6 +73,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private long nextReclaim;
 
+	private long nextForget;
+
 	private long nextLease;
 
 	private long nextCancelCheck;
@@ -251,6 +253,16 @@ final class RedisQueueConsumer implements QueueConsumer {
 				});
 			}
 		}
+		if (now - this.nextForget >= 0) {
+			this.nextForget = now + Math.max(TimeUnit.SECONDS.toNanos(1), this.settings.visibilityTimeout().toNanos());
+			RedisScripts.FORGET.<Long>run(redis, new String[] { this.stream }, RedisQueueSettings.GROUP,
+					String.valueOf(3 * this.settings.visibilityTimeout().toMillis()), this.consumer.getName())
+				.whenComplete((removed, failure) -> {
+					if (removed != null && removed > 0) {
+						logger.info("Queue '{}': forgot {} consumer(s) of workers that stopped", this.queue, removed);
+					}
+				});
+		}
 		int free = free();
 		if (now - this.nextReclaim >= 0 && free > 0) {
 			this.nextReclaim = now + Math.max(TimeUnit.MILLISECONDS.toNanos(200),
@@ -258,7 +270,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			List<Object> taken = RedisScripts.RECLAIM.<List<Object>>run(redis,
 					new String[] { this.stream, this.settings.attempts(this.queue) }, RedisQueueSettings.GROUP,
 					this.consumer.getName(), String.valueOf(this.settings.visibilityTimeout().toMillis()),
-					String.valueOf(free))
+					String.valueOf(free), String.valueOf(this.settings.retention().toMillis()))
 				.get(10, TimeUnit.SECONDS);
 			for (Object item : taken) {
 				List<?> entry = (List<?>) item;
@@ -444,6 +456,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 		return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenCompose((all) -> {
 			List<String> args = new ArrayList<>();
 			args.add(RedisQueueSettings.GROUP);
+			args.add(String.valueOf(this.settings.deadLetterLimit()));
+			args.add(String.valueOf(this.settings.deadLetterRetention().toMillis()));
 			for (CompletableFuture<List<Completion>> push : pushes) {
 				for (Completion completion : push.join()) {
 					args.add(completion.entryId());
@@ -453,12 +467,21 @@ final class RedisQueueConsumer implements QueueConsumer {
 					args.add(completion.takenOver() ? "1" : "0");
 				}
 			}
-			if (args.size() == 1) {
-				return CompletableFuture.completedFuture(0L);
+			if (args.size() == 3) {
+				return CompletableFuture.completedFuture(List.of());
 			}
-			return RedisScripts.ACK.<Long>run(redis,
+			return RedisScripts.ACK.<List<Object>>run(redis,
 					new String[] { this.stream, this.settings.attempts(this.queue), this.settings.deadLetters(this.queue) },
-					args.toArray(String[]::new));
+					args.toArray(String[]::new))
+				.thenApply((finished) -> {
+					long dead = ((Number) finished.get(1)).longValue();
+					if (dead >= this.settings.deadLetterLimit()) {
+						logger.warn("Queue '{}': {} dead letters, at the limit of {}: the oldest are dropped as new ones"
+								+ " come (execution.queue.redis.dead-letter-limit)", this.queue, dead,
+								this.settings.deadLetterLimit());
+					}
+					return finished;
+				});
 		});
 	}
 

@@ -10,10 +10,26 @@ import java.time.Duration;
  * @param visibilityTimeout how long a request taken by a worker that stopped renewing its lease
  * stays with it before another worker of the pool takes it over
  * @param maxDeliveries how often a request may be taken before it becomes a dead letter
- * @param retention how long keys nobody touches live (idle queues, unread replies, markers)
+ * @param retention how long keys nobody touches live (idle queues, unread replies, markers,
+ * delivery counts)
+ * @param deadLetterRetention how long a queue's dead letters are kept after the last one came
+ * @param deadLetterLimit the most dead letters kept per queue; past it the oldest go
  */
 public record RedisQueueSettings(String prefix, int capacity, Duration visibilityTimeout, int maxDeliveries,
-		Duration retention) {
+		Duration retention, Duration deadLetterRetention, int deadLetterLimit) {
+
+	/**
+	 * Settings with the dead-letter defaults: kept 7 days, at most 10,000 per queue.
+	 * @param prefix the key prefix
+	 * @param capacity the most requests one queue holds
+	 * @param visibilityTimeout the lease of a taken request
+	 * @param maxDeliveries how often a request may be taken
+	 * @param retention how long untouched keys live
+	 */
+	public RedisQueueSettings(String prefix, int capacity, Duration visibilityTimeout, int maxDeliveries,
+			Duration retention) {
+		this(prefix, capacity, visibilityTimeout, maxDeliveries, retention, Duration.ofDays(7), 10_000);
+	}
 
 	/** The consumer group every worker of a queue reads in. */
 	static final String GROUP = "workers";

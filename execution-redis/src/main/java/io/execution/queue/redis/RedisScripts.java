@@ -48,28 +48,36 @@ final class RedisScripts {
 	/**
 	 * Finish a batch of requests: acknowledge and delete them, forget their redeliveries (those
 	 * taken over), and keep those that failed for good as dead letters. KEYS: requests stream,
-	 * attempts hash, dead-letter stream. ARGV: group, then five per request: entry id, dead-letter
-	 * cause ('' for none), invocation id, body, taken over (1/0). Returns how many were finished.
+	 * attempts hash, dead-letter stream. ARGV: group, dead-letter limit, dead-letter retention ms,
+	 * then five per request: entry id, dead-letter cause ('' for none), invocation id, body, taken
+	 * over (1/0). Returns {how many were finished, how many dead letters the stream holds (-1 when
+	 * none was added)}.
 	 */
 	static final RedisScript ACK = new RedisScript("""
 			local ids = {}
-			for i = 2, #ARGV, 5 do
+			local dead = false
+			for i = 4, #ARGV, 5 do
 			  ids[#ids + 1] = ARGV[i]
 			  if ARGV[i + 4] == '1' then redis.call('HDEL', KEYS[2], ARGV[i]) end
 			  if ARGV[i + 1] ~= '' then
-			    redis.call('XADD', KEYS[3], 'MAXLEN', '~', 10000, '*', 'id', ARGV[i + 2], 'cause', ARGV[i + 1],
+			    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[i + 2], 'cause', ARGV[i + 1],
 			      'body', ARGV[i + 3])
+			    dead = true
 			  end
 			end
 			redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
 			redis.call('XDEL', KEYS[1], unpack(ids))
-			return #ids
-			""", ScriptOutputType.INTEGER);
+			if dead then
+			  redis.call('PEXPIRE', KEYS[3], ARGV[3])
+			  return {#ids, redis.call('XLEN', KEYS[3])}
+			end
+			return {#ids, -1}
+			""", ScriptOutputType.MULTI);
 
 	/**
 	 * Take over requests whose worker stopped renewing its lease. KEYS: requests stream, attempts
-	 * hash. ARGV: group, consumer, min idle ms, count. Returns {entry id, fields or false when the
-	 * caller cancelled it meanwhile, times taken over}.
+	 * hash. ARGV: group, consumer, min idle ms, count, attempts retention ms. Returns {entry id,
+	 * fields or false when the caller cancelled it meanwhile, times taken over}.
 	 */
 	static final RedisScript RECLAIM = new RedisScript("""
 			local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
@@ -77,6 +85,7 @@ final class RedisScripts {
 			for _, e in ipairs(r[2]) do
 			  if e[2] then
 			    table.insert(out, {e[1], e[2], redis.call('HINCRBY', KEYS[2], e[1], 1)})
+			    redis.call('PEXPIRE', KEYS[2], ARGV[5])
 			  else
 			    redis.call('XACK', KEYS[1], ARGV[1], e[1])
 			    redis.call('HDEL', KEYS[2], e[1])
@@ -111,6 +120,25 @@ final class RedisScripts {
 			  redis.call('PEXPIRE', KEYS[1], ARGV[1])
 			end
 			return pushed
+			""", ScriptOutputType.INTEGER);
+
+	/**
+	 * Forget the consumers of workers that are gone: those holding no request and idle longer
+	 * than a limit (a live worker reads again within seconds, and reading makes its consumer
+	 * again anyway). KEYS: requests stream. ARGV: group, min idle ms, the asking consumer.
+	 * Returns how many were removed.
+	 */
+	static final RedisScript FORGET = new RedisScript("""
+			local removed = 0
+			for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+			  local info = {}
+			  for i = 1, #c, 2 do info[c[i]] = c[i + 1] end
+			  if info['pending'] == 0 and info['idle'] > tonumber(ARGV[2]) and info['name'] ~= ARGV[3] then
+			    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
+			    removed = removed + 1
+			  end
+			end
+			return removed
 			""", ScriptOutputType.INTEGER);
 
 	/**
