@@ -16,4 +16,6 @@ public interface Ledger {
 
 	String where();
 
+	CompletableFuture<String> pause(long millis);
+
 }

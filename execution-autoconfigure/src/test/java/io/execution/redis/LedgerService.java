@@ -24,6 +24,18 @@ public class LedgerService implements Ledger {
 	}
 
 	@Override
+	public CompletableFuture<String> pause(long millis) {
+		this.calls.add("pause");
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return CompletableFuture.completedFuture("paused");
+	}
+
+	@Override
 	public String where() {
 		return Thread.currentThread().getName();
 	}

@@ -290,6 +290,38 @@ class RedisQueueTest {
 	}
 
 	@Test
+	void takenOverRequestsGoBeforeNewWorkOnASaturatedPool() throws Exception {
+		String prefix = prefix();
+		String stream = ledgerStream(prefix);
+		Ledger ledger = start(prefix, false, "execution.endpoints.ledger.timeout=60s").getBean(Ledger.class);
+		List<CompletableFuture<String>> orphans = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			orphans.add(ledger.read("orphan-" + i));
+		}
+		assertThat(takeAndDie(stream, 3)).isEqualTo(3);
+		List<CompletableFuture<String>> fresh = new ArrayList<>();
+		for (int i = 0; i < 60; i++) {
+			fresh.add(ledger.pause(50));
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == 63);
+		// One thread, saturated by the new requests: the orphans still go first once their lease is out.
+		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=1s",
+				"execution.worker.concurrency=1");
+		for (CompletableFuture<String> call : orphans) {
+			assertThat(call.get(30, TimeUnit.SECONDS)).startsWith("value of orphan-");
+		}
+		List<String> order = new ArrayList<>(worker.getBean(LedgerService.class).calls);
+		int lastOrphan = order.lastIndexOf("read:orphan-0");
+		lastOrphan = Math.max(lastOrphan, Math.max(order.indexOf("read:orphan-1"), order.indexOf("read:orphan-2")));
+		long newBefore = order.subList(0, lastOrphan + 1).stream().filter("pause"::equals).count();
+		// Their lease runs out about 1 s in, some 20 new calls of 50 ms later: not after the 60 new ones.
+		assertThat(newBefore).isLessThan(40);
+		for (CompletableFuture<String> call : fresh) {
+			assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("paused");
+		}
+	}
+
+	@Test
 	void aKilledWorkersCallsAreTakenOverWhenIdempotentAndFailClearlyOtherwise() throws Exception {
 		String prefix = prefix();
 		String stream = ledgerStream(prefix);

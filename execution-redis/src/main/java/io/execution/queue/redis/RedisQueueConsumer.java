@@ -71,7 +71,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private ScheduledFuture<?> maintenance;
 
-	private long nextReclaim;
+	private volatile long nextReclaim;
 
 	private long nextForget;
 
@@ -142,7 +142,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 */
 	private void read() {
 		RedisClusterAsyncCommands<String, String> redis = this.blocking;
-		if (!this.open || !this.groupReady || redis == null || free() <= 0 || !this.reading.compareAndSet(false, true)) {
+		if (!this.open || !this.groupReady || redis == null || free() <= 0 || reclaimDue()
+				|| !this.reading.compareAndSet(false, true)) {
 			return;
 		}
 		int free = free();
@@ -190,6 +191,15 @@ final class RedisQueueConsumer implements QueueConsumer {
 			}
 			// After a failure the next maintenance tick reads again.
 		});
+	}
+
+	/**
+	 * Whether requests of stopped workers may be waiting to be taken over: they are older than
+	 * anything new, so freed capacity goes to them first (the maintenance tick takes them, then
+	 * reads on).
+	 */
+	private boolean reclaimDue() {
+		return System.nanoTime() - this.nextReclaim >= 0;
 	}
 
 	private int free() {
@@ -275,6 +285,10 @@ final class RedisQueueConsumer implements QueueConsumer {
 			for (Object item : taken) {
 				List<?> entry = (List<?>) item;
 				acceptSafely((String) entry.get(0), fields((List<?>) entry.get(1)), ((Number) entry.get(2)).intValue());
+			}
+			if (taken.size() >= free) {
+				// There may be more to take over: again at the next tick, before new work.
+				this.nextReclaim = now;
 			}
 		}
 	}
