@@ -93,7 +93,7 @@ public final class TestRedis implements AutoCloseable {
 		return new TestRedis("127.0.0.1", port, process, null, arguments);
 	}
 
-	private static Process launch(List<String> arguments, int port) {
+	static Process launch(List<String> arguments, int port) {
 		try {
 			Process process = new ProcessBuilder(arguments).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -119,7 +119,7 @@ public final class TestRedis implements AutoCloseable {
 		}
 	}
 
-	private static String executable() {
+	static String executable() {
 		if (Boolean.getBoolean("test.redis.embedded")) {
 			return embeddedBinary();
 		}
@@ -153,7 +153,7 @@ public final class TestRedis implements AutoCloseable {
 		}
 	}
 
-	private static int freePort() {
+	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}
