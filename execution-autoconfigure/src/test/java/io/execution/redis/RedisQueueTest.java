@@ -25,6 +25,7 @@ import io.execution.queue.redis.RedisQueueBackend;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -319,6 +320,27 @@ class RedisQueueTest {
 		for (CompletableFuture<String> call : fresh) {
 			assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("paused");
 		}
+	}
+
+	@Test
+	void aCallAnsweredByAWorkerThatStoppedBeforeAcknowledgingIsAnsweredAgainNeverDeadLettered() throws Exception {
+		String prefix = prefix();
+		String stream = ledgerStream(prefix);
+		Ledger ledger = start(prefix, false, "execution.endpoints.ledger.timeout=30s").getBean(Ledger.class);
+		CompletableFuture<String> write = ledger.write("k");
+		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == 1);
+		// A worker takes the request, runs it, stashes its answer, and stops before acknowledging it.
+		StreamMessage<String, String> taken = commands.xreadgroup(Consumer.from("workers", "stopped"),
+				XReadArgs.Builder.count(1), XReadArgs.StreamOffset.lastConsumed(stream)).get(0);
+		String id = taken.getBody().get("id");
+		commands.hset(prefix + ":{q:ledger}:answered", taken.getId(),
+				id + "\n{\"v\":1,\"id\":\"" + id + "\",\"ok\":true,\"result\":\"wrote k\"}");
+		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=1s");
+		assertThat(write.get(15, TimeUnit.SECONDS)).isEqualTo("wrote k");
+		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == 0);
+		assertThat(worker.getBean(LedgerService.class).calls).isEmpty();
+		assertThat(commands.exists(prefix + ":{q:ledger}:dead")).isZero();
+		assertThat(commands.hlen(prefix + ":{q:ledger}:answered")).isZero();
 	}
 
 	@Test

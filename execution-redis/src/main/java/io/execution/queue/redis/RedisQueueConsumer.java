@@ -278,13 +278,24 @@ final class RedisQueueConsumer implements QueueConsumer {
 			this.nextReclaim = now + Math.max(TimeUnit.MILLISECONDS.toNanos(200),
 					this.settings.visibilityTimeout().toNanos() / 4);
 			List<Object> taken = RedisScripts.RECLAIM.<List<Object>>run(redis,
-					new String[] { this.stream, this.settings.attempts(this.queue) }, RedisQueueSettings.GROUP,
-					this.consumer.getName(), String.valueOf(this.settings.visibilityTimeout().toMillis()),
-					String.valueOf(free), String.valueOf(this.settings.retention().toMillis()))
+					new String[] { this.stream, this.settings.attempts(this.queue), this.settings.answered(this.queue) },
+					RedisQueueSettings.GROUP, this.consumer.getName(),
+					String.valueOf(this.settings.visibilityTimeout().toMillis()), String.valueOf(free),
+					String.valueOf(this.settings.retention().toMillis()))
 				.get(10, TimeUnit.SECONDS);
 			for (Object item : taken) {
 				List<?> entry = (List<?>) item;
-				acceptSafely((String) entry.get(0), fields((List<?>) entry.get(1)), ((Number) entry.get(2)).intValue());
+				Map<String, String> fields = fields((List<?>) entry.get(1));
+				Object stashed = (entry.size() > 3) ? entry.get(3) : null;
+				if (stashed instanceof String reply && this.settings.isReplyKey(fields.get("reply"))) {
+					// Answered by a worker that stopped before acknowledging: send that answer again.
+					logger.info("Queue '{}': call [{}] was answered by a worker that stopped before acknowledging it;"
+							+ " its answer is sent again", this.queue, fields.get("id"));
+					this.completions.add(new Completion((String) entry.get(0), fields.getOrDefault("id", ""),
+							fields.get("reply"), reply, "", fields.getOrDefault("body", ""), true));
+					continue;
+				}
+				acceptSafely((String) entry.get(0), fields, ((Number) entry.get(2)).intValue());
 			}
 			if (taken.size() >= free) {
 				// There may be more to take over: again at the next tick, before new work.
@@ -450,6 +461,22 @@ final class RedisQueueConsumer implements QueueConsumer {
 				unanswered.add(completion);
 			}
 		}
+		if (!byCaller.isEmpty()) {
+			// Issued before the pushes on the same connection: a reply Redis holds for the caller is stashed too.
+			List<String> stash = new ArrayList<>();
+			stash.add(ttl);
+			byCaller.values().forEach((completions) -> completions.forEach((completion) -> {
+				// Dead letters are not stashed: their take-over settles them again, dead letter included.
+				if (completion.cause().isEmpty()) {
+					stash.add(completion.entryId());
+					stash.add(completion.reply());
+				}
+			}));
+			if (stash.size() > 1) {
+				RedisScripts.STASH.run(redis, new String[] { this.settings.answered(this.queue) },
+						stash.toArray(String[]::new));
+			}
+		}
 		List<CompletableFuture<List<Completion>>> pushes = new ArrayList<>(byCaller.size() + 1);
 		pushes.add(CompletableFuture.completedFuture(unanswered));
 		byCaller.forEach((list, completions) -> {
@@ -485,7 +512,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 				return CompletableFuture.completedFuture(List.of());
 			}
 			return RedisScripts.ACK.<List<Object>>run(redis,
-					new String[] { this.stream, this.settings.attempts(this.queue), this.settings.deadLetters(this.queue) },
+					new String[] { this.stream, this.settings.attempts(this.queue), this.settings.deadLetters(this.queue),
+							this.settings.answered(this.queue) },
 					args.toArray(String[]::new))
 				.thenApply((finished) -> {
 					long dead = ((Number) finished.get(1)).longValue();

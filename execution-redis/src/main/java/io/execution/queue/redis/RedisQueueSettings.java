@@ -42,6 +42,11 @@ public record RedisQueueSettings(String prefix, int capacity, Duration visibilit
 		return this.prefix + ":{q:" + queue + "}:attempts";
 	}
 
+	/** The replies of a queue's requests that were answered and not yet acknowledged. */
+	String answered(String queue) {
+		return this.prefix + ":{q:" + queue + "}:answered";
+	}
+
 	String deadLetters(String queue) {
 		return this.prefix + ":{q:" + queue + "}:dead";
 	}

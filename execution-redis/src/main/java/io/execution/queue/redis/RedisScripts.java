@@ -47,8 +47,8 @@ final class RedisScripts {
 
 	/**
 	 * Finish a batch of requests: acknowledge and delete them, forget their redeliveries (those
-	 * taken over), and keep those that failed for good as dead letters. KEYS: requests stream,
-	 * attempts hash, dead-letter stream. ARGV: group, dead-letter limit, dead-letter retention ms,
+	 * taken over) and their stashed replies, and keep those that failed for good as dead letters.
+	 * KEYS: requests stream, attempts hash, dead-letter stream, answered hash. ARGV: group, dead-letter limit, dead-letter retention ms,
 	 * then five per request: entry id, dead-letter cause ('' for none), invocation id, body, taken
 	 * over (1/0). Returns {how many were finished, how many dead letters the stream holds (-1 when
 	 * none was added)}.
@@ -58,6 +58,7 @@ final class RedisScripts {
 			local dead = false
 			for i = 4, #ARGV, 5 do
 			  ids[#ids + 1] = ARGV[i]
+			  redis.call('HDEL', KEYS[4], ARGV[i])
 			  if ARGV[i + 4] == '1' then redis.call('HDEL', KEYS[2], ARGV[i]) end
 			  if ARGV[i + 1] ~= '' then
 			    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[i + 2], 'cause', ARGV[i + 1],
@@ -76,15 +77,16 @@ final class RedisScripts {
 
 	/**
 	 * Take over requests whose worker stopped renewing its lease. KEYS: requests stream, attempts
-	 * hash. ARGV: group, consumer, min idle ms, count, attempts retention ms. Returns {entry id,
-	 * fields or false when the caller cancelled it meanwhile, times taken over}.
+	 * hash, answered hash. ARGV: group, consumer, min idle ms, count, attempts retention ms.
+	 * Returns {entry id, fields or false when the caller cancelled it meanwhile, times taken over,
+	 * the reply its worker stashed before it stopped or false}.
 	 */
 	static final RedisScript RECLAIM = new RedisScript("""
 			local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
 			local out = {}
 			for _, e in ipairs(r[2]) do
 			  if e[2] then
-			    table.insert(out, {e[1], e[2], redis.call('HINCRBY', KEYS[2], e[1], 1)})
+			    table.insert(out, {e[1], e[2], redis.call('HINCRBY', KEYS[2], e[1], 1), redis.call('HGET', KEYS[3], e[1])})
 			    redis.call('PEXPIRE', KEYS[2], ARGV[5])
 			  else
 			    redis.call('XACK', KEYS[1], ARGV[1], e[1])
@@ -108,6 +110,18 @@ final class RedisScripts {
 			for i = 3, #ARGV do table.insert(fields, ARGV[i]) end
 			return redis.call('XADD', KEYS[1], '*', unpack(fields))
 			""", ScriptOutputType.VALUE);
+
+	/**
+	 * Stash the replies of a batch in the queue's own slot before they are pushed: a worker that
+	 * stops between the push and the acknowledgement leaves them there, and the worker that takes
+	 * the request over sends the reply again instead of taking it for a call that may have run.
+	 * KEYS: answered hash. ARGV: ttl ms, then entry id and reply pairs.
+	 */
+	static final RedisScript STASH = new RedisScript("""
+			redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			return 1
+			""", ScriptOutputType.INTEGER);
 
 	/**
 	 * Answer callers of one process. KEYS: the caller's reply list. ARGV: ttl ms, refresh the ttl
