@@ -18,7 +18,6 @@ import io.execution.http.Instance;
 import io.execution.httpit.caller.AsyncBilling;
 import io.execution.httpit.caller.Billing;
 import io.execution.httpit.caller.CallerApplication;
-import io.execution.httpit.worker.BillingService;
 import io.execution.httpit.worker.WorkerApplication;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterAll;
@@ -200,10 +199,6 @@ class GuardsTest {
 			counts.merge(billing.quote("item"), 1, Integer::sum);
 		}
 		return counts;
-	}
-
-	static BillingService service(ConfigurableApplicationContext worker) {
-		return worker.getBean(BillingService.class);
 	}
 
 }

@@ -705,15 +705,6 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			this.mayHaveRun = mayHaveRun;
 		}
 
-		/**
-		 * Whether a failure may be retried: the retry predicate of every http endpoint.
-		 * @param failure what an attempt failed with
-		 * @return {@code true} for a retryable attempt failure
-		 */
-		static boolean retryable(Throwable failure) {
-			return Futures.unwrap(failure) instanceof AttemptFailure attempt && attempt.retryable;
-		}
-
 	}
 
 }
