@@ -78,7 +78,16 @@ public final class TestRedis implements AutoCloseable {
 	 * @return the running Redis
 	 */
 	public static TestRedis startProcess(String... extra) {
-		int port = freePort();
+		return startProcess(freePort(), extra);
+	}
+
+	/**
+	 * Starts a Redis process of the tests' own on the given port.
+	 * @param port the port
+	 * @param extra extra server arguments
+	 * @return the running Redis
+	 */
+	static TestRedis startProcess(int port, String... extra) {
 		List<String> arguments = new ArrayList<>(List.of(executable(), "--port", String.valueOf(port), "--bind",
 				"127.0.0.1", "--save", "", "--appendonly", "no"));
 		arguments.addAll(List.of(extra));
@@ -160,6 +169,26 @@ public final class TestRedis implements AutoCloseable {
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * A free port for a Cluster node: its bus listens 10,000 ports higher, so both must be free
+	 * and the port at most 55535.
+	 * @return the port
+	 */
+	static int freeClusterPort() {
+		java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+		for (int tries = 0; tries < 1000; tries++) {
+			int port = random.nextInt(20_000, 55_536);
+			try (ServerSocket node = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
+					ServerSocket bus = new ServerSocket(port + 10_000, 1, java.net.InetAddress.getLoopbackAddress())) {
+				return port;
+			}
+			catch (IOException taken) {
+				// Try another.
+			}
+		}
+		throw new IllegalStateException("No free port pair for a Redis Cluster node");
 	}
 
 	public String host() {

@@ -39,8 +39,8 @@ public final class TestRedisTopology implements AutoCloseable {
 	public static TestRedisTopology cluster() {
 		List<TestRedis> nodes = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			nodes.add(TestRedis.startProcess("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-					"--cluster-node-timeout", "2000"));
+			nodes.add(TestRedis.startProcess(TestRedis.freeClusterPort(), "--cluster-enabled", "yes",
+					"--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
 		}
 		List<RedisClient> clients = new ArrayList<>();
 		try {

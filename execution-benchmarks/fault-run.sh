@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# A repeatable fault run, not part of ./mvnw verify: calls with unique keys go through a Redis
+# queue to worker JVMs that are killed (SIGKILL) and paused (SIGSTOP) while Redis itself is
+# restarted, on a topology this script starts from redis-server; then every call is counted:
+# answered right, failed (by type), lost, run twice, and dead letters whose caller got a result.
+#   execution-benchmarks/fault-run.sh [standalone|sentinel|cluster] [seconds] [callers] [workers]
+# Needs the jar (./mvnw -q -DskipTests package) and redis-server / redis-cli on the PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOPOLOGY=${1:-standalone}
+SECONDS_TO_RUN=${2:-60}
+CALLERS=${3:-16}
+WORKERS=${4:-2}
+JAR=execution-benchmarks/target/execution-benchmarks-0.1.0-SNAPSHOT.jar
+DIR=$(mktemp -d)
+PIDS=()
+free_port() { # a free port whose +10000 (a Cluster node's bus) is free too, at most 55535
+  python3 -c '
+import random, socket
+while True:
+    p = random.randint(20000, 55535)
+    try:
+        a = socket.socket(); a.bind(("127.0.0.1", p)); b = socket.socket(); b.bind(("127.0.0.1", p + 10000))
+        a.close(); b.close(); print(p); break
+    except OSError:
+        pass'
+}
+start_redis() { # port dir extra...
+  local port=$1 dir=$2; shift 2
+  mkdir -p "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --save "" "$@" > "$dir/log" 2>&1 &
+  echo $! > "$dir/pid"
+  until redis-cli -p "$port" ping > /dev/null 2>&1; do sleep 0.1; done
+}
+cleanup() { for d in "$DIR"/*/; do [ -f "$d/pid" ] && kill -9 "$(cat "$d/pid")" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+case "$TOPOLOGY" in
+  standalone)
+    P=$(free_port); start_redis "$P" "$DIR/n1"
+    VICTIM="$DIR/n1"; VICTIM_ARGS=("$P" "$DIR/n1")
+    SPRING=(--spring.data.redis.host=127.0.0.1 --spring.data.redis.port="$P") ;;
+  sentinel)
+    P=$(free_port); start_redis "$P" "$DIR/n1"
+    S=$(free_port); mkdir -p "$DIR/s1"
+    printf 'port %s\nbind 127.0.0.1\ndir %s\nsentinel monitor mymaster 127.0.0.1 %s 1\nsentinel down-after-milliseconds mymaster 2000\n' "$S" "$DIR/s1" "$P" > "$DIR/s1/sentinel.conf"
+    redis-server "$DIR/s1/sentinel.conf" --sentinel > "$DIR/s1/log" 2>&1 & echo $! > "$DIR/s1/pid"
+    until redis-cli -p "$S" ping > /dev/null 2>&1; do sleep 0.1; done
+    VICTIM="$DIR/n1"; VICTIM_ARGS=("$P" "$DIR/n1")
+    SPRING=(--spring.data.redis.sentinel.master=mymaster --spring.data.redis.sentinel.nodes=127.0.0.1:"$S") ;;
+  cluster)
+    NODES=()
+    for i in 1 2 3; do
+      P=$(free_port); start_redis "$P" "$DIR/n$i" --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000
+      NODES+=("127.0.0.1:$P"); [ "$i" = 1 ] && VICTIM_ARGS=("$P" "$DIR/n1" --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000)
+    done
+    redis-cli --cluster create "${NODES[@]}" --cluster-yes > "$DIR/create.log"
+    until [ "$(redis-cli -p "${VICTIM_ARGS[0]}" cluster info | grep -c 'cluster_state:ok')" = 1 ]; do sleep 0.2; done
+    VICTIM="$DIR/n1"
+    SPRING=(--spring.data.redis.cluster.nodes="$(IFS=,; echo "${NODES[*]}")") ;;
+  *) echo "topology must be standalone, sentinel or cluster" >&2; exit 2 ;;
+esac
+
+# Redis is killed (as by kill -9) a third of the way in, down for 5 s, then started again on its data.
+(
+  sleep $(( 8 + SECONDS_TO_RUN / 3 ))
+  echo "fault-run: kill -9 redis $(cat "$VICTIM/pid")" >&2
+  kill -9 "$(cat "$VICTIM/pid")"; sleep 5
+  start_redis "${VICTIM_ARGS[@]}"
+  echo "fault-run: redis back" >&2
+) &
+
+java -cp "$JAR" -Dloader.main=io.execution.faultrun.FaultRun org.springframework.boot.loader.launch.PropertiesLauncher \
+  --role=driver --seconds="$SECONDS_TO_RUN" --callers="$CALLERS" --workers="$WORKERS" "${SPRING[@]}" \
+  | sed "s/^{/{\"topology\":\"$TOPOLOGY\",\"seconds\":$SECONDS_TO_RUN,/"
