@@ -4,6 +4,8 @@
 # restarted, on a topology this script starts from redis-server; then every call is counted:
 # answered right, failed (by type), lost, run twice, and dead letters whose caller got a result.
 #   execution-benchmarks/fault-run.sh [standalone|sentinel|cluster] [seconds] [callers] [workers]
+# Environment: REDIS_DOWN (seconds Redis stays down, default 5), WORKER_CHAOS (1 to kill and pause
+# workers, the default; 0 to leave them alone and see what a Redis outage alone does).
 # Needs the jar (./mvnw -q -DskipTests package) and redis-server / redis-cli on the PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +13,8 @@ TOPOLOGY=${1:-standalone}
 SECONDS_TO_RUN=${2:-60}
 CALLERS=${3:-16}
 WORKERS=${4:-2}
+REDIS_DOWN=${REDIS_DOWN:-5}
+WORKER_CHAOS=${WORKER_CHAOS:-1}
 JAR=execution-benchmarks/target/execution-benchmarks-0.1.0-SNAPSHOT.jar
 DIR=$(mktemp -d)
 PIDS=()
@@ -61,15 +65,15 @@ case "$TOPOLOGY" in
   *) echo "topology must be standalone, sentinel or cluster" >&2; exit 2 ;;
 esac
 
-# Redis is killed (as by kill -9) a third of the way in, down for 5 s, then started again on its data.
+# Redis is killed (as by kill -9) a third of the way in, down for REDIS_DOWN s, then started again on its data.
 (
   sleep $(( 8 + SECONDS_TO_RUN / 3 ))
   echo "fault-run: kill -9 redis $(cat "$VICTIM/pid")" >&2
-  kill -9 "$(cat "$VICTIM/pid")"; sleep 5
+  kill -9 "$(cat "$VICTIM/pid")"; sleep "$REDIS_DOWN"
   start_redis "${VICTIM_ARGS[@]}"
   echo "fault-run: redis back" >&2
 ) &
 
 java -cp "$JAR" -Dloader.main=io.execution.faultrun.FaultRun org.springframework.boot.loader.launch.PropertiesLauncher \
-  --role=driver --seconds="$SECONDS_TO_RUN" --callers="$CALLERS" --workers="$WORKERS" "${SPRING[@]}" \
+  --role=driver --seconds="$SECONDS_TO_RUN" --callers="$CALLERS" --workers="$WORKERS" --worker-chaos="$WORKER_CHAOS" "${SPRING[@]}" \
   | sed "s/^{/{\"topology\":\"$TOPOLOGY\",\"seconds\":$SECONDS_TO_RUN,/"

@@ -61,7 +61,8 @@ public final class FaultRun {
 		System.setOut(System.err);
 		String result = drive(Integer.parseInt(options.getOrDefault("seconds", "60")),
 				Integer.parseInt(options.getOrDefault("callers", "16")),
-				Integer.parseInt(options.getOrDefault("workers", "2")), spring);
+				Integer.parseInt(options.getOrDefault("workers", "2")),
+				!"0".equals(options.getOrDefault("worker-chaos", "1")), spring);
 		stdout.println(result);
 		stdout.flush();
 		System.exit(0);
@@ -78,7 +79,8 @@ public final class FaultRun {
 			.run(arguments.toArray(String[]::new));
 	}
 
-	private static String drive(int seconds, int callers, int workerCount, List<String> spring) throws Exception {
+	private static String drive(int seconds, int callers, int workerCount, boolean chaos, List<String> spring)
+			throws Exception {
 		ConfigurableApplicationContext caller = application(spring, false);
 		StringRedisTemplate redis = caller.getBean(StringRedisTemplate.class);
 		Tally tally = caller.getBean(Tally.class);
@@ -114,7 +116,7 @@ public final class FaultRun {
 		}
 		// Chaos on the workers; the script restarts Redis meanwhile.
 		int round = 0;
-		while (System.nanoTime() - end < 0) {
+		while (chaos && System.nanoTime() - end < 0) {
 			Thread.sleep(7_000);
 			int victim = ThreadLocalRandom.current().nextInt(workers.size());
 			Process worker = workers.get(victim);
@@ -131,7 +133,7 @@ public final class FaultRun {
 			}
 		}
 		for (Thread thread : threads) {
-			// A call ends by its deadline (15 s): one that has not ended by then is lost.
+			// (without chaos the callers run to the end on their own) A call ends by its deadline (15 s): one that has not ended by then is lost.
 			thread.join(Duration.ofSeconds(30).toMillis());
 		}
 		Thread.sleep(10_000);
