@@ -15,6 +15,7 @@ import io.execution.registry.WorkerRegistry;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -93,8 +94,18 @@ class RedisTopologiesTest {
 		await().atMost(Duration.ofSeconds(10)).until(() -> redis.xlen(stream) == 1);
 		assertThat(redis.xreadgroup(Consumer.from("workers", "killed"), XReadArgs.Builder.count(1),
 				XReadArgs.StreamOffset.lastConsumed(stream))).hasSize(1);
+		// And one that answered (its answer stashed) and stopped before acknowledging: answered again, not run.
+		CompletableFuture<String> answered = ledger.write("answered");
+		await().atMost(Duration.ofSeconds(10)).until(() -> redis.xlen(stream) == 2);
+		StreamMessage<String, String> taken = redis.xreadgroup(Consumer.from("workers", "stopped"),
+				XReadArgs.Builder.count(1), XReadArgs.StreamOffset.lastConsumed(stream)).get(0);
+		String id = taken.getBody().get("id");
+		redis.hset(prefix + ":{q:ledger}:answered", taken.getId(),
+				id + "\n{\"v\":1,\"id\":\"" + id + "\",\"ok\":true,\"result\":\"wrote answered\"}");
 		ConfigurableApplicationContext worker = start.apply(true);
 		assertThat(orphan.get(20, TimeUnit.SECONDS)).isEqualTo("value of orphan");
+		assertThat(answered.get(20, TimeUnit.SECONDS)).isEqualTo("wrote answered");
+		assertThat(worker.getBean(LedgerService.class).calls).containsExactly("read:orphan");
 
 		// Calls.
 		for (int i = 0; i < 20; i++) {

@@ -38,6 +38,15 @@ public final class RedisConnections implements AutoCloseable {
 	}
 
 	/**
+	 * Whether this is a Redis Cluster: keys of different slots live on different nodes, so
+	 * commands to them are not ordered by one connection.
+	 * @return {@code true} for a Cluster client
+	 */
+	public boolean cluster() {
+		return this.client instanceof RedisClusterClient;
+	}
+
+	/**
 	 * The shared connection's commands (opened on first use).
 	 * @return the commands
 	 */

@@ -461,6 +461,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 				unanswered.add(completion);
 			}
 		}
+		CompletableFuture<?> stashed = CompletableFuture.completedFuture(null);
 		if (!byCaller.isEmpty()) {
 			// Issued before the pushes on the same connection: a reply Redis holds for the caller is stashed too.
 			List<String> stash = new ArrayList<>();
@@ -473,10 +474,22 @@ final class RedisQueueConsumer implements QueueConsumer {
 				}
 			}));
 			if (stash.size() > 1) {
-				RedisScripts.STASH.run(redis, new String[] { this.settings.answered(this.queue) },
+				stashed = RedisScripts.STASH.run(redis, new String[] { this.settings.answered(this.queue) },
 						stash.toArray(String[]::new));
 			}
 		}
+		if (!this.backend.connections().cluster()) {
+			return pushAndAcknowledge(redis, ttl, byCaller, unanswered);
+		}
+		// On a Cluster the stash and the pushes go to different nodes: no reply leaves before its stash is
+		// in. A stash that failed sends no reply and acknowledges nothing: the requests are taken over.
+		return stashed.handle((done, failure) -> failure)
+			.thenCompose((failure) -> (failure == null) ? pushAndAcknowledge(redis, ttl, byCaller, unanswered)
+					: pushAndAcknowledge(redis, ttl, Map.of(), unanswered));
+	}
+
+	private CompletableFuture<List<Object>> pushAndAcknowledge(RedisClusterAsyncCommands<String, String> redis,
+			String ttl, Map<String, List<Completion>> byCaller, List<Completion> unanswered) {
 		List<CompletableFuture<List<Completion>>> pushes = new ArrayList<>(byCaller.size() + 1);
 		pushes.add(CompletableFuture.completedFuture(unanswered));
 		byCaller.forEach((list, completions) -> {
