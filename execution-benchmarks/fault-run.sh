@@ -5,7 +5,8 @@
 # answered right, failed (by type), lost, run twice, and dead letters whose caller got a result.
 #   execution-benchmarks/fault-run.sh [standalone|sentinel|cluster] [seconds] [callers] [workers]
 # Environment: REDIS_DOWN (seconds Redis stays down, default 5), WORKER_CHAOS (1 to kill and pause
-# workers, the default; 0 to leave them alone and see what a Redis outage alone does).
+# workers, the default; 0 to leave them alone and see what a Redis outage alone does), VISIBILITY
+# (the workers' execution.queue.redis.visibility-timeout, default 3s).
 # Needs the jar (./mvnw -q -DskipTests package) and redis-server / redis-cli on the PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ CALLERS=${3:-16}
 WORKERS=${4:-2}
 REDIS_DOWN=${REDIS_DOWN:-5}
 WORKER_CHAOS=${WORKER_CHAOS:-1}
+VISIBILITY=${VISIBILITY:-3s}
 JAR=execution-benchmarks/target/execution-benchmarks-0.1.0-SNAPSHOT.jar
 DIR=$(mktemp -d)
 PIDS=()
@@ -75,5 +77,5 @@ esac
 ) &
 
 java -cp "$JAR" -Dloader.main=io.execution.faultrun.FaultRun org.springframework.boot.loader.launch.PropertiesLauncher \
-  --role=driver --seconds="$SECONDS_TO_RUN" --callers="$CALLERS" --workers="$WORKERS" --worker-chaos="$WORKER_CHAOS" "${SPRING[@]}" \
+  --role=driver --seconds="$SECONDS_TO_RUN" --callers="$CALLERS" --workers="$WORKERS" --worker-chaos="$WORKER_CHAOS" --visibility="$VISIBILITY" "${SPRING[@]}" \
   | sed "s/^{/{\"topology\":\"$TOPOLOGY\",\"seconds\":$SECONDS_TO_RUN,/"

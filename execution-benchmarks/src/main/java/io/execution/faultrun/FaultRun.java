@@ -53,6 +53,7 @@ public final class FaultRun {
 				options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
 			}
 		}
+		spring.add("--execution.queue.redis.visibility-timeout=" + options.getOrDefault("visibility", "3s"));
 		if ("worker".equals(options.get("role"))) {
 			application(spring, true).registerShutdownHook();
 			return;
@@ -71,7 +72,7 @@ public final class FaultRun {
 	private static ConfigurableApplicationContext application(List<String> spring, boolean worker) {
 		List<String> arguments = new ArrayList<>(spring);
 		arguments.addAll(List.of("--spring.main.banner-mode=off", "--execution.queue.backend=redis",
-				"--execution.queue.redis.prefix=" + PREFIX, "--execution.queue.redis.visibility-timeout=3s",
+				"--execution.queue.redis.prefix=" + PREFIX,
 				"--execution.endpoints.tally.queue=tally", "--execution.endpoints.tally.timeout=15s",
 				"--execution.worker.enabled=" + worker, "--execution.worker.queues=tally",
 				"--execution.worker.concurrency=8", "--logging.level.root=WARN"));
