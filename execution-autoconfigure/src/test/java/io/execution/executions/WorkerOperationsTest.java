@@ -177,6 +177,7 @@ class WorkerOperationsTest {
 
 		assertThat(ping.statusCode()).isEqualTo(200);
 		assertThat(json.readTree(ping.body()).path("worker").stringValue()).isEqualTo(LocalWorker.processId());
+		assertThat(json.readTree(ping.body()).path("v").intValue()).isEqualTo(1);
 		JsonNode described = json.readTree(capabilities.body());
 		assertThat(described.path("v").intValue()).isEqualTo(1);
 		assertThat(described.path("tags").path("gpu").stringValue()).isEqualTo("none");

@@ -155,6 +155,21 @@ class GuardsTest {
 		}
 	}
 
+	@Test
+	void anApplicationThatDoesNotServeOverHttpIsNamedWithTheSwitchToTurnOn() {
+		ConfigurableApplicationContext plain = new SpringApplicationBuilder(WorkerApplication.class)
+			.properties("server.port=0", "test.instance=plain", "spring.main.banner-mode=off")
+			.run();
+		workers.add(plain);
+		try (ConfigurableApplicationContext caller = caller("execution.endpoints.billing.urls=" + url(plain),
+				"execution.http.health-check.interval=0")) {
+			assertThatThrownBy(() -> caller.getBean(Billing.class).quote("x")).isInstanceOf(ExecutionException.class)
+				.hasMessageContaining("No Execution routes at " + url(plain) + "/execution/v1/invocations")
+				.hasMessageContaining("execution.http.server.enabled=true");
+			assertThat(transport(caller).breaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		}
+	}
+
 	static ConfigurableApplicationContext worker(String name, int port, String... properties) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(WorkerApplication.class)
 			.properties("server.port=" + port, "execution.http.server.enabled=true", "execution.http.auth.token=" + TOKEN,

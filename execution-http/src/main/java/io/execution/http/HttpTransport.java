@@ -585,6 +585,14 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 				return HttpTransport.this.codec.readResult(body, this.invocation.method());
 			}
 			ErrorCode code = errorCode(body);
+			if (status == 404 && code != ErrorCode.UNKNOWN_SERVICE && code != ErrorCode.UNKNOWN_METHOD) {
+				// Not Execution's answer: no routes at that URL. Another instance may have them.
+				instanceBreaker.releasePermission();
+				throw failure(instance, new ExecutionRejectedException("No Execution routes at " + instance + INVOCATIONS
+						+ " (HTTP 404): set execution.http.server.enabled=true on the application there, with the same"
+						+ " execution.http.server.path, or correct execution.endpoints." + HttpTransport.this.endpoint
+						+ ".urls"), true, false);
+			}
 			String message = message(body, "HTTP " + status + " from " + instance);
 			if (status == 503 && code == ErrorCode.REJECTED) {
 				// Refused before running (queue full, shutting down): never ran, so another instance may take it.

@@ -257,7 +257,10 @@ public final class InvocationHttpHandler {
 		if (!authorized(request.servletRequest())) {
 			return unauthorized();
 		}
-		return json(200, this.codec.mapper().writeValueAsBytes(this.operations.ping()), false);
+		Map<String, Object> pong = new LinkedHashMap<>();
+		pong.put("v", EnvelopeCodec.VERSION);
+		pong.putAll(this.codec.mapper().convertValue(this.operations.ping(), Map.class));
+		return json(200, this.codec.mapper().writeValueAsBytes(pong), false);
 	}
 
 	/**
