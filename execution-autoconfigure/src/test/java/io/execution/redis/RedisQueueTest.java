@@ -25,7 +25,6 @@ import io.execution.queue.redis.RedisQueueBackend;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -329,12 +328,7 @@ class RedisQueueTest {
 		Ledger ledger = start(prefix, false, "execution.endpoints.ledger.timeout=30s").getBean(Ledger.class);
 		CompletableFuture<String> write = ledger.write("k");
 		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == 1);
-		// A worker takes the request, runs it, stashes its answer, and stops before acknowledging it.
-		StreamMessage<String, String> taken = commands.xreadgroup(Consumer.from("workers", "stopped"),
-				XReadArgs.Builder.count(1), XReadArgs.StreamOffset.lastConsumed(stream)).get(0);
-		String id = taken.getBody().get("id");
-		commands.hset(prefix + ":{q:ledger}:answered", taken.getId(),
-				id + "\n{\"v\":1,\"id\":\"" + id + "\",\"ok\":true,\"result\":\"wrote k\"}");
+		StoppedWorkers.answerAndStop(commands, prefix, "wrote k");
 		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=1s");
 		assertThat(write.get(15, TimeUnit.SECONDS)).isEqualTo("wrote k");
 		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == 0);

@@ -15,7 +15,6 @@ import io.execution.registry.WorkerRegistry;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -97,11 +96,7 @@ class RedisTopologiesTest {
 		// And one that answered (its answer stashed) and stopped before acknowledging: answered again, not run.
 		CompletableFuture<String> answered = ledger.write("answered");
 		await().atMost(Duration.ofSeconds(10)).until(() -> redis.xlen(stream) == 2);
-		StreamMessage<String, String> taken = redis.xreadgroup(Consumer.from("workers", "stopped"),
-				XReadArgs.Builder.count(1), XReadArgs.StreamOffset.lastConsumed(stream)).get(0);
-		String id = taken.getBody().get("id");
-		redis.hset(prefix + ":{q:ledger}:answered", taken.getId(),
-				id + "\n{\"v\":1,\"id\":\"" + id + "\",\"ok\":true,\"result\":\"wrote answered\"}");
+		StoppedWorkers.answerAndStop(redis, prefix, "wrote answered");
 		ConfigurableApplicationContext worker = start.apply(true);
 		assertThat(orphan.get(20, TimeUnit.SECONDS)).isEqualTo("value of orphan");
 		assertThat(answered.get(20, TimeUnit.SECONDS)).isEqualTo("wrote answered");

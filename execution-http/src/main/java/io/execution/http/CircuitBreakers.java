@@ -27,16 +27,6 @@ public final class CircuitBreakers {
 	 * @param registry the registry (the user's, when there is one)
 	 * @param failureThreshold consecutive failures that open a breaker
 	 * @param openDuration how long a breaker stays open before it lets a probe through
-	 */
-	public CircuitBreakers(CircuitBreakerRegistry registry, int failureThreshold, Duration openDuration) {
-		this(registry, failureThreshold, openDuration, false);
-	}
-
-	/**
-	 * Makes the factory.
-	 * @param registry the registry (the user's, when there is one)
-	 * @param failureThreshold consecutive failures that open a breaker
-	 * @param openDuration how long a breaker stays open before it lets a probe through
 	 * @param registryDefaults whether breakers the user did not name take the registry's default
 	 * configuration instead of Execution's
 	 */

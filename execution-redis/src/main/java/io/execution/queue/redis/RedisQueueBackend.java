@@ -116,17 +116,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	 * @param settings how the queues behave
 	 */
 	public RedisQueueBackend(RedisConnections connections, RedisQueueSettings settings) {
-		this(connections, settings, ExecutionEvents.NONE);
-	}
-
-	/**
-	 * Makes the backend.
-	 * @param connections the Redis connections
-	 * @param settings how the queues behave
-	 * @param events hears of redeliveries and dead letters
-	 */
-	public RedisQueueBackend(RedisConnections connections, RedisQueueSettings settings, ExecutionEvents events) {
-		this(connections, settings, events, null);
+		this(connections, settings, ExecutionEvents.NONE, null);
 	}
 
 	/**
