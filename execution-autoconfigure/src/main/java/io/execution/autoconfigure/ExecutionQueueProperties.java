@@ -83,6 +83,23 @@ public class ExecutionQueueProperties {
 		 */
 		private int deadLetterLimit = 10_000;
 
+		/**
+		 * The longest wait between two attempts to reconnect to Redis after it went away
+		 * (Lettuce's reconnect delay grows from a millisecond up to it). Workers renew their
+		 * leases as soon as they reconnect, so keep it well under the visibility timeout.
+		 * Applies to the application's Lettuce client; a ClientResources bean of the
+		 * application's own, or its own ClientResourcesBuilderCustomizer, wins.
+		 */
+		private Duration reconnectDelay = Duration.ofSeconds(1);
+
+		public Duration getReconnectDelay() {
+			return this.reconnectDelay;
+		}
+
+		public void setReconnectDelay(Duration reconnectDelay) {
+			this.reconnectDelay = reconnectDelay;
+		}
+
 		public Duration getDeadLetterRetention() {
 			return this.deadLetterRetention;
 		}

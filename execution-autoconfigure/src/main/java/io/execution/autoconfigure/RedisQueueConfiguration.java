@@ -1,5 +1,8 @@
 package io.execution.autoconfigure;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import io.execution.async.ExecutionStore;
 import io.execution.async.redis.RedisExecutionStore;
 import io.execution.codec.EnvelopeCodec;
@@ -13,6 +16,8 @@ import io.execution.registry.WorkerRegistry;
 import io.execution.registry.redis.RedisWorkerRegistry;
 import io.execution.worker.LocalWorker;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.resource.Delay;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
@@ -21,10 +26,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -34,7 +42,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "execution.queue.backend", havingValue = "redis")
-@Import({ RedisQueueConfiguration.WithLettuce.class, RedisQueueConfiguration.WithoutLettuce.class })
+@Import({ RedisQueueConfiguration.WithLettuce.class, RedisQueueConfiguration.ReconnectDelay.class,
+		RedisQueueConfiguration.WithoutLettuce.class })
 class RedisQueueConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -93,6 +102,36 @@ class RedisQueueConfiguration {
 				ExecutionTimer timer) {
 			return new RedisWorkerRegistry(connections, queue.getRedis().getPrefix(), worker.getIfAvailable(),
 					workers.getHeartbeatInterval(), codec.mapper(), timer);
+		}
+
+	}
+
+	/**
+	 * Lettuce waits up to 30 s between reconnect attempts by default: a worker whose renewals
+	 * wait that long after Redis came back would have its running calls taken over.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ ClientResourcesBuilderCustomizer.class, RedisClient.class })
+	static class ReconnectDelay {
+
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		ClientResourcesBuilderCustomizer executionReconnectDelay(ExecutionQueueProperties queue) {
+			Duration most = queue.getRedis().getReconnectDelay();
+			if (most == null || most.isNegative() || most.isZero()) {
+				throw new InvalidConfigurationPropertyValueException("execution.queue.redis.reconnect-delay", most,
+						"Give the longest wait between reconnect attempts, such as 1s");
+			}
+			Duration lease = queue.getRedis().getVisibilityTimeout().dividedBy(3);
+			if (most.compareTo(lease) > 0) {
+				LoggerFactory.getLogger(RedisQueueConfiguration.class)
+					.warn("execution.queue.redis.reconnect-delay ({}) is longer than a third of"
+							+ " execution.queue.redis.visibility-timeout ({}): after a Redis outage, workers may"
+							+ " reconnect too late to keep their running calls", most,
+							queue.getRedis().getVisibilityTimeout());
+			}
+			return (builder) -> builder
+				.reconnectDelay(Delay.exponential(Duration.ofMillis(1), most, 2, TimeUnit.MILLISECONDS));
 		}
 
 	}

@@ -284,8 +284,12 @@ class RedisQueueTest {
 	 * @return how many it took
 	 */
 	private static int takeAndDie(String stream, int expected) {
+		return takeAndDie(stream, expected, "killed-worker");
+	}
+
+	private static int takeAndDie(String stream, int expected, String worker) {
 		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == expected);
-		return commands.xreadgroup(Consumer.from("workers", "killed-worker"), XReadArgs.Builder.count(10),
+		return commands.xreadgroup(Consumer.from("workers", worker), XReadArgs.Builder.count(10),
 				XReadArgs.StreamOffset.lastConsumed(stream)).size();
 	}
 
@@ -359,6 +363,74 @@ class RedisQueueTest {
 		assertThat(commands.xrange(prefix + ":{q:ledger}:dead", io.lettuce.core.Range.create("-", "+")).get(0).getBody())
 			.containsEntry("cause", "worker stopped; not idempotent");
 		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(stream) == 0);
+	}
+
+	@Test
+	void aLiveWorkersCallIsNotTakenOverWhileItsRenewalIsLateOnlyOnceTheWorkerStops() throws Exception {
+		String prefix = prefix();
+		String stream = ledgerStream(prefix);
+		Ledger ledger = start(prefix, false, "execution.endpoints.ledger.timeout=30s").getBean(Ledger.class);
+		CompletableFuture<String> write = ledger.write("k");
+		CompletableFuture<String> read = ledger.read("other");
+		// A worker takes both; it is alive (it renews the lease of the read) but the write's renewal
+		// is late, as when a worker is busy reconnecting.
+		Consumer<String> late = Consumer.from("workers", "late-worker");
+		assertThat(takeAndDie(stream, 2, "late-worker")).isEqualTo(2);
+		String writeEntry = entryOf(stream, "write");
+		String readEntry = entryOf(stream, "read");
+		java.util.concurrent.ScheduledExecutorService renewing = Executors.newSingleThreadScheduledExecutor();
+		renewing.scheduleAtFixedRate(() -> commands.xclaim(stream, late,
+				io.lettuce.core.XClaimArgs.Builder.minIdleTime(0).justid(), readEntry), 0, 200, TimeUnit.MILLISECONDS);
+		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=2s");
+		// Past its visibility timeout, the write stays with the live worker.
+		await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).untilAsserted(() -> {
+			assertThat(write).isNotDone();
+			assertThat(owner(stream, writeEntry)).isEqualTo("late-worker");
+		});
+		renewing.shutdown();
+		assertThat(renewing.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		// A worker that stopped: both are taken over, the write refused, the read run again.
+		assertThatThrownBy(() -> write.get(15, TimeUnit.SECONDS)).cause().isInstanceOf(MayHaveRunException.class);
+		assertThat(read.get(15, TimeUnit.SECONDS)).isEqualTo("value of other");
+		assertThat(worker.getBean(LedgerService.class).calls).containsExactly("read:other");
+	}
+
+	private static String entryOf(String stream, String method) {
+		return commands.xrange(stream, Range.create("-", "+"))
+			.stream()
+			.filter((entry) -> entry.getBody().get("body").contains("\"method\":\"" + method + "\""))
+			.findFirst()
+			.orElseThrow()
+			.getId();
+	}
+
+	private static String owner(String stream, String entry) {
+		return commands.xpending(stream, "workers", Range.create(entry, entry), io.lettuce.core.Limit.from(1))
+			.get(0)
+			.getConsumer();
+	}
+
+	@Test
+	void lettuceReconnectsWithinTheReconnectDelaySoWorkersRenewTheirLeasesSoonAfterRedisReturns() {
+		ConfigurableApplicationContext worker = start(prefix(), true);
+		io.lettuce.core.resource.Delay delay = worker.getBean(io.lettuce.core.resource.ClientResources.class)
+			.reconnectDelay();
+		// Lettuce's own default waits up to 30 s by the fifteenth attempt.
+		assertThat(delay.createDelay(15)).isEqualTo(Duration.ofSeconds(1));
+		assertThat(delay.createDelay(1)).isLessThan(Duration.ofMillis(10));
+		Duration most = start(prefix(), true, "execution.queue.redis.reconnect-delay=200ms")
+			.getBean(io.lettuce.core.resource.ClientResources.class)
+			.reconnectDelay()
+			.createDelay(30);
+		assertThat(most).isEqualTo(Duration.ofMillis(200));
+		assertThatThrownBy(() -> start(prefix(), true, "execution.queue.redis.reconnect-delay=0s"))
+			.hasStackTraceContaining("execution.queue.redis.reconnect-delay");
+	}
+
+	private static String owner(String stream) {
+		List<io.lettuce.core.models.stream.PendingMessage> pending = commands.xpending(stream, "workers",
+				Range.create("-", "+"), io.lettuce.core.Limit.from(10));
+		return (pending.size() == 1) ? pending.get(0).getConsumer() : String.valueOf(pending);
 	}
 
 	@Test

@@ -75,7 +75,9 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private long nextForget;
 
-	private long nextLease;
+	private volatile long nextLease;
+
+	private final AtomicBoolean renewing = new AtomicBoolean();
 
 	private long nextCancelCheck;
 
@@ -248,10 +250,18 @@ final class RedisQueueConsumer implements QueueConsumer {
 	private void maintain() throws Exception {
 		long now = System.nanoTime();
 		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
-		if (now - this.nextLease >= 0 && !this.running.isEmpty()) {
+		if (now - this.nextLease >= 0 && !this.running.isEmpty() && this.renewing.compareAndSet(false, true)) {
+			// One renewal at a time; one that fails (Redis away, a connection reconnecting) is sent
+			// again at the next tick, and one Lettuce held while disconnected goes out on reconnect.
 			this.nextLease = now + this.backend.leaseInterval().toNanos();
 			String[] ids = this.running.stream().map(RedisDelivery::entryId).toArray(String[]::new);
-			redis.xclaim(this.stream, this.consumer, XClaimArgs.Builder.minIdleTime(0).justid(), ids);
+			redis.xclaim(this.stream, this.consumer, XClaimArgs.Builder.minIdleTime(0).justid(), ids)
+				.whenComplete((renewed, failure) -> {
+					if (failure != null) {
+						this.nextLease = System.nanoTime();
+					}
+					this.renewing.set(false);
+				});
 		}
 		if (now - this.nextCancelCheck >= 0 && !this.running.isEmpty()) {
 			this.nextCancelCheck = now + CANCEL_CHECK_NANOS;
@@ -281,7 +291,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 					new String[] { this.stream, this.settings.attempts(this.queue), this.settings.answered(this.queue) },
 					RedisQueueSettings.GROUP, this.consumer.getName(),
 					String.valueOf(this.settings.visibilityTimeout().toMillis()), String.valueOf(free),
-					String.valueOf(this.settings.retention().toMillis()))
+					String.valueOf(this.settings.retention().toMillis()),
+					String.valueOf(3 * this.settings.visibilityTimeout().toMillis()))
 				.get(10, TimeUnit.SECONDS);
 			for (Object item : taken) {
 				List<?> entry = (List<?>) item;
