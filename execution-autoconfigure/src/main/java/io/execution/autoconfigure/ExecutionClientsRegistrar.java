@@ -1,6 +1,7 @@
 package io.execution.autoconfigure;
 
 import io.execution.ExecutionClient;
+import io.execution.ExecutionService;
 
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
@@ -15,6 +16,7 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.context.ResourceLoaderAware;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotationMetadata;
@@ -70,6 +72,28 @@ class ExecutionClientsRegistrar
 			for (BeanDefinition candidate : scanner.findCandidateComponents(basePackage)) {
 				register(candidate.getBeanClassName(), registry);
 			}
+		}
+		// The client interfaces of this application's own services, wherever they lie (a shared
+		// API module, say): without a client, injecting one would bypass the dispatcher silently.
+		for (String name : registry.getBeanDefinitionNames()) {
+			if (registry.getBeanDefinition(name) instanceof AnnotatedBeanDefinition definition
+					&& definition.getMetadata().hasAnnotation(ExecutionService.class.getName())) {
+				for (String type : definition.getMetadata().getInterfaceNames()) {
+					registerIfClient(type, registry);
+				}
+			}
+		}
+	}
+
+	private void registerIfClient(String className, BeanDefinitionRegistry registry) {
+		try {
+			Class<?> type = ClassUtils.forName(className, this.resourceLoader.getClassLoader());
+			if (AnnotatedElementUtils.hasAnnotation(type, ExecutionClient.class)) {
+				register(className, registry);
+			}
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			// Not loadable here: not a client this application can use.
 		}
 	}
 

@@ -1,7 +1,11 @@
 package io.execution.autoconfigure;
 
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
+import io.execution.ExecutionDefinitionException;
 import io.execution.ExecutionService;
 import io.execution.ServiceNotFoundException;
 import io.execution.client.ExecutionClientFactory;
@@ -10,6 +14,8 @@ import io.execution.core.Endpoints;
 import io.execution.service.ServiceRegistry;
 import io.execution.worker.WorkerOperations;
 import io.execution.worker.WorkerOperationsService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
@@ -24,6 +30,8 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
  * {@code execution.endpoints.<name>} entry fails the start-up rather than the first call.
  */
 class ExecutionServiceRegistrar implements SmartInitializingSingleton, BeanFactoryAware {
+
+	private static final Logger logger = LoggerFactory.getLogger(ExecutionServiceRegistrar.class);
 
 	private ConfigurableListableBeanFactory beanFactory;
 
@@ -51,7 +59,8 @@ class ExecutionServiceRegistrar implements SmartInitializingSingleton, BeanFacto
 				}
 			}
 		}
-		for (String service : this.beanFactory.getBean(ExecutionClientFactory.class).services()) {
+		Set<String> clients = this.beanFactory.getBean(ExecutionClientFactory.class).services();
+		for (String service : clients) {
 			try {
 				endpoints.resolve(service);
 			}
@@ -59,6 +68,65 @@ class ExecutionServiceRegistrar implements SmartInitializingSingleton, BeanFacto
 				throw new UnresolvedEndpointException(service, ex);
 			}
 		}
+		Set<String> known = new TreeSet<>(clients);
+		services.services().forEach((service) -> known.add(service.name()));
+		endpoints.all().values().forEach((endpoint) -> known.addAll(endpoint.fallbacks()));
+		this.beanFactory.getBeanProvider(ExecutionProperties.class)
+			.ifAvailable((properties) -> checkNames(properties.getEndpoints().keySet(), known));
+	}
+
+	/**
+	 * An endpoint configured under a name nothing here uses: a name one or two letters away from
+	 * one in use is a typo, which would leave that service running as it was, so the start fails;
+	 * any other is reported (it may serve a client made later, or another application sharing
+	 * the configuration).
+	 */
+	private static void checkNames(Set<String> configured, Set<String> known) {
+		for (String name : configured) {
+			if (known.contains(name)) {
+				continue;
+			}
+			String near = known.stream().filter((candidate) -> close(name, candidate)).findFirst().orElse(null);
+			if (near != null) {
+				throw new ExecutionDefinitionException("execution.endpoints." + name + " is configured, but nothing in"
+						+ " this application is named '" + name + "': its clients and services are " + known + ", so the"
+						+ " setting is ignored and '" + near + "' keeps its own endpoint.",
+						"Did you mean execution.endpoints." + near + "? Correct the name, or remove the entry.");
+			}
+			logger.warn("execution.endpoints.{} is configured, but no @ExecutionClient or @ExecutionService of this"
+					+ " application is named '{}' (its clients and services are {}); the entry is not used here", name,
+					name, known);
+		}
+	}
+
+	/** Whether two names differ by at most two edits, or only in case and separators. */
+	static boolean close(String a, String b) {
+		if (normalized(a).equals(normalized(b))) {
+			return true;
+		}
+		if (Math.abs(a.length() - b.length()) > 2 || Math.min(a.length(), b.length()) < 4) {
+			return false;
+		}
+		int[] previous = new int[b.length() + 1];
+		int[] current = new int[b.length() + 1];
+		for (int j = 0; j <= b.length(); j++) {
+			previous[j] = j;
+		}
+		for (int i = 1; i <= a.length(); i++) {
+			current[0] = i;
+			for (int j = 1; j <= b.length(); j++) {
+				int substitution = previous[j - 1] + ((a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1);
+				current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+			}
+			int[] swap = previous;
+			previous = current;
+			current = swap;
+		}
+		return previous[b.length()] <= 2;
+	}
+
+	private static String normalized(String name) {
+		return name.replace("-", "").replace("_", "").replace(".", "").toLowerCase(Locale.ROOT);
 	}
 
 }

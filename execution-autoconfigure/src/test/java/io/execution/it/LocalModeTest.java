@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * With no configuration, a service the application has runs locally, through the dispatcher.
  */
-@SpringBootTest(classes = LabApplication.class)
+@SpringBootTest(classes = LabApplication.class, properties = "execution.endpoints.lab.timeout=2s")
 class LocalModeTest {
 
 	@Autowired
@@ -56,6 +56,19 @@ class LocalModeTest {
 		CompletableFuture<String> future = this.lab.echoAsync("hello");
 		assertThat(future.get(5, TimeUnit.SECONDS)).isEqualTo("hello");
 		assertThat(this.lab.count(List.of("a", "b", "a"))).isEqualTo(Map.of("a", 2, "b", 1));
+	}
+
+	@Test
+	void aFutureMethodThatWorksBeforeReturningItsFutureNeitherBlocksTheCallerNorOutlivesItsDeadline() {
+		// LabService.sleepAsync sleeps, then returns a completed future.
+		long start = System.nanoTime();
+		CompletableFuture<String> future = this.lab.sleepAsync(5_000);
+		long returned = System.nanoTime() - start;
+		assertThat(TimeUnit.NANOSECONDS.toMillis(returned)).isLessThan(1_000);
+		assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).cause()
+			.isInstanceOf(io.execution.ExecutionTimeoutException.class)
+			.hasMessageContaining("execution.endpoints.lab.timeout");
+		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(4_000);
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.execution.ExecutionClient;
+import io.execution.ExecutionDefinitionException;
 import io.execution.ExecutionException;
 import io.execution.core.ClientMethod;
 import io.execution.core.Dispatcher;
@@ -89,9 +90,9 @@ public final class ExecutionClientFactory {
 			String key = method.getName() + "/" + method.getParameterCount();
 			Method other = byKey.putIfAbsent(key, method);
 			if (other != null && !java.util.Arrays.equals(other.getParameterTypes(), method.getParameterTypes())) {
-				throw new IllegalArgumentException("Client " + type.getName() + " has two methods named '"
-						+ method.getName() + "' taking " + method.getParameterCount()
-						+ " arguments; services pick an overload by argument count, so rename one of them");
+				throw new ExecutionDefinitionException("@ExecutionClient " + type.getName() + " has two methods named '"
+						+ method.getName() + "' taking " + method.getParameterCount() + " arguments: " + other + " and "
+						+ method + ".", "Rename one of them: services pick an overload by its number of arguments only.");
 			}
 			ClientMethod resolved = ClientMethod.of(service, method, this.mapper, Idempotency.of(method));
 			methods.put(method, resolved);

@@ -27,9 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs calls in this JVM on the service bean itself, passing argument and result references
- * without serialising them. A synchronous call runs on the caller's thread, like a method call;
- * an asynchronous call of a synchronous service method runs on the given executor, and one of
- * an asynchronous service method starts on the caller's thread and returns its future.
+ * without serialising them. A synchronous call of a synchronous method runs on the caller's
+ * thread, like a method call; every other call starts on the given executor, so a future is
+ * returned at once and its deadline holds whatever the method does before it returns.
  */
 public final class LocalTransport implements Transport {
 
@@ -60,25 +60,46 @@ public final class LocalTransport implements Transport {
 	@Override
 	public Object invoke(Invocation invocation) {
 		Binding binding = binding(invocation.method());
-		Object result = binding.call(invocation);
 		if (binding.target().async()) {
-			return Futures.await(binding.future(result), invocation);
+			// What the method does before it returns its future is not the caller's to wait past its deadline.
+			return Futures.await(invokeAsync(invocation), invocation);
 		}
-		return binding.result(result);
+		return binding.result(binding.call(invocation));
 	}
 
+	/**
+	 * Starts the call on the executor, never on the caller's thread, so a future method never
+	 * blocks its caller, whatever the implementation does before it returns its own future.
+	 */
 	@Override
 	public CompletableFuture<Object> invokeAsync(Invocation invocation) {
 		Binding binding = binding(invocation.method());
-		if (binding.target().async()) {
-			return Futures.map(binding.future(binding.call(invocation)), binding::result);
-		}
+		boolean async = binding.target().async();
 		CompletableFuture<Object> result = new CompletableFuture<>();
-		FutureTask<Object> task = new FutureTask<>(() -> binding.result(binding.call(invocation))) {
+		FutureTask<Object> task = new FutureTask<>(() -> async ? binding.future(binding.call(invocation))
+				: binding.result(binding.call(invocation))) {
 			@Override
 			protected void done() {
 				try {
-					result.complete(get());
+					Object value = get();
+					if (async) {
+						CompletableFuture<?> own = (CompletableFuture<?>) value;
+						own.whenComplete((ownValue, failure) -> {
+							if (failure != null) {
+								result.completeExceptionally(Futures.unwrap(failure));
+								return;
+							}
+							try {
+								result.complete(binding.result(ownValue));
+							}
+							catch (RuntimeException ex) {
+								result.completeExceptionally(ex);
+							}
+						});
+						Futures.cancelWith(result, own);
+						return;
+					}
+					result.complete(value);
 				}
 				catch (CancellationException ex) {
 					result.cancel(false);

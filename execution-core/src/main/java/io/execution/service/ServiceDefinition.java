@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.execution.ExecutionDefinitionException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,9 +36,10 @@ public final class ServiceDefinition {
 			String key = key(method.getName(), method.getParameterCount());
 			ServiceMethod existing = byKey.get(key);
 			if (existing != null && !sameSignature(existing.method(), method)) {
-				throw new IllegalStateException("Service '" + name + "' has two methods named '" + method.getName()
-						+ "' taking " + method.getParameterCount() + " arguments; callers pick an overload by argument"
-						+ " count, so rename one of them");
+				throw new ExecutionDefinitionException("@ExecutionService '" + name + "' (" + method.getDeclaringClass()
+						.getName() + ") has two methods named '" + method.getName() + "' taking "
+						+ method.getParameterCount() + " arguments: " + existing.method() + " and " + method + ".",
+						"Rename one of them: callers pick an overload by its number of arguments only.");
 			}
 			byKey.putIfAbsent(key, new ServiceMethod(name, method, bean, mapper));
 		}

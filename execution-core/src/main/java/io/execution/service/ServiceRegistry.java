@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.execution.ExecutionClient;
+import io.execution.ExecutionDefinitionException;
 import io.execution.ExecutionService;
 import io.execution.ServiceNotFoundException;
 import tools.jackson.databind.json.JsonMapper;
@@ -59,8 +60,10 @@ public final class ServiceRegistry {
 		ServiceDefinition definition = new ServiceDefinition(name, bean, offeredMethods(type, bean), this.mapper);
 		ServiceDefinition existing = this.services.putIfAbsent(name, definition);
 		if (existing != null && existing.bean() != bean) {
-			throw new IllegalStateException("Two beans offer service '" + name + "': " + existing.bean().getClass()
-					.getName() + " and " + type.getName() + "; give one of them another @ExecutionService name");
+			throw new ExecutionDefinitionException("Two beans offer service '" + name + "': " + existing.bean()
+				.getClass()
+				.getName() + " and " + type.getName() + ".",
+					"Give one of them another name with @ExecutionService(\"…\"), or keep one of them.");
 		}
 		return (existing != null) ? existing : definition;
 	}
