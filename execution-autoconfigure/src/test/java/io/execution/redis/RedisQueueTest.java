@@ -236,6 +236,15 @@ class RedisQueueTest {
 	}
 
 	@Test
+	void aCallToAQueueNoLiveWorkerServesTimesOutSayingSo() {
+		Lab lab = start(prefix(), false, "execution.endpoints.lab.timeout=1s").getBean(Lab.class);
+		assertThatThrownBy(() -> lab.echo("anyone?")).isInstanceOf(ExecutionTimeoutException.class)
+			.hasMessageContaining("execution.endpoints.lab.timeout")
+			.hasMessageContaining("no live worker serves queue 'lab'")
+			.hasMessageContaining("execution.worker.queues");
+	}
+
+	@Test
 	void aQueueNoLiveWorkerServesIsPassedOverInAFallbackChain() throws Exception {
 		String prefix = prefix();
 		ConfigurableApplicationContext caller = start(prefix, false, "execution.endpoints.ledger.timeout=20s",
@@ -505,9 +514,14 @@ class RedisQueueTest {
 			String[] at = { "spring.data.redis.port=" + own.port() };
 			own.kill();
 			ConfigurableApplicationContext worker = start(prefix, true, at);
-			Lab lab = start(prefix, false, at).getBean(Lab.class);
+			ConfigurableApplicationContext caller = start(prefix, false, at);
+			Lab lab = caller.getBean(Lab.class);
 			assertThatThrownBy(() -> lab.echo("early")).isInstanceOf(ExecutionRejectedException.class)
 				.hasMessageContaining("cannot connect to Redis");
+			// Starting an execution writes its record first: refused the same way, never with a Lettuce exception.
+			assertThatThrownBy(() -> caller.getBean(io.execution.async.Executions.class).start(() -> lab.echo("job")))
+				.isInstanceOf(ExecutionRejectedException.class)
+				.hasMessageContaining("spring.data.redis");
 			own.restart();
 			await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> "late".equals(lab.echo("late")));
 			assertThat(worker.getBean(LabService.class).echoes()).contains("late");

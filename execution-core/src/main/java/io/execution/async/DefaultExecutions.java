@@ -143,7 +143,8 @@ public final class DefaultExecutions implements Executions {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Execution {} of {} ended but its record could not be written", id, method, ex);
+				logger.warn("Execution {} of {} ended but its record could not be written: {}", id, method,
+						ex.getMessage());
 			}
 			finally {
 				// Whoever awaits it here sees the record written when the wait ends.

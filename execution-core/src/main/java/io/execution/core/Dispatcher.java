@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.execution.AllEndpointsFailedException;
 import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
+import io.execution.ExecutionTimeoutException;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.SenderContext;
@@ -101,6 +102,10 @@ public final class Dispatcher implements AutoCloseable {
 		Throwable failure = null;
 		try {
 			return new Chain(endpoint, invocation, parent, null, null).run();
+		}
+		catch (ExecutionTimeoutException ex) {
+			failure = explained(endpoint, ex);
+			throw (RuntimeException) failure;
 		}
 		catch (RuntimeException | Error ex) {
 			failure = ex;
@@ -259,6 +264,22 @@ public final class Dispatcher implements AutoCloseable {
 			});
 		}
 		return result;
+	}
+
+	/**
+	 * A call that timed out at an endpoint that knows why it could not serve (a queue no live
+	 * worker serves) says so.
+	 */
+	private static RuntimeException explained(Endpoint endpoint, ExecutionTimeoutException timeout) {
+		String unavailable;
+		try {
+			unavailable = endpoint.transport().unavailable();
+		}
+		catch (RuntimeException ex) {
+			return timeout;
+		}
+		return (unavailable != null) ? new ExecutionTimeoutException(timeout.getMessage() + "; " + unavailable, timeout)
+				: timeout;
 	}
 
 	/**

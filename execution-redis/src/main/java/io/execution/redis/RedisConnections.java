@@ -79,6 +79,23 @@ public final class RedisConnections implements AutoCloseable {
 	}
 
 	/**
+	 * Whether the shared connection is connected now (opening it when nothing opened it yet):
+	 * questions that would wait for an answer are asked only while Redis is there.
+	 * @return {@code true} when connected
+	 */
+	public boolean connected() {
+		RedisClusterAsyncCommands<String, String> commands;
+		try {
+			commands = shared();
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+		StatefulConnection<String, String> connection = this.opened.get(commands);
+		return connection != null && connection.isOpen();
+	}
+
+	/**
 	 * Closes a connection {@link #dedicated()} opened, once its user is done with it.
 	 * @param commands the connection's commands
 	 */

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.execution.ExecutionException;
+import io.execution.ExecutionRejectedException;
 import io.execution.async.ExecutionRecord;
 import io.execution.async.ExecutionStatus;
 import io.execution.async.ExecutionStore;
@@ -196,7 +197,13 @@ public final class RedisExecutionStore implements ExecutionStore {
 		for (int i = 0; i < fields.size(); i++) {
 			args[i + 2] = fields.get(i);
 		}
-		return CHANGE.run(this.connections.shared(), new String[] { key(id) }, args);
+		try {
+			return CHANGE.run(this.connections.shared(), new String[] { key(id) }, args);
+		}
+		catch (RuntimeException ex) {
+			// No connection to open (Redis is down, the application is closing): a failed change, never a Lettuce exception.
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	private long await(CompletableFuture<Long> change) {
@@ -221,8 +228,11 @@ public final class RedisExecutionStore implements ExecutionStore {
 		if (ex instanceof InterruptedException) {
 			Thread.currentThread().interrupt();
 		}
-		return new ExecutionException("Execution records in Redis cannot be read or written now"
-				+ ((id != null) ? " (" + id + ")" : "") + ": " + ex, ex);
+		Throwable cause = (ex instanceof java.util.concurrent.ExecutionException && ex.getCause() != null) ? ex.getCause()
+				: ex;
+		return new ExecutionRejectedException("Execution records in Redis cannot be read or written now"
+				+ ((id != null) ? " (" + id + ")" : "") + ": " + cause.getMessage() + " (Redis is reached through"
+				+ " spring.data.redis.*)", cause);
 	}
 
 	private static void add(List<String> fields, String name, String value) {

@@ -146,11 +146,12 @@ public final class RedisQueueBackend implements QueueBackend {
 	/**
 	 * A queue is unavailable when the registry lists no live worker serving it. A queue found
 	 * served is trusted for a second without asking again (the registry is read from Redis); a
-	 * registry that cannot be read says nothing.
+	 * registry that cannot be read, or a Redis this process is not connected to, says nothing.
 	 */
 	@Override
 	public String unavailable(String queue) {
-		if (this.workers == null) {
+		if (this.workers == null || !this.connections.connected()) {
+			// Nothing to tell without waiting for a Redis that is away.
 			return null;
 		}
 		long now = System.nanoTime();
