@@ -34,6 +34,7 @@ public class ExecutionEndpoint {
 	public Map<String, Object> execution() {
 		Map<String, Object> all = new LinkedHashMap<>();
 		all.put("endpoints", this.report.endpoints());
+		all.put("served", this.report.served());
 		all.put("queues", this.report.queues());
 		all.put("workers", this.report.workers());
 		all.put("executions", this.report.executions());

@@ -118,6 +118,16 @@ public final class ExecutionReport {
 	}
 
 	/**
+	 * The calls this application served for the services it offers (over HTTP and on its worker
+	 * pools), by service: what other instances' clients asked of it, where the endpoints'
+	 * statistics count what this application's clients asked.
+	 * @return statistics by service
+	 */
+	public Map<String, CallStatistics.Snapshot> served() {
+		return this.statistics.served();
+	}
+
+	/**
 	 * Every endpoint.
 	 * @return descriptions by name
 	 */

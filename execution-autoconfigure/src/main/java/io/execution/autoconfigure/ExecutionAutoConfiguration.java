@@ -68,8 +68,9 @@ public final class ExecutionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ServiceExecutor executionServiceExecutor(ServiceRegistry services, EnvelopeCodec codec,
-			ObjectProvider<ObservationRegistry> observations) {
-		return new ServiceExecutor(services, codec, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+			ObjectProvider<ObservationRegistry> observations, CallStatistics statistics) {
+		return new ServiceExecutor(services, codec, observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+				statistics);
 	}
 
 	@Bean

@@ -80,6 +80,11 @@ class ActuatorTest {
 			JsonNode billingEndpoint = execution.path("endpoints").path("billing");
 			assertThat(billingEndpoint.path("mode").asString()).isEqualTo("http");
 			assertThat(billingEndpoint.path("statistics").path("calls").asLong()).isEqualTo(3);
+			// What it served: its own pool ran the 7 lab calls; the billing worker served the 3 over HTTP.
+			assertThat(execution.path("served").path("lab").path("calls").asLong()).isEqualTo(7);
+			assertThat(execution.path("served").has("billing")).isFalse();
+			assertThat(billingWorker.getBean(io.execution.core.CallStatistics.class).served().get("billing").calls())
+				.isEqualTo(3);
 			String url = "http://localhost:" + workerPort + "/execution";
 			assertThat(billingEndpoint.path("urls").path(url).path("circuit").asString()).isEqualTo("CLOSED");
 			assertThat(execution.path("queues").path("lab").path("backend").asString()).isEqualTo("redis");

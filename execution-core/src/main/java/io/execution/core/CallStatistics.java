@@ -8,14 +8,17 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Aggregate statistics per endpoint: calls, failures, and latency percentiles over the most
- * recent calls. Cheap enough for every call: two adders and one array write.
+ * Aggregate statistics per endpoint (the calls this application made) and per service (the
+ * calls it served): calls, failures, and latency percentiles over the most recent calls. Cheap
+ * enough for every call: two adders and one array write.
  */
 public final class CallStatistics implements CallObserver {
 
 	private static final int WINDOW = 1024;
 
 	private final Map<String, Window> endpoints = new ConcurrentHashMap<>();
+
+	private final Map<String, Window> served = new ConcurrentHashMap<>();
 
 	@Override
 	public void finished(Endpoint endpoint, ClientMethod method, long durationNanos, Throwable failure) {
@@ -24,6 +27,32 @@ public final class CallStatistics implements CallObserver {
 			window = this.endpoints.computeIfAbsent(endpoint.name(), (name) -> new Window());
 		}
 		window.record(durationNanos, CallOutcome.of(failure).failed());
+	}
+
+	/**
+	 * Records a call this application served (over HTTP or on a worker pool) for a service it
+	 * offers.
+	 * @param service the service
+	 * @param durationNanos how long it took, from the request read to the answer ready
+	 * @param failed whether it ended without an answer (timed out, cancelled, refused,
+	 * unreadable); a method that threw has answered
+	 */
+	public void served(String service, long durationNanos, boolean failed) {
+		Window window = this.served.get(service);
+		if (window == null) {
+			window = this.served.computeIfAbsent(service, (name) -> new Window());
+		}
+		window.record(durationNanos, failed);
+	}
+
+	/**
+	 * What this application served, by service name.
+	 * @return snapshots by service
+	 */
+	public Map<String, Snapshot> served() {
+		Map<String, Snapshot> all = new java.util.TreeMap<>();
+		this.served.forEach((service, window) -> all.put(service, window.snapshot()));
+		return all;
 	}
 
 	/**

@@ -15,6 +15,7 @@ import io.execution.codec.ErrorCode;
 import io.execution.codec.MalformedEnvelopeException;
 import io.execution.codec.RequestEnvelope;
 import io.execution.core.CallChain;
+import io.execution.core.CallStatistics;
 import io.execution.core.Futures;
 import io.execution.core.ResultStreams;
 import io.micrometer.observation.Observation;
@@ -40,6 +41,8 @@ public final class ServiceExecutor {
 
 	private final ObservationRegistry observations;
 
+	private final CallStatistics statistics;
+
 	/**
 	 * Makes an executor.
 	 * @param registry the services
@@ -57,9 +60,22 @@ public final class ServiceExecutor {
 	 * @param observations the observation registry
 	 */
 	public ServiceExecutor(ServiceRegistry registry, EnvelopeCodec codec, ObservationRegistry observations) {
+		this(registry, codec, observations, null);
+	}
+
+	/**
+	 * Makes an executor that also counts the calls it serves, by service.
+	 * @param registry the services
+	 * @param codec the envelope codec
+	 * @param observations the observation registry
+	 * @param statistics where served calls are counted, or {@code null}
+	 */
+	public ServiceExecutor(ServiceRegistry registry, EnvelopeCodec codec, ObservationRegistry observations,
+			CallStatistics statistics) {
 		this.registry = registry;
 		this.codec = codec;
 		this.observations = observations;
+		this.statistics = statistics;
 	}
 
 	/**
@@ -96,6 +112,16 @@ public final class ServiceExecutor {
 	 * @return the result envelope and its error code
 	 */
 	public Outcome execute(RequestEnvelope request, long deadlineNanos) {
+		long start = System.nanoTime();
+		Outcome outcome = run(request, deadlineNanos);
+		if (this.statistics != null && this.registry.contains(request.service())) {
+			this.statistics.served(request.service(), System.nanoTime() - start,
+					outcome.error() != null && outcome.error() != ErrorCode.SERVICE_EXCEPTION);
+		}
+		return outcome;
+	}
+
+	private Outcome run(RequestEnvelope request, long deadlineNanos) {
 		String id = request.id();
 		ServiceMethod method;
 		try {
