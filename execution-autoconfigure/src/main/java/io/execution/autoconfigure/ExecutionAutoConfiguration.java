@@ -88,10 +88,10 @@ public final class ExecutionAutoConfiguration {
 		List<EndpointDefinition> configured = properties.getEndpoints()
 			.entrySet()
 			.stream()
-			.map((entry) -> new EndpointDefinition(entry.getKey(), entry.getValue().effectiveMode().id(),
+			.map((entry) -> new EndpointDefinition(entry.getKey(), properties.modeOf(entry.getValue()).id(),
 					(entry.getValue().getTimeout() != null) ? entry.getValue().getTimeout()
 							: properties.getDefaultTimeout(),
-					List.copyOf(entry.getValue().getFallback())))
+					properties.isLocalOnly() ? List.of() : List.copyOf(entry.getValue().getFallback())))
 			.toList();
 		return new Endpoints(configured, factories, services::contains, properties.getDefaultTimeout());
 	}

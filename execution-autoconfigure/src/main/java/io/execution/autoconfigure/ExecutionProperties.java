@@ -29,8 +29,32 @@ public class ExecutionProperties {
 	 */
 	private Duration defaultTimeout = Duration.ofSeconds(30);
 
+	/**
+	 * Run every endpoint in this JVM, whatever its mode, URLs, queue or fallbacks say: for
+	 * tests, where each client's service is this application's own or a test's
+	 * {@code @ExecutionService} bean. A client whose service is not here fails the start.
+	 */
+	private boolean localOnly;
+
 	public Map<String, Endpoint> getEndpoints() {
 		return this.endpoints;
+	}
+
+	public boolean isLocalOnly() {
+		return this.localOnly;
+	}
+
+	public void setLocalOnly(boolean localOnly) {
+		this.localOnly = localOnly;
+	}
+
+	/**
+	 * The mode an endpoint runs in, {@link #isLocalOnly() local only} considered.
+	 * @param endpoint the endpoint's settings
+	 * @return its mode
+	 */
+	public Mode modeOf(Endpoint endpoint) {
+		return this.localOnly ? Mode.LOCAL : endpoint.effectiveMode();
 	}
 
 	public Duration getDefaultTimeout() {

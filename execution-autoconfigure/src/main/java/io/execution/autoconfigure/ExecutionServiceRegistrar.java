@@ -60,6 +60,18 @@ class ExecutionServiceRegistrar implements SmartInitializingSingleton, BeanFacto
 			}
 		}
 		Set<String> clients = this.beanFactory.getBean(ExecutionClientFactory.class).services();
+		ExecutionProperties properties = this.beanFactory.getBeanProvider(ExecutionProperties.class).getIfAvailable();
+		if (properties != null && properties.isLocalOnly()) {
+			for (String service : clients) {
+				if (!services.contains(service)) {
+					throw new ExecutionDefinitionException("execution.local-only is set, so every call runs in this"
+							+ " JVM, but this application has no @ExecutionService named '" + service + "' for its"
+							+ " client.", "Add one to the test's configuration (a @TestConfiguration with an"
+									+ " @ExecutionService bean implementing the client interface), or leave"
+									+ " execution.local-only unset.");
+				}
+			}
+		}
 		for (String service : clients) {
 			try {
 				endpoints.resolve(service);
@@ -71,8 +83,9 @@ class ExecutionServiceRegistrar implements SmartInitializingSingleton, BeanFacto
 		Set<String> known = new TreeSet<>(clients);
 		services.services().forEach((service) -> known.add(service.name()));
 		endpoints.all().values().forEach((endpoint) -> known.addAll(endpoint.fallbacks()));
-		this.beanFactory.getBeanProvider(ExecutionProperties.class)
-			.ifAvailable((properties) -> checkNames(properties.getEndpoints().keySet(), known));
+		if (properties != null) {
+			checkNames(properties.getEndpoints().keySet(), known);
+		}
 	}
 
 	/**

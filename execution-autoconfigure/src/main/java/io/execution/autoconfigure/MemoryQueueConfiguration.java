@@ -54,7 +54,7 @@ class MemoryQueueConfiguration {
 
 	private static void checkServed(ExecutionProperties properties, ExecutionWorkerProperties worker) {
 		for (Map.Entry<String, Endpoint> entry : properties.getEndpoints().entrySet()) {
-			if (entry.getValue().effectiveMode() != Mode.QUEUE) {
+			if (properties.modeOf(entry.getValue()) != Mode.QUEUE) {
 				continue;
 			}
 			String queue = ExecutionQueueAutoConfiguration.queueOf(entry.getKey(), entry.getValue());

@@ -39,8 +39,9 @@ class MissingClientFailureAnalyzer extends AbstractFailureAnalyzer<NoSuchBeanDef
 				+ " it: Execution looks for @ExecutionClient interfaces in the application's packages " + scanned
 				+ ", and " + type.getPackageName() + " is not among them.",
 				"Move " + type.getSimpleName() + " under one of those packages, or add"
-						+ " @AutoConfigurationPackage(basePackageClasses = " + type.getSimpleName() + ".class) to the"
-						+ " application's @SpringBootApplication class (as for Spring Data repositories).",
+						+ " @AutoConfigurationPackage(basePackageClasses = { YourApplication.class, "
+						+ type.getSimpleName() + ".class }) next to @SpringBootApplication (list the application's"
+						+ " own package too: the annotation replaces the default), as for Spring Data repositories.",
 				cause);
 	}
 

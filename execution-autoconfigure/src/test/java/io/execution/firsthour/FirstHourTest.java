@@ -46,7 +46,7 @@ class FirstHourTest {
 		assertThatThrownBy(() -> run(UnscannedApplication.class)).isNotNull();
 		assertThat(output).contains("@ExecutionClient io.execution.fixtures.api.Quotes was injected")
 			.contains("[io.execution.fixtures.unscanned]")
-			.contains("@AutoConfigurationPackage(basePackageClasses = Quotes.class)");
+			.contains("@AutoConfigurationPackage(basePackageClasses = { YourApplication.class, Quotes.class })");
 	}
 
 	@Test
@@ -66,6 +66,24 @@ class FirstHourTest {
 		}
 		assertThat(output).contains("execution.endpoints.billing is configured, but no @ExecutionClient or"
 				+ " @ExecutionService of this application is named 'billing'");
+	}
+
+	@Test
+	void localOnlyRunsEveryEndpointInTheTestsJvmWhateverItsMode() {
+		try (ConfigurableApplicationContext context = run(OutsideApplication.class, "execution.local-only=true",
+				"execution.endpoints.pricing.mode=http", "execution.endpoints.pricing.urls=http://localhost:1",
+				"execution.endpoints.pricing.fallback=pricing-backup", "execution.endpoints.pricing-backup.mode=queue")) {
+			assertThat(context.getBean(Pricing.class).quote("tea")).isEqualTo("tea on " + Thread.currentThread().getName());
+		}
+	}
+
+	@Test
+	void localOnlyWithAClientWhoseServiceIsNotHereFailsNamingWhatToAdd(CapturedOutput output) {
+		assertThatThrownBy(() -> run(io.execution.fixtures.missing.MissingApplication.class, "execution.local-only=true"))
+			.isInstanceOf(ExecutionDefinitionException.class);
+		assertThat(output).contains("execution.local-only is set")
+			.contains("no @ExecutionService named 'nowhere'")
+			.contains("@TestConfiguration");
 	}
 
 	@Test
