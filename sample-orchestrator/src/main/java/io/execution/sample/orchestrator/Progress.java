@@ -12,7 +12,8 @@ import java.util.function.IntSupplier;
  */
 final class Progress implements AutoCloseable {
 
-	private static final int WIDTH = 30;
+	/** The bar's width: a whole line stays within 40 columns, so it redraws in place on narrow terminals too. */
+	private static final int WIDTH = 10;
 
 	private final PrintStream out;
 
@@ -44,7 +45,7 @@ final class Progress implements AutoCloseable {
 		int count = Math.min(this.done.getAsInt(), this.total);
 		if (this.terminal) {
 			int filled = (this.total > 0) ? count * WIDTH / this.total : WIDTH;
-			this.out.print("\r" + String.format("%-10s [%s%s] %3d%% %d/%d", this.label, "#".repeat(filled),
+			this.out.print("\r" + String.format("%-9.9s [%s%s] %3d%% %d/%d", this.label, "#".repeat(filled),
 					"-".repeat(WIDTH - filled), (this.total > 0) ? count * 100 / this.total : 100, count, this.total));
 			this.out.flush();
 		}
