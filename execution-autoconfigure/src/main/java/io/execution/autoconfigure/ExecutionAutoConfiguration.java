@@ -24,6 +24,7 @@ import io.execution.core.ExecutionEvents;
 import io.execution.core.ExecutionTimer;
 import io.execution.core.TransportFactory;
 import io.execution.local.LocalTransportFactory;
+import io.execution.queue.QueueBackend;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
 import io.execution.worker.LocalWorker;
@@ -94,6 +95,11 @@ public final class ExecutionAutoConfiguration {
 					properties.isLocalOnly() ? List.of() : List.copyOf(entry.getValue().getFallback())))
 			.toList();
 		return new Endpoints(configured, factories, services::contains, properties.getDefaultTimeout());
+	}
+
+	@Bean
+	ExecutionWarmUp executionWarmUp(Endpoints endpoints, ObjectProvider<QueueBackend> queues) {
+		return new ExecutionWarmUp(endpoints, queues);
 	}
 
 	@Bean

@@ -236,6 +236,34 @@ class RedisQueueTest {
 	}
 
 	@Test
+	void aCallerIsConnectedAndItsScriptsLoadedBeforeItsFirstCall() throws Exception {
+		try (TestRedis own = TestRedis.startProcess()) {
+			RedisClient direct = RedisClient.create("redis://" + own.host() + ":" + own.port());
+			try {
+				RedisCommands<String, String> redis = direct.connect().sync();
+				assertThat(cachedScripts(redis)).isZero();
+				long clients = redis.clientList().lines().count();
+				start(prefix(), false, "spring.data.redis.port=" + own.port());
+				// No call yet: the scripts a call runs are in Redis, and the connections are open.
+				assertThat(cachedScripts(redis)).isGreaterThanOrEqualTo(4);
+				assertThat(redis.clientList().lines().count()).isGreaterThanOrEqualTo(clients + 2);
+			}
+			finally {
+				direct.shutdown();
+			}
+		}
+	}
+
+	private static long cachedScripts(RedisCommands<String, String> redis) {
+		return redis.info("memory")
+			.lines()
+			.filter((line) -> line.startsWith("number_of_cached_scripts:"))
+			.mapToLong((line) -> Long.parseLong(line.substring(line.indexOf(':') + 1).trim()))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	@Test
 	void aCallToAQueueNoLiveWorkerServesTimesOutSayingSo() {
 		Lab lab = start(prefix(), false, "execution.endpoints.lab.timeout=1s").getBean(Lab.class);
 		assertThatThrownBy(() -> lab.echo("anyone?")).isInstanceOf(ExecutionTimeoutException.class)

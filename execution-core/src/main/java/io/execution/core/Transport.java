@@ -69,6 +69,14 @@ public interface Transport extends AutoCloseable {
 	}
 
 	/**
+	 * Prepares at start-up what the first call would otherwise pay for (connections, classes),
+	 * without waiting for it and without judging the target: a first call then costs what the
+	 * hundredth does. The default does nothing.
+	 */
+	default void warmUp() {
+	}
+
+	/**
 	 * Releases what the transport holds. The default does nothing.
 	 */
 	@Override

@@ -86,6 +86,14 @@ public interface QueueBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Prepares at start-up what the first call would otherwise pay for (connections, scripts),
+	 * for a short while at most and never failing: a backend that cannot be reached yet is
+	 * prepared by its first call, as without it. The default does nothing.
+	 */
+	default void warmUp() {
+	}
+
+	/**
 	 * Why no call put on a queue now would run, when the backend knows it (no live worker
 	 * serves the queue), so that a fallback chain moves on at once.
 	 * @param queue the queue

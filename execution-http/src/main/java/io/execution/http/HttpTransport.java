@@ -251,6 +251,21 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
 	}
 
+	/**
+	 * Opens a connection to each instance with a ping, its answer ignored: the JDK client keeps
+	 * the connection for the first call, and an instance not up yet is no verdict on it.
+	 */
+	@Override
+	public void warmUp() {
+		for (Instance instance : this.instances) {
+			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.url() + "/v1/ping"))
+				.timeout(this.settings.healthCheckTimeout())
+				.GET();
+			authorize(request);
+			this.client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
+		}
+	}
+
 	private void checkHealth() {
 		for (Instance instance : this.instances) {
 			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.url() + this.settings.healthPath()))

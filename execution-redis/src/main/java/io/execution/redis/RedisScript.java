@@ -40,6 +40,15 @@ public final class RedisScript {
 	}
 
 	/**
+	 * Loads the script, so that its first run needs one round trip.
+	 * @param redis the connection
+	 * @return the load to come
+	 */
+	public CompletableFuture<String> load(RedisClusterAsyncCommands<String, String> redis) {
+		return redis.scriptLoad(this.source).toCompletableFuture();
+	}
+
+	/**
 	 * Runs the script.
 	 * @param <T> the result type
 	 * @param redis the connection

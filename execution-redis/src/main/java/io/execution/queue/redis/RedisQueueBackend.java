@@ -445,6 +445,30 @@ public final class RedisQueueBackend implements QueueBackend {
 		}
 	}
 
+	/**
+	 * Connects (the shared connection and the reply reader's), loads the scripts and reads
+	 * Redis' clock, waiting two seconds at most; a Redis that is not there yet is connected to
+	 * by the first call, as without this.
+	 */
+	@Override
+	public void warmUp() {
+		try {
+			startReplyReader();
+			RedisClusterAsyncCommands<String, String> redis = this.connections.shared();
+			CompletableFuture.allOf(RedisScripts.SUBMIT.load(redis), RedisScripts.REPLY.load(redis),
+					RedisScripts.ACK.load(redis), RedisScripts.CANCEL.load(redis), RedisScripts.RECLAIM.load(redis),
+					RedisScripts.STASH.load(redis))
+				.get(2, TimeUnit.SECONDS);
+			this.clock.sample();
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			logger.debug("Redis queues: not prepared at start-up ({}); the first call connects", ex.toString());
+		}
+	}
+
 	private void startReplyReader() {
 		if (this.replyConnection == null) {
 			synchronized (this) {
