@@ -36,11 +36,19 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnNotWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -176,6 +184,56 @@ public final class ExecutionAutoConfiguration {
 			thread.setDaemon(true);
 			return thread;
 		});
+	}
+
+
+	/**
+	 * {@code execution.http.server.enabled} where the routes cannot be served: the start fails
+	 * saying what to add, rather than the switch being ignored.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "execution.http.server.enabled", havingValue = "true")
+	@Conditional(ServerUnavailable.Unservable.class)
+	static class ServerUnavailable {
+
+		@Bean
+		Object executionHttpServerUnavailable() {
+			throw new InvalidConfigurationPropertyValueException("execution.http.server.enabled", "true",
+					"Execution serves its routes with Spring MVC in a servlet web application: add"
+							+ " spring-boot-starter-webmvc (and io.execution:execution-http, which the starter brings), or"
+							+ " set execution.http.server.enabled=false. A WebFlux or non-web application can call"
+							+ " http endpoints but not serve them.");
+		}
+
+		/** Not a servlet web application, or Spring MVC or Execution's http module is missing. */
+		static final class Unservable extends AnyNestedCondition {
+
+			Unservable() {
+				super(ConfigurationPhase.REGISTER_BEAN);
+			}
+
+			@ConditionalOnNotWebApplication
+			static final class NotWeb {
+
+			}
+
+			@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+			static final class Reactive {
+
+			}
+
+			@ConditionalOnMissingClass("org.springframework.web.servlet.function.RouterFunction")
+			static final class NoSpringMvc {
+
+			}
+
+			@ConditionalOnMissingClass("io.execution.http.server.InvocationHttpHandler")
+			static final class NoHttpModule {
+
+			}
+
+		}
+
 	}
 
 }

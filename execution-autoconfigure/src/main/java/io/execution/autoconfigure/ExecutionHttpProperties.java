@@ -4,12 +4,14 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Http mode: serving this application's services, and calling other instances.
  */
 @ConfigurationProperties("execution.http")
-public class ExecutionHttpProperties {
+public class ExecutionHttpProperties implements Validator {
 
 	private final Server server = new Server();
 
@@ -235,6 +237,24 @@ public class ExecutionHttpProperties {
 			this.timeout = timeout;
 		}
 
+	}
+
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return ExecutionHttpProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		new SettingChecks(errors).positive("payloadLimit", this.payloadLimit)
+			.positive("connectTimeout", this.connectTimeout)
+			.positive("server.maxTimeout", this.server.getMaxTimeout())
+			.notNegative("compression.threshold", this.compression.getThreshold())
+			.atLeast("circuitBreaker.failureThreshold", 1, this.circuitBreaker.getFailureThreshold())
+			.positive("circuitBreaker.openDuration", this.circuitBreaker.getOpenDuration())
+			.notNegative("healthCheck.interval", this.healthCheck.getInterval())
+			.positive("healthCheck.timeout", this.healthCheck.getTimeout());
 	}
 
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Settings of Execution: where each service's calls go. The other concerns have a class per
@@ -16,7 +18,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * and {@link ExecutionMetricsProperties}.
  */
 @ConfigurationProperties("execution")
-public class ExecutionProperties {
+public class ExecutionProperties implements Validator {
 
 	/**
 	 * Endpoints by service name. A service that is not listed runs locally when this
@@ -252,6 +254,25 @@ public class ExecutionProperties {
 			return name().toLowerCase(java.util.Locale.ROOT);
 		}
 
+	}
+
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return ExecutionProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		SettingChecks checks = new SettingChecks(errors).positive("defaultTimeout", this.defaultTimeout);
+		this.endpoints.forEach((name, endpoint) -> {
+			String path = "endpoints[" + name + "].";
+			if (endpoint.getTimeout() != null) {
+				checks.positive(path + "timeout", endpoint.getTimeout());
+			}
+			checks.atLeast(path + "retry.maxAttempts", 1, endpoint.getRetry().getMaxAttempts())
+				.notNegative(path + "retry.initialBackoff", endpoint.getRetry().getInitialBackoff());
+		});
 	}
 
 }

@@ -3,12 +3,14 @@ package io.execution.autoconfigure;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * The queues behind queue-mode endpoints.
  */
 @ConfigurationProperties("execution.queue")
-public class ExecutionQueueProperties {
+public class ExecutionQueueProperties implements Validator {
 
 	/**
 	 * Where queues live: memory (in this JVM, the embedded default) or redis (shared by
@@ -161,6 +163,23 @@ public class ExecutionQueueProperties {
 		/** In Redis, through Spring Data Redis. */
 		REDIS
 
+	}
+
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return ExecutionQueueProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		new SettingChecks(errors).atLeast("capacity", 1, this.capacity)
+			.positive("redis.visibilityTimeout", this.redis.getVisibilityTimeout())
+			.atLeast("redis.maxDeliveries", 1, this.redis.getMaxDeliveries())
+			.positive("redis.retention", this.redis.getRetention())
+			.positive("redis.deadLetterRetention", this.redis.getDeadLetterRetention())
+			.atLeast("redis.deadLetterLimit", 1, this.redis.getDeadLetterLimit())
+			.positive("redis.reconnectDelay", this.redis.getReconnectDelay());
 	}
 
 }

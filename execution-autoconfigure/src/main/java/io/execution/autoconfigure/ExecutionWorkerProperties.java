@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * The worker pools this application runs.
  */
 @ConfigurationProperties("execution.worker")
-public class ExecutionWorkerProperties {
+public class ExecutionWorkerProperties implements Validator {
 
 	/**
 	 * Whether this application runs worker pools for the queues below.
@@ -93,6 +95,19 @@ public class ExecutionWorkerProperties {
 
 	public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
 		this.shutdownGracePeriod = shutdownGracePeriod;
+	}
+
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return ExecutionWorkerProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		new SettingChecks(errors).positive("heartbeatInterval", this.heartbeatInterval)
+			.atLeast("concurrency", 1, this.concurrency)
+			.notNegative("shutdownGracePeriod", this.shutdownGracePeriod);
 	}
 
 }

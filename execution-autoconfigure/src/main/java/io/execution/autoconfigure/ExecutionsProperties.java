@@ -3,13 +3,15 @@ package io.execution.autoconfigure;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Executions: calls started with an id whose record (status, progress, result) is kept in
  * the store of the queue backend (in memory, or in Redis for every instance).
  */
 @ConfigurationProperties("execution.executions")
-public class ExecutionsProperties {
+public class ExecutionsProperties implements Validator {
 
 	/**
 	 * How long an execution's record is kept after its last change; then its id is unknown.
@@ -37,6 +39,17 @@ public class ExecutionsProperties {
 
 	public void setRetention(Duration retention) {
 		this.retention = retention;
+	}
+
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return ExecutionsProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		new SettingChecks(errors).atLeast("memoryCapacity", 1, this.memoryCapacity).positive("retention", this.retention);
 	}
 
 }

@@ -33,6 +33,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -52,7 +53,16 @@ class RedisQueueConfiguration {
 
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
-		RedisConnections executionRedisConnections(ObjectProvider<RedisConnectionFactory> factories) {
+		RedisConnections executionRedisConnections(ObjectProvider<RedisConnectionFactory> factories,
+				Environment environment) {
+			String replicas = environment.getProperty("spring.data.redis.masterreplica.nodes");
+			if (replicas != null && !replicas.isBlank()) {
+				throw new InvalidConfigurationPropertyValueException("spring.data.redis.masterreplica.nodes", replicas,
+						"The redis queue backend needs one place to write every queue: a standalone Redis"
+								+ " (spring.data.redis.host/port), a Sentinel-monitored master (spring.data.redis.sentinel.*)"
+								+ " or a Cluster (spring.data.redis.cluster.nodes). Static master/replica nodes are not"
+								+ " supported.");
+			}
 			RedisConnectionFactory factory = factories.getIfAvailable();
 			if (!(factory instanceof LettuceConnectionFactory lettuce)) {
 				throw new InvalidConfigurationPropertyValueException("execution.queue.backend", "redis",
@@ -118,10 +128,6 @@ class RedisQueueConfiguration {
 		@Order(Ordered.HIGHEST_PRECEDENCE)
 		ClientResourcesBuilderCustomizer executionReconnectDelay(ExecutionQueueProperties queue) {
 			Duration most = queue.getRedis().getReconnectDelay();
-			if (most == null || most.isNegative() || most.isZero()) {
-				throw new InvalidConfigurationPropertyValueException("execution.queue.redis.reconnect-delay", most,
-						"Give the longest wait between reconnect attempts, such as 1s");
-			}
 			Duration lease = queue.getRedis().getVisibilityTimeout().dividedBy(3);
 			if (most.compareTo(lease) > 0) {
 				LoggerFactory.getLogger(RedisQueueConfiguration.class)

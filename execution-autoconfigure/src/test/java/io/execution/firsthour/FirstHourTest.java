@@ -87,6 +87,61 @@ class FirstHourTest {
 	}
 
 	@Test
+	void settingsThatCannotWorkFailTheStartNamingEachPropertyAndWhatItMustBe(CapturedOutput output) {
+		String[][] cases = { { "execution.default-timeout", "-5s", "must be longer than zero" },
+				{ "execution.http.payload-limit", "-1MB", "must be larger than zero" },
+				{ "execution.queue.redis.max-deliveries", "0", "must be at least 1" },
+				{ "execution.http.circuit-breaker.failure-threshold", "0", "must be at least 1" },
+				{ "execution.endpoints.pricing.timeout", "0s", "must be longer than zero",
+						"execution.endpoints[pricing].timeout" },
+				{ "execution.endpoints.pricing.retry.max-attempts", "0", "must be at least 1",
+						"execution.endpoints[pricing].retry.maxAttempts" },
+				{ "execution.worker.concurrency", "0", "must be at least 1" },
+				{ "execution.queue.capacity", "-1", "must be at least 1" },
+				{ "execution.executions.retention", "0s", "must be longer than zero" },
+				{ "execution.queue.redis.reconnect-delay", "0s", "must be longer than zero" } };
+		for (String[] setting : cases) {
+			assertThatThrownBy(() -> run(OutsideApplication.class, setting[0] + "=" + setting[1])).as(setting[0])
+				.isNotNull();
+		}
+		String printed = output.toString();
+		for (String[] setting : cases) {
+			// Boot names a property by where it came from, else by its path (camel case, a map's key in brackets).
+			String path = (setting.length > 3) ? setting[3] : camel(setting[0]);
+			assertThat(printed).as(setting[0])
+				.containsPattern("(" + java.util.regex.Pattern.quote("Origin: \"" + setting[0] + "\"") + "|"
+						+ java.util.regex.Pattern.quote("Property: " + path) + ").*\\R(?:.*\\R){0,2}?\\s+Reason: "
+						+ setting[2]);
+		}
+	}
+
+	private static String camel(String property) {
+		StringBuilder camel = new StringBuilder();
+		for (int i = 0; i < property.length(); i++) {
+			char c = property.charAt(i);
+			camel.append((c == '-') ? Character.toUpperCase(property.charAt(++i)) : c);
+		}
+		return camel.toString();
+	}
+
+	@Test
+	void theHttpServerSwitchInAnApplicationThatCannotServeFailsTheStartSayingWhatToAdd(CapturedOutput output) {
+		assertThatThrownBy(() -> run(OutsideApplication.class, "execution.http.server.enabled=true")).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("execution.http.server.enabled")
+			.contains("spring-boot-starter-webmvc");
+	}
+
+	@Test
+	void redisMasterReplicaNodesAreRefusedAtTheStartWithTheTopologiesThatWork(CapturedOutput output) {
+		assertThatThrownBy(() -> run(OutsideApplication.class, "execution.queue.backend=redis",
+				"spring.data.redis.masterreplica.nodes=127.0.0.1:6379")).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("spring.data.redis.masterreplica.nodes")
+			.contains("spring.data.redis.sentinel");
+	}
+
+	@Test
 	void twoOverloadsOfOneArityFailTheStartWithAFailureAnalysis(CapturedOutput output) {
 		assertThatThrownBy(() -> run(OverloadsApplication.class)).isNotNull();
 		assertThat(output).contains("APPLICATION FAILED TO START")

@@ -461,7 +461,8 @@ class RedisQueueTest {
 			.createDelay(30);
 		assertThat(most).isEqualTo(Duration.ofMillis(200));
 		assertThatThrownBy(() -> start(prefix(), true, "execution.queue.redis.reconnect-delay=0s"))
-			.hasStackTraceContaining("execution.queue.redis.reconnect-delay");
+			.hasStackTraceContaining("redis.reconnectDelay")
+			.hasStackTraceContaining("must be longer than zero");
 	}
 
 	private static String owner(String stream) {
