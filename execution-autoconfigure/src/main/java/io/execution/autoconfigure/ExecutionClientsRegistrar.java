@@ -28,7 +28,7 @@ import org.springframework.util.ClassUtils;
  * auto-configuration packages, as Spring Data finds repositories, and registers a client bean
  * for each. The client is the primary bean of its interface, so that an application that also
  * has the implementation still injects the client (and its calls still go through the
- * dispatcher). Add packages with {@code @AutoConfigurationPackage(basePackageClasses = …)}.
+ * dispatcher). Add packages with {@link ExecutionClientScan @ExecutionClientScan}.
  */
 class ExecutionClientsRegistrar
 		implements ImportBeanDefinitionRegistrar, BeanFactoryAware, EnvironmentAware, ResourceLoaderAware {
@@ -56,22 +56,8 @@ class ExecutionClientsRegistrar
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		if (!AutoConfigurationPackages.has(this.beanFactory)) {
-			return;
-		}
-		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false,
-				this.environment) {
-			@Override
-			protected boolean isCandidateComponent(AnnotatedBeanDefinition definition) {
-				return definition.getMetadata().isInterface() && definition.getMetadata().isIndependent();
-			}
-		};
-		scanner.setResourceLoader(this.resourceLoader);
-		scanner.addIncludeFilter(new AnnotationTypeFilter(ExecutionClient.class, true, true));
-		for (String basePackage : AutoConfigurationPackages.get(this.beanFactory)) {
-			for (BeanDefinition candidate : scanner.findCandidateComponents(basePackage)) {
-				register(candidate.getBeanClassName(), registry);
-			}
+		if (AutoConfigurationPackages.has(this.beanFactory)) {
+			scan(AutoConfigurationPackages.get(this.beanFactory), registry, this.environment, this.resourceLoader);
 		}
 		// The client interfaces of this application's own services, wherever they lie (a shared
 		// API module, say): without a client, injecting one would bypass the dispatcher silently.
@@ -85,11 +71,36 @@ class ExecutionClientsRegistrar
 		}
 	}
 
+	/**
+	 * Registers a client for each {@code @ExecutionClient} interface in the packages.
+	 * @param packages the packages to scan, with their sub-packages
+	 * @param registry where the clients go
+	 * @param environment the environment
+	 * @param resourceLoader loads the classes
+	 */
+	static void scan(Iterable<String> packages, BeanDefinitionRegistry registry, Environment environment,
+			ResourceLoader resourceLoader) {
+		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false,
+				environment) {
+			@Override
+			protected boolean isCandidateComponent(AnnotatedBeanDefinition definition) {
+				return definition.getMetadata().isInterface() && definition.getMetadata().isIndependent();
+			}
+		};
+		scanner.setResourceLoader(resourceLoader);
+		scanner.addIncludeFilter(new AnnotationTypeFilter(ExecutionClient.class, true, true));
+		for (String basePackage : packages) {
+			for (BeanDefinition candidate : scanner.findCandidateComponents(basePackage)) {
+				register(candidate.getBeanClassName(), registry, resourceLoader);
+			}
+		}
+	}
+
 	private void registerIfClient(String className, BeanDefinitionRegistry registry) {
 		try {
 			Class<?> type = ClassUtils.forName(className, this.resourceLoader.getClassLoader());
 			if (AnnotatedElementUtils.hasAnnotation(type, ExecutionClient.class)) {
-				register(className, registry);
+				register(className, registry, this.resourceLoader);
 			}
 		}
 		catch (ClassNotFoundException | LinkageError ex) {
@@ -97,11 +108,11 @@ class ExecutionClientsRegistrar
 		}
 	}
 
-	private void register(String className, BeanDefinitionRegistry registry) {
+	private static void register(String className, BeanDefinitionRegistry registry, ResourceLoader resourceLoader) {
 		if (registry.containsBeanDefinition(className)) {
 			return;
 		}
-		Class<?> type = ClassUtils.resolveClassName(className, this.resourceLoader.getClassLoader());
+		Class<?> type = ClassUtils.resolveClassName(className, resourceLoader.getClassLoader());
 		RootBeanDefinition definition = new RootBeanDefinition(ExecutionClientFactoryBean.class);
 		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, type);
 		definition.setAttribute(FactoryBean.OBJECT_TYPE_ATTRIBUTE, type);

@@ -38,10 +38,8 @@ class MissingClientFailureAnalyzer extends AbstractFailureAnalyzer<NoSuchBeanDef
 		return new FailureAnalysis("@ExecutionClient " + type.getName() + " was injected, but no client was made for"
 				+ " it: Execution looks for @ExecutionClient interfaces in the application's packages " + scanned
 				+ ", and " + type.getPackageName() + " is not among them.",
-				"Move " + type.getSimpleName() + " under one of those packages, or add"
-						+ " @AutoConfigurationPackage(basePackageClasses = { YourApplication.class, "
-						+ type.getSimpleName() + ".class }) next to @SpringBootApplication (list the application's"
-						+ " own package too: the annotation replaces the default), as for Spring Data repositories.",
+				"Move " + type.getSimpleName() + " under one of those packages, or add @ExecutionClientScan(basePackageClasses"
+						+ " = " + type.getSimpleName() + ".class) next to @SpringBootApplication.",
 				cause);
 	}
 

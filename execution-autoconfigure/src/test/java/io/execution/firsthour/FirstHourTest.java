@@ -46,7 +46,17 @@ class FirstHourTest {
 		assertThatThrownBy(() -> run(UnscannedApplication.class)).isNotNull();
 		assertThat(output).contains("@ExecutionClient io.execution.fixtures.api.Quotes was injected")
 			.contains("[io.execution.fixtures.unscanned]")
-			.contains("@AutoConfigurationPackage(basePackageClasses = { YourApplication.class, Quotes.class })");
+			.contains("@ExecutionClientScan(basePackageClasses = Quotes.class)");
+	}
+
+	@Test
+	void executionClientScanAddsAContractPackage() {
+		try (ConfigurableApplicationContext context = run(io.execution.fixtures.scanned.ScannedApplication.class,
+				"execution.endpoints.Quotes.mode=http", "execution.endpoints.Quotes.urls=http://localhost:1")) {
+			Object quotes = context.getBean(io.execution.fixtures.scanned.ScannedApplication.Caller.class).quotes;
+			assertThat(java.lang.reflect.Proxy.isProxyClass(quotes.getClass())).isTrue();
+			assertThat(quotes.toString()).contains("Quotes");
+		}
 	}
 
 	@Test
