@@ -3,27 +3,44 @@ package io.execution.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.execution.worker.WorkerOperations;
+import io.execution.worker.WorkerOperationsService;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * Actuator endpoint {@code execution}: endpoints with their configuration, breakers, URLs and
  * statistics; queues; workers with their pools, services and heartbeats; where executions are
- * kept. {@code /actuator/execution/{name}}
- * shows one endpoint.
+ * kept. {@code /actuator/execution/{name}} shows one endpoint; {@code POST
+ * /actuator/execution/drain} and {@code …/resume} drain and resume this application's worker pools.
  */
 @Endpoint(id = "execution")
 public class ExecutionEndpoint {
 
 	private final ExecutionReport report;
 
+	private final WorkerOperationsService operations;
+
 	/**
-	 * Makes the endpoint.
+	 * Makes the endpoint, without operations on worker pools.
 	 * @param report gathers what it shows
 	 */
 	public ExecutionEndpoint(ExecutionReport report) {
+		this(report, null);
+	}
+
+	/**
+	 * Makes the endpoint.
+	 * @param report gathers what it shows
+	 * @param operations drains and resumes this application's worker pools, or {@code null}
+	 */
+	public ExecutionEndpoint(ExecutionReport report, WorkerOperationsService operations) {
 		this.report = report;
+		this.operations = operations;
 	}
 
 	/**
@@ -39,6 +56,27 @@ public class ExecutionEndpoint {
 		all.put("workers", this.report.workers());
 		all.put("executions", this.report.executions());
 		return all;
+	}
+
+	/**
+	 * Drains this application's worker pools (they take no new request; running ones finish)
+	 * or resumes them: {@code POST /actuator/execution/drain} or {@code …/resume}, under the
+	 * management port's security, like every write operation.
+	 * @param action {@code drain} or {@code resume}
+	 * @return the pools after the change
+	 */
+	@WriteOperation
+	public WorkerOperations.Capabilities pools(@Selector String action) {
+		if (this.operations == null) {
+			throw new InvalidEndpointRequestException("This application runs no worker pools",
+					"no worker pools (execution.worker.enabled is false)");
+		}
+		return switch (action) {
+			case "drain" -> this.operations.drain();
+			case "resume" -> this.operations.resume();
+			default -> throw new InvalidEndpointRequestException("Unknown action '" + action + "': drain or resume",
+					"unknown action");
+		};
 	}
 
 	/**

@@ -1,6 +1,9 @@
 package io.execution.autoconfigure;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import io.execution.actuate.ExecutionEndpoint;
 import io.execution.actuate.ExecutionHealthIndicator;
@@ -12,12 +15,15 @@ import io.execution.core.Endpoints;
 import io.execution.queue.QueueBackend;
 import io.execution.registry.WorkerRegistry;
 import io.execution.worker.WorkerPool;
+import io.execution.worker.WorkerOperationsService;
 import io.execution.worker.WorkerPools;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -75,8 +81,32 @@ public final class ExecutionActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ExecutionEndpoint executionEndpoint(ExecutionReport report) {
-			return new ExecutionEndpoint(report);
+		ExecutionEndpoint executionEndpoint(ExecutionReport report, ObjectProvider<WorkerOperationsService> operations,
+				ObjectProvider<WorkerPools> pools) {
+			return new ExecutionEndpoint(report, (pools.getIfAvailable() != null) ? operations.getIfAvailable() : null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(InfoContributor.class)
+	@ConditionalOnEnabledInfoContributor("execution")
+	static class InfoConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "executionInfoContributor")
+		InfoContributor executionInfoContributor(Endpoints endpoints, ExecutionQueueProperties queue,
+				ExecutionWorkerProperties worker) {
+			return (builder) -> {
+				Map<String, Object> info = new LinkedHashMap<>();
+				info.put("version", WorkerOperationsService.version());
+				Map<String, String> modes = new LinkedHashMap<>();
+				endpoints.all().forEach((name, endpoint) -> modes.put(name, endpoint.mode()));
+				info.put("endpoints", modes);
+				info.put("queueBackend", queue.getBackend().name().toLowerCase(Locale.ROOT));
+				info.put("workerQueues", worker.isEnabled() ? worker.getQueues() : List.of());
+				builder.withDetail("execution", info);
+			};
 		}
 
 	}

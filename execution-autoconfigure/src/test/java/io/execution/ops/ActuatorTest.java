@@ -40,6 +40,14 @@ class ActuatorTest {
 		return response.body().isEmpty() ? this.json.missingNode() : this.json.readTree(response.body());
 	}
 
+	private JsonNode post(String base, String path, int status) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(base + path))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(status);
+		return response.body().isEmpty() ? this.json.missingNode() : this.json.readTree(response.body());
+	}
+
 	@Test
 	void healthAndTheExecutionEndpointShowWhatHappened() throws Exception {
 		int workerPort;
@@ -58,7 +66,7 @@ class ActuatorTest {
 					"execution.endpoints.billing.urls=http://localhost:" + workerPort,
 					"execution.endpoints.billing.retry.max-attempts=2", "execution.endpoints.billing.retry.initial-backoff=1ms", "execution.http.health-check.interval=0",
 					"execution.worker.enabled=true", "execution.worker.queues=lab", "execution.worker.concurrency=2",
-					"management.endpoints.web.exposure.include=health,execution,metrics",
+					"management.endpoints.web.exposure.include=health,execution,metrics,info",
 					"management.endpoint.health.show-details=always")
 			.run()) {
 			String base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port") + "/actuator";
@@ -107,8 +115,21 @@ class ActuatorTest {
 			assertThat(details.path("endpoints").path("billing").path("circuit").asString()).isEqualTo("CLOSED");
 			assertThat(details.path("queues").path("lab").path("liveWorkers").asInt()).isEqualTo(1);
 
+			// Drain and resume are the endpoint's write operations, on the management port.
+			JsonNode drained = post(base, "/execution/drain", 200);
+			assertThat(drained.path("draining").asBoolean()).isTrue();
+			assertThat(app.getBean(io.execution.worker.WorkerPools.class).isDraining()).isTrue();
+			assertThat(post(base, "/execution/resume", 200).path("draining").asBoolean()).isFalse();
+			post(base, "/execution/restart", 400);
+			assertThat(lab.echo("after resume")).isEqualTo("after resume");
+			JsonNode info = get(base, "/info", 200).path("execution");
+			assertThat(info.path("endpoints").path("lab").asString()).isEqualTo("queue");
+			assertThat(info.path("queueBackend").asString()).isEqualTo("redis");
+			assertThat(info.path("workerQueues").get(0).asString()).isEqualTo("lab");
+
 			JsonNode timer = get(base, "/metrics/execution.invocations?tag=service:lab&tag=outcome:success", 200);
-			assertThat(timer.path("measurements").get(0).path("value").asDouble()).isEqualTo(7.0);
+			// The 7 calls, and the one after the pools resumed.
+			assertThat(timer.path("measurements").get(0).path("value").asDouble()).isEqualTo(8.0);
 
 			// A stopped URL: its breaker opens, and shows, without taking the application DOWN.
 			billingWorker.close();

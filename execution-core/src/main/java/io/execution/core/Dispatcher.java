@@ -104,7 +104,7 @@ public final class Dispatcher implements AutoCloseable {
 			return new Chain(endpoint, invocation, parent, null, null).run();
 		}
 		catch (ExecutionTimeoutException ex) {
-			failure = explained(endpoint, ex);
+			failure = explained(endpoint, invocation, ex);
 			throw (RuntimeException) failure;
 		}
 		catch (RuntimeException | Error ex) {
@@ -267,19 +267,26 @@ public final class Dispatcher implements AutoCloseable {
 	}
 
 	/**
-	 * A call that timed out at an endpoint that knows why it could not serve (a queue no live
-	 * worker serves) says so.
+	 * A call that timed out names the setting of its deadline, whichever side saw it pass first
+	 * (the worker's answer says only that it interrupted the call), and says why when its
+	 * endpoint knows why it could not serve (a queue no live worker serves).
 	 */
-	private static RuntimeException explained(Endpoint endpoint, ExecutionTimeoutException timeout) {
+	private static RuntimeException explained(Endpoint endpoint, Invocation invocation,
+			ExecutionTimeoutException timeout) {
+		String message = Futures.timeout(invocation).getMessage();
+		String detail = message.equals(timeout.getMessage()) ? "" : " (" + timeout.getMessage() + ")";
 		String unavailable;
 		try {
 			unavailable = endpoint.transport().unavailable();
 		}
 		catch (RuntimeException ex) {
+			unavailable = null;
+		}
+		if (detail.isEmpty() && unavailable == null) {
 			return timeout;
 		}
-		return (unavailable != null) ? new ExecutionTimeoutException(timeout.getMessage() + "; " + unavailable, timeout)
-				: timeout;
+		return new ExecutionTimeoutException(message + detail + ((unavailable != null) ? "; " + unavailable : ""),
+				timeout);
 	}
 
 	/**

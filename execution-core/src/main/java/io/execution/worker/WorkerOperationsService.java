@@ -110,7 +110,11 @@ public final class WorkerOperationsService implements WorkerOperations {
 		return described;
 	}
 
-	static String version() {
+	/**
+	 * This library's version, from its jar's manifest.
+	 * @return the version, {@code development} when run from classes
+	 */
+	public static String version() {
 		String version = WorkerOperations.class.getPackage().getImplementationVersion();
 		return (version != null) ? version : "development";
 	}
