@@ -8,6 +8,7 @@ import io.execution.core.ExecutionEvents;
 import io.execution.core.ExecutionTimer;
 import io.execution.http.CircuitBreakers;
 import io.execution.http.HttpEndpointSettings;
+import io.execution.http.HttpRequestCustomizer;
 import io.execution.http.HttpSettings;
 import io.execution.http.HttpTransportFactory;
 import io.execution.http.LoadBalancer;
@@ -51,10 +52,11 @@ public final class ExecutionHttpAutoConfiguration {
 	@ConditionalOnMissingBean
 	HttpTransportFactory executionHttpTransportFactory(ExecutionProperties properties, ExecutionHttpProperties http,
 			EnvelopeCodec codec, CircuitBreakers breakers, ObjectProvider<RetryRegistry> retries, ObjectProvider<ExecutionEvents> events,
-			ExecutionTimer timer, Environment environment) {
+			ExecutionTimer timer, Environment environment, ObjectProvider<HttpRequestCustomizer> customizers) {
 		HttpSettings settings = new HttpSettings(http.getAuth().getToken(),
 				http.getCompression().getThreshold().toBytes(), http.getPayloadLimit().toBytes(),
-				http.getHealthCheck().getPath(), http.getHealthCheck().getInterval(), http.getHealthCheck().getTimeout());
+				http.getHealthCheck().getPath(), http.getHealthCheck().getInterval(), http.getHealthCheck().getTimeout(),
+				customizers.orderedStream().toList());
 		Map<String, Endpoint> endpoints = properties.getEndpoints();
 		return new HttpTransportFactory(codec, settings, (name) -> {
 			Endpoint endpoint = endpoints.get(name);

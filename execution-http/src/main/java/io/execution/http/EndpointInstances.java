@@ -30,13 +30,17 @@ record EndpointInstances(String endpoint, HttpClient client, HttpClient blocking
 		HttpSettings settings, List<Instance> instances, LoadBalancer balancer, ScheduledExecutorService scheduler) {
 
 	/**
-	 * Adds the bearer token, when one is set.
+	 * Adds the bearer token, when one is set, then what the application's request customizers
+	 * add.
 	 * @param request the request
 	 * @return the request
 	 */
 	HttpRequest.Builder authorize(HttpRequest.Builder request) {
 		if (this.settings.token() != null) {
 			request.header("Authorization", "Bearer " + this.settings.token());
+		}
+		for (HttpRequestCustomizer customizer : this.settings.customizers()) {
+			customizer.customize(this.endpoint, request);
 		}
 		return request;
 	}

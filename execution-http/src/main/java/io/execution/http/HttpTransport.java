@@ -79,6 +79,8 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 	private final ScheduledExecutorService scheduler;
 
+	private final EndpointInstances reach;
+
 	private final ScheduledFuture<?> healthChecks;
 
 	private final HttpExecutions executions;
@@ -114,6 +116,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		this.scheduler = scheduler;
 		EndpointInstances reach = new EndpointInstances(endpoint, client, blockingClient, codec, settings, this.instances,
 				balancer, scheduler);
+		this.reach = reach;
 		this.executions = new HttpExecutions(reach);
 		this.streams = new HttpStreams(reach);
 		long interval = settings.healthCheckInterval().toMillis();
@@ -289,9 +292,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	}
 
 	private void authorize(HttpRequest.Builder request) {
-		if (this.settings.token() != null) {
-			request.header("Authorization", "Bearer " + this.settings.token());
-		}
+		this.reach.authorize(request);
 	}
 
 	@Override
