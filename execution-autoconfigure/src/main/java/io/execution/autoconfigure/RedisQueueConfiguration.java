@@ -5,7 +5,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.execution.async.ExecutionStore;
 import io.execution.async.redis.RedisExecutionStore;
-import io.execution.codec.EnvelopeCodec;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.ExecutionTimer;
 import io.execution.queue.QueueBackend;
@@ -100,18 +99,16 @@ class RedisQueueConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(ExecutionStore.class)
 		RedisExecutionStore executionStore(RedisConnections connections, ExecutionQueueProperties queue,
-				ExecutionsProperties executions, EnvelopeCodec codec) {
-			return new RedisExecutionStore(connections, queue.getRedis().getPrefix(), executions.getRetention(),
-					codec.mapper());
+				ExecutionsProperties executions) {
+			return new RedisExecutionStore(connections, queue.getRedis().getPrefix(), executions.getRetention());
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(WorkerRegistry.class)
 		RedisWorkerRegistry executionWorkerRegistry(RedisConnections connections, ExecutionQueueProperties queue,
-				ExecutionWorkerProperties workers, ObjectProvider<LocalWorker> worker, EnvelopeCodec codec,
-				ExecutionTimer timer) {
+				ExecutionWorkerProperties workers, ObjectProvider<LocalWorker> worker, ExecutionTimer timer) {
 			return new RedisWorkerRegistry(connections, queue.getRedis().getPrefix(), worker.getIfAvailable(),
-					workers.getHeartbeatInterval(), codec.mapper(), timer);
+					workers.getHeartbeatInterval(), timer);
 		}
 
 	}

@@ -264,6 +264,28 @@ class RedisQueueTest {
 	}
 
 	@Test
+	void applicationsWithDifferentJacksonSettingsReadEachOthersRecordsInRedis() throws Exception {
+		String prefix = prefix();
+		start(prefix, true, "spring.jackson.property-naming-strategy=SNAKE_CASE");
+		ConfigurableApplicationContext caller = start(prefix, false);
+		io.execution.registry.WorkerRegistry registry = caller.getBean(io.execution.registry.WorkerRegistry.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !registry.workers().isEmpty());
+		io.execution.registry.WorkerInfo worker = registry.workers().get(0);
+		assertThat(worker.stale()).isFalse();
+		assertThat(worker.pools()).extracting(io.execution.registry.WorkerInfo.Pool::queue).contains("ledger", "lab");
+		// A record nobody can read (a producer's garbage) is left out, not the registry.
+		commands.zadd(prefix + ":{workers}:all", System.currentTimeMillis(), "garbage");
+		commands.set(prefix + ":{workers}:worker:garbage", "{\"pools\":7}");
+		assertThat(registry.workers()).extracting(io.execution.registry.WorkerInfo::id).containsExactly(worker.id());
+		// An execution the snake_case worker's application started, read by the default caller.
+		io.execution.async.Execution<String> job = caller.getBean(io.execution.async.Executions.class)
+			.start(() -> caller.getBean(Lab.class).echo("recorded"));
+		assertThat(job.await(Duration.ofSeconds(10))).isEqualTo("recorded");
+		assertThat(caller.getBean(io.execution.async.Executions.class).find(job.id()).orElseThrow().status())
+			.isEqualTo(io.execution.async.ExecutionStatus.SUCCEEDED);
+	}
+
+	@Test
 	void aCallToAQueueNoLiveWorkerServesTimesOutSayingSo() {
 		Lab lab = start(prefix(), false, "execution.endpoints.lab.timeout=1s").getBean(Lab.class);
 		assertThatThrownBy(() -> lab.echo("anyone?")).isInstanceOf(ExecutionTimeoutException.class)

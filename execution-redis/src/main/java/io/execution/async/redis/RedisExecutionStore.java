@@ -15,6 +15,7 @@ import io.execution.async.ExecutionRecord;
 import io.execution.async.ExecutionStatus;
 import io.execution.async.ExecutionStore;
 import io.execution.redis.RedisConnections;
+import io.execution.redis.RedisJson;
 import io.execution.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
 import org.slf4j.Logger;
@@ -83,13 +84,12 @@ public final class RedisExecutionStore implements ExecutionStore {
 	 * @param connections the Redis connections
 	 * @param prefix the first part of every key
 	 * @param retention how long a record lives after its last change
-	 * @param mapper reads and writes results
 	 */
-	public RedisExecutionStore(RedisConnections connections, String prefix, Duration retention, JsonMapper mapper) {
+	public RedisExecutionStore(RedisConnections connections, String prefix, Duration retention) {
 		this.connections = connections;
 		this.prefix = prefix;
 		this.retention = retention;
-		this.mapper = mapper;
+		this.mapper = RedisJson.mapper();
 	}
 
 	@Override

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.execution.core.ExecutionTimer;
 import io.execution.redis.RedisConnections;
+import io.execution.redis.RedisJson;
 import io.execution.redis.RedisScript;
 import io.execution.registry.HeartbeatSource;
 import io.execution.registry.WorkerInfo;
@@ -19,6 +20,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
@@ -75,17 +77,16 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 	 * @param prefix the key prefix
 	 * @param local this process's worker, or {@code null} when it runs none
 	 * @param interval the heartbeat interval
-	 * @param mapper writes the descriptions
 	 * @param timer sends the heartbeats
 	 */
 	public RedisWorkerRegistry(RedisConnections connections, String prefix, HeartbeatSource local, Duration interval,
-			JsonMapper mapper, ExecutionTimer timer) {
+			ExecutionTimer timer) {
 		this.timer = timer;
 		this.connections = connections;
 		this.prefix = prefix;
 		this.local = local;
 		this.interval = interval;
-		this.mapper = mapper;
+		this.mapper = RedisJson.mapper();
 	}
 
 	private String all() {
@@ -144,7 +145,15 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 					redis.zrem(all(), id);
 					continue;
 				}
-				WorkerInfo info = this.mapper.readValue(json, WorkerInfo.class);
+				WorkerInfo info;
+				try {
+					info = this.mapper.readValue(json, WorkerInfo.class);
+				}
+				catch (JacksonException ex) {
+					// Nothing Redis holds is trusted: a record that cannot be read is left out, not the registry.
+					logger.debug("Worker {}: its record in Redis cannot be read ({}); left out", id, ex.getOriginalMessage());
+					continue;
+				}
 				workers.add(info.at(Instant.ofEpochMilli(beat), now - beat > 2 * this.interval.toMillis()));
 			}
 			workers.sort(Comparator.comparing(WorkerInfo::lastHeartbeat).reversed());
