@@ -24,6 +24,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
@@ -83,6 +85,31 @@ public final class ExecutionHttpServerAutoConfiguration {
 
 	private static String path(ExecutionHttpProperties properties) {
 		return properties.getServer().getPath().replaceAll("/+$", "");
+	}
+
+
+	/**
+	 * With Spring Security, its filter chain would also guard the routes (every call a 401,
+	 * whatever the token): when {@code execution.http.auth.token} is set, the routes' own bearer
+	 * token check is what guards them, so Spring Security leaves them to it. Without a token the
+	 * application's security applies to the routes as to everything else.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(WebSecurityCustomizer.class)
+	static class WithSpringSecurity {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "executionWebSecurityCustomizer")
+		WebSecurityCustomizer executionWebSecurityCustomizer(ExecutionHttpProperties properties) {
+			String token = properties.getAuth().getToken();
+			String path = path(properties);
+			return (web) -> {
+				if (StringUtils.hasText(token)) {
+					web.ignoring().requestMatchers(path + "/v1/**");
+				}
+			};
+		}
+
 	}
 
 }

@@ -81,6 +81,13 @@ class ExecutionServiceRegistrar implements SmartInitializingSingleton, BeanFacto
 			}
 		}
 		Set<String> known = new TreeSet<>(clients);
+		// Clients not made yet (looked up later, or lazily injected) count as well.
+		for (String name : this.beanFactory.getBeanNamesForType(ExecutionClientFactoryBean.class, true, false)) {
+			Object factory = this.beanFactory.getBean(name.startsWith("&") ? name : "&" + name);
+			if (factory instanceof ExecutionClientFactoryBean<?> client && client.getObjectType() != null) {
+				known.add(ServiceRegistry.clientName(client.getObjectType()));
+			}
+		}
 		services.services().forEach((service) -> known.add(service.name()));
 		endpoints.all().values().forEach((endpoint) -> known.addAll(endpoint.fallbacks()));
 		if (properties != null) {

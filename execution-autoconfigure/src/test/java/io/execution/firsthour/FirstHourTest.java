@@ -69,6 +69,16 @@ class FirstHourTest {
 	}
 
 	@Test
+	void anEndpointOfAClientLookedUpOnlyAfterTheStartIsNoUnusedEntry(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = run(io.execution.fixtures.scanned.ScannedApplication.class,
+				"spring.main.lazy-initialization=true", "execution.endpoints.Quotes.mode=http",
+				"execution.endpoints.Quotes.urls=http://localhost:1")) {
+			assertThat(context.isActive()).isTrue();
+		}
+		assertThat(output).doesNotContain("execution.endpoints.Quotes is configured, but");
+	}
+
+	@Test
 	void anEndpointNothingHereUsesIsReportedAndTheStartGoesOn(CapturedOutput output) {
 		try (ConfigurableApplicationContext context = run(OutsideApplication.class,
 				"execution.endpoints.billing.mode=http", "execution.endpoints.billing.urls=http://localhost:1")) {

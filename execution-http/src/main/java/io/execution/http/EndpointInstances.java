@@ -36,7 +36,7 @@ record EndpointInstances(String endpoint, HttpClient client, HttpClient blocking
 	 * @return the request
 	 */
 	HttpRequest.Builder authorize(HttpRequest.Builder request) {
-		if (this.settings.token() != null) {
+		if (this.settings.token() != null && !this.settings.token().isBlank()) {
 			request.header("Authorization", "Bearer " + this.settings.token());
 		}
 		for (HttpRequestCustomizer customizer : this.settings.customizers()) {

@@ -609,6 +609,14 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 						+ " execution.http.server.path, or correct execution.endpoints." + HttpTransport.this.endpoint
 						+ ".urls"), true, false);
 			}
+			if ((status == 401 || status == 403) && code == ErrorCode.INTERNAL) {
+				// Not Execution's answer: a security layer in front of the routes refused the request.
+				instanceBreaker.releasePermission();
+				throw new ExecutionRejectedException("HTTP " + status + " from " + instance + ": the application there"
+						+ " refused the request before Execution's routes (Spring Security, a gateway): set"
+						+ " execution.http.auth.token on both sides (the routes then check it, and Spring Security leaves"
+						+ " them to it), or add an HttpRequestCustomizer bean with the credentials it expects");
+			}
 			String message = message(body, "HTTP " + status + " from " + instance);
 			if (status == 503 && code == ErrorCode.REJECTED) {
 				// Refused before running (queue full, shutting down): never ran, so another instance may take it.
