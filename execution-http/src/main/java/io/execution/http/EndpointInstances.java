@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.execution.ExecutionException;
@@ -41,6 +42,26 @@ record EndpointInstances(String endpoint, HttpClient client, HttpClient blocking
 		}
 		for (HttpRequestCustomizer customizer : this.settings.customizers()) {
 			customizer.customize(this.endpoint, request);
+		}
+		return request;
+	}
+
+	/**
+	 * Carries the call's trace context (what the tracer wrote for the envelope: W3C
+	 * {@code traceparent} and the like) as HTTP headers too, so that the serving application's
+	 * own HTTP observation joins the caller's trace. An entry no header can carry is left out.
+	 * @param request the request
+	 * @param trace the trace context
+	 * @return the request
+	 */
+	static HttpRequest.Builder traced(HttpRequest.Builder request, Map<String, String> trace) {
+		for (Map.Entry<String, String> entry : trace.entrySet()) {
+			try {
+				request.header(entry.getKey(), entry.getValue());
+			}
+			catch (IllegalArgumentException ex) {
+				// A restricted or malformed header: the envelope still carries it.
+			}
 		}
 		return request;
 	}

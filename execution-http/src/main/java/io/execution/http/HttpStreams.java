@@ -72,6 +72,7 @@ final class HttpStreams {
 				.header("Accept", "application/x-ndjson")
 				.POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
 			this.endpoint.authorize(request);
+			EndpointInstances.traced(request, invocation.trace());
 			long started = instance.started();
 			HttpResponse<InputStream> response;
 			try {

@@ -575,6 +575,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 				request.header("Content-Encoding", "gzip");
 			}
 			authorize(request);
+			EndpointInstances.traced(request, this.invocation.trace());
 			return request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
 		}
 
