@@ -261,21 +261,22 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	@Override
 	public void warmUp() {
 		for (Instance instance : this.instances) {
-			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.url() + "/v1/ping"))
-				.timeout(this.settings.healthCheckTimeout())
-				.GET();
-			authorize(request);
-			this.client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
+			this.client.sendAsync(get(instance, "/v1/ping"), HttpResponse.BodyHandlers.discarding());
 		}
+	}
+
+	/** A GET of a path below an instance's URL, within the health-check timeout, authorized. */
+	private HttpRequest get(Instance instance, String path) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.url() + path))
+			.timeout(this.settings.healthCheckTimeout())
+			.GET();
+		authorize(request);
+		return request.build();
 	}
 
 	private void checkHealth() {
 		for (Instance instance : this.instances) {
-			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.url() + this.settings.healthPath()))
-				.timeout(this.settings.healthCheckTimeout())
-				.GET();
-			authorize(request);
-			this.client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
+			this.client.sendAsync(get(instance, this.settings.healthPath()), HttpResponse.BodyHandlers.discarding())
 				.whenComplete((response, failure) -> {
 					boolean healthy = failure == null && response.statusCode() / 100 == 2;
 					if (instance.healthy(healthy)) {
