@@ -15,7 +15,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Micrometer metrics: the timer {@code execution.invocations} (tags {@code service},
- * {@code method}, {@code mode}, {@code outcome}) for every call, and gauges
+ * {@code method}, {@code mode}, {@code outcome}) for every call when calls are not observed (when
+ * they are, the timer is the observation's, with the same name and tags), and gauges
  * {@code execution.queue.depth}, {@code execution.queue.oldest.age} (seconds) and
  * {@code execution.workers.live} per queue.
  */
@@ -25,7 +26,7 @@ public final class ExecutionMetrics implements CallObserver, ExecutionEvents, Me
 
 	private final ExecutionReport report;
 
-	private final boolean histogram;
+	private final boolean timed;
 
 	private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
 
@@ -33,16 +34,19 @@ public final class ExecutionMetrics implements CallObserver, ExecutionEvents, Me
 	 * Makes the metrics.
 	 * @param registry the meter registry
 	 * @param report reads queue and worker figures
-	 * @param histogram whether timers publish a percentile histogram
+	 * @param timed whether calls are timed here: only when no observation times them
 	 */
-	public ExecutionMetrics(MeterRegistry registry, ExecutionReport report, boolean histogram) {
+	public ExecutionMetrics(MeterRegistry registry, ExecutionReport report, boolean timed) {
 		this.registry = registry;
 		this.report = report;
-		this.histogram = histogram;
+		this.timed = timed;
 	}
 
 	@Override
 	public void finished(Endpoint endpoint, ClientMethod method, long durationNanos, Throwable failure) {
+		if (!this.timed) {
+			return;
+		}
 		String outcome = CallObserver.outcome(failure);
 		Key key = new Key(method, endpoint.mode(), outcome);
 		Timer timer = this.timers.get(key);
@@ -53,7 +57,6 @@ public final class ExecutionMetrics implements CallObserver, ExecutionEvents, Me
 				.tag("method", method.name())
 				.tag("mode", k.mode())
 				.tag("outcome", k.outcome())
-				.publishPercentileHistogram(this.histogram)
 				.register(this.registry));
 		}
 		timer.record(durationNanos, TimeUnit.NANOSECONDS);

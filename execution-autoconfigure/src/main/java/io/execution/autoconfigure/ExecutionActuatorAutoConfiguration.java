@@ -12,12 +12,17 @@ import io.execution.actuate.ExecutionReport;
 import io.execution.async.DefaultExecutions;
 import io.execution.core.CallStatistics;
 import io.execution.core.Endpoints;
+import io.execution.observation.DefaultExecutionClientObservationConvention;
 import io.execution.queue.QueueBackend;
 import io.execution.registry.WorkerRegistry;
-import io.execution.worker.WorkerPool;
 import io.execution.worker.WorkerOperationsService;
+import io.execution.worker.WorkerPool;
 import io.execution.worker.WorkerPools;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -26,6 +31,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -119,8 +125,29 @@ public final class ExecutionActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ExecutionMetrics executionMetrics(MeterRegistry registry, ExecutionReport report,
-				ExecutionMetricsProperties metrics) {
-			return new ExecutionMetrics(registry, report, metrics.isPercentileHistogram());
+				ObjectProvider<ObservationRegistry> observations) {
+			// With observations on, each call's timer is its observation's: one timer per call.
+			ObservationRegistry observed = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
+			return new ExecutionMetrics(registry, report, observed.isNoop());
+		}
+
+		/**
+		 * The deprecated {@code execution.metrics.percentile-histogram}, as Boot's own
+		 * {@code management.metrics.distribution.percentiles-histogram.execution.invocations}
+		 * would do it.
+		 */
+		@Bean
+		@ConditionalOnBooleanProperty("execution.metrics.percentile-histogram")
+		MeterFilter executionInvocationsHistogram() {
+			return new MeterFilter() {
+				@Override
+				public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+					if (!id.getName().equals(DefaultExecutionClientObservationConvention.NAME)) {
+						return config;
+					}
+					return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
+				}
+			};
 		}
 
 	}

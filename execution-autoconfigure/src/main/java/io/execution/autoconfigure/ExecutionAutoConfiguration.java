@@ -24,6 +24,8 @@ import io.execution.core.ExecutionEvents;
 import io.execution.core.ExecutionTimer;
 import io.execution.core.TransportFactory;
 import io.execution.local.LocalTransportFactory;
+import io.execution.observation.ExecutionClientObservationConvention;
+import io.execution.observation.ExecutionServerObservationConvention;
 import io.execution.queue.QueueBackend;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
@@ -77,9 +79,10 @@ public final class ExecutionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ServiceExecutor executionServiceExecutor(ServiceRegistry services, EnvelopeCodec codec,
-			ObjectProvider<ObservationRegistry> observations, CallStatistics statistics) {
+			ObjectProvider<ObservationRegistry> observations, CallStatistics statistics,
+			ObjectProvider<ExecutionServerObservationConvention> convention) {
 		return new ServiceExecutor(services, codec, observations.getIfAvailable(() -> ObservationRegistry.NOOP),
-				statistics);
+				statistics, convention.getIfAvailable());
 	}
 
 	@Bean
@@ -126,9 +129,10 @@ public final class ExecutionAutoConfiguration {
 	@ConditionalOnMissingBean
 	Dispatcher executionDispatcher(Endpoints endpoints, ObjectProvider<CallObserver> observers,
 			ObjectProvider<ObservationRegistry> observations, ObjectProvider<ExecutionEvents> events,
-			ExecutionTimer timer) {
+			ExecutionTimer timer, ObjectProvider<ExecutionClientObservationConvention> convention) {
 		return new Dispatcher(endpoints, observers.orderedStream().toList(),
-				observations.getIfAvailable(() -> ObservationRegistry.NOOP), ExecutionEventsListeners.of(events), timer);
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP), ExecutionEventsListeners.of(events), timer,
+				convention.getIfAvailable());
 	}
 
 	@Bean

@@ -94,6 +94,23 @@ public class ExecutionQueueProperties implements Validator {
 		 */
 		private Duration reconnectDelay = Duration.ofSeconds(1);
 
+		/**
+		 * Whether Lettuce's tracing (on when the application has an ObservationRegistry)
+		 * also traces Execution's own commands: workers' blocking reads, heartbeats, lease
+		 * renewals, replies. Lettuce cannot join them to the call's trace, so each would be a
+		 * trace of its own, several per second on an idle worker; the call's own observations
+		 * cover them.
+		 */
+		private boolean traceCommands;
+
+		public boolean isTraceCommands() {
+			return this.traceCommands;
+		}
+
+		public void setTraceCommands(boolean traceCommands) {
+			this.traceCommands = traceCommands;
+		}
+
 		public Duration getReconnectDelay() {
 			return this.reconnectDelay;
 		}

@@ -1,5 +1,7 @@
 package io.execution.autoconfigure;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -15,11 +17,16 @@ import io.execution.registry.WorkerRegistry;
 import io.execution.registry.redis.RedisWorkerRegistry;
 import io.execution.worker.LocalWorker;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.tracing.LettuceObservationContext;
+import io.micrometer.observation.ObservationPredicate;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -43,7 +50,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "execution.queue.backend", havingValue = "redis")
 @Import({ RedisQueueConfiguration.WithLettuce.class, RedisQueueConfiguration.ReconnectDelay.class,
-		RedisQueueConfiguration.WithoutLettuce.class })
+		RedisQueueConfiguration.UntracedCommands.class, RedisQueueConfiguration.WithoutLettuce.class })
 class RedisQueueConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -135,6 +142,40 @@ class RedisQueueConfiguration {
 			}
 			return (builder) -> builder
 				.reconnectDelay(Delay.exponential(Duration.ofMillis(1), most, 2, TimeUnit.MILLISECONDS));
+		}
+
+	}
+
+	/**
+	 * Keeps Execution's own Redis commands out of Lettuce's tracing: Lettuce's synchronous and
+	 * asynchronous APIs start each command's span on its I/O thread, where no call's observation
+	 * is current, so every command would start a trace of its own.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ LettuceObservationContext.class, ObservationPredicate.class })
+	@ConditionalOnBooleanProperty(name = "execution.queue.redis.trace-commands", havingValue = false, matchIfMissing = true)
+	static class UntracedCommands {
+
+		@Bean
+		ObservationPredicate executionUntracedRedisCommands(ExecutionQueueProperties queue) {
+			byte[] prefix = (queue.getRedis().getPrefix() + ":{").getBytes(StandardCharsets.UTF_8);
+			return (name, context) -> !(context instanceof LettuceObservationContext lettuce) || !lettuce.hasCommand()
+					|| !startsWith(lettuce.getRequiredCommand(), prefix);
+		}
+
+		/** Whether the command's first key is one of Execution's. */
+		private static boolean startsWith(RedisCommand<?, ?, ?> command, byte[] prefix) {
+			CommandArgs<?, ?> args = command.getArgs();
+			ByteBuffer key = (args != null) ? args.getFirstEncodedKey() : null;
+			if (key == null || key.remaining() < prefix.length) {
+				return false;
+			}
+			for (int i = 0; i < prefix.length; i++) {
+				if (key.get(key.position() + i) != prefix[i]) {
+					return false;
+				}
+			}
+			return true;
 		}
 
 	}

@@ -82,9 +82,9 @@ class TracingTest {
 			assertThat(lab.echoAsync("async").get(5, TimeUnit.SECONDS)).isEqualTo("async");
 		}
 		TestObservationRegistryAssert.assertThat(registry)
-			.hasNumberOfObservationsWithNameEqualTo("execution.call", 2)
-			.hasNumberOfObservationsWithNameEqualTo("execution.execution", 2)
-			.hasObservationWithNameEqualTo("execution.call")
+			.hasNumberOfObservationsWithNameEqualTo("execution.invocations", 2)
+			.hasNumberOfObservationsWithNameEqualTo("execution.server.invocations", 2)
+			.hasObservationWithNameEqualTo("execution.invocations")
 			.that()
 			.hasLowCardinalityKeyValue("mode", "queue")
 			.hasLowCardinalityKeyValue("outcome", "success");
@@ -110,10 +110,10 @@ class TracingTest {
 			assertThat(caller.getBean(Billing.class).quote("x")).isEqualTo("t");
 		}
 		TestObservationRegistryAssert.assertThat(callerRegistry)
-			.hasObservationWithNameEqualTo("execution.call")
+			.hasObservationWithNameEqualTo("execution.invocations")
 			.that()
 			.hasLowCardinalityKeyValue("mode", "http");
-		TestObservationRegistryAssert.assertThat(workerRegistry).hasObservationWithNameEqualTo("execution.execution");
+		TestObservationRegistryAssert.assertThat(workerRegistry).hasObservationWithNameEqualTo("execution.server.invocations");
 		// Spring MVC's own server observation of the call reads the HTTP headers, the execution's
 		// observation the envelope: both receive the caller's trace context, so both join its trace
 		// (the start-up ping carries none).

@@ -14,9 +14,11 @@ import io.execution.AllEndpointsFailedException;
 import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
 import io.execution.ExecutionTimeoutException;
+import io.execution.observation.DefaultExecutionClientObservationConvention;
+import io.execution.observation.ExecutionClientContext;
+import io.execution.observation.ExecutionClientObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.observation.transport.SenderContext;
 
 /**
  * The middle of Execution: takes each call of a client method, finds its endpoint and hands the
@@ -38,6 +40,10 @@ public final class Dispatcher implements AutoCloseable {
 	private final ObservationRegistry observations;
 
 	private final ExecutionEvents events;
+
+	private final ExecutionClientObservationConvention convention;
+
+	private static final ExecutionClientObservationConvention DEFAULT_CONVENTION = new DefaultExecutionClientObservationConvention();
 
 	/**
 	 * Makes a dispatcher over the given endpoints.
@@ -67,6 +73,22 @@ public final class Dispatcher implements AutoCloseable {
 	 */
 	public Dispatcher(Endpoints endpoints, List<? extends CallObserver> observers, ObservationRegistry observations,
 			ExecutionEvents events, ExecutionTimer timer) {
+		this(endpoints, observers, observations, events, timer, null);
+	}
+
+	/**
+	 * Makes a dispatcher whose observations take the given convention.
+	 * @param endpoints the endpoints
+	 * @param observers told of every finished call
+	 * @param observations the observation registry
+	 * @param events hears of fallbacks
+	 * @param timer fires the calls' deadlines; {@code null} for one of its own, closed with it
+	 * @param convention names and tags the calls' observations; {@code null} for
+	 * {@link DefaultExecutionClientObservationConvention}
+	 */
+	public Dispatcher(Endpoints endpoints, List<? extends CallObserver> observers, ObservationRegistry observations,
+			ExecutionEvents events, ExecutionTimer timer, ExecutionClientObservationConvention convention) {
+		this.convention = convention;
 		this.endpoints = endpoints;
 		this.events = events;
 		this.ownsTimer = timer == null;
@@ -95,7 +117,7 @@ public final class Dispatcher implements AutoCloseable {
 		List<String> parent = CallChain.current();
 		long start = System.nanoTime();
 		Invocation invocation = invocation(InvocationIds.next(), method, args, endpoint,
-				CallChain.deadline(start + endpoint.timeoutNanos()), parent, true, null);
+				CallChain.deadline(start + endpoint.timeoutNanos()), parent, null);
 		Observation observation = observe(invocation, endpoint);
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		CallContext context = CallContext.enter(invocation, endpoint);
@@ -123,11 +145,11 @@ public final class Dispatcher implements AutoCloseable {
 
 	/**
 	 * The invocation of one call: its id, arguments, deadline, place in the call chain, a
-	 * carrier for the trace context when calls are observed (streams are not), and its tracker.
+	 * carrier for the trace context when calls are observed, and its tracker.
 	 */
 	private Invocation invocation(String id, ClientMethod method, Object[] args, Endpoint endpoint,
-			long deadlineNanos, List<String> parent, boolean traced, ExecutionTracker tracker) {
-		Map<String, String> trace = (!traced || this.observations.isNoop()) ? Map.of() : new HashMap<>();
+			long deadlineNanos, List<String> parent, ExecutionTracker tracker) {
+		Map<String, String> trace = this.observations.isNoop() ? Map.of() : new HashMap<>();
 		return new Invocation(id, method, (args != null) ? args : new Object[0], deadlineNanos,
 				CallChain.extend(parent, endpoint.name(), method), trace, tracker);
 	}
@@ -145,23 +167,41 @@ public final class Dispatcher implements AutoCloseable {
 		List<String> parent = CallChain.current();
 		long start = System.nanoTime();
 		Invocation invocation = invocation(InvocationIds.next(), method, args, endpoint,
-				CallChain.deadline(start + endpoint.timeoutNanos()), parent, false, null);
+				CallChain.deadline(start + endpoint.timeoutNanos()), parent, null);
+		Observation observation = observe(invocation, endpoint);
+		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		CallContext context = CallContext.enter(invocation, endpoint);
 		try {
 			java.util.stream.Stream<Object> elements = endpoint.transport().openStream(invocation);
-			return elements.onClose(() -> observe(endpoint, method, System.nanoTime() - start, null));
+			return elements.onClose(() -> {
+				if (observation != null) {
+					stop(observation, null);
+				}
+				observe(endpoint, method, System.nanoTime() - start, null);
+			});
 		}
 		catch (EndpointFailure ex) {
-			observe(endpoint, method, System.nanoTime() - start, ex.failure());
+			finished(observation, endpoint, method, start, ex.failure());
 			throw ex.failure();
 		}
 		catch (RuntimeException | Error ex) {
-			observe(endpoint, method, System.nanoTime() - start, ex);
+			finished(observation, endpoint, method, start, ex);
 			throw ex;
 		}
 		finally {
 			context.exit();
+			if (scope != null) {
+				scope.close();
+			}
 		}
+	}
+
+	private void finished(Observation observation, Endpoint endpoint, ClientMethod method, long start,
+			Throwable failure) {
+		if (observation != null) {
+			stop(observation, failure);
+		}
+		observe(endpoint, method, System.nanoTime() - start, failure);
 	}
 
 	/**
@@ -172,17 +212,11 @@ public final class Dispatcher implements AutoCloseable {
 		if (this.observations.isNoop()) {
 			return null;
 		}
-		SenderContext<Map<String, String>> context = new SenderContext<>(
-				(carrier, key, value) -> carrier.put(key, value));
-		context.setCarrier(invocation.trace());
-		context.setRemoteServiceName(endpoint.name());
 		ClientMethod method = invocation.method();
-		return Observation.createNotStarted("execution.call", () -> context, this.observations)
-			.contextualName(method.service() + "." + method.name())
-			.lowCardinalityKeyValue("service", method.service())
-			.lowCardinalityKeyValue("method", method.name())
-			.lowCardinalityKeyValue("mode", endpoint.mode())
-			.highCardinalityKeyValue("invocation.id", invocation.id())
+		ExecutionClientContext context = new ExecutionClientContext(invocation.trace(), invocation.id(),
+				method.service(), method.name(), endpoint.name(), endpoint.mode(), method.streaming());
+		return Observation
+			.createNotStarted(this.convention, DEFAULT_CONVENTION, () -> context, this.observations)
 			.start();
 	}
 
@@ -190,7 +224,9 @@ public final class Dispatcher implements AutoCloseable {
 		if (failure != null) {
 			observation.error(failure);
 		}
-		observation.lowCardinalityKeyValue("outcome", CallObserver.outcome(failure));
+		if (observation.getContext() instanceof ExecutionClientContext context) {
+			context.setOutcome(CallObserver.outcome(failure));
+		}
 		observation.stop();
 	}
 
@@ -233,7 +269,7 @@ public final class Dispatcher implements AutoCloseable {
 			long deadline = System.nanoTime() + timeout;
 			// A call made while serving another ends with it; an execution outlives its caller.
 			invocation = invocation(id, method, args, endpoint, (tracker == null) ? CallChain.deadline(deadline) : deadline,
-					parent, true, tracker);
+					parent, tracker);
 		}
 		catch (ExecutionException ex) {
 			return CompletableFuture.failedFuture(ex);

@@ -18,9 +18,11 @@ import io.execution.core.CallChain;
 import io.execution.core.CallStatistics;
 import io.execution.core.Futures;
 import io.execution.core.ResultStreams;
+import io.execution.observation.DefaultExecutionServerObservationConvention;
+import io.execution.observation.ExecutionServerContext;
+import io.execution.observation.ExecutionServerObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.observation.transport.ReceiverContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -42,6 +44,10 @@ public final class ServiceExecutor {
 	private final ObservationRegistry observations;
 
 	private final CallStatistics statistics;
+
+	private final ExecutionServerObservationConvention convention;
+
+	private static final ExecutionServerObservationConvention DEFAULT_CONVENTION = new DefaultExecutionServerObservationConvention();
 
 	/**
 	 * Makes an executor.
@@ -72,6 +78,21 @@ public final class ServiceExecutor {
 	 */
 	public ServiceExecutor(ServiceRegistry registry, EnvelopeCodec codec, ObservationRegistry observations,
 			CallStatistics statistics) {
+		this(registry, codec, observations, statistics, null);
+	}
+
+	/**
+	 * Makes an executor whose observations take the given convention.
+	 * @param registry the services
+	 * @param codec the envelope codec
+	 * @param observations the observation registry
+	 * @param statistics where served calls are counted, or {@code null}
+	 * @param convention names and tags the observations; {@code null} for
+	 * {@link DefaultExecutionServerObservationConvention}
+	 */
+	public ServiceExecutor(ServiceRegistry registry, EnvelopeCodec codec, ObservationRegistry observations,
+			CallStatistics statistics, ExecutionServerObservationConvention convention) {
+		this.convention = convention;
 		this.registry = registry;
 		this.codec = codec;
 		this.observations = observations;
@@ -148,18 +169,22 @@ public final class ServiceExecutor {
 		Observation observation = observe(request, method);
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		Throwable failure = null;
+		String outcome = "success";
 		try {
 			result = invoke(method, args, deadlineNanos);
 		}
 		catch (TimeoutException ex) {
+			outcome = "timeout";
 			return error(id, ErrorCode.DEADLINE_EXCEEDED, null,
 					"Call " + method + " [" + id + "] did not complete within its deadline");
 		}
 		catch (CancellationException ex) {
+			outcome = "cancelled";
 			return error(id, ErrorCode.CANCELLED, null, "Call " + method + " [" + id + "] was cancelled");
 		}
 		catch (Throwable ex) {
 			failure = ex;
+			outcome = "service-exception";
 			logger.debug("Service method {} [{}] threw", method, id, ex);
 			return error(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(), ex.getMessage());
 		}
@@ -167,10 +192,7 @@ public final class ServiceExecutor {
 			CallChain.restore(previous);
 			if (observation != null) {
 				scope.close();
-				if (failure != null) {
-					observation.error(failure);
-				}
-				observation.stop();
+				stop(observation, failure, outcome);
 			}
 		}
 		try {
@@ -211,15 +233,25 @@ public final class ServiceExecutor {
 			return new Opened(null, error(id, ErrorCode.MALFORMED_REQUEST, null, ex.getMessage()));
 		}
 		CallChain.Serving previous = CallChain.enter(request.chain(), deadlineNanos);
+		Observation observation = observe(request, method);
+		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		try {
-			return new Opened(ResultStreams.open(method.invoke(args)), null);
+			Stream<?> elements = ResultStreams.open(method.invoke(args));
+			return new Opened((observation != null) ? elements.onClose(() -> stop(observation, null, "success")) : elements,
+					null);
 		}
 		catch (Throwable ex) {
 			logger.debug("Service method {} [{}] threw", method, id, ex);
+			if (observation != null) {
+				stop(observation, ex, "service-exception");
+			}
 			return new Opened(null, error(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(), ex.getMessage()));
 		}
 		finally {
 			CallChain.restore(previous);
+			if (scope != null) {
+				scope.close();
+			}
 		}
 	}
 
@@ -352,14 +384,20 @@ public final class ServiceExecutor {
 		if (this.observations.isNoop()) {
 			return null;
 		}
-		ReceiverContext<Map<String, String>> context = new ReceiverContext<>((carrier, key) -> carrier.get(key));
-		context.setCarrier(request.trace());
-		return Observation.createNotStarted("execution.execution", () -> context, this.observations)
-			.contextualName(method.service() + "." + method.name())
-			.lowCardinalityKeyValue("service", method.service())
-			.lowCardinalityKeyValue("method", method.name())
-			.highCardinalityKeyValue("invocation.id", String.valueOf(request.id()))
+		ExecutionServerContext context = new ExecutionServerContext(request.trace(), String.valueOf(request.id()),
+				method.service(), method.name());
+		return Observation.createNotStarted(this.convention, DEFAULT_CONVENTION, () -> context, this.observations)
 			.start();
+	}
+
+	private static void stop(Observation observation, Throwable failure, String outcome) {
+		if (failure != null) {
+			observation.error(failure);
+		}
+		if (observation.getContext() instanceof ExecutionServerContext context) {
+			context.setOutcome(outcome);
+		}
+		observation.stop();
 	}
 
 	private Object invoke(ServiceMethod method, Object[] args, long deadlineNanos) throws Throwable {
