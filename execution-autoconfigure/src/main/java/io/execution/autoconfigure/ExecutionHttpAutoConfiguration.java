@@ -7,6 +7,7 @@ import io.execution.codec.EnvelopeCodec;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.ExecutionTimer;
 import io.execution.http.CircuitBreakers;
+import io.execution.http.HttpClientFactory;
 import io.execution.http.HttpEndpointSettings;
 import io.execution.http.HttpRequestCustomizer;
 import io.execution.http.HttpSettings;
@@ -19,11 +20,17 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.JdkHttpClientBuilder;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -34,7 +41,8 @@ import org.springframework.core.env.Environment;
  * the others {@code resilience4j.*.configs.default} when it is set, else Execution's low-traffic
  * defaults ({@code execution.http.circuit-breaker.*}, {@code execution.endpoints.<name>.retry.*}).
  */
-@AutoConfiguration(before = ExecutionAutoConfiguration.class)
+@AutoConfiguration(before = ExecutionAutoConfiguration.class,
+		afterName = "org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration")
 @ConditionalOnClass({ HttpTransportFactory.class, CircuitBreakerRegistry.class, RetryRegistry.class })
 public final class ExecutionHttpAutoConfiguration {
 
@@ -52,7 +60,8 @@ public final class ExecutionHttpAutoConfiguration {
 	@ConditionalOnMissingBean
 	HttpTransportFactory executionHttpTransportFactory(ExecutionProperties properties, ExecutionHttpProperties http,
 			EnvelopeCodec codec, CircuitBreakers breakers, ObjectProvider<RetryRegistry> retries, ObjectProvider<ExecutionEvents> events,
-			ExecutionTimer timer, Environment environment, ObjectProvider<HttpRequestCustomizer> customizers) {
+			ExecutionTimer timer, Environment environment, ObjectProvider<HttpRequestCustomizer> customizers,
+			HttpClientFactory clients) {
 		HttpSettings settings = new HttpSettings(http.getAuth().getToken(),
 				http.getCompression().getThreshold().toBytes(), http.getPayloadLimit().toBytes(),
 				http.getHealthCheck().getPath(), http.getHealthCheck().getInterval(), http.getHealthCheck().getTimeout(),
@@ -60,11 +69,56 @@ public final class ExecutionHttpAutoConfiguration {
 		Map<String, Endpoint> endpoints = properties.getEndpoints();
 		return new HttpTransportFactory(codec, settings, (name) -> {
 			Endpoint endpoint = endpoints.get(name);
-			return (endpoint != null) ? new HttpEndpointSettings(endpoint.getUrls(),
+			if (endpoint == null) {
+				return null;
+			}
+			if (endpoint.getSslBundle() != null && clients instanceof ExecutionHttpClients known) {
+				try {
+					known.bundle(endpoint.getSslBundle());
+				}
+				catch (RuntimeException ex) {
+					throw new InvalidConfigurationPropertyValueException("execution.endpoints." + name + ".ssl-bundle",
+							endpoint.getSslBundle(), "No such SSL bundle: define it under spring.ssl.bundle.pem."
+									+ endpoint.getSslBundle() + " (or .jks." + endpoint.getSslBundle() + ")");
+				}
+			}
+			return new HttpEndpointSettings(endpoint.getUrls(),
 					LoadBalancer.Strategy.valueOf(endpoint.getLoadBalancer().name()),
-					endpoint.getRetry().getMaxAttempts(), endpoint.getRetry().getInitialBackoff()) : null;
-		}, breakers, retries.getIfAvailable(RetryRegistry::ofDefaults), http.getConnectTimeout(),
+					endpoint.getRetry().getMaxAttempts(), endpoint.getRetry().getInitialBackoff(), endpoint.getSslBundle());
+		}, breakers, retries.getIfAvailable(RetryRegistry::ofDefaults), clients,
 				ExecutionEventsListeners.of(events), timer, configured(environment, "resilience4j.retry.configs.default"));
+	}
+
+	/** The JDK clients, with Boot's HTTP client settings ({@code spring.http.clients.*}). */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JdkHttpClientBuilder.class)
+	static class WithBootHttpClientSettings {
+
+		@Bean
+		@ConditionalOnMissingBean
+		HttpClientFactory executionHttpClients(ExecutionHttpProperties http, ObjectProvider<SslBundles> bundles,
+				ObjectProvider<HttpClientSettings> settings) {
+			HttpClientSettings boot = settings.getIfAvailable(HttpClientSettings::defaults);
+			// The SSL bundle (Boot's default one, or the endpoint's) is applied by Execution.
+			HttpClientSettings rest = boot.withReadTimeout(null).withSslBundle(null);
+			return new ExecutionHttpClients(bundles.getIfAvailable(), http.getConnectTimeout(), http.getVersion(),
+					boot.sslBundle(), (execution) -> new JdkHttpClientBuilder().withCustomizer(execution).build(rest));
+		}
+
+	}
+
+	/** The JDK clients, without Boot's HTTP client module: SSL bundles only. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("org.springframework.boot.http.client.JdkHttpClientBuilder")
+	static class WithoutBootHttpClientSettings {
+
+		@Bean
+		@ConditionalOnMissingBean
+		HttpClientFactory executionHttpClients(ExecutionHttpProperties http, ObjectProvider<SslBundles> bundles) {
+			return new ExecutionHttpClients(bundles.getIfAvailable(), http.getConnectTimeout(), http.getVersion(), null,
+					null);
+		}
+
 	}
 
 	/** Whether the application sets any property under a name (such as a Resilience4j default). */

@@ -34,6 +34,21 @@ public class ExecutionHttpProperties implements Validator {
 	 */
 	private Duration connectTimeout = Duration.ofSeconds(2);
 
+	/**
+	 * The HTTP version calls ask for: HTTP_1_1, or HTTP_2, which https instances that offer
+	 * it (ALPN; server.http2.enabled in Spring Boot) then use; plain http URLs stay on
+	 * HTTP/1.1.
+	 */
+	private java.net.http.HttpClient.Version version = java.net.http.HttpClient.Version.HTTP_1_1;
+
+	public java.net.http.HttpClient.Version getVersion() {
+		return this.version;
+	}
+
+	public void setVersion(java.net.http.HttpClient.Version version) {
+		this.version = version;
+	}
+
 	public Server getServer() {
 		return this.server;
 	}

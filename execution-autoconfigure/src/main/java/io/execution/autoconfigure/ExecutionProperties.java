@@ -101,7 +101,38 @@ public class ExecutionProperties implements Validator {
 		 */
 		private LoadBalancing loadBalancer = LoadBalancing.ROUND_ROBIN;
 
+		/**
+		 * Http mode: the service whose instances serve the endpoint, found through Spring
+		 * Cloud's DiscoveryClient (Kubernetes, Consul, Eureka...) when the application has one,
+		 * and through the worker registry (workers serving over HTTP advertise their URL) on
+		 * the Redis backend. Instead of, or besides, urls.
+		 */
+		private String serviceId;
+
+		/**
+		 * Http mode: the SSL bundle (spring.ssl.bundle.*) the endpoint's client trusts and
+		 * presents (mutual TLS). Defaults to spring.http.clients.ssl.bundle, else the JVM's
+		 * defaults.
+		 */
+		private String sslBundle;
+
 		private final Retry retry = new Retry();
+
+		public String getServiceId() {
+			return this.serviceId;
+		}
+
+		public void setServiceId(String serviceId) {
+			this.serviceId = serviceId;
+		}
+
+		public String getSslBundle() {
+			return this.sslBundle;
+		}
+
+		public void setSslBundle(String sslBundle) {
+			this.sslBundle = sslBundle;
+		}
 
 		/**
 		 * Endpoints tried, in order, when this one fails as an endpoint (unreachable, breaker
@@ -164,7 +195,8 @@ public class ExecutionProperties implements Validator {
 
 		/**
 		 * The mode in effect.
-		 * @return the configured mode, else queue when a queue is set, http when URLs are, else local
+		 * @return the configured mode, else queue when a queue is set, http when URLs or a
+		 * service id are, else local
 		 */
 		public Mode effectiveMode() {
 			if (this.mode != null) {
@@ -173,7 +205,7 @@ public class ExecutionProperties implements Validator {
 			if (this.queue != null) {
 				return Mode.QUEUE;
 			}
-			return this.urls.isEmpty() ? Mode.LOCAL : Mode.HTTP;
+			return (this.urls.isEmpty() && this.serviceId == null) ? Mode.LOCAL : Mode.HTTP;
 		}
 
 	}

@@ -2,6 +2,7 @@ package io.execution.http;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -42,6 +43,20 @@ record EndpointInstances(String endpoint, HttpClient client, HttpClient blocking
 		}
 		for (HttpRequestCustomizer customizer : this.settings.customizers()) {
 			customizer.customize(this.endpoint, request);
+		}
+		return request;
+	}
+
+	/**
+	 * A request to an instance: over HTTP/1.1 to a plain http URL whatever version the client
+	 * prefers (HTTP/2 is negotiated over TLS only; no cleartext upgrade of calls with a body).
+	 * @param uri the request's URI
+	 * @return the request builder
+	 */
+	static HttpRequest.Builder newRequest(URI uri) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+		if ("http".equalsIgnoreCase(uri.getScheme())) {
+			request.version(HttpClient.Version.HTTP_1_1);
 		}
 		return request;
 	}

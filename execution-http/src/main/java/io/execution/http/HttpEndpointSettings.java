@@ -12,7 +12,8 @@ import java.util.List;
  * @param loadBalancer how calls spread across them
  * @param maxAttempts the most attempts one call makes, the first included
  * @param initialBackoff the wait before the first retry; later waits grow exponentially, with jitter
+ * @param sslBundle the SSL bundle its clients use, or {@code null} for the default
  */
 public record HttpEndpointSettings(List<URI> urls, LoadBalancer.Strategy loadBalancer, int maxAttempts,
-		Duration initialBackoff) {
+		Duration initialBackoff, String sslBundle) {
 }

@@ -100,7 +100,7 @@ final class HttpExecutions {
 	}
 
 	private HttpRequest.Builder request(URI uri, Duration timeout) {
-		return this.endpoint.authorize(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept-Encoding", "gzip"));
+		return this.endpoint.authorize(EndpointInstances.newRequest(uri).timeout(timeout).header("Accept-Encoding", "gzip"));
 	}
 
 	/** One execution followed from its start to its end. */

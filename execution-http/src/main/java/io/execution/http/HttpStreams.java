@@ -66,7 +66,7 @@ final class HttpStreams {
 				break;
 			}
 			tried.add(instance);
-			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.url() + HttpTransport.INVOCATIONS))
+			HttpRequest.Builder request = EndpointInstances.newRequest(URI.create(instance.url() + HttpTransport.INVOCATIONS))
 				.timeout(Duration.ofNanos(remaining))
 				.header("Content-Type", "application/json")
 				.header("Accept", "application/x-ndjson")

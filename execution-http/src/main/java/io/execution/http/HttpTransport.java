@@ -267,7 +267,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 	/** A GET of a path below an instance's URL, within the health-check timeout, authorized. */
 	private HttpRequest get(Instance instance, String path) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.url() + path))
+		HttpRequest.Builder request = EndpointInstances.newRequest(URI.create(instance.url() + path))
 			.timeout(this.settings.healthCheckTimeout())
 			.GET();
 		authorize(request);
@@ -567,7 +567,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 		private HttpRequest request(Instance instance, long remainingNanos) {
 			byte[] body = HttpTransport.this.codec.encodeRequest(this.invocation);
-			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.url() + INVOCATIONS))
+			HttpRequest.Builder request = EndpointInstances.newRequest(URI.create(instance.url() + INVOCATIONS))
 				.timeout(Duration.ofNanos(remainingNanos))
 				.header("Content-Type", "application/json")
 				.header("Accept-Encoding", "gzip");

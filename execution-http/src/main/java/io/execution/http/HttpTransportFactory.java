@@ -2,8 +2,9 @@ package io.execution.http;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
@@ -19,8 +20,9 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 
 /**
- * Makes the transports of {@code http} endpoints. All of them share one pooled JDK
- * {@link HttpClient} (HTTP/1.1 keep-alive) and one scheduler for retry waits and health checks.
+ * Makes the transports of {@code http} endpoints. Endpoints with the same SSL bundle share one
+ * pooled JDK {@link HttpClient} (keep-alive; HTTP/2 when the client factory asks for it and the
+ * instance offers it over TLS), and all share one scheduler for retry waits and health checks.
  */
 public final class HttpTransportFactory implements TransportFactory, AutoCloseable {
 
@@ -40,9 +42,9 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 
 	private final RetryRegistry retries;
 
-	private final HttpClient client;
+	private final HttpClientFactory clientFactory;
 
-	private final HttpClient blockingClient;
+	private final Map<String, Clients> clients = new ConcurrentHashMap<>();
 
 	private final ExecutionEvents events;
 
@@ -57,7 +59,7 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 	 * @param endpoints the settings of each endpoint, by name
 	 * @param breakers makes the circuit breakers
 	 * @param retries the retry registry (the user's, when there is one)
-	 * @param connectTimeout how long connecting to an instance may take
+	 * @param clients makes the HTTP clients
 	 * @param events hears of retries
 	 * @param timer runs retries' waits, health checks, status polls and stream deadlines
 	 * @param retryDefaultsFromRegistry whether retries the user did not name take the registry's
@@ -66,7 +68,7 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 	 */
 	public HttpTransportFactory(EnvelopeCodec codec, HttpSettings settings,
 			Function<String, HttpEndpointSettings> endpoints, CircuitBreakers breakers, RetryRegistry retries,
-			Duration connectTimeout, ExecutionEvents events, ExecutionTimer timer, boolean retryDefaultsFromRegistry) {
+			HttpClientFactory clients, ExecutionEvents events, ExecutionTimer timer, boolean retryDefaultsFromRegistry) {
 		this.codec = codec;
 		this.retryDefaultsFromRegistry = retryDefaultsFromRegistry;
 		this.scheduler = timer.scheduler();
@@ -75,20 +77,24 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 		this.endpoints = endpoints;
 		this.breakers = breakers;
 		this.retries = retries;
-		this.client = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(connectTimeout)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
-		// Synchronous calls: the client's internal stages run on its selector thread instead of
-		// hopping through an executor (2-3x faster on small machines). Only the client's own code
-		// and the body collector run there, never a caller's callback, so nothing can block it.
-		this.blockingClient = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(connectTimeout)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.executor(Runnable::run)
-			.build();
+		this.clientFactory = clients;
+	}
+
+	/**
+	 * The clients of one SSL bundle, made on first use. Redirects are never followed: a call
+	 * and its token go only to the configured URLs.
+	 */
+	private Clients clients(String sslBundle) {
+		return this.clients.computeIfAbsent((sslBundle != null) ? sslBundle : "", (key) -> new Clients(
+				this.clientFactory.create(sslBundle, (builder) -> builder.followRedirects(HttpClient.Redirect.NEVER)),
+				// Synchronous calls: the client's internal stages run on its selector thread instead of
+				// hopping through an executor (2-3x faster on small machines). Only the client's own code
+				// and the body collector run there, never a caller's callback, so nothing can block it.
+				this.clientFactory.create(sslBundle,
+						(builder) -> builder.followRedirects(HttpClient.Redirect.NEVER).executor(Runnable::run))));
+	}
+
+	private record Clients(HttpClient client, HttpClient blocking) {
 	}
 
 	@Override
@@ -108,7 +114,8 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 			.map(HttpTransportFactory::base)
 			.map((url) -> new Instance(url, this.breakers.get(endpoint.name() + "@" + url)))
 			.toList();
-		return new HttpTransport(endpoint.name(), this.client, this.blockingClient, this.codec, this.settings, instances,
+		Clients clients = clients(settings.sslBundle());
+		return new HttpTransport(endpoint.name(), clients.client(), clients.blocking(), this.codec, this.settings, instances,
 				LoadBalancer.of(settings.loadBalancer()), this.breakers.get(endpoint.name()),
 				retry(endpoint.name(), settings), this.scheduler);
 	}
