@@ -1,18 +1,23 @@
 package io.execution.actuate;
 
 import java.util.Map;
+import java.util.stream.Stream;
 
-import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * Health contributor {@code execution}: each endpoint's mode and breaker state, each queue's
- * depth, oldest age, dead letters and live workers. An open circuit or an empty pool shows in
- * the details without taking the application DOWN, unless configured to
+ * Health contributor {@code execution}, a composite so that health groups can take its parts:
+ * {@code execution/endpoints/<name>} (mode, breaker state, URLs) and
+ * {@code execution/queues/<queue>} (depth, oldest age, dead letters, live workers). An open
+ * circuit or an empty pool shows in the details without going DOWN, unless configured to
  * ({@code execution.health.down-on-open-circuit}, {@code execution.health.down-on-empty-pool}):
- * one open breaker should not take a whole application out of its load balancer.
+ * one open breaker should not take a whole application out of its load balancer. With nothing
+ * to report, both parts are UP.
  */
-public final class ExecutionHealthIndicator extends AbstractHealthIndicator {
+public final class ExecutionHealthIndicator implements CompositeHealthContributor {
 
 	private final ExecutionReport report;
 
@@ -21,35 +26,69 @@ public final class ExecutionHealthIndicator extends AbstractHealthIndicator {
 	private final boolean downOnEmptyPool;
 
 	/**
-	 * Makes the indicator.
+	 * Makes the contributor.
 	 * @param report gathers the details
-	 * @param downOnOpenCircuit whether an open endpoint breaker makes the application DOWN
-	 * @param downOnEmptyPool whether a queue without live workers makes the application DOWN
+	 * @param downOnOpenCircuit whether an open endpoint breaker makes its part DOWN
+	 * @param downOnEmptyPool whether a queue without live workers makes its part DOWN
 	 */
 	public ExecutionHealthIndicator(ExecutionReport report, boolean downOnOpenCircuit, boolean downOnEmptyPool) {
-		super("Execution health check failed");
 		this.report = report;
 		this.downOnOpenCircuit = downOnOpenCircuit;
 		this.downOnEmptyPool = downOnEmptyPool;
 	}
 
 	@Override
-	protected void doHealthCheck(Health.Builder builder) {
-		boolean down = false;
-		Map<String, Object> endpoints = this.report.endpoints();
-		for (String name : endpoints.keySet()) {
-			if (this.downOnOpenCircuit && this.report.refusing(name)) {
-				down = true;
+	public HealthContributor getContributor(String name) {
+		return switch (name) {
+			case "endpoints" -> new Part(this.report.endpointNames().stream(), this::endpoint).contributor();
+			case "queues" -> new Part(this.report.queueNames().stream(), this::queue).contributor();
+			default -> null;
+		};
+	}
+
+	@Override
+	public Stream<Entry> stream() {
+		return Stream.of("endpoints", "queues").map((name) -> new Entry(name, getContributor(name)));
+	}
+
+	private HealthIndicator endpoint(String name) {
+		return () -> {
+			Map<String, Object> details = this.report.endpoint(name);
+			if (details == null) {
+				return Health.unknown().build();
 			}
-		}
-		Map<String, Object> queues = this.report.queues();
-		for (Object queue : queues.values()) {
-			if (this.downOnEmptyPool && queue instanceof Map<?, ?> state
-					&& Integer.valueOf(0).equals(state.get("liveWorkers"))) {
-				down = true;
+			boolean down = this.downOnOpenCircuit && this.report.refusing(name);
+			return (down ? Health.down() : Health.up()).withDetails(details).build();
+		};
+	}
+
+	private HealthIndicator queue(String name) {
+		return () -> {
+			Map<String, Object> details = this.report.queue(name);
+			if (details == null) {
+				return Health.unknown().build();
 			}
+			boolean down = this.downOnEmptyPool && Integer.valueOf(0).equals(details.get("liveWorkers"));
+			return (down ? Health.down() : Health.up()).withDetails(details).build();
+		};
+	}
+
+	/**
+	 * The endpoints, or the queues: one indicator each, or UP by itself when there are none
+	 * (nothing to check is healthy, not unknown).
+	 */
+	private record Part(Stream<String> names, java.util.function.Function<String, HealthIndicator> indicator) {
+
+		HealthContributor contributor() {
+			java.util.List<String> all = this.names.toList();
+			if (all.isEmpty()) {
+				return (HealthIndicator) () -> Health.up().build();
+			}
+			java.util.Map<String, HealthIndicator> parts = new java.util.LinkedHashMap<>();
+			all.forEach((name) -> parts.put(name, this.indicator.apply(name)));
+			return CompositeHealthContributor.fromMap(parts);
 		}
-		(down ? builder.down() : builder.up()).withDetail("endpoints", endpoints).withDetail("queues", queues);
+
 	}
 
 }

@@ -167,16 +167,37 @@ public final class ExecutionReport {
 		}
 		List<WorkerInfo> workers = liveWorkers();
 		for (String queue : queueNames()) {
-			QueueState state = state(queue);
-			Map<String, Object> description = new LinkedHashMap<>();
-			description.put("backend", this.queues.name());
-			description.put("depth", state.depth());
-			description.put("oldestAgeMs", state.oldestAge().toMillis());
-			description.put("deadLetters", state.deadLetters());
-			description.put("liveWorkers", (workers != null) ? countServing(workers, queue) : -1);
-			all.put(queue, description);
+			all.put(queue, describe(queue, workers));
 		}
 		return all;
+	}
+
+	/**
+	 * The state of one queue, with its live workers.
+	 * @param queue the queue
+	 * @return its state, or {@code null} without a queue backend
+	 */
+	public Map<String, Object> queue(String queue) {
+		return (this.queues != null) ? describe(queue, liveWorkers()) : null;
+	}
+
+	private Map<String, Object> describe(String queue, List<WorkerInfo> workers) {
+		QueueState state = state(queue);
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("backend", this.queues.name());
+		description.put("depth", state.depth());
+		description.put("oldestAgeMs", state.oldestAge().toMillis());
+		description.put("deadLetters", state.deadLetters());
+		description.put("liveWorkers", (workers != null) ? countServing(workers, queue) : -1);
+		return description;
+	}
+
+	/**
+	 * The names of the endpoints.
+	 * @return the names
+	 */
+	public Set<String> endpointNames() {
+		return this.endpoints.all().keySet();
 	}
 
 	/**

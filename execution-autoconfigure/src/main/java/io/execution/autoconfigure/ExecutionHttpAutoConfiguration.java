@@ -8,6 +8,7 @@ import io.execution.core.ExecutionEvents;
 import io.execution.core.ExecutionTimer;
 import io.execution.http.CircuitBreakers;
 import io.execution.http.HttpClientFactory;
+import io.execution.http.HttpDiscovery;
 import io.execution.http.HttpEndpointSettings;
 import io.execution.http.HttpRequestCustomizer;
 import io.execution.http.HttpSettings;
@@ -61,7 +62,7 @@ public final class ExecutionHttpAutoConfiguration {
 	HttpTransportFactory executionHttpTransportFactory(ExecutionProperties properties, ExecutionHttpProperties http,
 			EnvelopeCodec codec, CircuitBreakers breakers, ObjectProvider<RetryRegistry> retries, ObjectProvider<ExecutionEvents> events,
 			ExecutionTimer timer, Environment environment, ObjectProvider<HttpRequestCustomizer> customizers,
-			HttpClientFactory clients) {
+			HttpClientFactory clients, ObjectProvider<HttpDiscovery> discovery) {
 		HttpSettings settings = new HttpSettings(http.getAuth().getToken(),
 				http.getCompression().getThreshold().toBytes(), http.getPayloadLimit().toBytes(),
 				http.getHealthCheck().getPath(), http.getHealthCheck().getInterval(), http.getHealthCheck().getTimeout(),
@@ -84,9 +85,24 @@ public final class ExecutionHttpAutoConfiguration {
 			}
 			return new HttpEndpointSettings(endpoint.getUrls(),
 					LoadBalancer.Strategy.valueOf(endpoint.getLoadBalancer().name()),
-					endpoint.getRetry().getMaxAttempts(), endpoint.getRetry().getInitialBackoff(), endpoint.getSslBundle());
+					endpoint.getRetry().getMaxAttempts(), endpoint.getRetry().getInitialBackoff(), endpoint.getSslBundle(),
+					endpoint.getServiceId());
 		}, breakers, retries.getIfAvailable(RetryRegistry::ofDefaults), clients,
-				ExecutionEventsListeners.of(events), timer, configured(environment, "resilience4j.retry.configs.default"));
+				ExecutionEventsListeners.of(events), timer, configured(environment, "resilience4j.retry.configs.default"),
+				discovery.orderedStream().toList(), http.getDiscovery().getRefreshInterval());
+	}
+
+	/** Endpoints with a service-id find instances through Spring Cloud's DiscoveryClient. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.cloud.client.discovery.DiscoveryClient")
+	static class WithDiscoveryClient {
+
+		@Bean
+		HttpDiscovery executionCloudDiscovery(
+				ObjectProvider<org.springframework.cloud.client.discovery.DiscoveryClient> client) {
+			return new CloudDiscovery(client);
+		}
+
 	}
 
 	/** The JDK clients, with Boot's HTTP client settings ({@code spring.http.clients.*}). */

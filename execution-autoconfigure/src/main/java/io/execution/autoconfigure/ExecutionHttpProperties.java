@@ -1,5 +1,6 @@
 package io.execution.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -22,6 +23,8 @@ public class ExecutionHttpProperties implements Validator {
 	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
 
 	private final HealthCheck healthCheck = new HealthCheck();
+
+	private final Discovery discovery = new Discovery();
 
 	/**
 	 * The largest body accepted, in either direction (after decompression). A larger
@@ -69,6 +72,31 @@ public class ExecutionHttpProperties implements Validator {
 		return this.healthCheck;
 	}
 
+	public Discovery getDiscovery() {
+		return this.discovery;
+	}
+
+	/**
+	 * Endpoints that name a service-id: how their instances are found.
+	 */
+	public static class Discovery {
+
+		/**
+		 * How often the instances of a service are looked up again (DiscoveryClient, worker
+		 * registry). An instance found again keeps its breaker and health.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(10);
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
 	public DataSize getPayloadLimit() {
 		return this.payloadLimit;
 	}
@@ -106,6 +134,21 @@ public class ExecutionHttpProperties implements Validator {
 		 * cut to it, so that no request holds a server thread longer than this.
 		 */
 		private Duration maxTimeout = Duration.ofMinutes(10);
+
+		/**
+		 * The base URL of the routes as other instances reach them, advertised in the worker
+		 * registry (Redis backend) for callers whose endpoints name a service-id. Defaults to
+		 * http(s)://<this host's address>:<server port><context path><path>.
+		 */
+		private URI advertisedUrl;
+
+		public URI getAdvertisedUrl() {
+			return this.advertisedUrl;
+		}
+
+		public void setAdvertisedUrl(URI advertisedUrl) {
+			this.advertisedUrl = advertisedUrl;
+		}
 
 		public Duration getMaxTimeout() {
 			return this.maxTimeout;
@@ -269,7 +312,8 @@ public class ExecutionHttpProperties implements Validator {
 			.atLeast("circuitBreaker.failureThreshold", 1, this.circuitBreaker.getFailureThreshold())
 			.positive("circuitBreaker.openDuration", this.circuitBreaker.getOpenDuration())
 			.notNegative("healthCheck.interval", this.healthCheck.getInterval())
-			.positive("healthCheck.timeout", this.healthCheck.getTimeout());
+			.positive("healthCheck.timeout", this.healthCheck.getTimeout())
+			.positive("discovery.refreshInterval", this.discovery.getRefreshInterval());
 	}
 
 }

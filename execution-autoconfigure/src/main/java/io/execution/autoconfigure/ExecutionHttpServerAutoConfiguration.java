@@ -1,5 +1,8 @@
 package io.execution.autoconfigure;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,6 +13,7 @@ import io.execution.http.server.ExecutionHttpHandler;
 import io.execution.http.server.InvocationHttpHandler;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
+import io.execution.worker.LocalWorker;
 import io.execution.worker.WorkerOperationsService;
 import io.execution.worker.WorkerPool;
 import io.execution.worker.WorkerPools;
@@ -23,9 +27,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
+import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
@@ -81,6 +88,53 @@ public final class ExecutionHttpServerAutoConfiguration {
 				.DELETE(path + "/v1/executions/{id}", started::cancel);
 		}
 		return routes.build();
+	}
+
+	/**
+	 * This application as a worker of the registry even without worker pools, so that it
+	 * advertises the URL of its routes.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	LocalWorker executionHttpWorker(ExecutionWorkerProperties worker, ServiceRegistry services) {
+		return new LocalWorker(null, worker.getTags(), services);
+	}
+
+	/**
+	 * Advertises the routes' base URL in the worker registry once the server knows its port:
+	 * {@code execution.http.server.advertised-url}, else this host's address, the port, the
+	 * context path and the routes' path.
+	 */
+	@Bean
+	ApplicationListener<WebServerInitializedEvent> executionAdvertisedUrl(ObjectProvider<LocalWorker> worker,
+			ExecutionHttpProperties properties, Environment environment) {
+		return (event) -> {
+			LocalWorker local = worker.getIfAvailable();
+			if (local == null || event.getApplicationContext().getServerNamespace() != null) {
+				return; // the management server's, or no worker
+			}
+			URI configured = properties.getServer().getAdvertisedUrl();
+			local.advertise((configured != null) ? configured.toString()
+					: advertised(environment, event.getWebServer().getPort(), path(properties)));
+		};
+	}
+
+	private static String advertised(Environment environment, int port, String path) {
+		boolean tls = environment.getProperty("server.ssl.enabled", Boolean.class, true)
+				&& (environment.containsProperty("server.ssl.bundle") || environment.containsProperty("server.ssl.key-store")
+						|| environment.containsProperty("server.ssl.certificate"));
+		String host;
+		try {
+			host = InetAddress.getLocalHost().getHostAddress();
+		}
+		catch (UnknownHostException ex) {
+			host = "localhost";
+		}
+		if (host.contains(":")) {
+			host = "[" + host + "]";
+		}
+		String context = environment.getProperty("server.servlet.context-path", "").replaceAll("/+$", "");
+		return (tls ? "https" : "http") + "://" + host + ":" + port + context + path;
 	}
 
 	private static String path(ExecutionHttpProperties properties) {

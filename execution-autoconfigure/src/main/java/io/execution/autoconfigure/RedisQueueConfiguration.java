@@ -50,7 +50,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "execution.queue.backend", havingValue = "redis")
 @Import({ RedisQueueConfiguration.WithLettuce.class, RedisQueueConfiguration.ReconnectDelay.class,
-		RedisQueueConfiguration.UntracedCommands.class, RedisQueueConfiguration.WithoutLettuce.class })
+		RedisQueueConfiguration.UntracedCommands.class, RedisQueueConfiguration.WorkerRegistryDiscovery.class,
+		RedisQueueConfiguration.WithoutLettuce.class })
 class RedisQueueConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -142,6 +143,18 @@ class RedisQueueConfiguration {
 			}
 			return (builder) -> builder
 				.reconnectDelay(Delay.exponential(Duration.ofMillis(1), most, 2, TimeUnit.MILLISECONDS));
+		}
+
+	}
+
+	/** Endpoints with a service-id find the workers that serve it over HTTP in the registry. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "io.execution.http.HttpDiscovery", "io.execution.queue.redis.RedisQueueBackend" })
+	static class WorkerRegistryDiscovery {
+
+		@Bean
+		io.execution.http.HttpDiscovery executionRegistryDiscovery(ObjectProvider<WorkerRegistry> registry) {
+			return new RegistryDiscovery(() -> registry.getObject().workers());
 		}
 
 	}

@@ -67,7 +67,8 @@ class ActuatorTest {
 					"execution.endpoints.billing.retry.max-attempts=2", "execution.endpoints.billing.retry.initial-backoff=1ms", "execution.http.health-check.interval=0",
 					"execution.worker.enabled=true", "execution.worker.queues=lab", "execution.worker.concurrency=2",
 					"management.endpoints.web.exposure.include=health,execution,metrics,info",
-					"management.endpoint.health.show-details=always")
+					"management.endpoint.health.show-details=always",
+					"management.endpoint.health.group.calls.include=execution/endpoints/billing")
 			.run()) {
 			String base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port") + "/actuator";
 			Lab lab = app.getBean(Lab.class);
@@ -111,9 +112,17 @@ class ActuatorTest {
 
 			JsonNode health = get(base, "/health", 200);
 			assertThat(health.path("status").asString()).isEqualTo("UP");
-			JsonNode details = health.path("components").path("execution").path("details");
-			assertThat(details.path("endpoints").path("billing").path("circuit").asString()).isEqualTo("CLOSED");
-			assertThat(details.path("queues").path("lab").path("liveWorkers").asInt()).isEqualTo(1);
+			JsonNode parts = health.path("components").path("execution").path("components");
+			assertThat(parts.path("endpoints").path("components").path("billing").path("details").path("circuit").asString())
+				.isEqualTo("CLOSED");
+			assertThat(parts.path("queues").path("components").path("lab").path("details").path("liveWorkers").asInt())
+				.isEqualTo(1);
+			// Each part is a contributor of its own, which a health group can take alone.
+			JsonNode group = get(base, "/health/calls", 200);
+			assertThat(group.path("status").asString()).isEqualTo("UP");
+			assertThat(group.path("components").path("execution").path("components").path("endpoints").path("components")
+				.has("billing")).isTrue();
+			assertThat(group.path("components").path("execution").path("components").has("queues")).isFalse();
 
 			// Drain and resume are the endpoint's write operations, on the management port.
 			JsonNode drained = post(base, "/execution/drain", 200);

@@ -1,7 +1,11 @@
 package io.execution.core;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The process's one timer: call deadlines, the HTTP server's deadlines, retry back-offs, health
@@ -13,6 +17,14 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 public final class ExecutionTimer implements AutoCloseable {
 
 	private final ScheduledThreadPoolExecutor executor;
+
+	/** Short blocking lookups the timer starts (service discovery): one thread, gone when idle. */
+	private final ThreadPoolExecutor lookups = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
+			new LinkedBlockingQueue<>(), (task) -> {
+				Thread thread = new Thread(task, "execution-lookups");
+				thread.setDaemon(true);
+				return thread;
+			});
 
 	/**
 	 * Makes the timer and its daemon thread.
@@ -36,11 +48,21 @@ public final class ExecutionTimer implements AutoCloseable {
 	}
 
 	/**
+	 * Where the timer's tasks hand work that may block briefly (a discovery client's lookup):
+	 * one thread ({@code execution-lookups}), started on demand and gone after 30 s idle.
+	 * @return the executor; shut down only by {@link #close()}
+	 */
+	public Executor lookups() {
+		return this.lookups;
+	}
+
+	/**
 	 * Stops the timer: what it had scheduled never runs.
 	 */
 	@Override
 	public void close() {
 		this.executor.shutdownNow();
+		this.lookups.shutdownNow();
 	}
 
 }

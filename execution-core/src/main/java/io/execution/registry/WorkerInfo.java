@@ -16,9 +16,10 @@ import java.util.Map;
  * @param lastHeartbeat its last heartbeat, by the registry's clock (Redis' for the redis backend)
  * @param stale whether it missed heartbeats (it is removed once it missed several)
  * @param services the services it offers, with their methods
+ * @param url the base URL of its HTTP routes when it serves over HTTP, else {@code null}
  */
 public record WorkerInfo(String id, String host, List<Pool> pools, Map<String, String> tags, String version,
-		Instant startedAt, Instant lastHeartbeat, boolean stale, List<Service> services) {
+		Instant startedAt, Instant lastHeartbeat, boolean stale, List<Service> services, String url) {
 
 	/**
 	 * One pool of a worker.
@@ -41,7 +42,7 @@ public record WorkerInfo(String id, String host, List<Pool> pools, Map<String, S
 	 */
 	public WorkerInfo at(Instant heartbeat, boolean stale) {
 		return new WorkerInfo(this.id, this.host, this.pools, this.tags, this.version, this.startedAt, heartbeat, stale,
-				this.services);
+				this.services, this.url);
 	}
 
 	/**

@@ -37,6 +37,8 @@ public final class LocalWorker implements HeartbeatSource {
 
 	private final ServiceRegistry services;
 
+	private volatile String url;
+
 	/**
 	 * Describes this process.
 	 * @param pools its pools
@@ -48,7 +50,7 @@ public final class LocalWorker implements HeartbeatSource {
 
 	/**
 	 * Describes this process and the services it offers.
-	 * @param pools its pools
+	 * @param pools its pools, or {@code null} when it serves only over HTTP
 	 * @param tags its capabilities
 	 * @param services its services, or {@code null}
 	 */
@@ -88,14 +90,23 @@ public final class LocalWorker implements HeartbeatSource {
 	 */
 	@Override
 	public WorkerInfo snapshot(Instant heartbeat) {
-		List<WorkerInfo.Pool> pools = this.pools.pools()
+		List<WorkerInfo.Pool> pools = (this.pools != null) ? this.pools.pools()
 			.stream()
 			.map(LocalWorker::describe)
-			.toList();
+			.toList() : List.of();
 		String version = LocalWorker.class.getPackage().getImplementationVersion();
 		return new WorkerInfo(this.id, this.host, pools, this.tags, (version != null) ? version : "development",
 				this.startedAt, heartbeat, false,
-				(this.services != null) ? WorkerOperationsService.describe(this.services) : List.of());
+				(this.services != null) ? WorkerOperationsService.describe(this.services) : List.of(), this.url);
+	}
+
+	/**
+	 * Advertises the base URL of this process's HTTP routes in its next heartbeats, so that
+	 * callers whose endpoints name a service id find it through the worker registry.
+	 * @param url the base URL
+	 */
+	public void advertise(String url) {
+		this.url = url;
 	}
 
 	/**

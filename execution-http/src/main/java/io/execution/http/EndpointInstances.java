@@ -24,12 +24,12 @@ import tools.jackson.databind.JsonNode;
  * @param blockingClient the shared HTTP client for exchanges on the caller's thread
  * @param codec the envelope codec
  * @param settings the HTTP settings
- * @param instances the instances, one per URL
+ * @param instances the instances, as configured or discovered
  * @param balancer picks an instance
  * @param scheduler runs waits and deadlines
  */
 record EndpointInstances(String endpoint, HttpClient client, HttpClient blockingClient, EnvelopeCodec codec,
-		HttpSettings settings, List<Instance> instances, LoadBalancer balancer, ScheduledExecutorService scheduler) {
+		HttpSettings settings, Instances instances, LoadBalancer balancer, ScheduledExecutorService scheduler) {
 
 	/**
 	 * Adds the bearer token, when one is set, then what the application's request customizers

@@ -128,7 +128,7 @@ final class HttpExecutions {
 				return;
 			}
 			Instance instance = HttpExecutions.this.endpoint.balancer()
-				.choose(HttpExecutions.this.endpoint.instances(), tried);
+				.choose(HttpExecutions.this.endpoint.instances().list(), tried);
 			tried.add(instance);
 			byte[] envelope = HttpExecutions.this.endpoint.codec().encodeRequest(this.invocation);
 			HttpRequest.Builder request = request(URI.create(instance.url() + EXECUTIONS),
@@ -143,7 +143,7 @@ final class HttpExecutions {
 					Throwable cause = Futures.unwrap(failure);
 					boolean neverSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
 							|| cause.getCause() instanceof ConnectException;
-					if (neverSent && tried.size() < HttpExecutions.this.endpoint.instances().size()) {
+					if (neverSent && tried.size() < HttpExecutions.this.endpoint.instances().list().size()) {
 						post(tried);
 						return;
 					}

@@ -55,12 +55,12 @@ final class HttpStreams {
 		byte[] envelope = this.endpoint.codec().encodeRequest(invocation);
 		List<Instance> tried = new ArrayList<>();
 		List<Throwable> causes = new ArrayList<>();
-		while (tried.size() < this.endpoint.instances().size()) {
+		while (tried.size() < this.endpoint.instances().list().size()) {
 			long remaining = invocation.remainingNanos();
 			if (remaining <= 0) {
 				throw Futures.timeout(invocation);
 			}
-			Instance instance = this.endpoint.balancer().acquire(this.endpoint.instances(), tried);
+			Instance instance = this.endpoint.balancer().acquire(this.endpoint.instances().list(), tried);
 			if (instance == null) {
 				causes.add(new CircuitOpenException("The circuit breaker of every instance left is open"));
 				break;

@@ -69,7 +69,9 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 	private final HttpSettings settings;
 
-	private final List<Instance> instances;
+	private final Instances instances;
+
+	private volatile Runnable onClose;
 
 	private final LoadBalancer balancer;
 
@@ -94,7 +96,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	 * @param blockingClient the shared HTTP client for synchronous calls
 	 * @param codec the envelope codec
 	 * @param settings the HTTP settings
-	 * @param instances the instances, one per URL
+	 * @param instances the instances, one per URL, as configured or discovered
 	 * @param balancer the load balancer
 	 * @param breaker the endpoint's circuit breaker
 	 * @param retry the endpoint's retry
@@ -102,14 +104,14 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	 */
 	public HttpTransport(String endpoint, HttpClient client, HttpClient blockingClient, EnvelopeCodec codec,
 			HttpSettings settings,
-			List<Instance> instances, LoadBalancer balancer, CircuitBreaker breaker, Retry retry,
+			Instances instances, LoadBalancer balancer, CircuitBreaker breaker, Retry retry,
 			ScheduledExecutorService scheduler) {
 		this.endpoint = endpoint;
 		this.client = client;
 		this.blockingClient = blockingClient;
 		this.codec = codec;
 		this.settings = settings;
-		this.instances = List.copyOf(instances);
+		this.instances = instances;
 		this.balancer = balancer;
 		this.breaker = breaker;
 		this.retry = retry;
@@ -129,7 +131,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	 * @return the instances
 	 */
 	public List<Instance> instances() {
-		return this.instances;
+		return this.instances.list();
 	}
 
 	/**
@@ -164,6 +166,11 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	 * both levels by {@link CallOutcome}.
 	 */
 	private CompletableFuture<Object> exchange(Invocation invocation, boolean blocking) {
+		String unavailable = unavailable();
+		if (unavailable != null) {
+			return CompletableFuture.failedFuture(new EndpointFailure(new ExecutionRejectedException(
+					"Call " + invocation.method() + " [" + invocation.id() + "] not sent: " + unavailable), false));
+		}
 		if (!this.breaker.tryAcquirePermission()) {
 			return CompletableFuture.failedFuture(new EndpointFailure(new CircuitOpenException("Circuit breaker of endpoint '"
 					+ this.endpoint + "' is open: call " + invocation.method() + " [" + invocation.id() + "] not sent"),
@@ -177,6 +184,11 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 	@Override
 	public java.util.stream.Stream<Object> openStream(Invocation invocation) {
+		String unavailable = unavailable();
+		if (unavailable != null) {
+			throw new EndpointFailure(new ExecutionRejectedException(
+					"Stream " + invocation.method() + " [" + invocation.id() + "] not opened: " + unavailable), false);
+		}
 		if (!this.breaker.tryAcquirePermission()) {
 			throw new EndpointFailure(new CircuitOpenException("Circuit breaker of endpoint '" + this.endpoint
 					+ "' is open: stream " + invocation.method() + " [" + invocation.id() + "] not opened"), false);
@@ -227,7 +239,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	 * nothing else.
 	 */
 	private String configured(String location) {
-		for (Instance instance : this.instances) {
+		for (Instance instance : this.instances.list()) {
 			if (location.startsWith(instance.url() + HttpExecutions.EXECUTIONS + "/")) {
 				return location;
 			}
@@ -239,13 +251,22 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	@Override
 	public java.util.Map<String, Object> describe() {
 		java.util.Map<String, Object> urls = new java.util.LinkedHashMap<>();
-		for (Instance instance : this.instances) {
+		for (Instance instance : this.instances.list()) {
 			urls.put(instance.url().toString(), java.util.Map.of("circuit", instance.breaker().getState().name(),
 					"healthy", instance.healthy(), "inFlight", instance.inFlight(), "latencyMs",
 					Math.round(instance.latencyNanos() / 10_000.0) / 100.0));
 		}
 		return java.util.Map.of("circuit", this.breaker.getState().name(), "loadBalancer",
 				this.balancer.getClass().getSimpleName(), "urls", urls);
+	}
+
+	/** An endpoint with no instance (none configured, none discovered) cannot serve. */
+	@Override
+	public String unavailable() {
+		if (!this.instances.list().isEmpty()) {
+			return null;
+		}
+		return "endpoint '" + this.endpoint + "' has no instance: none found in " + this.instances.origin();
 	}
 
 	@Override
@@ -260,7 +281,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	 */
 	@Override
 	public void warmUp() {
-		for (Instance instance : this.instances) {
+		for (Instance instance : this.instances.list()) {
 			this.client.sendAsync(get(instance, "/v1/ping"), HttpResponse.BodyHandlers.discarding());
 		}
 	}
@@ -275,7 +296,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	}
 
 	private void checkHealth() {
-		for (Instance instance : this.instances) {
+		for (Instance instance : this.instances.list()) {
 			this.client.sendAsync(get(instance, this.settings.healthPath()), HttpResponse.BodyHandlers.discarding())
 				.whenComplete((response, failure) -> {
 					boolean healthy = failure == null && response.statusCode() / 100 == 2;
@@ -301,6 +322,18 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		if (this.healthChecks != null) {
 			this.healthChecks.cancel(false);
 		}
+		Runnable closing = this.onClose;
+		if (closing != null) {
+			closing.run();
+		}
+	}
+
+	/**
+	 * Runs something when the transport closes (stops its discovery refreshes).
+	 * @param closing what to run
+	 */
+	void onClose(Runnable closing) {
+		this.onClose = closing;
 	}
 
 	@Override
@@ -549,7 +582,11 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			}
 			Instance instance;
 			synchronized (this) {
-				instance = HttpTransport.this.balancer.acquire(HttpTransport.this.instances, this.tried);
+				List<Instance> instances = HttpTransport.this.instances.list();
+				if (instances.isEmpty()) {
+					throw failure(null, new ExecutionRejectedException(HttpTransport.this.unavailable()), true, false);
+				}
+				instance = HttpTransport.this.balancer.acquire(instances, this.tried);
 				if (instance == null) {
 					throw failure(null, new CircuitOpenException("The circuit breaker of every instance of endpoint '"
 							+ HttpTransport.this.endpoint + "' is open"), true, false);

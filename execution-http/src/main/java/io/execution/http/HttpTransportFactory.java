@@ -2,10 +2,14 @@ package io.execution.http;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.execution.codec.EnvelopeCodec;
@@ -18,6 +22,8 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes the transports of {@code http} endpoints. Endpoints with the same SSL bundle share one
@@ -25,6 +31,8 @@ import io.github.resilience4j.retry.RetryRegistry;
  * instance offers it over TLS), and all share one scheduler for retry waits and health checks.
  */
 public final class HttpTransportFactory implements TransportFactory, AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(HttpTransportFactory.class);
 
 	/** The mode name. */
 	public static final String MODE = "http";
@@ -50,6 +58,12 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 
 	private final ScheduledExecutorService scheduler;
 
+	private final ExecutionTimer timer;
+
+	private final List<HttpDiscovery> discovery;
+
+	private final Duration discoveryRefresh;
+
 	private final boolean retryDefaultsFromRegistry;
 
 	/**
@@ -65,10 +79,16 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 	 * @param retryDefaultsFromRegistry whether retries the user did not name take the registry's
 	 * default configuration ({@code resilience4j.retry.configs.default}) instead of the
 	 * endpoint's {@code execution.endpoints.<name>.retry.*}
+	 * @param discovery finds the instances of endpoints that name a service id
+	 * @param discoveryRefresh how often they are looked up again
 	 */
 	public HttpTransportFactory(EnvelopeCodec codec, HttpSettings settings,
 			Function<String, HttpEndpointSettings> endpoints, CircuitBreakers breakers, RetryRegistry retries,
-			HttpClientFactory clients, ExecutionEvents events, ExecutionTimer timer, boolean retryDefaultsFromRegistry) {
+			HttpClientFactory clients, ExecutionEvents events, ExecutionTimer timer, boolean retryDefaultsFromRegistry,
+			List<HttpDiscovery> discovery, Duration discoveryRefresh) {
+		this.timer = timer;
+		this.discovery = List.copyOf(discovery);
+		this.discoveryRefresh = discoveryRefresh;
 		this.codec = codec;
 		this.retryDefaultsFromRegistry = retryDefaultsFromRegistry;
 		this.scheduler = timer.scheduler();
@@ -104,20 +124,57 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 
 	@Override
 	public Transport create(EndpointDefinition endpoint) {
-		HttpEndpointSettings settings = this.endpoints.apply(endpoint.name());
-		if (settings == null || settings.urls() == null || settings.urls().isEmpty()) {
-			throw new IllegalArgumentException("Endpoint '" + endpoint.name() + "' is in http mode but has no URLs: set"
-					+ " execution.endpoints." + endpoint.name() + ".urls");
+		String name = endpoint.name();
+		HttpEndpointSettings settings = this.endpoints.apply(name);
+		boolean discovered = settings != null && settings.serviceId() != null;
+		if (settings == null || (!discovered && (settings.urls() == null || settings.urls().isEmpty()))) {
+			throw new IllegalArgumentException("Endpoint '" + name + "' is in http mode but has no URLs: set"
+					+ " execution.endpoints." + name + ".urls (or .service-id)");
 		}
-		List<Instance> instances = settings.urls()
-			.stream()
-			.map(HttpTransportFactory::base)
-			.map((url) -> new Instance(url, this.breakers.get(endpoint.name() + "@" + url)))
-			.toList();
+		if (discovered && this.discovery.isEmpty()) {
+			throw new IllegalArgumentException("Endpoint '" + name + "' names service-id '" + settings.serviceId()
+					+ "' but nothing here discovers services: add Spring Cloud's DiscoveryClient (spring-cloud-commons and"
+					+ " a discovery starter) or use the Redis queue backend's worker registry"
+					+ " (execution.queue.backend=redis), or set execution.endpoints." + name + ".urls");
+		}
+		List<URI> configured = (settings.urls() != null) ? settings.urls().stream().map(HttpTransportFactory::base).toList()
+				: List.of();
+		Instances instances = new Instances(discovered ? lookUp(settings.serviceId(), configured) : configured,
+				(url) -> new Instance(url, this.breakers.get(name + "@" + url)),
+				discovered ? "execution.endpoints." + name + ".urls, nor service '" + settings.serviceId() + "' in "
+						+ this.discovery.stream().map(HttpDiscovery::describe).toList() : "execution.endpoints." + name + ".urls");
 		Clients clients = clients(settings.sslBundle());
-		return new HttpTransport(endpoint.name(), clients.client(), clients.blocking(), this.codec, this.settings, instances,
-				LoadBalancer.of(settings.loadBalancer()), this.breakers.get(endpoint.name()),
-				retry(endpoint.name(), settings), this.scheduler);
+		HttpTransport transport = new HttpTransport(name, clients.client(), clients.blocking(), this.codec, this.settings,
+				instances, LoadBalancer.of(settings.loadBalancer()), this.breakers.get(name), retry(name, settings),
+				this.scheduler);
+		if (discovered) {
+			long every = this.discoveryRefresh.toMillis();
+			ScheduledFuture<?> refreshes = this.scheduler.scheduleWithFixedDelay(
+					() -> this.timer.lookups().execute(() -> refresh(name, settings.serviceId(), configured, instances)),
+					every, every, TimeUnit.MILLISECONDS);
+			transport.onClose(() -> refreshes.cancel(false));
+		}
+		return transport;
+	}
+
+	/** The configured URLs and those every discovery source finds now (a failing source finds none). */
+	private List<URI> lookUp(String serviceId, List<URI> configured) {
+		List<URI> urls = new ArrayList<>(configured);
+		for (HttpDiscovery source : this.discovery) {
+			try {
+				source.instances(serviceId).stream().map(HttpTransportFactory::base).forEach(urls::add);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Looking up service '{}' in {} failed: {}", serviceId, source.describe(), ex.toString());
+			}
+		}
+		return urls;
+	}
+
+	private void refresh(String endpoint, String serviceId, List<URI> configured, Instances instances) {
+		if (instances.update(lookUp(serviceId, configured))) {
+			logger.info("Endpoint '{}': instances of service '{}' now {}", endpoint, serviceId, instances);
+		}
 	}
 
 	/**

@@ -1,17 +1,11 @@
-package io.execution.tracing;
+package io.execution.integration;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import brave.handler.MutableSpan;
-import brave.handler.SpanHandler;
-import brave.propagation.TraceContext;
-import io.execution.ExecutionClient;
-import io.execution.ExecutionService;
 import io.execution.redis.TestRedis;
 import io.execution.registry.WorkerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,56 +31,6 @@ import static org.awaitility.Awaitility.await;
  * own background Redis commands not traced.
  */
 class RealTracerTest {
-
-	@ExecutionClient("greeter")
-	public interface Greeter {
-
-		String greet(String name);
-
-		Stream<String> letters(String word);
-
-	}
-
-	@ExecutionService
-	public static class GreeterService implements Greeter {
-
-		@Override
-		public String greet(String name) {
-			return "hello " + name;
-		}
-
-		@Override
-		public Stream<String> letters(String word) {
-			return word.chars().mapToObj(Character::toString);
-		}
-
-	}
-
-	/** Keeps every span the application's tracer finishes. */
-	public static final class Spans extends SpanHandler {
-
-		final List<MutableSpan> finished = new CopyOnWriteArrayList<>();
-
-		@Override
-		public boolean end(TraceContext context, MutableSpan span, Cause cause) {
-			if (cause == Cause.FINISHED) {
-				this.finished.add(span);
-			}
-			return true;
-		}
-
-		List<MutableSpan> named(String name) {
-			return this.finished.stream().filter((span) -> name.equals(span.name())).toList();
-		}
-
-		MutableSpan one(String name) {
-			await().atMost(Duration.ofSeconds(10)).until(() -> !named(name).isEmpty());
-			List<MutableSpan> spans = named(name);
-			assertThat(spans).as(name).hasSize(1);
-			return spans.get(0);
-		}
-
-	}
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
@@ -115,10 +59,11 @@ class RealTracerTest {
 
 	}
 
-	private static ConfigurableApplicationContext run(Class<?> application, WebApplicationType web,
+	static ConfigurableApplicationContext run(Class<?> application, WebApplicationType web,
 			String... properties) {
 		return new SpringApplicationBuilder(application).web(web)
 			.properties("spring.main.banner-mode=off", "management.tracing.sampling.probability=1.0",
+					"spring.cloud.compatibility-verifier.enabled=false",
 					"server.port=0")
 			.properties(properties)
 			.run();
