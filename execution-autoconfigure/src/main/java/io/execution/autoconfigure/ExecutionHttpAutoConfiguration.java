@@ -7,6 +7,7 @@ import io.execution.codec.EnvelopeCodec;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.ExecutionTimer;
 import io.execution.http.CircuitBreakers;
+import io.execution.http.HttpClientCustomizer;
 import io.execution.http.HttpClientFactory;
 import io.execution.http.HttpDiscovery;
 import io.execution.http.HttpEndpointSettings;
@@ -113,12 +114,13 @@ public final class ExecutionHttpAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		HttpClientFactory executionHttpClients(ExecutionHttpProperties http, ObjectProvider<SslBundles> bundles,
-				ObjectProvider<HttpClientSettings> settings) {
+				ObjectProvider<HttpClientSettings> settings, ObjectProvider<HttpClientCustomizer> customizers) {
 			HttpClientSettings boot = settings.getIfAvailable(HttpClientSettings::defaults);
 			// The SSL bundle (Boot's default one, or the endpoint's) is applied by Execution.
 			HttpClientSettings rest = boot.withReadTimeout(null).withSslBundle(null);
 			return new ExecutionHttpClients(bundles.getIfAvailable(), http.getConnectTimeout(), http.getVersion(),
-					boot.sslBundle(), (execution) -> new JdkHttpClientBuilder().withCustomizer(execution).build(rest));
+					boot.sslBundle(), (execution) -> new JdkHttpClientBuilder().withCustomizer(execution).build(rest),
+					customizers.orderedStream().toList());
 		}
 
 	}
@@ -130,9 +132,10 @@ public final class ExecutionHttpAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		HttpClientFactory executionHttpClients(ExecutionHttpProperties http, ObjectProvider<SslBundles> bundles) {
+		HttpClientFactory executionHttpClients(ExecutionHttpProperties http, ObjectProvider<SslBundles> bundles,
+				ObjectProvider<HttpClientCustomizer> customizers) {
 			return new ExecutionHttpClients(bundles.getIfAvailable(), http.getConnectTimeout(), http.getVersion(), null,
-					null);
+					null, customizers.orderedStream().toList());
 		}
 
 	}

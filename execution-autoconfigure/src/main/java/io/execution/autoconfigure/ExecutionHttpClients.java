@@ -2,12 +2,14 @@ package io.execution.autoconfigure;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
+import io.execution.http.HttpClientCustomizer;
 import io.execution.http.HttpClientFactory;
 
 import org.springframework.boot.ssl.SslBundle;
@@ -20,7 +22,7 @@ import org.springframework.boot.ssl.SslOptions;
  * when {@code spring-boot-http-client} is on the class path, Boot's HTTP client settings
  * ({@code spring.http.clients.*}: its default SSL bundle, proxy selection, address filter) built
  * by Boot's own {@code JdkHttpClientBuilder}. Execution's connect timeout and HTTP version apply
- * on top; redirects are never followed.
+ * on top, then the application's {@link HttpClientCustomizer}s; redirects are never followed.
  */
 final class ExecutionHttpClients implements HttpClientFactory {
 
@@ -36,8 +38,12 @@ final class ExecutionHttpClients implements HttpClientFactory {
 	/** Builds with Boot's other settings (proxy, address filter); null without Boot's module. */
 	private final Function<Consumer<HttpClient.Builder>, HttpClient> boot;
 
+	private final List<HttpClientCustomizer> customizers;
+
 	ExecutionHttpClients(SslBundles bundles, Duration connectTimeout, HttpClient.Version version,
-			SslBundle defaultBundle, Function<Consumer<HttpClient.Builder>, HttpClient> boot) {
+			SslBundle defaultBundle, Function<Consumer<HttpClient.Builder>, HttpClient> boot,
+			List<HttpClientCustomizer> customizers) {
+		this.customizers = customizers;
 		this.bundles = bundles;
 		this.connectTimeout = connectTimeout;
 		this.version = version;
@@ -54,6 +60,7 @@ final class ExecutionHttpClients implements HttpClientFactory {
 				SSLContext context = bundle.createSslContext();
 				builder.sslContext(context).sslParameters(parameters(bundle, context));
 			}
+			this.customizers.forEach((customizer) -> customizer.customize(builder));
 			transport.accept(builder);
 		};
 		if (this.boot != null) {

@@ -1,10 +1,12 @@
 package io.execution.httpit;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.execution.ExecutionException;
+import io.execution.http.HttpClientCustomizer;
 import io.execution.httpit.caller.Billing;
 import io.execution.httpit.caller.CallerApplication;
 import io.execution.httpit.worker.WorkerApplication;
@@ -90,6 +92,24 @@ class TlsTest {
 		try (ConfigurableApplicationContext server = server(protocols, "server.http2.enabled=true");
 				ConfigurableApplicationContext caller = caller(server, "execution.endpoints.billing.ssl-bundle=client",
 						"execution.http.version=HTTP_2")) {
+			assertThat(caller.getBean(Billing.class).quote("x")).isEqualTo("tls");
+			assertThat(protocols.seen).isNotEmpty().allMatch("HTTP/2.0"::equals);
+		}
+	}
+
+	@Test
+	void anHttpClientCustomizerBeanAdjustsTheClients() {
+		Protocols protocols = new Protocols();
+		try (ConfigurableApplicationContext server = server(protocols, "server.http2.enabled=true");
+				ConfigurableApplicationContext caller = new SpringApplicationBuilder(CallerApplication.class)
+					.web(WebApplicationType.NONE)
+					.initializers((ctx) -> ctx.getBeanFactory()
+						.registerSingleton("http2", (HttpClientCustomizer) (builder) -> builder.version(HttpClient.Version.HTTP_2)))
+					.properties(CLIENT_BUNDLES)
+					.properties("execution.endpoints.billing.urls=https://localhost:"
+							+ server.getEnvironment().getProperty("local.server.port"),
+							"execution.endpoints.billing.ssl-bundle=client")
+					.run()) {
 			assertThat(caller.getBean(Billing.class).quote("x")).isEqualTo("tls");
 			assertThat(protocols.seen).isNotEmpty().allMatch("HTTP/2.0"::equals);
 		}
