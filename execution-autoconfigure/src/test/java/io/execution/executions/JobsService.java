@@ -22,6 +22,9 @@ public class JobsService implements Jobs {
 
 	static final Set<String> touched = ConcurrentHashMap.newKeySet();
 
+	/** How many times each name was touched. */
+	static final Map<String, java.util.concurrent.atomic.AtomicInteger> touches = new ConcurrentHashMap<>();
+
 	static Semaphore gate(String name) {
 		return gates.computeIfAbsent(name, (key) -> new Semaphore(0));
 	}
@@ -62,6 +65,7 @@ public class JobsService implements Jobs {
 
 	@Override
 	public void touch(String name) {
+		touches.computeIfAbsent(name, (key) -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
 		touched.add(name);
 	}
 

@@ -42,6 +42,11 @@ public final class DefaultExecutions implements Executions {
 
 	private static final long WATCH_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+	private static final long KEY_RECORD_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+	/** The longest idempotency key. */
+	public static final int MAX_KEY_LENGTH = 200;
+
 	private final Dispatcher dispatcher;
 
 	private final ExecutionRecorder recorder;
@@ -89,24 +94,106 @@ public final class DefaultExecutions implements Executions {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> Execution<T> start(Duration timeout, Supplier<T> call) {
-		CapturedCall captured = CapturedCall.capture(call::get);
-		return (Execution<T>) start(captured.method(), captured.args(), timeout);
+		return new Keyed(null, IfExists.RETURN_EXISTING).start(timeout, call);
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> Execution<T> startAsync(Supplier<? extends java.util.concurrent.CompletionStage<T>> call) {
-		CapturedCall captured = CapturedCall.capture(call::get);
-		return (Execution<T>) start(captured.method(), captured.args(), null);
+		return new Keyed(null, IfExists.RETURN_EXISTING).startAsync(call);
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public Execution<Void> start(Runnable call) {
-		CapturedCall captured = CapturedCall.capture(call);
-		return (Execution<Void>) (Execution<?>) start(captured.method(), captured.args(), null);
+		return new Keyed(null, IfExists.RETURN_EXISTING).start(call);
+	}
+
+	@Override
+	public Executions withKey(String key, IfExists ifExists) {
+		if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH
+				|| key.chars().anyMatch(Character::isISOControl)) {
+			throw new IllegalArgumentException("An idempotency key is 1 to " + MAX_KEY_LENGTH
+					+ " characters, not blank, without control characters: " + ((key == null) ? "null" : "'" + key + "'"));
+		}
+		return new Keyed(key, (ifExists != null) ? ifExists : IfExists.RETURN_EXISTING);
+	}
+
+	@Override
+	public Optional<Execution<Object>> findByKey(String key) {
+		return this.recorder.store().holder(key).flatMap(this::find);
+	}
+
+	@Override
+	public java.util.List<ExecutionRecord> list(ExecutionQuery query) {
+		return this.recorder.store().list(query);
+	}
+
+	/** Starts executions with an idempotency key, or none. */
+	private final class Keyed implements Executions {
+
+		private final String key;
+
+		private final IfExists ifExists;
+
+		Keyed(String key, IfExists ifExists) {
+			this.key = key;
+			this.ifExists = ifExists;
+		}
+
+		@Override
+		public <T> Execution<T> start(Supplier<T> call) {
+			return start(null, call);
+		}
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public <T> Execution<T> start(Duration timeout, Supplier<T> call) {
+			CapturedCall captured = CapturedCall.capture(call::get);
+			return (Execution<T>) DefaultExecutions.this.start(captured.method(), captured.args(), timeout, this.key,
+					this.ifExists);
+		}
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public <T> Execution<T> startAsync(Supplier<? extends java.util.concurrent.CompletionStage<T>> call) {
+			CapturedCall captured = CapturedCall.capture(call::get);
+			return (Execution<T>) DefaultExecutions.this.start(captured.method(), captured.args(), null, this.key,
+					this.ifExists);
+		}
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public Execution<Void> start(Runnable call) {
+			CapturedCall captured = CapturedCall.capture(call);
+			return (Execution<Void>) (Execution<?>) DefaultExecutions.this.start(captured.method(), captured.args(),
+					null, this.key, this.ifExists);
+		}
+
+		@Override
+		public Executions withKey(String key, IfExists ifExists) {
+			return DefaultExecutions.this.withKey(key, ifExists);
+		}
+
+		@Override
+		public Optional<Execution<Object>> find(String id) {
+			return DefaultExecutions.this.find(id);
+		}
+
+		@Override
+		public <T> Optional<Execution<T>> find(String id, Class<T> resultType) {
+			return DefaultExecutions.this.find(id, resultType);
+		}
+
+		@Override
+		public Optional<Execution<Object>> findByKey(String key) {
+			return DefaultExecutions.this.findByKey(key);
+		}
+
+		@Override
+		public java.util.List<ExecutionRecord> list(ExecutionQuery query) {
+			return DefaultExecutions.this.list(query);
+		}
+
 	}
 
 	/**
@@ -118,15 +205,35 @@ public final class DefaultExecutions implements Executions {
 	 * @throws io.execution.ServiceNotFoundException when the service has no endpoint
 	 */
 	public Execution<Object> start(ClientMethod method, Object[] args, Duration timeout) {
+		return start(method, args, timeout, null, IfExists.RETURN_EXISTING);
+	}
+
+	/**
+	 * Starts a call of a client method as an execution, at most once per idempotency key.
+	 * @param method the client method
+	 * @param args the arguments, of its parameter types
+	 * @param timeout the time it may take; {@code null} for its endpoint's timeout
+	 * @param key the idempotency key, or {@code null}
+	 * @param ifExists what to do when an execution holds the key
+	 * @return the execution: a new one, or the one that holds the key
+	 */
+	public Execution<Object> start(ClientMethod method, Object[] args, Duration timeout, String key,
+			IfExists ifExists) {
 		if (method.streaming()) {
 			throw new IllegalArgumentException("Streaming method " + method + " cannot be started as an execution:"
 					+ " call it and consume its stream, or start a method that returns the collected result");
 		}
 		String id = UUID.randomUUID().toString();
 		Endpoint endpoint = this.dispatcher.endpoints().resolve(method.service());
+		if (key != null) {
+			Execution<Object> existing = existing(method, key, id, ifExists);
+			if (existing != null) {
+				return existing;
+			}
+		}
 		this.recorder.store()
 			.create(ExecutionRecord.pending(id, method.service(), method.name(), method.arity(), endpoint.name(),
-					endpoint.mode(), Instant.now()));
+					endpoint.mode(), Instant.now()).withKey(key));
 		CompletableFuture<Object> future = this.dispatcher.callAsync(method, args, id,
 				(timeout != null) ? timeout.toNanos() : 0, this.recorder.tracker(id));
 		Running running = new Running(future, new CompletableFuture<>());
@@ -158,6 +265,60 @@ public final class DefaultExecutions implements Executions {
 		});
 		logger.debug("Execution {} of {} started on endpoint '{}' ({})", id, method, endpoint.name(), endpoint.mode());
 		return new Handle<>(id, method.resultType());
+	}
+
+	/**
+	 * Claims an idempotency key for a new execution: {@code null} when it is now this one's, else
+	 * the execution that holds it (or the duplicate error). An execution whose record never
+	 * appeared (its starter stopped between claiming the key and writing the record) gives the
+	 * key up to this one.
+	 */
+	private Execution<Object> existing(ClientMethod method, String key, String id, IfExists ifExists) {
+		ExecutionStore store = this.recorder.store();
+		Optional<String> holder = store.claim(key, id);
+		for (int attempt = 0; holder.isPresent() && attempt < 3; attempt++) {
+			String existing = holder.get();
+			if (ifExists == IfExists.FAIL) {
+				throw new DuplicateExecutionException(key, existing);
+			}
+			Optional<ExecutionRecord> record = appeared(existing);
+			if (record.isPresent()) {
+				ExecutionRecord found = record.get();
+				if (!found.service().equals(method.service()) || !found.method().equals(method.name())) {
+					throw new IllegalArgumentException("Idempotency key '" + key + "' belongs to execution " + existing
+							+ " of " + found.service() + "." + found.method() + ", not of " + method
+							+ ": use a key per kind of work");
+				}
+				logger.debug("Execution {} of {}: key '{}' is held, no new start", existing, method, key);
+				return new Handle<>(existing, method.resultType());
+			}
+			if (store.reclaim(key, existing, id)) {
+				return null;
+			}
+			holder = store.holder(key).filter((current) -> !current.equals(id));
+		}
+		if (holder.isPresent()) {
+			throw new ExecutionRejectedException("Idempotency key '" + key + "' is held by an execution whose record"
+					+ " cannot be read: " + holder.get());
+		}
+		return null;
+	}
+
+	/** The record of an execution that another start is writing now: waited for up to two seconds. */
+	private Optional<ExecutionRecord> appeared(String id) {
+		long end = System.nanoTime() + KEY_RECORD_WAIT_NANOS;
+		Optional<ExecutionRecord> record = this.recorder.store().find(id);
+		while (record.isEmpty() && System.nanoTime() - end < 0) {
+			try {
+				TimeUnit.MILLISECONDS.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			record = this.recorder.store().find(id);
+		}
+		return record;
 	}
 
 	@Override

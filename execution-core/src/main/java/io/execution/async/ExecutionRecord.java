@@ -32,10 +32,12 @@ import tools.jackson.databind.JsonNode;
  * @param error the error, once {@code FAILED}, {@code CANCELLED} or {@code TIMED_OUT}
  * @param version how many times the record changed: a status request may wait for it to move past
  * the version the caller knows
+ * @param key the idempotency key it was started with, or {@code null}
  */
 public record ExecutionRecord(String id, String service, String method, int arity, String endpoint, String mode,
 		ExecutionStatus status, Instant createdAt, Instant startedAt, Instant finishedAt, String worker, Double progress,
-		String message, Instant estimatedCompletion, String location, JsonNode result, Error error, long version) {
+		String message, Instant estimatedCompletion, String location, JsonNode result, Error error, long version,
+		String key) {
 
 	/**
 	 * A new execution.
@@ -51,7 +53,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 	public static ExecutionRecord pending(String id, String service, String method, int arity, String endpoint,
 			String mode, Instant now) {
 		return new ExecutionRecord(id, service, method, arity, endpoint, mode, ExecutionStatus.PENDING, now, null, null,
-				null, null, null, null, null, null, null, 1);
+				null, null, null, null, null, null, null, 1, null);
 	}
 
 	/**
@@ -60,11 +62,33 @@ public record ExecutionRecord(String id, String service, String method, int arit
 	 * @param at when it started
 	 * @return the record
 	 */
+	/**
+	 * The same record, carrying the idempotency key it was started with.
+	 * @param key the key, or {@code null}
+	 * @return the record
+	 */
+	public ExecutionRecord withKey(String key) {
+		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
+				this.status, this.createdAt, this.startedAt, this.finishedAt, this.worker, this.progress, this.message,
+				this.estimatedCompletion, this.location, this.result, this.error, this.version, key);
+	}
+
+	/**
+	 * The record of an execution run again (a dead letter requeued): pending, as new, with its id,
+	 * key and creation time.
+	 * @return the record
+	 */
+	public ExecutionRecord reopened() {
+		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
+				ExecutionStatus.PENDING, this.createdAt, null, null, null, null, null, null, this.location, null, null,
+				this.version + 1, this.key);
+	}
+
 	public ExecutionRecord running(String by, Instant at) {
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
 				ExecutionStatus.RUNNING, this.createdAt, (this.startedAt != null) ? this.startedAt : at, null,
 				(by != null) ? by : this.worker, this.progress, this.message, this.estimatedCompletion, this.location,
-				null, null, this.version + 1);
+				null, null, this.version + 1, this.key);
 	}
 
 	/**
@@ -79,7 +103,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 		Instant eta = estimate(done, at);
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
 				this.status, this.createdAt, this.startedAt, this.finishedAt, this.worker, done,
-				(text != null) ? text : this.message, eta, this.location, this.result, this.error, this.version + 1);
+				(text != null) ? text : this.message, eta, this.location, this.result, this.error, this.version + 1, this.key);
 	}
 
 	/**
@@ -90,7 +114,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 	public ExecutionRecord at(String url) {
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
 				this.status, this.createdAt, this.startedAt, this.finishedAt, this.worker, this.progress, this.message,
-				this.estimatedCompletion, url, this.result, this.error, this.version + 1);
+				this.estimatedCompletion, url, this.result, this.error, this.version + 1, this.key);
 	}
 
 	/**
@@ -105,7 +129,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 		boolean succeeded = outcome == ExecutionStatus.SUCCEEDED;
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode, outcome,
 				this.createdAt, this.startedAt, at, this.worker, succeeded ? Double.valueOf(1) : this.progress,
-				this.message, succeeded ? at : this.estimatedCompletion, this.location, value, failure, this.version + 1);
+				this.message, succeeded ? at : this.estimatedCompletion, this.location, value, failure, this.version + 1, this.key);
 	}
 
 	private Instant estimate(Double done, Instant now) {
@@ -156,6 +180,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 		}
 		put(json, "estimatedCompletion", this.estimatedCompletion);
 		put(json, "location", this.location);
+		put(json, "key", this.key);
 		json.put("version", this.version);
 		if (this.status == ExecutionStatus.SUCCEEDED) {
 			json.put("result", this.result);
@@ -190,7 +215,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 				progress.path("fraction").isNumber() ? progress.path("fraction").doubleValue() : null,
 				text(progress, "message"), instant(json, "estimatedCompletion"), text(json, "location"), result,
 				error.isObject() ? new Error(text(error, "code"), text(error, "type"), text(error, "message")) : null,
-				json.path("version").asLong(0));
+				json.path("version").asLong(0), text(json, "key"));
 	}
 
 	private static void put(Map<String, Object> json, String name, Object value) {

@@ -2,6 +2,7 @@ package io.execution.async;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import tools.jackson.databind.JsonNode;
@@ -75,5 +76,48 @@ public interface ExecutionStore {
 	 * @return {@code true} when this write finished it
 	 */
 	boolean finish(String id, ExecutionStatus status, JsonNode result, ExecutionRecord.Error error, Instant at);
+
+	/**
+	 * Ties an idempotency key to an execution id, unless the key is taken: atomically, so that
+	 * of two starts with one key (from any process sharing the store) one wins. A key lives as
+	 * long as the records ({@link #retention()}).
+	 * @param key the key
+	 * @param id the id of the execution about to start
+	 * @return empty when the key is now this id's; else the id that holds it
+	 */
+	Optional<String> claim(String key, String id);
+
+	/**
+	 * The execution id an idempotency key is tied to.
+	 * @param key the key
+	 * @return the id, or empty when the key is free (never used, or expired)
+	 */
+	Optional<String> holder(String key);
+
+	/**
+	 * Moves a key from an execution whose record never appeared (its starter stopped between
+	 * claiming the key and writing the record) to another, only if the key still holds the old
+	 * id.
+	 * @param key the key
+	 * @param from the id it holds
+	 * @param to the new id
+	 * @return whether it moved
+	 */
+	boolean reclaim(String key, String from, String to);
+
+	/**
+	 * Makes a finished record pending again, for an execution that runs again (a dead letter
+	 * requeued); does nothing to a record that has not finished.
+	 * @param id the id
+	 * @return whether it was reopened
+	 */
+	boolean reopen(String id);
+
+	/**
+	 * Lists records, newest first.
+	 * @param query what to list
+	 * @return the page of records
+	 */
+	List<ExecutionRecord> list(ExecutionQuery query);
 
 }

@@ -69,4 +69,42 @@ public interface Executions {
 	 */
 	<T> Optional<Execution<T>> find(String id, Class<T> resultType);
 
+	/**
+	 * Starts executions that carry an idempotency key: the first start with a key runs; later
+	 * ones, from this process or any other sharing the store, within the retention
+	 * ({@code execution.executions.retention}), return that execution instead of starting
+	 * another. On Redis the key is claimed atomically.
+	 * <pre>{@code
+	 * Execution<Receipt> charge = executions.withKey("order-42").start(() -> billing.charge("order-42", 1200));
+	 * }</pre>
+	 * @param key the key, chosen by the caller (an order id, a request id): 1 to 200 characters
+	 * @return starts executions with that key; its {@code find} methods are this one's
+	 */
+	default Executions withKey(String key) {
+		return withKey(key, IfExists.RETURN_EXISTING);
+	}
+
+	/**
+	 * Starts executions that carry an idempotency key, with the given policy when the key is held.
+	 * @param key the key: 1 to 200 characters
+	 * @param ifExists return the existing execution, or fail with {@link DuplicateExecutionException}
+	 * @return starts executions with that key
+	 */
+	Executions withKey(String key, IfExists ifExists);
+
+	/**
+	 * The execution started with an idempotency key, while its record lives.
+	 * @param key the key
+	 * @return the execution, or empty when no execution holds the key (never started, or expired)
+	 */
+	Optional<Execution<Object>> findByKey(String key);
+
+	/**
+	 * Lists execution records, newest first, within the retention: by status, service, key and
+	 * creation time, one page at a time.
+	 * @param query what to list
+	 * @return the records
+	 */
+	java.util.List<ExecutionRecord> list(ExecutionQuery query);
+
 }

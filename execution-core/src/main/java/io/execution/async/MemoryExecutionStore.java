@@ -2,6 +2,8 @@ package io.execution.async;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +27,9 @@ public final class MemoryExecutionStore implements ExecutionStore {
 	private final int capacity;
 
 	private final Map<String, Entry> records = new ConcurrentHashMap<>();
+
+	/** Idempotency keys: the id each is tied to, for as long as a record lives. */
+	private final Map<String, Key> keys = new ConcurrentHashMap<>();
 
 	private final Duration retention;
 
@@ -134,6 +139,64 @@ public final class MemoryExecutionStore implements ExecutionStore {
 		return changed[0];
 	}
 
+	@Override
+	public Optional<String> claim(String key, String id) {
+		long now = this.nanoTime.getAsLong();
+		long until = now + this.retention.toNanos();
+		Key held = this.keys.compute(key, (k, existing) -> (existing != null && !existing.expired(now)) ? existing
+				: new Key(id, until));
+		return held.id().equals(id) ? Optional.empty() : Optional.of(held.id());
+	}
+
+	@Override
+	public Optional<String> holder(String key) {
+		Key held = this.keys.get(key);
+		return (held != null && !held.expired(this.nanoTime.getAsLong())) ? Optional.of(held.id()) : Optional.empty();
+	}
+
+	@Override
+	public boolean reclaim(String key, String from, String to) {
+		long until = this.nanoTime.getAsLong() + this.retention.toNanos();
+		boolean[] moved = { false };
+		this.keys.computeIfPresent(key, (k, existing) -> {
+			if (!existing.id().equals(from)) {
+				return existing;
+			}
+			moved[0] = true;
+			return new Key(to, until);
+		});
+		return moved[0];
+	}
+
+	@Override
+	public boolean reopen(String id) {
+		long now = this.nanoTime.getAsLong();
+		boolean[] reopened = { false };
+		this.records.computeIfPresent(id, (key, entry) -> {
+			if (entry.expired(now) || !entry.record().status().isFinished()) {
+				return entry;
+			}
+			reopened[0] = true;
+			return new Entry(entry.record().reopened(), now + this.retention.toNanos());
+		});
+		return reopened[0];
+	}
+
+	@Override
+	public List<ExecutionRecord> list(ExecutionQuery query) {
+		long now = this.nanoTime.getAsLong();
+		return this.records.values()
+			.stream()
+			.filter((entry) -> !entry.expired(now))
+			.map(Entry::record)
+			.filter(query::matches)
+			.sorted(Comparator.comparing(ExecutionRecord::createdAt, Comparator.nullsLast(Comparator.reverseOrder()))
+				.thenComparing(ExecutionRecord::id))
+			.skip(query.offset())
+			.limit(query.limit())
+			.toList();
+	}
+
 	/** Full: drops expired records, then finished ones, down to nine tenths of the capacity. */
 	private synchronized void makeRoom() {
 		long now = this.nanoTime.getAsLong();
@@ -159,11 +222,20 @@ public final class MemoryExecutionStore implements ExecutionStore {
 		}
 		this.nextSweep = now + SWEEP_INTERVAL_NANOS;
 		this.records.values().removeIf((entry) -> entry.expired(now));
+		this.keys.values().removeIf((key) -> key.expired(now));
 	}
 
 	/** The number of records held, expired ones included until they are swept. */
 	int size() {
 		return this.records.size();
+	}
+
+	private record Key(String id, long expiresAtNanos) {
+
+		boolean expired(long now) {
+			return now - this.expiresAtNanos >= 0;
+		}
+
 	}
 
 	private record Entry(ExecutionRecord record, long expiresAtNanos) {

@@ -11,13 +11,17 @@ import java.util.concurrent.TimeUnit;
 
 import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
+import io.execution.async.ExecutionQuery;
 import io.execution.async.ExecutionRecord;
 import io.execution.async.ExecutionStatus;
 import io.execution.async.ExecutionStore;
 import io.execution.redis.RedisConnections;
 import io.execution.redis.RedisJson;
 import io.execution.redis.RedisScript;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -43,6 +47,10 @@ public final class RedisExecutionStore implements ExecutionStore {
 			local status = redis.call('HGET', KEYS[1], 'status')
 			if ARGV[2] == 'create' then
 			  if status then return 0 end
+			elseif ARGV[2] == 'reopen' then
+			  if not status or status == 'PENDING' or status == 'RUNNING' then return 0 end
+			  redis.call('HDEL', KEYS[1], 'startedAt', 'finishedAt', 'worker', 'progress', 'message', 'eta', 'result',
+			    'errorCode', 'errorType', 'errorMessage')
 			else
 			  if not status then return 0 end
 			  if status ~= 'PENDING' and status ~= 'RUNNING' then return 0 end
@@ -70,6 +78,16 @@ public final class RedisExecutionStore implements ExecutionStore {
 			redis.call('PEXPIRE', KEYS[1], ARGV[1])
 			return 1
 			""", ScriptOutputType.INTEGER);
+
+	/** Moves a key from one id to another if it still holds the first. KEYS: the key. ARGV: from, to, ttl ms. */
+	private static final RedisScript RECLAIM_KEY = new RedisScript("""
+			if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+			redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+			return 1
+			""", ScriptOutputType.INTEGER);
+
+	/** How many index entries one listing reads at most, newest first, before it stops looking. */
+	private static final int LIST_SCAN_LIMIT = 10_000;
 
 	private final RedisConnections connections;
 
@@ -106,6 +124,16 @@ public final class RedisExecutionStore implements ExecutionStore {
 		return this.prefix + ":{x:" + id + "}";
 	}
 
+	/** The key that ties an idempotency key to an execution id. */
+	private String idempotency(String key) {
+		return this.prefix + ":{k:" + key + "}";
+	}
+
+	/** The index of records by creation time (ids scored by millis), for listings. */
+	private String index() {
+		return this.prefix + ":{xi}:created";
+	}
+
 	@Override
 	public boolean create(ExecutionRecord record) {
 		List<String> fields = new ArrayList<>();
@@ -117,8 +145,117 @@ public final class RedisExecutionStore implements ExecutionStore {
 		add(fields, "mode", record.mode());
 		add(fields, "status", record.status().name());
 		add(fields, "createdAt", millis(record.createdAt()));
-		return await(change(record.id(), "create", fields)) == 1;
+		add(fields, "key", record.key());
+		boolean created = await(change(record.id(), "create", fields)) == 1;
+		if (created) {
+			index(record);
+		}
+		return created;
 	}
+
+	/**
+	 * Adds a record to the index and drops what is older than the retention: not atomic with
+	 * the record (another slot); a listed id whose record is gone is skipped.
+	 */
+	private void index(ExecutionRecord record) {
+		long created = (record.createdAt() != null) ? record.createdAt().toEpochMilli() : System.currentTimeMillis();
+		var redis = this.connections.shared();
+		logFailure(record.id(), redis.zadd(index(), created, record.id()).toCompletableFuture());
+		logFailure(record.id(), redis.zremrangebyscore(index(), Range.create(0, created - this.retention.toMillis()))
+			.toCompletableFuture());
+		logFailure(record.id(), redis.pexpire(index(), this.retention.toMillis() * 2).toCompletableFuture());
+	}
+
+	@Override
+	public Optional<String> claim(String key, String id) {
+		var redis = this.connections.shared();
+		try {
+			for (int attempt = 0; attempt < 3; attempt++) {
+				String set = redis.set(idempotency(key), id, SetArgs.Builder.nx().px(this.retention.toMillis()))
+					.get(10, TimeUnit.SECONDS);
+				if ("OK".equals(set)) {
+					return Optional.empty();
+				}
+				String holder = redis.get(idempotency(key)).get(10, TimeUnit.SECONDS);
+				if (holder != null) {
+					return Optional.of(holder);
+				}
+				// Expired between the two commands: try again.
+			}
+		}
+		catch (Exception ex) {
+			throw unreachable(id, ex);
+		}
+		throw new ExecutionRejectedException("Idempotency key '" + key + "' could not be claimed: it kept changing");
+	}
+
+	@Override
+	public Optional<String> holder(String key) {
+		try {
+			return Optional.ofNullable(this.connections.shared().get(idempotency(key)).get(10, TimeUnit.SECONDS));
+		}
+		catch (Exception ex) {
+			throw unreachable(null, ex);
+		}
+	}
+
+	@Override
+	public boolean reclaim(String key, String from, String to) {
+		try {
+			Long moved = RECLAIM_KEY.<Long>run(this.connections.shared(), new String[] { idempotency(key) },
+					new String[] { from, to, String.valueOf(this.retention.toMillis()) })
+				.get(10, TimeUnit.SECONDS);
+			return moved != null && moved == 1;
+		}
+		catch (Exception ex) {
+			throw unreachable(to, ex);
+		}
+	}
+
+	@Override
+	public boolean reopen(String id) {
+		return await(change(id, "reopen", List.of("status", ExecutionStatus.PENDING.name()))) == 1;
+	}
+
+	@Override
+	public List<ExecutionRecord> list(ExecutionQuery query) {
+		var redis = this.connections.shared();
+		List<ExecutionRecord> page = new ArrayList<>();
+		int skipped = 0;
+		long read = 0;
+		Range<Long> created = Range.create((query.since() != null) ? query.since().toEpochMilli() : 0L,
+				(query.until() != null) ? query.until().toEpochMilli() - 1 : Long.MAX_VALUE);
+		try {
+			while (page.size() < query.limit() && read < LIST_SCAN_LIMIT) {
+				List<String> ids = redis.zrevrangebyscore(index(), created, Limit.create(read, 200))
+					.get(10, TimeUnit.SECONDS);
+				if (ids.isEmpty()) {
+					break;
+				}
+				read += ids.size();
+				for (String id : ids) {
+					Optional<ExecutionRecord> record = find(id);
+					if (record.isEmpty() || !query.matches(record.get())) {
+						continue;
+					}
+					if (skipped < query.offset()) {
+						skipped++;
+					}
+					else if (page.size() < query.limit()) {
+						page.add(record.get());
+					}
+				}
+			}
+		}
+		catch (ExecutionException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw unreachable(null, ex);
+		}
+		return page;
+	}
+
 
 	@Override
 	public Optional<ExecutionRecord> find(String id) {
@@ -141,7 +278,7 @@ public final class RedisExecutionStore implements ExecutionStore {
 				instant(hash.get("createdAt")), instant(hash.get("startedAt")), instant(hash.get("finishedAt")),
 				hash.get("worker"), (hash.get("progress") != null) ? Double.valueOf(hash.get("progress")) : null,
 				hash.get("message"), instant(hash.get("eta")), hash.get("location"), result, error,
-				Long.parseLong(hash.getOrDefault("version", "0"))));
+				Long.parseLong(hash.getOrDefault("version", "0")), hash.get("key")));
 	}
 
 	@Override
@@ -216,7 +353,7 @@ public final class RedisExecutionStore implements ExecutionStore {
 		}
 	}
 
-	private static void logFailure(String id, CompletableFuture<Long> change) {
+	private static void logFailure(String id, CompletableFuture<?> change) {
 		change.whenComplete((applied, failure) -> {
 			if (failure != null) {
 				logger.debug("Execution {}: its record could not be updated in Redis: {}", id, failure.toString());
