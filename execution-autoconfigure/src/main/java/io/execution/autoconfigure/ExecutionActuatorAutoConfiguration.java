@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.execution.actuate.DeadLettersEndpoint;
 import io.execution.actuate.ExecutionEndpoint;
 import io.execution.actuate.ExecutionHealthIndicator;
 import io.execution.actuate.ExecutionMetrics;
@@ -13,6 +14,7 @@ import io.execution.async.DefaultExecutions;
 import io.execution.core.CallStatistics;
 import io.execution.core.Endpoints;
 import io.execution.observation.DefaultExecutionClientObservationConvention;
+import io.execution.queue.DeadLetters;
 import io.execution.queue.QueueBackend;
 import io.execution.registry.WorkerRegistry;
 import io.execution.worker.WorkerOperationsService;
@@ -51,6 +53,7 @@ import org.springframework.context.annotation.Import;
 				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnBean(Endpoints.class)
 @Import({ ExecutionActuatorAutoConfiguration.HealthConfiguration.class,
+		ExecutionActuatorAutoConfiguration.DeadLettersConfiguration.class,
 		ExecutionActuatorAutoConfiguration.EndpointConfiguration.class,
 		ExecutionActuatorAutoConfiguration.MetricsConfiguration.class })
 public final class ExecutionActuatorAutoConfiguration {
@@ -90,6 +93,20 @@ public final class ExecutionActuatorAutoConfiguration {
 		ExecutionEndpoint executionEndpoint(ExecutionReport report, ObjectProvider<WorkerOperationsService> operations,
 				ObjectProvider<WorkerPools> pools) {
 			return new ExecutionEndpoint(report, (pools.getIfAvailable() != null) ? operations.getIfAvailable() : null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	@ConditionalOnAvailableEndpoint(DeadLettersEndpoint.class)
+	static class DeadLettersConfiguration {
+
+		@Bean
+		@ConditionalOnBean(DeadLetters.class)
+		@ConditionalOnMissingBean
+		DeadLettersEndpoint deadLettersEndpoint(DeadLetters deadLetters, ExecutionReport report) {
+			return new DeadLettersEndpoint(deadLetters, report);
 		}
 
 	}

@@ -11,6 +11,7 @@ import io.execution.client.ExecutionClientFactory;
 import io.execution.core.ExecutionTimer;
 import io.execution.http.server.ExecutionHttpHandler;
 import io.execution.http.server.InvocationHttpHandler;
+import io.execution.queue.DeadLetters;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
 import io.execution.worker.LocalWorker;
@@ -31,8 +32,8 @@ import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.core.env.Environment;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
@@ -74,7 +75,7 @@ public final class ExecutionHttpServerAutoConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> executionRoutes(ExecutionHttpProperties properties, InvocationHttpHandler handler,
-			ObjectProvider<ExecutionHttpHandler> executions) {
+			ObjectProvider<ExecutionHttpHandler> executions, ObjectProvider<DeadLetters> deadLetters) {
 		String path = path(properties);
 		RouterFunctions.Builder routes = RouterFunctions.route()
 			.POST(path + "/v1/invocations", handler::invoke)
@@ -86,6 +87,15 @@ public final class ExecutionHttpServerAutoConfiguration {
 			routes.POST(path + "/v1/executions", started::start)
 				.GET(path + "/v1/executions/{id}", started::status)
 				.DELETE(path + "/v1/executions/{id}", started::cancel);
+		}
+		DeadLetters letters = deadLetters.getIfAvailable();
+		if (letters != null) {
+			DeadLetterRoutes dead = new DeadLetterRoutes(handler, letters);
+			routes.GET(path + "/v1/dead-letters/{queue}", dead::list)
+				.GET(path + "/v1/dead-letters/{queue}/{id}", dead::one)
+				.POST(path + "/v1/dead-letters/{queue}/{id}/requeue", dead::requeue)
+				.DELETE(path + "/v1/dead-letters/{queue}/{id}", dead::delete)
+				.DELETE(path + "/v1/dead-letters/{queue}", dead::purge);
 		}
 		return routes.build();
 	}

@@ -3,10 +3,13 @@ package io.execution.autoconfigure;
 import java.util.Map;
 
 import io.execution.autoconfigure.ExecutionProperties.Endpoint;
+import io.execution.async.ExecutionStore;
 import io.execution.codec.EnvelopeCodec;
+import io.execution.queue.DeadLetters;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueTransportFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -29,6 +32,15 @@ public final class ExecutionQueueAutoConfiguration {
 			ExecutionProperties properties) {
 		Map<String, Endpoint> endpoints = properties.getEndpoints();
 		return new QueueTransportFactory(backend, codec, (name) -> queueOf(name, endpoints.get(name)));
+	}
+
+	/** The queues' dead letters, for operators: a Java API, the Actuator endpoint and the HTTP routes. */
+	@Bean
+	@ConditionalOnBean(QueueBackend.class)
+	@ConditionalOnMissingBean
+	DeadLetters executionDeadLetters(QueueBackend backend, ObjectProvider<ExecutionStore> store, EnvelopeCodec codec,
+			ExecutionProperties properties) {
+		return new DeadLetters(backend, store.getIfAvailable(), codec, properties.getDefaultTimeout());
 	}
 
 	static String queueOf(String endpoint, Endpoint settings) {

@@ -6,6 +6,7 @@ import io.execution.async.ExecutionStore;
 import io.execution.async.MemoryExecutionStore;
 import io.execution.autoconfigure.ExecutionProperties.Endpoint;
 import io.execution.autoconfigure.ExecutionProperties.Mode;
+import io.execution.core.ExecutionEvents;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.memory.MemoryQueueBackend;
 import io.execution.registry.LocalWorkerRegistry;
@@ -31,13 +32,13 @@ class MemoryQueueConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(QueueBackend.class)
 	MemoryQueueBackend executionQueueBackend(ExecutionQueueProperties queue, ExecutionProperties properties,
-			ExecutionWorkerProperties worker) {
+			ExecutionWorkerProperties worker, ObjectProvider<ExecutionEvents> events) {
 		if (queue.getCapacity() < 1) {
 			throw new InvalidConfigurationPropertyValueException("execution.queue.capacity", queue.getCapacity(),
 					"A queue must hold at least one request.");
 		}
 		checkServed(properties, worker);
-		return new MemoryQueueBackend(queue.getCapacity());
+		return new MemoryQueueBackend(queue.getCapacity(), ExecutionEventsListeners.of(events));
 	}
 
 	@Bean

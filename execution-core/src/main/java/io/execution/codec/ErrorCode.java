@@ -57,7 +57,10 @@ public enum ErrorCode {
 	UNKNOWN_INVOCATION("unknown-invocation", 404),
 
 	/** The call may have run on a worker that stopped before answering, and is not run again. */
-	MAY_HAVE_RUN("may-have-run", 502);
+	MAY_HAVE_RUN("may-have-run", 502),
+
+	/** No dead letter of that id on that queue (requeued or deleted already). */
+	UNKNOWN_DEAD_LETTER("unknown-dead-letter", 404);
 
 	private static final Map<String, ErrorCode> BY_CODE = new HashMap<>();
 
@@ -115,7 +118,8 @@ public enum ErrorCode {
 			case CANCELLED -> new ExecutionCancelledException(message);
 			case MALFORMED_REQUEST, UNAUTHORIZED, PAYLOAD_TOO_LARGE, REJECTED -> new ExecutionRejectedException(message);
 			case MAY_HAVE_RUN -> new MayHaveRunException(message);
-			case INTERNAL, UNKNOWN_EXECUTION, UNKNOWN_INVOCATION, NOT_CANCELLABLE -> new ExecutionException(message);
+			case INTERNAL, UNKNOWN_EXECUTION, UNKNOWN_INVOCATION, NOT_CANCELLABLE, UNKNOWN_DEAD_LETTER ->
+				new ExecutionException(message);
 		};
 	}
 

@@ -104,6 +104,50 @@ public interface QueueBackend extends AutoCloseable {
 	}
 
 	/**
+	 * A queue's dead letters, newest first.
+	 * @param queue the queue
+	 * @param offset how many to skip
+	 * @param limit the most returned
+	 * @return the dead letters (their service and method not read yet)
+	 */
+	default java.util.List<DeadLetter> deadLetters(String queue, int offset, int limit) {
+		return java.util.List.of();
+	}
+
+	/**
+	 * One dead letter.
+	 * @param queue the queue
+	 * @param id its id
+	 * @return the dead letter, or empty when there is none of that id
+	 */
+	default java.util.Optional<DeadLetter> deadLetter(String queue, String id) {
+		return java.util.Optional.empty();
+	}
+
+	/**
+	 * Puts a dead letter back on its queue, with a fresh deadline, and removes it from the dead
+	 * letters, at once: a worker runs it as any request (no caller waits for its answer; an
+	 * execution's record shows it).
+	 * @param queue the queue
+	 * @param id the dead letter's id
+	 * @param timeoutMillis the time it has from now
+	 * @return whether it was requeued; {@code false} when there is no such dead letter
+	 */
+	default boolean requeue(String queue, String id, long timeoutMillis) {
+		return false;
+	}
+
+	/**
+	 * Deletes one dead letter, or all of a queue's.
+	 * @param queue the queue
+	 * @param id the dead letter's id, or {@code null} for all
+	 * @return how many were deleted
+	 */
+	default long purge(String queue, String id) {
+		return 0;
+	}
+
+	/**
 	 * Where what an asynchronous caller chains to its call's future runs. A backend that
 	 * completes futures on threads that must not block (an I/O event loop) hands them to an
 	 * executor; by default they run on the thread that completes them.

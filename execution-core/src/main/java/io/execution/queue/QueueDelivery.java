@@ -57,4 +57,15 @@ public interface QueueDelivery {
 	 */
 	void reply(byte[] result);
 
+	/**
+	 * Answers a call that a worker gave up on without an answer from the service (its pool shut
+	 * down while it ran) and keeps its request as a dead letter, so that an operator can run it
+	 * again. By default only answers.
+	 * @param result the result envelope the caller gets
+	 * @param cause what the dead letter records
+	 */
+	default void abandon(byte[] result, String cause) {
+		reply(result);
+	}
+
 }

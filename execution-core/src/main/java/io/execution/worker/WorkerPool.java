@@ -272,6 +272,7 @@ public final class WorkerPool {
 		String id = delivery.invocationId();
 		long deadline = delivery.deadlineNanos();
 		Outcome outcome;
+		String abandoned = null;
 		RequestEnvelope request = null;
 		String malformed = null;
 		try {
@@ -316,6 +317,7 @@ public final class WorkerPool {
 				Thread.interrupted();
 			}
 			outcome = execution.outcome();
+			abandoned = execution.abandoned();
 		}
 		if (recorded) {
 			try {
@@ -327,7 +329,12 @@ public final class WorkerPool {
 		}
 		(outcome.ok() ? this.completed : this.failed).increment();
 		try {
-			delivery.reply(outcome.body());
+			if (abandoned != null) {
+				delivery.abandon(outcome.body(), abandoned);
+			}
+			else {
+				delivery.reply(outcome.body());
+			}
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Worker pool '{}' could not reply to [{}]", this.queue, id, ex);
@@ -409,6 +416,13 @@ public final class WorkerPool {
 				this.reason = why;
 			}
 			this.task.cancel(true);
+		}
+
+		/** Why the pool gave up on the call without its answer (its shutdown), or {@code null}. */
+		String abandoned() {
+			return (this.task.isCancelled() && this.reason == Reason.SHUTDOWN) ? "interrupted: worker pool '"
+					+ WorkerPool.this.queue + "' shut down before it finished (execution.worker.shutdown-grace-period)"
+					: null;
 		}
 
 		Outcome outcome() {

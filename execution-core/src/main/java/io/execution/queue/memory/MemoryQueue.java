@@ -24,9 +24,19 @@ final class MemoryQueue {
 
 	private final AtomicInteger depth = new AtomicInteger();
 
-	MemoryQueue(String name, int capacity) {
+	private final DeadLetters dead;
+
+	MemoryQueue(String name, int capacity, DeadLetters dead) {
 		this.name = name;
 		this.capacity = capacity;
+		this.dead = dead;
+	}
+
+	/** Where requests a worker gave up on are kept. */
+	interface DeadLetters {
+
+		void keep(String invocationId, byte[] request, String cause);
+
 	}
 
 	CompletableFuture<byte[]> offer(String invocationId, byte[] request, long deadlineNanos,
@@ -184,6 +194,14 @@ final class MemoryQueue {
 			if (this.state.compareAndSet(RUNNING, DONE)) {
 				this.result.complete(body);
 			}
+		}
+
+		@Override
+		public void abandon(byte[] body, String cause) {
+			if (this.state.get() == RUNNING) {
+				this.queue.dead.keep(this.invocationId, this.request, cause);
+			}
+			reply(body);
 		}
 
 	}

@@ -380,7 +380,12 @@ public final class InvocationHttpHandler {
 		return Gzip.Bodies.read(in, this.payloadLimit);
 	}
 
-	boolean authorized(HttpServletRequest servlet) {
+	/**
+	 * Whether a request carries the bearer token, when one is required.
+	 * @param servlet the request
+	 * @return whether it may use the routes
+	 */
+	public boolean authorized(HttpServletRequest servlet) {
 		if (this.token == null) {
 			return true;
 		}
@@ -389,7 +394,11 @@ public final class InvocationHttpHandler {
 		return MessageDigest.isEqual(this.token, given);
 	}
 
-	ServerResponse unauthorized() {
+	/**
+	 * The answer to a request without the token.
+	 * @return a 401 naming the property
+	 */
+	public ServerResponse unauthorized() {
 		return ServerResponse.status(401)
 			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -402,7 +411,14 @@ public final class InvocationHttpHandler {
 				+ "is larger than the payload limit of " + this.payloadLimit + " bytes (execution.http.payload-limit)");
 	}
 
-	ServerResponse error(ErrorCode code, String id, String message) {
+	/**
+	 * An error answer, as every route writes them.
+	 * @param code the error
+	 * @param id the invocation or execution id, or {@code null}
+	 * @param message what went wrong and how to fix it
+	 * @return the answer
+	 */
+	public ServerResponse error(ErrorCode code, String id, String message) {
 		return ServerResponse.status(code.httpStatus())
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(errorBody(code, id, message));
@@ -417,6 +433,16 @@ public final class InvocationHttpHandler {
 			body.put("id", id);
 		}
 		return this.codec.mapper().writeValueAsBytes(body);
+	}
+
+	/**
+	 * A JSON answer, written with the routes' own mapper.
+	 * @param status the status
+	 * @param body what to write
+	 * @return the answer
+	 */
+	public ServerResponse json(int status, Object body) {
+		return json(status, this.codec.mapper().writeValueAsBytes(body), false);
 	}
 
 	ServerResponse json(int status, byte[] body, boolean gzip) {

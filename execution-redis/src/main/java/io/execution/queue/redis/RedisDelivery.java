@@ -100,6 +100,12 @@ final class RedisDelivery implements QueueDelivery {
 		this.consumer.reply(this, this.replyTo, this.invocationId + "\n" + new String(result, StandardCharsets.UTF_8));
 	}
 
+	@Override
+	public void abandon(byte[] result, String cause) {
+		this.consumer.deadLetter(this, this.replyTo,
+				this.invocationId + "\n" + new String(result, StandardCharsets.UTF_8), cause, this.body);
+	}
+
 	/**
 	 * Answers that the call may have run (a worker took it and stopped) and is not run again, and
 	 * keeps the request as a dead letter.

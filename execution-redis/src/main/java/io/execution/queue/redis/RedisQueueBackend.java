@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,18 +18,23 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
 import io.execution.ExecutionTimeoutException;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.Futures;
 import io.execution.core.InvocationIds;
+import io.execution.queue.DeadLetter;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueState;
 import io.execution.redis.RedisConnections;
 import io.execution.registry.WorkerRegistry;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +72,9 @@ public final class RedisQueueBackend implements QueueBackend {
 	}
 
 	private final String replies;
+
+	/** A stream entry id, as dead letters are named. */
+	private static final java.util.regex.Pattern DEAD_LETTER_ID = java.util.regex.Pattern.compile("\\d{1,20}-\\d{1,20}");
 
 	private final Map<String, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
 
@@ -408,6 +417,104 @@ public final class RedisQueueBackend implements QueueBackend {
 	 */
 	public long deadLetters(String queue) {
 		return state(queue).deadLetters();
+	}
+
+	@Override
+	public List<DeadLetter> deadLetters(String queue, int offset, int limit) {
+		try {
+			List<StreamMessage<String, String>> entries = this.connections.shared()
+				.xrevrange(this.settings.deadLetters(queue), Range.create("-", "+"), Limit.create(0, offset + limit))
+				.get(10, TimeUnit.SECONDS);
+			return entries.stream().skip(offset).map((entry) -> deadLetter(queue, entry)).toList();
+		}
+		catch (Exception ex) {
+			throw unreadable(queue, ex);
+		}
+	}
+
+	@Override
+	public Optional<DeadLetter> deadLetter(String queue, String id) {
+		if (!DEAD_LETTER_ID.matcher(id).matches()) {
+			return Optional.empty();
+		}
+		try {
+			List<StreamMessage<String, String>> entries = this.connections.shared()
+				.xrange(this.settings.deadLetters(queue), Range.create(id, id))
+				.get(10, TimeUnit.SECONDS);
+			return entries.stream().findFirst().map((entry) -> deadLetter(queue, entry));
+		}
+		catch (Exception ex) {
+			throw unreadable(queue, ex);
+		}
+	}
+
+	@Override
+	public boolean requeue(String queue, String id, long timeoutMillis) {
+		if (!DEAD_LETTER_ID.matcher(id).matches()) {
+			return false;
+		}
+		try {
+			Object requeued = RedisScripts.REQUEUE
+				.run(this.connections.shared(),
+						new String[] { this.settings.deadLetters(queue), this.settings.requests(queue) }, id,
+						String.valueOf(timeoutMillis), this.replies, String.valueOf(this.settings.capacity()),
+						String.valueOf(this.settings.retention().toMillis()))
+				.get(10, TimeUnit.SECONDS);
+			return requeued != null;
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			if (String.valueOf(ex.getCause()).contains("QUEUE_FULL")) {
+				throw new ExecutionRejectedException("Queue '" + queue + "' is full (execution.queue.capacity): dead"
+						+ " letter " + id + " stays where it is");
+			}
+			throw unreadable(queue, ex);
+		}
+		catch (Exception ex) {
+			throw unreadable(queue, ex);
+		}
+	}
+
+	@Override
+	public long purge(String queue, String id) {
+		var redis = this.connections.shared();
+		try {
+			if (id == null) {
+				long count = redis.xlen(this.settings.deadLetters(queue)).get(10, TimeUnit.SECONDS);
+				redis.del(this.settings.deadLetters(queue)).get(10, TimeUnit.SECONDS);
+				return count;
+			}
+			if (!DEAD_LETTER_ID.matcher(id).matches()) {
+				return 0;
+			}
+			return redis.xdel(this.settings.deadLetters(queue), id).get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw unreadable(queue, ex);
+		}
+	}
+
+	private static DeadLetter deadLetter(String queue, StreamMessage<String, String> entry) {
+		Map<String, String> fields = entry.getBody();
+		int attempts;
+		try {
+			attempts = Integer.parseInt(fields.getOrDefault("attempts", "1"));
+		}
+		catch (NumberFormatException ex) {
+			attempts = 1;
+		}
+		long at = Long.parseLong(entry.getId().split("-")[0]);
+		return new DeadLetter(queue, entry.getId(), fields.get("id"), null, null, false, fields.get("cause"), attempts,
+				java.time.Instant.ofEpochMilli(at), fields.getOrDefault("body", ""));
+	}
+
+	private static ExecutionException unreadable(String queue, Exception ex) {
+		if (ex instanceof InterruptedException) {
+			Thread.currentThread().interrupt();
+		}
+		Throwable cause = (ex instanceof java.util.concurrent.ExecutionException && ex.getCause() != null)
+				? ex.getCause() : ex;
+		return new ExecutionRejectedException("The dead letters of queue '" + queue + "' cannot be read or changed in"
+				+ " Redis now: " + cause.getMessage(), cause);
 	}
 
 	/**

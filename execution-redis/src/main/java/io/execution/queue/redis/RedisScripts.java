@@ -58,11 +58,12 @@ final class RedisScripts {
 			local dead = false
 			for i = 4, #ARGV, 5 do
 			  ids[#ids + 1] = ARGV[i]
+			  local taken = tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '0')
 			  redis.call('HDEL', KEYS[4], ARGV[i])
 			  if ARGV[i + 4] == '1' then redis.call('HDEL', KEYS[2], ARGV[i]) end
 			  if ARGV[i + 1] ~= '' then
 			    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[i + 2], 'cause', ARGV[i + 1],
-			      'body', ARGV[i + 3])
+			      'body', ARGV[i + 3], 'attempts', taken + 1)
 			    dead = true
 			  end
 			end
@@ -74,6 +75,29 @@ final class RedisScripts {
 			end
 			return {#ids, -1}
 			""", ScriptOutputType.MULTI);
+
+	/**
+	 * Put a dead letter back on its queue with a fresh deadline (by Redis' clock) and remove it
+	 * from the dead letters, in one step. KEYS: dead-letter stream, requests stream. ARGV: dead
+	 * letter id, timeout ms, reply key, capacity, retention ms. Returns the invocation id, false
+	 * when there is no such dead letter, or an error when the queue is full.
+	 */
+	static final RedisScript REQUEUE = new RedisScript("""
+			local e = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])[1]
+			if not e then return false end
+			local f = {}
+			for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+			if redis.call('XLEN', KEYS[2]) >= tonumber(ARGV[4]) then
+			  return redis.error_reply('QUEUE_FULL the queue holds its capacity of requests')
+			end
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			redis.call('XADD', KEYS[2], '*', 'id', f['id'] or '', 'body', f['body'] or '',
+			  'deadline', now + tonumber(ARGV[2]), 'reply', ARGV[3], 'idem', '0')
+			redis.call('PEXPIRE', KEYS[2], ARGV[5])
+			redis.call('XDEL', KEYS[1], ARGV[1])
+			return f['id'] or ''
+			""", ScriptOutputType.VALUE);
 
 	/**
 	 * Take over requests whose worker stopped renewing its lease, but not from a worker that is

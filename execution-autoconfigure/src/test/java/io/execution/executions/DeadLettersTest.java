@@ -1,0 +1,155 @@
+package io.execution.executions;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.execution.async.Execution;
+import io.execution.async.ExecutionStatus;
+import io.execution.async.Executions;
+import io.execution.queue.DeadLetters;
+import io.execution.redis.TestRedis;
+import io.execution.worker.WorkerPools;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Dead letters an operator can handle: a running execution whose worker pool drains past its
+ * grace period becomes a dead letter (on the memory backend and on Redis), is listed and
+ * inspected through the Actuator endpoint and the HTTP routes, requeued from the Actuator
+ * endpoint, and then runs and completes its execution under the same id.
+ */
+class DeadLettersTest {
+
+	private static final String TOKEN = "dead-letters-token";
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	@AfterEach
+	void close() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+	}
+
+	private ConfigurableApplicationContext run(WebApplicationType web, List<String> properties) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(JobsApplication.class).web(web)
+			.properties("spring.main.banner-mode=off", "execution.endpoints.jobs.queue=jobs",
+					"execution.worker.shutdown-grace-period=100ms", "execution.http.auth.token=" + TOKEN)
+			.properties(properties.toArray(String[]::new))
+			.run();
+		this.contexts.add(context);
+		return context;
+	}
+
+	private static List<String> operator(String... more) {
+		List<String> properties = new ArrayList<>(List.of("server.port=0", "execution.http.server.enabled=true",
+				"management.endpoints.web.exposure.include=deadletters,execution"));
+		properties.addAll(List.of(more));
+		return properties;
+	}
+
+	private static String base(ConfigurableApplicationContext context) {
+		return "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
+	}
+
+	private JsonNode send(String method, String url, String token, int status) throws Exception {
+		boolean actuatorWrite = method.equals("POST") && url.contains("/actuator/");
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+			.method(method, actuatorWrite ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody());
+		if (actuatorWrite) {
+			request.header("Content-Type", "application/json");
+		}
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(method + " " + url + ": " + response.body()).isEqualTo(status);
+		return response.body().isEmpty() ? this.json.missingNode() : this.json.readTree(response.body());
+	}
+
+	@Test
+	void onTheMemoryBackend() throws Exception {
+		ConfigurableApplicationContext app = run(WebApplicationType.SERVLET,
+				operator("execution.worker.enabled=true", "execution.worker.queues=jobs"));
+		deadLetterRequeuedAndCompleted(app, app);
+	}
+
+	@Test
+	void onRedisRequeuedFromAnotherProcess() throws Exception {
+		List<String> redis = new ArrayList<>(List.of(TestRedis.shared().properties()));
+		redis.addAll(List.of("execution.queue.backend=redis", "execution.queue.redis.prefix=d" + UUID.randomUUID()));
+		List<String> worker = new ArrayList<>(redis);
+		worker.addAll(List.of("execution.worker.enabled=true", "execution.worker.queues=jobs"));
+		ConfigurableApplicationContext workers = run(WebApplicationType.NONE, worker);
+		ConfigurableApplicationContext operator = run(WebApplicationType.SERVLET,
+				operator(redis.toArray(String[]::new)));
+		deadLetterRequeuedAndCompleted(workers, operator);
+	}
+
+	private void deadLetterRequeuedAndCompleted(ConfigurableApplicationContext workers,
+			ConfigurableApplicationContext operator) throws Exception {
+		String name = "dead-" + UUID.randomUUID();
+		Executions executions = operator.getBean(Executions.class);
+		Jobs jobs = operator.getBean(Jobs.class);
+		Execution<String> execution = executions.start(() -> jobs.work(name, 1));
+		JobsService.awaitStarted(name);
+
+		// The pool drains: the running call outlives the grace period, is interrupted, and is kept.
+		WorkerPools pools = workers.getBean(WorkerPools.class);
+		pools.drain();
+		String actuator = base(operator) + "/actuator/deadletters";
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> send("GET", actuator + "/jobs", null, 200).path("deadLetters").size() == 1);
+		JsonNode listed = send("GET", actuator + "/jobs", null, 200);
+		assertThat(listed.path("count").asLong()).isEqualTo(1);
+		JsonNode letter = listed.path("deadLetters").get(0);
+		assertThat(letter.path("invocationId").asString()).isEqualTo(execution.id());
+		assertThat(letter.path("service").asString()).isEqualTo("jobs");
+		assertThat(letter.path("method").asString()).isEqualTo("work");
+		assertThat(letter.path("execution").asBoolean()).isTrue();
+		assertThat(letter.path("cause").asString()).contains("shut down");
+		assertThat(letter.path("attempts").asInt()).isEqualTo(1);
+		String id = letter.path("id").asString();
+		assertThat(send("GET", actuator + "/jobs/" + id, null, 200).path("request").asString()).contains(name);
+		assertThat(send("GET", actuator, null, 200).path("queues").path("jobs").asLong()).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> execution.record().status().isFinished());
+		assertThat(execution.record().status()).isNotEqualTo(ExecutionStatus.SUCCEEDED);
+
+		// The same over the starter's HTTP routes, behind the token.
+		String routes = base(operator) + "/execution/v1/dead-letters/jobs";
+		send("GET", routes, null, 401);
+		assertThat(send("GET", routes, TOKEN, 200).path("deadLetters").get(0).path("id").asString()).isEqualTo(id);
+		send("GET", routes + "/0-1", TOKEN, 404);
+		send("GET", routes + "?limit=0", TOKEN, 400);
+
+		// Requeued from the Actuator endpoint: it runs again, under the same id, and completes.
+		pools.resume();
+		JobsService.gate(name).release();
+		JsonNode requeued = send("POST", actuator + "/jobs/" + id, null, 200);
+		assertThat(requeued.path("invocationId").asString()).isEqualTo(execution.id());
+		assertThat(execution.await(Duration.ofSeconds(20))).isEqualTo(name + " done after 1 steps");
+		assertThat(execution.record().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+		assertThat(operator.getBean(DeadLetters.class).list("jobs", 0, 10)).isEmpty();
+		send("GET", actuator + "/jobs/" + id, null, 404);
+		send("POST", actuator + "/jobs/" + id, null, 400);
+		assertThat(send("DELETE", actuator + "/jobs", null, 200).path("purged").asLong()).isZero();
+	}
+
+}
