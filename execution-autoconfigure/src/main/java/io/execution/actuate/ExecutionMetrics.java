@@ -83,6 +83,16 @@ public final class ExecutionMetrics implements CallObserver, ExecutionEvents, Me
 	}
 
 	@Override
+	public void cacheHit(String service, String method) {
+		this.registry.counter("execution.cache.hits", "service", service, "method", method).increment();
+	}
+
+	@Override
+	public void cacheMiss(String service, String method) {
+		this.registry.counter("execution.cache.misses", "service", service, "method", method).increment();
+	}
+
+	@Override
 	public void bindTo(MeterRegistry registry) {
 		for (String queue : this.report.queueNames()) {
 			Gauge.builder("execution.queue.depth", this.report, (report) -> report.state(queue).depth())

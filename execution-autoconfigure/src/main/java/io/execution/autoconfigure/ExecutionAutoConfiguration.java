@@ -22,6 +22,7 @@ import io.execution.core.EndpointDefinition;
 import io.execution.core.Endpoints;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.ExecutionTimer;
+import io.execution.core.ResultCache;
 import io.execution.core.TransportFactory;
 import io.execution.local.LocalTransportFactory;
 import io.execution.observation.ExecutionClientObservationConvention;
@@ -129,10 +130,11 @@ public final class ExecutionAutoConfiguration {
 	@ConditionalOnMissingBean
 	Dispatcher executionDispatcher(Endpoints endpoints, ObjectProvider<CallObserver> observers,
 			ObjectProvider<ObservationRegistry> observations, ObjectProvider<ExecutionEvents> events,
-			ExecutionTimer timer, ObjectProvider<ExecutionClientObservationConvention> convention) {
+			ExecutionTimer timer, ObjectProvider<ExecutionClientObservationConvention> convention,
+			ObjectProvider<ResultCache> cache, EnvelopeCodec codec) {
 		return new Dispatcher(endpoints, observers.orderedStream().toList(),
 				observations.getIfAvailable(() -> ObservationRegistry.NOOP), ExecutionEventsListeners.of(events), timer,
-				convention.getIfAvailable());
+				convention.getIfAvailable(), cache.getIfAvailable(), codec.mapper());
 	}
 
 	@Bean

@@ -7,6 +7,8 @@ import io.execution.async.MemoryExecutionStore;
 import io.execution.autoconfigure.ExecutionProperties.Endpoint;
 import io.execution.autoconfigure.ExecutionProperties.Mode;
 import io.execution.core.ExecutionEvents;
+import io.execution.core.MemoryResultCache;
+import io.execution.core.ResultCache;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.memory.MemoryQueueBackend;
 import io.execution.registry.LocalWorkerRegistry;
@@ -40,6 +42,16 @@ class MemoryQueueConfiguration {
 		checkServed(properties, worker);
 		return new MemoryQueueBackend(queue.getCapacity(), ExecutionEventsListeners.of(events));
 	}
+
+	/** Results of @CacheResult methods, in this JVM. */
+	@Bean
+	@ConditionalOnMissingBean(ResultCache.class)
+	MemoryResultCache executionResultCache() {
+		return new MemoryResultCache(MEMORY_CACHE_CAPACITY);
+	}
+
+	/** The most results the memory cache holds. */
+	static final int MEMORY_CACHE_CAPACITY = 10_000;
 
 	@Bean
 	@ConditionalOnMissingBean(ExecutionStore.class)

@@ -9,10 +9,12 @@ import io.execution.async.ExecutionStore;
 import io.execution.async.redis.RedisExecutionStore;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.ExecutionTimer;
+import io.execution.core.ResultCache;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.redis.RedisQueueBackend;
 import io.execution.queue.redis.RedisQueueSettings;
 import io.execution.redis.RedisConnections;
+import io.execution.redis.RedisResultCache;
 import io.execution.registry.WorkerRegistry;
 import io.execution.registry.redis.RedisWorkerRegistry;
 import io.execution.worker.LocalWorker;
@@ -102,6 +104,13 @@ class RedisQueueConfiguration {
 				}
 				return registry.workers();
 			};
+		}
+
+		/** Results of @CacheResult methods, shared through Redis by every instance. */
+		@Bean
+		@ConditionalOnMissingBean(ResultCache.class)
+		RedisResultCache executionResultCache(RedisConnections connections, ExecutionQueueProperties queue) {
+			return new RedisResultCache(connections, queue.getRedis().getPrefix());
 		}
 
 		@Bean

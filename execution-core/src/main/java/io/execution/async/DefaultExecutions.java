@@ -21,6 +21,7 @@ import io.execution.client.ExecutionClientFactory;
 import io.execution.core.ClientMethod;
 import io.execution.core.Dispatcher;
 import io.execution.core.Endpoint;
+import io.execution.core.ExecutionTimer;
 import io.execution.core.Futures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,6 +129,169 @@ public final class DefaultExecutions implements Executions {
 		return this.recorder.store().list(query);
 	}
 
+	@Override
+	@SuppressWarnings("unchecked")
+	public <I, T> Batch<T> startAll(java.util.List<I> items, java.util.function.Function<I, T> call) {
+		if (items == null || items.isEmpty()) {
+			throw new IllegalArgumentException("A batch needs at least one item");
+		}
+		// Every call is captured before any starts: an item the function cannot call starts nothing.
+		java.util.List<CapturedCall> calls = items.stream()
+			.map((item) -> CapturedCall.capture(() -> call.apply(item)))
+			.toList();
+		java.util.List<Execution<T>> started = new java.util.ArrayList<>(calls.size());
+		for (CapturedCall captured : calls) {
+			started.add((Execution<T>) start(captured.method(), captured.args(), null, null, IfExists.RETURN_EXISTING));
+		}
+		String id = UUID.randomUUID().toString();
+		this.recorder.store().createBatch(id, started.stream().map(Execution::id).toList());
+		logger.debug("Batch {} of {} executions started", id, started.size());
+		return new BatchHandle<>(id, started);
+	}
+
+	@Override
+	public Optional<Batch<Object>> findBatch(String id) {
+		return this.recorder.store().findBatch(id).map((ids) -> {
+			java.util.List<Execution<Object>> executions = ids.stream()
+				.map((execution) -> find(execution).orElseGet(() -> new Handle<>(execution,
+						this.mapper.constructType(Object.class))))
+				.toList();
+			return new BatchHandle<>(id, executions);
+		});
+	}
+
+	/** A batch: its executions in order, read from the store each time. */
+	private final class BatchHandle<T> implements Batch<T> {
+
+		private static final long POLL_MILLIS = 200;
+
+		private final String id;
+
+		private final java.util.List<Execution<T>> executions;
+
+		BatchHandle(String id, java.util.List<Execution<T>> executions) {
+			this.id = id;
+			this.executions = java.util.List.copyOf(executions);
+		}
+
+		@Override
+		public String id() {
+			return this.id;
+		}
+
+		@Override
+		public java.util.List<Execution<T>> executions() {
+			return this.executions;
+		}
+
+		@Override
+		public BatchProgress progress() {
+			int pending = 0;
+			int running = 0;
+			int succeeded = 0;
+			int failed = 0;
+			int cancelled = 0;
+			int unknown = 0;
+			for (Execution<T> execution : this.executions) {
+				Optional<ExecutionRecord> record = lookup(execution.id());
+				if (record.isEmpty()) {
+					unknown++;
+					continue;
+				}
+				switch (record.get().status()) {
+					case PENDING -> pending++;
+					case RUNNING -> running++;
+					case SUCCEEDED -> succeeded++;
+					case CANCELLED -> cancelled++;
+					default -> failed++;
+				}
+			}
+			return new BatchProgress(this.executions.size(), pending, running, succeeded, failed, cancelled, unknown);
+		}
+
+		@Override
+		public java.util.List<T> await(Duration timeout) {
+			long end = System.nanoTime() + timeout.toNanos();
+			java.util.List<T> results = new java.util.ArrayList<>(this.executions.size());
+			for (Execution<T> execution : this.executions) {
+				long remaining = Math.max(0, end - System.nanoTime());
+				try {
+					results.add(execution.await(Duration.ofNanos(remaining)));
+				}
+				catch (ExecutionTimeoutException ex) {
+					throw new ExecutionTimeoutException("Batch " + this.id + " did not finish within the wait of "
+							+ timeout + " (" + progress() + "); it goes on", ex);
+				}
+			}
+			return results;
+		}
+
+		@Override
+		public int cancel() {
+			int cancelled = 0;
+			for (Execution<T> execution : this.executions) {
+				try {
+					if (execution.cancel()) {
+						cancelled++;
+					}
+				}
+				catch (ExecutionException ex) {
+					logger.debug("Batch {}: execution {} could not be cancelled: {}", this.id, execution.id(),
+							ex.getMessage());
+				}
+			}
+			return cancelled;
+		}
+
+		@Override
+		public CompletableFuture<BatchProgress> whenDone() {
+			CompletableFuture<BatchProgress> done = new CompletableFuture<>();
+			java.util.List<CompletableFuture<Object>> followed = new java.util.ArrayList<>();
+			for (Execution<T> execution : this.executions) {
+				Running running = DefaultExecutions.this.running.get(execution.id());
+				if (running == null) {
+					followed = null;
+					break;
+				}
+				followed.add(running.recorded());
+			}
+			if (followed != null) {
+				// Started here and followed: done when each one's end is written.
+				CompletableFuture.allOf(followed.stream().map((future) -> future.handle((value, failure) -> value))
+					.toArray(CompletableFuture[]::new)).whenComplete((value, failure) -> done.complete(progress()));
+				return done;
+			}
+			check(done);
+			return done;
+		}
+
+		/** Not followed here: reads the records now and then, on the lookups thread. */
+		private void check(CompletableFuture<BatchProgress> done) {
+			ExecutionTimer timer = DefaultExecutions.this.dispatcher.timer();
+			timer.lookups().execute(() -> {
+				try {
+					BatchProgress progress = progress();
+					if (progress.done()) {
+						done.complete(progress);
+						return;
+					}
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Batch {}: progress could not be read: {}", this.id, ex.toString());
+				}
+				if (!done.isDone()) {
+					timer.scheduler().schedule(() -> check(done), POLL_MILLIS, TimeUnit.MILLISECONDS);
+				}
+			});
+		}
+
+		@Override
+		public String toString() {
+			return "Batch[" + this.id + ", " + this.executions.size() + " executions]";
+		}
+
+	}
+
 	/** Starts executions with an idempotency key, or none. */
 	private final class Keyed implements Executions {
 
@@ -192,6 +356,19 @@ public final class DefaultExecutions implements Executions {
 		@Override
 		public java.util.List<ExecutionRecord> list(ExecutionQuery query) {
 			return DefaultExecutions.this.list(query);
+		}
+
+		@Override
+		public <I, T> Batch<T> startAll(java.util.List<I> items, java.util.function.Function<I, T> call) {
+			if (this.key != null) {
+				throw new IllegalArgumentException("A batch has no idempotency key: give each item its own start");
+			}
+			return DefaultExecutions.this.startAll(items, call);
+		}
+
+		@Override
+		public Optional<Batch<Object>> findBatch(String id) {
+			return DefaultExecutions.this.findBatch(id);
 		}
 
 	}

@@ -120,4 +120,18 @@ public interface ExecutionStore {
 	 */
 	List<ExecutionRecord> list(ExecutionQuery query);
 
+	/**
+	 * Keeps a batch: the ids of its executions, in order, for the retention.
+	 * @param id the batch's id
+	 * @param executions the execution ids
+	 */
+	void createBatch(String id, List<String> executions);
+
+	/**
+	 * The execution ids of a batch.
+	 * @param id the batch's id
+	 * @return the ids in order, or empty when unknown or expired
+	 */
+	Optional<List<String>> findBatch(String id);
+
 }

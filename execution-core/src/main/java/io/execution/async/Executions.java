@@ -107,4 +107,27 @@ public interface Executions {
 	 */
 	java.util.List<ExecutionRecord> list(ExecutionQuery query);
 
+	/**
+	 * Starts many executions as one batch: one per item, each as {@link #start(Supplier)} would
+	 * (the function calls one client method), in the items' order.
+	 * <pre>{@code
+	 * Batch<Thumbnail> batch = executions.startAll(images, (image) -> thumbnails.render(image, 200));
+	 * batch.progress();                       // pending, running, succeeded, failed, cancelled
+	 * List<Thumbnail> all = batch.await(Duration.ofMinutes(5));
+	 * }</pre>
+	 * @param <I> the item type
+	 * @param <T> the result type
+	 * @param items the items, one execution each
+	 * @param call calls one client method for an item
+	 * @return the batch
+	 */
+	<I, T> Batch<T> startAll(java.util.List<I> items, java.util.function.Function<I, T> call);
+
+	/**
+	 * A batch, by id, while its record lives.
+	 * @param id the batch's id
+	 * @return the batch, or empty when unknown or expired
+	 */
+	Optional<Batch<Object>> findBatch(String id);
+
 }

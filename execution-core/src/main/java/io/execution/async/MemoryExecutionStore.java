@@ -28,6 +28,9 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
 	private final Map<String, Entry> records = new ConcurrentHashMap<>();
 
+	/** Batches: their executions' ids, for as long as a record lives. */
+	private final Map<String, BatchEntry> batches = new ConcurrentHashMap<>();
+
 	/** Idempotency keys: the id each is tied to, for as long as a record lives. */
 	private final Map<String, Key> keys = new ConcurrentHashMap<>();
 
@@ -149,6 +152,20 @@ public final class MemoryExecutionStore implements ExecutionStore {
 	}
 
 	@Override
+	public void createBatch(String id, List<String> executions) {
+		this.batches.put(id, new BatchEntry(List.copyOf(executions), this.nanoTime.getAsLong() + this.retention.toNanos()));
+	}
+
+	@Override
+	public Optional<List<String>> findBatch(String id) {
+		BatchEntry batch = this.batches.get(id);
+		if (batch == null || this.nanoTime.getAsLong() - batch.expiresAtNanos() >= 0) {
+			return Optional.empty();
+		}
+		return Optional.of(batch.executions());
+	}
+
+	@Override
 	public Optional<String> holder(String key) {
 		Key held = this.keys.get(key);
 		return (held != null && !held.expired(this.nanoTime.getAsLong())) ? Optional.of(held.id()) : Optional.empty();
@@ -223,11 +240,15 @@ public final class MemoryExecutionStore implements ExecutionStore {
 		this.nextSweep = now + SWEEP_INTERVAL_NANOS;
 		this.records.values().removeIf((entry) -> entry.expired(now));
 		this.keys.values().removeIf((key) -> key.expired(now));
+		this.batches.values().removeIf((batch) -> now - batch.expiresAtNanos() >= 0);
 	}
 
 	/** The number of records held, expired ones included until they are swept. */
 	int size() {
 		return this.records.size();
+	}
+
+	private record BatchEntry(List<String> executions, long expiresAtNanos) {
 	}
 
 	private record Key(String id, long expiresAtNanos) {

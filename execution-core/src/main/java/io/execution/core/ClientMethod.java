@@ -4,10 +4,13 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import io.execution.CacheResult;
+import io.execution.ExecutionDefinitionException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,10 +30,11 @@ import tools.jackson.databind.json.JsonMapper;
  * @param elementType for a streaming method, the type of its elements ({@code resultType} is then
  * {@code List<T>}, what a transport that cannot stream answers with); else {@code null}
  * @param elementReader reads an element of {@code elementType}; {@code null} when not streaming
+ * @param cacheFor how long its results are cached ({@link io.execution.CacheResult}), or {@code null}
  */
 public record ClientMethod(String service, String name, Method method, JavaType[] parameterTypes, ReturnStyle style,
 		JavaType resultType, ObjectReader resultReader, boolean idempotent, JavaType elementType,
-		ObjectReader elementReader) {
+		ObjectReader elementReader, Duration cacheFor) {
 
 	/**
 	 * Resolves a method of a client interface.
@@ -59,8 +63,12 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 			JavaType element = mapper.constructType((generic instanceof ParameterizedType parameterized)
 					? parameterized.getActualTypeArguments()[0] : Object.class);
 			JavaType list = mapper.getTypeFactory().constructCollectionType(java.util.List.class, element);
+			if (method.isAnnotationPresent(CacheResult.class)) {
+				throw new ExecutionDefinitionException("@CacheResult is on streaming method " + service + "."
+						+ method.getName() + ", whose elements are not cached.", "Remove it, or return a List.");
+			}
 			return new ClientMethod(service, method.getName(), method, parameterTypes, style, list,
-					mapper.readerFor(list), idempotent, element, mapper.readerFor(element));
+					mapper.readerFor(list), idempotent, element, mapper.readerFor(element), null);
 		}
 		else if (raw == void.class || raw == Void.class) {
 			style = ReturnStyle.VOID;
@@ -72,7 +80,46 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 		}
 		JavaType resultType = mapper.constructType(result);
 		return new ClientMethod(service, method.getName(), method, parameterTypes, style, resultType,
-				mapper.readerFor(resultType), idempotent, null, null);
+				mapper.readerFor(resultType), idempotent, null, null, cacheFor(service, method, style));
+	}
+
+	/** The time to live of a {@link CacheResult} method's results, checked once. */
+	private static Duration cacheFor(String service, Method method, ReturnStyle style) {
+		CacheResult cached = method.getAnnotation(CacheResult.class);
+		if (cached == null) {
+			return null;
+		}
+		String where = "@CacheResult(ttl = \"" + cached.ttl() + "\") on " + service + "." + method.getName();
+		if (style == ReturnStyle.VOID) {
+			throw new ExecutionDefinitionException(where + " caches nothing: the method is void.", "Remove it.");
+		}
+		Duration ttl;
+		try {
+			ttl = parse(cached.ttl().trim());
+		}
+		catch (RuntimeException ex) {
+			throw new ExecutionDefinitionException(where + ": the ttl is not a duration.",
+					"Write 500ms, 30s, 5m, 1h, 1d or PT30S.");
+		}
+		if (ttl.isNegative() || ttl.isZero()) {
+			throw new ExecutionDefinitionException(where + ": the ttl is not positive.", "Give it a positive ttl.");
+		}
+		return ttl;
+	}
+
+	private static Duration parse(String text) {
+		java.util.regex.Matcher simple = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text);
+		if (!simple.matches()) {
+			return Duration.parse(text);
+		}
+		long amount = Long.parseLong(simple.group(1));
+		return switch (simple.group(2)) {
+			case "ms" -> Duration.ofMillis(amount);
+			case "s" -> Duration.ofSeconds(amount);
+			case "m" -> Duration.ofMinutes(amount);
+			case "h" -> Duration.ofHours(amount);
+			default -> Duration.ofDays(amount);
+		};
 	}
 
 	/**

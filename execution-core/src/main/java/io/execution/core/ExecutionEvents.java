@@ -55,6 +55,23 @@ public interface ExecutionEvents {
 	}
 
 	/**
+	 * A {@link io.execution.CacheResult} call was answered from the cache (or shared the result
+	 * of an identical call running at the same time): the method did not run for it.
+	 * @param service the service
+	 * @param method the method
+	 */
+	default void cacheHit(String service, String method) {
+	}
+
+	/**
+	 * A {@link io.execution.CacheResult} call found no cached result and ran.
+	 * @param service the service
+	 * @param method the method
+	 */
+	default void cacheMiss(String service, String method) {
+	}
+
+	/**
 	 * Tells every listener, found when the first event comes (listeners may depend on what
 	 * raises the events).
 	 * @param listeners supplies the listeners
@@ -97,6 +114,16 @@ public interface ExecutionEvents {
 			@Override
 			public void deadLettered(String queue, String invocationId, byte[] request, String cause) {
 				listeners().forEach((listener) -> listener.deadLettered(queue, invocationId, request, cause));
+			}
+
+			@Override
+			public void cacheHit(String service, String method) {
+				listeners().forEach((listener) -> listener.cacheHit(service, method));
+			}
+
+			@Override
+			public void cacheMiss(String service, String method) {
+				listeners().forEach((listener) -> listener.cacheMiss(service, method));
 			}
 
 		};

@@ -190,6 +190,32 @@ public final class RedisExecutionStore implements ExecutionStore {
 	}
 
 	@Override
+	public void createBatch(String id, List<String> executions) {
+		var redis = this.connections.shared();
+		String key = this.prefix + ":{b:" + id + "}";
+		try {
+			redis.rpush(key, executions.toArray(String[]::new)).get(10, TimeUnit.SECONDS);
+			redis.pexpire(key, this.retention.toMillis()).get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw unreachable(id, ex);
+		}
+	}
+
+	@Override
+	public Optional<List<String>> findBatch(String id) {
+		try {
+			List<String> ids = this.connections.shared()
+				.lrange(this.prefix + ":{b:" + id + "}", 0, -1)
+				.get(10, TimeUnit.SECONDS);
+			return (ids == null || ids.isEmpty()) ? Optional.empty() : Optional.of(ids);
+		}
+		catch (Exception ex) {
+			throw unreachable(id, ex);
+		}
+	}
+
+	@Override
 	public Optional<String> holder(String key) {
 		try {
 			return Optional.ofNullable(this.connections.shared().get(idempotency(key)).get(10, TimeUnit.SECONDS));
