@@ -83,6 +83,15 @@ public final class ExecutionMetrics implements CallObserver, ExecutionEvents, Me
 	}
 
 	@Override
+	public void scheduledStarted(String queue, long latenessMillis) {
+		Timer.builder("execution.scheduled.lateness")
+			.description("How late requests scheduled for later reached their queue")
+			.tag("queue", queue)
+			.register(this.registry)
+			.record(latenessMillis, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
 	public void cacheHit(String service, String method) {
 		this.registry.counter("execution.cache.hits", "service", service, "method", method).increment();
 	}
@@ -104,6 +113,10 @@ public final class ExecutionMetrics implements CallObserver, ExecutionEvents, Me
 				.tag("queue", queue)
 				.baseUnit("seconds")
 				.description("Age of the oldest request in the queue")
+				.register(registry);
+			Gauge.builder("execution.queue.scheduled", this.report, (report) -> report.state(queue).scheduled())
+				.tag("queue", queue)
+				.description("Requests held until they are due")
 				.register(registry);
 			Gauge.builder("execution.workers.live", this.report, (report) -> report.liveWorkers(queue))
 				.tag("queue", queue)

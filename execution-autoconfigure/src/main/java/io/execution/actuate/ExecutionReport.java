@@ -188,6 +188,10 @@ public final class ExecutionReport {
 		description.put("depth", state.depth());
 		description.put("oldestAgeMs", state.oldestAge().toMillis());
 		description.put("deadLetters", state.deadLetters());
+		description.put("scheduled", state.scheduled());
+		if (state.nextDue() != null) {
+			description.put("nextDueInMs", state.nextDue().toMillis());
+		}
 		description.put("liveWorkers", (workers != null) ? countServing(workers, queue) : -1);
 		return description;
 	}

@@ -7,6 +7,7 @@ import io.execution.async.MemoryExecutionStore;
 import io.execution.autoconfigure.ExecutionProperties.Endpoint;
 import io.execution.autoconfigure.ExecutionProperties.Mode;
 import io.execution.core.ExecutionEvents;
+import io.execution.core.ExecutionTimer;
 import io.execution.core.MemoryResultCache;
 import io.execution.core.ResultCache;
 import io.execution.queue.QueueBackend;
@@ -34,13 +35,13 @@ class MemoryQueueConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(QueueBackend.class)
 	MemoryQueueBackend executionQueueBackend(ExecutionQueueProperties queue, ExecutionProperties properties,
-			ExecutionWorkerProperties worker, ObjectProvider<ExecutionEvents> events) {
+			ExecutionWorkerProperties worker, ObjectProvider<ExecutionEvents> events, ExecutionTimer timer) {
 		if (queue.getCapacity() < 1) {
 			throw new InvalidConfigurationPropertyValueException("execution.queue.capacity", queue.getCapacity(),
 					"A queue must hold at least one request.");
 		}
 		checkServed(properties, worker);
-		return new MemoryQueueBackend(queue.getCapacity(), ExecutionEventsListeners.of(events));
+		return new MemoryQueueBackend(queue.getCapacity(), ExecutionEventsListeners.of(events), timer.scheduler());
 	}
 
 	/** Results of @CacheResult methods, in this JVM. */

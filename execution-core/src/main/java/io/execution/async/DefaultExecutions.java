@@ -110,6 +110,11 @@ public final class DefaultExecutions implements Executions {
 	}
 
 	@Override
+	public <T> Execution<T> startAt(Instant at, Supplier<T> call) {
+		return new Keyed(null, IfExists.RETURN_EXISTING).startAt(at, call);
+	}
+
+	@Override
 	public Executions withKey(String key, IfExists ifExists) {
 		if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH
 				|| key.chars().anyMatch(Character::isISOControl)) {
@@ -141,7 +146,8 @@ public final class DefaultExecutions implements Executions {
 			.toList();
 		java.util.List<Execution<T>> started = new java.util.ArrayList<>(calls.size());
 		for (CapturedCall captured : calls) {
-			started.add((Execution<T>) start(captured.method(), captured.args(), null, null, IfExists.RETURN_EXISTING));
+			started.add((Execution<T>) start(captured.method(), captured.args(), null, null, IfExists.RETURN_EXISTING,
+					null));
 		}
 		String id = UUID.randomUUID().toString();
 		this.recorder.store().createBatch(id, started.stream().map(Execution::id).toList());
@@ -199,7 +205,7 @@ public final class DefaultExecutions implements Executions {
 					continue;
 				}
 				switch (record.get().status()) {
-					case PENDING -> pending++;
+					case SCHEDULED, PENDING -> pending++;
 					case RUNNING -> running++;
 					case SUCCEEDED -> succeeded++;
 					case CANCELLED -> cancelled++;
@@ -314,7 +320,7 @@ public final class DefaultExecutions implements Executions {
 		public <T> Execution<T> start(Duration timeout, Supplier<T> call) {
 			CapturedCall captured = CapturedCall.capture(call::get);
 			return (Execution<T>) DefaultExecutions.this.start(captured.method(), captured.args(), timeout, this.key,
-					this.ifExists);
+					this.ifExists, null);
 		}
 
 		@Override
@@ -322,7 +328,7 @@ public final class DefaultExecutions implements Executions {
 		public <T> Execution<T> startAsync(Supplier<? extends java.util.concurrent.CompletionStage<T>> call) {
 			CapturedCall captured = CapturedCall.capture(call::get);
 			return (Execution<T>) DefaultExecutions.this.start(captured.method(), captured.args(), null, this.key,
-					this.ifExists);
+					this.ifExists, null);
 		}
 
 		@Override
@@ -330,7 +336,15 @@ public final class DefaultExecutions implements Executions {
 		public Execution<Void> start(Runnable call) {
 			CapturedCall captured = CapturedCall.capture(call);
 			return (Execution<Void>) (Execution<?>) DefaultExecutions.this.start(captured.method(), captured.args(),
-					null, this.key, this.ifExists);
+					null, this.key, this.ifExists, null);
+		}
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public <T> Execution<T> startAt(Instant at, Supplier<T> call) {
+			CapturedCall captured = CapturedCall.capture(call::get);
+			return (Execution<T>) DefaultExecutions.this.start(captured.method(), captured.args(), null, this.key,
+					this.ifExists, at);
 		}
 
 		@Override
@@ -382,7 +396,7 @@ public final class DefaultExecutions implements Executions {
 	 * @throws io.execution.ServiceNotFoundException when the service has no endpoint
 	 */
 	public Execution<Object> start(ClientMethod method, Object[] args, Duration timeout) {
-		return start(method, args, timeout, null, IfExists.RETURN_EXISTING);
+		return start(method, args, timeout, null, IfExists.RETURN_EXISTING, null);
 	}
 
 	/**
@@ -392,10 +406,11 @@ public final class DefaultExecutions implements Executions {
 	 * @param timeout the time it may take; {@code null} for its endpoint's timeout
 	 * @param key the idempotency key, or {@code null}
 	 * @param ifExists what to do when an execution holds the key
+	 * @param at when it is due; {@code null} for now
 	 * @return the execution: a new one, or the one that holds the key
 	 */
 	public Execution<Object> start(ClientMethod method, Object[] args, Duration timeout, String key,
-			IfExists ifExists) {
+			IfExists ifExists, Instant at) {
 		if (method.streaming()) {
 			throw new IllegalArgumentException("Streaming method " + method + " cannot be started as an execution:"
 					+ " call it and consume its stream, or start a method that returns the collected result");
@@ -408,11 +423,18 @@ public final class DefaultExecutions implements Executions {
 				return existing;
 			}
 		}
-		this.recorder.store()
-			.create(ExecutionRecord.pending(id, method.service(), method.name(), method.arity(), endpoint.name(),
-					endpoint.mode(), Instant.now()).withKey(key));
+		Instant now = Instant.now();
+		long delayNanos = (at != null) ? Math.max(0, Duration.between(now, at).toNanos()) : 0;
+		if (delayNanos > 0 && !endpoint.transport().schedules()) {
+			throw new IllegalArgumentException("Execution of " + method + " is due at " + at + ", but endpoint '"
+					+ endpoint.name() + "' is in " + endpoint.mode() + " mode: only queue endpoints hold calls until they"
+					+ " are due (set execution.endpoints." + endpoint.name() + ".queue)");
+		}
+		ExecutionRecord record = ExecutionRecord.pending(id, method.service(), method.name(), method.arity(),
+				endpoint.name(), endpoint.mode(), now).withKey(key);
+		this.recorder.store().create((delayNanos > 0) ? record.scheduled() : record);
 		CompletableFuture<Object> future = this.dispatcher.callAsync(method, args, id,
-				(timeout != null) ? timeout.toNanos() : 0, this.recorder.tracker(id));
+				(timeout != null) ? timeout.toNanos() : 0, this.recorder.tracker(id), delayNanos);
 		Running running = new Running(future, new CompletableFuture<>());
 		this.running.put(id, running);
 		future.whenComplete((value, failure) -> {

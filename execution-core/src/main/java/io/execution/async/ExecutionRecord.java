@@ -63,6 +63,16 @@ public record ExecutionRecord(String id, String service, String method, int arit
 	 * @return the record
 	 */
 	/**
+	 * The same record, scheduled: it waits until it is due.
+	 * @return the record
+	 */
+	public ExecutionRecord scheduled() {
+		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
+				ExecutionStatus.SCHEDULED, this.createdAt, this.startedAt, this.finishedAt, this.worker, this.progress,
+				this.message, this.estimatedCompletion, this.location, this.result, this.error, this.version, this.key);
+	}
+
+	/**
 	 * The same record, carrying the idempotency key it was started with.
 	 * @param key the key, or {@code null}
 	 * @return the record

@@ -6,6 +6,9 @@ package io.execution.async;
  */
 public enum ExecutionStatus {
 
+	/** Started with {@code startAt}/{@code startAfter}: waiting until it is due. */
+	SCHEDULED,
+
 	/** Accepted, not yet started (waiting in a queue, or for a thread). */
 	PENDING,
 
@@ -29,7 +32,7 @@ public enum ExecutionStatus {
 	 * @return {@code true} for {@code SUCCEEDED}, {@code FAILED}, {@code CANCELLED} and {@code TIMED_OUT}
 	 */
 	public boolean isFinished() {
-		return this != PENDING && this != RUNNING;
+		return this != SCHEDULED && this != PENDING && this != RUNNING;
 	}
 
 }

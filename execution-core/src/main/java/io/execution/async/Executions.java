@@ -130,4 +130,51 @@ public interface Executions {
 	 */
 	Optional<Batch<Object>> findBatch(String id);
 
+	/**
+	 * Starts an execution that runs at an instant: until then it is {@code SCHEDULED}, visible
+	 * and cancellable, and it never starts before it is due. Its endpoint must be in queue mode;
+	 * on the Redis backend it is durable (it survives restarts of every caller and worker). Its
+	 * timeout counts from when it is due.
+	 * @param <T> the result type
+	 * @param at when it is due
+	 * @param call calls one client method
+	 * @return the execution
+	 */
+	<T> Execution<T> startAt(java.time.Instant at, Supplier<T> call);
+
+	/**
+	 * Starts an execution that runs after a delay, as {@link #startAt}.
+	 * @param <T> the result type
+	 * @param delay how long from now it is due
+	 * @param call calls one client method
+	 * @return the execution
+	 */
+	default <T> Execution<T> startAfter(Duration delay, Supplier<T> call) {
+		return startAt(java.time.Instant.now().plus(delay), call);
+	}
+
+	/**
+	 * Starts an execution of a {@code void} method that runs at an instant, as
+	 * {@link #startAt(java.time.Instant, Supplier)}.
+	 * @param at when it is due
+	 * @param call calls one client method
+	 * @return the execution
+	 */
+	default Execution<Void> startAt(java.time.Instant at, Runnable call) {
+		return startAt(at, () -> {
+			call.run();
+			return null;
+		});
+	}
+
+	/**
+	 * Starts an execution of a {@code void} method that runs after a delay.
+	 * @param delay how long from now it is due
+	 * @param call calls one client method
+	 * @return the execution
+	 */
+	default Execution<Void> startAfter(Duration delay, Runnable call) {
+		return startAt(java.time.Instant.now().plus(delay), call);
+	}
+
 }

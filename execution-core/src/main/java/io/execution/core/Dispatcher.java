@@ -464,16 +464,44 @@ public final class Dispatcher implements AutoCloseable {
 	 */
 	public CompletableFuture<Object> callAsync(ClientMethod method, Object[] args, String id, long timeoutNanos,
 			ExecutionTracker tracker) {
+		return callAsync(method, args, id, timeoutNanos, tracker, 0);
+	}
+
+	/**
+	 * Starts an execution that is due later: it waits on its queue until then (its endpoint must
+	 * be in queue mode, on a backend that schedules), and its timeout counts from then. No
+	 * fallback takes it: a fallback would run it before it is due.
+	 * @param method the client method
+	 * @param args the arguments
+	 * @param id the invocation id, which is the execution's id
+	 * @param timeoutNanos the time it may take once due; 0 or less for the endpoint's timeout
+	 * @param tracker hears how the execution goes
+	 * @param delayNanos how long from now it is due; 0 for now
+	 * @return the result to come
+	 */
+	public CompletableFuture<Object> callAsync(ClientMethod method, Object[] args, String id, long timeoutNanos,
+			ExecutionTracker tracker, long delayNanos) {
 		Endpoint endpoint;
 		Invocation invocation;
 		List<String> parent = CallChain.current();
 		try {
 			endpoint = this.endpoints.resolve(method.service());
 			long timeout = (timeoutNanos > 0) ? timeoutNanos : endpoint.timeoutNanos();
-			long deadline = System.nanoTime() + timeout;
+			long now = System.nanoTime();
+			long delay = Math.max(0, delayNanos);
+			long deadline = now + delay + timeout;
 			// A call made while serving another ends with it; an execution outlives its caller.
 			invocation = invocation(id, method, args, endpoint, (tracker == null) ? CallChain.deadline(deadline) : deadline,
 					parent, tracker);
+			if (delay > 0) {
+				if (!endpoint.transport().schedules()) {
+					throw new IllegalArgumentException("Execution " + id + " of " + method + " is due later, but endpoint '"
+							+ endpoint.name() + "' is in " + endpoint.mode() + " mode: only queue endpoints hold calls"
+							+ " until they are due (set execution.endpoints." + endpoint.name() + ".queue)");
+				}
+				invocation = new Invocation(invocation.id(), method, invocation.args(), invocation.deadlineNanos(),
+						invocation.chain(), invocation.trace(), tracker, now + delay);
+			}
 		}
 		catch (ExecutionException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -490,10 +518,11 @@ public final class Dispatcher implements AutoCloseable {
 					(failure != null) ? Futures.unwrap(failure) : null));
 		}
 		AtomicReference<Future<?>> running = new AtomicReference<>();
-		new Chain(endpoint, invocation, parent, result, running).start();
+		Invocation started = invocation;
+		new Chain(endpoint, started, parent, result, running).start();
 		if (!result.isDone()) {
 			ScheduledFuture<?> deadline = this.timer.scheduler().schedule(
-					() -> result.completeExceptionally(Futures.timeout(invocation)), invocation.remainingNanos(),
+					() -> result.completeExceptionally(Futures.timeout(started)), started.remainingNanos(),
 					TimeUnit.NANOSECONDS);
 			result.whenComplete((value, failure) -> {
 				deadline.cancel(false);
@@ -648,9 +677,9 @@ public final class Dispatcher implements AutoCloseable {
 					: this.invocation.withChain(CallChain.extend(this.parent, endpoint.name(), this.invocation.method()));
 		}
 
-		/** Whether a fallback remains after the current endpoint. */
+		/** Whether a fallback remains after the current endpoint; never for a call due later. */
 		private boolean remains() {
-			return this.index < this.primary.fallbacks().size();
+			return this.invocation.dueNanos() == 0 && this.index < this.primary.fallbacks().size();
 		}
 
 	}

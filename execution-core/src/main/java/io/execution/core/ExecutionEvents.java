@@ -72,6 +72,14 @@ public interface ExecutionEvents {
 	}
 
 	/**
+	 * A request scheduled for later reached its queue: it was due this long ago (its lateness).
+	 * @param queue the queue
+	 * @param latenessMillis how late, in milliseconds
+	 */
+	default void scheduledStarted(String queue, long latenessMillis) {
+	}
+
+	/**
 	 * Tells every listener, found when the first event comes (listeners may depend on what
 	 * raises the events).
 	 * @param listeners supplies the listeners
@@ -114,6 +122,11 @@ public interface ExecutionEvents {
 			@Override
 			public void deadLettered(String queue, String invocationId, byte[] request, String cause) {
 				listeners().forEach((listener) -> listener.deadLettered(queue, invocationId, request, cause));
+			}
+
+			@Override
+			public void scheduledStarted(String queue, long latenessMillis) {
+				listeners().forEach((listener) -> listener.scheduledStarted(queue, latenessMillis));
 			}
 
 			@Override

@@ -15,17 +15,41 @@ import java.util.concurrent.TimeUnit;
  * @param trace the trace context that travels with the call (filled in by the tracer, if any)
  * @param tracker hears how the call goes when it is an execution (started with an id that
  * outlives the caller); {@code null} for a plain call
+ * @param dueNanos when a scheduled call is due, on the same clock; 0 for one due at once
  */
 public record Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain,
-		Map<String, String> trace, ExecutionTracker tracker) {
+		Map<String, String> trace, ExecutionTracker tracker, long dueNanos) {
 
 	public Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain) {
-		this(id, method, args, deadlineNanos, chain, Map.of(), null);
+		this(id, method, args, deadlineNanos, chain, Map.of(), null, 0);
 	}
 
 	public Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain,
 			Map<String, String> trace) {
-		this(id, method, args, deadlineNanos, chain, trace, null);
+		this(id, method, args, deadlineNanos, chain, trace, null, 0);
+	}
+
+	/**
+	 * An invocation that runs as soon as it can.
+	 * @param id the invocation id
+	 * @param method the client method
+	 * @param args the arguments
+	 * @param deadlineNanos the deadline on this JVM's {@link System#nanoTime()} clock
+	 * @param chain the endpoints it passed through
+	 * @param trace the trace context's carrier
+	 * @param tracker hears how an execution goes, or {@code null}
+	 */
+	public Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain,
+			Map<String, String> trace, ExecutionTracker tracker) {
+		this(id, method, args, deadlineNanos, chain, trace, tracker, 0);
+	}
+
+	/**
+	 * How long until the call is due, for one scheduled to start later.
+	 * @return the nanoseconds until it is due; 0 when it is due now
+	 */
+	public long delayNanos() {
+		return (this.dueNanos == 0) ? 0 : Math.max(0, this.dueNanos - System.nanoTime());
 	}
 
 	/**
@@ -54,7 +78,8 @@ public record Invocation(String id, ClientMethod method, Object[] args, long dea
 	 * @return the invocation
 	 */
 	public Invocation withChain(List<String> chain) {
-		return new Invocation(this.id, this.method, this.args, this.deadlineNanos, chain, this.trace, this.tracker);
+		return new Invocation(this.id, this.method, this.args, this.deadlineNanos, chain, this.trace, this.tracker,
+				this.dueNanos);
 	}
 
 	/**

@@ -69,6 +69,15 @@ public interface Transport extends AutoCloseable {
 	}
 
 	/**
+	 * Whether this transport holds a call until it is due ({@link Invocation#dueNanos()}): queue
+	 * endpoints on a backend that schedules.
+	 * @return {@code false} by default
+	 */
+	default boolean schedules() {
+		return false;
+	}
+
+	/**
 	 * Prepares at start-up what the first call would otherwise pay for (connections, classes),
 	 * without waiting for it and without judging the target: a first call then costs what the
 	 * hundredth does. The default does nothing.

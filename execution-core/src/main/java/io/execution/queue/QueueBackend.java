@@ -30,6 +30,31 @@ public interface QueueBackend extends AutoCloseable {
 			boolean idempotent);
 
 	/**
+	 * Whether this backend holds requests until they are due ({@link #submitLater}).
+	 * @return {@code false} by default
+	 */
+	default boolean schedules() {
+		return false;
+	}
+
+	/**
+	 * Puts a request on a queue to be taken once it is due: until then no worker sees it,
+	 * {@link #state} counts it as scheduled, and {@link #cancel} or the future's cancel drops it.
+	 * @param queue the queue
+	 * @param invocationId the invocation id
+	 * @param request the request envelope
+	 * @param delayMillis how long from now it is due
+	 * @param timeoutMillis the time it has once due
+	 * @param deadlineNanos its deadline (due plus timeout) on this JVM's {@link System#nanoTime()} clock
+	 * @param idempotent whether the call may run again after a worker died running it
+	 * @return the result envelope to come, as {@link #submit}
+	 */
+	default CompletableFuture<byte[]> submitLater(String queue, String invocationId, byte[] request, long delayMillis,
+			long timeoutMillis, long deadlineNanos, boolean idempotent) {
+		throw new UnsupportedOperationException("The " + name() + " queue backend does not schedule requests");
+	}
+
+	/**
 	 * Puts a request for a streaming method on a queue: the worker sends the elements in chunks
 	 * as they are produced, then the final result envelope.
 	 * @param queue the queue

@@ -1,6 +1,7 @@
 package io.execution.queue;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.execution.ExecutionRejectedException;
 import io.execution.async.RemoteExecutions;
@@ -109,6 +110,13 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	private CompletableFuture<byte[]> submit(Invocation invocation) {
 		byte[] request = this.codec.encodeRequest(invocation);
 		try {
+			long delay = invocation.delayNanos();
+			if (delay > 0) {
+				long delayMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(delay));
+				long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(invocation.deadlineNanos() - invocation.dueNanos()));
+				return this.backend.submitLater(this.queue, invocation.id(), request, delayMillis, timeoutMillis,
+						invocation.deadlineNanos(), invocation.method().idempotent());
+			}
 			return this.backend.submit(this.queue, invocation.id(), request, invocation.deadlineNanos(),
 					invocation.method().idempotent());
 		}
@@ -120,6 +128,11 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	@Override
 	public String unavailable() {
 		return this.backend.unavailable(this.queue);
+	}
+
+	@Override
+	public boolean schedules() {
+		return this.backend.schedules();
 	}
 
 	@Override

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,22 +44,88 @@ public final class MemoryQueueBackend implements QueueBackend {
 
 	private final ExecutionEvents events;
 
+	private final ScheduledExecutorService timer;
+
+	/** Requests held until they are due: their due times, by queue. */
+	private final Map<String, java.util.Set<Due>> scheduled = new ConcurrentHashMap<>();
+
 	/**
 	 * Makes the backend.
 	 * @param capacity the most requests one queue holds waiting
 	 */
 	public MemoryQueueBackend(int capacity) {
-		this(capacity, ExecutionEvents.NONE);
+		this(capacity, ExecutionEvents.NONE, null);
 	}
 
 	/**
-	 * Makes the backend, telling of its dead letters.
+	 * Makes the backend, telling of its dead letters, holding scheduled requests on a timer.
 	 * @param capacity the most requests one queue holds waiting
-	 * @param events hears of dead letters
+	 * @param events hears of dead letters and of scheduled requests' lateness
+	 * @param timer puts scheduled requests on their queue when due; {@code null} to schedule none
 	 */
-	public MemoryQueueBackend(int capacity, ExecutionEvents events) {
+	public MemoryQueueBackend(int capacity, ExecutionEvents events, ScheduledExecutorService timer) {
 		this.capacity = capacity;
 		this.events = events;
+		this.timer = timer;
+	}
+
+	@Override
+	public boolean schedules() {
+		return this.timer != null;
+	}
+
+	@Override
+	public CompletableFuture<byte[]> submitLater(String queue, String invocationId, byte[] request, long delayMillis,
+			long timeoutMillis, long deadlineNanos, boolean idempotent) {
+		if (this.timer == null) {
+			return QueueBackend.super.submitLater(queue, invocationId, request, delayMillis, timeoutMillis, deadlineNanos,
+					idempotent);
+		}
+		if (this.closed) {
+			throw new ExecutionRejectedException(
+					"Queue '" + queue + "' is closed: the application is shutting down [" + invocationId + "]");
+		}
+		CompletableFuture<byte[]> result = new CompletableFuture<>();
+		Due due = new Due(invocationId, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis));
+		java.util.Set<Due> held = this.scheduled.computeIfAbsent(queue, (key) -> ConcurrentHashMap.newKeySet());
+		held.add(due);
+		java.util.concurrent.ScheduledFuture<?> timed = this.timer.schedule(() -> {
+			held.remove(due);
+			if (result.isDone()) {
+				return;
+			}
+			this.events.scheduledStarted(queue, TimeUnit.NANOSECONDS.toMillis(Math.max(0, System.nanoTime() - due.atNanos())));
+			try {
+				CompletableFuture<byte[]> queued = submit(queue, invocationId, request, deadlineNanos, idempotent);
+				queued.whenComplete((body, failure) -> {
+					if (failure != null) {
+						result.completeExceptionally(failure);
+					}
+					else {
+						result.complete(body);
+					}
+				});
+				result.whenComplete((body, failure) -> {
+					if (result.isCancelled()) {
+						queued.cancel(true);
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				result.completeExceptionally(ex);
+			}
+		}, delayMillis, TimeUnit.MILLISECONDS);
+		result.whenComplete((body, failure) -> {
+			if (result.isCancelled()) {
+				timed.cancel(false);
+				held.remove(due);
+			}
+		});
+		return result;
+	}
+
+	/** A request held until it is due. */
+	private record Due(String invocationId, long atNanos) {
 	}
 
 	@Override
@@ -124,7 +191,17 @@ public final class MemoryQueueBackend implements QueueBackend {
 				dead = letters.size();
 			}
 		}
-		return new QueueState(depth(queue), oldestAge(queue), dead);
+		java.util.Set<Due> held = this.scheduled.get(queue);
+		long count = (held != null) ? held.size() : 0;
+		Duration next = null;
+		if (held != null && !held.isEmpty()) {
+			long now = System.nanoTime();
+			next = held.stream()
+				.map((due) -> Duration.ofNanos(Math.max(0, due.atNanos() - now)))
+				.min(Duration::compareTo)
+				.orElse(null);
+		}
+		return new QueueState(depth(queue), oldestAge(queue), dead, count, next);
 	}
 
 	/** Keeps a request a worker gave up on, newest first, at most {@link #DEAD_LETTER_LIMIT} per queue. */

@@ -48,12 +48,12 @@ public final class RedisExecutionStore implements ExecutionStore {
 			if ARGV[2] == 'create' then
 			  if status then return 0 end
 			elseif ARGV[2] == 'reopen' then
-			  if not status or status == 'PENDING' or status == 'RUNNING' then return 0 end
+			  if not status or status == 'SCHEDULED' or status == 'PENDING' or status == 'RUNNING' then return 0 end
 			  redis.call('HDEL', KEYS[1], 'startedAt', 'finishedAt', 'worker', 'progress', 'message', 'eta', 'result',
 			    'errorCode', 'errorType', 'errorMessage')
 			else
 			  if not status then return 0 end
-			  if status ~= 'PENDING' and status ~= 'RUNNING' then return 0 end
+			  if status ~= 'SCHEDULED' and status ~= 'PENDING' and status ~= 'RUNNING' then return 0 end
 			end
 			local first = 3
 			if ARGV[2] == 'running' then

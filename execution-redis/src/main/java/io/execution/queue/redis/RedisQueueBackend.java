@@ -292,6 +292,87 @@ public final class RedisQueueBackend implements QueueBackend {
 		return result;
 	}
 
+	@Override
+	public boolean schedules() {
+		return true;
+	}
+
+	@Override
+	public CompletableFuture<byte[]> submitLater(String queue, String invocationId, byte[] request, long delayMillis,
+			long timeoutMillis, long deadlineNanos, boolean idempotent) {
+		if (this.closed) {
+			throw new ExecutionRejectedException("Queue '" + queue + "' is closed: the application is shutting down ["
+					+ invocationId + "]");
+		}
+		try {
+			startReplyReader();
+		}
+		catch (RuntimeException ex) {
+			throw new ExecutionRejectedException("Queue '" + queue + "' is unreachable: cannot connect to Redis ("
+					+ ex.getMessage() + "; spring.data.redis.*) [" + invocationId + "]", ex);
+		}
+		CompletableFuture<byte[]> result = new CompletableFuture<>();
+		this.pending.put(invocationId, result);
+		RedisScripts.SCHEDULE
+			.<Long>run(this.connections.shared(),
+					new String[] { this.settings.scheduled(queue), this.settings.scheduledBodies(queue) }, invocationId,
+					String.valueOf(delayMillis), String.valueOf(timeoutMillis), this.replies, idempotent ? "1" : "0",
+					new String(request, StandardCharsets.UTF_8), String.valueOf(this.settings.retention().toMillis()))
+			.whenComplete((due, failure) -> {
+				if (failure != null) {
+					result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue
+							+ "' is unreachable: Redis refused or did not answer (" + Futures.unwrap(failure) + ") ["
+							+ invocationId + "]", failure));
+				}
+			});
+		result.whenComplete((body, failure) -> {
+			this.pending.remove(invocationId, result);
+			if (result.isCancelled() || failure instanceof ExecutionTimeoutException) {
+				// Dropped if still held; marked in case it reached the queue meanwhile. Never waited for here.
+				unschedule(queue, invocationId);
+				this.connections.shared()
+					.set(this.settings.cancelMarker(queue, invocationId), "1",
+							io.lettuce.core.SetArgs.Builder.px(this.settings.retention().toMillis()));
+			}
+		});
+		return result;
+	}
+
+	/** Drops a request held until it is due; one already on the queue is cancelled as any other. */
+	private CompletableFuture<Long> unschedule(String queue, String invocationId) {
+		try {
+			return RedisScripts.UNSCHEDULE.run(this.connections.shared(),
+					new String[] { this.settings.scheduled(queue), this.settings.scheduledBodies(queue) }, invocationId);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Moves a queue's due requests onto it (a worker of the queue does this on its maintenance
+	 * tick), telling how late each is.
+	 * @param queue the queue
+	 * @return the requests moved
+	 */
+	CompletableFuture<Integer> moveDue(String queue) {
+		return RedisScripts.MOVE_DUE
+			.<List<Object>>run(this.connections.shared(),
+					new String[] { this.settings.scheduled(queue), this.settings.scheduledBodies(queue),
+							this.settings.requests(queue) },
+					String.valueOf(MOVE_BATCH), String.valueOf(this.settings.capacity()),
+					String.valueOf(this.settings.retention().toMillis()))
+			.thenApply((late) -> {
+				for (Object lateness : late) {
+					this.events.scheduledStarted(queue, ((Number) lateness).longValue());
+				}
+				return late.size();
+			});
+	}
+
+	/** The most due requests one move takes. */
+	static final int MOVE_BATCH = 200;
+
 	/** A request waiting to be put on its queue with the next batch. */
 	private record Submission(String invocationId, String body, long deadlineNanos, boolean idempotent,
 			CompletableFuture<byte[]> result, CompletableFuture<String> added) {
@@ -374,6 +455,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	@Override
 	public boolean cancel(String queue, String invocationId) {
 		try {
+			unschedule(queue, invocationId).get(5, TimeUnit.SECONDS);
 			this.connections.shared()
 				.set(this.settings.cancelMarker(queue, invocationId), "1",
 						io.lettuce.core.SetArgs.Builder.px(this.settings.retention().toMillis()))
@@ -534,6 +616,8 @@ public final class RedisQueueBackend implements QueueBackend {
 			var dead = redis.xlen(this.settings.deadLetters(queue));
 			var oldest = redis.xrange(stream, io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(1));
 			var time = redis.time();
+			var scheduled = redis.zcard(this.settings.scheduled(queue));
+			var next = redis.zrangeWithScores(this.settings.scheduled(queue), 0, 0);
 			Duration age = Duration.ZERO;
 			var first = oldest.get(5, TimeUnit.SECONDS);
 			if (first != null && !first.isEmpty()) {
@@ -542,7 +626,13 @@ public final class RedisQueueBackend implements QueueBackend {
 				long nowMillis = Long.parseLong(now.get(0)) * 1000 + Long.parseLong(now.get(1)) / 1000;
 				age = Duration.ofMillis(Math.max(0, nowMillis - addedAt));
 			}
-			return new QueueState(depth.get(5, TimeUnit.SECONDS), age, dead.get(5, TimeUnit.SECONDS));
+			java.util.List<String> clock = time.get(5, TimeUnit.SECONDS);
+			long redisNow = Long.parseLong(clock.get(0)) * 1000 + Long.parseLong(clock.get(1)) / 1000;
+			var soonest = next.get(5, TimeUnit.SECONDS);
+			Duration nextDue = (soonest != null && !soonest.isEmpty())
+					? Duration.ofMillis(Math.max(0, (long) soonest.get(0).getScore() - redisNow)) : null;
+			return new QueueState(depth.get(5, TimeUnit.SECONDS), age, dead.get(5, TimeUnit.SECONDS),
+					scheduled.get(5, TimeUnit.SECONDS), nextDue);
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {

@@ -71,6 +71,9 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private ScheduledFuture<?> maintenance;
 
+	/** Whether a move of due requests is on its way (one at a time). */
+	private final java.util.concurrent.atomic.AtomicBoolean moving = new java.util.concurrent.atomic.AtomicBoolean();
+
 	private volatile long nextReclaim;
 
 	private long nextForget;
@@ -282,6 +285,10 @@ final class RedisQueueConsumer implements QueueConsumer {
 						logger.info("Queue '{}': forgot {} consumer(s) of workers that stopped", this.queue, removed);
 					}
 				});
+		}
+		if (this.moving.compareAndSet(false, true)) {
+			// Requests scheduled for later join the queue once due: every worker of the queue looks, Redis moves each once.
+			this.backend.moveDue(this.queue).whenComplete((moved, failure) -> this.moving.set(false));
 		}
 		int free = free();
 		if (now - this.nextReclaim >= 0 && free > 0) {

@@ -51,6 +51,24 @@ public record RedisQueueSettings(String prefix, int capacity, Duration visibilit
 		return this.prefix + ":{q:" + queue + "}:dead";
 	}
 
+	/**
+	 * The requests of a queue held until they are due: invocation ids scored by due time.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String scheduled(String queue) {
+		return this.prefix + ":{q:" + queue + "}:scheduled";
+	}
+
+	/**
+	 * The bodies of a queue's scheduled requests, by invocation id.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String scheduledBodies(String queue) {
+		return this.prefix + ":{q:" + queue + "}:scheduled-bodies";
+	}
+
 	String cancelMarker(String queue, String invocationId) {
 		return this.prefix + ":{q:" + queue + "}:cancel:" + invocationId;
 	}

@@ -100,6 +100,67 @@ final class RedisScripts {
 			""", ScriptOutputType.VALUE);
 
 	/**
+	 * Hold a request until it is due, by Redis' clock. KEYS: scheduled set (invocation id by due
+	 * time), scheduled bodies hash. ARGV: invocation id, delay ms, timeout ms, reply key,
+	 * idempotent (1/0), body, retention ms. Returns the due time (Redis ms).
+	 */
+	static final RedisScript SCHEDULE = new RedisScript("""
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			local due = now + tonumber(ARGV[2])
+			redis.call('ZADD', KEYS[1], due, ARGV[1])
+			redis.call('HSET', KEYS[2], ARGV[1], ARGV[3] .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[6])
+			local keep = tonumber(ARGV[2]) + tonumber(ARGV[3]) + tonumber(ARGV[7])
+			if redis.call('PTTL', KEYS[1]) < keep then
+			  redis.call('PEXPIRE', KEYS[1], keep)
+			  redis.call('PEXPIRE', KEYS[2], keep)
+			end
+			return due
+			""", ScriptOutputType.INTEGER);
+
+	/**
+	 * Move the requests that are due onto the queue, oldest due first, while it has room: their
+	 * deadline is their due time plus their timeout. KEYS: scheduled set, scheduled bodies hash,
+	 * requests stream. ARGV: most to move, capacity, retention ms. Returns how late each moved
+	 * request is, in ms.
+	 */
+	static final RedisScript MOVE_DUE = new RedisScript("""
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[1]))
+			local out = {}
+			if #due == 0 then return out end
+			local length = redis.call('XLEN', KEYS[3])
+			for i = 1, #due, 2 do
+			  if length >= tonumber(ARGV[2]) then break end
+			  local id, at = due[i], tonumber(due[i + 1])
+			  local v = redis.call('HGET', KEYS[2], id)
+			  redis.call('ZREM', KEYS[1], id)
+			  redis.call('HDEL', KEYS[2], id)
+			  if v then
+			    local a = string.find(v, '\\n', 1, true)
+			    local b = string.find(v, '\\n', a + 1, true)
+			    local c = string.find(v, '\\n', b + 1, true)
+			    redis.call('XADD', KEYS[3], '*', 'id', id, 'body', string.sub(v, c + 1),
+			      'deadline', at + tonumber(string.sub(v, 1, a - 1)), 'reply', string.sub(v, a + 1, b - 1),
+			      'idem', string.sub(v, b + 1, c - 1))
+			    length = length + 1
+			    out[#out + 1] = now - at
+			  end
+			end
+			if #out > 0 and redis.call('PTTL', KEYS[3]) < tonumber(ARGV[3]) then
+			  redis.call('PEXPIRE', KEYS[3], ARGV[3])
+			end
+			return out
+			""", ScriptOutputType.MULTI);
+
+	/** Drop a request held until it is due. KEYS: scheduled set, bodies hash. ARGV: invocation id. Returns 1 when it was held. */
+	static final RedisScript UNSCHEDULE = new RedisScript("""
+			redis.call('HDEL', KEYS[2], ARGV[1])
+			return redis.call('ZREM', KEYS[1], ARGV[1])
+			""", ScriptOutputType.INTEGER);
+
+	/**
 	 * Take over requests whose worker stopped renewing its lease, but not from a worker that is
 	 * alive: a consumer that read or renewed within the visibility timeout keeps its requests
 	 * (its renewals may only be late, say while one of its connections reconnects) until they
