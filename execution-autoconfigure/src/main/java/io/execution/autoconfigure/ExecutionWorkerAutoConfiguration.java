@@ -50,7 +50,8 @@ public final class ExecutionWorkerAutoConfiguration {
 					worker.getConcurrency(), "A worker pool needs at least one thread.");
 		}
 		return new WorkerPools(backend, executor, worker.getQueues(), worker.getConcurrency(),
-				worker.getShutdownGracePeriod(), recorder.getIfAvailable(), readiness(events), timer, threads(environment));
+				worker.getShutdownGracePeriod(), recorder.getIfAvailable(), readiness(events), timer, threads(environment),
+				worker::maxConcurrent);
 	}
 
 	/**

@@ -49,6 +49,53 @@ public class ExecutionWorkerProperties implements Validator {
 	 */
 	private Map<String, String> tags = new LinkedHashMap<>();
 
+	/**
+	 * Limits that hold across every worker of every instance, by queue. Every worker of a
+	 * queue's pool must set the same.
+	 */
+	private Map<String, Limit> limits = new LinkedHashMap<>();
+
+	public Map<String, Limit> getLimits() {
+		return this.limits;
+	}
+
+	public void setLimits(Map<String, Limit> limits) {
+		this.limits = limits;
+	}
+
+	/**
+	 * The global concurrency limit of a queue's calls.
+	 * @param queue the queue
+	 * @return the most running at once across all workers, 0 for no limit
+	 */
+	public int maxConcurrent(String queue) {
+		Limit limit = this.limits.get(queue);
+		return (limit != null && limit.getMaxConcurrent() != null) ? limit.getMaxConcurrent() : 0;
+	}
+
+	/**
+	 * The limits of one queue.
+	 */
+	public static class Limit {
+
+		/**
+		 * The most calls of the queue running at once across every worker of every instance
+		 * (a global concurrency limit, enforced through Redis on the Redis backend). Calls over
+		 * it wait in the queue until their deadline; a worker that stops gives its slots back
+		 * when its lease runs out (execution.queue.redis.visibility-timeout).
+		 */
+		private Integer maxConcurrent;
+
+		public Integer getMaxConcurrent() {
+			return this.maxConcurrent;
+		}
+
+		public void setMaxConcurrent(Integer maxConcurrent) {
+			this.maxConcurrent = maxConcurrent;
+		}
+
+	}
+
 	public Duration getHeartbeatInterval() {
 		return this.heartbeatInterval;
 	}
@@ -105,9 +152,14 @@ public class ExecutionWorkerProperties implements Validator {
 
 	@Override
 	public void validate(Object target, Errors errors) {
-		new SettingChecks(errors).positive("heartbeatInterval", this.heartbeatInterval)
+		SettingChecks checks = new SettingChecks(errors).positive("heartbeatInterval", this.heartbeatInterval)
 			.atLeast("concurrency", 1, this.concurrency)
 			.notNegative("shutdownGracePeriod", this.shutdownGracePeriod);
+		this.limits.forEach((queue, limit) -> {
+			if (limit.getMaxConcurrent() != null) {
+				checks.atLeast("limits[" + queue + "].maxConcurrent", 1, limit.getMaxConcurrent());
+			}
+		});
 	}
 
 }

@@ -102,6 +102,23 @@ public interface QueueBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Opens the worker side of a queue whose calls run at most {@code limit} at a time across
+	 * every worker of every process (a global concurrency limit): a worker takes a request only
+	 * with a free slot, so calls over the limit wait in the queue. A worker that stops holding
+	 * slots gives them back when its lease runs out.
+	 * @param queue the queue
+	 * @param concurrency how many calls this pool runs at once
+	 * @param limit the most calls running at once across all workers; 0 or less for none
+	 * @return a consumer of its requests
+	 */
+	default QueueConsumer consumer(String queue, int concurrency, int limit) {
+		if (limit <= 0) {
+			return consumer(queue, concurrency);
+		}
+		throw new UnsupportedOperationException("The " + name() + " queue backend does not limit concurrency");
+	}
+
+	/**
 	 * What a queue holds now, for health and metrics.
 	 * @param queue the queue
 	 * @return its state

@@ -69,13 +69,33 @@ public final class WorkerPools implements SmartLifecycle {
 	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
 			Duration gracePeriod, ExecutionRecorder recorder, Readiness readiness, ExecutionTimer timer,
 			Function<String, ThreadFactory> threads) {
+		this(backend, executor, queues, concurrency, gracePeriod, recorder, readiness, timer, threads, (queue) -> 0);
+	}
+
+	/**
+	 * Makes one pool per queue, some of whose queues have a global concurrency limit.
+	 * @param backend the queue backend
+	 * @param executor runs requests on this application's services
+	 * @param queues the queues to serve
+	 * @param concurrency how many calls each pool runs at once
+	 * @param gracePeriod how long running calls may take to finish on shutdown
+	 * @param recorder records the executions the pools run, or {@code null}
+	 * @param readiness hears when the pools stop and start taking work
+	 * @param timer runs the pools' deadline watch; {@code null} for one of their own, closed on stop
+	 * @param threads makes each queue's threads; {@code null} for platform threads
+	 * @param limits the most calls of a queue running at once across all workers; 0 for none
+	 */
+	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
+			Duration gracePeriod, ExecutionRecorder recorder, Readiness readiness, ExecutionTimer timer,
+			Function<String, ThreadFactory> threads, java.util.function.ToIntFunction<String> limits) {
 		Function<String, ThreadFactory> factories = (threads != null) ? threads : WorkerPool::platformThreads;
 		this.gracePeriod = gracePeriod;
 		this.readiness = readiness;
 		this.ownTimer = (timer != null) ? null : new ExecutionTimer();
 		this.watchdog = ((timer != null) ? timer : this.ownTimer).scheduler();
-		this.factory = (queue) -> new WorkerPool(queue, concurrency, backend.consumer(queue, concurrency), executor,
-				this.watchdog, recorder, factories.apply(queue));
+		this.factory = (queue) -> new WorkerPool(queue, concurrency,
+				backend.consumer(queue, concurrency, limits.applyAsInt(queue)), executor, this.watchdog, recorder,
+				factories.apply(queue));
 		this.queues = List.copyOf(new LinkedHashSet<>(queues));
 		this.queues.forEach((queue) -> this.pools.add(this.factory.apply(queue)));
 	}

@@ -19,6 +19,7 @@ import io.execution.core.ExecutionEvents;
 import io.execution.queue.DeadLetter;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueueDelivery;
 import io.execution.queue.QueueState;
 
 /**
@@ -157,6 +158,110 @@ public final class MemoryQueueBackend implements QueueBackend {
 	public QueueConsumer consumer(String queue) {
 		MemoryQueue memoryQueue = queue(queue);
 		return memoryQueue::take;
+	}
+
+	/** The permits of queues with a concurrency limit: one set per queue, shared by every pool of this JVM. */
+	private final Map<String, java.util.concurrent.Semaphore> limits = new ConcurrentHashMap<>();
+
+	@Override
+	public QueueConsumer consumer(String queue, int concurrency, int limit) {
+		if (limit <= 0) {
+			return consumer(queue, concurrency);
+		}
+		MemoryQueue memoryQueue = queue(queue);
+		java.util.concurrent.Semaphore permits = this.limits.computeIfAbsent(queue,
+				(key) -> new java.util.concurrent.Semaphore(limit));
+		return (wait) -> {
+			long end = System.nanoTime() + wait.toNanos();
+			if (!permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+				return null;
+			}
+			QueueDelivery delivery;
+			try {
+				delivery = memoryQueue.take(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+			}
+			catch (InterruptedException | RuntimeException ex) {
+				permits.release();
+				throw ex;
+			}
+			if (delivery == null) {
+				permits.release();
+				return null;
+			}
+			return new Limited(delivery, permits);
+		};
+	}
+
+	/** A delivery that holds one of its queue's permits until it is answered. */
+	private static final class Limited implements QueueDelivery {
+
+		private final QueueDelivery delivery;
+
+		private final java.util.concurrent.Semaphore permits;
+
+		private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+		Limited(QueueDelivery delivery, java.util.concurrent.Semaphore permits) {
+			this.delivery = delivery;
+			this.permits = permits;
+		}
+
+		private void release() {
+			if (this.released.compareAndSet(false, true)) {
+				this.permits.release();
+			}
+		}
+
+		@Override
+		public String invocationId() {
+			return this.delivery.invocationId();
+		}
+
+		@Override
+		public byte[] request() {
+			return this.delivery.request();
+		}
+
+		@Override
+		public long deadlineNanos() {
+			return this.delivery.deadlineNanos();
+		}
+
+		@Override
+		public void onCancel(Runnable listener) {
+			this.delivery.onCancel(listener);
+		}
+
+		@Override
+		public boolean cancelledBeforeStart() {
+			return this.delivery.cancelledBeforeStart();
+		}
+
+		@Override
+		public void sendChunk(byte[] chunk) {
+			this.delivery.sendChunk(chunk);
+		}
+
+		@Override
+		public void reply(byte[] result) {
+			try {
+				this.delivery.reply(result);
+			}
+			finally {
+				release();
+			}
+		}
+
+		@Override
+		public void abandon(byte[] result, String cause) {
+			try {
+				this.delivery.abandon(result, cause);
+			}
+			finally {
+				release();
+			}
+		}
+
 	}
 
 	/**

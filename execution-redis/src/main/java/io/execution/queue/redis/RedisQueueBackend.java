@@ -478,7 +478,12 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	@Override
 	public QueueConsumer consumer(String queue, int concurrency) {
-		RedisQueueConsumer consumer = new RedisQueueConsumer(this, queue, concurrency);
+		return consumer(queue, concurrency, 0);
+	}
+
+	@Override
+	public QueueConsumer consumer(String queue, int concurrency, int limit) {
+		RedisQueueConsumer consumer = new RedisQueueConsumer(this, queue, concurrency, limit);
 		this.consumers.add(consumer);
 		return consumer;
 	}

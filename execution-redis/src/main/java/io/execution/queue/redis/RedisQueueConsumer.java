@@ -84,7 +84,22 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private long nextCancelCheck;
 
-	RedisQueueConsumer(RedisQueueBackend backend, String queue, int concurrency) {
+	/** The most calls of the queue running at once across all workers; 0 for no limit. */
+	private final int limit;
+
+	/** The global slots this consumer holds in Redis (with a limit): what it reads and runs. */
+	private int held;
+
+	/** Deliveries accepted and not done (waiting for a thread or running): what the slots are for. */
+	private int inUse;
+
+	/** Slots granted to the read in flight, whose requests have not come yet. */
+	private int readGrant;
+
+	private final Object slotLock = new Object();
+
+	RedisQueueConsumer(RedisQueueBackend backend, String queue, int concurrency, int limit) {
+		this.limit = limit;
 		this.backend = backend;
 		this.settings = backend.settings();
 		this.queue = queue;
@@ -156,14 +171,85 @@ final class RedisQueueConsumer implements QueueConsumer {
 			this.reading.set(false);
 			return;
 		}
+		if (this.limit <= 0) {
+			readUpTo(redis, free);
+			return;
+		}
+		// With a global limit: only as many as the slots granted; none granted, the next tick asks again.
+		acquire(free).whenComplete((granted, failure) -> {
+			if (failure != null || granted == null || granted <= 0 || !this.open) {
+				this.reading.set(false);
+				reconcile();
+				return;
+			}
+			synchronized (this.slotLock) {
+				this.readGrant = granted.intValue();
+			}
+			readUpTo(redis, granted.intValue());
+		});
+	}
+
+	/** Takes slots for up to {@code wanted} more calls; counted as held once granted. */
+	private CompletableFuture<Long> acquire(int wanted) {
+		try {
+			return RedisScripts.ACQUIRE_SLOTS
+				.<Long>run(this.backend.connections().shared(), slotKeys(), this.consumer.getName(),
+						String.valueOf(wanted), String.valueOf(this.limit),
+						String.valueOf(this.settings.visibilityTimeout().toMillis()))
+				.thenApply((granted) -> {
+					if (granted != null && granted > 0) {
+						synchronized (this.slotLock) {
+							this.held += granted.intValue();
+						}
+					}
+					return granted;
+				});
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/** Gives back the slots held beyond what this consumer reads and runs now. */
+	private void reconcile() {
+		if (this.limit <= 0) {
+			return;
+		}
+		int excess;
+		synchronized (this.slotLock) {
+			excess = this.held - this.inUse - this.readGrant;
+			if (excess <= 0) {
+				return;
+			}
+			this.held -= excess;
+		}
+		try {
+			RedisScripts.RELEASE_SLOTS.run(this.backend.connections().shared(), slotKeys(), this.consumer.getName(),
+					String.valueOf(excess));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Queue '{}': giving back {} slots failed (they lapse with their lease): {}", this.queue, excess,
+					ex.toString());
+		}
+	}
+
+	private String[] slotKeys() {
+		return new String[] { this.settings.slots(this.queue), this.settings.slotLeases(this.queue) };
+	}
+
+	private void readUpTo(RedisClusterAsyncCommands<String, String> redis, int count) {
 		RedisFuture<List<StreamMessage<String, String>>> answer;
 		try {
-			answer = redis.xreadgroup(this.consumer, XReadArgs.Builder.block(READ_BLOCK_MILLIS).count(free),
+			answer = redis.xreadgroup(this.consumer, XReadArgs.Builder.block(READ_BLOCK_MILLIS).count(count),
 					XReadArgs.StreamOffset.lastConsumed(this.stream));
 		}
 		catch (RuntimeException ex) {
 			// The connection closed under us: the next maintenance tick tries again, if still open.
 			this.reading.set(false);
+			synchronized (this.slotLock) {
+				this.readGrant = 0;
+			}
+			reconcile();
 			return;
 		}
 		answer.whenComplete((messages, failure) -> {
@@ -187,6 +273,10 @@ final class RedisQueueConsumer implements QueueConsumer {
 				}
 			}
 			this.reading.set(false);
+			synchronized (this.slotLock) {
+				this.readGrant = 0;
+			}
+			reconcile();
 			if (!this.open) {
 				this.backend.connections().release(redis);
 				returnUnstarted();
@@ -257,6 +347,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			// One renewal at a time; one that fails (Redis away, a connection reconnecting) is sent
 			// again at the next tick, and one Lettuce held while disconnected goes out on reconnect.
 			this.nextLease = now + this.backend.leaseInterval().toNanos();
+			renewSlots();
 			String[] ids = this.running.stream().map(RedisDelivery::entryId).toArray(String[]::new);
 			redis.xclaim(this.stream, this.consumer, XClaimArgs.Builder.minIdleTime(0).justid(), ids)
 				.whenComplete((renewed, failure) -> {
@@ -294,32 +385,77 @@ final class RedisQueueConsumer implements QueueConsumer {
 		if (now - this.nextReclaim >= 0 && free > 0) {
 			this.nextReclaim = now + Math.max(TimeUnit.MILLISECONDS.toNanos(200),
 					this.settings.visibilityTimeout().toNanos() / 4);
-			List<Object> taken = RedisScripts.RECLAIM.<List<Object>>run(redis,
-					new String[] { this.stream, this.settings.attempts(this.queue), this.settings.answered(this.queue) },
-					RedisQueueSettings.GROUP, this.consumer.getName(),
-					String.valueOf(this.settings.visibilityTimeout().toMillis()), String.valueOf(free),
-					String.valueOf(this.settings.retention().toMillis()),
-					String.valueOf(3 * this.settings.visibilityTimeout().toMillis()))
-				.get(10, TimeUnit.SECONDS);
-			for (Object item : taken) {
-				List<?> entry = (List<?>) item;
-				Map<String, String> fields = fields((List<?>) entry.get(1));
-				Object stashed = (entry.size() > 3) ? entry.get(3) : null;
-				if (stashed instanceof String reply && this.settings.isReplyKey(fields.get("reply"))) {
-					// Answered by a worker that stopped before acknowledging: send that answer again.
-					logger.info("Queue '{}': call [{}] was answered by a worker that stopped before acknowledging it;"
-							+ " its answer is sent again", this.queue, fields.get("id"));
-					this.completions.add(new Completion((String) entry.get(0), fields.getOrDefault("id", ""),
-							fields.get("reply"), reply, "", fields.getOrDefault("body", ""), true));
-					continue;
+			if (this.limit > 0) {
+				// Taking over runs calls too: only with slots (a stopped worker's lapse with its lease).
+				Long granted = acquire(free).get(10, TimeUnit.SECONDS);
+				free = (granted != null) ? granted.intValue() : 0;
+				if (free <= 0) {
+					return;
 				}
-				acceptSafely((String) entry.get(0), fields, ((Number) entry.get(2)).intValue());
 			}
-			if (taken.size() >= free) {
-				// There may be more to take over: again at the next tick, before new work.
-				this.nextReclaim = now;
+			try {
+				reclaim(redis, now, free);
+			}
+			finally {
+				reconcile();
 			}
 		}
+	}
+
+	private void reclaim(RedisClusterAsyncCommands<String, String> redis, long now, int free) throws Exception {
+		List<Object> taken = RedisScripts.RECLAIM.<List<Object>>run(redis,
+				new String[] { this.stream, this.settings.attempts(this.queue), this.settings.answered(this.queue) },
+				RedisQueueSettings.GROUP, this.consumer.getName(),
+				String.valueOf(this.settings.visibilityTimeout().toMillis()), String.valueOf(free),
+				String.valueOf(this.settings.retention().toMillis()),
+				String.valueOf(3 * this.settings.visibilityTimeout().toMillis()))
+			.get(10, TimeUnit.SECONDS);
+		for (Object item : taken) {
+			List<?> entry = (List<?>) item;
+			Map<String, String> fields = fields((List<?>) entry.get(1));
+			Object stashed = (entry.size() > 3) ? entry.get(3) : null;
+			if (stashed instanceof String reply && this.settings.isReplyKey(fields.get("reply"))) {
+				// Answered by a worker that stopped before acknowledging: send that answer again.
+				logger.info("Queue '{}': call [{}] was answered by a worker that stopped before acknowledging it;"
+						+ " its answer is sent again", this.queue, fields.get("id"));
+				this.completions.add(new Completion((String) entry.get(0), fields.getOrDefault("id", ""),
+						fields.get("reply"), reply, "", fields.getOrDefault("body", ""), true));
+				continue;
+			}
+			acceptSafely((String) entry.get(0), fields, ((Number) entry.get(2)).intValue());
+		}
+		if (taken.size() >= free) {
+			// There may be more to take over: again at the next tick, before new work.
+			this.nextReclaim = now;
+		}
+	}
+
+	/**
+	 * Renews this consumer's slots with its leases. Slots found dropped (the lease ran out while
+	 * this worker could not renew) are no longer counted: its running calls finish, and new work
+	 * waits for slots granted again.
+	 */
+	private void renewSlots() {
+		if (this.limit <= 0) {
+			return;
+		}
+		synchronized (this.slotLock) {
+			if (this.held <= 0) {
+				return;
+			}
+		}
+		RedisScripts.RENEW_SLOTS
+			.<Long>run(this.backend.connections().shared(), slotKeys(), this.consumer.getName(),
+					String.valueOf(this.settings.visibilityTimeout().toMillis()))
+			.thenAccept((held) -> {
+				if (held != null && held == 0) {
+					synchronized (this.slotLock) {
+						logger.warn("Queue '{}': this worker's {} concurrency slots lapsed (its lease ran out); they are"
+								+ " taken again for new work", this.queue, this.held);
+						this.held = 0;
+					}
+				}
+			});
 	}
 
 	private static Map<String, String> fields(List<?> flat) {
@@ -392,6 +528,11 @@ final class RedisQueueConsumer implements QueueConsumer {
 			}
 			logger.info("Queue '{}': taking over call [{}] from a worker that stopped (delivery {})", this.queue,
 					invocationId, deliveries);
+		}
+		if (this.limit > 0) {
+			synchronized (this.slotLock) {
+				this.inUse++;
+			}
 		}
 		this.ready.add(delivery);
 	}
@@ -559,7 +700,13 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	private void done(RedisDelivery delivery) {
-		this.running.remove(delivery);
+		boolean counted = this.running.remove(delivery) || (this.limit > 0 && this.ready.remove(delivery));
+		if (counted && this.limit > 0) {
+			synchronized (this.slotLock) {
+				this.inUse--;
+			}
+			reconcile();
+		}
 		read();
 	}
 
@@ -587,9 +734,15 @@ final class RedisQueueConsumer implements QueueConsumer {
 	private void returnUnstarted() {
 		List<RedisDelivery> unstarted = new ArrayList<>();
 		this.ready.drainTo(unstarted);
+		if (this.limit > 0) {
+			synchronized (this.slotLock) {
+				this.inUse -= unstarted.size();
+			}
+		}
 		for (RedisDelivery delivery : unstarted) {
 			giveBack(delivery.entryId(), delivery.fields());
 		}
+		reconcile();
 	}
 
 	/**

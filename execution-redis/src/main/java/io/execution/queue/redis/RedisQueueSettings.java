@@ -52,6 +52,24 @@ public record RedisQueueSettings(String prefix, int capacity, Duration visibilit
 	}
 
 	/**
+	 * How many of a queue's global concurrency slots each consumer holds.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String slots(String queue) {
+		return this.prefix + ":{q:" + queue + "}:slots";
+	}
+
+	/**
+	 * When each consumer's slots lapse unless renewed.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String slotLeases(String queue) {
+		return this.prefix + ":{q:" + queue + "}:slot-leases";
+	}
+
+	/**
 	 * The requests of a queue held until they are due: invocation ids scored by due time.
 	 * @param queue the queue
 	 * @return the key

@@ -161,6 +161,54 @@ final class RedisScripts {
 			""", ScriptOutputType.INTEGER);
 
 	/**
+	 * Take up to a number of a queue's global concurrency slots for a consumer, dropping first the
+	 * slots of consumers whose lease ran out (a worker that stopped). KEYS: slot counts hash (by
+	 * consumer), slot leases set (consumer by expiry). ARGV: consumer, wanted, limit, lease ms.
+	 * Returns how many were granted.
+	 */
+	static final RedisScript ACQUIRE_SLOTS = new RedisScript("""
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			for _, c in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
+			  redis.call('HDEL', KEYS[1], c)
+			  redis.call('ZREM', KEYS[2], c)
+			end
+			local used = 0
+			for _, v in ipairs(redis.call('HVALS', KEYS[1])) do used = used + tonumber(v) end
+			local grant = math.min(tonumber(ARGV[2]), tonumber(ARGV[3]) - used)
+			if grant <= 0 then return 0 end
+			redis.call('HINCRBY', KEYS[1], ARGV[1], grant)
+			redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[1])
+			redis.call('PEXPIRE', KEYS[1], 10 * tonumber(ARGV[4]))
+			redis.call('PEXPIRE', KEYS[2], 10 * tonumber(ARGV[4]))
+			return grant
+			""", ScriptOutputType.INTEGER);
+
+	/** Give back a consumer's slots. KEYS: slot counts, slot leases. ARGV: consumer, how many. Returns what it still holds. */
+	static final RedisScript RELEASE_SLOTS = new RedisScript("""
+			local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -tonumber(ARGV[2]))
+			if left <= 0 then
+			  redis.call('HDEL', KEYS[1], ARGV[1])
+			  redis.call('ZREM', KEYS[2], ARGV[1])
+			  return 0
+			end
+			return left
+			""", ScriptOutputType.INTEGER);
+
+	/**
+	 * Renew a consumer's slot lease. KEYS: slot counts, slot leases. ARGV: consumer, lease ms.
+	 * Returns what it holds: 0 when its slots were dropped (its lease had run out).
+	 */
+	static final RedisScript RENEW_SLOTS = new RedisScript("""
+			local held = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+			if held <= 0 then return 0 end
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
+			return held
+			""", ScriptOutputType.INTEGER);
+
+	/**
 	 * Take over requests whose worker stopped renewing its lease, but not from a worker that is
 	 * alive: a consumer that read or renewed within the visibility timeout keeps its requests
 	 * (its renewals may only be late, say while one of its connections reconnects) until they

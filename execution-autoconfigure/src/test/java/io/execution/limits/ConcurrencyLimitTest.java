@@ -1,0 +1,115 @@
+package io.execution.limits;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.execution.redis.TestRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A global concurrency limit ({@code execution.worker.limits.<queue>.max-concurrent}): never
+ * more calls of the queue running at once than the limit, in one JVM and across worker
+ * contexts sharing Redis; calls over the limit wait in the queue and all complete; the slots of
+ * a worker that died holding them come back with its lease.
+ */
+class ConcurrencyLimitTest {
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	private final String prefix = "l" + UUID.randomUUID();
+
+	@BeforeEach
+	void reset() {
+		ThrottledService.reset();
+	}
+
+	@AfterEach
+	void close() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+	}
+
+	private ConfigurableApplicationContext run(String... properties) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ThrottledApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "execution.endpoints.throttled.queue=throttled",
+					"execution.endpoints.throttled.timeout=30s")
+			.properties(properties)
+			.run();
+		this.contexts.add(context);
+		return context;
+	}
+
+	private ConfigurableApplicationContext redisWorker(String... more) {
+		List<String> properties = new ArrayList<>(List.of(TestRedis.shared().properties()));
+		properties.addAll(List.of("execution.queue.backend=redis", "execution.queue.redis.prefix=" + this.prefix,
+				"execution.worker.enabled=true", "execution.worker.queues=throttled", "execution.worker.concurrency=8",
+				"execution.worker.limits.throttled.max-concurrent=3", "execution.queue.redis.visibility-timeout=2s"));
+		properties.addAll(List.of(more));
+		return run(properties.toArray(String[]::new));
+	}
+
+	private static void callConcurrently(Throttled throttled, int calls, long millis) throws Exception {
+		List<CompletableFuture<String>> all = new ArrayList<>();
+		for (int i = 0; i < calls; i++) {
+			all.add(CompletableFuture.supplyAsync(() -> throttled.work(millis)));
+		}
+		for (CompletableFuture<String> call : all) {
+			assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("done");
+		}
+	}
+
+	@Test
+	void inOneJvmNoMoreRunAtOnceThanTheLimit() throws Exception {
+		ConfigurableApplicationContext app = run("execution.worker.enabled=true", "execution.worker.queues=throttled",
+				"execution.worker.concurrency=8", "execution.worker.limits.throttled.max-concurrent=2");
+		callConcurrently(app.getBean(Throttled.class), 10, 100);
+		assertThat(ThrottledService.most.get()).isEqualTo(2);
+	}
+
+	@Test
+	void acrossWorkersSharingRedisNoMoreRunAtOnceThanTheLimit() throws Exception {
+		redisWorker();
+		ConfigurableApplicationContext other = redisWorker();
+		callConcurrently(other.getBean(Throttled.class), 12, 150);
+		assertThat(ThrottledService.most.get()).as("16 threads in two workers, a limit of 3").isEqualTo(3);
+	}
+
+	@Test
+	void theSlotsOfAWorkerThatDiedComeBackWithItsLease() throws Exception {
+		TestRedis redis = TestRedis.shared();
+		RedisClient client = RedisClient.create("redis://" + redis.host() + ":" + redis.port());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			// A worker that died (as by kill -9) holding all three slots: its lease lapses in 3 s.
+			var commands = connection.sync();
+			List<String> time = commands.time();
+			long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+			long start = System.nanoTime();
+			commands.hset(this.prefix + ":{q:throttled}:slots", "ghost", "3");
+			commands.zadd(this.prefix + ":{q:throttled}:slot-leases", now + 3000, "ghost");
+
+			ConfigurableApplicationContext worker = redisWorker();
+			assertThat(worker.getBean(Throttled.class).work(10)).isEqualTo("done");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no slot until the dead worker's lease lapsed")
+				.isGreaterThanOrEqualTo(Duration.ofMillis(2900));
+			assertThat(commands.hget(this.prefix + ":{q:throttled}:slots", "ghost")).isNull();
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+}
