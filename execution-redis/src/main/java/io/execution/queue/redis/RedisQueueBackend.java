@@ -250,19 +250,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	@Override
 	public CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request, long deadlineNanos,
 			boolean idempotent) {
-		if (this.closed) {
-			throw new ExecutionRejectedException("Queue '" + queue + "' is closed: the application is shutting down ["
-					+ invocationId + "]");
-		}
-		try {
-			startReplyReader();
-		}
-		catch (RuntimeException ex) {
-			throw new ExecutionRejectedException("Queue '" + queue + "' is unreachable: cannot connect to Redis ("
-					+ ex.getMessage() + "; spring.data.redis.*) [" + invocationId + "]", ex);
-		}
-		CompletableFuture<byte[]> result = new CompletableFuture<>();
-		this.pending.put(invocationId, result);
+		CompletableFuture<byte[]> result = expect(queue, invocationId);
 		CompletableFuture<String> added = new CompletableFuture<>();
 		this.submissions.computeIfAbsent(queue, this::submitter)
 			.add(new Submission(invocationId, new String(request, StandardCharsets.UTF_8),
@@ -300,19 +288,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	@Override
 	public CompletableFuture<byte[]> submitLater(String queue, String invocationId, byte[] request, long delayMillis,
 			long timeoutMillis, long deadlineNanos, boolean idempotent) {
-		if (this.closed) {
-			throw new ExecutionRejectedException("Queue '" + queue + "' is closed: the application is shutting down ["
-					+ invocationId + "]");
-		}
-		try {
-			startReplyReader();
-		}
-		catch (RuntimeException ex) {
-			throw new ExecutionRejectedException("Queue '" + queue + "' is unreachable: cannot connect to Redis ("
-					+ ex.getMessage() + "; spring.data.redis.*) [" + invocationId + "]", ex);
-		}
-		CompletableFuture<byte[]> result = new CompletableFuture<>();
-		this.pending.put(invocationId, result);
+		CompletableFuture<byte[]> result = expect(queue, invocationId);
 		RedisScripts.SCHEDULE
 			.<Long>run(this.connections.shared(),
 					new String[] { this.settings.scheduled(queue), this.settings.scheduledBodies(queue) }, invocationId,
@@ -335,6 +311,27 @@ public final class RedisQueueBackend implements QueueBackend {
 							io.lettuce.core.SetArgs.Builder.px(this.settings.retention().toMillis()));
 			}
 		});
+		return result;
+	}
+
+	/**
+	 * The future of a request about to be sent: the backend must be open and able to read its
+	 * answer.
+	 */
+	private CompletableFuture<byte[]> expect(String queue, String invocationId) {
+		if (this.closed) {
+			throw new ExecutionRejectedException("Queue '" + queue + "' is closed: the application is shutting down ["
+					+ invocationId + "]");
+		}
+		try {
+			startReplyReader();
+		}
+		catch (RuntimeException ex) {
+			throw new ExecutionRejectedException("Queue '" + queue + "' is unreachable: cannot connect to Redis ("
+					+ ex.getMessage() + "; spring.data.redis.*) [" + invocationId + "]", ex);
+		}
+		CompletableFuture<byte[]> result = new CompletableFuture<>();
+		this.pending.put(invocationId, result);
 		return result;
 	}
 
