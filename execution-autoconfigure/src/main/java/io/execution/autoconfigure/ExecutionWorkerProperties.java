@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.execution.queue.QueueLimits;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -64,13 +66,17 @@ public class ExecutionWorkerProperties implements Validator {
 	}
 
 	/**
-	 * The global concurrency limit of a queue's calls.
+	 * The limits of a queue's calls across all workers.
 	 * @param queue the queue
-	 * @return the most running at once across all workers, 0 for no limit
+	 * @return its limits, {@link QueueLimits#NONE} when it has none
 	 */
-	public int maxConcurrent(String queue) {
+	public QueueLimits limits(String queue) {
 		Limit limit = this.limits.get(queue);
-		return (limit != null && limit.getMaxConcurrent() != null) ? limit.getMaxConcurrent() : 0;
+		if (limit == null) {
+			return QueueLimits.NONE;
+		}
+		return new QueueLimits((limit.getMaxConcurrent() != null) ? limit.getMaxConcurrent() : 0,
+				(limit.getStarts() != null) ? limit.getStarts() : 0, limit.getPer());
 	}
 
 	/**
@@ -85,6 +91,35 @@ public class ExecutionWorkerProperties implements Validator {
 		 * when its lease runs out (execution.queue.redis.visibility-timeout).
 		 */
 		private Integer maxConcurrent;
+
+		/**
+		 * The most calls of the queue started per period across every worker of every instance
+		 * (a rate limit: a bucket of that many tokens refilled at that many per period, so a
+		 * burst after a quiet period takes up to that many at once). Calls over it wait in the
+		 * queue until their deadline.
+		 */
+		private Integer starts;
+
+		/**
+		 * The period of the rate limit.
+		 */
+		private Duration per = Duration.ofSeconds(1);
+
+		public Integer getStarts() {
+			return this.starts;
+		}
+
+		public void setStarts(Integer starts) {
+			this.starts = starts;
+		}
+
+		public Duration getPer() {
+			return this.per;
+		}
+
+		public void setPer(Duration per) {
+			this.per = per;
+		}
 
 		public Integer getMaxConcurrent() {
 			return this.maxConcurrent;
@@ -159,6 +194,10 @@ public class ExecutionWorkerProperties implements Validator {
 			if (limit.getMaxConcurrent() != null) {
 				checks.atLeast("limits[" + queue + "].maxConcurrent", 1, limit.getMaxConcurrent());
 			}
+			if (limit.getStarts() != null) {
+				checks.atLeast("limits[" + queue + "].starts", 1, limit.getStarts());
+			}
+			checks.positive("limits[" + queue + "].per", limit.getPer());
 		});
 	}
 

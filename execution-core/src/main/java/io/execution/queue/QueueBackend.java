@@ -102,20 +102,20 @@ public interface QueueBackend extends AutoCloseable {
 	}
 
 	/**
-	 * Opens the worker side of a queue whose calls run at most {@code limit} at a time across
-	 * every worker of every process (a global concurrency limit): a worker takes a request only
-	 * with a free slot, so calls over the limit wait in the queue. A worker that stops holding
-	 * slots gives them back when its lease runs out.
+	 * Opens the worker side of a queue whose calls are limited across every worker of every
+	 * process: at most so many running at once, at most so many started per period. A worker
+	 * takes a request only within the limits, so calls over them wait in the queue. A worker that
+	 * stops holding concurrency slots gives them back when its lease runs out.
 	 * @param queue the queue
 	 * @param concurrency how many calls this pool runs at once
-	 * @param limit the most calls running at once across all workers; 0 or less for none
+	 * @param limits the limits; {@link QueueLimits#NONE} for none
 	 * @return a consumer of its requests
 	 */
-	default QueueConsumer consumer(String queue, int concurrency, int limit) {
-		if (limit <= 0) {
+	default QueueConsumer consumer(String queue, int concurrency, QueueLimits limits) {
+		if (!limits.any()) {
 			return consumer(queue, concurrency);
 		}
-		throw new UnsupportedOperationException("The " + name() + " queue backend does not limit concurrency");
+		throw new UnsupportedOperationException("The " + name() + " queue backend does not limit calls");
 	}
 
 	/**

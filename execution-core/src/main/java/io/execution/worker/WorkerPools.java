@@ -11,6 +11,7 @@ import java.util.function.Function;
 import io.execution.async.ExecutionRecorder;
 import io.execution.core.ExecutionTimer;
 import io.execution.queue.QueueBackend;
+import io.execution.queue.QueueLimits;
 import io.execution.service.ServiceExecutor;
 
 import org.springframework.context.SmartLifecycle;
@@ -69,7 +70,8 @@ public final class WorkerPools implements SmartLifecycle {
 	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
 			Duration gracePeriod, ExecutionRecorder recorder, Readiness readiness, ExecutionTimer timer,
 			Function<String, ThreadFactory> threads) {
-		this(backend, executor, queues, concurrency, gracePeriod, recorder, readiness, timer, threads, (queue) -> 0);
+		this(backend, executor, queues, concurrency, gracePeriod, recorder, readiness, timer, threads,
+				(queue) -> QueueLimits.NONE);
 	}
 
 	/**
@@ -83,18 +85,18 @@ public final class WorkerPools implements SmartLifecycle {
 	 * @param readiness hears when the pools stop and start taking work
 	 * @param timer runs the pools' deadline watch; {@code null} for one of their own, closed on stop
 	 * @param threads makes each queue's threads; {@code null} for platform threads
-	 * @param limits the most calls of a queue running at once across all workers; 0 for none
+	 * @param limits each queue's limits across all workers ({@link QueueLimits#NONE} for none)
 	 */
 	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
 			Duration gracePeriod, ExecutionRecorder recorder, Readiness readiness, ExecutionTimer timer,
-			Function<String, ThreadFactory> threads, java.util.function.ToIntFunction<String> limits) {
+			Function<String, ThreadFactory> threads, Function<String, QueueLimits> limits) {
 		Function<String, ThreadFactory> factories = (threads != null) ? threads : WorkerPool::platformThreads;
 		this.gracePeriod = gracePeriod;
 		this.readiness = readiness;
 		this.ownTimer = (timer != null) ? null : new ExecutionTimer();
 		this.watchdog = ((timer != null) ? timer : this.ownTimer).scheduler();
 		this.factory = (queue) -> new WorkerPool(queue, concurrency,
-				backend.consumer(queue, concurrency, limits.applyAsInt(queue)), executor, this.watchdog, recorder,
+				backend.consumer(queue, concurrency, limits.apply(queue)), executor, this.watchdog, recorder,
 				factories.apply(queue));
 		this.queues = List.copyOf(new LinkedHashSet<>(queues));
 		this.queues.forEach((queue) -> this.pools.add(this.factory.apply(queue)));

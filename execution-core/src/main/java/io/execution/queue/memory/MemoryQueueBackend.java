@@ -20,6 +20,7 @@ import io.execution.queue.DeadLetter;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;
+import io.execution.queue.QueueLimits;
 import io.execution.queue.QueueState;
 
 /**
@@ -163,33 +164,78 @@ public final class MemoryQueueBackend implements QueueBackend {
 	/** The permits of queues with a concurrency limit: one set per queue, shared by every pool of this JVM. */
 	private final Map<String, java.util.concurrent.Semaphore> limits = new ConcurrentHashMap<>();
 
+	/** The start rates of queues with a rate limit, shared by every pool of this JVM. */
+	private final Map<String, TokenBucket> rates = new ConcurrentHashMap<>();
+
 	@Override
-	public QueueConsumer consumer(String queue, int concurrency, int limit) {
-		if (limit <= 0) {
+	public QueueConsumer consumer(String queue, int concurrency, QueueLimits limits) {
+		if (!limits.any()) {
 			return consumer(queue, concurrency);
 		}
 		MemoryQueue memoryQueue = queue(queue);
-		java.util.concurrent.Semaphore permits = this.limits.computeIfAbsent(queue,
-				(key) -> new java.util.concurrent.Semaphore(limit));
+		java.util.concurrent.Semaphore permits = (limits.maxConcurrent() > 0) ? this.limits.computeIfAbsent(queue,
+				(key) -> new java.util.concurrent.Semaphore(limits.maxConcurrent())) : null;
+		TokenBucket rate = (limits.starts() > 0)
+				? this.rates.computeIfAbsent(queue, (key) -> new TokenBucket(limits.starts(), limits.per())) : null;
 		return (wait) -> {
 			long end = System.nanoTime() + wait.toNanos();
-			if (!permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+			if (permits != null && !permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
 				return null;
 			}
-			QueueDelivery delivery;
+			QueueDelivery delivery = null;
 			try {
-				delivery = memoryQueue.take(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+				if (rate == null) {
+					delivery = memoryQueue.take(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+				}
+				else {
+					delivery = takeWithToken(memoryQueue, rate, end);
+				}
+				return (delivery == null || permits == null) ? delivery : new Limited(delivery, permits);
 			}
-			catch (InterruptedException | RuntimeException ex) {
-				permits.release();
-				throw ex;
+			finally {
+				if (delivery == null && permits != null) {
+					permits.release();
+				}
 			}
-			if (delivery == null) {
-				permits.release();
+		};
+	}
+
+	/**
+	 * Takes a request with a start token. The token is held only for short polls, never for the
+	 * whole wait, so that idle workers do not hold the bucket's tokens.
+	 */
+	private static QueueDelivery takeWithToken(MemoryQueue queue, TokenBucket rate, long end)
+			throws InterruptedException {
+		while (end - System.nanoTime() > 0) {
+			if (!awaitToken(rate, end)) {
 				return null;
 			}
-			return new Limited(delivery, permits);
-		};
+			long poll = Math.min(TOKEN_POLL_NANOS, Math.max(0, end - System.nanoTime()));
+			QueueDelivery delivery = queue.take(Duration.ofNanos(poll));
+			if (delivery != null) {
+				return delivery;
+			}
+			rate.refund();
+		}
+		return null;
+	}
+
+	/** The longest a worker waits for a request while holding a start token. */
+	private static final long TOKEN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+	/** Waits for a start token until {@code end}; {@code false} when none came. */
+	private static boolean awaitToken(TokenBucket rate, long end) throws InterruptedException {
+		while (true) {
+			long pause = rate.take();
+			if (pause == 0) {
+				return true;
+			}
+			long left = end - System.nanoTime();
+			if (left <= 0) {
+				return false;
+			}
+			TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
+		}
 	}
 
 	/** A delivery that holds one of its queue's permits until it is answered. */

@@ -27,6 +27,7 @@ import io.execution.core.InvocationIds;
 import io.execution.queue.DeadLetter;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueueLimits;
 import io.execution.queue.QueueState;
 import io.execution.redis.RedisConnections;
 import io.execution.registry.WorkerRegistry;
@@ -475,12 +476,12 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	@Override
 	public QueueConsumer consumer(String queue, int concurrency) {
-		return consumer(queue, concurrency, 0);
+		return consumer(queue, concurrency, QueueLimits.NONE);
 	}
 
 	@Override
-	public QueueConsumer consumer(String queue, int concurrency, int limit) {
-		RedisQueueConsumer consumer = new RedisQueueConsumer(this, queue, concurrency, limit);
+	public QueueConsumer consumer(String queue, int concurrency, QueueLimits limits) {
+		RedisQueueConsumer consumer = new RedisQueueConsumer(this, queue, concurrency, limits);
 		this.consumers.add(consumer);
 		return consumer;
 	}

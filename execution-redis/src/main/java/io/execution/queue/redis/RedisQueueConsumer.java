@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;
+import io.execution.queue.QueueLimits;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisFuture;
@@ -84,8 +85,11 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private long nextCancelCheck;
 
-	/** The most calls of the queue running at once across all workers; 0 for no limit. */
-	private final int limit;
+	/** The queue's limits across all workers. */
+	private final QueueLimits limits;
+
+	/** Whether any limit applies: then requests are read only with slots (and start tokens) granted. */
+	private final boolean limited;
 
 	/** The global slots this consumer holds in Redis (with a limit): what it reads and runs. */
 	private int held;
@@ -98,8 +102,9 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private final Object slotLock = new Object();
 
-	RedisQueueConsumer(RedisQueueBackend backend, String queue, int concurrency, int limit) {
-		this.limit = limit;
+	RedisQueueConsumer(RedisQueueBackend backend, String queue, int concurrency, QueueLimits limits) {
+		this.limits = limits;
+		this.limited = limits.any();
 		this.backend = backend;
 		this.settings = backend.settings();
 		this.queue = queue;
@@ -171,7 +176,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			this.reading.set(false);
 			return;
 		}
-		if (this.limit <= 0) {
+		if (!this.limited) {
 			readUpTo(redis, free);
 			return;
 		}
@@ -193,9 +198,12 @@ final class RedisQueueConsumer implements QueueConsumer {
 	private CompletableFuture<Long> acquire(int wanted) {
 		try {
 			return RedisScripts.ACQUIRE_SLOTS
-				.<Long>run(this.backend.connections().shared(), slotKeys(), this.consumer.getName(),
-						String.valueOf(wanted), String.valueOf(this.limit),
-						String.valueOf(this.settings.visibilityTimeout().toMillis()))
+				.<Long>run(this.backend.connections().shared(),
+						new String[] { this.settings.slots(this.queue), this.settings.slotLeases(this.queue),
+								this.settings.startTokens(this.queue) },
+						this.consumer.getName(), String.valueOf(wanted), String.valueOf(this.limits.maxConcurrent()),
+						String.valueOf(this.settings.visibilityTimeout().toMillis()), String.valueOf(this.limits.starts()),
+						String.valueOf(this.limits.per().toMillis()))
 				.thenApply((granted) -> {
 					if (granted != null && granted > 0) {
 						synchronized (this.slotLock) {
@@ -212,7 +220,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	/** Gives back the slots held beyond what this consumer reads and runs now. */
 	private void reconcile() {
-		if (this.limit <= 0) {
+		if (!this.limited) {
 			return;
 		}
 		int excess;
@@ -233,6 +241,21 @@ final class RedisQueueConsumer implements QueueConsumer {
 		}
 	}
 
+	/** Gives back the start tokens of requests granted but not read (no start happened). */
+	private void refund(int unused) {
+		if (unused <= 0 || this.limits.starts() <= 0) {
+			return;
+		}
+		try {
+			RedisScripts.REFUND_TOKENS.run(this.backend.connections().shared(),
+					new String[] { this.settings.startTokens(this.queue) }, String.valueOf(unused),
+					String.valueOf(this.limits.starts()));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Queue '{}': giving back {} start tokens failed: {}", this.queue, unused, ex.toString());
+		}
+	}
+
 	private String[] slotKeys() {
 		return new String[] { this.settings.slots(this.queue), this.settings.slotLeases(this.queue) };
 	}
@@ -240,8 +263,11 @@ final class RedisQueueConsumer implements QueueConsumer {
 	private void readUpTo(RedisClusterAsyncCommands<String, String> redis, int count) {
 		RedisFuture<List<StreamMessage<String, String>>> answer;
 		try {
-			answer = redis.xreadgroup(this.consumer, XReadArgs.Builder.block(READ_BLOCK_MILLIS).count(count),
-					XReadArgs.StreamOffset.lastConsumed(this.stream));
+			// Under a rate limit the read does not wait: its start tokens are held for one round trip
+			// only, never while idle (the next tick reads again), so the bucket's bound holds.
+			XReadArgs read = (this.limits.starts() > 0) ? XReadArgs.Builder.count(count)
+					: XReadArgs.Builder.block(READ_BLOCK_MILLIS).count(count);
+			answer = redis.xreadgroup(this.consumer, read, XReadArgs.StreamOffset.lastConsumed(this.stream));
 		}
 		catch (RuntimeException ex) {
 			// The connection closed under us: the next maintenance tick tries again, if still open.
@@ -273,15 +299,18 @@ final class RedisQueueConsumer implements QueueConsumer {
 				}
 			}
 			this.reading.set(false);
+			int unused;
 			synchronized (this.slotLock) {
+				unused = this.readGrant - ((messages != null) ? messages.size() : 0);
 				this.readGrant = 0;
 			}
+			refund(unused);
 			reconcile();
 			if (!this.open) {
 				this.backend.connections().release(redis);
 				returnUnstarted();
 			}
-			else if (failure == null) {
+			else if (failure == null && (this.limits.starts() <= 0 || (messages != null && !messages.isEmpty()))) {
 				read();
 			}
 			// After a failure the next maintenance tick reads again.
@@ -385,7 +414,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 		if (now - this.nextReclaim >= 0 && free > 0) {
 			this.nextReclaim = now + Math.max(TimeUnit.MILLISECONDS.toNanos(200),
 					this.settings.visibilityTimeout().toNanos() / 4);
-			if (this.limit > 0) {
+			if (this.limited) {
 				// Taking over runs calls too: only with slots (a stopped worker's lapse with its lease).
 				Long granted = acquire(free).get(10, TimeUnit.SECONDS);
 				free = (granted != null) ? granted.intValue() : 0;
@@ -393,16 +422,20 @@ final class RedisQueueConsumer implements QueueConsumer {
 					return;
 				}
 			}
+			int taken = 0;
 			try {
-				reclaim(redis, now, free);
+				taken = reclaim(redis, now, free);
 			}
 			finally {
+				if (this.limited) {
+					refund(free - taken);
+				}
 				reconcile();
 			}
 		}
 	}
 
-	private void reclaim(RedisClusterAsyncCommands<String, String> redis, long now, int free) throws Exception {
+	private int reclaim(RedisClusterAsyncCommands<String, String> redis, long now, int free) throws Exception {
 		List<Object> taken = RedisScripts.RECLAIM.<List<Object>>run(redis,
 				new String[] { this.stream, this.settings.attempts(this.queue), this.settings.answered(this.queue) },
 				RedisQueueSettings.GROUP, this.consumer.getName(),
@@ -428,6 +461,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			// There may be more to take over: again at the next tick, before new work.
 			this.nextReclaim = now;
 		}
+		return taken.size();
 	}
 
 	/**
@@ -436,7 +470,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * waits for slots granted again.
 	 */
 	private void renewSlots() {
-		if (this.limit <= 0) {
+		if (!this.limited) {
 			return;
 		}
 		synchronized (this.slotLock) {
@@ -529,7 +563,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			logger.info("Queue '{}': taking over call [{}] from a worker that stopped (delivery {})", this.queue,
 					invocationId, deliveries);
 		}
-		if (this.limit > 0) {
+		if (this.limited) {
 			synchronized (this.slotLock) {
 				this.inUse++;
 			}
@@ -700,8 +734,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	private void done(RedisDelivery delivery) {
-		boolean counted = this.running.remove(delivery) || (this.limit > 0 && this.ready.remove(delivery));
-		if (counted && this.limit > 0) {
+		boolean counted = this.running.remove(delivery) || (this.limited && this.ready.remove(delivery));
+		if (counted && this.limited) {
 			synchronized (this.slotLock) {
 				this.inUse--;
 			}
@@ -734,7 +768,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	private void returnUnstarted() {
 		List<RedisDelivery> unstarted = new ArrayList<>();
 		this.ready.drainTo(unstarted);
-		if (this.limit > 0) {
+		if (this.limited) {
 			synchronized (this.slotLock) {
 				this.inUse -= unstarted.size();
 			}

@@ -61,6 +61,15 @@ public record RedisQueueSettings(String prefix, int capacity, Duration visibilit
 	}
 
 	/**
+	 * A queue's start-token bucket (its rate limit).
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String startTokens(String queue) {
+		return this.prefix + ":{q:" + queue + "}:start-tokens";
+	}
+
+	/**
 	 * When each consumer's slots lapse unless renewed.
 	 * @param queue the queue
 	 * @return the key

@@ -161,10 +161,11 @@ final class RedisScripts {
 			""", ScriptOutputType.INTEGER);
 
 	/**
-	 * Take up to a number of a queue's global concurrency slots for a consumer, dropping first the
-	 * slots of consumers whose lease ran out (a worker that stopped). KEYS: slot counts hash (by
-	 * consumer), slot leases set (consumer by expiry). ARGV: consumer, wanted, limit, lease ms.
-	 * Returns how many were granted.
+	 * Take up to a number of a queue's global concurrency slots and start tokens for a consumer,
+	 * dropping first the slots of consumers whose lease ran out (a worker that stopped). KEYS:
+	 * slot counts hash (by consumer), slot leases set (consumer by expiry), start-token bucket.
+	 * ARGV: consumer, wanted, concurrency limit (0 for none), lease ms, starts per period (0 for
+	 * none), period ms. Returns how many were granted.
 	 */
 	static final RedisScript ACQUIRE_SLOTS = new RedisScript("""
 			local t = redis.call('TIME')
@@ -173,15 +174,36 @@ final class RedisScripts {
 			  redis.call('HDEL', KEYS[1], c)
 			  redis.call('ZREM', KEYS[2], c)
 			end
-			local used = 0
-			for _, v in ipairs(redis.call('HVALS', KEYS[1])) do used = used + tonumber(v) end
-			local grant = math.min(tonumber(ARGV[2]), tonumber(ARGV[3]) - used)
+			local grant = tonumber(ARGV[2])
+			if tonumber(ARGV[3]) > 0 then
+			  local used = 0
+			  for _, v in ipairs(redis.call('HVALS', KEYS[1])) do used = used + tonumber(v) end
+			  grant = math.min(grant, tonumber(ARGV[3]) - used)
+			end
+			if grant > 0 and tonumber(ARGV[5]) > 0 then
+			  local cap, per = tonumber(ARGV[5]), tonumber(ARGV[6])
+			  local b = redis.call('HMGET', KEYS[3], 'tokens', 'at')
+			  local tokens = tonumber(b[1]) or cap
+			  local at = tonumber(b[2]) or now
+			  tokens = math.min(cap, tokens + (now - at) * cap / per)
+			  grant = math.min(grant, math.floor(tokens))
+			  if grant > 0 then tokens = tokens - grant end
+			  redis.call('HSET', KEYS[3], 'tokens', tostring(tokens), 'at', now)
+			  redis.call('PEXPIRE', KEYS[3], 10 * per)
+			end
 			if grant <= 0 then return 0 end
 			redis.call('HINCRBY', KEYS[1], ARGV[1], grant)
 			redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[1])
 			redis.call('PEXPIRE', KEYS[1], 10 * tonumber(ARGV[4]))
 			redis.call('PEXPIRE', KEYS[2], 10 * tonumber(ARGV[4]))
 			return grant
+			""", ScriptOutputType.INTEGER);
+
+	/** Give back start tokens taken for requests that did not come. KEYS: the bucket. ARGV: how many, capacity. */
+	static final RedisScript REFUND_TOKENS = new RedisScript("""
+			local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens') or ARGV[2])
+			redis.call('HSET', KEYS[1], 'tokens', tostring(math.min(tonumber(ARGV[2]), tokens + tonumber(ARGV[1]))))
+			return 1
 			""", ScriptOutputType.INTEGER);
 
 	/** Give back a consumer's slots. KEYS: slot counts, slot leases. ARGV: consumer, how many. Returns what it still holds. */

@@ -21,12 +21,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A global concurrency limit ({@code execution.worker.limits.<queue>.max-concurrent}): never
- * more calls of the queue running at once than the limit, in one JVM and across worker
- * contexts sharing Redis; calls over the limit wait in the queue and all complete; the slots of
- * a worker that died holding them come back with its lease.
+ * Limits across all workers ({@code execution.worker.limits.<queue>.*}): never more calls of the
+ * queue running at once than {@code max-concurrent}, never more started than {@code starts} per
+ * {@code per} after the first burst, in one JVM and across worker contexts sharing Redis; calls
+ * over a limit wait in the queue and all complete; the slots of a worker that died holding them
+ * come back with its lease.
  */
-class ConcurrencyLimitTest {
+class GlobalLimitsTest {
 
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
@@ -110,6 +111,28 @@ class ConcurrencyLimitTest {
 		finally {
 			client.shutdown();
 		}
+	}
+
+	@Test
+	void inOneJvmStartsPerPeriodHold() throws Exception {
+		ConfigurableApplicationContext app = run("execution.worker.enabled=true", "execution.worker.queues=throttled",
+				"execution.worker.concurrency=8", "execution.worker.limits.throttled.starts=5",
+				"execution.worker.limits.throttled.per=1s");
+		long start = System.nanoTime();
+		callConcurrently(app.getBean(Throttled.class), 15, 10);
+		// 5 at once, then 5 a second: the last of 15 starts no sooner than 2 s in.
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+	}
+
+	@Test
+	void acrossWorkersSharingRedisStartsPerPeriodHold() throws Exception {
+		redisWorker("execution.worker.limits.throttled.starts=5", "execution.worker.limits.throttled.per=1s");
+		ConfigurableApplicationContext other = redisWorker("execution.worker.limits.throttled.starts=5",
+				"execution.worker.limits.throttled.per=1s");
+		long start = System.nanoTime();
+		callConcurrently(other.getBean(Throttled.class), 15, 10);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("two workers share one rate")
+			.isGreaterThanOrEqualTo(Duration.ofMillis(1900));
 	}
 
 }
