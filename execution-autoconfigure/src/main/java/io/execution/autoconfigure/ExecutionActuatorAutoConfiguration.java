@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.execution.actuate.DeadLettersEndpoint;
 import io.execution.actuate.ExecutionEndpoint;
+import io.execution.actuate.ExecutionsEndpoint;
 import io.execution.actuate.ExecutionHealthIndicator;
 import io.execution.actuate.ExecutionMetrics;
 import io.execution.actuate.ExecutionReport;
@@ -54,6 +55,7 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnBean(Endpoints.class)
 @Import({ ExecutionActuatorAutoConfiguration.HealthConfiguration.class,
 		ExecutionActuatorAutoConfiguration.DeadLettersConfiguration.class,
+		ExecutionActuatorAutoConfiguration.ExecutionsConfiguration.class,
 		ExecutionActuatorAutoConfiguration.EndpointConfiguration.class,
 		ExecutionActuatorAutoConfiguration.MetricsConfiguration.class })
 public final class ExecutionActuatorAutoConfiguration {
@@ -107,6 +109,20 @@ public final class ExecutionActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		DeadLettersEndpoint deadLettersEndpoint(DeadLetters deadLetters, ExecutionReport report) {
 			return new DeadLettersEndpoint(deadLetters, report);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	@ConditionalOnAvailableEndpoint(ExecutionsEndpoint.class)
+	static class ExecutionsConfiguration {
+
+		@Bean
+		@ConditionalOnBean(DefaultExecutions.class)
+		@ConditionalOnMissingBean
+		ExecutionsEndpoint executionsEndpoint(DefaultExecutions executions) {
+			return new ExecutionsEndpoint(executions);
 		}
 
 	}
