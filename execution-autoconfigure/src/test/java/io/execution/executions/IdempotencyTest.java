@@ -29,6 +29,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Executions started with an idempotency key run at most once per key within the retention, in
@@ -147,7 +148,9 @@ class IdempotencyTest {
 			Execution<Void> execution = executions.start(() -> jobs.touch(name));
 			execution.await(Duration.ofSeconds(10));
 			succeeded.add(0, execution.id());
-			Thread.sleep(2); // distinct creation times, so that "newest first" is one order
+			// Distinct creation times, so that "newest first" is one order: the next starts a millisecond on.
+			long created = execution.record().createdAt().toEpochMilli();
+			await().atMost(Duration.ofSeconds(1)).until(() -> Instant.now().toEpochMilli() > created);
 		}
 		Execution<String> failed = executions.start(() -> jobs.fail("listed failure"));
 		assertThatThrownBy(() -> failed.await(Duration.ofSeconds(10))).isInstanceOf(RuntimeException.class);
