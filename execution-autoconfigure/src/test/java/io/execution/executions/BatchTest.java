@@ -1,7 +1,6 @@
 package io.execution.executions;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -12,12 +11,9 @@ import io.execution.async.BatchProgress;
 import io.execution.async.Execution;
 import io.execution.async.ExecutionStatus;
 import io.execution.async.Executions;
-import io.execution.redis.TestRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,30 +27,19 @@ import static org.awaitility.Awaitility.await;
  */
 class BatchTest {
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	private final String prefix = "b" + UUID.randomUUID();
+	private final JobsContexts apps = new JobsContexts();
 
 	@AfterEach
 	void close() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
+		this.apps.close();
 	}
 
 	private ConfigurableApplicationContext run(String... properties) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(JobsApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties("spring.main.banner-mode=off", "execution.endpoints.jobs.queue=jobs")
-			.properties(properties)
-			.run();
-		this.contexts.add(context);
-		return context;
+		return this.apps.run(JobsContexts.with("execution.endpoints.jobs.queue=jobs", properties));
 	}
 
 	private ConfigurableApplicationContext redis(String... more) {
-		List<String> properties = new ArrayList<>(List.of(TestRedis.shared().properties()));
-		properties.addAll(List.of("execution.queue.backend=redis", "execution.queue.redis.prefix=" + this.prefix));
-		properties.addAll(List.of(more));
-		return run(properties.toArray(String[]::new));
+		return this.apps.redis(JobsContexts.with("execution.endpoints.jobs.queue=jobs", more));
 	}
 
 	@Test

@@ -19,12 +19,9 @@ import io.execution.async.ExecutionRecord;
 import io.execution.async.ExecutionStatus;
 import io.execution.async.Executions;
 import io.execution.async.IfExists;
-import io.execution.redis.TestRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,13 +35,19 @@ import static org.awaitility.Awaitility.await;
  */
 class IdempotencyTest {
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	private final String prefix = "k" + UUID.randomUUID();
+	private final JobsContexts apps = new JobsContexts();
 
 	@AfterEach
 	void close() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
+		this.apps.close();
+	}
+
+	private ConfigurableApplicationContext run(String... properties) {
+		return this.apps.run(properties);
+	}
+
+	private ConfigurableApplicationContext redis(String... more) {
+		return this.apps.redis(JobsContexts.with("execution.endpoints.jobs.queue=jobs", more));
 	}
 
 	private ConfigurableApplicationContext memory() {
@@ -52,28 +55,10 @@ class IdempotencyTest {
 				"execution.worker.queues=jobs");
 	}
 
-	private ConfigurableApplicationContext redis(String... more) {
-		List<String> properties = new ArrayList<>(List.of(TestRedis.shared().properties()));
-		properties.addAll(List.of("execution.queue.backend=redis", "execution.queue.redis.prefix=" + this.prefix,
-				"execution.endpoints.jobs.queue=jobs"));
-		properties.addAll(List.of(more));
-		return run(properties.toArray(String[]::new));
-	}
-
-	private ConfigurableApplicationContext run(String... properties) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(JobsApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties("spring.main.banner-mode=off")
-			.properties(properties)
-			.run();
-		this.contexts.add(context);
-		return context;
-	}
-
 	@Test
 	void aKeyStartsOneExecutionAndLaterStartsGetIt() {
 		Executions executions = memory().getBean(Executions.class);
-		Jobs jobs = this.contexts.get(0).getBean(Jobs.class);
+		Jobs jobs = this.apps.first().getBean(Jobs.class);
 		String name = "once-" + UUID.randomUUID();
 
 		Execution<Void> first = executions.withKey("order-42-" + name).start(() -> jobs.touch(name));
@@ -154,7 +139,7 @@ class IdempotencyTest {
 		}
 		Execution<String> failed = executions.start(() -> jobs.fail("listed failure"));
 		assertThatThrownBy(() -> failed.await(Duration.ofSeconds(10))).isInstanceOf(RuntimeException.class);
-		Execution<Integer> keyed = executions.withKey("listed-key-" + this.prefix).start(() -> jobs.length("abc"));
+		Execution<Integer> keyed = executions.withKey("listed-key-" + this.apps.prefix()).start(() -> jobs.length("abc"));
 		keyed.await(Duration.ofSeconds(10));
 
 		List<ExecutionRecord> all = executions.list(ExecutionQuery.newest(100).withService("jobs"));
@@ -165,7 +150,7 @@ class IdempotencyTest {
 		assertThat(executions.list(ExecutionQuery.newest(100).withStatus(ExecutionStatus.FAILED)))
 			.extracting(ExecutionRecord::id)
 			.contains(failed.id());
-		assertThat(executions.list(new ExecutionQuery(null, null, "listed-key-" + this.prefix, null, null, 0, 10)))
+		assertThat(executions.list(new ExecutionQuery(null, null, "listed-key-" + this.apps.prefix(), null, null, 0, 10)))
 			.extracting(ExecutionRecord::id)
 			.containsExactly(keyed.id());
 		List<ExecutionRecord> page1 = executions.list(new ExecutionQuery(ExecutionStatus.SUCCEEDED, "jobs", null, before,

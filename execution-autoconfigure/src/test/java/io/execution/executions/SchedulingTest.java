@@ -2,8 +2,6 @@ package io.execution.executions;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import io.execution.async.Execution;
@@ -11,13 +9,10 @@ import io.execution.async.ExecutionRecord;
 import io.execution.async.ExecutionStatus;
 import io.execution.async.Executions;
 import io.execution.queue.QueueBackend;
-import io.execution.redis.TestRedis;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,31 +25,19 @@ import static org.awaitility.Awaitility.await;
  */
 class SchedulingTest {
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	private final String prefix = "s" + UUID.randomUUID();
+	private final JobsContexts apps = new JobsContexts();
 
 	@AfterEach
 	void close() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
+		this.apps.close();
 	}
 
 	private ConfigurableApplicationContext run(String... properties) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(JobsApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties("spring.main.banner-mode=off")
-			.properties(properties)
-			.run();
-		this.contexts.add(context);
-		return context;
+		return this.apps.run(properties);
 	}
 
 	private ConfigurableApplicationContext redis(String... more) {
-		List<String> properties = new ArrayList<>(List.of(TestRedis.shared().properties()));
-		properties.addAll(List.of("execution.queue.backend=redis", "execution.queue.redis.prefix=" + this.prefix,
-				"execution.endpoints.jobs.queue=jobs"));
-		properties.addAll(List.of(more));
-		return run(properties.toArray(String[]::new));
+		return this.apps.redis(JobsContexts.with("execution.endpoints.jobs.queue=jobs", more));
 	}
 
 	private static void neverEarly(ExecutionRecord record, Instant due) {
