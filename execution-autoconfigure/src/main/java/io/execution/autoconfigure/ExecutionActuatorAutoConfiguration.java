@@ -8,7 +8,7 @@ import java.util.Map;
 import io.execution.actuate.DeadLettersEndpoint;
 import io.execution.actuate.ExecutionEndpoint;
 import io.execution.actuate.ExecutionsEndpoint;
-import io.execution.actuate.ExecutionHealthIndicator;
+import io.execution.actuate.ExecutionHealthContributor;
 import io.execution.actuate.ExecutionMetrics;
 import io.execution.actuate.ExecutionReport;
 import io.execution.async.DefaultExecutions;
@@ -79,8 +79,8 @@ public final class ExecutionActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "executionHealthContributor")
-		ExecutionHealthIndicator executionHealthContributor(ExecutionReport report, ExecutionHealthProperties health) {
-			return new ExecutionHealthIndicator(report, health.isDownOnOpenCircuit(), health.isDownOnEmptyPool());
+		ExecutionHealthContributor executionHealthContributor(ExecutionReport report, ExecutionHealthProperties health) {
+			return new ExecutionHealthContributor(report, health.isDownOnOpenCircuit(), health.isDownOnEmptyPool());
 		}
 
 	}

@@ -93,7 +93,7 @@ class SecuredWorkerTest {
 		}
 	}
 
-	/** The chain the README shows for routes guarded by the application's own security. */
+	/** The chain docs/http.md shows for routes guarded by the application's own security. */
 	@Configuration(proxyBeanMethods = false)
 	static class BasicChain {
 

@@ -17,7 +17,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * one open breaker should not take a whole application out of its load balancer. With nothing
  * to report, both parts are UP.
  */
-public final class ExecutionHealthIndicator implements CompositeHealthContributor {
+public final class ExecutionHealthContributor implements CompositeHealthContributor {
 
 	private final ExecutionReport report;
 
@@ -31,7 +31,7 @@ public final class ExecutionHealthIndicator implements CompositeHealthContributo
 	 * @param downOnOpenCircuit whether an open endpoint breaker makes its part DOWN
 	 * @param downOnEmptyPool whether a queue without live workers makes its part DOWN
 	 */
-	public ExecutionHealthIndicator(ExecutionReport report, boolean downOnOpenCircuit, boolean downOnEmptyPool) {
+	public ExecutionHealthContributor(ExecutionReport report, boolean downOnOpenCircuit, boolean downOnEmptyPool) {
 		this.report = report;
 		this.downOnOpenCircuit = downOnOpenCircuit;
 		this.downOnEmptyPool = downOnEmptyPool;
@@ -40,8 +40,8 @@ public final class ExecutionHealthIndicator implements CompositeHealthContributo
 	@Override
 	public HealthContributor getContributor(String name) {
 		return switch (name) {
-			case "endpoints" -> new Part(this.report.endpointNames().stream(), this::endpoint).contributor();
-			case "queues" -> new Part(this.report.queueNames().stream(), this::queue).contributor();
+			case "endpoints" -> part(this.report.endpointNames(), this::endpoint);
+			case "queues" -> part(this.report.queueNames(), this::queue);
 			default -> null;
 		};
 	}
@@ -77,18 +77,14 @@ public final class ExecutionHealthIndicator implements CompositeHealthContributo
 	 * The endpoints, or the queues: one indicator each, or UP by itself when there are none
 	 * (nothing to check is healthy, not unknown).
 	 */
-	private record Part(Stream<String> names, java.util.function.Function<String, HealthIndicator> indicator) {
-
-		HealthContributor contributor() {
-			java.util.List<String> all = this.names.toList();
-			if (all.isEmpty()) {
-				return (HealthIndicator) () -> Health.up().build();
-			}
-			java.util.Map<String, HealthIndicator> parts = new java.util.LinkedHashMap<>();
-			all.forEach((name) -> parts.put(name, this.indicator.apply(name)));
-			return CompositeHealthContributor.fromMap(parts);
+	private static HealthContributor part(java.util.Set<String> names,
+			java.util.function.Function<String, HealthIndicator> indicator) {
+		if (names.isEmpty()) {
+			return (HealthIndicator) () -> Health.up().build();
 		}
-
+		java.util.Map<String, HealthIndicator> parts = new java.util.LinkedHashMap<>();
+		names.forEach((name) -> parts.put(name, indicator.apply(name)));
+		return CompositeHealthContributor.fromMap(parts);
 	}
 
 }
