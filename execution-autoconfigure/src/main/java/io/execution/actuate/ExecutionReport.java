@@ -193,7 +193,54 @@ public final class ExecutionReport {
 			description.put("nextDueInMs", state.nextDue().toMillis());
 		}
 		description.put("liveWorkers", (workers != null) ? countServing(workers, queue) : -1);
+		if (!state.lanes().isEmpty()) {
+			description.put("lanes", state.lanes().stream().map((lane) -> {
+				Map<String, Object> one = new LinkedHashMap<>();
+				one.put("priority", lane.priority());
+				if (lane.fairnessKey() != null) {
+					one.put("fairnessKey", lane.fairnessKey());
+				}
+				if (!lane.requirement().isEmpty()) {
+					one.put("requires", lane.requirement());
+				}
+				one.put("depth", lane.depth());
+				return one;
+			}).toList());
+		}
+		Map<String, Object> limits = this.queues.limitsInUse(queue);
+		if (!limits.isEmpty()) {
+			description.put("limitsInUse", limits);
+		}
+		Map<String, Object> requirements = requirements(queue, workers);
+		if (!requirements.isEmpty()) {
+			description.put("requirements", requirements);
+		}
 		return description;
+	}
+
+	/**
+	 * The requirements of the endpoints sending to a queue, each with the live workers of the
+	 * queue whose tags meet it.
+	 */
+	private Map<String, Object> requirements(String queue, List<WorkerInfo> workers) {
+		Map<String, Object> requirements = new LinkedHashMap<>();
+		for (Map.Entry<String, Endpoint> entry : this.endpoints.all().entrySet()) {
+			if (!(entry.getValue().transport() instanceof io.execution.queue.QueueTransport transport)
+					|| !transport.queue().equals(queue) || transport.lane().requires().isEmpty()) {
+				continue;
+			}
+			Map<String, String> requires = transport.lane().requires();
+			Map<String, Object> requirement = new LinkedHashMap<>();
+			requirement.put("endpoint", entry.getKey());
+			requirement.put("matchingWorkers", (workers == null) ? List.of()
+					: workers.stream()
+						.filter((worker) -> worker.pools().stream().anyMatch((pool) -> pool.queue().equals(queue)))
+						.filter((worker) -> io.execution.queue.QueueLane.matches(requires, worker.tags()))
+						.map(WorkerInfo::id)
+						.toList());
+			requirements.put(io.execution.queue.QueueLane.requirement(requires), requirement);
+		}
+		return requirements;
 	}
 
 	/**

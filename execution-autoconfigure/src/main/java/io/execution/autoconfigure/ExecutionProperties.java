@@ -118,6 +118,35 @@ public class ExecutionProperties implements Validator {
 
 		private final Retry retry = new Retry();
 
+		/**
+		 * Queue mode: the priority of the endpoint's calls, from -100 to 100 (higher is taken
+		 * first across the whole pool). A call's CallScope may set another.
+		 */
+		private int priority;
+
+		/**
+		 * Queue mode: the worker tags (execution.worker.tags) a worker must advertise to take
+		 * the endpoint's calls, such as gpu: "true". A call no live worker can take fails at
+		 * once, naming the requirement.
+		 */
+		private Map<String, String> requires = new LinkedHashMap<>();
+
+		public int getPriority() {
+			return this.priority;
+		}
+
+		public void setPriority(int priority) {
+			this.priority = priority;
+		}
+
+		public Map<String, String> getRequires() {
+			return this.requires;
+		}
+
+		public void setRequires(Map<String, String> requires) {
+			this.requires = requires;
+		}
+
 		public String getServiceId() {
 			return this.serviceId;
 		}
@@ -304,6 +333,17 @@ public class ExecutionProperties implements Validator {
 			}
 			checks.atLeast(path + "retry.maxAttempts", 1, endpoint.getRetry().getMaxAttempts())
 				.notNegative(path + "retry.initialBackoff", endpoint.getRetry().getInitialBackoff());
+			if (endpoint.getPriority() < io.execution.CallScope.MIN_PRIORITY
+					|| endpoint.getPriority() > io.execution.CallScope.MAX_PRIORITY) {
+				errors.rejectValue(path + "priority", "out-of-range", "must be from " + io.execution.CallScope.MIN_PRIORITY
+						+ " to " + io.execution.CallScope.MAX_PRIORITY);
+			}
+			endpoint.getRequires().forEach((tag, value) -> {
+				if (!io.execution.queue.QueueLane.validTag(tag) || !io.execution.queue.QueueLane.validTag(value)) {
+					errors.rejectValue(path + "requires", "invalid-tag", "tag '" + tag + "' = '" + value
+							+ "': names and values are 1 to 64 letters, digits or . _ : / -");
+				}
+			});
 		});
 	}
 

@@ -7,6 +7,7 @@ import io.execution.async.ExecutionStore;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.queue.DeadLetters;
 import io.execution.queue.QueueBackend;
+import io.execution.queue.QueueLane;
 import io.execution.queue.QueueTransportFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,7 +32,8 @@ public final class ExecutionQueueAutoConfiguration {
 	QueueTransportFactory executionQueueTransportFactory(QueueBackend backend, EnvelopeCodec codec,
 			ExecutionProperties properties) {
 		Map<String, Endpoint> endpoints = properties.getEndpoints();
-		return new QueueTransportFactory(backend, codec, (name) -> queueOf(name, endpoints.get(name)));
+		return new QueueTransportFactory(backend, codec, (name) -> queueOf(name, endpoints.get(name)),
+				(name) -> laneOf(endpoints.get(name)));
 	}
 
 	/** The queues' dead letters, for operators: a Java API, the Actuator endpoint and the HTTP routes. */
@@ -41,6 +43,10 @@ public final class ExecutionQueueAutoConfiguration {
 	DeadLetters executionDeadLetters(QueueBackend backend, ObjectProvider<ExecutionStore> store, EnvelopeCodec codec,
 			ExecutionProperties properties) {
 		return new DeadLetters(backend, store.getIfAvailable(), codec, properties.getDefaultTimeout());
+	}
+
+	static QueueLane laneOf(Endpoint settings) {
+		return (settings != null) ? new QueueLane(settings.getPriority(), null, settings.getRequires()) : QueueLane.DEFAULT;
 	}
 
 	static String queueOf(String endpoint, Endpoint settings) {

@@ -51,7 +51,7 @@ public final class ExecutionWorkerAutoConfiguration {
 		}
 		return new WorkerPools(backend, executor, worker.getQueues(), worker.getConcurrency(),
 				worker.getShutdownGracePeriod(), recorder.getIfAvailable(), readiness(events), timer, threads(environment),
-				worker::limits);
+				worker::options);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.execution.queue.ConsumerOptions;
 import io.execution.queue.QueueLimits;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -56,6 +57,46 @@ public class ExecutionWorkerProperties implements Validator {
 	 * queue's pool must set the same.
 	 */
 	private Map<String, Limit> limits = new LinkedHashMap<>();
+
+	/**
+	 * Fairness keys' weights, by queue then key: within one priority a key of weight 3 has three
+	 * calls taken per turn for one of a key of weight 1 (keys not listed weigh 1).
+	 */
+	private Map<String, Map<String, Integer>> weights = new LinkedHashMap<>();
+
+	/**
+	 * How long a priority level may wait without any of its calls taken before its next call is
+	 * taken ahead of higher priorities: the bound on how long lower priorities starve. 0 for
+	 * strict priority.
+	 */
+	private Duration priorityAging = Duration.ofSeconds(5);
+
+	public Map<String, Map<String, Integer>> getWeights() {
+		return this.weights;
+	}
+
+	public void setWeights(Map<String, Map<String, Integer>> weights) {
+		this.weights = weights;
+	}
+
+	public Duration getPriorityAging() {
+		return this.priorityAging;
+	}
+
+	public void setPriorityAging(Duration priorityAging) {
+		this.priorityAging = priorityAging;
+	}
+
+	/**
+	 * How this worker's pool of a queue takes its requests: the queue's limits, this worker's
+	 * tags, the fairness weights and the priority aging.
+	 * @param queue the queue
+	 * @return the options
+	 */
+	public ConsumerOptions options(String queue) {
+		return new ConsumerOptions(limits(queue), this.tags, this.weights.getOrDefault(queue, Map.of()),
+				this.priorityAging);
+	}
 
 	public Map<String, Limit> getLimits() {
 		return this.limits;
@@ -199,6 +240,9 @@ public class ExecutionWorkerProperties implements Validator {
 			}
 			checks.positive("limits[" + queue + "].per", limit.getPer());
 		});
+		checks.notNegative("priorityAging", this.priorityAging);
+		this.weights.forEach((queue, weights) -> weights.forEach((key, weight) -> checks
+			.atLeast("weights[" + queue + "][" + key + "]", 1, (weight != null) ? weight : 0)));
 	}
 
 }

@@ -300,7 +300,7 @@ public final class Dispatcher implements AutoCloseable {
 			long deadlineNanos, List<String> parent, ExecutionTracker tracker) {
 		Map<String, String> trace = this.observations.isNoop() ? Map.of() : new HashMap<>();
 		return new Invocation(id, method, (args != null) ? args : new Object[0], deadlineNanos,
-				CallChain.extend(parent, endpoint.name(), method), trace, tracker);
+				CallChain.extend(parent, endpoint.name(), method), trace, tracker, 0, io.execution.CallScope.current());
 	}
 
 	/**
@@ -500,7 +500,7 @@ public final class Dispatcher implements AutoCloseable {
 							+ " until they are due (set execution.endpoints." + endpoint.name() + ".queue)");
 				}
 				invocation = new Invocation(invocation.id(), method, invocation.args(), invocation.deadlineNanos(),
-						invocation.chain(), invocation.trace(), tracker, now + delay);
+						invocation.chain(), invocation.trace(), tracker, now + delay, invocation.scope());
 			}
 		}
 		catch (ExecutionException ex) {

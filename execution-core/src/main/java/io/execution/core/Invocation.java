@@ -16,17 +16,18 @@ import java.util.concurrent.TimeUnit;
  * @param tracker hears how the call goes when it is an execution (started with an id that
  * outlives the caller); {@code null} for a plain call
  * @param dueNanos when a scheduled call is due, on the same clock; 0 for one due at once
+ * @param scope the priority and fairness key the caller set around the call, or {@code null}
  */
 public record Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain,
-		Map<String, String> trace, ExecutionTracker tracker, long dueNanos) {
+		Map<String, String> trace, ExecutionTracker tracker, long dueNanos, io.execution.CallScope scope) {
 
 	public Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain) {
-		this(id, method, args, deadlineNanos, chain, Map.of(), null, 0);
+		this(id, method, args, deadlineNanos, chain, Map.of(), null, 0, null);
 	}
 
 	public Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain,
 			Map<String, String> trace) {
-		this(id, method, args, deadlineNanos, chain, trace, null, 0);
+		this(id, method, args, deadlineNanos, chain, trace, null, 0, null);
 	}
 
 	/**
@@ -41,7 +42,7 @@ public record Invocation(String id, ClientMethod method, Object[] args, long dea
 	 */
 	public Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain,
 			Map<String, String> trace, ExecutionTracker tracker) {
-		this(id, method, args, deadlineNanos, chain, trace, tracker, 0);
+		this(id, method, args, deadlineNanos, chain, trace, tracker, 0, null);
 	}
 
 	/**
@@ -79,7 +80,7 @@ public record Invocation(String id, ClientMethod method, Object[] args, long dea
 	 */
 	public Invocation withChain(List<String> chain) {
 		return new Invocation(this.id, this.method, this.args, this.deadlineNanos, chain, this.trace, this.tracker,
-				this.dueNanos);
+				this.dueNanos, this.scope);
 	}
 
 	/**

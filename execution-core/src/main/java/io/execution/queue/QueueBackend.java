@@ -30,6 +30,25 @@ public interface QueueBackend extends AutoCloseable {
 			boolean idempotent);
 
 	/**
+	 * Puts a request on a queue in a lane: by priority, fairness key and required worker tags.
+	 * @param queue the queue
+	 * @param invocationId the invocation id
+	 * @param request the request envelope
+	 * @param deadlineNanos the call's deadline on this JVM's {@link System#nanoTime()} clock
+	 * @param idempotent whether the call may run again after a worker died running it
+	 * @param lane where it waits; {@link QueueLane#DEFAULT} for the plain queue
+	 * @return the result envelope to come, as {@link #submit(String, String, byte[], long, boolean)}
+	 */
+	default CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request, long deadlineNanos,
+			boolean idempotent, QueueLane lane) {
+		if (lane.isDefault()) {
+			return submit(queue, invocationId, request, deadlineNanos, idempotent);
+		}
+		throw new UnsupportedOperationException("The " + name() + " queue backend has no priorities, fairness keys or"
+				+ " requirements");
+	}
+
+	/**
 	 * Whether this backend holds requests until they are due ({@link #submitLater}).
 	 * @return {@code false} by default
 	 */
@@ -55,6 +74,27 @@ public interface QueueBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Puts a request on a queue, in a lane, to be taken once it is due.
+	 * @param queue the queue
+	 * @param invocationId the invocation id
+	 * @param request the request envelope
+	 * @param delayMillis how long from now it is due
+	 * @param timeoutMillis the time it has once due
+	 * @param deadlineNanos its deadline on this JVM's {@link System#nanoTime()} clock
+	 * @param idempotent whether the call may run again after a worker died running it
+	 * @param lane the lane it joins when due
+	 * @return the result envelope to come
+	 */
+	default CompletableFuture<byte[]> submitLater(String queue, String invocationId, byte[] request, long delayMillis,
+			long timeoutMillis, long deadlineNanos, boolean idempotent, QueueLane lane) {
+		if (lane.isDefault()) {
+			return submitLater(queue, invocationId, request, delayMillis, timeoutMillis, deadlineNanos, idempotent);
+		}
+		throw new UnsupportedOperationException("The " + name() + " queue backend has no priorities, fairness keys or"
+				+ " requirements");
+	}
+
+	/**
 	 * Puts a request for a streaming method on a queue: the worker sends the elements in chunks
 	 * as they are produced, then the final result envelope.
 	 * @param queue the queue
@@ -69,6 +109,23 @@ public interface QueueBackend extends AutoCloseable {
 	default CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
 			long deadlineNanos, boolean idempotent, java.util.function.Consumer<byte[]> chunks) {
 		return null;
+	}
+
+	/**
+	 * Puts a request for a streaming method on a queue, in a lane.
+	 * @param queue the queue
+	 * @param invocationId the invocation id
+	 * @param request the request envelope
+	 * @param deadlineNanos the call's deadline
+	 * @param idempotent whether the call may run again after a worker died running it
+	 * @param lane where it waits
+	 * @param chunks receives each chunk
+	 * @return the final result envelope to come; {@code null} when this backend cannot stream
+	 * from a lane (the elements then arrive all at once)
+	 */
+	default CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
+			long deadlineNanos, boolean idempotent, QueueLane lane, java.util.function.Consumer<byte[]> chunks) {
+		return lane.isDefault() ? submitStream(queue, invocationId, request, deadlineNanos, idempotent, chunks) : null;
 	}
 
 	/**
@@ -119,12 +176,46 @@ public interface QueueBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Opens the worker side of a queue with everything that decides what this pool takes: the
+	 * queue's limits, this worker's tags, fairness weights and priority aging.
+	 * @param queue the queue
+	 * @param concurrency how many calls this pool runs at once
+	 * @param options how it takes requests
+	 * @return a consumer of its requests
+	 */
+	default QueueConsumer consumer(String queue, int concurrency, ConsumerOptions options) {
+		return consumer(queue, concurrency, options.limits());
+	}
+
+	/**
+	 * Why a call with a requirement put on a queue now would not run: no live worker serving
+	 * the queue has the tags it requires.
+	 * @param queue the queue
+	 * @param requires the worker tags required (empty for none)
+	 * @return the reason, or {@code null} when a worker could take it or the backend cannot tell
+	 */
+	default String unavailable(String queue, java.util.Map<String, String> requires) {
+		return unavailable(queue);
+	}
+
+	/**
 	 * What a queue holds now, for health and metrics.
 	 * @param queue the queue
 	 * @return its state
 	 */
 	default QueueState state(String queue) {
 		return QueueState.UNKNOWN;
+	}
+
+	/**
+	 * How much of a queue's global limits is in use now, for operators.
+	 * @param queue the queue
+	 * @return for example {@code running} (calls holding concurrency slots) and
+	 * {@code startTokens} (tokens left in the rate limit's bucket); empty when the queue has no
+	 * limit or the backend cannot tell
+	 */
+	default java.util.Map<String, Object> limitsInUse(String queue) {
+		return java.util.Map.of();
 	}
 
 	/**

@@ -25,6 +25,9 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 
 	private final EnvelopeCodec codec;
 
+	/** The endpoint's own priority and requirement; calls add their scope's. */
+	private final QueueLane lane;
+
 	/**
 	 * Makes the transport of one endpoint.
 	 * @param endpoint the endpoint name
@@ -33,6 +36,20 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	 * @param codec the envelope codec
 	 */
 	public QueueTransport(String endpoint, String queue, QueueBackend backend, EnvelopeCodec codec) {
+		this(endpoint, queue, backend, codec, QueueLane.DEFAULT);
+	}
+
+	/**
+	 * Makes the transport of one endpoint whose calls wait in a lane of their queue.
+	 * @param endpoint the endpoint name
+	 * @param queue the queue its calls go to
+	 * @param backend the queue backend
+	 * @param codec the envelope codec
+	 * @param lane the endpoint's priority and the worker tags its calls require (a call's
+	 * {@link io.execution.CallScope} may set another priority and a fairness key)
+	 */
+	public QueueTransport(String endpoint, String queue, QueueBackend backend, EnvelopeCodec codec, QueueLane lane) {
+		this.lane = lane;
 		this.endpoint = endpoint;
 		this.queue = queue;
 		this.backend = backend;
@@ -87,8 +104,12 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 		byte[] request = this.codec.encodeRequest(invocation, true);
 		CompletableFuture<byte[]> result;
 		try {
-			result = this.backend.submitStream(this.queue, invocation.id(), request, invocation.deadlineNanos(),
-					invocation.method().idempotent(), elements::chunk);
+			QueueLane lane = lane(invocation);
+			result = lane.isDefault()
+					? this.backend.submitStream(this.queue, invocation.id(), request, invocation.deadlineNanos(),
+							invocation.method().idempotent(), elements::chunk)
+					: this.backend.submitStream(this.queue, invocation.id(), request, invocation.deadlineNanos(),
+							invocation.method().idempotent(), lane, elements::chunk);
 		}
 		catch (ExecutionRejectedException ex) {
 			throw new EndpointFailure(ex, false);
@@ -110,24 +131,49 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	private CompletableFuture<byte[]> submit(Invocation invocation) {
 		byte[] request = this.codec.encodeRequest(invocation);
 		try {
+			QueueLane lane = lane(invocation);
 			long delay = invocation.delayNanos();
 			if (delay > 0) {
 				long delayMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(delay));
 				long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(invocation.deadlineNanos() - invocation.dueNanos()));
 				return this.backend.submitLater(this.queue, invocation.id(), request, delayMillis, timeoutMillis,
-						invocation.deadlineNanos(), invocation.method().idempotent());
+						invocation.deadlineNanos(), invocation.method().idempotent(), lane);
+			}
+			if (lane.isDefault()) {
+				return this.backend.submit(this.queue, invocation.id(), request, invocation.deadlineNanos(),
+						invocation.method().idempotent());
 			}
 			return this.backend.submit(this.queue, invocation.id(), request, invocation.deadlineNanos(),
-					invocation.method().idempotent());
+					invocation.method().idempotent(), lane);
 		}
 		catch (ExecutionRejectedException ex) {
 			throw new EndpointFailure(ex, false);
 		}
 	}
 
+	/** The call's lane: the endpoint's, with the priority and fairness key of the caller's scope. */
+	private QueueLane lane(Invocation invocation) {
+		io.execution.CallScope scope = invocation.scope();
+		if (scope == null) {
+			return this.lane;
+		}
+		Integer priority = scope.getPriority();
+		return new QueueLane((priority != null) ? priority : this.lane.priority(), scope.getFairnessKey(),
+				this.lane.requires());
+	}
+
+	/**
+	 * The endpoint's lane: its priority and the worker tags its calls require.
+	 * @return the lane
+	 */
+	public QueueLane lane() {
+		return this.lane;
+	}
+
 	@Override
 	public String unavailable() {
-		return this.backend.unavailable(this.queue);
+		return this.lane.requires().isEmpty() ? this.backend.unavailable(this.queue)
+				: this.backend.unavailable(this.queue, this.lane.requires());
 	}
 
 	@Override
@@ -142,7 +188,16 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 
 	@Override
 	public java.util.Map<String, Object> describe() {
-		return java.util.Map.of("queue", this.queue, "backend", this.backend.name());
+		java.util.Map<String, Object> description = new java.util.LinkedHashMap<>();
+		description.put("queue", this.queue);
+		description.put("backend", this.backend.name());
+		if (this.lane.priority() != 0) {
+			description.put("priority", this.lane.priority());
+		}
+		if (!this.lane.requires().isEmpty()) {
+			description.put("requires", this.lane.requires());
+		}
+		return description;
 	}
 
 	@Override

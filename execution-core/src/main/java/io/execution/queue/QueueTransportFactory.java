@@ -28,10 +28,25 @@ public final class QueueTransportFactory implements TransportFactory {
 	 * @param queues the queue of each endpoint, by endpoint name
 	 */
 	public QueueTransportFactory(QueueBackend backend, EnvelopeCodec codec, Function<String, String> queues) {
+		this(backend, codec, queues, (name) -> QueueLane.DEFAULT);
+	}
+
+	/**
+	 * Makes the factory.
+	 * @param backend the queue backend
+	 * @param codec the envelope codec
+	 * @param queues the queue of each endpoint, by endpoint name
+	 * @param lanes the priority and requirement of each endpoint's calls, by endpoint name
+	 */
+	public QueueTransportFactory(QueueBackend backend, EnvelopeCodec codec, Function<String, String> queues,
+			Function<String, QueueLane> lanes) {
 		this.backend = backend;
 		this.codec = codec;
 		this.queues = queues;
+		this.lanes = lanes;
 	}
+
+	private final Function<String, QueueLane> lanes;
 
 	@Override
 	public String mode() {
@@ -40,7 +55,8 @@ public final class QueueTransportFactory implements TransportFactory {
 
 	@Override
 	public Transport create(EndpointDefinition endpoint) {
-		return new QueueTransport(endpoint.name(), this.queues.apply(endpoint.name()), this.backend, this.codec);
+		return new QueueTransport(endpoint.name(), this.queues.apply(endpoint.name()), this.backend, this.codec,
+				this.lanes.apply(endpoint.name()));
 	}
 
 }

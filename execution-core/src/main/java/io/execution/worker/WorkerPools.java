@@ -11,7 +11,7 @@ import java.util.function.Function;
 import io.execution.async.ExecutionRecorder;
 import io.execution.core.ExecutionTimer;
 import io.execution.queue.QueueBackend;
-import io.execution.queue.QueueLimits;
+import io.execution.queue.ConsumerOptions;
 import io.execution.service.ServiceExecutor;
 
 import org.springframework.context.SmartLifecycle;
@@ -71,11 +71,12 @@ public final class WorkerPools implements SmartLifecycle {
 			Duration gracePeriod, ExecutionRecorder recorder, Readiness readiness, ExecutionTimer timer,
 			Function<String, ThreadFactory> threads) {
 		this(backend, executor, queues, concurrency, gracePeriod, recorder, readiness, timer, threads,
-				(queue) -> QueueLimits.NONE);
+				(queue) -> ConsumerOptions.DEFAULT);
 	}
 
 	/**
-	 * Makes one pool per queue, some of whose queues have a global concurrency limit.
+	 * Makes one pool per queue, each taking requests as its options say (limits across all
+	 * workers, this worker's tags, fairness weights, priority aging).
 	 * @param backend the queue backend
 	 * @param executor runs requests on this application's services
 	 * @param queues the queues to serve
@@ -85,18 +86,18 @@ public final class WorkerPools implements SmartLifecycle {
 	 * @param readiness hears when the pools stop and start taking work
 	 * @param timer runs the pools' deadline watch; {@code null} for one of their own, closed on stop
 	 * @param threads makes each queue's threads; {@code null} for platform threads
-	 * @param limits each queue's limits across all workers ({@link QueueLimits#NONE} for none)
+	 * @param options how each queue's pool takes requests
 	 */
 	public WorkerPools(QueueBackend backend, ServiceExecutor executor, List<String> queues, int concurrency,
 			Duration gracePeriod, ExecutionRecorder recorder, Readiness readiness, ExecutionTimer timer,
-			Function<String, ThreadFactory> threads, Function<String, QueueLimits> limits) {
+			Function<String, ThreadFactory> threads, Function<String, ConsumerOptions> options) {
 		Function<String, ThreadFactory> factories = (threads != null) ? threads : WorkerPool::platformThreads;
 		this.gracePeriod = gracePeriod;
 		this.readiness = readiness;
 		this.ownTimer = (timer != null) ? null : new ExecutionTimer();
 		this.watchdog = ((timer != null) ? timer : this.ownTimer).scheduler();
 		this.factory = (queue) -> new WorkerPool(queue, concurrency,
-				backend.consumer(queue, concurrency, limits.apply(queue)), executor, this.watchdog, recorder,
+				backend.consumer(queue, concurrency, options.apply(queue)), executor, this.watchdog, recorder,
 				factories.apply(queue));
 		this.queues = List.copyOf(new LinkedHashSet<>(queues));
 		this.queues.forEach((queue) -> this.pools.add(this.factory.apply(queue)));

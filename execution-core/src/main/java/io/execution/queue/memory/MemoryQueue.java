@@ -26,10 +26,28 @@ final class MemoryQueue {
 
 	private final DeadLetters dead;
 
+	/** Requests waiting in lanes other than the plain one (priority, fairness key); 0 keeps the plain path alone. */
+	private final AtomicInteger laned = new AtomicInteger();
+
+	/** The lanes other than the plain one; guarded by itself. */
+	private final Lanes lanes = new Lanes();
+
+	/** Put in the plain queue to wake a worker waiting on it when a request joins another lane. */
+	private final Entry wake;
+
+	private volatile io.execution.queue.ConsumerOptions options = io.execution.queue.ConsumerOptions.DEFAULT;
+
 	MemoryQueue(String name, int capacity, DeadLetters dead) {
 		this.name = name;
 		this.capacity = capacity;
 		this.dead = dead;
+		this.wake = new Entry(this, "", new byte[0], 0, null);
+		this.wake.state.set(Entry.DONE);
+	}
+
+	/** How this JVM's workers take requests (weights, aging): they are the same for every pool of the application. */
+	void configure(io.execution.queue.ConsumerOptions options) {
+		this.options = options;
 	}
 
 	/** Where requests a worker gave up on are kept. */
@@ -51,9 +69,35 @@ final class MemoryQueue {
 		return entry.result;
 	}
 
+	/**
+	 * Puts a request in a lane: by priority, then by fairness key in turn. A worker waiting on the
+	 * plain queue is woken to look.
+	 */
+	CompletableFuture<byte[]> offer(String invocationId, byte[] request, long deadlineNanos,
+			java.util.function.Consumer<byte[]> chunks, int priority, String key) {
+		if (this.depth.incrementAndGet() > this.capacity) {
+			this.depth.decrementAndGet();
+			throw new ExecutionRejectedException("Queue '" + this.name + "' is full: " + this.capacity
+					+ " requests wait already (execution.queue.capacity) [" + invocationId + "]");
+		}
+		Entry entry = new Entry(this, invocationId, request, deadlineNanos, chunks);
+		synchronized (this.lanes) {
+			this.lanes.add(priority, (key != null) ? key : "", entry);
+			this.laned.incrementAndGet();
+		}
+		this.entries.add(this.wake);
+		return entry.result;
+	}
+
 	QueueDelivery take(Duration wait) throws InterruptedException {
 		long deadline = System.nanoTime() + wait.toNanos();
 		while (true) {
+			if (this.laned.get() > 0) {
+				Entry entry = takeLaned();
+				if (entry != null) {
+					return entry;
+				}
+			}
 			Entry entry = this.entries.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
 			if (entry == null) {
 				return null;
@@ -65,13 +109,206 @@ final class MemoryQueue {
 		}
 	}
 
+	/** The next plain request, without waiting; wake-ups and cancelled requests are passed over. */
+	private Entry pollPlain() {
+		Entry entry;
+		while ((entry = this.entries.poll()) != null) {
+			if (entry.claim()) {
+				this.depth.decrementAndGet();
+				return entry;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The next request by priority (the plain queue is priority 0, taken in turn with the keys
+	 * at 0), with a level not served for the aging period taken first.
+	 */
+	private Entry takeLaned() {
+		io.execution.queue.ConsumerOptions options = this.options;
+		synchronized (this.lanes) {
+			long now = System.nanoTime();
+			long aging = options.priorityAging().toNanos();
+			if (aging > 0) {
+				Integer top = this.lanes.levels.isEmpty() ? null : this.lanes.levels.firstKey();
+				for (Level level : new java.util.ArrayList<>(this.lanes.levels.values())) {
+					if (top != null && level.priority != top && now - level.served >= aging) {
+						Entry entry = level.take(this, options);
+						if (entry != null) {
+							return entry;
+						}
+					}
+				}
+				if (top != null && top > 0 && now - this.lanes.plainServed >= aging && !this.lanes.levels.containsKey(0)) {
+					Entry entry = pollPlain();
+					if (entry != null) {
+						this.lanes.plainServed = now;
+						return entry;
+					}
+				}
+			}
+			boolean plainTried = false;
+			for (Level level : new java.util.ArrayList<>(this.lanes.levels.values())) {
+				if (level.priority < 0 && !plainTried) {
+					plainTried = true;
+					Entry entry = pollPlain();
+					if (entry != null) {
+						this.lanes.plainServed = now;
+						return entry;
+					}
+				}
+				Entry entry = level.take(this, options);
+				if (entry != null) {
+					return entry;
+				}
+				plainTried |= level.priority == 0;
+			}
+			if (!plainTried) {
+				Entry entry = pollPlain();
+				if (entry != null) {
+					this.lanes.plainServed = now;
+				}
+				return entry;
+			}
+			return null;
+		}
+	}
+
+	/** Depth by lane, for the state of the queue. */
+	java.util.List<io.execution.queue.LaneDepth> laneDepths() {
+		synchronized (this.lanes) {
+			java.util.List<io.execution.queue.LaneDepth> depths = new java.util.ArrayList<>();
+			for (Level level : this.lanes.levels.values()) {
+				level.keys.forEach((key, entries) -> {
+					if (depths.size() < 100) {
+						depths.add(new io.execution.queue.LaneDepth(level.priority, key.isEmpty() ? null : key, "",
+								entries.stream().filter(Entry::waiting).count()));
+					}
+				});
+			}
+			return depths;
+		}
+	}
+
+	/** The lanes other than the plain one: levels by priority, highest first. */
+	private static final class Lanes {
+
+		private final java.util.TreeMap<Integer, Level> levels = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+
+		private long plainServed = System.nanoTime();
+
+		void add(int priority, String key, Entry entry) {
+			this.levels.computeIfAbsent(priority, Level::new).add(key, entry);
+		}
+
+	}
+
+	/** One priority's requests: by fairness key, the keys taken in turn (the plain queue is one of them at 0). */
+	private static final class Level {
+
+		private final int priority;
+
+		private final java.util.Map<String, java.util.ArrayDeque<Entry>> keys = new java.util.HashMap<>();
+
+		private final java.util.ArrayDeque<String> ring = new java.util.ArrayDeque<>();
+
+		private int servedInTurn;
+
+		private long served = System.nanoTime();
+
+		Level(int priority) {
+			this.priority = priority;
+			if (priority == 0) {
+				this.ring.add(PLAIN);
+			}
+		}
+
+		void add(String key, Entry entry) {
+			java.util.ArrayDeque<Entry> entries = this.keys.get(key);
+			if (entries == null) {
+				entries = new java.util.ArrayDeque<>();
+				this.keys.put(key, entries);
+				this.ring.addLast(key);
+			}
+			entries.addLast(entry);
+		}
+
+		/** Takes the next request of this level, keys in turn by weight; {@code null} when none waits. */
+		Entry take(MemoryQueue queue, io.execution.queue.ConsumerOptions options) {
+			int turns = this.ring.size();
+			for (int i = 0; i < turns; i++) {
+				String key = this.ring.peekFirst();
+				Entry entry;
+				boolean empty;
+				if (PLAIN.equals(key)) {
+					entry = queue.pollPlain();
+					empty = false;
+					if (entry != null) {
+						queue.lanes.plainServed = System.nanoTime();
+					}
+				}
+				else {
+					java.util.ArrayDeque<Entry> entries = this.keys.get(key);
+					entry = null;
+					while (entry == null && !entries.isEmpty()) {
+						Entry next = entries.pollFirst();
+						queue.laned.decrementAndGet();
+						if (next.claim()) {
+							queue.depth.decrementAndGet();
+							entry = next;
+						}
+					}
+					empty = entries.isEmpty();
+					if (empty) {
+						this.keys.remove(key);
+					}
+				}
+				if (entry != null) {
+					this.served = System.nanoTime();
+					this.servedInTurn++;
+					if (empty) {
+						this.ring.pollFirst();
+						this.servedInTurn = 0;
+					}
+					else if (this.servedInTurn >= options.weight(PLAIN.equals(key) ? null : key)) {
+						this.ring.addLast(this.ring.pollFirst());
+						this.servedInTurn = 0;
+					}
+					cleanUp(queue);
+					return entry;
+				}
+				this.servedInTurn = 0;
+				if (empty) {
+					this.ring.pollFirst();
+				}
+				else {
+					this.ring.addLast(this.ring.pollFirst());
+				}
+			}
+			cleanUp(queue);
+			return null;
+		}
+
+		/** A level with no key left is dropped. */
+		private void cleanUp(MemoryQueue queue) {
+			if (this.keys.isEmpty()) {
+				queue.lanes.levels.remove(this.priority);
+			}
+		}
+
+	}
+
+	/** The plain queue's place in the turn of priority 0's keys. */
+	private static final String PLAIN = "\u0000plain";
+
 	int depth() {
 		return this.depth.get();
 	}
 
 	Duration oldestAge() {
 		for (Entry entry : this.entries) {
-			if (entry.waiting()) {
+			if (entry != this.wake && entry.waiting()) {
 				return Duration.ofNanos(Math.max(0, System.nanoTime() - entry.enqueuedNanos));
 			}
 		}
@@ -80,6 +317,11 @@ final class MemoryQueue {
 
 	void close() {
 		Entry entry;
+		synchronized (this.lanes) {
+			this.lanes.levels.values().forEach((level) -> level.keys.values().forEach(this.entries::addAll));
+			this.lanes.levels.clear();
+			this.laned.set(0);
+		}
 		while ((entry = this.entries.poll()) != null) {
 			entry.reject(new ExecutionRejectedException("Queue '" + this.name
 					+ "' was closed before a worker took the request: the application is shutting down ["

@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.execution.ExecutionRejectedException;
 import io.execution.core.ExecutionEvents;
+import io.execution.queue.ConsumerOptions;
 import io.execution.queue.DeadLetter;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;
+import io.execution.queue.QueueLane;
 import io.execution.queue.QueueLimits;
 import io.execution.queue.QueueState;
 
@@ -79,9 +81,15 @@ public final class MemoryQueueBackend implements QueueBackend {
 	@Override
 	public CompletableFuture<byte[]> submitLater(String queue, String invocationId, byte[] request, long delayMillis,
 			long timeoutMillis, long deadlineNanos, boolean idempotent) {
+		return later(queue, invocationId, delayMillis, () -> submit(queue, invocationId, request, deadlineNanos,
+				idempotent));
+	}
+
+	/** Holds a request on the timer until it is due, then puts it on its queue. */
+	private CompletableFuture<byte[]> later(String queue, String invocationId, long delayMillis,
+			java.util.function.Supplier<CompletableFuture<byte[]>> submit) {
 		if (this.timer == null) {
-			return QueueBackend.super.submitLater(queue, invocationId, request, delayMillis, timeoutMillis, deadlineNanos,
-					idempotent);
+			throw new UnsupportedOperationException("The memory queue backend holds no scheduled requests here");
 		}
 		if (this.closed) {
 			throw new ExecutionRejectedException(
@@ -98,7 +106,7 @@ public final class MemoryQueueBackend implements QueueBackend {
 			}
 			this.events.scheduledStarted(queue, TimeUnit.NANOSECONDS.toMillis(Math.max(0, System.nanoTime() - due.atNanos())));
 			try {
-				CompletableFuture<byte[]> queued = submit(queue, invocationId, request, deadlineNanos, idempotent);
+				CompletableFuture<byte[]> queued = submit.get();
 				queued.whenComplete((body, failure) -> {
 					if (failure != null) {
 						result.completeExceptionally(failure);
@@ -146,6 +154,63 @@ public final class MemoryQueueBackend implements QueueBackend {
 	}
 
 	@Override
+	public CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request, long deadlineNanos,
+			boolean idempotent, QueueLane lane) {
+		return submitStream(queue, invocationId, request, deadlineNanos, idempotent, lane, null);
+	}
+
+	@Override
+	public CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
+			long deadlineNanos, boolean idempotent, QueueLane lane, java.util.function.Consumer<byte[]> chunks) {
+		if (this.closed) {
+			throw new ExecutionRejectedException(
+					"Queue '" + queue + "' is closed: the application is shutting down [" + invocationId + "]");
+		}
+		if (lane.isDefault()) {
+			return queue(queue).offer(invocationId, request, deadlineNanos, chunks);
+		}
+		if (!lane.requires().isEmpty()) {
+			String unavailable = unavailable(queue, lane.requires());
+			if (unavailable != null) {
+				throw new ExecutionRejectedException("Call [" + invocationId + "] cannot run: " + unavailable);
+			}
+		}
+		return queue(queue).offer(invocationId, request, deadlineNanos, chunks, lane.priority(), lane.fairnessKey());
+	}
+
+	/** The tags of this application's pools, by queue: a memory queue's only workers. */
+	private final Map<String, Map<String, String>> poolTags = new ConcurrentHashMap<>();
+
+	@Override
+	public String unavailable(String queue, Map<String, String> requires) {
+		Map<String, String> tags = this.poolTags.get(queue);
+		if (tags == null) {
+			return "no worker of this application serves queue '" + queue + "' (execution.worker.queues), and a memory"
+					+ " queue has no other workers; calls requiring " + QueueLane.requirement(requires) + " cannot run";
+		}
+		if (!QueueLane.matches(requires, tags)) {
+			return "no worker serving queue '" + queue + "' has the tags " + QueueLane.requirement(requires)
+					+ " the call requires (this application's execution.worker.tags are "
+					+ (tags.isEmpty() ? "empty" : QueueLane.requirement(tags)) + ")";
+		}
+		return null;
+	}
+
+	@Override
+	public QueueConsumer consumer(String queue, int concurrency, ConsumerOptions options) {
+		this.poolTags.put(queue, options.tags());
+		queue(queue).configure(options);
+		return consumer(queue, concurrency, options.limits());
+	}
+
+	@Override
+	public CompletableFuture<byte[]> submitLater(String queue, String invocationId, byte[] request, long delayMillis,
+			long timeoutMillis, long deadlineNanos, boolean idempotent, QueueLane lane) {
+		return later(queue, invocationId, delayMillis, () -> submit(queue, invocationId, request, deadlineNanos,
+				idempotent, lane));
+	}
+
+	@Override
 	public CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
 			long deadlineNanos, boolean idempotent, java.util.function.Consumer<byte[]> chunks) {
 		if (this.closed) {
@@ -175,6 +240,9 @@ public final class MemoryQueueBackend implements QueueBackend {
 		MemoryQueue memoryQueue = queue(queue);
 		java.util.concurrent.Semaphore permits = (limits.maxConcurrent() > 0) ? this.limits.computeIfAbsent(queue,
 				(key) -> new java.util.concurrent.Semaphore(limits.maxConcurrent())) : null;
+		if (permits != null) {
+			this.maxConcurrent.put(queue, limits.maxConcurrent());
+		}
 		TokenBucket rate = (limits.starts() > 0)
 				? this.rates.computeIfAbsent(queue, (key) -> new TokenBucket(limits.starts(), limits.per())) : null;
 		return (wait) -> {
@@ -199,6 +267,23 @@ public final class MemoryQueueBackend implements QueueBackend {
 			}
 		};
 	}
+
+	@Override
+	public Map<String, Object> limitsInUse(String queue) {
+		Map<String, Object> inUse = new java.util.LinkedHashMap<>();
+		java.util.concurrent.Semaphore permits = this.limits.get(queue);
+		if (permits != null) {
+			inUse.put("running", this.maxConcurrent.getOrDefault(queue, 0) - permits.availablePermits());
+		}
+		TokenBucket rate = this.rates.get(queue);
+		if (rate != null) {
+			inUse.put("startTokens", rate.available());
+		}
+		return inUse;
+	}
+
+	/** The concurrency limit of each limited queue. */
+	private final Map<String, Integer> maxConcurrent = new ConcurrentHashMap<>();
 
 	/**
 	 * Takes a request with a start token. The token is held only for short polls, never for the
@@ -352,7 +437,9 @@ public final class MemoryQueueBackend implements QueueBackend {
 				.min(Duration::compareTo)
 				.orElse(null);
 		}
-		return new QueueState(depth(queue), oldestAge(queue), dead, count, next);
+		MemoryQueue memoryQueue = this.queues.get(queue);
+		return new QueueState(depth(queue), oldestAge(queue), dead, count, next,
+				(memoryQueue != null) ? memoryQueue.laneDepths() : List.of());
 	}
 
 	/** Keeps a request a worker gave up on, newest first, at most {@link #DEAD_LETTER_LIMIT} per queue. */

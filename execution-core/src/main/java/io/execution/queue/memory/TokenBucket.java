@@ -37,6 +37,15 @@ final class TokenBucket {
 		return (long) Math.ceil((1 - this.tokens) * this.perNanos / this.capacity);
 	}
 
+	/**
+	 * The whole tokens there are now.
+	 * @return how many starts could happen at once
+	 */
+	synchronized long available() {
+		return (long) Math.floor(Math.min(this.capacity,
+				this.tokens + (System.nanoTime() - this.at) * this.capacity / this.perNanos));
+	}
+
 	/** Gives back a token taken for a start that did not happen. */
 	synchronized void refund() {
 		this.tokens = Math.min(this.capacity, this.tokens + 1);

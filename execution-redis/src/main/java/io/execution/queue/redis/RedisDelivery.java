@@ -17,6 +17,8 @@ final class RedisDelivery implements QueueDelivery {
 
 	private final String entryId;
 
+	private final String stream;
+
 	private final String invocationId;
 
 	private final String body;
@@ -31,8 +33,9 @@ final class RedisDelivery implements QueueDelivery {
 
 	private final boolean takenOver;
 
-	RedisDelivery(RedisQueueConsumer consumer, String entryId, String invocationId, String body, String replyTo,
-			long deadlineNanos, Map<String, String> fields, boolean takenOver) {
+	RedisDelivery(RedisQueueConsumer consumer, String stream, String entryId, String invocationId, String body,
+			String replyTo, long deadlineNanos, Map<String, String> fields, boolean takenOver) {
+		this.stream = stream;
 		this.takenOver = takenOver;
 		this.consumer = consumer;
 		this.entryId = entryId;
@@ -54,6 +57,11 @@ final class RedisDelivery implements QueueDelivery {
 
 	String entryId() {
 		return this.entryId;
+	}
+
+	/** The stream the request was read from: the plain one, or the one requests taken from lanes move to. */
+	String stream() {
+		return this.stream;
 	}
 
 	Map<String, String> fields() {

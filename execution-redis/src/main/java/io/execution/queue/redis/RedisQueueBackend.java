@@ -24,9 +24,11 @@ import io.execution.ExecutionTimeoutException;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.Futures;
 import io.execution.core.InvocationIds;
+import io.execution.queue.ConsumerOptions;
 import io.execution.queue.DeadLetter;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueueLane;
 import io.execution.queue.QueueLimits;
 import io.execution.queue.QueueState;
 import io.execution.redis.RedisConnections;
@@ -282,6 +284,122 @@ public final class RedisQueueBackend implements QueueBackend {
 	}
 
 	@Override
+	public CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
+			long deadlineNanos, boolean idempotent, QueueLane lane, Consumer<byte[]> chunks) {
+		if (lane.isDefault()) {
+			return submitStream(queue, invocationId, request, deadlineNanos, idempotent, chunks);
+		}
+		this.chunks.put(invocationId, chunks);
+		CompletableFuture<byte[]> result;
+		try {
+			result = submit(queue, invocationId, request, deadlineNanos, idempotent, lane);
+		}
+		catch (RuntimeException ex) {
+			this.chunks.remove(invocationId);
+			throw ex;
+		}
+		result.whenComplete((body, failure) -> this.chunks.remove(invocationId));
+		return result;
+	}
+
+	/**
+	 * Stages a request in its lane with one script (priority level, fairness key, requirement):
+	 * a worker takes it by priority, keys in turn, only with the tags it requires. A request
+	 * no live worker could take is refused at once.
+	 */
+	@Override
+	public CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request, long deadlineNanos,
+			boolean idempotent, QueueLane lane) {
+		if (lane.isDefault()) {
+			return submit(queue, invocationId, request, deadlineNanos, idempotent);
+		}
+		if (!lane.requires().isEmpty()) {
+			String unavailable = unavailable(queue, lane.requires());
+			if (unavailable != null) {
+				throw new ExecutionRejectedException("Call [" + invocationId + "] cannot run: " + unavailable);
+			}
+		}
+		CompletableFuture<byte[]> result = expect(queue, invocationId);
+		long timeout = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+		CompletableFuture<List<Object>> staged;
+		try {
+			staged = RedisScripts.SUBMIT_LANED.run(this.connections.shared(),
+					new String[] { this.settings.requests(queue) }, this.settings.laneBase(queue),
+					String.valueOf(this.settings.capacity()), String.valueOf(this.settings.retention().toMillis()),
+					invocationId, new String(request, StandardCharsets.UTF_8), String.valueOf(timeout), this.replies,
+					idempotent ? "1" : "0", String.valueOf(lane.priority()), laneName(lane));
+		}
+		catch (RuntimeException ex) {
+			staged = CompletableFuture.failedFuture(ex);
+		}
+		staged.whenComplete((added, failure) -> {
+			if (failure != null) {
+				result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue
+						+ "' is unreachable: Redis refused or did not answer (" + Futures.unwrap(failure) + ") ["
+						+ invocationId + "]", failure));
+			}
+			else if (added == null || added.isEmpty() || added.get(0) == null) {
+				result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue + "' is full: "
+						+ this.settings.capacity() + " requests wait or run already (execution.queue.capacity) ["
+						+ invocationId + "]"));
+			}
+		});
+		result.whenComplete((body, failure) -> {
+			this.pending.remove(invocationId, result);
+			if (result.isCancelled() || failure instanceof ExecutionTimeoutException) {
+				// A staged request is dropped by the worker that takes it: it finds the marker first.
+				this.connections.shared()
+					.set(this.settings.cancelMarker(queue, invocationId), "1",
+							io.lettuce.core.SetArgs.Builder.px(this.settings.retention().toMillis()));
+			}
+		});
+		return result;
+	}
+
+	/** A lane's name in Redis: its requirement, then its fairness key. */
+	static String laneName(QueueLane lane) {
+		return lane.requirement() + "|" + ((lane.fairnessKey() != null) ? lane.fairnessKey() : "");
+	}
+
+	/** Queues found served with a requirement, until when that is trusted (nanoTime). */
+	private final Map<String, Long> servedWith = new ConcurrentHashMap<>();
+
+	/**
+	 * A requirement is unavailable when no live worker of the queue (by the registry) has the
+	 * tags it requires. As for {@link #unavailable(String)}, a registry that cannot be read says
+	 * nothing, and a match is trusted for a second.
+	 */
+	@Override
+	public String unavailable(String queue, Map<String, String> requires) {
+		if (requires.isEmpty()) {
+			return unavailable(queue);
+		}
+		if (this.workers == null || !this.connections.connected()) {
+			return null;
+		}
+		String key = queue + "\n" + QueueLane.requirement(requires);
+		long now = System.nanoTime();
+		Long servedUntil = this.servedWith.get(key);
+		if (servedUntil != null && servedUntil - now > 0) {
+			return null;
+		}
+		List<io.execution.registry.WorkerInfo> live;
+		try {
+			live = this.workers.liveWorkers(queue);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+		if (live.stream().anyMatch((worker) -> QueueLane.matches(requires, worker.tags()))) {
+			this.servedWith.put(key, now + SERVED_TRUST_NANOS);
+			return null;
+		}
+		return "no live worker serving queue '" + queue + "' has the tags " + QueueLane.requirement(requires)
+				+ " its calls require (" + live.size() + " live worker(s) serve it; a worker advertises tags with"
+				+ " execution.worker.tags; the requirement is execution.endpoints.<name>.requires)";
+	}
+
+	@Override
 	public boolean schedules() {
 		return true;
 	}
@@ -289,7 +407,30 @@ public final class RedisQueueBackend implements QueueBackend {
 	@Override
 	public CompletableFuture<byte[]> submitLater(String queue, String invocationId, byte[] request, long delayMillis,
 			long timeoutMillis, long deadlineNanos, boolean idempotent) {
+		return submitLater(queue, invocationId, request, delayMillis, timeoutMillis, deadlineNanos, idempotent,
+				QueueLane.DEFAULT);
+	}
+
+	@Override
+	public CompletableFuture<byte[]> submitLater(String queue, String invocationId, byte[] request, long delayMillis,
+			long timeoutMillis, long deadlineNanos, boolean idempotent, QueueLane lane) {
 		CompletableFuture<byte[]> result = expect(queue, invocationId);
+		if (!lane.isDefault()) {
+			// Its lane is kept first: a request moved when due without it would join the plain queue.
+			try {
+				this.connections.shared()
+					.hset(this.settings.scheduledLanes(queue), invocationId, lane.priority() + "\n" + laneName(lane))
+					.get(10, TimeUnit.SECONDS);
+			}
+			catch (Exception ex) {
+				if (ex instanceof InterruptedException) {
+					Thread.currentThread().interrupt();
+				}
+				this.pending.remove(invocationId, result);
+				throw new ExecutionRejectedException("Queue '" + queue + "' is unreachable: Redis refused or did not"
+						+ " answer (" + ex + ") [" + invocationId + "]", ex);
+			}
+		}
 		RedisScripts.SCHEDULE
 			.<Long>run(this.connections.shared(),
 					new String[] { this.settings.scheduled(queue), this.settings.scheduledBodies(queue) }, invocationId,
@@ -339,8 +480,8 @@ public final class RedisQueueBackend implements QueueBackend {
 	/** Drops a request held until it is due; one already on the queue is cancelled as any other. */
 	private CompletableFuture<Long> unschedule(String queue, String invocationId) {
 		try {
-			return RedisScripts.UNSCHEDULE.run(this.connections.shared(),
-					new String[] { this.settings.scheduled(queue), this.settings.scheduledBodies(queue) }, invocationId);
+			return RedisScripts.UNSCHEDULE.run(this.connections.shared(), new String[] { this.settings.scheduled(queue),
+					this.settings.scheduledBodies(queue), this.settings.scheduledLanes(queue) }, invocationId);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -357,9 +498,9 @@ public final class RedisQueueBackend implements QueueBackend {
 		return RedisScripts.MOVE_DUE
 			.<List<Object>>run(this.connections.shared(),
 					new String[] { this.settings.scheduled(queue), this.settings.scheduledBodies(queue),
-							this.settings.requests(queue) },
+							this.settings.requests(queue), this.settings.scheduledLanes(queue) },
 					String.valueOf(MOVE_BATCH), String.valueOf(this.settings.capacity()),
-					String.valueOf(this.settings.retention().toMillis()))
+					String.valueOf(this.settings.retention().toMillis()), this.settings.laneBase(queue))
 			.thenApply((late) -> {
 				for (Object lateness : late) {
 					this.events.scheduledStarted(queue, ((Number) lateness).longValue());
@@ -481,7 +622,12 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	@Override
 	public QueueConsumer consumer(String queue, int concurrency, QueueLimits limits) {
-		RedisQueueConsumer consumer = new RedisQueueConsumer(this, queue, concurrency, limits);
+		return consumer(queue, concurrency, ConsumerOptions.DEFAULT.withLimits(limits));
+	}
+
+	@Override
+	public QueueConsumer consumer(String queue, int concurrency, ConsumerOptions options) {
+		RedisQueueConsumer consumer = new RedisQueueConsumer(this, queue, concurrency, options);
 		this.consumers.add(consumer);
 		return consumer;
 	}
@@ -634,8 +780,11 @@ public final class RedisQueueBackend implements QueueBackend {
 			var soonest = next.get(5, TimeUnit.SECONDS);
 			Duration nextDue = (soonest != null && !soonest.isEmpty())
 					? Duration.ofMillis(Math.max(0, (long) soonest.get(0).getScore() - redisNow)) : null;
-			return new QueueState(depth.get(5, TimeUnit.SECONDS), age, dead.get(5, TimeUnit.SECONDS),
-					scheduled.get(5, TimeUnit.SECONDS), nextDue);
+			var lanedDepth = redis.xlen(this.settings.laned(queue));
+			List<io.execution.queue.LaneDepth> lanes = lanes(redis, queue);
+			long staged = lanes.stream().mapToLong(io.execution.queue.LaneDepth::depth).sum();
+			return new QueueState(depth.get(5, TimeUnit.SECONDS) + lanedDepth.get(5, TimeUnit.SECONDS) + staged, age,
+					dead.get(5, TimeUnit.SECONDS), scheduled.get(5, TimeUnit.SECONDS), nextDue, lanes);
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {
@@ -643,6 +792,54 @@ public final class RedisQueueBackend implements QueueBackend {
 			}
 			return QueueState.UNKNOWN;
 		}
+	}
+
+	/**
+	 * The global slots held (by every worker of the queue, as Redis counts them) and the start
+	 * tokens left in the rate limit's bucket (as of the last start).
+	 */
+	@Override
+	public Map<String, Object> limitsInUse(String queue) {
+		Map<String, Object> inUse = new java.util.LinkedHashMap<>();
+		RedisClusterAsyncCommands<String, String> redis = this.connections.shared();
+		try {
+			var slots = redis.hvals(this.settings.slots(queue));
+			var tokens = redis.hget(this.settings.startTokens(queue), "tokens");
+			List<String> held = slots.get(5, TimeUnit.SECONDS);
+			if (!held.isEmpty()) {
+				inUse.put("running", held.stream().mapToLong(Long::parseLong).sum());
+			}
+			String left = tokens.get(5, TimeUnit.SECONDS);
+			if (left != null) {
+				inUse.put("startTokens", (long) Math.floor(Double.parseDouble(left)));
+			}
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		return inUse;
+	}
+
+	/** The requests staged in a queue's lanes, by lane (at most 100 lanes read). */
+	private List<io.execution.queue.LaneDepth> lanes(RedisClusterAsyncCommands<String, String> redis, String queue)
+			throws Exception {
+		List<io.execution.queue.LaneDepth> lanes = new ArrayList<>();
+		String base = this.settings.laneBase(queue);
+		for (String level : redis.zrevrange(this.settings.levels(queue), 0, -1).get(5, TimeUnit.SECONDS)) {
+			for (String lane : redis.lrange(base + "ring:" + level, 0, 99).get(5, TimeUnit.SECONDS)) {
+				int bar = lane.indexOf('|');
+				if (bar < 0 || lanes.size() >= 100) {
+					continue;
+				}
+				long depth = redis.llen(base + "lane:" + level + ":" + lane).get(5, TimeUnit.SECONDS);
+				String key = lane.substring(bar + 1);
+				lanes.add(new io.execution.queue.LaneDepth(Integer.parseInt(level), key.isEmpty() ? null : key,
+						lane.substring(0, bar), depth));
+			}
+		}
+		return lanes;
 	}
 
 	/**

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.execution.queue.ConsumerOptions;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;
 import io.execution.queue.QueueLimits;
@@ -102,9 +103,45 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private final Object slotLock = new Object();
 
-	RedisQueueConsumer(RedisQueueBackend backend, String queue, int concurrency, QueueLimits limits) {
+	/** The stream requests taken from lanes move to (leased and acknowledged there). */
+	private final String laned;
+
+	/**
+	 * When requests were last seen in lanes (nanoTime): for {@link #LANE_MODE_NANOS} after, reads
+	 * take by priority and key through a script rather than from the plain stream alone.
+	 */
+	private volatile long lanesSeen = System.nanoTime() - 2 * LANE_MODE_NANOS;
+
+	/** How long a worker keeps taking by priority after it last saw requests in lanes. */
+	private static final long LANE_MODE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	private boolean laneMode() {
+		return System.nanoTime() - this.lanesSeen < LANE_MODE_NANOS;
+	}
+
+	private void lanesSeen() {
+		this.lanesSeen = System.nanoTime();
+	}
+
+	/** The arguments of the take script after the wanted count: aging, ttl, this worker's tags, the fairness weights. */
+	private final List<String> takeTail = new ArrayList<>();
+
+	RedisQueueConsumer(RedisQueueBackend backend, String queue, int concurrency, ConsumerOptions options) {
+		QueueLimits limits = options.limits();
 		this.limits = limits;
 		this.limited = limits.any();
+		this.laned = backend.settings().laned(queue);
+		this.takeTail.add(String.valueOf(options.priorityAging().toMillis()));
+		this.takeTail.add(String.valueOf(backend.settings().retention().toMillis()));
+		this.takeTail.add(String.valueOf(options.tags().size()));
+		options.tags().forEach((name, value) -> {
+			this.takeTail.add(name);
+			this.takeTail.add(value);
+		});
+		options.weights().forEach((key, weight) -> {
+			this.takeTail.add(key);
+			this.takeTail.add(String.valueOf(weight));
+		});
 		this.backend = backend;
 		this.settings = backend.settings();
 		this.queue = queue;
@@ -177,7 +214,12 @@ final class RedisQueueConsumer implements QueueConsumer {
 			return;
 		}
 		if (!this.limited) {
-			readUpTo(redis, free);
+			if (laneMode()) {
+				take(redis, free);
+			}
+			else {
+				readUpTo(redis, free);
+			}
 			return;
 		}
 		// With a global limit: only as many as the slots granted; none granted, the next tick asks again.
@@ -190,7 +232,90 @@ final class RedisQueueConsumer implements QueueConsumer {
 			synchronized (this.slotLock) {
 				this.readGrant = granted.intValue();
 			}
-			readUpTo(redis, granted.intValue());
+			if (laneMode()) {
+				take(redis, granted.intValue());
+			}
+			else {
+				readUpTo(redis, granted.intValue());
+			}
+		});
+	}
+
+	/**
+	 * Takes up to {@code count} requests by priority, fairness key and requirement with one
+	 * script (plain requests take their turn at priority 0). When none is there for this worker,
+	 * it waits on the plain stream, where a request staged meanwhile leaves a wake entry; when
+	 * only requests for other workers' tags wait, the next maintenance tick looks again.
+	 */
+	private void take(RedisClusterAsyncCommands<String, String> blocking, int count) {
+		List<String> args = new ArrayList<>(this.takeTail.size() + 4);
+		args.add(this.settings.laneBase(this.queue));
+		args.add(RedisQueueSettings.GROUP);
+		args.add(this.consumer.getName());
+		args.add(String.valueOf(count));
+		args.addAll(this.takeTail);
+		CompletableFuture<List<Object>> answer;
+		try {
+			answer = RedisScripts.TAKE.run(this.backend.connections().shared(), new String[] { this.stream, this.laned },
+					args.toArray(String[]::new));
+		}
+		catch (RuntimeException ex) {
+			answer = CompletableFuture.failedFuture(ex);
+		}
+		answer.whenComplete((result, failure) -> {
+			int got = 0;
+			boolean unserved = false;
+			if (failure != null) {
+				if (String.valueOf(failure.getMessage()).contains("NOGROUP")) {
+					this.groupReady = false;
+				}
+				if (this.open) {
+					logger.debug("Queue '{}': taking from its lanes failed; trying again: {}", this.queue,
+							failure.toString());
+				}
+			}
+			else {
+				List<?> flags = (List<?>) result.get(0);
+				unserved = ((Number) flags.get(0)).intValue() == 1;
+				if (((Number) flags.get(1)).intValue() == 1) {
+					lanesSeen();
+				}
+				for (int i = 1; i < result.size(); i++) {
+					List<?> entry = (List<?>) result.get(i);
+					String from = (((Number) entry.get(0)).intValue() == 1) ? this.stream : this.laned;
+					Map<String, String> fields = fields((List<?>) entry.get(2));
+					got++;
+					if (this.open) {
+						acceptSafely(from, (String) entry.get(1), fields, 0);
+					}
+					else {
+						giveBack(from, (String) entry.get(1), fields);
+					}
+				}
+			}
+			synchronized (this.slotLock) {
+				this.readGrant = Math.max(0, this.readGrant - got);
+			}
+			if (this.open && failure == null && got == 0 && !unserved && count > 0) {
+				// Nothing for this worker: wait on the plain stream (still reading), woken by what comes.
+				readUpTo(blocking, count);
+				return;
+			}
+			this.reading.set(false);
+			int unused;
+			synchronized (this.slotLock) {
+				unused = this.readGrant;
+				this.readGrant = 0;
+			}
+			refund(unused);
+			reconcile();
+			if (!this.open) {
+				this.backend.connections().release(blocking);
+				returnUnstarted();
+			}
+			else if (failure == null && got > 0) {
+				read();
+			}
 		});
 	}
 
@@ -288,20 +413,28 @@ final class RedisQueueConsumer implements QueueConsumer {
 							failure.toString());
 				}
 			}
-			else if (messages != null) {
+			int requests = 0;
+			if (failure == null && messages != null) {
 				for (StreamMessage<String, String> message : messages) {
+					if (message.getBody().containsKey(WAKE)) {
+						// A request was staged in a lane: take by priority from now on.
+						dropWake(this.stream, message.getId());
+						lanesSeen();
+						continue;
+					}
+					requests++;
 					if (this.open) {
-						acceptSafely(message.getId(), message.getBody(), 0);
+						acceptSafely(this.stream, message.getId(), message.getBody(), 0);
 					}
 					else {
-						giveBack(message.getId(), message.getBody());
+						giveBack(this.stream, message.getId(), message.getBody());
 					}
 				}
 			}
 			this.reading.set(false);
 			int unused;
 			synchronized (this.slotLock) {
-				unused = this.readGrant - ((messages != null) ? messages.size() : 0);
+				unused = this.readGrant - requests;
 				this.readGrant = 0;
 			}
 			refund(unused);
@@ -315,6 +448,16 @@ final class RedisQueueConsumer implements QueueConsumer {
 			}
 			// After a failure the next maintenance tick reads again.
 		});
+	}
+
+	/** The field of a plain stream entry that only wakes a worker to look at the lanes. */
+	static final String WAKE = "wake";
+
+	/** Acknowledges and deletes a wake entry. */
+	private void dropWake(String from, String entryId) {
+		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
+		redis.xack(from, RedisQueueSettings.GROUP, entryId);
+		redis.xdel(from, entryId);
 	}
 
 	/**
@@ -355,13 +498,16 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	private void createGroup(RedisClusterAsyncCommands<String, String> redis) throws Exception {
-		try {
-			redis.xgroupCreate(XReadArgs.StreamOffset.from(this.stream, "0"), RedisQueueSettings.GROUP,
-					XGroupCreateArgs.Builder.mkstream()).get(10, TimeUnit.SECONDS);
-		}
-		catch (ExecutionException ex) {
-			if (!(ex.getCause() instanceof RedisBusyException) && !String.valueOf(ex.getMessage()).contains("BUSYGROUP")) {
-				throw ex;
+		for (String each : List.of(this.stream, this.laned)) {
+			try {
+				redis.xgroupCreate(XReadArgs.StreamOffset.from(each, "0"), RedisQueueSettings.GROUP,
+						XGroupCreateArgs.Builder.mkstream()).get(10, TimeUnit.SECONDS);
+			}
+			catch (ExecutionException ex) {
+				if (!(ex.getCause() instanceof RedisBusyException)
+						&& !String.valueOf(ex.getMessage()).contains("BUSYGROUP")) {
+					throw ex;
+				}
 			}
 		}
 	}
@@ -377,14 +523,19 @@ final class RedisQueueConsumer implements QueueConsumer {
 			// again at the next tick, and one Lettuce held while disconnected goes out on reconnect.
 			this.nextLease = now + this.backend.leaseInterval().toNanos();
 			renewSlots();
-			String[] ids = this.running.stream().map(RedisDelivery::entryId).toArray(String[]::new);
-			redis.xclaim(this.stream, this.consumer, XClaimArgs.Builder.minIdleTime(0).justid(), ids)
-				.whenComplete((renewed, failure) -> {
-					if (failure != null) {
-						this.nextLease = System.nanoTime();
-					}
-					this.renewing.set(false);
-				});
+			Map<String, List<String>> byStream = new HashMap<>();
+			this.running.forEach((delivery) -> byStream.computeIfAbsent(delivery.stream(), (key) -> new ArrayList<>())
+				.add(delivery.entryId()));
+			List<CompletableFuture<?>> renewals = new ArrayList<>();
+			byStream.forEach((from, ids) -> renewals.add(redis
+				.xclaim(from, this.consumer, XClaimArgs.Builder.minIdleTime(0).justid(), ids.toArray(String[]::new))
+				.toCompletableFuture()));
+			CompletableFuture.allOf(renewals.toArray(CompletableFuture[]::new)).whenComplete((renewed, failure) -> {
+				if (failure != null) {
+					this.nextLease = System.nanoTime();
+				}
+				this.renewing.set(false);
+			});
 		}
 		if (now - this.nextCancelCheck >= 0 && !this.running.isEmpty()) {
 			this.nextCancelCheck = now + CANCEL_CHECK_NANOS;
@@ -398,13 +549,23 @@ final class RedisQueueConsumer implements QueueConsumer {
 		}
 		if (now - this.nextForget >= 0) {
 			this.nextForget = now + Math.max(TimeUnit.SECONDS.toNanos(1), this.settings.visibilityTimeout().toNanos());
-			RedisScripts.FORGET.<Long>run(redis, new String[] { this.stream }, RedisQueueSettings.GROUP,
-					String.valueOf(3 * this.settings.visibilityTimeout().toMillis()), this.consumer.getName())
-				.whenComplete((removed, failure) -> {
-					if (removed != null && removed > 0) {
-						logger.info("Queue '{}': forgot {} consumer(s) of workers that stopped", this.queue, removed);
-					}
-				});
+			for (String each : List.of(this.stream, this.laned)) {
+				RedisScripts.FORGET.<Long>run(redis, new String[] { each }, RedisQueueSettings.GROUP,
+						String.valueOf(3 * this.settings.visibilityTimeout().toMillis()), this.consumer.getName())
+					.whenComplete((removed, failure) -> {
+						if (removed != null && removed > 0 && each.equals(this.stream)) {
+							logger.info("Queue '{}': forgot {} consumer(s) of workers that stopped", this.queue, removed);
+						}
+					});
+			}
+		}
+		if (!laneMode()) {
+			// Requests staged in lanes while this worker waited on the plain stream: take by priority.
+			redis.exists(this.settings.levels(this.queue)).thenAccept((found) -> {
+				if (found != null && found > 0) {
+					lanesSeen();
+				}
+			});
 		}
 		if (this.moving.compareAndSet(false, true)) {
 			// Requests scheduled for later join the queue once due: every worker of the queue looks, Redis moves each once.
@@ -436,8 +597,17 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	private int reclaim(RedisClusterAsyncCommands<String, String> redis, long now, int free) throws Exception {
+		int taken = reclaim(redis, now, free, this.stream);
+		if (taken < free) {
+			taken += reclaim(redis, now, free - taken, this.laned);
+		}
+		return taken;
+	}
+
+	private int reclaim(RedisClusterAsyncCommands<String, String> redis, long now, int free, String from)
+			throws Exception {
 		List<Object> taken = RedisScripts.RECLAIM.<List<Object>>run(redis,
-				new String[] { this.stream, this.settings.attempts(this.queue), this.settings.answered(this.queue) },
+				new String[] { from, this.settings.attemptsOf(this.queue, from), this.settings.answeredOf(this.queue, from) },
 				RedisQueueSettings.GROUP, this.consumer.getName(),
 				String.valueOf(this.settings.visibilityTimeout().toMillis()), String.valueOf(free),
 				String.valueOf(this.settings.retention().toMillis()),
@@ -451,11 +621,11 @@ final class RedisQueueConsumer implements QueueConsumer {
 				// Answered by a worker that stopped before acknowledging: send that answer again.
 				logger.info("Queue '{}': call [{}] was answered by a worker that stopped before acknowledging it;"
 						+ " its answer is sent again", this.queue, fields.get("id"));
-				this.completions.add(new Completion((String) entry.get(0), fields.getOrDefault("id", ""),
+				this.completions.add(new Completion(from, (String) entry.get(0), fields.getOrDefault("id", ""),
 						fields.get("reply"), reply, "", fields.getOrDefault("body", ""), true));
 				continue;
 			}
-			acceptSafely((String) entry.get(0), fields, ((Number) entry.get(2)).intValue());
+			acceptSafely(from, (String) entry.get(0), fields, ((Number) entry.get(2)).intValue());
 		}
 		if (taken.size() >= free) {
 			// There may be more to take over: again at the next tick, before new work.
@@ -504,14 +674,19 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * Accepts an entry whatever a producer wrote into it: one that cannot be read becomes a dead
 	 * letter with its cause, and the pool reads on.
 	 */
-	private void acceptSafely(String entryId, Map<String, String> fields, int takenOver) {
+	private void acceptSafely(String from, String entryId, Map<String, String> fields, int takenOver) {
+		if (fields.containsKey(WAKE)) {
+			// A wake entry taken over from a worker that stopped: nothing to run.
+			dropWake(from, entryId);
+			return;
+		}
 		try {
-			accept(entryId, fields, takenOver);
+			accept(from, entryId, fields, takenOver);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Queue '{}': entry {} cannot be read ({}); kept as a dead letter", this.queue, entryId,
 					ex.toString());
-			finish(entryId, "malformed entry: " + ex, String.valueOf(fields.getOrDefault("id", "")),
+			finish(from, entryId, "malformed entry: " + ex, String.valueOf(fields.getOrDefault("id", "")),
 					String.valueOf(fields.getOrDefault("body", "")), takenOver > 0);
 		}
 	}
@@ -521,7 +696,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * key outside the prefix, a deadline that is not a number) is a dead letter; a request taken
 	 * over from a dead worker runs again only when idempotent and under the delivery limit.
 	 */
-	private void accept(String entryId, Map<String, String> fields, int takenOver) {
+	private void accept(String from, String entryId, Map<String, String> fields, int takenOver) {
 		String invocationId = fields.getOrDefault("id", "");
 		String body = fields.get("body");
 		String replyTo = fields.get("reply");
@@ -541,10 +716,11 @@ final class RedisQueueConsumer implements QueueConsumer {
 		}
 		if (malformed != null) {
 			logger.warn("Queue '{}': entry {} is malformed ({}); kept as a dead letter", this.queue, entryId, malformed);
-			finish(entryId, "malformed entry: " + malformed, invocationId, (body != null) ? body : "", takenOver > 0);
+			finish(from, entryId, "malformed entry: " + malformed, invocationId, (body != null) ? body : "",
+					takenOver > 0);
 			return;
 		}
-		RedisDelivery delivery = new RedisDelivery(this, entryId, invocationId, body, replyTo,
+		RedisDelivery delivery = new RedisDelivery(this, from, entryId, invocationId, body, replyTo,
 				this.backend.localDeadline(deadline), fields, takenOver > 0);
 		if (takenOver > 0) {
 			this.backend.events().redelivered(this.queue);
@@ -607,22 +783,22 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * place for the next read.
 	 */
 	private void complete(RedisDelivery delivery, String replyTo, String reply, String cause, String body) {
-		this.completions.add(new Completion(delivery.entryId(), delivery.invocationId(), replyTo, reply, cause, body,
-				delivery.takenOver()));
+		this.completions.add(new Completion(delivery.stream(), delivery.entryId(), delivery.invocationId(), replyTo,
+				reply, cause, body, delivery.takenOver()));
 		done(delivery);
 	}
 
-	private void finish(String entryId, String deadLetterCause, String invocationId, String body,
+	private void finish(String from, String entryId, String deadLetterCause, String invocationId, String body,
 			boolean takenOver) {
-		this.completions.add(new Completion(entryId, invocationId, null, null, deadLetterCause, body, takenOver));
+		this.completions.add(new Completion(from, entryId, invocationId, null, null, deadLetterCause, body, takenOver));
 	}
 
 	/**
 	 * A request this worker is done with: its reply (if it has a caller to answer), then its
 	 * acknowledgement, and its dead letter when it failed for good.
 	 */
-	private record Completion(String entryId, String invocationId, String replyTo, String reply, String cause,
-			String body, boolean takenOver) {
+	private record Completion(String stream, String entryId, String invocationId, String replyTo, String reply,
+			String cause, String body, boolean takenOver) {
 
 		int size() {
 			return ((this.reply != null) ? this.reply.length() : 0) + this.body.length();
@@ -657,18 +833,20 @@ final class RedisQueueConsumer implements QueueConsumer {
 		CompletableFuture<?> stashed = CompletableFuture.completedFuture(null);
 		if (!byCaller.isEmpty()) {
 			// Issued before the pushes on the same connection: a reply Redis holds for the caller is stashed too.
-			List<String> stash = new ArrayList<>();
-			stash.add(ttl);
+			Map<String, List<String>> stashes = new HashMap<>();
 			byCaller.values().forEach((completions) -> completions.forEach((completion) -> {
 				// Dead letters are not stashed: their take-over settles them again, dead letter included.
 				if (completion.cause().isEmpty()) {
+					List<String> stash = stashes.computeIfAbsent(completion.stream(), (key) -> new ArrayList<>(List.of(ttl)));
 					stash.add(completion.entryId());
 					stash.add(completion.reply());
 				}
 			}));
-			if (stash.size() > 1) {
-				stashed = RedisScripts.STASH.run(redis, new String[] { this.settings.answered(this.queue) },
-						stash.toArray(String[]::new));
+			List<CompletableFuture<?>> stashing = new ArrayList<>();
+			stashes.forEach((from, stash) -> stashing.add(RedisScripts.STASH.run(redis,
+					new String[] { this.settings.answeredOf(this.queue, from) }, stash.toArray(String[]::new))));
+			if (!stashing.isEmpty()) {
+				stashed = CompletableFuture.allOf(stashing.toArray(CompletableFuture[]::new));
 			}
 		}
 		if (!this.backend.connections().cluster()) {
@@ -701,12 +879,13 @@ final class RedisQueueConsumer implements QueueConsumer {
 				}));
 		});
 		return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenCompose((all) -> {
-			List<String> args = new ArrayList<>();
-			args.add(RedisQueueSettings.GROUP);
-			args.add(String.valueOf(this.settings.deadLetterLimit()));
-			args.add(String.valueOf(this.settings.deadLetterRetention().toMillis()));
+			Map<String, List<String>> byStream = new LinkedHashMap<>();
 			for (CompletableFuture<List<Completion>> push : pushes) {
 				for (Completion completion : push.join()) {
+					List<String> args = byStream.computeIfAbsent(completion.stream(),
+							(key) -> new ArrayList<>(List.of(RedisQueueSettings.GROUP,
+									String.valueOf(this.settings.deadLetterLimit()),
+									String.valueOf(this.settings.deadLetterRetention().toMillis()))));
 					args.add(completion.entryId());
 					args.add(completion.cause());
 					args.add(completion.invocationId());
@@ -714,23 +893,35 @@ final class RedisQueueConsumer implements QueueConsumer {
 					args.add(completion.takenOver() ? "1" : "0");
 				}
 			}
-			if (args.size() == 3) {
+			if (byStream.isEmpty()) {
 				return CompletableFuture.completedFuture(List.of());
 			}
-			return RedisScripts.ACK.<List<Object>>run(redis,
-					new String[] { this.stream, this.settings.attempts(this.queue), this.settings.deadLetters(this.queue),
-							this.settings.answered(this.queue) },
-					args.toArray(String[]::new))
-				.thenApply((finished) -> {
-					long dead = ((Number) finished.get(1)).longValue();
-					if (dead >= this.settings.deadLetterLimit()) {
-						logger.warn("Queue '{}': {} dead letters, at the limit of {}: the oldest are dropped as new ones"
-								+ " come (execution.queue.redis.dead-letter-limit)", this.queue, dead,
-								this.settings.deadLetterLimit());
-					}
-					return finished;
-				});
+			if (byStream.size() == 1) {
+				Map.Entry<String, List<String>> only = byStream.entrySet().iterator().next();
+				return acknowledge(redis, only.getKey(), only.getValue());
+			}
+			List<CompletableFuture<List<Object>>> acks = new ArrayList<>();
+			byStream.forEach((from, args) -> acks.add(acknowledge(redis, from, args)));
+			return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply((done) -> List.of());
 		});
+	}
+
+	private CompletableFuture<List<Object>> acknowledge(RedisClusterAsyncCommands<String, String> redis, String from,
+			List<String> args) {
+		// One script per stream: the plain one and, for requests taken from lanes, the laned one.
+		return RedisScripts.ACK.<List<Object>>run(redis,
+				new String[] { from, this.settings.attemptsOf(this.queue, from), this.settings.deadLetters(this.queue),
+						this.settings.answeredOf(this.queue, from) },
+				args.toArray(String[]::new))
+			.thenApply((finished) -> {
+				long dead = ((Number) finished.get(1)).longValue();
+				if (dead >= this.settings.deadLetterLimit()) {
+					logger.warn("Queue '{}': {} dead letters, at the limit of {}: the oldest are dropped as new ones"
+							+ " come (execution.queue.redis.dead-letter-limit)", this.queue, dead,
+							this.settings.deadLetterLimit());
+				}
+				return finished;
+			});
 	}
 
 	private void done(RedisDelivery delivery) {
@@ -774,7 +965,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			}
 		}
 		for (RedisDelivery delivery : unstarted) {
-			giveBack(delivery.entryId(), delivery.fields());
+			giveBack(delivery.stream(), delivery.entryId(), delivery.fields());
 		}
 		reconcile();
 	}
@@ -782,7 +973,16 @@ final class RedisQueueConsumer implements QueueConsumer {
 	/**
 	 * Puts a request this worker read but will not run back at the end of the queue.
 	 */
-	private void giveBack(String entryId, Map<String, String> fields) {
+	private void giveBack(String from, String entryId, Map<String, String> fields) {
+		if (from.equals(this.laned)) {
+			// Taken from a lane: back at the head of its lane.
+			RedisScripts.RETURN_LANED.run(this.backend.connections().shared(), new String[] { this.laned, this.stream },
+					this.settings.laneBase(this.queue), RedisQueueSettings.GROUP, entryId,
+					String.valueOf(this.settings.retention().toMillis()), fields.getOrDefault("prio", "0"),
+					fields.getOrDefault("lane", "|"), fields.getOrDefault("deadline", "0"), fields.getOrDefault("reply", ""),
+					fields.getOrDefault("idem", "0"), fields.getOrDefault("id", ""), fields.getOrDefault("body", ""));
+			return;
+		}
 		List<String> args = new ArrayList<>(List.of(RedisQueueSettings.GROUP, entryId));
 		fields.forEach((key, value) -> {
 			args.add(key);

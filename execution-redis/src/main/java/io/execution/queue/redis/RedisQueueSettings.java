@@ -38,6 +38,36 @@ public record RedisQueueSettings(String prefix, int capacity, Duration visibilit
 		return this.prefix + ":{q:" + queue + "}:requests";
 	}
 
+	/** The first part of every key of a queue's lanes (priorities, fairness keys, requirements). */
+	String laneBase(String queue) {
+		return this.prefix + ":{q:" + queue + "}:";
+	}
+
+	/** The stream requests taken from lanes are moved to, to be leased and acknowledged as any entry. */
+	String laned(String queue) {
+		return this.prefix + ":{q:" + queue + "}:laned";
+	}
+
+	/** The sorted set of a queue's priority levels with requests staged. */
+	String levels(String queue) {
+		return this.prefix + ":{q:" + queue + "}:levels";
+	}
+
+	/** Scheduled requests' lanes, for those due into a lane other than the plain one. */
+	String scheduledLanes(String queue) {
+		return this.prefix + ":{q:" + queue + "}:scheduled-lanes";
+	}
+
+	/** The take-over counts of a stream's entries. */
+	String attemptsOf(String queue, String stream) {
+		return stream.equals(laned(queue)) ? this.prefix + ":{q:" + queue + "}:laned-attempts" : attempts(queue);
+	}
+
+	/** The stashed replies of a stream's entries. */
+	String answeredOf(String queue, String stream) {
+		return stream.equals(laned(queue)) ? this.prefix + ":{q:" + queue + "}:laned-answered" : answered(queue);
+	}
+
 	String attempts(String queue) {
 		return this.prefix + ":{q:" + queue + "}:attempts";
 	}

@@ -100,6 +100,245 @@ final class RedisScripts {
 			""", ScriptOutputType.VALUE);
 
 	/**
+	 * The Lua functions shared by the scripts that put requests in lanes. A lane holds the
+	 * requests of one priority level, fairness key and requirement: a list under
+	 * {@code <base>lane:<level>:<lane>}, where the lane's name is {@code <requirement>|<key>}. Each
+	 * level has a ring of its lanes, taken in turn ({@code <base>ring:<level>}; at level 0 the
+	 * plain stream takes its turn as {@code *}), the levels are a sorted set
+	 * ({@code <base>levels}), each level's last service time is in {@code <base>served}, the count
+	 * of staged requests in {@code <base>staged}. A request is staged as
+	 * {@code deadline\nreply\nidem\nid\nbody}. A staged request wakes a worker blocked on the
+	 * plain stream with a {@code wake} entry there, at most one until a worker finds the lanes
+	 * empty.
+	 */
+	private static final String LANES = """
+			local function stage(base, level, lane, entry, front, ttl, now)
+			  local list = base .. 'lane:' .. level .. ':' .. lane
+			  local n
+			  if front then n = redis.call('LPUSH', list, entry) else n = redis.call('RPUSH', list, entry) end
+			  redis.call('PEXPIRE', list, ttl)
+			  local ring = base .. 'ring:' .. level
+			  if n == 1 then
+			    if redis.call('RPUSH', ring, lane) == 1 and level == '0' then redis.call('LPUSH', ring, '*') end
+			    if redis.call('ZADD', base .. 'levels', 'NX', tonumber(level), level) == 1 then
+			      redis.call('HSET', base .. 'served', level, now)
+			    end
+			  end
+			  redis.call('PEXPIRE', ring, ttl)
+			  redis.call('PEXPIRE', base .. 'levels', ttl)
+			  redis.call('PEXPIRE', base .. 'served', ttl)
+			  redis.call('INCR', base .. 'staged')
+			  redis.call('PEXPIRE', base .. 'staged', ttl)
+			end
+			local function wake(base, main)
+			  if redis.call('SET', base .. 'wake', '1', 'NX', 'PX', 2000) then
+			    redis.call('XADD', main, '*', 'wake', '1')
+			  end
+			end
+			""";
+
+	/**
+	 * Stage a batch of requests in their lanes, each unless the queue is full (the plain stream
+	 * and the lanes count together). KEYS: the plain requests stream. ARGV: key base, capacity,
+	 * ttl ms, then seven per request: invocation id, body, timeout ms, reply list, idempotent
+	 * (1/0), level, lane. Returns, per request, 1 or false when the queue was full. Deadlines are
+	 * stamped with Redis' clock.
+	 */
+	static final RedisScript SUBMIT_LANED = new RedisScript(LANES + """
+			local base, capacity, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			local length = redis.call('XLEN', KEYS[1]) + tonumber(redis.call('GET', base .. 'staged') or '0')
+			local out = {}
+			for i = 4, #ARGV, 7 do
+			  if length >= capacity then
+			    out[#out + 1] = false
+			  else
+			    stage(base, ARGV[i + 5], ARGV[i + 6], (now + tonumber(ARGV[i + 2])) .. '\\n' .. ARGV[i + 3] .. '\\n'
+			      .. ARGV[i + 4] .. '\\n' .. ARGV[i] .. '\\n' .. ARGV[i + 1], false, ttl, now)
+			    length = length + 1
+			    out[#out + 1] = 1
+			  end
+			end
+			wake(base, KEYS[1])
+			return out
+			""", ScriptOutputType.MULTI);
+
+	/**
+	 * Take up to a number of requests for a consumer, by priority: levels from the highest down
+	 * (the plain stream is level 0), within a level the lanes in turn (a fairness key's weight
+	 * is how many it gives per turn), lanes whose requirement the worker's tags do not meet
+	 * passed over. A level not served for the aging period gives one request first. A staged
+	 * request moves to the laned stream and is read there by the consumer in the same step, so
+	 * that it is leased, taken over and acknowledged as any stream entry. KEYS: plain stream,
+	 * laned stream. ARGV: key base, group, consumer, wanted, aging ms (0 for none), ttl ms, tag
+	 * count, the tags' names and values, then fairness keys and weights. Returns {{whether work
+	 * this worker cannot take waits (1/0), whether any lane is left (1/0)}, then per request
+	 * {1 for the plain stream or 2 for the laned one, entry id, fields}}.
+	 */
+	static final RedisScript TAKE = new RedisScript("""
+			local base, group, me = ARGV[1], ARGV[2], ARGV[3]
+			local want, aging, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+			local tags, weights = {}, {}
+			local ntags = tonumber(ARGV[7])
+			for i = 8, 7 + 2 * ntags, 2 do tags[ARGV[i]] = ARGV[i + 1] end
+			for i = 8 + 2 * ntags, #ARGV, 2 do weights[ARGV[i]] = tonumber(ARGV[i + 1]) end
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			local levelsKey, servedKey, turnsKey = base .. 'levels', base .. 'served', base .. 'turns'
+			local out = {{0, 0}}
+			local unserved = 0
+			local function read(stream, n)
+			  local r = redis.call('XREADGROUP', 'GROUP', group, me, 'COUNT', n, 'STREAMS', stream, '>')
+			  if not r then return {} end
+			  return r[1][2]
+			end
+			local function plain()
+			  while true do
+			    local es = read(KEYS[1], 1)
+			    if #es == 0 then return nil end
+			    local e = es[1]
+			    if e[2][1] ~= 'wake' then return e end
+			    redis.call('XACK', KEYS[1], group, e[1])
+			    redis.call('XDEL', KEYS[1], e[1])
+			  end
+			end
+			local function matches(lane)
+			  local bar = string.find(lane, '|', 1, true)
+			  if not bar then return true end
+			  for k, v in string.gmatch(string.sub(lane, 1, bar - 1), '([^,=]+)=([^,]+)') do
+			    if tags[k] ~= v then return false end
+			  end
+			  return true
+			end
+			local function weight(lane)
+			  local bar = string.find(lane, '|', 1, true)
+			  if not bar then return 1 end
+			  return weights[string.sub(lane, bar + 1)] or 1
+			end
+			local function stageTaken(level, lane, v)
+			  local a = string.find(v, '\\n', 1, true)
+			  local b = string.find(v, '\\n', a + 1, true)
+			  local c = string.find(v, '\\n', b + 1, true)
+			  local d = string.find(v, '\\n', c + 1, true)
+			  redis.call('XADD', KEYS[2], '*', 'id', string.sub(v, c + 1, d - 1), 'body', string.sub(v, d + 1),
+			    'deadline', string.sub(v, 1, a - 1), 'reply', string.sub(v, a + 1, b - 1), 'idem', string.sub(v, b + 1, c - 1),
+			    'prio', level, 'lane', lane)
+			  for _, e in ipairs(read(KEYS[2], 1)) do out[#out + 1] = {2, e[1], e[2]} end
+			end
+			local function takeFrom(level)
+			  local ring = base .. 'ring:' .. level
+			  local n = redis.call('LLEN', ring)
+			  if n == 0 then
+			    if level == '0' then
+			      local e = plain()
+			      if e then
+			        out[#out + 1] = {1, e[1], e[2]}
+			        redis.call('HSET', servedKey, '0', now)
+			        return true
+			      end
+			    end
+			    redis.call('ZREM', levelsKey, level)
+			    return false
+			  end
+			  for i = 1, n do
+			    local lane = redis.call('LINDEX', ring, 0)
+			    if not lane then break end
+			    if lane == '*' then
+			      redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
+			      local e = plain()
+			      if e then
+			        out[#out + 1] = {1, e[1], e[2]}
+			        redis.call('HSET', servedKey, level, now)
+			        return true
+			      end
+			    elseif not matches(lane) then
+			      unserved = 1
+			      redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
+			    else
+			      local list = base .. 'lane:' .. level .. ':' .. lane
+			      local v = redis.call('LPOP', list)
+			      if v then
+			        redis.call('DECR', base .. 'staged')
+			        stageTaken(level, lane, v)
+			        redis.call('HSET', servedKey, level, now)
+			        local used = redis.call('HINCRBY', turnsKey, level .. ':' .. lane, 1)
+			        if redis.call('LLEN', list) == 0 then
+			          redis.call('LPOP', ring)
+			          redis.call('HDEL', turnsKey, level .. ':' .. lane)
+			        elseif used >= weight(lane) then
+			          redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
+			          redis.call('HDEL', turnsKey, level .. ':' .. lane)
+			        end
+			        return true
+			      end
+			      redis.call('LPOP', ring)
+			      redis.call('HDEL', turnsKey, level .. ':' .. lane)
+			    end
+			  end
+			  local left = redis.call('LRANGE', ring, 0, 1)
+			  if #left == 0 or (#left == 1 and left[1] == '*') then
+			    redis.call('DEL', ring)
+			    redis.call('ZREM', levelsKey, level)
+			  end
+			  return false
+			end
+			for _, e in ipairs(read(KEYS[2], want)) do out[#out + 1] = {2, e[1], e[2]} end
+			local levels = redis.call('ZREVRANGE', levelsKey, 0, -1)
+			local order, zero = {}, false
+			for _, level in ipairs(levels) do
+			  if tonumber(level) < 0 and not zero then order[#order + 1] = '0'; zero = true end
+			  if level == '0' then zero = true end
+			  order[#order + 1] = level
+			end
+			if not zero then order[#order + 1] = '0' end
+			if aging > 0 then
+			  for i = 2, #order do
+			    if #out - 1 >= want then break end
+			    local last = redis.call('HGET', servedKey, order[i])
+			    if not last then
+			      redis.call('HSET', servedKey, order[i], now)
+			      redis.call('PEXPIRE', servedKey, ttl)
+			    elseif now - tonumber(last) >= aging then
+			      takeFrom(order[i])
+			    end
+			  end
+			end
+			for _, level in ipairs(order) do
+			  while #out - 1 < want do
+			    if not takeFrom(level) then break end
+			  end
+			  if #out - 1 >= want then break end
+			end
+			if #out > 1 then redis.call('PEXPIRE', KEYS[2], ttl) end
+			if #out - 1 < want then
+			  if unserved == 1 then
+			    if redis.call('SET', base .. 'wake', '1', 'NX', 'PX', 2000) then redis.call('XADD', KEYS[1], '*', 'wake', '1') end
+			  else
+			    redis.call('DEL', base .. 'wake')
+			  end
+			end
+			out[1] = {unserved, redis.call('EXISTS', levelsKey)}
+			return out
+			""", ScriptOutputType.MULTI);
+
+	/**
+	 * Put a request taken from a lane but never started back at the head of its lane. KEYS:
+	 * laned stream, plain stream. ARGV: key base, group, entry id, ttl ms, level, lane, then the
+	 * entry: deadline, reply, idem, invocation id, body. Returns 1, or 0 when the entry was gone.
+	 */
+	static final RedisScript RETURN_LANED = new RedisScript(LANES + """
+			redis.call('XACK', KEYS[1], ARGV[2], ARGV[3])
+			if redis.call('XDEL', KEYS[1], ARGV[3]) == 0 then return 0 end
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			stage(ARGV[1], ARGV[5], ARGV[6], ARGV[7] .. '\\n' .. ARGV[8] .. '\\n' .. ARGV[9] .. '\\n' .. ARGV[10] .. '\\n'
+			  .. ARGV[11], true, ARGV[4], now)
+			wake(ARGV[1], KEYS[2])
+			return 1
+			""", ScriptOutputType.INTEGER);
+
+	/**
 	 * Hold a request until it is due, by Redis' clock. KEYS: scheduled set (invocation id by due
 	 * time), scheduled bodies hash. ARGV: invocation id, delay ms, timeout ms, reply key,
 	 * idempotent (1/0), body, retention ms. Returns the due time (Redis ms).
@@ -119,44 +358,57 @@ final class RedisScripts {
 			""", ScriptOutputType.INTEGER);
 
 	/**
-	 * Move the requests that are due onto the queue, oldest due first, while it has room: their
-	 * deadline is their due time plus their timeout. KEYS: scheduled set, scheduled bodies hash,
-	 * requests stream. ARGV: most to move, capacity, retention ms. Returns how late each moved
-	 * request is, in ms.
+	 * Move the requests that are due onto the queue (or into their lane), oldest due first, while
+	 * it has room: their deadline is their due time plus their timeout. KEYS: scheduled set,
+	 * scheduled bodies hash, requests stream, scheduled lanes hash. ARGV: most to move, capacity,
+	 * retention ms, lane key base. Returns how late each moved request is, in ms.
 	 */
-	static final RedisScript MOVE_DUE = new RedisScript("""
+	static final RedisScript MOVE_DUE = new RedisScript(LANES + """
 			local t = redis.call('TIME')
 			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 			local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[1]))
 			local out = {}
 			if #due == 0 then return out end
-			local length = redis.call('XLEN', KEYS[3])
+			local base = ARGV[4]
+			local length = redis.call('XLEN', KEYS[3]) + tonumber(redis.call('GET', base .. 'staged') or '0')
+			local staged = false
 			for i = 1, #due, 2 do
 			  if length >= tonumber(ARGV[2]) then break end
 			  local id, at = due[i], tonumber(due[i + 1])
 			  local v = redis.call('HGET', KEYS[2], id)
+			  local lane = redis.call('HGET', KEYS[4], id)
 			  redis.call('ZREM', KEYS[1], id)
 			  redis.call('HDEL', KEYS[2], id)
+			  redis.call('HDEL', KEYS[4], id)
 			  if v then
 			    local a = string.find(v, '\\n', 1, true)
 			    local b = string.find(v, '\\n', a + 1, true)
 			    local c = string.find(v, '\\n', b + 1, true)
-			    redis.call('XADD', KEYS[3], '*', 'id', id, 'body', string.sub(v, c + 1),
-			      'deadline', at + tonumber(string.sub(v, 1, a - 1)), 'reply', string.sub(v, a + 1, b - 1),
-			      'idem', string.sub(v, b + 1, c - 1))
+			    local deadline = at + tonumber(string.sub(v, 1, a - 1))
+			    if lane then
+			      local s = string.find(lane, '\\n', 1, true)
+			      stage(base, string.sub(lane, 1, s - 1), string.sub(lane, s + 1), deadline .. '\\n' .. string.sub(v, a + 1, b - 1)
+			        .. '\\n' .. string.sub(v, b + 1, c - 1) .. '\\n' .. id .. '\\n' .. string.sub(v, c + 1), false, ARGV[3], now)
+			      staged = true
+			    else
+			      redis.call('XADD', KEYS[3], '*', 'id', id, 'body', string.sub(v, c + 1),
+			        'deadline', deadline, 'reply', string.sub(v, a + 1, b - 1), 'idem', string.sub(v, b + 1, c - 1))
+			    end
 			    length = length + 1
 			    out[#out + 1] = now - at
 			  end
 			end
+			if staged then wake(base, KEYS[3]) end
 			if #out > 0 and redis.call('PTTL', KEYS[3]) < tonumber(ARGV[3]) then
 			  redis.call('PEXPIRE', KEYS[3], ARGV[3])
 			end
 			return out
 			""", ScriptOutputType.MULTI);
 
-	/** Drop a request held until it is due. KEYS: scheduled set, bodies hash. ARGV: invocation id. Returns 1 when it was held. */
+	/** Drop a request held until it is due. KEYS: scheduled set, bodies hash, lanes hash. ARGV: invocation id. Returns 1 when it was held. */
 	static final RedisScript UNSCHEDULE = new RedisScript("""
 			redis.call('HDEL', KEYS[2], ARGV[1])
+			redis.call('HDEL', KEYS[3], ARGV[1])
 			return redis.call('ZREM', KEYS[1], ARGV[1])
 			""", ScriptOutputType.INTEGER);
 

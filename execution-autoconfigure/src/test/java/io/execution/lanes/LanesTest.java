@@ -1,0 +1,343 @@
+package io.execution.lanes;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+import io.execution.CallScope;
+import io.execution.actuate.ExecutionReport;
+import io.execution.ExecutionRejectedException;
+import io.execution.async.Executions;
+import io.execution.queue.LaneDepth;
+import io.execution.queue.QueueBackend;
+import io.execution.redis.TestRedis;
+import io.execution.redis.TestRedisTopology;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Lanes of a queue, end to end on the memory backend, on Redis and on a Redis Cluster: higher
+ * priority taken first by a saturated pool; fairness keys taken in turn, by weight, so a bursty
+ * key does not hold a quiet one back; calls requiring worker tags taken only by workers that
+ * advertise them (a non-matching pool idle beside them), and failing at once, naming the
+ * requirement, when no live worker has them.
+ */
+class LanesTest {
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	private final String prefix = "lanes" + UUID.randomUUID();
+
+	@BeforeEach
+	void reset() {
+		GradedService.reset();
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		GradedService.release.countDown();
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+		for (AutoCloseable closeable : this.closeables) {
+			closeable.close();
+		}
+	}
+
+	private ConfigurableApplicationContext run(List<String> base, String... properties) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(GradedApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "execution.endpoints.graded.queue=graded",
+					"execution.endpoints.graded.timeout=30s")
+			.properties(base.toArray(String[]::new))
+			.properties(properties)
+			.run();
+		this.contexts.add(context);
+		return context;
+	}
+
+	private static List<String> memory() {
+		return List.of();
+	}
+
+	private List<String> redis(String... topology) {
+		List<String> properties = new ArrayList<>(List.of(topology));
+		properties.addAll(List.of("execution.queue.backend=redis", "execution.queue.redis.prefix=" + this.prefix));
+		return properties;
+	}
+
+	private ConfigurableApplicationContext worker(List<String> base, String... more) {
+		List<String> properties = new ArrayList<>(List.of("execution.worker.enabled=true",
+				"execution.worker.queues=graded", "execution.worker.concurrency=1"));
+		properties.addAll(List.of(more));
+		return run(base, properties.toArray(String[]::new));
+	}
+
+	/** Holds the only worker thread with a call, then queues the rest and lets it go. */
+	private static List<String> saturatedThenReleased(ConfigurableApplicationContext app, Runnable queueTheRest,
+			int staged) throws Exception {
+		Graded graded = app.getBean(Graded.class);
+		QueueBackend backend = app.getBean(QueueBackend.class);
+		CompletableFuture<String> blocker = CallScope.fairnessKey("blocker").call(() -> graded.run("block"));
+		assertThat(GradedService.blocking.await(20, TimeUnit.SECONDS)).as("the worker took the blocking call").isTrue();
+		queueTheRest.run();
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> backend.state("graded").lanes().stream().mapToLong(LaneDepth::depth).sum() >= staged);
+		GradedService.release.countDown();
+		assertThat(blocker.get(20, TimeUnit.SECONDS)).isEqualTo("block");
+		return GradedService.started;
+	}
+
+	private static List<CompletableFuture<String>> calls(Graded graded, String label, int count,
+			Supplier<CallScope> scope) {
+		List<CompletableFuture<String>> calls = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			String name = label + i;
+			calls.add((scope != null) ? scope.get().call(() -> graded.run(name)) : graded.run(name));
+		}
+		return calls;
+	}
+
+	private static void awaitAll(List<CompletableFuture<String>> calls) throws Exception {
+		for (CompletableFuture<String> call : calls) {
+			call.get(30, TimeUnit.SECONDS);
+		}
+	}
+
+	// Priority
+
+	private void higherPriorityIsTakenFirst(ConfigurableApplicationContext app) throws Exception {
+		Graded graded = app.getBean(Graded.class);
+		QueueBackend backend = app.getBean(QueueBackend.class);
+		List<CompletableFuture<String>> all = new ArrayList<>();
+		List<String> order = saturatedThenReleased(app, () -> {
+			all.addAll(calls(graded, "plain", 3, null));
+			// The plain calls are on the queue before any other is sent.
+			await().atMost(Duration.ofSeconds(10)).until(() -> backend.state("graded").depth() >= 3);
+			all.addAll(calls(graded, "low", 3, () -> CallScope.priority(-5)));
+			all.addAll(calls(graded, "high", 3, () -> CallScope.priority(10)));
+			all.addAll(calls(graded, "mid", 2, () -> CallScope.priority(5)));
+		}, 8);
+		awaitAll(all);
+		assertThat(order).containsExactly("high0", "high1", "high2", "mid0", "mid1", "plain0", "plain1", "plain2",
+				"low0", "low1", "low2");
+	}
+
+	@Test
+	void inMemoryHigherPriorityIsTakenFirst() throws Exception {
+		higherPriorityIsTakenFirst(worker(memory()));
+	}
+
+	@Test
+	void onRedisHigherPriorityIsTakenFirst() throws Exception {
+		higherPriorityIsTakenFirst(worker(redis(TestRedis.shared().properties())));
+	}
+
+	@Test
+	void onARedisClusterHigherPriorityIsTakenFirstAndRequirementsRoute() throws Exception {
+		TestRedisTopology cluster = TestRedisTopology.cluster();
+		this.closeables.add(cluster);
+		higherPriorityIsTakenFirst(worker(redis(cluster.properties()), "worker.name=plain"));
+		worker(redis(cluster.properties()), "worker.name=gpu", "execution.worker.tags.gpu=true");
+		Graded graded = run(redis(cluster.properties()), "execution.endpoints.graded.requires.gpu=true")
+			.getBean(Graded.class);
+		await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> graded.where().equals("gpu"));
+		for (int i = 0; i < 5; i++) {
+			assertThat(graded.where()).isEqualTo("gpu");
+		}
+	}
+
+	@Test
+	void theEndpointsPrioritySetsItsCallsAndAScopeOverridesIt() throws Exception {
+		ConfigurableApplicationContext app = worker(memory(), "execution.endpoints.graded.priority=7");
+		Graded graded = app.getBean(Graded.class);
+		List<CompletableFuture<String>> all = new ArrayList<>();
+		List<String> order = saturatedThenReleased(app, () -> {
+			all.addAll(calls(graded, "scoped-low", 2, () -> CallScope.priority(1)));
+			all.addAll(calls(graded, "endpoint", 2, null));
+			all.addAll(calls(graded, "scoped-high", 2, () -> CallScope.priority(9)));
+		}, 6);
+		awaitAll(all);
+		assertThat(order).containsExactly("scoped-high0", "scoped-high1", "endpoint0", "endpoint1", "scoped-low0",
+				"scoped-low1");
+	}
+
+	@Test
+	void inMemoryALowerPriorityIsServedOnceItsLevelWaitedThroughTheAging() throws Exception {
+		aLowerPriorityIsServedOnceItsLevelWaitedThroughTheAging(worker(memory(), "execution.worker.priority-aging=200ms"));
+	}
+
+	@Test
+	void onRedisALowerPriorityIsServedOnceItsLevelWaitedThroughTheAging() throws Exception {
+		aLowerPriorityIsServedOnceItsLevelWaitedThroughTheAging(
+				worker(redis(TestRedis.shared().properties()), "execution.worker.priority-aging=200ms"));
+	}
+
+	private void aLowerPriorityIsServedOnceItsLevelWaitedThroughTheAging(ConfigurableApplicationContext app)
+			throws Exception {
+		Graded graded = app.getBean(Graded.class);
+		List<CompletableFuture<String>> all = new ArrayList<>();
+		List<String> order = saturatedThenReleased(app, () -> {
+			all.addAll(calls(graded, "low", 1, () -> CallScope.priority(-1)));
+			all.addAll(calls(graded, "high", 3, () -> CallScope.priority(10)));
+			try {
+				// What is tested is time passing: the low level waits longer than the aging period.
+				Thread.sleep(400);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, 4);
+		awaitAll(all);
+		assertThat(order).containsExactly("low0", "high0", "high1", "high2");
+	}
+
+	@Test
+	void aScopeRejectsWhatCannotBeAPriorityOrAKey() {
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> CallScope.priority(101))
+			.withMessageContaining("-100 to 100");
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> CallScope.fairnessKey(" "))
+			.withMessageContaining("blank");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> CallScope.fairnessKey("a\nb"))
+			.withMessageContaining("control characters");
+		assertThat(CallScope.priority(3).withFairnessKey("t").call(
+				() -> CallScope.fairnessKey("u").call(() -> CallScope.current().getPriority() + CallScope.current().getFairnessKey())))
+			.as("an inner scope keeps the outer priority").isEqualTo("3u");
+		assertThat(CallScope.current()).isNull();
+	}
+
+	// Fairness
+
+	private void aBurstyKeyDoesNotHoldAQuietOneBack(ConfigurableApplicationContext app) throws Exception {
+		Graded graded = app.getBean(Graded.class);
+		List<CompletableFuture<String>> all = new ArrayList<>();
+		List<String> order = saturatedThenReleased(app, () -> {
+			all.addAll(calls(graded, "big", 12, () -> CallScope.fairnessKey("tenant-big")));
+			all.addAll(calls(graded, "small", 3, () -> CallScope.fairnessKey("tenant-small")));
+		}, 15);
+		awaitAll(all);
+		// tenant-big weighs 2: two of its calls per turn, one of tenant-small's.
+		assertThat(order.subList(0, 9)).containsExactly("big0", "big1", "small0", "big2", "big3", "small1", "big4",
+				"big5", "small2");
+		assertThat(order).hasSize(15);
+	}
+
+	@Test
+	void inMemoryABurstyKeyDoesNotHoldAQuietOneBack() throws Exception {
+		aBurstyKeyDoesNotHoldAQuietOneBack(worker(memory(), "execution.worker.weights.graded.tenant-big=2"));
+	}
+
+	@Test
+	void onRedisABurstyKeyDoesNotHoldAQuietOneBack() throws Exception {
+		aBurstyKeyDoesNotHoldAQuietOneBack(
+				worker(redis(TestRedis.shared().properties()), "execution.worker.weights.graded.tenant-big=2"));
+	}
+
+	@Test
+	void theQueueShowsItsLanes() throws Exception {
+		ConfigurableApplicationContext app = worker(memory());
+		Graded graded = app.getBean(Graded.class);
+		QueueBackend backend = app.getBean(QueueBackend.class);
+		List<CompletableFuture<String>> all = new ArrayList<>();
+		saturatedThenReleasedAfter(app, () -> {
+			all.addAll(calls(graded, "a", 2, () -> CallScope.priority(4).withFairnessKey("acme")));
+			all.addAll(calls(graded, "b", 1, () -> CallScope.fairnessKey("globex")));
+		}, () -> {
+			assertThat(backend.state("graded").lanes()).containsExactlyInAnyOrder(new LaneDepth(4, "acme", "", 2),
+					new LaneDepth(0, "globex", "", 1));
+			assertThat(app.getBean(ExecutionReport.class).queue("graded")).extractingByKey("lanes")
+				.asInstanceOf(InstanceOfAssertFactories.LIST)
+				.contains(Map.of("priority", 4, "fairnessKey", "acme", "depth", 2L));
+		});
+		awaitAll(all);
+	}
+
+	private static void saturatedThenReleasedAfter(ConfigurableApplicationContext app, Runnable queue, Runnable check)
+			throws Exception {
+		Graded graded = app.getBean(Graded.class);
+		CompletableFuture<String> blocker = graded.run("block");
+		assertThat(GradedService.blocking.await(20, TimeUnit.SECONDS)).isTrue();
+		queue.run();
+		check.run();
+		GradedService.release.countDown();
+		blocker.get(20, TimeUnit.SECONDS);
+	}
+
+	// Requirements
+
+	@Test
+	void inMemoryACallRequiringTagsTheWorkersLackFailsAtOnce() {
+		Graded matching = worker(memory(), "execution.worker.tags.gpu=true", "worker.name=gpu",
+				"execution.endpoints.graded.requires.gpu=true")
+			.getBean(Graded.class);
+		assertThat(matching.where()).isEqualTo("gpu");
+		Graded lacking = worker(memory(), "execution.worker.tags.region=eu", "execution.endpoints.graded.requires.gpu=true")
+			.getBean(Graded.class);
+		long start = System.nanoTime();
+		assertThatExceptionOfType(ExecutionRejectedException.class).isThrownBy(lacking::where)
+			.withMessageContaining("gpu=true")
+			.withMessageContaining("execution.worker.tags");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void onRedisOnlyWorkersWithTheRequiredTagsTakeTheCallsAndOthersFailAtOnce() throws Exception {
+		List<String> redis = redis(TestRedis.shared().properties());
+		worker(redis, "worker.name=cpu", "execution.worker.concurrency=4");
+		worker(redis, "worker.name=gpu", "execution.worker.tags.gpu=true", "execution.worker.tags.vram=24g");
+		ConfigurableApplicationContext caller = run(redis, "execution.endpoints.graded.requires.gpu=true");
+		Graded graded = caller.getBean(Graded.class);
+		List<CompletableFuture<String>> where = IntStream.range(0, 12)
+			.mapToObj((i) -> CompletableFuture.supplyAsync(graded::where))
+			.toList();
+		for (CompletableFuture<String> call : where) {
+			assertThat(call.get(30, TimeUnit.SECONDS)).as("the cpu pool beside it never takes them").isEqualTo("gpu");
+		}
+		// The Actuator report names the workers that meet the requirement.
+		Map<String, Object> queue = caller.getBean(ExecutionReport.class).queue("graded");
+		assertThat(queue).extractingByKey("requirements")
+			.asInstanceOf(InstanceOfAssertFactories.MAP)
+			.extractingByKey("gpu=true")
+			.asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("endpoint", "graded")
+			.extractingByKey("matchingWorkers")
+			.asInstanceOf(InstanceOfAssertFactories.LIST)
+			.hasSize(1);
+		// A scheduled call joins its lane when due: the gpu worker runs it too.
+		Executions executions = caller.getBean(Executions.class);
+		assertThat(executions.startAfter(Duration.ofMillis(200), graded::where).await(Duration.ofSeconds(20)))
+			.isEqualTo("gpu");
+
+		Graded tpu = run(redis, "execution.endpoints.graded.requires.tpu=v5").getBean(Graded.class);
+		long start = System.nanoTime();
+		assertThatExceptionOfType(ExecutionRejectedException.class).isThrownBy(tpu::where)
+			.withMessageContaining("tpu=v5")
+			.withMessageContaining("2 live worker(s) serve it");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void aRequirementThatCannotBeWrittenFailsTheStartNamingTheProperty() {
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> run(memory(), "execution.endpoints.graded.requires.gpu=yes please"))
+			.satisfies((ex) -> assertThat(ex).rootCause().hasMessageContaining("requires"));
+	}
+
+}
