@@ -425,6 +425,47 @@ class RedisQueueTest {
 	}
 
 	@Test
+	void callsInALaneAreTakenOverFromAKilledWorkerAndTheirDeadLettersGoBackToTheirLane() throws Exception {
+		String prefix = prefix();
+		String base = prefix + ":{q:ledger}:";
+		String laned = base + "laned";
+		ledgerStream(prefix);
+		commands.xgroupCreate(XReadArgs.StreamOffset.from(laned, "0"), "workers", XGroupCreateArgs.Builder.mkstream());
+		Ledger ledger = start(prefix, false, "execution.endpoints.ledger.timeout=30s").getBean(Ledger.class);
+		CompletableFuture<String> read = io.execution.CallScope.priority(3).call(() -> ledger.read("k1"));
+		CompletableFuture<String> write = io.execution.CallScope.priority(3).call(() -> ledger.write("k2"));
+		String lane = base + "lane:3:|";
+		await().atMost(Duration.ofSeconds(5)).until(() -> commands.llen(lane) == 2);
+		// A worker takes both from their lane (as the take script moves them) and dies before answering.
+		for (int i = 0; i < 2; i++) {
+			String[] staged = commands.lpop(lane).split("\n", 5);
+			commands.xadd(laned, Map.of("id", staged[3], "body", staged[4], "deadline", staged[0], "reply", staged[1],
+					"idem", staged[2], "prio", "3", "lane", "|"));
+		}
+		commands.decrby(base + "staged", 2);
+		assertThat(commands.xreadgroup(Consumer.from("workers", "killed-worker"), XReadArgs.Builder.count(10),
+				XReadArgs.StreamOffset.lastConsumed(laned)))
+			.hasSize(2);
+
+		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=1s");
+		assertThat(read.get(15, TimeUnit.SECONDS)).isEqualTo("value of k1");
+		assertThatThrownBy(() -> write.get(15, TimeUnit.SECONDS)).cause()
+			.isInstanceOf(MayHaveRunException.class)
+			.hasMessageContaining("not @Idempotent");
+		assertThat(worker.getBean(LedgerService.class).calls).containsExactly("read:k1");
+		assertThat(commands.xrange(base + "dead", Range.create("-", "+")).get(0).getBody()).containsEntry("lane",
+				"3\n|");
+
+		// Requeued, the dead letter goes back to its lane, and the worker runs it from there.
+		io.execution.queue.DeadLetters letters = worker.getBean(io.execution.queue.DeadLetters.class);
+		String id = letters.list("ledger", 0, 10).get(0).id();
+		letters.requeue("ledger", id, Duration.ofSeconds(10));
+		await().atMost(Duration.ofSeconds(10)).until(() -> worker.getBean(LedgerService.class).calls.contains("write:k2"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> commands.xlen(laned) == 0);
+		assertThat(commands.exists(base + "levels")).isZero();
+	}
+
+	@Test
 	void aLiveWorkersCallIsNotTakenOverWhileItsRenewalIsLateOnlyOnceTheWorkerStops() throws Exception {
 		String prefix = prefix();
 		String stream = ledgerStream(prefix);

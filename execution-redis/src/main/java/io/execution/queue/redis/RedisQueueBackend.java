@@ -689,7 +689,7 @@ public final class RedisQueueBackend implements QueueBackend {
 				.run(this.connections.shared(),
 						new String[] { this.settings.deadLetters(queue), this.settings.requests(queue) }, id,
 						String.valueOf(timeoutMillis), this.replies, String.valueOf(this.settings.capacity()),
-						String.valueOf(this.settings.retention().toMillis()))
+						String.valueOf(this.settings.retention().toMillis()), this.settings.laneBase(queue))
 				.get(10, TimeUnit.SECONDS);
 			return requeued != null;
 		}

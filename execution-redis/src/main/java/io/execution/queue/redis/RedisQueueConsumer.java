@@ -784,13 +784,22 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 */
 	private void complete(RedisDelivery delivery, String replyTo, String reply, String cause, String body) {
 		this.completions.add(new Completion(delivery.stream(), delivery.entryId(), delivery.invocationId(), replyTo,
-				reply, cause, body, delivery.takenOver()));
+				reply, cause, body, delivery.takenOver(), laneOf(delivery.stream(), delivery.fields())));
 		done(delivery);
 	}
 
 	private void finish(String from, String entryId, String deadLetterCause, String invocationId, String body,
 			boolean takenOver) {
-		this.completions.add(new Completion(from, entryId, invocationId, null, null, deadLetterCause, body, takenOver));
+		this.completions.add(new Completion(from, entryId, invocationId, null, null, deadLetterCause, body, takenOver,
+				""));
+	}
+
+	/** The lane a request was taken from, as its dead letter keeps it: '' for the plain one. */
+	private String laneOf(String from, Map<String, String> fields) {
+		if (!from.equals(this.laned) || fields.get("prio") == null || fields.get("lane") == null) {
+			return "";
+		}
+		return fields.get("prio") + "\n" + fields.get("lane");
 	}
 
 	/**
@@ -798,7 +807,12 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * acknowledgement, and its dead letter when it failed for good.
 	 */
 	private record Completion(String stream, String entryId, String invocationId, String replyTo, String reply,
-			String cause, String body, boolean takenOver) {
+			String cause, String body, boolean takenOver, String lane) {
+
+		Completion(String stream, String entryId, String invocationId, String replyTo, String reply, String cause,
+				String body, boolean takenOver) {
+			this(stream, entryId, invocationId, replyTo, reply, cause, body, takenOver, "");
+		}
 
 		int size() {
 			return ((this.reply != null) ? this.reply.length() : 0) + this.body.length();
@@ -891,6 +905,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 					args.add(completion.invocationId());
 					args.add(completion.body());
 					args.add(completion.takenOver() ? "1" : "0");
+					args.add(completion.lane());
 				}
 			}
 			if (byStream.isEmpty()) {

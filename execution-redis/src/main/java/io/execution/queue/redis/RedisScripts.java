@@ -19,87 +19,6 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 final class RedisScripts {
 
 	/**
-	 * Enqueue a batch of requests, each unless the queue is full. KEYS: requests stream. ARGV:
-	 * capacity, stream ttl ms, refresh the ttl now (1/0: the caller asks once a second; a new
-	 * stream always gets it), then five per request: invocation id, body, timeout ms, reply list,
-	 * idempotent (1/0). Returns, per request, its entry id or false when the queue was full.
-	 * Deadlines are stamped with Redis' own clock, never the caller's.
-	 */
-	static final RedisScript SUBMIT = new RedisScript("""
-			local length = redis.call('XLEN', KEYS[1])
-			local created = length == 0
-			local capacity = tonumber(ARGV[1])
-			local t = redis.call('TIME')
-			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-			local out = {}
-			for i = 4, #ARGV, 5 do
-			  if length >= capacity then
-			    out[#out + 1] = false
-			  else
-			    out[#out + 1] = redis.call('XADD', KEYS[1], '*', 'id', ARGV[i], 'body', ARGV[i + 1],
-			      'deadline', now + tonumber(ARGV[i + 2]), 'reply', ARGV[i + 3], 'idem', ARGV[i + 4])
-			    length = length + 1
-			  end
-			end
-			if created or ARGV[3] == '1' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-			return out
-			""", ScriptOutputType.MULTI);
-
-	/**
-	 * Finish a batch of requests: acknowledge and delete them, forget their redeliveries (those
-	 * taken over) and their stashed replies, and keep those that failed for good as dead letters.
-	 * KEYS: requests stream, attempts hash, dead-letter stream, answered hash. ARGV: group, dead-letter limit, dead-letter retention ms,
-	 * then five per request: entry id, dead-letter cause ('' for none), invocation id, body, taken
-	 * over (1/0). Returns {how many were finished, how many dead letters the stream holds (-1 when
-	 * none was added)}.
-	 */
-	static final RedisScript ACK = new RedisScript("""
-			local ids = {}
-			local dead = false
-			for i = 4, #ARGV, 5 do
-			  ids[#ids + 1] = ARGV[i]
-			  local taken = tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '0')
-			  redis.call('HDEL', KEYS[4], ARGV[i])
-			  if ARGV[i + 4] == '1' then redis.call('HDEL', KEYS[2], ARGV[i]) end
-			  if ARGV[i + 1] ~= '' then
-			    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[i + 2], 'cause', ARGV[i + 1],
-			      'body', ARGV[i + 3], 'attempts', taken + 1)
-			    dead = true
-			  end
-			end
-			redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
-			redis.call('XDEL', KEYS[1], unpack(ids))
-			if dead then
-			  redis.call('PEXPIRE', KEYS[3], ARGV[3])
-			  return {#ids, redis.call('XLEN', KEYS[3])}
-			end
-			return {#ids, -1}
-			""", ScriptOutputType.MULTI);
-
-	/**
-	 * Put a dead letter back on its queue with a fresh deadline (by Redis' clock) and remove it
-	 * from the dead letters, in one step. KEYS: dead-letter stream, requests stream. ARGV: dead
-	 * letter id, timeout ms, reply key, capacity, retention ms. Returns the invocation id, false
-	 * when there is no such dead letter, or an error when the queue is full.
-	 */
-	static final RedisScript REQUEUE = new RedisScript("""
-			local e = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])[1]
-			if not e then return false end
-			local f = {}
-			for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
-			if redis.call('XLEN', KEYS[2]) >= tonumber(ARGV[4]) then
-			  return redis.error_reply('QUEUE_FULL the queue holds its capacity of requests')
-			end
-			local t = redis.call('TIME')
-			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-			redis.call('XADD', KEYS[2], '*', 'id', f['id'] or '', 'body', f['body'] or '',
-			  'deadline', now + tonumber(ARGV[2]), 'reply', ARGV[3], 'idem', '0')
-			redis.call('PEXPIRE', KEYS[2], ARGV[5])
-			redis.call('XDEL', KEYS[1], ARGV[1])
-			return f['id'] or ''
-			""", ScriptOutputType.VALUE);
-
-	/**
 	 * The Lua functions shared by the scripts that put requests in lanes. A lane holds the
 	 * requests of one priority level, fairness key and requirement: a list under
 	 * {@code <base>lane:<level>:<lane>}, where the lane's name is {@code <requirement>|<key>}. Each
@@ -136,6 +55,102 @@ final class RedisScripts {
 			  end
 			end
 			""";
+
+	/**
+	 * Enqueue a batch of requests, each unless the queue is full. KEYS: requests stream. ARGV:
+	 * capacity, stream ttl ms, refresh the ttl now (1/0: the caller asks once a second; a new
+	 * stream always gets it), then five per request: invocation id, body, timeout ms, reply list,
+	 * idempotent (1/0). Returns, per request, its entry id or false when the queue was full.
+	 * Deadlines are stamped with Redis' own clock, never the caller's.
+	 */
+	static final RedisScript SUBMIT = new RedisScript("""
+			local length = redis.call('XLEN', KEYS[1])
+			local created = length == 0
+			local capacity = tonumber(ARGV[1])
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			local out = {}
+			for i = 4, #ARGV, 5 do
+			  if length >= capacity then
+			    out[#out + 1] = false
+			  else
+			    out[#out + 1] = redis.call('XADD', KEYS[1], '*', 'id', ARGV[i], 'body', ARGV[i + 1],
+			      'deadline', now + tonumber(ARGV[i + 2]), 'reply', ARGV[i + 3], 'idem', ARGV[i + 4])
+			    length = length + 1
+			  end
+			end
+			if created or ARGV[3] == '1' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+			return out
+			""", ScriptOutputType.MULTI);
+
+	/**
+	 * Finish a batch of requests: acknowledge and delete them, forget their redeliveries (those
+	 * taken over) and their stashed replies, and keep those that failed for good as dead letters.
+	 * KEYS: requests stream, attempts hash, dead-letter stream, answered hash. ARGV: group, dead-letter limit, dead-letter retention ms,
+	 * then six per request: entry id, dead-letter cause ('' for none), invocation id, body, taken
+	 * over (1/0), the lane it was taken from ({@code level\nlane}, '' for the plain one: a dead
+	 * letter keeps it, so that a requeued one goes back to its lane). Returns {how many were finished, how many dead letters the stream holds (-1 when
+	 * none was added)}.
+	 */
+	static final RedisScript ACK = new RedisScript("""
+			local ids = {}
+			local dead = false
+			for i = 4, #ARGV, 6 do
+			  ids[#ids + 1] = ARGV[i]
+			  local taken = tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '0')
+			  redis.call('HDEL', KEYS[4], ARGV[i])
+			  if ARGV[i + 4] == '1' then redis.call('HDEL', KEYS[2], ARGV[i]) end
+			  if ARGV[i + 1] ~= '' then
+			    if ARGV[i + 5] ~= '' then
+			      redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[i + 2], 'cause', ARGV[i + 1],
+			        'body', ARGV[i + 3], 'attempts', taken + 1, 'lane', ARGV[i + 5])
+			    else
+			      redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[i + 2], 'cause', ARGV[i + 1],
+			        'body', ARGV[i + 3], 'attempts', taken + 1)
+			    end
+			    dead = true
+			  end
+			end
+			redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+			redis.call('XDEL', KEYS[1], unpack(ids))
+			if dead then
+			  redis.call('PEXPIRE', KEYS[3], ARGV[3])
+			  return {#ids, redis.call('XLEN', KEYS[3])}
+			end
+			return {#ids, -1}
+			""", ScriptOutputType.MULTI);
+
+	/**
+	 * Put a dead letter back on its queue with a fresh deadline (by Redis' clock) and remove it
+	 * from the dead letters, in one step. KEYS: dead-letter stream, requests stream. ARGV: dead
+	 * letter id, timeout ms, reply key, capacity, retention ms. Returns the invocation id, false
+	 * when there is no such dead letter, or an error when the queue is full.
+	 */
+	static final RedisScript REQUEUE = new RedisScript(LANES + """
+			local e = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])[1]
+			if not e then return false end
+			local f = {}
+			for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+			local base = ARGV[6]
+			if redis.call('XLEN', KEYS[2]) + tonumber(redis.call('GET', base .. 'staged') or '0') >= tonumber(ARGV[4]) then
+			  return redis.error_reply('QUEUE_FULL the queue holds its capacity of requests')
+			end
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			local lane = f['lane']
+			if lane and string.find(lane, '\\n', 1, true) then
+			  local s = string.find(lane, '\\n', 1, true)
+			  stage(base, string.sub(lane, 1, s - 1), string.sub(lane, s + 1), (now + tonumber(ARGV[2])) .. '\\n' .. ARGV[3]
+			    .. '\\n0\\n' .. (f['id'] or '') .. '\\n' .. (f['body'] or ''), false, ARGV[5], now)
+			  wake(base, KEYS[2])
+			else
+			  redis.call('XADD', KEYS[2], '*', 'id', f['id'] or '', 'body', f['body'] or '',
+			    'deadline', now + tonumber(ARGV[2]), 'reply', ARGV[3], 'idem', '0')
+			  redis.call('PEXPIRE', KEYS[2], ARGV[5])
+			end
+			redis.call('XDEL', KEYS[1], ARGV[1])
+			return f['id'] or ''
+			""", ScriptOutputType.VALUE);
 
 	/**
 	 * Stage a batch of requests in their lanes, each unless the queue is full (the plain stream
