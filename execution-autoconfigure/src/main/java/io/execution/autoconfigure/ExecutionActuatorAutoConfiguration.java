@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.execution.actuate.ConsoleEndpoint;
+import io.execution.actuate.ConsoleSnapshots;
 import io.execution.actuate.DeadLettersEndpoint;
 import io.execution.actuate.ExecutionEndpoint;
 import io.execution.actuate.ExecutionsEndpoint;
@@ -18,6 +20,7 @@ import io.execution.observation.DefaultExecutionClientObservationConvention;
 import io.execution.queue.DeadLetters;
 import io.execution.queue.QueueBackend;
 import io.execution.registry.WorkerRegistry;
+import io.execution.worker.LocalWorker;
 import io.execution.worker.WorkerOperationsService;
 import io.execution.worker.WorkerPool;
 import io.execution.worker.WorkerPools;
@@ -57,6 +60,7 @@ import org.springframework.context.annotation.Import;
 		ExecutionActuatorAutoConfiguration.DeadLettersConfiguration.class,
 		ExecutionActuatorAutoConfiguration.ExecutionsConfiguration.class,
 		ExecutionActuatorAutoConfiguration.EndpointConfiguration.class,
+		ExecutionActuatorAutoConfiguration.ConsoleConfiguration.class,
 		ExecutionActuatorAutoConfiguration.MetricsConfiguration.class })
 public final class ExecutionActuatorAutoConfiguration {
 
@@ -95,6 +99,32 @@ public final class ExecutionActuatorAutoConfiguration {
 		ExecutionEndpoint executionEndpoint(ExecutionReport report, ObjectProvider<WorkerOperationsService> operations,
 				ObjectProvider<WorkerPools> pools) {
 			return new ExecutionEndpoint(report, (pools.getIfAvailable() != null) ? operations.getIfAvailable() : null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	@ConditionalOnBooleanProperty("execution.console.enabled")
+	@ConditionalOnAvailableEndpoint(ConsoleEndpoint.class)
+	static class ConsoleConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConsoleSnapshots executionConsoleSnapshots(ExecutionReport report, CallStatistics statistics,
+				ExecutionConsoleProperties console, ObjectProvider<LocalWorker> worker) {
+			LocalWorker self = worker.getIfUnique();
+			return new ConsoleSnapshots(report, statistics, console.getRefreshInterval(), console.isReadOnly(),
+					java.time.Clock.systemUTC(), (self != null) ? self.id() : null);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConsoleEndpoint consoleEndpoint(ConsoleSnapshots snapshots, ObjectProvider<DefaultExecutions> executions,
+				ObjectProvider<DeadLetters> deadLetters, ExecutionReport report,
+				ObjectProvider<WorkerOperationsService> operations, ObjectProvider<WorkerPools> pools) {
+			return new ConsoleEndpoint(snapshots, executions.getIfAvailable(), deadLetters.getIfAvailable(), report,
+					(pools.getIfAvailable() != null) ? operations.getIfAvailable() : null);
 		}
 
 	}

@@ -59,7 +59,7 @@ import org.springframework.context.annotation.Import;
  * proxies of the {@code @ExecutionClient} interfaces in the application's packages.
  */
 @AutoConfiguration(after = { JacksonAutoConfiguration.class, TaskExecutionAutoConfiguration.class })
-@EnableConfigurationProperties({ ExecutionProperties.class, ExecutionHttpProperties.class,
+@EnableConfigurationProperties({ ExecutionConsoleProperties.class, ExecutionProperties.class, ExecutionHttpProperties.class,
 		ExecutionQueueProperties.class, ExecutionWorkerProperties.class, ExecutionsProperties.class,
 		ExecutionHealthProperties.class, ExecutionMetricsProperties.class })
 @Import(ExecutionClientsRegistrar.class)

@@ -26,8 +26,13 @@ final class MemoryQueue {
 
 	private final DeadLetters dead;
 
-	/** Requests waiting in lanes other than the plain one (priority, fairness key); 0 keeps the plain path alone. */
-	private final AtomicInteger laned = new AtomicInteger();
+	/**
+	 * Requests waiting in lanes other than the plain one (priority, fairness key); 0 keeps the
+	 * plain path alone. Changed under the lanes' lock only, and a field of this object rather
+	 * than an atomic of its own: it must not share a cache line with {@code depth}, which every
+	 * plain call writes.
+	 */
+	private volatile int laned;
 
 	/** The lanes other than the plain one; guarded by itself. */
 	private final Lanes lanes = new Lanes();
@@ -83,7 +88,7 @@ final class MemoryQueue {
 		Entry entry = new Entry(this, invocationId, request, deadlineNanos, chunks);
 		synchronized (this.lanes) {
 			this.lanes.add(priority, (key != null) ? key : "", entry);
-			this.laned.incrementAndGet();
+			this.laned++;
 		}
 		this.entries.add(this.wake);
 		return entry.result;
@@ -92,7 +97,7 @@ final class MemoryQueue {
 	QueueDelivery take(Duration wait) throws InterruptedException {
 		long deadline = System.nanoTime() + wait.toNanos();
 		while (true) {
-			if (this.laned.get() > 0) {
+			if (this.laned > 0) {
 				Entry entry = takeLaned();
 				if (entry != null) {
 					return entry;
@@ -253,7 +258,7 @@ final class MemoryQueue {
 					entry = null;
 					while (entry == null && !entries.isEmpty()) {
 						Entry next = entries.pollFirst();
-						queue.laned.decrementAndGet();
+						queue.laned--;
 						if (next.claim()) {
 							queue.depth.decrementAndGet();
 							entry = next;
@@ -320,7 +325,7 @@ final class MemoryQueue {
 		synchronized (this.lanes) {
 			this.lanes.levels.values().forEach((level) -> level.keys.values().forEach(this.entries::addAll));
 			this.lanes.levels.clear();
-			this.laned.set(0);
+			this.laned = 0;
 		}
 		while ((entry = this.entries.poll()) != null) {
 			entry.reject(new ExecutionRejectedException("Queue '" + this.name

@@ -1,0 +1,225 @@
+package io.execution.console;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.execution.async.Execution;
+import io.execution.async.ExecutionStatus;
+import io.execution.async.Executions;
+import io.execution.console.ConsoleApplication.Chores;
+import io.execution.queue.DeadLetters;
+import io.execution.worker.WorkerPools;
+import org.htmlunit.BrowserVersion;
+import org.htmlunit.DefaultCredentialsProvider;
+import org.htmlunit.WebClient;
+import org.htmlunit.html.DomElement;
+import org.htmlunit.html.HtmlPage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The console in a headless browser with JavaScript on (HtmlUnit), against a running
+ * application with the management security a team would write: an operator sees the endpoints
+ * with their traffic, drains and resumes the pool, cancels an execution and requeues a dead
+ * letter, and sees each change on the page; a viewer sees no action and a forged write is
+ * refused; the read-only property offers no action to anyone.
+ */
+class ConsoleTest {
+
+	private ConfigurableApplicationContext app;
+
+	private WebClient browser;
+
+	private final AtomicBoolean traffic = new AtomicBoolean(true);
+
+	@AfterEach
+	void close() {
+		this.traffic.set(false);
+		if (this.browser != null) {
+			this.browser.close();
+		}
+		if (this.app != null) {
+			this.app.close();
+		}
+	}
+
+	private ConfigurableApplicationContext start(String... more) {
+		this.app = new SpringApplicationBuilder(ConsoleApplication.class)
+			.properties("server.port=0", "spring.main.banner-mode=off", "execution.console.enabled=true",
+					"execution.console.refresh-interval=200ms", "management.endpoints.web.exposure.include=console,health",
+					"execution.endpoints.chores.queue=chores", "execution.worker.enabled=true",
+					"execution.worker.queues=chores", "execution.worker.concurrency=2",
+					"execution.worker.shutdown-grace-period=100ms")
+			.properties(more)
+			.run();
+		return this.app;
+	}
+
+	private String url(String path) {
+		return "http://localhost:" + this.app.getEnvironment().getProperty("local.server.port") + path;
+	}
+
+	private HtmlPage open(String user, String password) throws Exception {
+		this.browser = new WebClient(BrowserVersion.CHROME);
+		this.browser.getOptions().setThrowExceptionOnScriptError(true);
+		this.browser.getOptions().setCssEnabled(false);
+		DefaultCredentialsProvider credentials = new DefaultCredentialsProvider();
+		credentials.addCredentials(user, password.toCharArray());
+		this.browser.setCredentialsProvider(credentials);
+		HtmlPage page = this.browser.getPage(url("/actuator/console"));
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			this.browser.waitForBackgroundJavaScript(100);
+			return "true".equals(page.getBody().getAttribute("data-ready"));
+		});
+		return page;
+	}
+
+	private void waitFor(HtmlPage page, java.util.function.BooleanSupplier condition) {
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			this.browser.waitForBackgroundJavaScript(50);
+			return condition.getAsBoolean();
+		});
+	}
+
+	private static DomElement row(HtmlPage page, String attribute, String value) {
+		return find(page, "tr[" + attribute + "=\"" + value + "\"]");
+	}
+
+	private static DomElement find(org.htmlunit.html.DomNode node, String selector) {
+		DomElement found = node.querySelector(selector, node);
+		return found;
+	}
+
+	private static String text(org.htmlunit.html.DomNode node, String selector) {
+		return find(node, selector).getTextContent();
+	}
+
+	private static void click(org.htmlunit.html.DomNode node, String selector) throws java.io.IOException {
+		find(node, selector).click();
+	}
+
+	private static List<DomElement> actions(HtmlPage page) {
+		return page.querySelectorAll("button[data-action]", page).stream()
+			.map(DomElement.class::cast)
+			.filter((button) -> !"inspect".equals(button.getAttribute("data-action")))
+			.toList();
+	}
+
+	private void keepCalling(Chores chores) {
+		CompletableFuture.runAsync(() -> {
+			int i = 0;
+			while (this.traffic.get()) {
+				chores.run("quick-" + i++, 0);
+			}
+		});
+	}
+
+	@Test
+	void anOperatorWatchesTheTrafficDrainsAndResumesCancelsAndRequeues() throws Exception {
+		start();
+		Chores chores = this.app.getBean(Chores.class);
+		Executions executions = this.app.getBean(Executions.class);
+		keepCalling(chores);
+		HtmlPage page = open("ops", "ops-secret");
+
+		// Overview: the endpoint, its mode and live traffic.
+		waitFor(page, () -> row(page, "data-endpoint", "chores") != null
+				&& Double.parseDouble(text(row(page, "data-endpoint", "chores"), "td.calls")) > 0);
+		assertThat(row(page, "data-endpoint", "chores").getTextContent()).contains("queue");
+		assertThat(page.querySelectorAll("tr[data-endpoint=\"chores\"] svg.spark", page)).hasSize(3);
+		this.traffic.set(false);
+
+		// Executions: a long one is cancelled from the page, and the page shows it.
+		Execution<String> slow = executions.start(() -> chores.run("slow", 60_000));
+		await().atMost(Duration.ofSeconds(10)).until(() -> slow.status() == ExecutionStatus.RUNNING);
+		click(page, "nav button[data-view=executions]");
+		waitFor(page, () -> row(page, "data-execution", slow.id()) != null);
+		assertThat(text(row(page, "data-execution", slow.id()), "td.status")).isEqualTo("RUNNING");
+		click(row(page, "data-execution", slow.id()), "button[data-action=cancel]");
+		waitFor(page, () -> "CANCELLED".equals(text(row(page, "data-execution", slow.id()), "td.status")));
+		assertThat(slow.status()).isEqualTo(ExecutionStatus.CANCELLED);
+
+		// Workers: draining the pool from the page leaves a running call past its grace as a dead letter.
+		Execution<String> doomed = executions.start(() -> chores.run("doomed", 60_000));
+		await().atMost(Duration.ofSeconds(10)).until(() -> doomed.status() == ExecutionStatus.RUNNING);
+		click(page, "nav button[data-view=workers]");
+		waitFor(page, () -> find(page, "button[data-action=drain]") != null);
+		click(page, "button[data-action=drain]");
+		waitFor(page, () -> find(page, "button[data-action=resume]") != null);
+		assertThat(text(page, "td.worker-state")).isEqualTo("draining");
+		DeadLetters deadLetters = this.app.getBean(DeadLetters.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.count("chores") == 1);
+		click(page, "button[data-action=resume]");
+		waitFor(page, () -> find(page, "button[data-action=drain]") != null);
+		assertThat(this.app.getBean(WorkerPools.class).isRunning()).isTrue();
+
+		// Dead letters: requeued from the page, it leaves the list and runs to the end.
+		click(page, "nav button[data-view=deadletters]");
+		String letter = deadLetters.list("chores", 0, 1).get(0).id();
+		waitFor(page, () -> row(page, "data-deadletter", letter) != null);
+		assertThat(row(page, "data-deadletter", letter).getTextContent()).contains("chores.run");
+		click(row(page, "data-deadletter", letter), "button[data-action=requeue]");
+		waitFor(page, () -> row(page, "data-deadletter", letter) == null);
+		await().atMost(Duration.ofSeconds(10)).until(() -> doomed.status() == ExecutionStatus.SUCCEEDED);
+		assertThat(doomed.await(Duration.ofSeconds(1))).isEqualTo("done doomed");
+	}
+
+	@Test
+	void aViewerSeesNoActionAndForgedWritesAreRefused() throws Exception {
+		start();
+		Executions executions = this.app.getBean(Executions.class);
+		Execution<String> slow = executions.start(() -> this.app.getBean(Chores.class).run("viewer-slow", 60_000));
+		await().atMost(Duration.ofSeconds(10)).until(() -> slow.status() == ExecutionStatus.RUNNING);
+		HtmlPage page = open("viewer", "viewer-secret");
+		assertThat(text(page, "#access")).isEqualTo("read-only for you");
+		click(page, "nav button[data-view=workers]");
+		waitFor(page, () -> find(page, "tr[data-worker]") != null);
+		click(page, "nav button[data-view=executions]");
+		waitFor(page, () -> row(page, "data-execution", slow.id()) != null);
+		assertThat(actions(page)).isEmpty();
+
+		// The viewer's own write, with the right body: refused by the management security.
+		assertThat(post("viewer:viewer-secret", "application/json", "{\"action\":\"drain\"}")).isEqualTo(403);
+		// A form on another site posting with the operator's credentials: no CSRF token, refused.
+		assertThat(post("ops:ops-secret", "application/x-www-form-urlencoded", "action=drain")).isEqualTo(403);
+		assertThat(this.app.getBean(WorkerPools.class).pools().get(0).isAccepting()).isTrue();
+		assertThat(slow.status()).isEqualTo(ExecutionStatus.RUNNING);
+		slow.cancel();
+	}
+
+	@Test
+	void aReadOnlyConsoleOffersNoActionToAnyone() throws Exception {
+		start("execution.console.read-only=true");
+		HtmlPage page = open("ops", "ops-secret");
+		assertThat(text(page, "#access")).isEqualTo("read-only console");
+		click(page, "nav button[data-view=workers]");
+		waitFor(page, () -> find(page, "tr[data-worker]") != null);
+		assertThat(actions(page)).isEmpty();
+	}
+
+	private int post(String credentials, String contentType, String body) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(url("/actuator/console")))
+			.header("Authorization",
+					"Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+			.header("Content-Type", contentType)
+			.header("Origin", "https://elsewhere.example")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build();
+		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
+}
