@@ -7,6 +7,7 @@ import java.util.Set;
 import io.execution.ExecutionException;
 import io.execution.async.DefaultExecutions;
 import io.execution.queue.DeadLetters;
+import io.execution.registry.WorkerRegistry;
 import io.execution.worker.WorkerOperations;
 import org.jspecify.annotations.Nullable;
 
@@ -36,7 +37,8 @@ import org.springframework.util.MimeType;
  * <li>{@code GET …/executions?status=&service=&key=&since=&offset=}, {@code …/execution?id=},
  * {@code …/deadletters?queue=}: the lists the page filters and pages through.</li>
  * <li>{@code POST …/console} with JSON {@code {"action": …}}: {@code probe} (may this user
- * write?), {@code drain} and {@code resume} (this application's pools), {@code cancel}
+ * write?), {@code drain} and {@code resume} (this application's pools, or with {@code worker}
+ * another process's, through the registry), {@code cancel}
  * ({@code id}), {@code requeue}, {@code delete} ({@code queue}, {@code id}) and {@code purge}
  * ({@code queue}). A write takes a JSON body, which a form on another site cannot send.</li>
  * </ul>
@@ -59,6 +61,8 @@ public class ConsoleEndpoint {
 
 	private final WorkerOperations operations;
 
+	private final WorkerRegistry registry;
+
 	/**
 	 * Makes the endpoint.
 	 * @param snapshots the shared snapshots
@@ -66,9 +70,12 @@ public class ConsoleEndpoint {
 	 * @param deadLetters the dead letters, or {@code null} without a queue backend
 	 * @param report names the queues this application knows
 	 * @param operations this application's pools, or {@code null} when it runs none
+	 * @param registry asks other processes' workers to drain and resume, or {@code null}
 	 */
 	public ConsoleEndpoint(ConsoleSnapshots snapshots, @Nullable DefaultExecutions executions,
-			@Nullable DeadLetters deadLetters, ExecutionReport report, @Nullable WorkerOperations operations) {
+			@Nullable DeadLetters deadLetters, ExecutionReport report, @Nullable WorkerOperations operations,
+			@Nullable WorkerRegistry registry) {
+		this.registry = registry;
 		this.snapshots = snapshots;
 		this.executions = (executions != null) ? new ExecutionsEndpoint(executions) : null;
 		this.deadLetters = (deadLetters != null) ? new DeadLettersEndpoint(deadLetters, report) : null;
@@ -129,10 +136,13 @@ public class ConsoleEndpoint {
 	 * {@code delete} or {@code purge}
 	 * @param id the execution (cancel) or dead letter (requeue, delete)
 	 * @param queue the dead letter's queue
+	 * @param worker drain and resume: another process's worker, asked through the registry (it
+	 * does at its next heartbeat); none for this application's pools
 	 * @return what happened; 403 when the console is read-only
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Map<String, Object>> act(String action, @Nullable String id, @Nullable String queue) {
+	public WebEndpointResponse<Map<String, Object>> act(String action, @Nullable String id, @Nullable String queue,
+			@Nullable String worker) {
 		if (!ACTIONS.contains(action)) {
 			throw new InvalidEndpointRequestException("Unknown action '" + action + "': one of " + ACTIONS,
 					"unknown action");
@@ -147,6 +157,15 @@ public class ConsoleEndpoint {
 			switch (action) {
 				case "probe" -> done.put("writable", true);
 				case "drain", "resume" -> {
+					if (worker != null && !worker.isBlank() && !worker.equals(this.snapshots.self())) {
+						if (this.registry == null || !this.registry.request(worker, action)) {
+							throw new InvalidEndpointRequestException("Worker '" + worker + "' cannot be reached from here:"
+									+ " drain it from its own application", "not reachable");
+						}
+						done.put("worker", worker);
+						done.put("requested", true);
+						return new WebEndpointResponse<>(done);
+					}
 					if (this.operations == null) {
 						throw new InvalidEndpointRequestException("This application runs no worker pools",
 								"no worker pools (execution.worker.enabled is false)");

@@ -36,6 +36,8 @@ public final class ConsoleSnapshots {
 
 	private final String self;
 
+	private final boolean remoteControl;
+
 	private Map<String, Object> current;
 
 	private long madeAt;
@@ -57,10 +59,13 @@ public final class ConsoleSnapshots {
 	 * @param readOnly whether the console offers no write action
 	 * @param clock the clock of the snapshot's time
 	 * @param self this application's id as a worker, or {@code null} when it runs no worker
+	 * @param remoteControl whether other processes' workers can be asked to drain and resume
+	 * (through the registry)
 	 */
 	public ConsoleSnapshots(ExecutionReport report, CallStatistics statistics, Duration interval, boolean readOnly,
-			Clock clock, String self) {
+			Clock clock, String self, boolean remoteControl) {
 		this.self = self;
+		this.remoteControl = remoteControl;
 		this.report = report;
 		this.statistics = statistics;
 		this.interval = interval;
@@ -82,6 +87,14 @@ public final class ConsoleSnapshots {
 	}
 
 	/**
+	 * This application's id as a worker.
+	 * @return the id, or {@code null} when it runs no worker
+	 */
+	public String self() {
+		return this.self;
+	}
+
+	/**
 	 * Whether the console offers no write action ({@code execution.console.read-only}).
 	 * @return {@code true} when read-only
 	 */
@@ -98,6 +111,7 @@ public final class ConsoleSnapshots {
 		snapshot.put("intervalMs", this.interval.toMillis());
 		snapshot.put("readOnly", this.readOnly);
 		snapshot.put("self", this.self);
+		snapshot.put("remoteControl", this.remoteControl);
 		snapshot.put("endpoints", endpoints(seconds, at));
 		List<Map<String, Object>> workers = workers();
 		snapshot.put("queues", queues(seconds, at, workers));
@@ -107,7 +121,7 @@ public final class ConsoleSnapshots {
 
 	private List<Map<String, Object>> endpoints(double seconds, Instant at) {
 		List<Map<String, Object>> all = new ArrayList<>();
-		this.report.endpoints().forEach((name, value) -> {
+		new java.util.TreeMap<>(this.report.endpoints()).forEach((name, value) -> {
 			@SuppressWarnings("unchecked")
 			Map<String, Object> description = (Map<String, Object>) value;
 			CallStatistics.Snapshot stats = this.statistics.of(name);
@@ -140,7 +154,7 @@ public final class ConsoleSnapshots {
 
 	private List<Map<String, Object>> queues(double seconds, Instant at, List<Map<String, Object>> workers) {
 		List<Map<String, Object>> all = new ArrayList<>();
-		this.report.queues().forEach((name, value) -> {
+		new java.util.TreeMap<>(this.report.queues()).forEach((name, value) -> {
 			@SuppressWarnings("unchecked")
 			Map<String, Object> description = (Map<String, Object>) value;
 			int inFlight = 0;
@@ -201,6 +215,7 @@ public final class ConsoleSnapshots {
 				one.put("self", String.valueOf(worker.get("id")).equals(this.self));
 				all.add(one);
 			}
+			all.sort(java.util.Comparator.comparing((worker) -> String.valueOf(worker.get("id"))));
 		}
 		catch (RuntimeException ex) {
 			// The registry cannot be read now: the page says so with an empty list.

@@ -112,19 +112,23 @@ public final class ExecutionActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ConsoleSnapshots executionConsoleSnapshots(ExecutionReport report, CallStatistics statistics,
-				ExecutionConsoleProperties console, ObjectProvider<LocalWorker> worker) {
+				ExecutionConsoleProperties console, ObjectProvider<LocalWorker> worker,
+				ObjectProvider<WorkerRegistry> registry) {
 			LocalWorker self = worker.getIfUnique();
+			WorkerRegistry workers = registry.getIfAvailable();
 			return new ConsoleSnapshots(report, statistics, console.getRefreshInterval(), console.isReadOnly(),
-					java.time.Clock.systemUTC(), (self != null) ? self.id() : null);
+					java.time.Clock.systemUTC(), (self != null) ? self.id() : null,
+					workers != null && workers.forwardsRequests());
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		ConsoleEndpoint consoleEndpoint(ConsoleSnapshots snapshots, ObjectProvider<DefaultExecutions> executions,
 				ObjectProvider<DeadLetters> deadLetters, ExecutionReport report,
-				ObjectProvider<WorkerOperationsService> operations, ObjectProvider<WorkerPools> pools) {
+				ObjectProvider<WorkerOperationsService> operations, ObjectProvider<WorkerPools> pools,
+				ObjectProvider<WorkerRegistry> registry) {
 			return new ConsoleEndpoint(snapshots, executions.getIfAvailable(), deadLetters.getIfAvailable(), report,
-					(pools.getIfAvailable() != null) ? operations.getIfAvailable() : null);
+					(pools.getIfAvailable() != null) ? operations.getIfAvailable() : null, registry.getIfAvailable());
 		}
 
 	}

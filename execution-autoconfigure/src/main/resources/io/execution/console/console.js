@@ -8,7 +8,7 @@
 	'use strict';
 
 	const state = { view: 'overview', writable: false, snapshot: null, timer: null, interval: 2000,
-		deadLetterQueue: null };
+		deadLetterQueue: null, requested: {} };
 
 	function $(selector) {
 		return document.querySelector(selector);
@@ -234,14 +234,27 @@
 				return tag + '=' + worker.tags[tag];
 			}).join(', ');
 			const actions = el('td', {});
-			if (writable && worker.self) {
-				actions.appendChild(el('button', { type: 'button', class: 'write', 'data-action': worker.draining ? 'resume' : 'drain',
+			const reachable = worker.self || (snapshot.remoteControl && !worker.stale);
+			const action = worker.draining ? 'resume' : 'drain';
+			if (writable && reachable && state.requested[worker.id] !== action) {
+				actions.appendChild(el('button', { type: 'button', class: 'write', 'data-action': action,
 					text: worker.draining ? 'Resume' : 'Drain', onclick: function () {
-						act(worker.draining ? 'resume' : 'drain').then(refresh);
+						act(action, worker.self ? {} : { worker: worker.id }).then(function () {
+							if (!worker.self) {
+								state.requested[worker.id] = action;
+							}
+							return refresh();
+						});
 					} }));
 			}
-			else if (worker.self) {
-				actions.appendChild(el('span', { class: 'muted', text: 'this application' }));
+			else if (state.requested[worker.id] === action) {
+				actions.appendChild(el('span', { class: 'muted', text: action + ' asked: at its next heartbeat' }));
+			}
+			if (worker.self) {
+				actions.appendChild(el('span', { class: 'muted', text: ' this application' }));
+			}
+			if (state.requested[worker.id] && state.requested[worker.id] !== action) {
+				delete state.requested[worker.id];
 			}
 			return el('tr', { class: worker.stale ? 'stale' : '', 'data-worker': worker.id }, el('td', { text: worker.id }),
 				el('td', { text: worker.host }), el('td', { text: pools || '–' }), el('td', { text: tags || '–' }),

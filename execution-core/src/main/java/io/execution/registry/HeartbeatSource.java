@@ -21,4 +21,11 @@ public interface HeartbeatSource {
 	 */
 	WorkerInfo snapshot(Instant heartbeat);
 
+	/**
+	 * Does what an operator asked of this worker through the registry.
+	 * @param action {@code drain} or {@code resume}; anything else is ignored
+	 */
+	default void apply(String action) {
+	}
+
 }

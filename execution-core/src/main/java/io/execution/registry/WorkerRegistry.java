@@ -26,4 +26,25 @@ public interface WorkerRegistry {
 			.toList();
 	}
 
+	/**
+	 * Asks a worker of another process to drain its pools (take no new request; running ones
+	 * finish) or to resume: it does at its next heartbeat. A request to a worker that is gone
+	 * lapses after three heartbeat intervals.
+	 * @param workerId the worker
+	 * @param action {@code drain} or {@code resume}
+	 * @return whether the request was sent; {@code false} when this registry cannot reach other
+	 * processes
+	 */
+	default boolean request(String workerId, String action) {
+		return false;
+	}
+
+	/**
+	 * Whether {@link #request} reaches workers of other processes.
+	 * @return {@code false} by default
+	 */
+	default boolean forwardsRequests() {
+		return false;
+	}
+
 }

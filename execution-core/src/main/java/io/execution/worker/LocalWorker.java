@@ -89,6 +89,19 @@ public final class LocalWorker implements HeartbeatSource {
 	 * @return its description
 	 */
 	@Override
+	public void apply(String action) {
+		if (this.pools == null) {
+			return;
+		}
+		if ("drain".equals(action)) {
+			this.pools.drain();
+		}
+		else if ("resume".equals(action)) {
+			this.pools.resume();
+		}
+	}
+
+	@Override
 	public WorkerInfo snapshot(Instant heartbeat) {
 		List<WorkerInfo.Pool> pools = (this.pools != null) ? this.pools.pools()
 			.stream()

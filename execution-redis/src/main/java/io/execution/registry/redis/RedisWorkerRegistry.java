@@ -35,14 +35,21 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisWorkerRegistry.class);
 
+	/**
+	 * A heartbeat, which also takes what an operator asked of this worker. KEYS: the worker's
+	 * record, the set of workers, its requests. ARGV: id, record, ttl ms. Returns the request
+	 * (drain or resume), or '' for none.
+	 */
 	private static final RedisScript BEAT = new RedisScript("""
 			local t = redis.call('TIME')
 			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 			redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 			redis.call('ZADD', KEYS[2], now, ARGV[1])
 			redis.call('PEXPIRE', KEYS[2], ARGV[3])
-			return now
-			""", ScriptOutputType.INTEGER);
+			local asked = redis.call('GET', KEYS[3])
+			if asked then redis.call('DEL', KEYS[3]) end
+			return asked or ''
+			""", ScriptOutputType.VALUE);
 
 	private static final RedisScript LIST = new RedisScript("""
 			local t = redis.call('TIME')
@@ -97,6 +104,39 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 		return this.prefix + ":{workers}:worker:" + id;
 	}
 
+	private String requests(String id) {
+		return this.prefix + ":{workers}:request:" + id;
+	}
+
+	/**
+	 * Leaves the request where the worker's next heartbeat takes it (a drain or resume is
+	 * harmless; a request that nobody takes lapses after three intervals).
+	 */
+	@Override
+	public boolean forwardsRequests() {
+		return true;
+	}
+
+	@Override
+	public boolean request(String workerId, String action) {
+		if (!"drain".equals(action) && !"resume".equals(action)) {
+			throw new IllegalArgumentException("A worker is asked to drain or to resume, not to '" + action + "'");
+		}
+		try {
+			this.connections.shared()
+				.set(requests(workerId), action,
+						io.lettuce.core.SetArgs.Builder.px(this.interval.toMillis() * 3))
+				.get(5, TimeUnit.SECONDS);
+			return true;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			throw new IllegalStateException("Cannot reach the worker registry in Redis: " + ex, ex);
+		}
+	}
+
 	@Override
 	public void start() {
 		this.running = true;
@@ -114,12 +154,18 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 		}
 		try {
 			String json = this.mapper.writeValueAsString(this.local.snapshot(Instant.EPOCH));
-			BEAT.run(this.connections.shared(), new String[] { worker(this.local.id()), all() }, this.local.id(), json,
+			BEAT.<String>run(this.connections.shared(),
+					new String[] { worker(this.local.id()), all(), requests(this.local.id()) }, this.local.id(), json,
 					String.valueOf(this.interval.toMillis() * 3))
-				.whenComplete((result, failure) -> {
+				.whenComplete((asked, failure) -> {
 					this.beating.set(false);
 					if (failure != null) {
 						logger.debug("Heartbeat of worker {} failed: {}", this.local.id(), failure.toString());
+					}
+					else if (asked != null && !asked.isEmpty()) {
+						logger.info("Worker {}: asked through the registry to {}", this.local.id(), asked);
+						// Not on Lettuce's I/O thread: a drain waits for nothing, but it is the pools' business.
+						this.timer.scheduler().execute(() -> this.local.apply(asked));
 					}
 				});
 		}

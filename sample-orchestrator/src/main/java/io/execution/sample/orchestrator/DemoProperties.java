@@ -32,6 +32,20 @@ public class DemoProperties {
 	private boolean exit = true;
 
 	/**
+	 * Whether the demo sends its batches again and again (with the console, for live charts)
+	 * instead of once.
+	 */
+	private boolean repeat;
+
+	public boolean isRepeat() {
+		return this.repeat;
+	}
+
+	public void setRepeat(boolean repeat) {
+		this.repeat = repeat;
+	}
+
+	/**
 	 * Bound of the long job the demo starts as an execution and follows; 0 skips it.
 	 */
 	private int jobUpTo = 200_000_000;

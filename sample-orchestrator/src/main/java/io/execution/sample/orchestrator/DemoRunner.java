@@ -78,6 +78,24 @@ class DemoRunner implements ApplicationRunner {
 		if (this.properties.getJobUpTo() > 0) {
 			followJob(this.properties.getJobUpTo());
 		}
+		if (this.properties.isRepeat()) {
+			// For the console: the same batches again, in the background, while the application serves.
+			Thread repeat = new Thread(() -> {
+				try {
+					while (!Thread.currentThread().isInterrupted()) {
+						for (String name : this.properties.getEndpoints()) {
+							runBatch(name, this.workloads.get(name), false);
+						}
+						Thread.sleep(500);
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}, "demo-repeat");
+			repeat.setDaemon(true);
+			repeat.start();
+		}
 	}
 
 	/**
