@@ -23,6 +23,8 @@ run --mode local --callers 1
 run --mode memory-queue --callers 16
 run --mode http --callers 16
 run --mode spring-http-interface --callers 16
+run --mode grpc --callers 16
 run --mode redis-queue --callers 1,16 --workers 2
+run --mode redis-streams --callers 1,16 --workers 2
 run --mode redisson-remote --callers 1,16 --workers 2
 execution-benchmarks/render.sh "$OUT"

@@ -342,7 +342,7 @@ class HttpModeTest {
 
 	@Test
 	void largeBodiesTravelGzippedBothWays() throws Exception {
-		String text = "x".repeat(20_000);
+		String text = "x".repeat(40_000);
 		try (ConfigurableApplicationContext caller = caller("execution.endpoints.billing.urls=" + url(one))) {
 			assertThat(caller.getBean(Billing.class).echo(text)).isEqualTo(text);
 		}

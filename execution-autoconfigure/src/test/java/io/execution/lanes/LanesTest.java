@@ -150,10 +150,14 @@ class LanesTest {
 	}
 
 	@Test
-	void onARedisClusterHigherPriorityIsTakenFirstAndRequirementsRoute() throws Exception {
+	void onARedisClusterPriorityFairnessAndRequirementsHold() throws Exception {
 		TestRedisTopology cluster = TestRedisTopology.cluster();
 		this.closeables.add(cluster);
-		higherPriorityIsTakenFirst(worker(redis(cluster.properties()), "worker.name=plain"));
+		ConfigurableApplicationContext plain = worker(redis(cluster.properties()), "worker.name=plain",
+				"execution.worker.weights.graded.tenant-big=2");
+		higherPriorityIsTakenFirst(plain);
+		GradedService.reset();
+		aBurstyKeyDoesNotHoldAQuietOneBack(plain);
 		worker(redis(cluster.properties()), "worker.name=gpu", "execution.worker.tags.gpu=true");
 		Graded graded = run(redis(cluster.properties()), "execution.endpoints.graded.requires.gpu=true")
 			.getBean(Graded.class);

@@ -33,8 +33,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code redis-queue} ({@code --workers} worker application contexts in this JVM, 8 threads
  * each; http workers serve on random local ports, redis workers share {@code --redis-port}), and
  * the peers {@code spring-http-interface} (a plain controller and {@code @HttpExchange} client, one
- * server context in this JVM, as http mode with {@code --workers 1}) and {@code redisson-remote}
- * (Redisson's {@code RRemoteService} on {@code --redis-port} with {@code --workers} × 8 executors).
+ * server context in this JVM, as http mode with {@code --workers 1}; {@code -Dbench.http-client}
+ * picks the client), {@code grpc} (gRPC-java unary over Netty), {@code redis-streams} (a plain
+ * Redis Streams work queue with Lettuce) and {@code redisson-remote} (Redisson's
+ * {@code RRemoteService} on {@code --redis-port} with {@code --workers} × 8 executors).
  */
 public final class Benchmark {
 
@@ -85,7 +87,8 @@ public final class Benchmark {
 					Options row = options.row(callers, payload, first ? options.warmup() : options.rowWarmup());
 					first = false;
 					String json = load(call, "x".repeat(payload), row).json(row);
-					if (options.mode().equals("redis-queue") || options.mode().equals("redisson-remote")) {
+					if (options.mode().equals("redis-queue") || options.mode().equals("redisson-remote")
+							|| options.mode().equals("redis-streams")) {
 						// Redis' own round trip, measured in the same run, to read the result against.
 						json = json.substring(0, json.length() - 1) + ",\"redis_ping_p50_us\":" + pingP50(options) + "}";
 					}
@@ -157,13 +160,29 @@ public final class Benchmark {
 				ConfigurableApplicationContext caller = start(contexts, WebApplicationType.NONE, quiet, redis);
 				return caller.getBean(Echo.class)::echo;
 			}
+			case "grpc" -> {
+				GrpcPeer peer;
+				try {
+					peer = new GrpcPeer();
+				}
+				catch (java.io.IOException ex) {
+					throw new java.io.UncheckedIOException(ex);
+				}
+				closeables.add(peer);
+				return peer.call();
+			}
+			case "redis-streams" -> {
+				RedisStreamsPeer peer = new RedisStreamsPeer(options.redisPort(), options.workers() * 8);
+				closeables.add(peer);
+				return peer.call();
+			}
 			case "redisson-remote" -> {
 				RedissonPeer peer = new RedissonPeer(options.redisPort(), options.workers() * 8);
 				closeables.add(peer);
 				return peer.call();
 			}
 			default -> throw new IllegalArgumentException("--mode must be direct, local, memory-queue, http, redis-queue,"
-					+ " spring-http-interface or redisson-remote, not " + options.mode());
+					+ " spring-http-interface, grpc, redis-streams or redisson-remote, not " + options.mode());
 		}
 	}
 
@@ -284,8 +303,8 @@ public final class Benchmark {
 
 		String json(Options options) {
 			Map<String, Object> fields = new LinkedHashMap<>();
-			boolean peer = options.mode().equals("direct") || options.mode().equals("spring-http-interface")
-					|| options.mode().equals("redisson-remote");
+			boolean peer = java.util.Set.of("direct", "spring-http-interface", "redisson-remote", "grpc", "redis-streams")
+				.contains(options.mode());
 			fields.put("peer", peer ? options.mode() : "execution-" + options.mode());
 			fields.put("callers", options.callers());
 			fields.put("workers", options.workers());

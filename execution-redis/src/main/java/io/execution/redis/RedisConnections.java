@@ -10,7 +10,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
 
 /**
  * The Redis connections of the queue backend, made from the application's Lettuce client (and so
@@ -69,11 +68,11 @@ public final class RedisConnections implements AutoCloseable {
 	 */
 	public RedisClusterAsyncCommands<String, String> dedicated() {
 		if (this.client instanceof RedisClusterClient cluster) {
-			StatefulRedisClusterConnection<String, String> connection = cluster.connect(StringCodec.UTF8);
+			StatefulRedisClusterConnection<String, String> connection = cluster.connect(Utf8Codec.INSTANCE);
 			this.opened.put(connection.async(), connection);
 			return connection.async();
 		}
-		StatefulRedisConnection<String, String> connection = ((RedisClient) this.client).connect(StringCodec.UTF8);
+		StatefulRedisConnection<String, String> connection = ((RedisClient) this.client).connect(Utf8Codec.INSTANCE);
 		this.opened.put(connection.async(), connection);
 		return connection.async();
 	}

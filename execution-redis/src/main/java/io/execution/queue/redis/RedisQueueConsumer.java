@@ -106,6 +106,19 @@ final class RedisQueueConsumer implements QueueConsumer {
 	/** The stream requests taken from lanes move to (leased and acknowledged there). */
 	private final String laned;
 
+	/** The queue's other keys, named once rather than per call. */
+	private final String attempts;
+
+	private final String lanedAttempts;
+
+	private final String answered;
+
+	private final String lanedAnswered;
+
+	private final String deadLetters;
+
+	private final String laneBase;
+
 	/**
 	 * When requests were last seen in lanes (nanoTime): for {@link #LANE_MODE_NANOS} after, reads
 	 * take by priority and key through a script rather than from the plain stream alone.
@@ -131,6 +144,12 @@ final class RedisQueueConsumer implements QueueConsumer {
 		this.limits = limits;
 		this.limited = limits.any();
 		this.laned = backend.settings().laned(queue);
+		this.attempts = backend.settings().attemptsOf(queue, backend.settings().requests(queue));
+		this.lanedAttempts = backend.settings().attemptsOf(queue, this.laned);
+		this.answered = backend.settings().answeredOf(queue, backend.settings().requests(queue));
+		this.lanedAnswered = backend.settings().answeredOf(queue, this.laned);
+		this.deadLetters = backend.settings().deadLetters(queue);
+		this.laneBase = backend.settings().laneBase(queue);
 		this.takeTail.add(String.valueOf(options.priorityAging().toMillis()));
 		this.takeTail.add(String.valueOf(backend.settings().retention().toMillis()));
 		this.takeTail.add(String.valueOf(options.tags().size()));
@@ -249,7 +268,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 */
 	private void take(RedisClusterAsyncCommands<String, String> blocking, int count) {
 		List<String> args = new ArrayList<>(this.takeTail.size() + 4);
-		args.add(this.settings.laneBase(this.queue));
+		args.add(this.laneBase);
 		args.add(RedisQueueSettings.GROUP);
 		args.add(this.consumer.getName());
 		args.add(String.valueOf(count));
@@ -607,7 +626,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	private int reclaim(RedisClusterAsyncCommands<String, String> redis, long now, int free, String from)
 			throws Exception {
 		List<Object> taken = RedisScripts.RECLAIM.<List<Object>>run(redis,
-				new String[] { from, this.settings.attemptsOf(this.queue, from), this.settings.answeredOf(this.queue, from) },
+				new String[] { from, attemptsOf(from), answeredOf(from) },
 				RedisQueueSettings.GROUP, this.consumer.getName(),
 				String.valueOf(this.settings.visibilityTimeout().toMillis()), String.valueOf(free),
 				String.valueOf(this.settings.retention().toMillis()),
@@ -858,7 +877,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			}));
 			List<CompletableFuture<?>> stashing = new ArrayList<>();
 			stashes.forEach((from, stash) -> stashing.add(RedisScripts.STASH.run(redis,
-					new String[] { this.settings.answeredOf(this.queue, from) }, stash.toArray(String[]::new))));
+					new String[] { answeredOf(from) }, stash.toArray(String[]::new))));
 			if (!stashing.isEmpty()) {
 				stashed = CompletableFuture.allOf(stashing.toArray(CompletableFuture[]::new));
 			}
@@ -903,7 +922,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 					args.add(completion.entryId());
 					args.add(completion.cause());
 					args.add(completion.invocationId());
-					args.add(completion.body());
+					// The request goes back only to be kept as a dead letter.
+					args.add(completion.cause().isEmpty() ? "" : completion.body());
 					args.add(completion.takenOver() ? "1" : "0");
 					args.add(completion.lane());
 				}
@@ -925,8 +945,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 			List<String> args) {
 		// One script per stream: the plain one and, for requests taken from lanes, the laned one.
 		return RedisScripts.ACK.<List<Object>>run(redis,
-				new String[] { from, this.settings.attemptsOf(this.queue, from), this.settings.deadLetters(this.queue),
-						this.settings.answeredOf(this.queue, from) },
+				new String[] { from, attemptsOf(from), this.deadLetters,
+						answeredOf(from) },
 				args.toArray(String[]::new))
 			.thenApply((finished) -> {
 				long dead = ((Number) finished.get(1)).longValue();
@@ -937,6 +957,14 @@ final class RedisQueueConsumer implements QueueConsumer {
 				}
 				return finished;
 			});
+	}
+
+	private String attemptsOf(String from) {
+		return (from == this.laned || from.equals(this.laned)) ? this.lanedAttempts : this.attempts;
+	}
+
+	private String answeredOf(String from) {
+		return (from == this.laned || from.equals(this.laned)) ? this.lanedAnswered : this.answered;
 	}
 
 	private void done(RedisDelivery delivery) {
@@ -992,7 +1020,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 		if (from.equals(this.laned)) {
 			// Taken from a lane: back at the head of its lane.
 			RedisScripts.RETURN_LANED.run(this.backend.connections().shared(), new String[] { this.laned, this.stream },
-					this.settings.laneBase(this.queue), RedisQueueSettings.GROUP, entryId,
+					this.laneBase, RedisQueueSettings.GROUP, entryId,
 					String.valueOf(this.settings.retention().toMillis()), fields.getOrDefault("prio", "0"),
 					fields.getOrDefault("lane", "|"), fields.getOrDefault("deadline", "0"), fields.getOrDefault("reply", ""),
 					fields.getOrDefault("idem", "0"), fields.getOrDefault("id", ""), fields.getOrDefault("body", ""));
