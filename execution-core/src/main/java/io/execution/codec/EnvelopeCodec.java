@@ -12,6 +12,8 @@ import io.execution.core.ClientMethod;
 import io.execution.core.Invocation;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.util.ByteArrayBuilder;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
@@ -346,6 +348,42 @@ public final class EnvelopeCodec {
 	 * @throws ExecutionException the error the envelope carries
 	 */
 	public Object readResult(byte[] body, ClientMethod method) {
+		// The usual answer, {"v":1,"id":…,"ok":true,"result":…}, is bound straight from the parser;
+		// anything else (an error, a malformed body, a value that does not bind) takes the tree
+		// path below, which says what is wrong.
+		try (JsonParser parser = this.mapper.createParser(body)) {
+			if (parser.nextToken() == JsonToken.START_OBJECT) {
+				Object value = null;
+				JsonToken token;
+				while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
+					String name = parser.currentName();
+					JsonToken next = parser.nextToken();
+					if ("result".equals(name)) {
+						value = (next == JsonToken.VALUE_NULL) ? null : method.resultReader().readValue(parser);
+					}
+					else if ("error".equals(name) && next == JsonToken.START_OBJECT) {
+						return readResultTree(body, method);
+					}
+					else if ("v".equals(name) && (next != JsonToken.VALUE_NUMBER_INT || parser.getIntValue() != VERSION)
+							&& next != JsonToken.VALUE_NULL) {
+						return readResultTree(body, method);
+					}
+					else {
+						parser.skipChildren();
+					}
+				}
+				if (token == JsonToken.END_OBJECT && parser.nextToken() == null) {
+					return value;
+				}
+			}
+		}
+		catch (JacksonException ex) {
+			// Said by the tree path, with the envelope's own words.
+		}
+		return readResultTree(body, method);
+	}
+
+	private Object readResultTree(byte[] body, ClientMethod method) {
 		ResultEnvelope envelope;
 		try {
 			envelope = decodeResult(body);

@@ -3,6 +3,7 @@ package io.execution.codec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
 import io.execution.RemoteExecutionException;
 import io.execution.ServiceNotFoundException;
@@ -192,6 +193,28 @@ class EnvelopeCodecTest {
 				"{\"service\":\"shapes\",\"method\":\"nothing\",\"args\":[]}".getBytes(StandardCharsets.UTF_8),
 				System.nanoTime() - 1);
 		assertThat(outcome.error()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+	}
+
+	@Test
+	void aResultReadStraightFromTheParserMeansWhatTheTreeSays() {
+		ClientMethod area = method("area");
+		java.util.function.Function<String, Object> read = (json) -> this.codec
+			.readResult(json.getBytes(StandardCharsets.UTF_8), area);
+		assertThat(read.apply("{\"v\":1,\"id\":\"a\",\"ok\":true,\"result\":{\"value\":6}}"))
+			.isEqualTo(new Area(6));
+		assertThat(read.apply("{\"result\":{\"value\":6},\"extra\":[1,{\"x\":2}]}")).isEqualTo(new Area(6));
+		assertThat(read.apply("{\"v\":1,\"result\":null}")).isNull();
+		// An error wins wherever it is, as in the tree.
+		assertThatThrownBy(() -> read.apply("{\"result\":{\"value\":6},\"error\":{\"code\":\"service-exception\","
+				+ "\"type\":\"java.lang.IllegalStateException\",\"message\":\"no\"}}"))
+			.isInstanceOf(RemoteExecutionException.class)
+			.hasMessageContaining("no");
+		assertThatThrownBy(() -> read.apply("{\"v\":2,\"result\":{\"value\":6}}")).isInstanceOf(ExecutionException.class)
+			.hasMessageContaining("version");
+		assertThatThrownBy(() -> read.apply("{\"result\":{\"value\":6}} trailing")).isInstanceOf(ExecutionException.class)
+			.hasMessageContaining("not a valid envelope");
+		assertThatThrownBy(() -> read.apply("{\"result\":\"six\"}")).isInstanceOf(ExecutionException.class)
+			.hasMessageContaining("does not bind");
 	}
 
 	@Test
