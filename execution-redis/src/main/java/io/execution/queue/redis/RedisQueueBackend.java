@@ -237,17 +237,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	@Override
 	public CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
 			long deadlineNanos, boolean idempotent, Consumer<byte[]> chunks) {
-		this.chunks.put(invocationId, chunks);
-		CompletableFuture<byte[]> result;
-		try {
-			result = submit(queue, invocationId, request, deadlineNanos, idempotent);
-		}
-		catch (RuntimeException ex) {
-			this.chunks.remove(invocationId);
-			throw ex;
-		}
-		result.whenComplete((body, failure) -> this.chunks.remove(invocationId));
-		return result;
+		return submitStream(queue, invocationId, request, deadlineNanos, idempotent, QueueLane.DEFAULT, chunks);
 	}
 
 	@Override
@@ -286,13 +276,11 @@ public final class RedisQueueBackend implements QueueBackend {
 	@Override
 	public CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
 			long deadlineNanos, boolean idempotent, QueueLane lane, Consumer<byte[]> chunks) {
-		if (lane.isDefault()) {
-			return submitStream(queue, invocationId, request, deadlineNanos, idempotent, chunks);
-		}
 		this.chunks.put(invocationId, chunks);
 		CompletableFuture<byte[]> result;
 		try {
-			result = submit(queue, invocationId, request, deadlineNanos, idempotent, lane);
+			result = lane.isDefault() ? submit(queue, invocationId, request, deadlineNanos, idempotent)
+					: submit(queue, invocationId, request, deadlineNanos, idempotent, lane);
 		}
 		catch (RuntimeException ex) {
 			this.chunks.remove(invocationId);
