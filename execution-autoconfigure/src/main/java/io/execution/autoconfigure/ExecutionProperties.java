@@ -338,6 +338,13 @@ public class ExecutionProperties implements Validator {
 				errors.rejectValue(path + "priority", "out-of-range", "must be from " + io.execution.CallScope.MIN_PRIORITY
 						+ " to " + io.execution.CallScope.MAX_PRIORITY);
 			}
+			if ((endpoint.getPriority() != 0 || !endpoint.getRequires().isEmpty())
+					&& endpoint.effectiveMode() != Mode.QUEUE) {
+				errors.rejectValue(path + (endpoint.getRequires().isEmpty() ? "priority" : "requires"), "queue-only",
+						"only queue endpoints have a priority and worker requirements, and endpoint '" + name + "' is in "
+								+ endpoint.effectiveMode().name().toLowerCase(java.util.Locale.ROOT)
+								+ " mode (set execution.endpoints." + name + ".queue)");
+			}
 			endpoint.getRequires().forEach((tag, value) -> {
 				if (!io.execution.queue.QueueLane.validTag(tag) || !io.execution.queue.QueueLane.validTag(value)) {
 					errors.rejectValue(path + "requires", "invalid-tag", "tag '" + tag + "' = '" + value

@@ -338,6 +338,18 @@ class LanesTest {
 	}
 
 	@Test
+	void aPriorityOnAnEndpointThatIsNotQueuedFailsTheStartNamingTheProperty() {
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> new SpringApplicationBuilder(GradedApplication.class).web(WebApplicationType.NONE)
+				.properties("spring.main.banner-mode=off", "execution.endpoints.graded.mode=local",
+						"execution.endpoints.graded.priority=5")
+				.run())
+			.satisfies((ex) -> assertThat(ex).rootCause()
+				.hasMessageContaining("priority")
+				.hasMessageContaining("execution.endpoints.graded.queue"));
+	}
+
+	@Test
 	void aRequirementThatCannotBeWrittenFailsTheStartNamingTheProperty() {
 		assertThatExceptionOfType(Exception.class)
 			.isThrownBy(() -> run(memory(), "execution.endpoints.graded.requires.gpu=yes please"))
