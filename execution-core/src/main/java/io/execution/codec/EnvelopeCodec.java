@@ -15,6 +15,7 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.util.ByteArrayBuilder;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -359,7 +360,11 @@ public final class EnvelopeCodec {
 					String name = parser.currentName();
 					JsonToken next = parser.nextToken();
 					if ("result".equals(name)) {
-						value = (next == JsonToken.VALUE_NULL) ? null : method.resultReader().readValue(parser);
+						// The envelope goes on after the result: the reader must not call that trailing tokens.
+						value = (next == JsonToken.VALUE_NULL) ? null
+								: method.resultReader()
+									.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+									.readValue(parser);
 					}
 					else if ("error".equals(name) && next == JsonToken.START_OBJECT) {
 						return readResultTree(body, method);

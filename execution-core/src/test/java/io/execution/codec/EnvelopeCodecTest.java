@@ -217,6 +217,38 @@ class EnvelopeCodecTest {
 			.hasMessageContaining("does not bind");
 	}
 
+	/** A result that says which parser bound it. */
+	@tools.jackson.databind.annotation.JsonDeserialize(using = BoundBy.Reader.class)
+	record BoundBy(String parser) {
+
+		static final class Reader extends tools.jackson.databind.ValueDeserializer<BoundBy> {
+
+			@Override
+			public BoundBy deserialize(tools.jackson.core.JsonParser parser,
+					tools.jackson.databind.DeserializationContext context) {
+				parser.skipChildren();
+				return new BoundBy(parser.getClass().getSimpleName());
+			}
+
+		}
+
+	}
+
+	interface Binding {
+
+		BoundBy bound();
+
+	}
+
+	@Test
+	void theUsualResultIsBoundFromTheParserNotFromATree() throws Exception {
+		ClientMethod bound = ClientMethod.of("binding", Binding.class.getMethod("bound"), this.mapper, false);
+		Object result = this.codec.readResult(
+				"{\"v\":1,\"id\":\"a\",\"ok\":true,\"result\":{\"x\":[1,2]},\"after\":3}".getBytes(StandardCharsets.UTF_8),
+				bound);
+		assertThat(((BoundBy) result).parser()).doesNotContain("Tree");
+	}
+
 	@Test
 	void errorCodesMapToTheDocumentedExceptions() {
 		assertThat(ErrorCode.REJECTED.toException(null, "full")).isInstanceOf(ExecutionRejectedException.class);
