@@ -360,11 +360,7 @@ public final class EnvelopeCodec {
 					String name = parser.currentName();
 					JsonToken next = parser.nextToken();
 					if ("result".equals(name)) {
-						// The envelope goes on after the result: the reader must not call that trailing tokens.
-						value = (next == JsonToken.VALUE_NULL) ? null
-								: method.resultReader()
-									.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-									.readValue(parser);
+						value = (next == JsonToken.VALUE_NULL) ? null : inEnvelope(method).readValue(parser);
 					}
 					else if ("error".equals(name) && next == JsonToken.START_OBJECT) {
 						return readResultTree(body, method);
@@ -387,6 +383,21 @@ public final class EnvelopeCodec {
 		}
 		return readResultTree(body, method);
 	}
+
+	/**
+	 * The method's result reader for a value inside the envelope, which goes on after it: one
+	 * that does not call that trailing tokens, made once per result type.
+	 */
+	private ObjectReader inEnvelope(ClientMethod method) {
+		ObjectReader reader = this.inEnvelope.get(method.resultType());
+		if (reader == null) {
+			reader = method.resultReader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+			this.inEnvelope.put(method.resultType(), reader);
+		}
+		return reader;
+	}
+
+	private final Map<JavaType, ObjectReader> inEnvelope = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private Object readResultTree(byte[] body, ClientMethod method) {
 		ResultEnvelope envelope;

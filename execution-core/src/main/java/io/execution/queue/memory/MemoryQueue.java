@@ -64,14 +64,20 @@ final class MemoryQueue {
 
 	CompletableFuture<byte[]> offer(String invocationId, byte[] request, long deadlineNanos,
 			java.util.function.Consumer<byte[]> chunks) {
+		Entry entry = admit(invocationId, request, deadlineNanos, chunks);
+		this.entries.add(entry);
+		return entry.result;
+	}
+
+	/** A new entry, counted in the depth, unless the queue holds its capacity already. */
+	private Entry admit(String invocationId, byte[] request, long deadlineNanos,
+			java.util.function.Consumer<byte[]> chunks) {
 		if (this.depth.incrementAndGet() > this.capacity) {
 			this.depth.decrementAndGet();
 			throw new ExecutionRejectedException("Queue '" + this.name + "' is full: " + this.capacity
 					+ " requests wait already (execution.queue.capacity) [" + invocationId + "]");
 		}
-		Entry entry = new Entry(this, invocationId, request, deadlineNanos, chunks);
-		this.entries.add(entry);
-		return entry.result;
+		return new Entry(this, invocationId, request, deadlineNanos, chunks);
 	}
 
 	/**
@@ -80,12 +86,7 @@ final class MemoryQueue {
 	 */
 	CompletableFuture<byte[]> offer(String invocationId, byte[] request, long deadlineNanos,
 			java.util.function.Consumer<byte[]> chunks, int priority, String key) {
-		if (this.depth.incrementAndGet() > this.capacity) {
-			this.depth.decrementAndGet();
-			throw new ExecutionRejectedException("Queue '" + this.name + "' is full: " + this.capacity
-					+ " requests wait already (execution.queue.capacity) [" + invocationId + "]");
-		}
-		Entry entry = new Entry(this, invocationId, request, deadlineNanos, chunks);
+		Entry entry = admit(invocationId, request, deadlineNanos, chunks);
 		synchronized (this.lanes) {
 			this.lanes.add(priority, (key != null) ? key : "", entry);
 			this.laned++;

@@ -248,18 +248,7 @@ public final class RedisQueueBackend implements QueueBackend {
 		this.submissions.computeIfAbsent(queue, this::submitter)
 			.add(new Submission(invocationId, new String(request, StandardCharsets.UTF_8),
 					deadlineNanos, idempotent, result, added));
-		added.whenComplete((entryId, failure) -> {
-			if (failure != null) {
-				result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue
-						+ "' is unreachable: Redis refused or did not answer (" + Futures.unwrap(failure) + ") ["
-						+ invocationId + "]", failure));
-			}
-			else if (entryId == null) {
-				result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue + "' is full: "
-						+ this.settings.capacity() + " requests wait or run already (execution.queue.capacity) ["
-						+ invocationId + "]"));
-			}
-		});
+		added.whenComplete((entryId, failure) -> rejectUnless(result, queue, invocationId, entryId != null, failure));
 		result.whenComplete((body, failure) -> {
 			this.pending.remove(invocationId, result);
 			if (result.isCancelled() || failure instanceof ExecutionTimeoutException) {
@@ -320,18 +309,8 @@ public final class RedisQueueBackend implements QueueBackend {
 		catch (RuntimeException ex) {
 			staged = CompletableFuture.failedFuture(ex);
 		}
-		staged.whenComplete((added, failure) -> {
-			if (failure != null) {
-				result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue
-						+ "' is unreachable: Redis refused or did not answer (" + Futures.unwrap(failure) + ") ["
-						+ invocationId + "]", failure));
-			}
-			else if (added == null || added.isEmpty() || added.get(0) == null) {
-				result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue + "' is full: "
-						+ this.settings.capacity() + " requests wait or run already (execution.queue.capacity) ["
-						+ invocationId + "]"));
-			}
-		});
+		staged.whenComplete((added, failure) -> rejectUnless(result, queue, invocationId,
+				added != null && !added.isEmpty() && added.get(0) != null, failure));
 		result.whenComplete((body, failure) -> {
 			this.pending.remove(invocationId, result);
 			if (result.isCancelled() || failure instanceof ExecutionTimeoutException) {
@@ -342,6 +321,24 @@ public final class RedisQueueBackend implements QueueBackend {
 			}
 		});
 		return result;
+	}
+
+	/**
+	 * Fails a call whose request Redis did not take: unreachable (the failure), or full (not
+	 * added).
+	 */
+	private void rejectUnless(CompletableFuture<byte[]> result, String queue, String invocationId, boolean added,
+			Throwable failure) {
+		if (failure != null) {
+			result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue
+					+ "' is unreachable: Redis refused or did not answer (" + Futures.unwrap(failure) + ") ["
+					+ invocationId + "]", failure));
+		}
+		else if (!added) {
+			result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue + "' is full: "
+					+ this.settings.capacity() + " requests wait or run already (execution.queue.capacity) ["
+					+ invocationId + "]"));
+		}
 	}
 
 	/** A lane's name in Redis: its requirement, then its fairness key. */

@@ -144,10 +144,10 @@ final class RedisQueueConsumer implements QueueConsumer {
 		this.limits = limits;
 		this.limited = limits.any();
 		this.laned = backend.settings().laned(queue);
-		this.attempts = backend.settings().attemptsOf(queue, backend.settings().requests(queue));
-		this.lanedAttempts = backend.settings().attemptsOf(queue, this.laned);
-		this.answered = backend.settings().answeredOf(queue, backend.settings().requests(queue));
-		this.lanedAnswered = backend.settings().answeredOf(queue, this.laned);
+		this.attempts = backend.settings().attempts(queue);
+		this.lanedAttempts = backend.settings().lanedAttempts(queue);
+		this.answered = backend.settings().answered(queue);
+		this.lanedAnswered = backend.settings().lanedAnswered(queue);
 		this.deadLetters = backend.settings().deadLetters(queue);
 		this.laneBase = backend.settings().laneBase(queue);
 		this.takeTail.add(String.valueOf(options.priorityAging().toMillis()));
@@ -960,11 +960,11 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	private String attemptsOf(String from) {
-		return (from == this.laned || from.equals(this.laned)) ? this.lanedAttempts : this.attempts;
+		return from.equals(this.laned) ? this.lanedAttempts : this.attempts;
 	}
 
 	private String answeredOf(String from) {
-		return (from == this.laned || from.equals(this.laned)) ? this.lanedAnswered : this.answered;
+		return from.equals(this.laned) ? this.lanedAnswered : this.answered;
 	}
 
 	private void done(RedisDelivery delivery) {
@@ -1032,7 +1032,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			args.add(value);
 		});
 		RedisScripts.RETURN.run(this.backend.connections().shared(),
-				new String[] { this.stream, this.settings.attempts(this.queue) }, args.toArray(String[]::new));
+				new String[] { this.stream, this.attempts }, args.toArray(String[]::new));
 	}
 
 }

@@ -58,14 +58,14 @@ public record RedisQueueSettings(String prefix, int capacity, Duration visibilit
 		return this.prefix + ":{q:" + queue + "}:scheduled-lanes";
 	}
 
-	/** The take-over counts of a stream's entries. */
-	String attemptsOf(String queue, String stream) {
-		return stream.equals(laned(queue)) ? this.prefix + ":{q:" + queue + "}:laned-attempts" : attempts(queue);
+	/** The take-over counts of the laned stream's entries (the plain stream's are {@link #attempts}). */
+	String lanedAttempts(String queue) {
+		return this.prefix + ":{q:" + queue + "}:laned-attempts";
 	}
 
-	/** The stashed replies of a stream's entries. */
-	String answeredOf(String queue, String stream) {
-		return stream.equals(laned(queue)) ? this.prefix + ":{q:" + queue + "}:laned-answered" : answered(queue);
+	/** The stashed replies of the laned stream's entries (the plain stream's are {@link #answered}). */
+	String lanedAnswered(String queue) {
+		return this.prefix + ":{q:" + queue + "}:laned-answered";
 	}
 
 	String attempts(String queue) {

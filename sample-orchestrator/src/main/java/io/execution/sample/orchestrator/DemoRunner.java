@@ -28,8 +28,10 @@ import io.execution.sample.worker.api.Payments.Charge;
 import io.execution.sample.worker.api.Primes;
 import io.execution.sample.worker.api.Primes.PrimeCount;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -51,8 +53,11 @@ class DemoRunner implements ApplicationRunner {
 
 	private final Primes primes;
 
+	private final TaskExecutor background;
+
 	DemoRunner(DemoProperties properties, Endpoints endpoints, Executions executions, Primes primes,
-			Inventory inventory, Payments payments) {
+			Inventory inventory, Payments payments, @Qualifier("applicationTaskExecutor") TaskExecutor background) {
+		this.background = background;
 		this.properties = properties;
 		this.endpoints = endpoints;
 		this.executions = executions;
@@ -79,22 +84,23 @@ class DemoRunner implements ApplicationRunner {
 			followJob(this.properties.getJobUpTo());
 		}
 		if (this.properties.isRepeat()) {
-			// For the console: the same batches again, in the background, while the application serves.
-			Thread repeat = new Thread(() -> {
-				try {
-					while (!Thread.currentThread().isInterrupted()) {
-						for (String name : this.properties.getEndpoints()) {
-							runBatch(name, this.workloads.get(name), false);
-						}
-						Thread.sleep(500);
-					}
+			// For the console: the same batches again, on the application's task executor, while it serves.
+			this.background.execute(this::repeat);
+		}
+	}
+
+	/** Sends the batches again and again, half a second apart, until the application stops. */
+	private void repeat() {
+		try {
+			while (!Thread.currentThread().isInterrupted()) {
+				for (String name : this.properties.getEndpoints()) {
+					runBatch(name, this.workloads.get(name), false);
 				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			}, "demo-repeat");
-			repeat.setDaemon(true);
-			repeat.start();
+				Thread.sleep(500);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
