@@ -270,13 +270,18 @@ public final class Benchmark {
 		recorder.reset();
 		long cpuAtStart = -1;
 		long cpuAtEnd = -1;
+		boolean redis = options.mode().startsWith("redis");
+		long redisCpuAtStart = -1;
+		long redisCpuAtEnd = -1;
 		while (!done.await(100, TimeUnit.MILLISECONDS)) {
 			long now = System.nanoTime();
 			if (cpuAtStart < 0 && now >= warmupEnd) {
 				cpuAtStart = processCpuNanos();
+				redisCpuAtStart = redis ? redisCpuNanos(options.redisPort()) : -1;
 			}
 			if (cpuAtEnd < 0 && now >= end) {
 				cpuAtEnd = processCpuNanos();
+				redisCpuAtEnd = redis ? redisCpuNanos(options.redisPort()) : -1;
 			}
 			if ((now / 100_000_000L) % 10 == 0) {
 				System.err.printf(Locale.ROOT, "%s: %s, %d calls%n", options.mode(),
@@ -285,13 +290,46 @@ public final class Benchmark {
 		}
 		if (cpuAtEnd < 0) {
 			cpuAtEnd = processCpuNanos();
+			redisCpuAtEnd = redis ? redisCpuNanos(options.redisPort()) : -1;
 		}
 		// This JVM's CPU per measured call (caller, and workers when they run here; never Redis'):
 		// steadier across runs than calls/s on a shared 2-core machine.
 		long cpuPerCall = (cpuAtStart >= 0 && calls.get() > 0) ? (cpuAtEnd - cpuAtStart) / calls.get() : -1;
+		// Redis' own CPU per call (the server's user and system time, as INFO reports it): what the
+		// queue costs the machine beyond this JVM.
+		long redisCpuPerCall = (redisCpuAtStart >= 0 && redisCpuAtEnd >= 0 && calls.get() > 0)
+				? (redisCpuAtEnd - redisCpuAtStart) / calls.get() : -1;
 		Histogram histogram = recorder.getIntervalHistogram();
 		return new Result(calls.get(), errors.get(), histogram.getValueAtPercentile(50),
-				histogram.getValueAtPercentile(99), options.seconds(), cpuPerCall);
+				histogram.getValueAtPercentile(99), options.seconds(), cpuPerCall, redisCpuPerCall);
+	}
+
+	/** The CPU time the Redis server has used (user and system), from {@code INFO cpu}; -1 when unknown. */
+	private static long redisCpuNanos(int port) {
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+			socket.setSoTimeout(2000);
+			socket.getOutputStream().write("INFO cpu\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			java.io.BufferedReader in = new java.io.BufferedReader(
+					new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+			String header = in.readLine();
+			if (header == null || !header.startsWith("$")) {
+				return -1;
+			}
+			long total = 0;
+			int found = 0;
+			String line;
+			while (found < 2 && (line = in.readLine()) != null) {
+				if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+					total += new java.math.BigDecimal(line.substring(line.indexOf(':') + 1).trim()).movePointRight(9)
+						.longValue();
+					found++;
+				}
+			}
+			return (found == 2) ? total : -1;
+		}
+		catch (java.io.IOException | NumberFormatException ex) {
+			return -1;
+		}
 	}
 
 	private static long processCpuNanos() {
@@ -299,7 +337,8 @@ public final class Benchmark {
 		return (os instanceof com.sun.management.OperatingSystemMXBean sun) ? sun.getProcessCpuTime() : -1;
 	}
 
-	private record Result(long calls, long errors, long p50, long p99, int seconds, long cpuPerCallNanos) {
+	private record Result(long calls, long errors, long p50, long p99, int seconds, long cpuPerCallNanos,
+			long redisCpuPerCallNanos) {
 
 		String json(Options options) {
 			Map<String, Object> fields = new LinkedHashMap<>();
@@ -318,6 +357,11 @@ public final class Benchmark {
 			fields.put("jvm_cpu_us_per_call", (this.cpuPerCallNanos < 0) ? -1
 					: java.math.BigDecimal.valueOf(this.cpuPerCallNanos).movePointLeft(3).setScale(2,
 							java.math.RoundingMode.HALF_UP));
+			if (this.redisCpuPerCallNanos >= 0) {
+				fields.put("redis_cpu_us_per_call", java.math.BigDecimal.valueOf(this.redisCpuPerCallNanos)
+					.movePointLeft(3)
+					.setScale(2, java.math.RoundingMode.HALF_UP));
+			}
 			StringBuilder json = new StringBuilder("{");
 			fields.forEach((key, value) -> json.append(json.length() > 1 ? "," : "")
 				.append('"')

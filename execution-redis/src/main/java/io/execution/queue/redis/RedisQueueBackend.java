@@ -838,7 +838,7 @@ public final class RedisQueueBackend implements QueueBackend {
 			startReplyReader();
 			RedisClusterAsyncCommands<String, String> redis = this.connections.shared();
 			CompletableFuture.allOf(RedisScripts.SUBMIT.load(redis), RedisScripts.REPLY.load(redis),
-					RedisScripts.ACK.load(redis), RedisScripts.CANCEL.load(redis), RedisScripts.RECLAIM.load(redis),
+					RedisScripts.ACK.load(redis), RedisScripts.COMPLETE.load(redis), RedisScripts.CANCEL.load(redis), RedisScripts.RECLAIM.load(redis),
 					RedisScripts.STASH.load(redis))
 				.get(2, TimeUnit.SECONDS);
 			this.clock.sample();
@@ -864,15 +864,20 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	/**
 	 * Reads this process's reply list without a thread of its own: each read is issued when the
-	 * last one answers, on Lettuce's I/O thread, which completes the waiting callers directly. A
-	 * blocking pop waits for the next reply; while other calls wait, a pop of up to 256 sent just
-	 * before it takes a burst that came in meanwhile in the same round trip. Both answer in the
-	 * list's order, so a stream's chunks arrive in the order they were sent.
+	 * last one answers, on Lettuce's I/O thread, which completes the waiting callers directly. On
+	 * Redis 7 one blocking pop takes up to 256 replies at once ({@code BLMPOP}); on Redis 6.2 a
+	 * blocking pop waits for the next reply and, while other calls wait, a pop of up to 256 sent
+	 * just after it takes a burst that came in meanwhile. Both answer in the list's order, so a
+	 * stream's chunks arrive in the order they were sent.
 	 */
 	private void waitForReplies() {
 		RedisClusterAsyncCommands<String, String> redis = this.replyConnection;
 		if (this.closed) {
 			this.connections.release(redis);
+			return;
+		}
+		if (this.popsMany) {
+			waitForManyReplies(redis);
 			return;
 		}
 		RedisFuture<KeyValue<String, String>> next;
@@ -902,6 +907,41 @@ public final class RedisQueueBackend implements QueueBackend {
 						}
 					});
 				}
+			}
+			waitForReplies();
+		});
+	}
+
+	/** Whether Redis pops many replies with one blocking command (7.0 on); found out by the first read. */
+	private volatile boolean popsMany = true;
+
+	private static final io.lettuce.core.LMPopArgs MANY_REPLIES = io.lettuce.core.LMPopArgs.Builder.left().count(256);
+
+	private void waitForManyReplies(RedisClusterAsyncCommands<String, String> redis) {
+		RedisFuture<KeyValue<String, List<String>>> next;
+		try {
+			next = redis.blmpop(REPLY_WAIT_SECONDS, MANY_REPLIES, this.replies);
+		}
+		catch (RuntimeException ex) {
+			RETRY.execute(this::waitForReplies);
+			return;
+		}
+		next.whenComplete((popped, failure) -> {
+			if (failure != null) {
+				if (String.valueOf(failure.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("unknown command")) {
+					// Redis 6.2: one blocking pop, then a pop of many.
+					this.popsMany = false;
+					waitForReplies();
+					return;
+				}
+				if (!this.closed) {
+					logger.debug("Reading replies from Redis failed; trying again: {}", failure.toString());
+				}
+				RETRY.execute(this::waitForReplies);
+				return;
+			}
+			if (popped != null && popped.hasValue()) {
+				popped.getValue().forEach(this::deliver);
 			}
 			waitForReplies();
 		});

@@ -844,15 +844,20 @@ final class RedisQueueConsumer implements QueueConsumer {
 	private final Batcher<Completion> completions;
 
 	/**
-	 * Answers a batch of finished requests: one push per caller process, then, once Redis holds
-	 * the replies, one script that acknowledges and deletes them all. A request whose reply could
-	 * not be pushed stays unacknowledged: its lease runs out and another worker settles it (runs it
-	 * again when idempotent, else answers that it may have run), so no caller is left without an
-	 * answer.
+	 * Answers a batch of finished requests. On a single Redis (or a Sentinel-watched one) one
+	 * script per stream pushes the replies to their callers' lists and acknowledges the requests
+	 * together. On a Cluster, where the reply lists live on other nodes: the replies are stashed in
+	 * the queue's slot, pushed (one push per caller process), then, once Redis holds them,
+	 * acknowledged. Either way a request whose reply did not reach Redis stays unacknowledged:
+	 * its lease runs out and another worker settles it (runs it again when idempotent, else
+	 * answers that it may have run), so no caller is left without an answer.
 	 */
 	private CompletableFuture<?> sendCompletions(List<Completion> batch) {
 		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
 		String ttl = String.valueOf(this.settings.retention().toMillis());
+		if (!this.backend.connections().cluster()) {
+			return completeTogether(redis, ttl, batch);
+		}
 		Map<String, List<Completion>> byCaller = new LinkedHashMap<>();
 		List<Completion> unanswered = new ArrayList<>();
 		for (Completion completion : batch) {
@@ -882,14 +887,74 @@ final class RedisQueueConsumer implements QueueConsumer {
 				stashed = CompletableFuture.allOf(stashing.toArray(CompletableFuture[]::new));
 			}
 		}
-		if (!this.backend.connections().cluster()) {
-			return pushAndAcknowledge(redis, ttl, byCaller, unanswered);
-		}
-		// On a Cluster the stash and the pushes go to different nodes: no reply leaves before its stash is
-		// in. A stash that failed sends no reply and acknowledges nothing: the requests are taken over.
+		// No reply leaves before its stash is in. A stash that failed sends no reply and acknowledges
+		// nothing: the requests are taken over.
 		return stashed.handle((done, failure) -> failure)
 			.thenCompose((failure) -> (failure == null) ? pushAndAcknowledge(redis, ttl, byCaller, unanswered)
 					: pushAndAcknowledge(redis, ttl, Map.of(), unanswered));
+	}
+
+	/**
+	 * Pushes the replies and acknowledges the requests of a batch with one script per stream (the
+	 * plain one and, for requests taken from lanes, the laned one).
+	 */
+	private CompletableFuture<?> completeTogether(RedisClusterAsyncCommands<String, String> redis, String ttl,
+			List<Completion> batch) {
+		Map<String, List<Completion>> byStream = new LinkedHashMap<>(2);
+		for (Completion completion : batch) {
+			byStream.computeIfAbsent(completion.stream(), (key) -> new ArrayList<>(batch.size())).add(completion);
+		}
+		if (byStream.size() == 1) {
+			Map.Entry<String, List<Completion>> only = byStream.entrySet().iterator().next();
+			return completeTogether(redis, ttl, only.getKey(), only.getValue());
+		}
+		List<CompletableFuture<List<Object>>> scripts = new ArrayList<>(byStream.size());
+		byStream.forEach((from, completions) -> scripts.add(completeTogether(redis, ttl, from, completions)));
+		return CompletableFuture.allOf(scripts.toArray(CompletableFuture[]::new));
+	}
+
+	private CompletableFuture<List<Object>> completeTogether(RedisClusterAsyncCommands<String, String> redis,
+			String ttl, String from, List<Completion> completions) {
+		Map<String, List<String>> byCaller = new LinkedHashMap<>(4);
+		for (Completion completion : completions) {
+			if (completion.replyTo() != null) {
+				byCaller.computeIfAbsent(completion.replyTo(), (list) -> new ArrayList<>(completions.size()))
+					.add(completion.reply());
+			}
+		}
+		List<String> keys = new ArrayList<>(4 + byCaller.size());
+		keys.add(from);
+		keys.add(attemptsOf(from));
+		keys.add(this.deadLetters);
+		keys.add(answeredOf(from));
+		List<String> args = new ArrayList<>(5 + byCaller.size() * 2 + completions.size() * 7);
+		args.add(RedisQueueSettings.GROUP);
+		args.add(String.valueOf(this.settings.deadLetterLimit()));
+		args.add(String.valueOf(this.settings.deadLetterRetention().toMillis()));
+		args.add(ttl);
+		args.add(String.valueOf(byCaller.size()));
+		byCaller.forEach((list, replies) -> {
+			keys.add(list);
+			args.add(this.backend.expiries().due(list));
+			args.add(String.valueOf(replies.size()));
+			args.addAll(replies);
+		});
+		for (Completion completion : completions) {
+			addFinish(args, completion);
+		}
+		return RedisScripts.COMPLETE.<List<Object>>run(redis, keys.toArray(String[]::new), args.toArray(String[]::new))
+			.thenApply(this::warnAtDeadLetterLimit);
+	}
+
+	/** The six arguments that finish a request (see {@code RedisScripts.FINISH}). */
+	private static void addFinish(List<String> args, Completion completion) {
+		args.add(completion.entryId());
+		args.add(completion.cause());
+		args.add(completion.invocationId());
+		// The request goes back only to be kept as a dead letter.
+		args.add(completion.cause().isEmpty() ? "" : completion.body());
+		args.add(completion.takenOver() ? "1" : "0");
+		args.add(completion.lane());
 	}
 
 	private CompletableFuture<List<Object>> pushAndAcknowledge(RedisClusterAsyncCommands<String, String> redis,
@@ -919,13 +984,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 							(key) -> new ArrayList<>(List.of(RedisQueueSettings.GROUP,
 									String.valueOf(this.settings.deadLetterLimit()),
 									String.valueOf(this.settings.deadLetterRetention().toMillis()))));
-					args.add(completion.entryId());
-					args.add(completion.cause());
-					args.add(completion.invocationId());
-					// The request goes back only to be kept as a dead letter.
-					args.add(completion.cause().isEmpty() ? "" : completion.body());
-					args.add(completion.takenOver() ? "1" : "0");
-					args.add(completion.lane());
+					addFinish(args, completion);
 				}
 			}
 			if (byStream.isEmpty()) {
@@ -948,15 +1007,16 @@ final class RedisQueueConsumer implements QueueConsumer {
 				new String[] { from, attemptsOf(from), this.deadLetters,
 						answeredOf(from) },
 				args.toArray(String[]::new))
-			.thenApply((finished) -> {
-				long dead = ((Number) finished.get(1)).longValue();
-				if (dead >= this.settings.deadLetterLimit()) {
-					logger.warn("Queue '{}': {} dead letters, at the limit of {}: the oldest are dropped as new ones"
-							+ " come (execution.queue.redis.dead-letter-limit)", this.queue, dead,
-							this.settings.deadLetterLimit());
-				}
-				return finished;
-			});
+			.thenApply(this::warnAtDeadLetterLimit);
+	}
+
+	private List<Object> warnAtDeadLetterLimit(List<Object> finished) {
+		long dead = ((Number) finished.get(1)).longValue();
+		if (dead >= this.settings.deadLetterLimit()) {
+			logger.warn("Queue '{}': {} dead letters, at the limit of {}: the oldest are dropped as new ones come"
+					+ " (execution.queue.redis.dead-letter-limit)", this.queue, dead, this.settings.deadLetterLimit());
+		}
+		return finished;
 	}
 
 	private String attemptsOf(String from) {

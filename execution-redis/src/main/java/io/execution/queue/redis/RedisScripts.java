@@ -84,40 +84,77 @@ final class RedisScripts {
 			""", ScriptOutputType.MULTI);
 
 	/**
-	 * Finish a batch of requests: acknowledge and delete them, forget their redeliveries (those
-	 * taken over) and their stashed replies, and keep those that failed for good as dead letters.
-	 * KEYS: requests stream, attempts hash, dead-letter stream, answered hash. ARGV: group, dead-letter limit, dead-letter retention ms,
-	 * then six per request: entry id, dead-letter cause ('' for none), invocation id, body, taken
-	 * over (1/0), the lane it was taken from ({@code level\nlane}, '' for the plain one: a dead
-	 * letter keeps it, so that a requeued one goes back to its lane). Returns {how many were finished, how many dead letters the stream holds (-1 when
-	 * none was added)}.
+	 * Finishes the requests listed in ARGV from {@code first} on: acknowledges and deletes them,
+	 * forgets their redeliveries and stashed replies (of every request when {@code stashed}, else
+	 * of those taken over, which a stopped worker may have stashed), and keeps those that failed
+	 * for good as dead letters. KEYS 1 to 4: requests stream, attempts hash,
+	 * dead-letter stream, answered hash. ARGV 1 to 3: group, dead-letter limit, dead-letter
+	 * retention ms; then six per request: entry id, dead-letter cause ('' for none), invocation
+	 * id, body, taken over (1/0), the lane it was taken from ({@code level\nlane}, '' for the
+	 * plain one: a dead letter keeps it, so that a requeued one goes back to its lane). Returns
+	 * {how many were finished, how many dead letters the stream holds (-1 when none was added)}.
 	 */
-	static final RedisScript ACK = new RedisScript("""
-			local ids = {}
-			local dead = false
-			for i = 4, #ARGV, 6 do
-			  ids[#ids + 1] = ARGV[i]
-			  local taken = tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '0')
-			  redis.call('HDEL', KEYS[4], ARGV[i])
-			  if ARGV[i + 4] == '1' then redis.call('HDEL', KEYS[2], ARGV[i]) end
-			  if ARGV[i + 1] ~= '' then
-			    if ARGV[i + 5] ~= '' then
-			      redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[i + 2], 'cause', ARGV[i + 1],
-			        'body', ARGV[i + 3], 'attempts', taken + 1, 'lane', ARGV[i + 5])
-			    else
-			      redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[i + 2], 'cause', ARGV[i + 1],
-			        'body', ARGV[i + 3], 'attempts', taken + 1)
+	private static final String FINISH = """
+			local function finish(first, stashed)
+			  local ids = {}
+			  local dead = false
+			  for i = first, #ARGV, 6 do
+			    ids[#ids + 1] = ARGV[i]
+			    if stashed or ARGV[i + 4] == '1' then redis.call('HDEL', KEYS[4], ARGV[i]) end
+			    if ARGV[i + 1] ~= '' then
+			      local taken = tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '0')
+			      if ARGV[i + 5] ~= '' then
+			        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[i + 2], 'cause', ARGV[i + 1],
+			          'body', ARGV[i + 3], 'attempts', taken + 1, 'lane', ARGV[i + 5])
+			      else
+			        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[i + 2], 'cause', ARGV[i + 1],
+			          'body', ARGV[i + 3], 'attempts', taken + 1)
+			      end
+			      dead = true
 			    end
-			    dead = true
+			    if ARGV[i + 4] == '1' then redis.call('HDEL', KEYS[2], ARGV[i]) end
 			  end
+			  if #ids == 0 then return {0, -1} end
+			  redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+			  redis.call('XDEL', KEYS[1], unpack(ids))
+			  if dead then
+			    redis.call('PEXPIRE', KEYS[3], ARGV[3])
+			    return {#ids, redis.call('XLEN', KEYS[3])}
+			  end
+			  return {#ids, -1}
 			end
-			redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
-			redis.call('XDEL', KEYS[1], unpack(ids))
-			if dead then
-			  redis.call('PEXPIRE', KEYS[3], ARGV[3])
-			  return {#ids, redis.call('XLEN', KEYS[3])}
+			""";
+
+	/**
+	 * Finish a batch of requests whose replies Redis already holds (see {@code FINISH}). KEYS:
+	 * requests stream, attempts hash, dead-letter stream, answered hash. ARGV: group, dead-letter
+	 * limit, dead-letter retention ms, then six per request.
+	 */
+	static final RedisScript ACK = new RedisScript(FINISH + """
+			return finish(4, true)
+			""", ScriptOutputType.MULTI);
+
+	/**
+	 * Answer and finish a batch of requests in one step, where one script may touch every key (a
+	 * single Redis or a Sentinel-watched one, not a Cluster): the replies are pushed to their
+	 * callers' lists and the requests acknowledged together, so no reply needs stashing first —
+	 * a worker that stops before the script leaves both undone, one that stops after leaves both
+	 * done. KEYS: requests stream, attempts hash, dead-letter stream, answered hash, then the
+	 * reply lists. ARGV: group, dead-letter limit, dead-letter retention ms, reply list ttl ms, the
+	 * number of reply lists, then per list: refresh its ttl now (1/0; a list the push creates
+	 * always gets it), the number of its replies and the replies; then six per request as for
+	 * {@code FINISH}. Returns what {@code FINISH} does.
+	 */
+	static final RedisScript COMPLETE = new RedisScript(FINISH + """
+			local i = 6
+			for j = 1, tonumber(ARGV[5]) do
+			  local count = tonumber(ARGV[i + 1])
+			  if redis.call('RPUSH', KEYS[4 + j], unpack(ARGV, i + 2, i + 1 + count)) == count or ARGV[i] == '1' then
+			    redis.call('PEXPIRE', KEYS[4 + j], ARGV[4])
+			  end
+			  i = i + 2 + count
 			end
-			return {#ids, -1}
+			return finish(i, false)
 			""", ScriptOutputType.MULTI);
 
 	/**

@@ -1,0 +1,160 @@
+package io.execution.queue.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueueDelivery;
+import io.execution.redis.RedisConnections;
+import io.execution.redis.TestRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a call costs Redis on a single server (not a Cluster), read from the server's own command
+ * counts on a Redis of the test's own: a batch of answers is pushed and acknowledged by one
+ * script, with no reply stashed first; replies are popped many at once with one blocking command
+ * where Redis has one (7.0 on), and with a blocking pop and a pop of many where it has not.
+ */
+class RedisRoundTripsTest {
+
+	private static final int CALLS = 40;
+
+	@Test
+	void aBatchOfAnswersIsPushedAndAcknowledgedByOneScriptWithNothingStashed() throws Exception {
+		try (TestRedis server = TestRedis.startProcess()) {
+			Map<String, Long> counts = run(server);
+			// The stash (HSET into the answered hash) is what a Cluster needs, where replies live on other nodes.
+			assertThat(counts).doesNotContainKey("hset");
+			// Per batch of answers one script; per batch of requests one script: never more scripts than calls.
+			assertThat(counts.get("evalsha")).isLessThanOrEqualTo(2L * CALLS);
+			assertThat(counts.get("rpush")).isLessThanOrEqualTo(CALLS);
+			assertThat(counts).doesNotContainKey("eval");
+		}
+	}
+
+	@Test
+	void repliesArePoppedManyAtOnceWithOneBlockingCommandWhereRedisHasIt() throws Exception {
+		try (TestRedis server = TestRedis.startProcess()) {
+			Map<String, Long> counts = run(server);
+			if (version(server) >= 7) {
+				assertThat(counts).containsKey("blmpop").doesNotContainKey("blpop").doesNotContainKey("lpop");
+			}
+			else {
+				// Redis 6.2 (the embedded fallback binary): one blocking pop, then a pop of many.
+				assertThat(counts).containsKey("blpop").doesNotContainKey("blmpop");
+			}
+		}
+	}
+
+	@Test
+	void whereRedisCannotPopManyAtOnceRepliesStillArrive() throws Exception {
+		int version;
+		try (TestRedis probe = TestRedis.startProcess()) {
+			version = version(probe);
+		}
+		// On Redis 7 the command is taken away, as a server that does not know it.
+		String[] withoutBlmpop = (version >= 7) ? new String[] { "--rename-command", "BLMPOP", "" } : new String[0];
+		try (TestRedis server = TestRedis.startProcess(withoutBlmpop)) {
+			Map<String, Long> counts = run(server);
+			assertThat(counts).containsKey("blpop").doesNotContainKey("blmpop");
+		}
+	}
+
+	private static int version(TestRedis server) {
+		return withRedis(server, (redis) -> {
+			String info = redis.info("server");
+			String version = info.lines()
+				.filter((line) -> line.startsWith("redis_version:"))
+				.findFirst()
+				.orElseThrow()
+				.substring("redis_version:".length());
+			return Integer.parseInt(version.substring(0, version.indexOf('.')));
+		});
+	}
+
+	private static <T> T withRedis(TestRedis server, Function<RedisCommands<String, String>, T> work) {
+		RedisClient client = RedisClient.create("redis://" + server.host() + ":" + server.port());
+		try (var connection = client.connect()) {
+			return work.apply(connection.sync());
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	/**
+	 * Runs {@link #CALLS} calls through a queue, answered by a worker thread, and returns the
+	 * commands Redis ran meanwhile, by name, with their counts.
+	 */
+	private static Map<String, Long> run(TestRedis server) throws Exception {
+		RedisClient client = RedisClient.create("redis://" + server.host() + ":" + server.port());
+		RedisConnections connections = new RedisConnections(client);
+		RedisQueueBackend backend = new RedisQueueBackend(connections,
+				new RedisQueueSettings("rt", 1000, Duration.ofSeconds(30), 3, Duration.ofHours(1)));
+		QueueConsumer consumer = backend.consumer("jobs", 4);
+		Thread worker = new Thread(() -> {
+			try {
+				while (!Thread.currentThread().isInterrupted()) {
+					QueueDelivery delivery = consumer.take(Duration.ofMillis(100));
+					if (delivery != null) {
+						delivery.reply(("{\"v\":1,\"ok\":true,\"result\":" + new String(delivery.request(),
+								StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8));
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				// Done.
+			}
+		});
+		try {
+			worker.start();
+			// The first call makes the group, the reply reader and the scripts; counted from the next.
+			submit(backend, "warm").get(10, TimeUnit.SECONDS);
+			withRedis(server, RedisCommands::configResetstat);
+			List<CompletableFuture<byte[]>> calls = new ArrayList<>();
+			for (int i = 0; i < CALLS; i++) {
+				calls.add(submit(backend, "call-" + i));
+			}
+			for (int i = 0; i < CALLS; i++) {
+				assertThat(new String(calls.get(i).get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8))
+					.contains("call-" + i);
+			}
+			return withRedis(server, (redis) -> commandCounts(redis.info("commandstats")));
+		}
+		finally {
+			worker.interrupt();
+			worker.join(5000);
+			consumer.close();
+			backend.close();
+			connections.close();
+			client.shutdown();
+		}
+	}
+
+	private static CompletableFuture<byte[]> submit(RedisQueueBackend backend, String id) {
+		return backend.submit("jobs", id, ("\"" + id + "\"").getBytes(StandardCharsets.UTF_8),
+				System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false);
+	}
+
+	/** {@code cmdstat_evalsha:calls=12,usec=…} lines, as command name and calls. */
+	private static Map<String, Long> commandCounts(String info) {
+		Map<String, Long> counts = new java.util.HashMap<>();
+		info.lines().filter((line) -> line.startsWith("cmdstat_")).forEach((line) -> {
+			String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+			String calls = line.substring(line.indexOf("calls=") + "calls=".length());
+			counts.put(name, Long.parseLong(calls.substring(0, calls.indexOf(','))));
+		});
+		return counts;
+	}
+
+}
