@@ -45,6 +45,7 @@ public final class EnvelopeCodec {
 	 */
 	public EnvelopeCodec(JsonMapper mapper) {
 		this.mapper = mapper;
+		this.treeInEnvelope = mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 	}
 
 	/**
@@ -123,6 +124,174 @@ public final class EnvelopeCodec {
 	 * @throws MalformedEnvelopeException when the body is not a valid version 1 envelope
 	 */
 	public RequestEnvelope decodeRequest(byte[] body) {
+		return decodeRequestTree(body);
+	}
+
+	/**
+	 * Reads a request envelope and, when its method is known by name alone, binds its arguments
+	 * straight from the parser: the usual envelope, written by this library ({@code service} and
+	 * {@code method} before {@code args}). Anything else (another order, an overloaded name, a
+	 * value that does not bind, a malformed body) is read as a tree, as by
+	 * {@link #decodeRequest(byte[])}, which says what is wrong; the envelope read is the same
+	 * either way.
+	 * @param body the body
+	 * @param types the argument types of the methods this side runs
+	 * @return the envelope, its arguments bound when that could be done while reading
+	 * @throws MalformedEnvelopeException when the body is not a valid version 1 envelope
+	 */
+	public RequestEnvelope decodeRequest(byte[] body, ArgumentTypes types) {
+		try (JsonParser parser = this.mapper.createParser(body)) {
+			RequestEnvelope envelope = readRequest(parser, types);
+			if (envelope != null && parser.nextToken() == null) {
+				return envelope;
+			}
+		}
+		catch (JacksonException ex) {
+			// Said by the tree path, with the envelope's own words.
+		}
+		return decodeRequestTree(body);
+	}
+
+	/** Reads a value inside an envelope, which goes on after it, as a tree. */
+	private final ObjectReader treeInEnvelope;
+
+	/** Property names of a request envelope, as bits: a name seen twice sends it to the tree path. */
+	private static final List<String> REQUEST_PROPERTIES = List.of("v", "id", "service", "method", "args", "timeoutMs",
+			"chain", "trace", "execution", "stream");
+
+	/**
+	 * Reads the usual request envelope from the parser, binding its arguments; {@code null} for
+	 * anything the tree path must read.
+	 */
+	private RequestEnvelope readRequest(JsonParser parser, ArgumentTypes types) {
+		if (parser.nextToken() != JsonToken.START_OBJECT) {
+			return null;
+		}
+		String id = null;
+		String service = null;
+		String method = null;
+		Object[] bound = null;
+		ArgumentTypes.Arguments boundFor = null;
+		JsonNode timeout = null;
+		JsonNode chain = null;
+		JsonNode trace = null;
+		JsonNode execution = null;
+		JsonNode stream = null;
+		int seen = 0;
+		JsonToken token;
+		while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
+			String name = parser.currentName();
+			JsonToken value = parser.nextToken();
+			int property = REQUEST_PROPERTIES.indexOf(name);
+			if (property < 0) {
+				parser.skipChildren();
+				continue;
+			}
+			if ((seen & (1 << property)) != 0) {
+				return null;
+			}
+			seen |= 1 << property;
+			switch (property) {
+				case 0 -> {
+					if (value != JsonToken.VALUE_NULL
+							&& (value != JsonToken.VALUE_NUMBER_INT || parser.getIntValue() != VERSION)) {
+						return null;
+					}
+				}
+				case 1 -> {
+					if (value == JsonToken.VALUE_STRING) {
+						id = parser.getString();
+					}
+					else {
+						parser.skipChildren();
+					}
+				}
+				case 2, 3 -> {
+					if (value != JsonToken.VALUE_STRING || parser.getString().isBlank()) {
+						return null;
+					}
+					if (property == 2) {
+						service = parser.getString();
+					}
+					else {
+						method = parser.getString();
+					}
+				}
+				case 4 -> {
+					boundFor = (service != null && method != null) ? types.of(service, method) : null;
+					if (boundFor == null) {
+						return null;
+					}
+					bound = bindArguments(parser, value, boundFor);
+					if (bound == null) {
+						return null;
+					}
+				}
+				default -> {
+					JsonNode node = this.treeInEnvelope.readValue(parser);
+					switch (property) {
+						case 5 -> timeout = node;
+						case 6 -> chain = node;
+						case 7 -> trace = node;
+						case 8 -> execution = node;
+						default -> stream = node;
+					}
+				}
+			}
+		}
+		if (token != JsonToken.END_OBJECT || service == null || method == null) {
+			return null;
+		}
+		if (bound == null) {
+			// No arguments at all: nothing to bind.
+			boundFor = types.of(service, method);
+			if (boundFor == null || boundFor.types().length != 0) {
+				return null;
+			}
+			bound = new Object[0];
+		}
+		return new RequestEnvelope(id, service, method, List.of(), timeoutMs(timeout), chain(chain), trace(trace),
+				(execution != null) && execution.asBoolean(false), (stream != null) && stream.asBoolean(false), bound,
+				boundFor);
+	}
+
+	/**
+	 * Binds the arguments at the parser (on their array) to their types; {@code null} when their
+	 * number differs or one is null for a primitive (the tree path then says so).
+	 */
+	private static Object[] bindArguments(JsonParser parser, JsonToken token, ArgumentTypes.Arguments arguments) {
+		int arity = arguments.types().length;
+		Object[] args = new Object[arity];
+		if (token == JsonToken.VALUE_NULL) {
+			return (arity == 0) ? args : null;
+		}
+		if (token != JsonToken.START_ARRAY) {
+			return null;
+		}
+		int i = 0;
+		JsonToken next;
+		while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
+			if (next == null || i >= arity) {
+				return null;
+			}
+			if (next == JsonToken.VALUE_NULL) {
+				if (arguments.types()[i].isPrimitive()) {
+					return null;
+				}
+				args[i] = null;
+			}
+			else {
+				args[i] = arguments.readers()[i].readValue(parser);
+				if (args[i] == null && arguments.types()[i].isPrimitive()) {
+					return null;
+				}
+			}
+			i++;
+		}
+		return (i == arity) ? args : null;
+	}
+
+	private RequestEnvelope decodeRequestTree(byte[] body) {
 		JsonNode root = readTree(body);
 		checkVersion(root);
 		String service = requiredText(root, "service");
@@ -135,16 +304,24 @@ public final class EnvelopeCodec {
 			}
 			argsNode.forEach(args::add);
 		}
-		Long timeoutMs = null;
-		JsonNode timeout = root.get("timeoutMs");
-		if (timeout != null && !timeout.isNull()) {
-			if (!timeout.isIntegralNumber() || !timeout.canConvertToLong()) {
-				throw new MalformedEnvelopeException("'timeoutMs' must be a whole number of milliseconds");
-			}
-			timeoutMs = Math.max(0, timeout.longValue());
+		JsonNode id = root.get("id");
+		return new RequestEnvelope((id != null && id.isString()) ? id.stringValue() : null, service, method, args,
+				timeoutMs(root.get("timeoutMs")), chain(root.get("chain")), trace(root.get("trace")),
+				root.path("execution").asBoolean(false), root.path("stream").asBoolean(false));
+	}
+
+	private static Long timeoutMs(JsonNode timeout) {
+		if (timeout == null || timeout.isNull()) {
+			return null;
 		}
+		if (!timeout.isIntegralNumber() || !timeout.canConvertToLong()) {
+			throw new MalformedEnvelopeException("'timeoutMs' must be a whole number of milliseconds");
+		}
+		return Math.max(0, timeout.longValue());
+	}
+
+	private static List<String> chain(JsonNode chainNode) {
 		List<String> chain = new ArrayList<>();
-		JsonNode chainNode = root.get("chain");
 		if (chainNode != null && !chainNode.isNull()) {
 			if (!chainNode.isArray()) {
 				throw new MalformedEnvelopeException("'chain' must be an array of endpoint names");
@@ -163,8 +340,11 @@ public final class EnvelopeCodec {
 				throw new MalformedEnvelopeException("'chain' is deeper than " + CallChain.MAX_DEPTH + " endpoints");
 			}
 		}
+		return chain;
+	}
+
+	private static Map<String, String> trace(JsonNode traceNode) {
 		Map<String, String> trace = new LinkedHashMap<>();
-		JsonNode traceNode = root.get("trace");
 		if (traceNode != null && traceNode.isObject()) {
 			traceNode.properties().forEach((entry) -> {
 				if (entry.getValue().isString()) {
@@ -172,9 +352,7 @@ public final class EnvelopeCodec {
 				}
 			});
 		}
-		JsonNode id = root.get("id");
-		return new RequestEnvelope((id != null && id.isString()) ? id.stringValue() : null, service, method, args,
-				timeoutMs, chain, trace, root.path("execution").asBoolean(false), root.path("stream").asBoolean(false));
+		return trace;
 	}
 
 	/**

@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
  * @param id the invocation id ({@code null} when a client such as curl sends none)
  * @param service the service name
  * @param method the method name
- * @param args the positional arguments, still JSON until bound to the declared parameter types
+ * @param args the positional arguments, still JSON until bound to the declared parameter types;
+ * empty when {@code bound} holds them already
  * @param timeoutMs the time the sender had left, in milliseconds; {@code null} for none
  * @param chain the endpoints the call passed through, for cycle detection
  * @param trace the caller's trace context (W3C {@code traceparent} and the like), possibly empty
@@ -19,9 +20,19 @@ import tools.jackson.databind.JsonNode;
  * up to date (status, worker, progress, outcome)
  * @param stream whether the caller takes a streaming method's elements in chunks as they are
  * produced (queues); otherwise they are answered all at once
+ * @param bound the arguments already bound while the envelope was read, or {@code null} when they
+ * are in {@code args} as JSON
+ * @param boundFor the argument types they were bound to (see
+ * {@link EnvelopeCodec#decodeRequest(byte[], ArgumentTypes)}), or {@code null}
  */
 public record RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
-		List<String> chain, Map<String, String> trace, boolean execution, boolean stream) {
+		List<String> chain, Map<String, String> trace, boolean execution, boolean stream, Object[] bound,
+		ArgumentTypes.Arguments boundFor) {
+
+	public RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
+			List<String> chain, Map<String, String> trace, boolean execution, boolean stream) {
+		this(id, service, method, args, timeoutMs, chain, trace, execution, stream, null, null);
+	}
 
 	public RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
 			List<String> chain, Map<String, String> trace) {
@@ -33,7 +44,16 @@ public record RequestEnvelope(String id, String service, String method, List<Jso
 	 * @return the number of arguments
 	 */
 	public int arity() {
-		return this.args.size();
+		return (this.bound != null) ? this.bound.length : this.args.size();
+	}
+
+	/**
+	 * The arguments bound while the envelope was read, if they were bound to these types.
+	 * @param types the method's argument types
+	 * @return the arguments, or {@code null} when they are still to be bound from {@code args}
+	 */
+	public Object[] boundTo(ArgumentTypes.Arguments types) {
+		return (this.bound != null && this.boundFor == types) ? this.bound : null;
 	}
 
 }

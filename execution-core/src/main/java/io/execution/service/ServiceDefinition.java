@@ -24,6 +24,9 @@ public final class ServiceDefinition {
 
 	private final Map<String, ServiceMethod> methods;
 
+	/** The methods by name alone; {@code null} for a name several overloads share. */
+	private final Map<String, ServiceMethod> byName = new java.util.HashMap<>();
+
 	ServiceDefinition(String name, Object bean, Collection<Method> methods, JsonMapper mapper) {
 		this.name = name;
 		this.bean = bean;
@@ -44,6 +47,10 @@ public final class ServiceDefinition {
 			byKey.putIfAbsent(key, new ServiceMethod(name, method, bean, mapper));
 		}
 		this.methods = Collections.unmodifiableMap(byKey);
+		Map<String, Long> overloads = byKey.values()
+			.stream()
+			.collect(java.util.stream.Collectors.groupingBy(ServiceMethod::name, java.util.stream.Collectors.counting()));
+		byKey.values().stream().filter((found) -> overloads.get(found.name()) == 1).forEach((found) -> this.byName.put(found.name(), found));
 	}
 
 	/**
@@ -70,6 +77,15 @@ public final class ServiceDefinition {
 	 */
 	public ServiceMethod method(String method, int arity) {
 		return this.methods.get(key(method, arity));
+	}
+
+	/**
+	 * Finds a method by its name alone.
+	 * @param method the method name
+	 * @return the method, or {@code null} when there is none or several overloads share the name
+	 */
+	ServiceMethod onlyMethodNamed(String method) {
+		return this.byName.get(method);
 	}
 
 	/**

@@ -108,6 +108,17 @@ public final class ServiceExecutor {
 	}
 
 	/**
+	 * Reads a request to run here: the arguments of a method known by its name alone are bound as
+	 * the envelope is read; the others when it runs.
+	 * @param body the request envelope
+	 * @return the request
+	 * @throws MalformedEnvelopeException when the body is not a valid envelope
+	 */
+	public RequestEnvelope decode(byte[] body) {
+		return this.codec.decodeRequest(body, this.registry.argumentTypes());
+	}
+
+	/**
 	 * Runs an encoded request.
 	 * @param body the request envelope
 	 * @param deadlineNanos the deadline on this JVM's {@link System#nanoTime()} clock, as the
@@ -117,7 +128,7 @@ public final class ServiceExecutor {
 	public Outcome execute(byte[] body, long deadlineNanos) {
 		RequestEnvelope request;
 		try {
-			request = this.codec.decodeRequest(body);
+			request = decode(body);
 		}
 		catch (MalformedEnvelopeException ex) {
 			return error(null, ErrorCode.MALFORMED_REQUEST, null, ex.getMessage());
@@ -155,7 +166,7 @@ public final class ServiceExecutor {
 		}
 		Object[] args;
 		try {
-			args = bind(method, request.args());
+			args = bind(method, request);
 		}
 		catch (MalformedEnvelopeException ex) {
 			return error(id, ErrorCode.MALFORMED_REQUEST, null, ex.getMessage());
@@ -227,7 +238,7 @@ public final class ServiceExecutor {
 		}
 		Object[] args;
 		try {
-			args = bind(method, request.args());
+			args = bind(method, request);
 		}
 		catch (MalformedEnvelopeException ex) {
 			return new Opened(null, error(id, ErrorCode.MALFORMED_REQUEST, null, ex.getMessage()));
@@ -424,8 +435,17 @@ public final class ServiceExecutor {
 		}
 	}
 
-	private static Object[] bind(ServiceMethod method, List<JsonNode> values) {
-		return EnvelopeCodec.bindArguments(values, method.declaredTypes(), method::argumentReader, method.signature());
+	private static Object[] bind(ServiceMethod method, RequestEnvelope request) {
+		Object[] bound = request.boundTo(method.arguments());
+		if (bound != null) {
+			return bound;
+		}
+		if (request.bound() != null) {
+			throw new MalformedEnvelopeException("The arguments of " + method.signature() + " were read for another"
+					+ " method of that name");
+		}
+		return EnvelopeCodec.bindArguments(request.args(), method.declaredTypes(), method::argumentReader,
+				method.signature());
 	}
 
 	/**

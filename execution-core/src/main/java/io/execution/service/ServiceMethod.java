@@ -28,6 +28,8 @@ public final class ServiceMethod {
 
 	private final ObjectReader[] argumentReaders;
 
+	private final io.execution.codec.ArgumentTypes.Arguments arguments;
+
 	private final boolean async;
 
 	private final boolean streaming;
@@ -40,6 +42,7 @@ public final class ServiceMethod {
 			.map(mapper::constructType)
 			.toArray(JavaType[]::new);
 		this.argumentReaders = Arrays.stream(this.parameterTypes).map(mapper::readerFor).toArray(ObjectReader[]::new);
+		this.arguments = io.execution.codec.ArgumentTypes.Arguments.of(this.parameterTypes, this.argumentReaders);
 		this.async = CompletionStage.class.isAssignableFrom(method.getReturnType());
 		this.streaming = ResultStreams.isStream(method.getReturnType());
 		ReflectionUtils.makeAccessible(method);
@@ -114,6 +117,14 @@ public final class ServiceMethod {
 	 * @param index the position
 	 * @return a reader for that parameter
 	 */
+	/**
+	 * Its argument types and readers, for binding arguments as an envelope is read.
+	 * @return the arguments
+	 */
+	io.execution.codec.ArgumentTypes.Arguments arguments() {
+		return this.arguments;
+	}
+
 	ObjectReader argumentReader(int index) {
 		return this.argumentReaders[index];
 	}

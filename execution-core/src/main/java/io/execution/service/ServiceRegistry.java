@@ -87,6 +87,21 @@ public final class ServiceRegistry {
 	}
 
 	/**
+	 * The argument types of the methods offered, for binding a request's arguments as it is
+	 * read: known for a method whose name no overload shares.
+	 * @return the argument types
+	 */
+	public io.execution.codec.ArgumentTypes argumentTypes() {
+		return this.argumentTypes;
+	}
+
+	private final io.execution.codec.ArgumentTypes argumentTypes = (service, method) -> {
+		ServiceDefinition definition = this.services.get(service);
+		ServiceMethod found = (definition != null) ? definition.onlyMethodNamed(method) : null;
+		return (found != null) ? found.arguments() : null;
+	};
+
+	/**
 	 * Finds a method of a service.
 	 * @param service the service name
 	 * @param method the method name

@@ -276,7 +276,7 @@ public final class WorkerPool {
 		RequestEnvelope request = null;
 		String malformed = null;
 		try {
-			request = this.executor.codec().decodeRequest(delivery.request());
+			request = this.executor.decode(delivery.request());
 		}
 		catch (MalformedEnvelopeException ex) {
 			malformed = ex.getMessage();

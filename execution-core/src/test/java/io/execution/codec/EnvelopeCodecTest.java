@@ -249,6 +249,90 @@ class EnvelopeCodecTest {
 		assertThat(((BoundBy) result).parser()).doesNotContain("Tree");
 	}
 
+	interface Bindings {
+
+		String take(BoundBy first, int second);
+
+		String overloaded(BoundBy first);
+
+		String overloaded(BoundBy first, int second);
+
+	}
+
+	private ServiceExecutor bindings() {
+		ServiceRegistry registry = new ServiceRegistry(this.mapper);
+		registry.register("bindings", new Bindings() {
+			@Override
+			public String take(BoundBy first, int second) {
+				return first.parser() + second;
+			}
+
+			@Override
+			public String overloaded(BoundBy first) {
+				return first.parser();
+			}
+
+			@Override
+			public String overloaded(BoundBy first, int second) {
+				return first.parser() + second;
+			}
+		}, Bindings.class);
+		return new ServiceExecutor(registry, this.codec);
+	}
+
+	@Test
+	void theUsualRequestIsBoundFromTheParserNotFromATree() throws Exception {
+		byte[] body = ("{\"v\":1,\"id\":\"a\",\"service\":\"bindings\",\"method\":\"take\",\"args\":[{\"x\":[1,2]},7],"
+				+ "\"timeoutMs\":500,\"chain\":[\"edge\"],\"trace\":{\"traceparent\":\"t\"},\"execution\":true,\"later\":[1]}")
+			.getBytes(StandardCharsets.UTF_8);
+		ServiceExecutor executor = bindings();
+		RequestEnvelope request = executor.decode(body);
+		assertThat(request.bound()).isNotNull().hasSize(2);
+		assertThat(((BoundBy) request.bound()[0]).parser()).doesNotContain("Tree");
+		assertThat(request.bound()[1]).isEqualTo(7);
+		assertThat(request.timeoutMs()).isEqualTo(500L);
+		assertThat(request.chain()).containsExactly("edge");
+		assertThat(request.trace()).containsEntry("traceparent", "t");
+		assertThat(request.execution()).isTrue();
+		assertThat(request.id()).isEqualTo("a");
+		assertThat(new String(executor.execute(request, System.nanoTime() + 1_000_000_000L).body(),
+				StandardCharsets.UTF_8)).contains("7").doesNotContain("Tree");
+	}
+
+	@Test
+	void aRequestTheParserCannotBindIsReadAsATreeWithTheSameAnswer() {
+		ServiceExecutor executor = bindings();
+		// Arguments before the method, an overloaded name, a wrong count, a null for an int: the tree path.
+		for (String body : List.of(
+				"{\"args\":[{},7],\"service\":\"bindings\",\"method\":\"take\"}",
+				"{\"service\":\"bindings\",\"method\":\"overloaded\",\"args\":[{},7]}",
+				"{\"service\":\"bindings\",\"method\":\"take\",\"args\":[{}]}",
+				"{\"service\":\"bindings\",\"method\":\"take\",\"args\":[{},null]}",
+				"{\"service\":\"bindings\",\"method\":\"take\",\"args\":[{},7],\"service\":\"other\"}",
+				"{\"service\":\"bindings\",\"method\":\"take\",\"args\":[{},7]} trailing")) {
+			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+			Object streamed;
+			Object tree;
+			try {
+				RequestEnvelope request = executor.decode(bytes);
+				assertThat(request.bound()).as(body).isNull();
+				streamed = new String(executor.execute(request, System.nanoTime() + 1_000_000_000L).body(),
+						StandardCharsets.UTF_8);
+			}
+			catch (MalformedEnvelopeException ex) {
+				streamed = ex.getMessage();
+			}
+			try {
+				tree = new String(executor.execute(this.codec.decodeRequest(bytes), System.nanoTime() + 1_000_000_000L)
+					.body(), StandardCharsets.UTF_8);
+			}
+			catch (MalformedEnvelopeException ex) {
+				tree = ex.getMessage();
+			}
+			assertThat(streamed).as(body).isEqualTo(tree);
+		}
+	}
+
 	@Test
 	void errorCodesMapToTheDocumentedExceptions() {
 		assertThat(ErrorCode.REJECTED.toException(null, "full")).isInstanceOf(ExecutionRejectedException.class);

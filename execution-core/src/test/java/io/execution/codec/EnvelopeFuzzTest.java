@@ -41,6 +41,101 @@ class EnvelopeFuzzTest {
 		decodes(body.getBytes(StandardCharsets.UTF_8));
 	}
 
+	interface Typed {
+
+		long numbers(int a, java.util.List<Long> b, boolean c);
+
+		int map(java.util.Map<String, Integer> values);
+
+	}
+
+	private final io.execution.service.ServiceRegistry registry = registry();
+
+	private io.execution.service.ServiceRegistry registry() {
+		io.execution.service.ServiceRegistry registry = new io.execution.service.ServiceRegistry(
+				JsonMapper.builder().build());
+		registry.register("typed", new Typed() {
+			@Override
+			public long numbers(int a, java.util.List<Long> b, boolean c) {
+				return a;
+			}
+
+			@Override
+			public int map(java.util.Map<String, Integer> values) {
+				return values.size();
+			}
+		}, Typed.class);
+		return registry;
+	}
+
+	/**
+	 * Arguments bound from the parser are what binding from the tree gives, and a request the
+	 * parser cannot read is answered as the tree path answers it.
+	 */
+	@Property(tries = 3000)
+	void bindingFromTheParserAgreesWithTheTree(@ForAll("typedEnvelopes") String text) {
+		byte[] body = text.getBytes(StandardCharsets.UTF_8);
+		org.assertj.core.api.Assertions.assertThat(outcome(body, this.registry.argumentTypes()))
+			.isEqualTo(outcome(body, ArgumentTypes.NONE));
+	}
+
+	/** What a worker makes of a request: the envelope's fields and bound arguments, or the error. */
+	private String outcome(byte[] body, ArgumentTypes types) {
+		RequestEnvelope request;
+		try {
+			request = this.codec.decodeRequest(body, types);
+		}
+		catch (MalformedEnvelopeException ex) {
+			return "malformed: " + ex.getMessage();
+		}
+		String fields = request.id() + "|" + request.service() + "|" + request.method() + "|" + request.timeoutMs() + "|"
+				+ request.chain() + "|" + request.trace() + "|" + request.execution() + "|" + request.stream();
+		io.execution.service.ServiceMethod method;
+		try {
+			method = this.registry.method(request.service(), request.method(), request.arity());
+		}
+		catch (RuntimeException ex) {
+			return fields + " unknown: " + ex.getMessage();
+		}
+		Object[] args = request.bound();
+		if (args == null) {
+			try {
+				args = EnvelopeCodec.bindArguments(request.args(), method.parameterTypes(),
+						(i) -> JsonMapper.builder().build().readerFor(method.parameterTypes()[i]), method.signature());
+			}
+			catch (MalformedEnvelopeException ex) {
+				return fields + " unbound: " + ex.getMessage();
+			}
+		}
+		return fields + " args: " + java.util.Arrays.deepToString(args);
+	}
+
+	@Provide
+	Arbitrary<String> typedEnvelopes() {
+		Arbitrary<String> ints = Arbitraries.oneOf(Arbitraries.integers().map(String::valueOf),
+				Arbitraries.of("null", "1.5", "2147483648", "\"3\"", "true", "[]"));
+		Arbitrary<String> longs = Arbitraries.oneOf(Arbitraries.longs().map(String::valueOf), Arbitraries.of("null", "\"x\""))
+			.list()
+			.ofMaxSize(4)
+			.map((items) -> "[" + String.join(",", items) + "]");
+		Arbitrary<String> numbersArgs = net.jqwik.api.Combinators
+			.combine(ints, Arbitraries.oneOf(longs, VALUES), Arbitraries.of("true", "false", "null", "0", "\"true\""))
+			.as((a, b, c) -> "[" + a + "," + b + "," + c + "]");
+		Arbitrary<String> mapArgs = Arbitraries.oneOf(VALUES, Arbitraries.of("{\"a\":1,\"b\":2}", "{}"))
+			.map((value) -> "[" + value + "]");
+		Arbitrary<String> args = Arbitraries.oneOf(numbersArgs, mapArgs, VALUES, numbersArgs.map((a) -> a.replaceFirst(",", ",1,")));
+		Arbitrary<String> head = Arbitraries.of("\"service\":\"typed\",\"method\":\"numbers\"",
+				"\"service\":\"typed\",\"method\":\"map\"", "\"service\":\"typed\",\"method\":\"none\"",
+				"\"method\":\"numbers\",\"service\":\"typed\"", "\"service\":\"other\",\"method\":\"numbers\"");
+		Arbitrary<String> extra = Arbitraries.of(FIELDS)
+			.flatMap((name) -> VALUES.map((value) -> "\"" + name + "\":" + value))
+			.list()
+			.ofMaxSize(3)
+			.map((items) -> items.isEmpty() ? "" : "," + String.join(",", items));
+		return net.jqwik.api.Combinators.combine(head, args, extra, Arbitraries.of(true, false))
+			.as((h, a, e, argsFirst) -> argsFirst ? "{\"args\":" + a + "," + h + e + "}" : "{\"v\":1," + h + ",\"args\":" + a + e + "}");
+	}
+
 	private void decodes(byte[] body) {
 		assertThatCode(() -> {
 			try {

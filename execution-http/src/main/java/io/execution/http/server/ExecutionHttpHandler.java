@@ -66,7 +66,8 @@ public final class ExecutionHttpHandler {
 	 * @return 202 with the record and a {@code Location}, or a JSON error
 	 */
 	public ServerResponse start(ServerRequest request) {
-		InvocationHttpHandler.Received received = this.http.receive(request.servletRequest());
+		// Its arguments are bound to the client method's types below, so kept as JSON here.
+		InvocationHttpHandler.Received received = this.http.receive(request.servletRequest(), false);
 		if (received.refusal() != null) {
 			return received.refusal();
 		}

@@ -333,9 +333,22 @@ public final class InvocationHttpHandler {
 	 * Reads a request's envelope: the token is checked before the body is read, and the body is
 	 * read only up to the payload limit.
 	 * @param servlet the request
-	 * @return the envelope, or the answer that refuses the request
+	 * @return the envelope, its arguments bound for this side's service method when that could be
+	 * done as it was read, or the answer that refuses the request
 	 */
 	Received receive(HttpServletRequest servlet) {
+		return receive(servlet, true);
+	}
+
+	/**
+	 * Reads a request's envelope: the token is checked before the body is read, and the body is
+	 * read only up to the payload limit.
+	 * @param servlet the request
+	 * @param bind whether to bind the arguments for this side's service method as the envelope is
+	 * read; {@code false} keeps them as JSON, for whoever binds them to other types
+	 * @return the envelope, or the answer that refuses the request
+	 */
+	Received receive(HttpServletRequest servlet, boolean bind) {
 		if (!authorized(servlet)) {
 			return new Received(null, unauthorized());
 		}
@@ -355,7 +368,7 @@ public final class InvocationHttpHandler {
 			return new Received(null, tooLarge(-1));
 		}
 		try {
-			return new Received(this.codec.decodeRequest(body), null);
+			return new Received(bind ? this.executor.decode(body) : this.codec.decodeRequest(body), null);
 		}
 		catch (MalformedEnvelopeException ex) {
 			return new Received(null, error(ErrorCode.MALFORMED_REQUEST, null, ex.getMessage()));
