@@ -21,7 +21,11 @@ public final class RedisConnections implements AutoCloseable {
 
 	private final AbstractRedisClient client;
 
-	private final Map<RedisClusterAsyncCommands<String, String>, StatefulConnection<String, String>> opened = new ConcurrentHashMap<>();
+	private final Map<Object, StatefulConnection<String, ?>> opened = new ConcurrentHashMap<>();
+
+	/** Keys as UTF-8 text, values as the bytes Redis holds: for what carries requests and replies. */
+	private static final io.lettuce.core.codec.RedisCodec<String, byte[]> BINARY = io.lettuce.core.codec.RedisCodec
+		.of(Utf8Codec.INSTANCE, io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
 
 	private volatile RedisClusterAsyncCommands<String, String> shared;
 
@@ -78,6 +82,22 @@ public final class RedisConnections implements AutoCloseable {
 	}
 
 	/**
+	 * Opens a connection of its own whose values are bytes, as Redis holds them (keys are text):
+	 * for reading replies and requests without turning them into strings and back.
+	 * @return the connection's commands
+	 */
+	public RedisClusterAsyncCommands<String, byte[]> dedicatedBinary() {
+		if (this.client instanceof RedisClusterClient cluster) {
+			StatefulRedisClusterConnection<String, byte[]> connection = cluster.connect(BINARY);
+			this.opened.put(connection.async(), connection);
+			return connection.async();
+		}
+		StatefulRedisConnection<String, byte[]> connection = ((RedisClient) this.client).connect(BINARY);
+		this.opened.put(connection.async(), connection);
+		return connection.async();
+	}
+
+	/**
 	 * Whether the shared connection is connected now (opening it when nothing opened it yet):
 	 * questions that would wait for an answer are asked only while Redis is there.
 	 * @return {@code true} when connected
@@ -90,7 +110,7 @@ public final class RedisConnections implements AutoCloseable {
 		catch (RuntimeException ex) {
 			return false;
 		}
-		StatefulConnection<String, String> connection = this.opened.get(commands);
+		StatefulConnection<String, ?> connection = this.opened.get(commands);
 		return connection != null && connection.isOpen();
 	}
 
@@ -98,8 +118,8 @@ public final class RedisConnections implements AutoCloseable {
 	 * Closes a connection {@link #dedicated()} opened, once its user is done with it.
 	 * @param commands the connection's commands
 	 */
-	public void release(RedisClusterAsyncCommands<String, String> commands) {
-		StatefulConnection<String, String> connection = this.opened.remove(commands);
+	public void release(RedisClusterAsyncCommands<String, ?> commands) {
+		StatefulConnection<String, ?> connection = this.opened.remove(commands);
 		if (connection != null && connection.isOpen()) {
 			connection.closeAsync();
 		}

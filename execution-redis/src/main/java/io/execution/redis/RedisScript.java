@@ -6,9 +6,19 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.output.BooleanOutput;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.ObjectOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 
 /**
  * A Lua script run by its digest, loaded on first use or after a Redis restart: shared by the
@@ -58,11 +68,26 @@ public final class RedisScript {
 	 */
 	public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> redis, String[] keys,
 			String... args) {
+		return call(redis, keys, (Object[]) args);
+	}
+
+	/**
+	 * Runs the script with arguments that are text or bytes: bytes (a request or a reply, already
+	 * UTF-8) go to Redis as they are, never turned into a string and back.
+	 * @param <T> the result type
+	 * @param redis the connection
+	 * @param keys the keys it touches
+	 * @param args its arguments, each a {@code String} or a {@code byte[]}
+	 * @return its result to come
+	 */
+	public <T> CompletableFuture<T> call(RedisClusterAsyncCommands<String, String> redis, String[] keys,
+			Object... args) {
 		CompletableFuture<T> result = new CompletableFuture<>();
-		redis.<T>evalsha(this.sha, this.type, keys, args).whenComplete((value, failure) -> {
+		this.<T>send(redis, CommandType.EVALSHA, this.sha, keys, args).whenComplete((value, failure) -> {
 			if (failure instanceof RedisNoScriptException
 					|| (failure != null && failure.getCause() instanceof RedisNoScriptException)) {
-				redis.<T>eval(this.source, this.type, keys, args).whenComplete((retried, again) -> {
+				// Not loaded (a restarted or new Redis): run it from its source, which loads it too.
+				this.<T>send(redis, CommandType.EVAL, this.source, keys, args).whenComplete((retried, again) -> {
 					if (again != null) {
 						result.completeExceptionally(again);
 					}
@@ -79,6 +104,34 @@ public final class RedisScript {
 			}
 		});
 		return result;
+	}
+
+	private <T> RedisFuture<T> send(RedisClusterAsyncCommands<String, String> redis, CommandType command,
+			String script, String[] keys, Object[] values) {
+		CommandArgs<String, String> args = new CommandArgs<>(Utf8Codec.INSTANCE).add(script)
+			.add(keys.length)
+			.addKeys(keys);
+		for (Object value : values) {
+			if (value instanceof byte[] bytes) {
+				args.add(bytes);
+			}
+			else {
+				args.addValue((String) value);
+			}
+		}
+		return redis.dispatch(command, output(), args);
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> CommandOutput<String, String, T> output() {
+		return (CommandOutput<String, String, T>) switch (this.type) {
+			case BOOLEAN -> new BooleanOutput<>(Utf8Codec.INSTANCE);
+			case INTEGER -> new IntegerOutput<>(Utf8Codec.INSTANCE);
+			case STATUS -> new StatusOutput<>(Utf8Codec.INSTANCE);
+			case MULTI -> new NestedMultiOutput<>(Utf8Codec.INSTANCE);
+			case VALUE -> new ValueOutput<>(Utf8Codec.INSTANCE);
+			default -> new ObjectOutput<>(Utf8Codec.INSTANCE);
+		};
 	}
 
 }

@@ -99,19 +99,17 @@ final class RedisDelivery implements QueueDelivery {
 
 	@Override
 	public void sendChunk(byte[] chunk) {
-		this.consumer.sendChunk(this.replyTo, RedisQueueBackend.CHUNK + this.invocationId + "\n"
-				+ new String(chunk, StandardCharsets.UTF_8));
+		this.consumer.sendChunk(this.replyTo, tagged(RedisQueueBackend.CHUNK + this.invocationId, chunk));
 	}
 
 	@Override
 	public void reply(byte[] result) {
-		this.consumer.reply(this, this.replyTo, this.invocationId + "\n" + new String(result, StandardCharsets.UTF_8));
+		this.consumer.reply(this, this.replyTo, tagged(this.invocationId, result));
 	}
 
 	@Override
 	public void abandon(byte[] result, String cause) {
-		this.consumer.deadLetter(this, this.replyTo,
-				this.invocationId + "\n" + new String(result, StandardCharsets.UTF_8), cause, this.body);
+		this.consumer.deadLetter(this, this.replyTo, tagged(this.invocationId, result), cause, this.body);
 	}
 
 	/**
@@ -123,7 +121,18 @@ final class RedisDelivery implements QueueDelivery {
 	void fail(String message, String cause) {
 		String json = "{\"v\":1,\"id\":" + quote(this.invocationId)
 				+ ",\"ok\":false,\"error\":{\"code\":\"may-have-run\",\"message\":" + quote(message) + "}}";
-		this.consumer.deadLetter(this, this.replyTo, this.invocationId + "\n" + json, cause, this.body);
+		this.consumer.deadLetter(this, this.replyTo, tagged(this.invocationId, json.getBytes(StandardCharsets.UTF_8)),
+				cause, this.body);
+	}
+
+	/** A reply as the caller's list holds it: its tag (the invocation id), a newline, the envelope. */
+	static byte[] tagged(String tag, byte[] envelope) {
+		byte[] head = tag.getBytes(StandardCharsets.UTF_8);
+		byte[] reply = new byte[head.length + 1 + envelope.length];
+		System.arraycopy(head, 0, reply, 0, head.length);
+		reply[head.length] = '\n';
+		System.arraycopy(envelope, 0, reply, head.length + 1, envelope.length);
+		return reply;
 	}
 
 	/** A JSON string, escaped by Jackson: quotes, backslashes and control characters alike. */

@@ -92,7 +92,7 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	private final ExpiryRefreshes expiries;
 
-	private volatile RedisClusterAsyncCommands<String, String> replyConnection;
+	private volatile RedisClusterAsyncCommands<String, byte[]> replyConnection;
 
 	private final ScheduledExecutorService maintenance = Executors
 		.newSingleThreadScheduledExecutor(daemon("execution-redis-maintenance"));
@@ -246,8 +246,7 @@ public final class RedisQueueBackend implements QueueBackend {
 		CompletableFuture<byte[]> result = expect(queue, invocationId);
 		CompletableFuture<String> added = new CompletableFuture<>();
 		this.submissions.computeIfAbsent(queue, this::submitter)
-			.add(new Submission(invocationId, new String(request, StandardCharsets.UTF_8),
-					deadlineNanos, idempotent, result, added));
+			.add(new Submission(invocationId, request, deadlineNanos, idempotent, result, added));
 		added.whenComplete((entryId, failure) -> rejectUnless(result, queue, invocationId, entryId != null, failure));
 		result.whenComplete((body, failure) -> {
 			this.pending.remove(invocationId, result);
@@ -300,10 +299,10 @@ public final class RedisQueueBackend implements QueueBackend {
 		long timeout = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
 		CompletableFuture<List<Object>> staged;
 		try {
-			staged = RedisScripts.SUBMIT_LANED.run(this.connections.shared(),
+			staged = RedisScripts.SUBMIT_LANED.call(this.connections.shared(),
 					new String[] { this.settings.requests(queue) }, this.settings.laneBase(queue),
 					String.valueOf(this.settings.capacity()), String.valueOf(this.settings.retention().toMillis()),
-					invocationId, new String(request, StandardCharsets.UTF_8), String.valueOf(timeout), this.replies,
+					invocationId, request, String.valueOf(timeout), this.replies,
 					idempotent ? "1" : "0", String.valueOf(lane.priority()), laneName(lane));
 		}
 		catch (RuntimeException ex) {
@@ -417,10 +416,10 @@ public final class RedisQueueBackend implements QueueBackend {
 			}
 		}
 		RedisScripts.SCHEDULE
-			.<Long>run(this.connections.shared(),
+			.<Long>call(this.connections.shared(),
 					new String[] { this.settings.scheduled(queue), this.settings.scheduledBodies(queue) }, invocationId,
 					String.valueOf(delayMillis), String.valueOf(timeoutMillis), this.replies, idempotent ? "1" : "0",
-					new String(request, StandardCharsets.UTF_8), String.valueOf(this.settings.retention().toMillis()))
+					request, String.valueOf(this.settings.retention().toMillis()))
 			.whenComplete((due, failure) -> {
 				if (failure != null) {
 					result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue
@@ -498,7 +497,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	static final int MOVE_BATCH = 200;
 
 	/** A request waiting to be put on its queue with the next batch. */
-	private record Submission(String invocationId, String body, long deadlineNanos, boolean idempotent,
+	private record Submission(String invocationId, byte[] body, long deadlineNanos, boolean idempotent,
 			CompletableFuture<byte[]> result, CompletableFuture<String> added) {
 	}
 
@@ -509,7 +508,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	private Batcher<Submission> submitter(String queue) {
 		Batcher<Submission> batcher = new Batcher<>((batch) -> sendSubmissions(queue, batch),
 				(batch, failure) -> batch.forEach((submission) -> submission.added().completeExceptionally(failure)),
-				SUBMIT_BATCH_ITEMS, (submission) -> submission.body().length(), BATCH_BYTES);
+				SUBMIT_BATCH_ITEMS, (submission) -> submission.body().length, BATCH_BYTES);
 		register(batcher);
 		return batcher;
 	}
@@ -521,7 +520,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	private CompletableFuture<List<Object>> sendSubmissions(String queue, List<Submission> batch) {
 		String stream = this.settings.requests(queue);
 		List<Submission> sent = new ArrayList<>(batch.size());
-		List<String> args = new ArrayList<>(3 + batch.size() * 5);
+		List<Object> args = new ArrayList<>(3 + batch.size() * 5);
 		args.add(String.valueOf(this.settings.capacity()));
 		args.add(String.valueOf(this.settings.retention().toMillis()));
 		args.add(this.expiries.due(stream));
@@ -541,8 +540,8 @@ public final class RedisQueueBackend implements QueueBackend {
 		if (sent.isEmpty()) {
 			return CompletableFuture.completedFuture(List.of());
 		}
-		CompletableFuture<List<Object>> added = RedisScripts.SUBMIT.run(this.connections.shared(),
-				new String[] { stream }, args.toArray(String[]::new));
+		CompletableFuture<List<Object>> added = RedisScripts.SUBMIT.call(this.connections.shared(),
+				new String[] { stream }, args.toArray());
 		return added.whenComplete((entryIds, failure) -> {
 			for (int i = 0; i < sent.size(); i++) {
 				if (failure != null) {
@@ -855,7 +854,7 @@ public final class RedisQueueBackend implements QueueBackend {
 		if (this.replyConnection == null) {
 			synchronized (this) {
 				if (this.replyConnection == null && !this.closed) {
-					this.replyConnection = this.connections.dedicated();
+					this.replyConnection = this.connections.dedicatedBinary();
 					waitForReplies();
 				}
 			}
@@ -871,7 +870,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	 * stream's chunks arrive in the order they were sent.
 	 */
 	private void waitForReplies() {
-		RedisClusterAsyncCommands<String, String> redis = this.replyConnection;
+		RedisClusterAsyncCommands<String, byte[]> redis = this.replyConnection;
 		if (this.closed) {
 			this.connections.release(redis);
 			return;
@@ -880,7 +879,7 @@ public final class RedisQueueBackend implements QueueBackend {
 			waitForManyReplies(redis);
 			return;
 		}
-		RedisFuture<KeyValue<String, String>> next;
+		RedisFuture<KeyValue<String, byte[]>> next;
 		try {
 			next = redis.blpop(REPLY_WAIT_SECONDS, this.replies);
 		}
@@ -917,8 +916,8 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	private static final io.lettuce.core.LMPopArgs MANY_REPLIES = io.lettuce.core.LMPopArgs.Builder.left().count(256);
 
-	private void waitForManyReplies(RedisClusterAsyncCommands<String, String> redis) {
-		RedisFuture<KeyValue<String, List<String>>> next;
+	private void waitForManyReplies(RedisClusterAsyncCommands<String, byte[]> redis) {
+		RedisFuture<KeyValue<String, List<byte[]>>> next;
 		try {
 			next = redis.blmpop(REPLY_WAIT_SECONDS, MANY_REPLIES, this.replies);
 		}
@@ -952,24 +951,37 @@ public final class RedisQueueBackend implements QueueBackend {
 	private static final Executor RETRY = CompletableFuture.delayedExecutor(100,
 			TimeUnit.MILLISECONDS, Runnable::run);
 
-	private void deliver(String reply) {
-		int newline = reply.indexOf('\n');
+	/**
+	 * Completes the call a reply answers: {@code <invocation id>\n<envelope>}, or for a chunk of a
+	 * streamed result {@code ~<invocation id>\n<chunk>}.
+	 */
+	private void deliver(byte[] reply) {
+		int newline = -1;
+		for (int i = 0; i < reply.length; i++) {
+			if (reply[i] == '\n') {
+				newline = i;
+				break;
+			}
+		}
 		if (newline < 0) {
 			return;
 		}
-		if (reply.startsWith(CHUNK)) {
-			Consumer<byte[]> call = this.chunks.get(reply.substring(CHUNK.length(), newline));
+		byte[] body = java.util.Arrays.copyOfRange(reply, newline + 1, reply.length);
+		if (newline > 0 && reply[0] == CHUNK_MARK) {
+			Consumer<byte[]> call = this.chunks.get(new String(reply, 1, newline - 1, StandardCharsets.UTF_8));
 			if (call != null) {
-				call.accept(reply.substring(newline + 1).getBytes(StandardCharsets.UTF_8));
+				call.accept(body);
 			}
 			return;
 		}
-		CompletableFuture<byte[]> call = this.pending.remove(reply.substring(0, newline));
+		CompletableFuture<byte[]> call = this.pending.remove(new String(reply, 0, newline, StandardCharsets.UTF_8));
 		if (call != null) {
-			call.complete(reply.substring(newline + 1).getBytes(StandardCharsets.UTF_8));
+			call.complete(body);
 		}
 		// No call: a late or duplicate reply, dropped.
 	}
+
+	private static final byte CHUNK_MARK = (byte) CHUNK.charAt(0);
 
 	@Override
 	public void close() {

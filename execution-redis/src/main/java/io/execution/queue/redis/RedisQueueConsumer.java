@@ -641,7 +641,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 				logger.info("Queue '{}': call [{}] was answered by a worker that stopped before acknowledging it;"
 						+ " its answer is sent again", this.queue, fields.get("id"));
 				this.completions.add(new Completion(from, (String) entry.get(0), fields.getOrDefault("id", ""),
-						fields.get("reply"), reply, "", fields.getOrDefault("body", ""), true));
+						fields.get("reply"), reply.getBytes(StandardCharsets.UTF_8), "", fields.getOrDefault("body", ""),
+						true));
 				continue;
 			}
 			acceptSafely(from, (String) entry.get(0), fields, ((Number) entry.get(2)).intValue());
@@ -782,16 +783,16 @@ final class RedisQueueConsumer implements QueueConsumer {
 		}
 	}
 
-	void sendChunk(String replyTo, String chunk) {
-		RedisScripts.REPLY.run(this.backend.connections().shared(), new String[] { replyTo },
+	void sendChunk(String replyTo, byte[] chunk) {
+		RedisScripts.REPLY.call(this.backend.connections().shared(), new String[] { replyTo },
 				String.valueOf(this.settings.retention().toMillis()), this.backend.expiries().due(replyTo), chunk);
 	}
 
-	void reply(RedisDelivery delivery, String replyTo, String reply) {
+	void reply(RedisDelivery delivery, String replyTo, byte[] reply) {
 		complete(delivery, replyTo, reply, "", "");
 	}
 
-	void deadLetter(RedisDelivery delivery, String replyTo, String reply, String cause, String body) {
+	void deadLetter(RedisDelivery delivery, String replyTo, byte[] reply, String cause, String body) {
 		this.backend.events().deadLettered(this.queue, delivery.invocationId(),
 				body.getBytes(StandardCharsets.UTF_8), cause);
 		complete(delivery, replyTo, reply, cause, body);
@@ -801,7 +802,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * Queues a delivery's reply and acknowledgement for the next batch and frees its thread's
 	 * place for the next read.
 	 */
-	private void complete(RedisDelivery delivery, String replyTo, String reply, String cause, String body) {
+	private void complete(RedisDelivery delivery, String replyTo, byte[] reply, String cause, String body) {
 		this.completions.add(new Completion(delivery.stream(), delivery.entryId(), delivery.invocationId(), replyTo,
 				reply, cause, body, delivery.takenOver(), laneOf(delivery.stream(), delivery.fields())));
 		done(delivery);
@@ -825,16 +826,16 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * A request this worker is done with: its reply (if it has a caller to answer), then its
 	 * acknowledgement, and its dead letter when it failed for good.
 	 */
-	private record Completion(String stream, String entryId, String invocationId, String replyTo, String reply,
+	private record Completion(String stream, String entryId, String invocationId, String replyTo, byte[] reply,
 			String cause, String body, boolean takenOver, String lane) {
 
-		Completion(String stream, String entryId, String invocationId, String replyTo, String reply, String cause,
+		Completion(String stream, String entryId, String invocationId, String replyTo, byte[] reply, String cause,
 				String body, boolean takenOver) {
 			this(stream, entryId, invocationId, replyTo, reply, cause, body, takenOver, "");
 		}
 
 		int size() {
-			return ((this.reply != null) ? this.reply.length() : 0) + this.body.length();
+			return ((this.reply != null) ? this.reply.length : 0) + this.body.length();
 		}
 
 	}
@@ -871,18 +872,18 @@ final class RedisQueueConsumer implements QueueConsumer {
 		CompletableFuture<?> stashed = CompletableFuture.completedFuture(null);
 		if (!byCaller.isEmpty()) {
 			// Issued before the pushes on the same connection: a reply Redis holds for the caller is stashed too.
-			Map<String, List<String>> stashes = new HashMap<>();
+			Map<String, List<Object>> stashes = new HashMap<>();
 			byCaller.values().forEach((completions) -> completions.forEach((completion) -> {
 				// Dead letters are not stashed: their take-over settles them again, dead letter included.
 				if (completion.cause().isEmpty()) {
-					List<String> stash = stashes.computeIfAbsent(completion.stream(), (key) -> new ArrayList<>(List.of(ttl)));
+					List<Object> stash = stashes.computeIfAbsent(completion.stream(), (key) -> new ArrayList<>(List.of(ttl)));
 					stash.add(completion.entryId());
 					stash.add(completion.reply());
 				}
 			}));
 			List<CompletableFuture<?>> stashing = new ArrayList<>();
-			stashes.forEach((from, stash) -> stashing.add(RedisScripts.STASH.run(redis,
-					new String[] { answeredOf(from) }, stash.toArray(String[]::new))));
+			stashes.forEach((from, stash) -> stashing.add(RedisScripts.STASH.call(redis,
+					new String[] { answeredOf(from) }, stash.toArray())));
 			if (!stashing.isEmpty()) {
 				stashed = CompletableFuture.allOf(stashing.toArray(CompletableFuture[]::new));
 			}
@@ -915,7 +916,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private CompletableFuture<List<Object>> completeTogether(RedisClusterAsyncCommands<String, String> redis,
 			String ttl, String from, List<Completion> completions) {
-		Map<String, List<String>> byCaller = new LinkedHashMap<>(4);
+		Map<String, List<byte[]>> byCaller = new LinkedHashMap<>(4);
 		for (Completion completion : completions) {
 			if (completion.replyTo() != null) {
 				byCaller.computeIfAbsent(completion.replyTo(), (list) -> new ArrayList<>(completions.size()))
@@ -927,7 +928,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 		keys.add(attemptsOf(from));
 		keys.add(this.deadLetters);
 		keys.add(answeredOf(from));
-		List<String> args = new ArrayList<>(5 + byCaller.size() * 2 + completions.size() * 7);
+		List<Object> args = new ArrayList<>(5 + byCaller.size() * 2 + completions.size() * 7);
 		args.add(RedisQueueSettings.GROUP);
 		args.add(String.valueOf(this.settings.deadLetterLimit()));
 		args.add(String.valueOf(this.settings.deadLetterRetention().toMillis()));
@@ -942,12 +943,12 @@ final class RedisQueueConsumer implements QueueConsumer {
 		for (Completion completion : completions) {
 			addFinish(args, completion);
 		}
-		return RedisScripts.COMPLETE.<List<Object>>run(redis, keys.toArray(String[]::new), args.toArray(String[]::new))
+		return RedisScripts.COMPLETE.<List<Object>>call(redis, keys.toArray(String[]::new), args.toArray())
 			.thenApply(this::warnAtDeadLetterLimit);
 	}
 
 	/** The six arguments that finish a request (see {@code RedisScripts.FINISH}). */
-	private static void addFinish(List<String> args, Completion completion) {
+	private static void addFinish(List<? super String> args, Completion completion) {
 		args.add(completion.entryId());
 		args.add(completion.cause());
 		args.add(completion.invocationId());
@@ -962,11 +963,11 @@ final class RedisQueueConsumer implements QueueConsumer {
 		List<CompletableFuture<List<Completion>>> pushes = new ArrayList<>(byCaller.size() + 1);
 		pushes.add(CompletableFuture.completedFuture(unanswered));
 		byCaller.forEach((list, completions) -> {
-			List<String> args = new ArrayList<>(completions.size() + 2);
+			List<Object> args = new ArrayList<>(completions.size() + 2);
 			args.add(ttl);
 			args.add(this.backend.expiries().due(list));
 			completions.forEach((completion) -> args.add(completion.reply()));
-			pushes.add(RedisScripts.REPLY.<Long>run(redis, new String[] { list }, args.toArray(String[]::new))
+			pushes.add(RedisScripts.REPLY.<Long>call(redis, new String[] { list }, args.toArray())
 				.handle((pushed, failure) -> {
 					if (failure != null) {
 						logger.debug("Queue '{}': replies to {} could not be pushed; their requests will be"
