@@ -21,7 +21,7 @@ final class RedisDelivery implements QueueDelivery {
 
 	private final String invocationId;
 
-	private final String body;
+	private final byte[] body;
 
 	private final String replyTo;
 
@@ -33,7 +33,7 @@ final class RedisDelivery implements QueueDelivery {
 
 	private final boolean takenOver;
 
-	RedisDelivery(RedisQueueConsumer consumer, String stream, String entryId, String invocationId, String body,
+	RedisDelivery(RedisQueueConsumer consumer, String stream, String entryId, String invocationId, byte[] body,
 			String replyTo, long deadlineNanos, Map<String, String> fields, boolean takenOver) {
 		this.stream = stream;
 		this.takenOver = takenOver;
@@ -75,7 +75,7 @@ final class RedisDelivery implements QueueDelivery {
 
 	@Override
 	public byte[] request() {
-		return this.body.getBytes(StandardCharsets.UTF_8);
+		return this.body;
 	}
 
 	@Override

@@ -69,7 +69,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private volatile boolean groupReady;
 
-	private volatile RedisClusterAsyncCommands<String, String> blocking;
+	private volatile RedisClusterAsyncCommands<String, byte[]> blocking;
 
 	private ScheduledFuture<?> maintenance;
 
@@ -189,7 +189,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			synchronized (this) {
 				if (this.blocking == null && this.open && System.nanoTime() - this.nextConnect >= 0) {
 					try {
-						this.blocking = this.backend.connections().dedicated();
+						this.blocking = this.backend.connections().dedicatedBinary();
 					}
 					catch (RuntimeException ex) {
 						// Redis is not there yet: the pool's threads keep polling, one of them connects later.
@@ -222,7 +222,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * worker threads straight from Lettuce's I/O thread.
 	 */
 	private void read() {
-		RedisClusterAsyncCommands<String, String> redis = this.blocking;
+		RedisClusterAsyncCommands<String, byte[]> redis = this.blocking;
 		if (!this.open || !this.groupReady || redis == null || free() <= 0 || reclaimDue()
 				|| !this.reading.compareAndSet(false, true)) {
 			return;
@@ -266,7 +266,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * it waits on the plain stream, where a request staged meanwhile leaves a wake entry; when
 	 * only requests for other workers' tags wait, the next maintenance tick looks again.
 	 */
-	private void take(RedisClusterAsyncCommands<String, String> blocking, int count) {
+	private void take(RedisClusterAsyncCommands<String, byte[]> blocking, int count) {
 		List<String> args = new ArrayList<>(this.takeTail.size() + 4);
 		args.add(this.laneBase);
 		args.add(RedisQueueSettings.GROUP);
@@ -303,12 +303,13 @@ final class RedisQueueConsumer implements QueueConsumer {
 					List<?> entry = (List<?>) result.get(i);
 					String from = (((Number) entry.get(0)).intValue() == 1) ? this.stream : this.laned;
 					Map<String, String> fields = fields((List<?>) entry.get(2));
+					byte[] body = takeBody(fields);
 					got++;
 					if (this.open) {
-						acceptSafely(from, (String) entry.get(1), fields, 0);
+						acceptSafely(from, (String) entry.get(1), fields, body, 0);
 					}
 					else {
-						giveBack(from, (String) entry.get(1), fields);
+						giveBack(from, (String) entry.get(1), fields, body);
 					}
 				}
 			}
@@ -404,8 +405,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 		return new String[] { this.settings.slots(this.queue), this.settings.slotLeases(this.queue) };
 	}
 
-	private void readUpTo(RedisClusterAsyncCommands<String, String> redis, int count) {
-		RedisFuture<List<StreamMessage<String, String>>> answer;
+	private void readUpTo(RedisClusterAsyncCommands<String, byte[]> redis, int count) {
+		RedisFuture<List<StreamMessage<String, byte[]>>> answer;
 		try {
 			// Under a rate limit the read does not wait: its start tokens are held for one round trip
 			// only, never while idle (the next tick reads again), so the bucket's bound holds.
@@ -434,7 +435,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			}
 			int requests = 0;
 			if (failure == null && messages != null) {
-				for (StreamMessage<String, String> message : messages) {
+				for (StreamMessage<String, byte[]> message : messages) {
 					if (message.getBody().containsKey(WAKE)) {
 						// A request was staged in a lane: take by priority from now on.
 						dropWake(this.stream, message.getId());
@@ -442,11 +443,22 @@ final class RedisQueueConsumer implements QueueConsumer {
 						continue;
 					}
 					requests++;
+					// The request stays the bytes Redis holds; the other fields are short text.
+					Map<String, String> fields = new HashMap<>();
+					byte[] body = null;
+					for (Map.Entry<String, byte[]> field : message.getBody().entrySet()) {
+						if (BODY.equals(field.getKey())) {
+							body = field.getValue();
+						}
+						else {
+							fields.put(field.getKey(), new String(field.getValue(), StandardCharsets.UTF_8));
+						}
+					}
 					if (this.open) {
-						acceptSafely(this.stream, message.getId(), message.getBody(), 0);
+						acceptSafely(this.stream, message.getId(), fields, body, 0);
 					}
 					else {
-						giveBack(this.stream, message.getId(), message.getBody());
+						giveBack(this.stream, message.getId(), fields, body);
 					}
 				}
 			}
@@ -635,17 +647,17 @@ final class RedisQueueConsumer implements QueueConsumer {
 		for (Object item : taken) {
 			List<?> entry = (List<?>) item;
 			Map<String, String> fields = fields((List<?>) entry.get(1));
+			byte[] body = takeBody(fields);
 			Object stashed = (entry.size() > 3) ? entry.get(3) : null;
 			if (stashed instanceof String reply && this.settings.isReplyKey(fields.get("reply"))) {
 				// Answered by a worker that stopped before acknowledging: send that answer again.
 				logger.info("Queue '{}': call [{}] was answered by a worker that stopped before acknowledging it;"
 						+ " its answer is sent again", this.queue, fields.get("id"));
 				this.completions.add(new Completion(from, (String) entry.get(0), fields.getOrDefault("id", ""),
-						fields.get("reply"), reply.getBytes(StandardCharsets.UTF_8), "", fields.getOrDefault("body", ""),
-						true));
+						fields.get("reply"), reply.getBytes(StandardCharsets.UTF_8), "", NO_BODY, true));
 				continue;
 			}
-			acceptSafely(from, (String) entry.get(0), fields, ((Number) entry.get(2)).intValue());
+			acceptSafely(from, (String) entry.get(0), fields, body, ((Number) entry.get(2)).intValue());
 		}
 		if (taken.size() >= free) {
 			// There may be more to take over: again at the next tick, before new work.
@@ -682,6 +694,17 @@ final class RedisQueueConsumer implements QueueConsumer {
 			});
 	}
 
+	/** The field of a stream entry that holds the request. */
+	private static final String BODY = "body";
+
+	private static final byte[] NO_BODY = new byte[0];
+
+	/** Takes the request out of an entry's fields (read by a script, as text), as its bytes. */
+	private static byte[] takeBody(Map<String, String> fields) {
+		String body = fields.remove(BODY);
+		return (body != null) ? body.getBytes(StandardCharsets.UTF_8) : null;
+	}
+
 	private static Map<String, String> fields(List<?> flat) {
 		Map<String, String> fields = new HashMap<>();
 		for (int i = 0; i + 1 < flat.size(); i += 2) {
@@ -694,20 +717,20 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * Accepts an entry whatever a producer wrote into it: one that cannot be read becomes a dead
 	 * letter with its cause, and the pool reads on.
 	 */
-	private void acceptSafely(String from, String entryId, Map<String, String> fields, int takenOver) {
+	private void acceptSafely(String from, String entryId, Map<String, String> fields, byte[] body, int takenOver) {
 		if (fields.containsKey(WAKE)) {
 			// A wake entry taken over from a worker that stopped: nothing to run.
 			dropWake(from, entryId);
 			return;
 		}
 		try {
-			accept(from, entryId, fields, takenOver);
+			accept(from, entryId, fields, body, takenOver);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Queue '{}': entry {} cannot be read ({}); kept as a dead letter", this.queue, entryId,
 					ex.toString());
 			finish(from, entryId, "malformed entry: " + ex, String.valueOf(fields.getOrDefault("id", "")),
-					String.valueOf(fields.getOrDefault("body", "")), takenOver > 0);
+					(body != null) ? body : NO_BODY, takenOver > 0);
 		}
 	}
 
@@ -716,9 +739,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * key outside the prefix, a deadline that is not a number) is a dead letter; a request taken
 	 * over from a dead worker runs again only when idempotent and under the delivery limit.
 	 */
-	private void accept(String from, String entryId, Map<String, String> fields, int takenOver) {
+	private void accept(String from, String entryId, Map<String, String> fields, byte[] body, int takenOver) {
 		String invocationId = fields.getOrDefault("id", "");
-		String body = fields.get("body");
 		String replyTo = fields.get("reply");
 		String malformed = (body == null) ? "no body" : (replyTo == null) ? "no reply key"
 				: invocationId.chars().anyMatch((c) -> c < 0x20) ? "its id holds control characters"
@@ -736,7 +758,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 		}
 		if (malformed != null) {
 			logger.warn("Queue '{}': entry {} is malformed ({}); kept as a dead letter", this.queue, entryId, malformed);
-			finish(from, entryId, "malformed entry: " + malformed, invocationId, (body != null) ? body : "",
+			finish(from, entryId, "malformed entry: " + malformed, invocationId, (body != null) ? body : NO_BODY,
 					takenOver > 0);
 			return;
 		}
@@ -789,12 +811,11 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	void reply(RedisDelivery delivery, String replyTo, byte[] reply) {
-		complete(delivery, replyTo, reply, "", "");
+		complete(delivery, replyTo, reply, "", NO_BODY);
 	}
 
-	void deadLetter(RedisDelivery delivery, String replyTo, byte[] reply, String cause, String body) {
-		this.backend.events().deadLettered(this.queue, delivery.invocationId(),
-				body.getBytes(StandardCharsets.UTF_8), cause);
+	void deadLetter(RedisDelivery delivery, String replyTo, byte[] reply, String cause, byte[] body) {
+		this.backend.events().deadLettered(this.queue, delivery.invocationId(), body, cause);
 		complete(delivery, replyTo, reply, cause, body);
 	}
 
@@ -802,13 +823,13 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * Queues a delivery's reply and acknowledgement for the next batch and frees its thread's
 	 * place for the next read.
 	 */
-	private void complete(RedisDelivery delivery, String replyTo, byte[] reply, String cause, String body) {
+	private void complete(RedisDelivery delivery, String replyTo, byte[] reply, String cause, byte[] body) {
 		this.completions.add(new Completion(delivery.stream(), delivery.entryId(), delivery.invocationId(), replyTo,
 				reply, cause, body, delivery.takenOver(), laneOf(delivery.stream(), delivery.fields())));
 		done(delivery);
 	}
 
-	private void finish(String from, String entryId, String deadLetterCause, String invocationId, String body,
+	private void finish(String from, String entryId, String deadLetterCause, String invocationId, byte[] body,
 			boolean takenOver) {
 		this.completions.add(new Completion(from, entryId, invocationId, null, null, deadLetterCause, body, takenOver,
 				""));
@@ -827,15 +848,15 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * acknowledgement, and its dead letter when it failed for good.
 	 */
 	private record Completion(String stream, String entryId, String invocationId, String replyTo, byte[] reply,
-			String cause, String body, boolean takenOver, String lane) {
+			String cause, byte[] body, boolean takenOver, String lane) {
 
 		Completion(String stream, String entryId, String invocationId, String replyTo, byte[] reply, String cause,
-				String body, boolean takenOver) {
+				byte[] body, boolean takenOver) {
 			this(stream, entryId, invocationId, replyTo, reply, cause, body, takenOver, "");
 		}
 
 		int size() {
-			return ((this.reply != null) ? this.reply.length : 0) + this.body.length();
+			return ((this.reply != null) ? this.reply.length : 0) + this.body.length;
 		}
 
 	}
@@ -948,12 +969,12 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	/** The six arguments that finish a request (see {@code RedisScripts.FINISH}). */
-	private static void addFinish(List<? super String> args, Completion completion) {
+	private static void addFinish(List<Object> args, Completion completion) {
 		args.add(completion.entryId());
 		args.add(completion.cause());
 		args.add(completion.invocationId());
 		// The request goes back only to be kept as a dead letter.
-		args.add(completion.cause().isEmpty() ? "" : completion.body());
+		args.add(completion.cause().isEmpty() ? NO_BODY : completion.body());
 		args.add(completion.takenOver() ? "1" : "0");
 		args.add(completion.lane());
 	}
@@ -978,10 +999,10 @@ final class RedisQueueConsumer implements QueueConsumer {
 				}));
 		});
 		return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenCompose((all) -> {
-			Map<String, List<String>> byStream = new LinkedHashMap<>();
+			Map<String, List<Object>> byStream = new LinkedHashMap<>();
 			for (CompletableFuture<List<Completion>> push : pushes) {
 				for (Completion completion : push.join()) {
-					List<String> args = byStream.computeIfAbsent(completion.stream(),
+					List<Object> args = byStream.computeIfAbsent(completion.stream(),
 							(key) -> new ArrayList<>(List.of(RedisQueueSettings.GROUP,
 									String.valueOf(this.settings.deadLetterLimit()),
 									String.valueOf(this.settings.deadLetterRetention().toMillis()))));
@@ -992,7 +1013,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 				return CompletableFuture.completedFuture(List.of());
 			}
 			if (byStream.size() == 1) {
-				Map.Entry<String, List<String>> only = byStream.entrySet().iterator().next();
+				Map.Entry<String, List<Object>> only = byStream.entrySet().iterator().next();
 				return acknowledge(redis, only.getKey(), only.getValue());
 			}
 			List<CompletableFuture<List<Object>>> acks = new ArrayList<>();
@@ -1002,12 +1023,12 @@ final class RedisQueueConsumer implements QueueConsumer {
 	}
 
 	private CompletableFuture<List<Object>> acknowledge(RedisClusterAsyncCommands<String, String> redis, String from,
-			List<String> args) {
+			List<Object> args) {
 		// One script per stream: the plain one and, for requests taken from lanes, the laned one.
-		return RedisScripts.ACK.<List<Object>>run(redis,
+		return RedisScripts.ACK.<List<Object>>call(redis,
 				new String[] { from, attemptsOf(from), this.deadLetters,
 						answeredOf(from) },
-				args.toArray(String[]::new))
+				args.toArray())
 			.thenApply(this::warnAtDeadLetterLimit);
 	}
 
@@ -1041,7 +1062,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	@Override
 	public void close() {
-		RedisClusterAsyncCommands<String, String> redis;
+		RedisClusterAsyncCommands<String, byte[]> redis;
 		synchronized (this) {
 			this.open = false;
 			redis = this.blocking;
@@ -1069,7 +1090,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			}
 		}
 		for (RedisDelivery delivery : unstarted) {
-			giveBack(delivery.stream(), delivery.entryId(), delivery.fields());
+			giveBack(delivery.stream(), delivery.entryId(), delivery.fields(), delivery.request());
 		}
 		reconcile();
 	}
@@ -1077,23 +1098,26 @@ final class RedisQueueConsumer implements QueueConsumer {
 	/**
 	 * Puts a request this worker read but will not run back at the end of the queue.
 	 */
-	private void giveBack(String from, String entryId, Map<String, String> fields) {
+	private void giveBack(String from, String entryId, Map<String, String> fields, byte[] body) {
+		byte[] request = (body != null) ? body : NO_BODY;
 		if (from.equals(this.laned)) {
 			// Taken from a lane: back at the head of its lane.
-			RedisScripts.RETURN_LANED.run(this.backend.connections().shared(), new String[] { this.laned, this.stream },
+			RedisScripts.RETURN_LANED.call(this.backend.connections().shared(), new String[] { this.laned, this.stream },
 					this.laneBase, RedisQueueSettings.GROUP, entryId,
 					String.valueOf(this.settings.retention().toMillis()), fields.getOrDefault("prio", "0"),
 					fields.getOrDefault("lane", "|"), fields.getOrDefault("deadline", "0"), fields.getOrDefault("reply", ""),
-					fields.getOrDefault("idem", "0"), fields.getOrDefault("id", ""), fields.getOrDefault("body", ""));
+					fields.getOrDefault("idem", "0"), fields.getOrDefault("id", ""), request);
 			return;
 		}
-		List<String> args = new ArrayList<>(List.of(RedisQueueSettings.GROUP, entryId));
+		List<Object> args = new ArrayList<>(List.of(RedisQueueSettings.GROUP, entryId));
 		fields.forEach((key, value) -> {
 			args.add(key);
 			args.add(value);
 		});
-		RedisScripts.RETURN.run(this.backend.connections().shared(),
-				new String[] { this.stream, this.attempts }, args.toArray(String[]::new));
+		args.add(BODY);
+		args.add(request);
+		RedisScripts.RETURN.call(this.backend.connections().shared(), new String[] { this.stream, this.attempts },
+				args.toArray());
 	}
 
 }

@@ -70,6 +70,38 @@ class RedisRoundTripsTest {
 		}
 	}
 
+	@Test
+	void requestsAndRepliesReachTheOtherSideAsTheSameBytes() throws Exception {
+		try (TestRedis server = TestRedis.startProcess()) {
+			RedisClient client = RedisClient.create("redis://" + server.host() + ":" + server.port());
+			RedisConnections connections = new RedisConnections(client);
+			RedisQueueBackend backend = new RedisQueueBackend(connections,
+					new RedisQueueSettings("bytes", 1000, Duration.ofSeconds(30), 3, Duration.ofHours(1)));
+			QueueConsumer consumer = backend.consumer("jobs", 1);
+			try {
+				byte[] request = "\"é 漢字 😀 \\u0000 \\n\"".getBytes(StandardCharsets.UTF_8);
+				CompletableFuture<byte[]> call = backend.submit("jobs", "id-1", request,
+						System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false);
+				QueueDelivery delivery = null;
+				for (int i = 0; i < 100 && delivery == null; i++) {
+					delivery = consumer.take(Duration.ofMillis(100));
+				}
+				assertThat(delivery).isNotNull();
+				assertThat(delivery.request()).isEqualTo(request);
+				byte[] reply = ("{\"v\":1,\"ok\":true,\"result\":" + new String(request, StandardCharsets.UTF_8) + "}")
+					.getBytes(StandardCharsets.UTF_8);
+				delivery.reply(reply);
+				assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(reply);
+			}
+			finally {
+				consumer.close();
+				backend.close();
+				connections.close();
+				client.shutdown();
+			}
+		}
+	}
+
 	private static int version(TestRedis server) {
 		return withRedis(server, (redis) -> {
 			String info = redis.info("server");
