@@ -124,7 +124,22 @@ public final class EnvelopeCodec {
 	 * @throws MalformedEnvelopeException when the body is not a valid version 1 envelope
 	 */
 	public RequestEnvelope decodeRequest(byte[] body) {
-		return decodeRequestTree(body);
+		JsonNode root = readTree(body);
+		checkVersion(root);
+		String service = requiredText(root, "service");
+		String method = requiredText(root, "method");
+		JsonNode argsNode = root.get("args");
+		List<JsonNode> args = new ArrayList<>();
+		if (argsNode != null && !argsNode.isNull()) {
+			if (!argsNode.isArray()) {
+				throw new MalformedEnvelopeException("'args' must be an array of the positional arguments");
+			}
+			argsNode.forEach(args::add);
+		}
+		JsonNode id = root.get("id");
+		return new RequestEnvelope((id != null && id.isString()) ? id.stringValue() : null, service, method, args,
+				timeoutMs(root.get("timeoutMs")), chain(root.get("chain")), trace(root.get("trace")),
+				root.path("execution").asBoolean(false), root.path("stream").asBoolean(false));
 	}
 
 	/**
@@ -149,7 +164,7 @@ public final class EnvelopeCodec {
 		catch (JacksonException ex) {
 			// Said by the tree path, with the envelope's own words.
 		}
-		return decodeRequestTree(body);
+		return decodeRequest(body);
 	}
 
 	/** Reads a value inside an envelope, which goes on after it, as a tree. */
@@ -289,25 +304,6 @@ public final class EnvelopeCodec {
 			i++;
 		}
 		return (i == arity) ? args : null;
-	}
-
-	private RequestEnvelope decodeRequestTree(byte[] body) {
-		JsonNode root = readTree(body);
-		checkVersion(root);
-		String service = requiredText(root, "service");
-		String method = requiredText(root, "method");
-		JsonNode argsNode = root.get("args");
-		List<JsonNode> args = new ArrayList<>();
-		if (argsNode != null && !argsNode.isNull()) {
-			if (!argsNode.isArray()) {
-				throw new MalformedEnvelopeException("'args' must be an array of the positional arguments");
-			}
-			argsNode.forEach(args::add);
-		}
-		JsonNode id = root.get("id");
-		return new RequestEnvelope((id != null && id.isString()) ? id.stringValue() : null, service, method, args,
-				timeoutMs(root.get("timeoutMs")), chain(root.get("chain")), trace(root.get("trace")),
-				root.path("execution").asBoolean(false), root.path("stream").asBoolean(false));
 	}
 
 	private static Long timeoutMs(JsonNode timeout) {

@@ -5,9 +5,11 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import io.execution.ExecutionDefinitionException;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,7 +27,7 @@ public final class ServiceDefinition {
 	private final Map<String, ServiceMethod> methods;
 
 	/** The methods by name alone; {@code null} for a name several overloads share. */
-	private final Map<String, ServiceMethod> byName = new java.util.HashMap<>();
+	private final Map<String, ServiceMethod> byName = new HashMap<>();
 
 	ServiceDefinition(String name, Object bean, Collection<Method> methods, JsonMapper mapper) {
 		this.name = name;
@@ -49,8 +51,11 @@ public final class ServiceDefinition {
 		this.methods = Collections.unmodifiableMap(byKey);
 		Map<String, Long> overloads = byKey.values()
 			.stream()
-			.collect(java.util.stream.Collectors.groupingBy(ServiceMethod::name, java.util.stream.Collectors.counting()));
-		byKey.values().stream().filter((found) -> overloads.get(found.name()) == 1).forEach((found) -> this.byName.put(found.name(), found));
+			.collect(Collectors.groupingBy(ServiceMethod::name, Collectors.counting()));
+		byKey.values()
+			.stream()
+			.filter((found) -> overloads.get(found.name()) == 1)
+			.forEach((found) -> this.byName.put(found.name(), found));
 	}
 
 	/**

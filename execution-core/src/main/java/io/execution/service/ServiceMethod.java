@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.concurrent.CompletionStage;
 
+import io.execution.codec.ArgumentTypes;
 import io.execution.core.ResultStreams;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
@@ -28,7 +29,7 @@ public final class ServiceMethod {
 
 	private final ObjectReader[] argumentReaders;
 
-	private final io.execution.codec.ArgumentTypes.Arguments arguments;
+	private final ArgumentTypes.Arguments arguments;
 
 	private final boolean async;
 
@@ -42,7 +43,7 @@ public final class ServiceMethod {
 			.map(mapper::constructType)
 			.toArray(JavaType[]::new);
 		this.argumentReaders = Arrays.stream(this.parameterTypes).map(mapper::readerFor).toArray(ObjectReader[]::new);
-		this.arguments = io.execution.codec.ArgumentTypes.Arguments.of(this.parameterTypes, this.argumentReaders);
+		this.arguments = ArgumentTypes.Arguments.of(this.parameterTypes, this.argumentReaders);
 		this.async = CompletionStage.class.isAssignableFrom(method.getReturnType());
 		this.streaming = ResultStreams.isStream(method.getReturnType());
 		ReflectionUtils.makeAccessible(method);
@@ -113,18 +114,18 @@ public final class ServiceMethod {
 	}
 
 	/**
+	 * Its argument types and readers, for binding arguments as an envelope is read.
+	 * @return the arguments
+	 */
+	ArgumentTypes.Arguments arguments() {
+		return this.arguments;
+	}
+
+	/**
 	 * Reads the argument at a position as the declared parameter type.
 	 * @param index the position
 	 * @return a reader for that parameter
 	 */
-	/**
-	 * Its argument types and readers, for binding arguments as an envelope is read.
-	 * @return the arguments
-	 */
-	io.execution.codec.ArgumentTypes.Arguments arguments() {
-		return this.arguments;
-	}
-
 	ObjectReader argumentReader(int index) {
 		return this.argumentReaders[index];
 	}

@@ -14,6 +14,7 @@ import io.execution.ExecutionClient;
 import io.execution.ExecutionDefinitionException;
 import io.execution.ExecutionService;
 import io.execution.ServiceNotFoundException;
+import io.execution.codec.ArgumentTypes;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -91,11 +92,11 @@ public final class ServiceRegistry {
 	 * read: known for a method whose name no overload shares.
 	 * @return the argument types
 	 */
-	public io.execution.codec.ArgumentTypes argumentTypes() {
+	public ArgumentTypes argumentTypes() {
 		return this.argumentTypes;
 	}
 
-	private final io.execution.codec.ArgumentTypes argumentTypes = (service, method) -> {
+	private final ArgumentTypes argumentTypes = (service, method) -> {
 		ServiceDefinition definition = this.services.get(service);
 		ServiceMethod found = (definition != null) ? definition.onlyMethodNamed(method) : null;
 		return (found != null) ? found.arguments() : null;
