@@ -161,8 +161,9 @@ public final class EnvelopeCodec {
 				return envelope;
 			}
 		}
-		catch (JacksonException ex) {
-			// Said by the tree path, with the envelope's own words.
+		catch (RuntimeException ex) {
+			// Said by the tree path, with the envelope's own words (and a deserializer that throws
+			// something else than Jackson's exceptions throws it where it did, when binding).
 		}
 		return decodeRequest(body);
 	}

@@ -249,9 +249,26 @@ class EnvelopeCodecTest {
 		assertThat(((BoundBy) result).parser()).doesNotContain("Tree");
 	}
 
+	@tools.jackson.databind.annotation.JsonDeserialize(using = Exploding.Reader.class)
+	record Exploding() {
+
+		static final class Reader extends tools.jackson.databind.ValueDeserializer<Exploding> {
+
+			@Override
+			public Exploding deserialize(tools.jackson.core.JsonParser parser,
+					tools.jackson.databind.DeserializationContext context) {
+				throw new IllegalStateException("not today");
+			}
+
+		}
+
+	}
+
 	interface Bindings {
 
 		String take(BoundBy first, int second);
+
+		String explode(Exploding value);
 
 		String overloaded(BoundBy first);
 
@@ -270,6 +287,11 @@ class EnvelopeCodecTest {
 			@Override
 			public String overloaded(BoundBy first) {
 				return first.parser();
+			}
+
+			@Override
+			public String explode(Exploding value) {
+				return "never";
 			}
 
 			@Override
@@ -297,6 +319,15 @@ class EnvelopeCodecTest {
 		assertThat(request.id()).isEqualTo("a");
 		assertThat(new String(executor.execute(request, System.nanoTime() + 1_000_000_000L).body(),
 				StandardCharsets.UTF_8)).contains("7").doesNotContain("Tree");
+	}
+
+	@Test
+	void anArgumentWhoseDeserializerThrowsIsLeftToTheBindingItFailedInBefore() {
+		ServiceExecutor executor = bindings();
+		byte[] body = "{\"service\":\"bindings\",\"method\":\"explode\",\"args\":[{}]}".getBytes(StandardCharsets.UTF_8);
+		RequestEnvelope request = executor.decode(body);
+		assertThat(request.bound()).isNull();
+		assertThat(request.args()).hasSize(1);
 	}
 
 	@Test
