@@ -134,29 +134,15 @@ class RedisRoundTripsTest {
 		RedisQueueBackend backend = new RedisQueueBackend(connections,
 				new RedisQueueSettings("rt", 1000, Duration.ofSeconds(30), 3, Duration.ofHours(1)));
 		QueueConsumer consumer = backend.consumer("jobs", 4);
-		Thread worker = new Thread(() -> {
-			try {
-				while (!Thread.currentThread().isInterrupted()) {
-					QueueDelivery delivery = consumer.take(Duration.ofMillis(100));
-					if (delivery != null) {
-						delivery.reply(("{\"v\":1,\"ok\":true,\"result\":" + new String(delivery.request(),
-								StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8));
-					}
-				}
-			}
-			catch (InterruptedException ex) {
-				// Done.
-			}
-		});
 		try {
-			worker.start();
 			// The first call makes the group, the reply reader and the scripts; counted from the next.
-			submit(backend, "warm").get(10, TimeUnit.SECONDS);
+			answerUntilDone(consumer, List.of(submit(backend, "warm")));
 			withRedis(server, RedisCommands::configResetstat);
 			List<CompletableFuture<byte[]>> calls = new ArrayList<>();
 			for (int i = 0; i < CALLS; i++) {
 				calls.add(submit(backend, "call-" + i));
 			}
+			answerUntilDone(consumer, calls);
 			for (int i = 0; i < CALLS; i++) {
 				assertThat(new String(calls.get(i).get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8))
 					.contains("call-" + i);
@@ -164,12 +150,23 @@ class RedisRoundTripsTest {
 			return withRedis(server, (redis) -> commandCounts(redis.info("commandstats")));
 		}
 		finally {
-			worker.interrupt();
-			worker.join(5000);
 			consumer.close();
 			backend.close();
 			connections.close();
 			client.shutdown();
+		}
+	}
+
+	/** Works as a worker on this thread: echoes each request taken until the calls have their answers. */
+	private static void answerUntilDone(QueueConsumer consumer, List<CompletableFuture<byte[]>> calls)
+			throws InterruptedException {
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (!calls.stream().allMatch(CompletableFuture::isDone) && System.nanoTime() - end < 0) {
+			QueueDelivery delivery = consumer.take(Duration.ofMillis(100));
+			if (delivery != null) {
+				delivery.reply(("{\"v\":1,\"ok\":true,\"result\":" + new String(delivery.request(),
+						StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8));
+			}
 		}
 	}
 
