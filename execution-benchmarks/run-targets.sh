@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the rows the benchmark targets are about, 1 KB each way, each set-up after a warm-up long
-# enough for the JIT compiler to settle on 2 cores (three Spring contexts in one JVM keep it busy
-# for ~15 s), and renders them.
+# Runs the rows the benchmark targets are about, 1 KB each way, and renders them. Each set-up is
+# warmed for at least [warmup-seconds], then until the JIT compiler has settled (at most
+# JIT_SETTLE seconds more, 120 by default): on 2 cores three Spring contexts in one JVM were seen
+# keeping a compiler thread busy for 30 s to over 2 minutes. Each row reports its warm-up and
+# the compiling done while it was measured.
 #   execution-benchmarks/run-targets.sh [seconds-per-run] [warmup-seconds] [redis-port]
 # Needs the jar (./mvnw -q -DskipTests clean package) and a Redis on the given port.
 set -euo pipefail
@@ -9,12 +11,13 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-10}
 WARMUP=${2:-25}
 REDIS_PORT=${3:-6379}
+JIT_SETTLE=${JIT_SETTLE:-120}
 JAR=execution-benchmarks/target/execution-benchmarks-0.1.0-SNAPSHOT.jar
 OUT=execution-benchmarks/target/targets.jsonl
 : > "$OUT"
 run() {
   echo "== $*" >&2
-  java -jar "$JAR" "$@" --payload 1024 --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --row-warmup 5 \
+  java -jar "$JAR" "$@" --payload 1024 --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --jit-settle "$JIT_SETTLE" --row-warmup 5 \
     --redis-port "$REDIS_PORT" \
     2>/dev/null >> "$OUT" || echo "{\"peer\":\"$2\",\"failed\":true}" >> "$OUT"
 }

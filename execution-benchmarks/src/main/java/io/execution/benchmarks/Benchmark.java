@@ -26,8 +26,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  * combination on one set-up in this JVM, a line each):
  * <pre>
  * {"peer":"execution-memory-queue","callers":16,"workers":8,"payload":1024,"calls":N,
- *  "throughput_per_s":X,"p50_us":Y,"p99_us":Z,"errors":E}
+ *  "throughput_per_s":X,"p50_us":Y,"p99_us":Z,"errors":E,"jvm_cpu_us_per_call":C,
+ *  "warmup_s":W,"jit_ms":J}
  * </pre>
+ * With {@code --jit-settle N} a warm-up goes on, up to N seconds beyond its own, until the JIT
+ * compiler has settled ({@link JitSettle}); {@code jit_ms} is the compiling done while the row
+ * was measured, so a row the compiler shared the CPU with shows it.
  * Modes: {@code direct} (the service as a plain method: the floor), {@code local},
  * {@code memory-queue} (one in-process pool of {@code --workers} threads), {@code http} and
  * {@code redis-queue} ({@code --workers} worker application contexts in this JVM, 8 threads
@@ -231,15 +235,16 @@ public final class Benchmark {
 		Recorder recorder = new Recorder(3);
 		AtomicLong errors = new AtomicLong();
 		AtomicLong calls = new AtomicLong();
-		long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.warmup());
-		long end = warmupEnd + TimeUnit.SECONDS.toNanos(options.seconds());
+		// Set when the warm-up ends: a call is counted when it starts in [measureFrom, endAt).
+		AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
+		AtomicLong endAt = new AtomicLong(Long.MAX_VALUE);
 		CountDownLatch done = new CountDownLatch(options.callers());
 		for (int t = 0; t < options.callers(); t++) {
 			Thread caller = new Thread(() -> {
 				try {
 					long now;
-					while ((now = System.nanoTime()) < end) {
-						boolean counted = now >= warmupEnd;
+					while ((now = System.nanoTime()) < endAt.get()) {
+						boolean counted = now >= measureFrom.get();
 						try {
 							String answer = call.apply(payload);
 							long took = System.nanoTime() - now;
@@ -267,29 +272,47 @@ public final class Benchmark {
 			caller.setDaemon(true);
 			caller.start();
 		}
-		recorder.reset();
+		long started = System.nanoTime();
+		long warmupAtLeast = started + TimeUnit.SECONDS.toNanos(options.warmup());
+		// --jit-settle N: the warm-up goes on, up to N seconds more, until the JIT compiler settles.
+		long warmupAtMost = warmupAtLeast + TimeUnit.SECONDS.toNanos(options.jitSettle());
+		JitSettle jit = new JitSettle();
+		long measuringSince = -1;
 		long cpuAtStart = -1;
 		long cpuAtEnd = -1;
+		long jitAtStart = -1;
+		long jitAtEnd = -1;
 		boolean redis = options.mode().startsWith("redis");
 		long redisCpuAtStart = -1;
 		long redisCpuAtEnd = -1;
 		while (!done.await(100, TimeUnit.MILLISECONDS)) {
 			long now = System.nanoTime();
-			if (cpuAtStart < 0 && now >= warmupEnd) {
-				cpuAtStart = processCpuNanos();
-				redisCpuAtStart = redis ? redisCpuNanos(options.redisPort()) : -1;
+			if (measuringSince < 0) {
+				long compiled = JitSettle.compileMillis();
+				jit.sample(now, compiled);
+				if (now >= warmupAtLeast && (now >= warmupAtMost || jit.settled())) {
+					measuringSince = now;
+					jitAtStart = compiled;
+					cpuAtStart = processCpuNanos();
+					redisCpuAtStart = redis ? redisCpuNanos(options.redisPort()) : -1;
+					recorder.reset();
+					endAt.set(now + TimeUnit.SECONDS.toNanos(options.seconds()));
+					measureFrom.set(now);
+				}
 			}
-			if (cpuAtEnd < 0 && now >= end) {
+			else if (cpuAtEnd < 0 && now >= endAt.get()) {
 				cpuAtEnd = processCpuNanos();
+				jitAtEnd = JitSettle.compileMillis();
 				redisCpuAtEnd = redis ? redisCpuNanos(options.redisPort()) : -1;
 			}
 			if ((now / 100_000_000L) % 10 == 0) {
 				System.err.printf(Locale.ROOT, "%s: %s, %d calls%n", options.mode(),
-						(now < warmupEnd) ? "warming up" : "measuring", calls.get());
+						(measuringSince < 0) ? "warming up" : "measuring", calls.get());
 			}
 		}
 		if (cpuAtEnd < 0) {
 			cpuAtEnd = processCpuNanos();
+			jitAtEnd = JitSettle.compileMillis();
 			redisCpuAtEnd = redis ? redisCpuNanos(options.redisPort()) : -1;
 		}
 		// This JVM's CPU per measured call (caller, and workers when they run here; never Redis'):
@@ -301,7 +324,8 @@ public final class Benchmark {
 				? (redisCpuAtEnd - redisCpuAtStart) / calls.get() : -1;
 		Histogram histogram = recorder.getIntervalHistogram();
 		return new Result(calls.get(), errors.get(), histogram.getValueAtPercentile(50),
-				histogram.getValueAtPercentile(99), options.seconds(), cpuPerCall, redisCpuPerCall);
+				histogram.getValueAtPercentile(99), options.seconds(), cpuPerCall, redisCpuPerCall,
+				(measuringSince - started) / 1_000_000L, (jitAtStart >= 0 && jitAtEnd >= 0) ? jitAtEnd - jitAtStart : -1);
 	}
 
 	/** The CPU time the Redis server has used (user and system), from {@code INFO cpu}; -1 when unknown. */
@@ -337,8 +361,13 @@ public final class Benchmark {
 		return (os instanceof com.sun.management.OperatingSystemMXBean sun) ? sun.getProcessCpuTime() : -1;
 	}
 
+	/**
+	 * One row's figures.
+	 * @param warmupMillis how long the warm-up took
+	 * @param jitMillis the time the JIT compilers spent compiling while the row was measured
+	 */
 	private record Result(long calls, long errors, long p50, long p99, int seconds, long cpuPerCallNanos,
-			long redisCpuPerCallNanos) {
+			long redisCpuPerCallNanos, long warmupMillis, long jitMillis) {
 
 		String json(Options options) {
 			Map<String, Object> fields = new LinkedHashMap<>();
@@ -362,6 +391,9 @@ public final class Benchmark {
 					.movePointLeft(3)
 					.setScale(2, java.math.RoundingMode.HALF_UP));
 			}
+			// How settled the row was: a JIT compiler busy while it was measured shows here.
+			fields.put("warmup_s", java.math.BigDecimal.valueOf(this.warmupMillis / 100, 1));
+			fields.put("jit_ms", this.jitMillis);
 			StringBuilder json = new StringBuilder("{");
 			fields.forEach((key, value) -> json.append(json.length() > 1 ? "," : "")
 				.append('"')
@@ -386,9 +418,11 @@ public final class Benchmark {
 	 * @param callerCounts the numbers of callers to run rows for ({@code --callers 1,16,64})
 	 * @param payloads the payloads to run rows for ({@code --payload 100,1024})
 	 * @param rowWarmup warm-up seconds before each further row
+	 * @param jitSettle seconds a row's warm-up may go on beyond its own until the JIT compiler
+	 * settles ({@code --jit-settle}, 0 for a fixed warm-up; see {@link JitSettle})
 	 */
 	public record Options(String mode, int callers, int seconds, int warmup, int payload, int workers,
-			int redisPort, List<Integer> callerCounts, List<Integer> payloads, int rowWarmup) {
+			int redisPort, List<Integer> callerCounts, List<Integer> payloads, int rowWarmup, int jitSettle) {
 
 		/**
 		 * Reads {@code --name value} arguments; {@code --callers} and {@code --payload} take
@@ -415,7 +449,8 @@ public final class Benchmark {
 						mode.equals("memory-queue") ? "8"
 								: (mode.equals("http") || mode.equals("spring-http-interface")) ? "1" : "2")),
 					Integer.parseInt(values.getOrDefault("redis-port", "6379")), callers, payloads,
-					Integer.parseInt(values.getOrDefault("row-warmup", "2")));
+					Integer.parseInt(values.getOrDefault("row-warmup", "2")),
+					Integer.parseInt(values.getOrDefault("jit-settle", "0")));
 		}
 
 		private static List<Integer> numbers(String list) {
@@ -431,7 +466,7 @@ public final class Benchmark {
 		 */
 		public Options row(int callers, int payload, int warmup) {
 			return new Options(this.mode, callers, this.seconds, warmup, payload, this.workers, this.redisPort,
-					List.of(callers), List.of(payload), this.rowWarmup);
+					List.of(callers), List.of(payload), this.rowWarmup, this.jitSettle);
 		}
 
 	}

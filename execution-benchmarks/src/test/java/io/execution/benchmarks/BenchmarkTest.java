@@ -34,6 +34,20 @@ class BenchmarkTest {
 		assertThat(result.has("throughput_per_s")).isTrue();
 		assertThat(result.has("workers")).isTrue();
 		assertThat(result.path("jvm_cpu_us_per_call").isNumber()).isTrue();
+		assertThat(result.path("warmup_s").decimalValue()).isGreaterThanOrEqualTo(java.math.BigDecimal.ONE);
+		assertThat(result.path("jit_ms").isIntegralNumber()).isTrue();
+	}
+
+	@org.junit.jupiter.api.Test
+	void aWarmUpThatWaitsForTheJitCompilerStillEndsByItsLimit() throws Exception {
+		// Telling that the compiler settled takes a whole window of watching (5 s): within 1 + 3 s
+		// the warm-up goes beyond --warmup and stops at its limit, --warmup plus --jit-settle.
+		String line = Benchmark.run(Benchmark.Options.parse("--mode", "local", "--callers", "2", "--seconds", "1",
+				"--warmup", "1", "--jit-settle", "3", "--payload", "100"));
+		JsonNode result = JsonMapper.builder().build().readTree(line);
+		assertThat(result.path("calls").asLong()).isPositive();
+		assertThat(result.path("warmup_s").decimalValue()).isBetween(new java.math.BigDecimal("4.0"),
+				new java.math.BigDecimal("4.3"));
 	}
 
 	@org.junit.jupiter.api.Test

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -66,7 +65,7 @@ final class HttpStreams {
 				break;
 			}
 			tried.add(instance);
-			HttpRequest.Builder request = EndpointInstances.newRequest(URI.create(instance.url() + HttpTransport.INVOCATIONS))
+			HttpRequest.Builder request = EndpointInstances.newRequest(instance.invocations())
 				.timeout(Duration.ofNanos(remaining))
 				.header("Content-Type", "application/json")
 				.header("Accept", "application/x-ndjson")

@@ -604,7 +604,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 		private HttpRequest request(Instance instance, long remainingNanos) {
 			byte[] body = HttpTransport.this.codec.encodeRequest(this.invocation);
-			HttpRequest.Builder request = EndpointInstances.newRequest(URI.create(instance.url() + INVOCATIONS))
+			HttpRequest.Builder request = EndpointInstances.newRequest(instance.invocations())
 				.timeout(Duration.ofNanos(remainingNanos))
 				.header("Content-Type", "application/json")
 				.header("Accept-Encoding", "gzip");

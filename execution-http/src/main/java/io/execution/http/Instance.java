@@ -13,6 +13,9 @@ public final class Instance {
 
 	private final URI url;
 
+	/** Where calls are sent: parsed once, not on every call. */
+	private final URI invocations;
+
 	private final CircuitBreaker breaker;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
@@ -28,6 +31,7 @@ public final class Instance {
 	 */
 	public Instance(URI url, CircuitBreaker breaker) {
 		this.url = url;
+		this.invocations = URI.create(url + HttpTransport.INVOCATIONS);
 		this.breaker = breaker;
 	}
 
@@ -37,6 +41,14 @@ public final class Instance {
 	 */
 	public URI url() {
 		return this.url;
+	}
+
+	/**
+	 * The instance's invocations route ({@value HttpTransport#INVOCATIONS} under its base URL).
+	 * @return the URL calls are sent to
+	 */
+	public URI invocations() {
+		return this.invocations;
 	}
 
 	/**
