@@ -2,7 +2,7 @@
 # Runs the benchmark matrix (modes x callers x payload) and renders it as a Markdown table.
 #   execution-benchmarks/run-all.sh [seconds-per-row] [redis-port] [warmup-seconds]
 # One JVM per mode runs its nine rows on one set-up: the first after the warm-up and until the JIT
-# compiler settled (at most JIT_SETTLE seconds more, 120 by default), the others after 2 s of
+# compiler settled (at most JIT_SETTLE seconds more, 180 by default), the others after 2 s of
 # their own load (and the compiler's settling, within the same limit).
 # Needs the jar (./mvnw -q -DskipTests clean package) and, for redis-queue and redisson-remote, a
 # Redis on the given port.
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_ROW=${1:-5}
 REDIS_PORT=${2:-6379}
 WARMUP=${3:-20}
-JIT_SETTLE=${JIT_SETTLE:-120}
+JIT_SETTLE=${JIT_SETTLE:-180}
 JAR=execution-benchmarks/target/execution-benchmarks-0.1.0-SNAPSHOT.jar
 OUT=execution-benchmarks/target/results.jsonl
 : > "$OUT"

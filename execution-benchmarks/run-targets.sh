@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the rows the benchmark targets are about, 1 KB each way, and renders them. Each set-up is
 # warmed for at least [warmup-seconds], then until the JIT compiler has settled (at most
-# JIT_SETTLE seconds more, 120 by default): on 2 cores three Spring contexts in one JVM were seen
+# JIT_SETTLE seconds more, 180 by default): on 2 cores three Spring contexts in one JVM were seen
 # keeping a compiler thread busy for 30 s to over 2 minutes. Each row reports its warm-up and
 # the compiling done while it was measured.
 #   execution-benchmarks/run-targets.sh [seconds-per-run] [warmup-seconds] [redis-port]
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-10}
 WARMUP=${2:-25}
 REDIS_PORT=${3:-6379}
-JIT_SETTLE=${JIT_SETTLE:-120}
+JIT_SETTLE=${JIT_SETTLE:-180}
 JAR=execution-benchmarks/target/execution-benchmarks-0.1.0-SNAPSHOT.jar
 OUT=execution-benchmarks/target/targets.jsonl
 : > "$OUT"
