@@ -325,7 +325,8 @@ public final class Benchmark {
 		Histogram histogram = recorder.getIntervalHistogram();
 		return new Result(calls.get(), errors.get(), histogram.getValueAtPercentile(50),
 				histogram.getValueAtPercentile(99), options.seconds(), cpuPerCall, redisCpuPerCall,
-				(measuringSince - started) / 1_000_000L, (jitAtStart >= 0 && jitAtEnd >= 0) ? jitAtEnd - jitAtStart : -1);
+				(measuringSince >= 0) ? (measuringSince - started) / 1_000_000L : -1,
+				(jitAtStart >= 0 && jitAtEnd >= 0) ? jitAtEnd - jitAtStart : -1);
 	}
 
 	/** The CPU time the Redis server has used (user and system), from {@code INFO cpu}; -1 when unknown. */
@@ -363,7 +364,7 @@ public final class Benchmark {
 
 	/**
 	 * One row's figures.
-	 * @param warmupMillis how long the warm-up took
+	 * @param warmupMillis how long the warm-up took (-1 when the callers stopped before it ended)
 	 * @param jitMillis the time the JIT compilers spent compiling while the row was measured
 	 */
 	private record Result(long calls, long errors, long p50, long p99, int seconds, long cpuPerCallNanos,
@@ -392,7 +393,8 @@ public final class Benchmark {
 					.setScale(2, java.math.RoundingMode.HALF_UP));
 			}
 			// How settled the row was: a JIT compiler busy while it was measured shows here.
-			fields.put("warmup_s", java.math.BigDecimal.valueOf(this.warmupMillis / 100, 1));
+			fields.put("warmup_s",
+					(this.warmupMillis < 0) ? -1 : java.math.BigDecimal.valueOf(this.warmupMillis / 100, 1));
 			fields.put("jit_ms", this.jitMillis);
 			StringBuilder json = new StringBuilder("{");
 			fields.forEach((key, value) -> json.append(json.length() > 1 ? "," : "")
