@@ -72,33 +72,19 @@ class RedisRoundTripsTest {
 
 	@Test
 	void requestsAndRepliesReachTheOtherSideAsTheSameBytes() throws Exception {
-		try (TestRedis server = TestRedis.startProcess()) {
-			RedisClient client = RedisClient.create("redis://" + server.host() + ":" + server.port());
-			RedisConnections connections = new RedisConnections(client);
-			RedisQueueBackend backend = new RedisQueueBackend(connections,
-					new RedisQueueSettings("bytes", 1000, Duration.ofSeconds(30), 3, Duration.ofHours(1)));
-			QueueConsumer consumer = backend.consumer("jobs", 1);
-			try {
-				byte[] request = "\"é 漢字 😀 \\u0000 \\n\"".getBytes(StandardCharsets.UTF_8);
-				CompletableFuture<byte[]> call = backend.submit("jobs", "id-1", request,
-						System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false);
-				QueueDelivery delivery = null;
-				for (int i = 0; i < 100 && delivery == null; i++) {
-					delivery = consumer.take(Duration.ofMillis(100));
-				}
-				assertThat(delivery).isNotNull();
-				assertThat(delivery.request()).isEqualTo(request);
-				byte[] reply = ("{\"v\":1,\"ok\":true,\"result\":" + new String(request, StandardCharsets.UTF_8) + "}")
-					.getBytes(StandardCharsets.UTF_8);
-				delivery.reply(reply);
-				assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(reply);
+		try (TestRedis server = TestRedis.startProcess(); Queue queue = Queue.open(server, "bytes", 1)) {
+			byte[] request = "\"é 漢字 😀 \\u0000 \\n\"".getBytes(StandardCharsets.UTF_8);
+			CompletableFuture<byte[]> call = queue.backend().submit("jobs", "id-1", request,
+					System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false);
+			QueueDelivery delivery = null;
+			for (int i = 0; i < 100 && delivery == null; i++) {
+				delivery = queue.consumer().take(Duration.ofMillis(100));
 			}
-			finally {
-				consumer.close();
-				backend.close();
-				connections.close();
-				client.shutdown();
-			}
+			assertThat(delivery).isNotNull();
+			assertThat(delivery.request()).isEqualTo(request);
+			byte[] reply = echo(request);
+			delivery.reply(reply);
+			assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(reply);
 		}
 	}
 
@@ -129,32 +115,49 @@ class RedisRoundTripsTest {
 	 * commands Redis ran meanwhile, by name, with their counts.
 	 */
 	private static Map<String, Long> run(TestRedis server) throws Exception {
-		RedisClient client = RedisClient.create("redis://" + server.host() + ":" + server.port());
-		RedisConnections connections = new RedisConnections(client);
-		RedisQueueBackend backend = new RedisQueueBackend(connections,
-				new RedisQueueSettings("rt", 1000, Duration.ofSeconds(30), 3, Duration.ofHours(1)));
-		QueueConsumer consumer = backend.consumer("jobs", 4);
-		try {
+		try (Queue queue = Queue.open(server, "rt", 4)) {
 			// The first call makes the group, the reply reader and the scripts; counted from the next.
-			answerUntilDone(consumer, List.of(submit(backend, "warm")));
+			answerUntilDone(queue.consumer(), List.of(submit(queue.backend(), "warm")));
 			withRedis(server, RedisCommands::configResetstat);
 			List<CompletableFuture<byte[]>> calls = new ArrayList<>();
 			for (int i = 0; i < CALLS; i++) {
-				calls.add(submit(backend, "call-" + i));
+				calls.add(submit(queue.backend(), "call-" + i));
 			}
-			answerUntilDone(consumer, calls);
+			answerUntilDone(queue.consumer(), calls);
 			for (int i = 0; i < CALLS; i++) {
 				assertThat(new String(calls.get(i).get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8))
 					.contains("call-" + i);
 			}
 			return withRedis(server, (redis) -> commandCounts(redis.info("commandstats")));
 		}
-		finally {
-			consumer.close();
-			backend.close();
-			connections.close();
-			client.shutdown();
+	}
+
+	/** A queue {@code jobs} on the server, with its backend and a consumer, closed together. */
+	private record Queue(RedisClient client, RedisConnections connections, RedisQueueBackend backend,
+			QueueConsumer consumer) implements AutoCloseable {
+
+		static Queue open(TestRedis server, String prefix, int concurrency) {
+			RedisClient client = RedisClient.create("redis://" + server.host() + ":" + server.port());
+			RedisConnections connections = new RedisConnections(client);
+			RedisQueueBackend backend = new RedisQueueBackend(connections,
+					new RedisQueueSettings(prefix, 1000, Duration.ofSeconds(30), 3, Duration.ofHours(1)));
+			return new Queue(client, connections, backend, backend.consumer("jobs", concurrency));
 		}
+
+		@Override
+		public void close() {
+			this.consumer.close();
+			this.backend.close();
+			this.connections.close();
+			this.client.shutdown();
+		}
+
+	}
+
+	/** A worker's answer: the request, echoed as the result. */
+	private static byte[] echo(byte[] request) {
+		return ("{\"v\":1,\"ok\":true,\"result\":" + new String(request, StandardCharsets.UTF_8) + "}")
+			.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/** Works as a worker on this thread: echoes each request taken until the calls have their answers. */
@@ -164,8 +167,7 @@ class RedisRoundTripsTest {
 		while (!calls.stream().allMatch(CompletableFuture::isDone) && System.nanoTime() - end < 0) {
 			QueueDelivery delivery = consumer.take(Duration.ofMillis(100));
 			if (delivery != null) {
-				delivery.reply(("{\"v\":1,\"ok\":true,\"result\":" + new String(delivery.request(),
-						StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8));
+				delivery.reply(echo(delivery.request()));
 			}
 		}
 	}
