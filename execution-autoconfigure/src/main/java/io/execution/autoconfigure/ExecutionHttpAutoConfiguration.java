@@ -67,7 +67,7 @@ public final class ExecutionHttpAutoConfiguration {
 		HttpSettings settings = new HttpSettings(http.getAuth().getToken(),
 				http.getCompression().getThreshold().toBytes(), http.getPayloadLimit().toBytes(),
 				http.getHealthCheck().getPath(), http.getHealthCheck().getInterval(), http.getHealthCheck().getTimeout(),
-				customizers.orderedStream().toList());
+				customizers.orderedStream().toList(), HttpSettings.SyncClient.valueOf(http.getSyncClient().name()));
 		Map<String, Endpoint> endpoints = properties.getEndpoints();
 		return new HttpTransportFactory(codec, settings, (name) -> {
 			Endpoint endpoint = endpoints.get(name);

@@ -63,7 +63,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 	private final HttpClient client;
 
-	private final HttpClient blockingClient;
+	private final SyncExchange sync;
 
 	private final EnvelopeCodec codec;
 
@@ -94,6 +94,8 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	 * @param endpoint the endpoint name
 	 * @param client the shared HTTP client, for asynchronous calls and health checks
 	 * @param blockingClient the shared HTTP client for synchronous calls
+	 * @param sync the exchange of synchronous calls (over {@code blockingClient}, or a client made
+	 * from it)
 	 * @param codec the envelope codec
 	 * @param settings the HTTP settings
 	 * @param instances the instances, one per URL, as configured or discovered
@@ -102,13 +104,13 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	 * @param retry the endpoint's retry
 	 * @param scheduler runs retries' waits and health checks
 	 */
-	public HttpTransport(String endpoint, HttpClient client, HttpClient blockingClient, EnvelopeCodec codec,
-			HttpSettings settings,
+	HttpTransport(String endpoint, HttpClient client, HttpClient blockingClient, SyncExchange sync,
+			EnvelopeCodec codec, HttpSettings settings,
 			Instances instances, LoadBalancer balancer, CircuitBreaker breaker, Retry retry,
 			ScheduledExecutorService scheduler) {
 		this.endpoint = endpoint;
 		this.client = client;
-		this.blockingClient = blockingClient;
+		this.sync = sync;
 		this.codec = codec;
 		this.settings = settings;
 		this.instances = instances;
@@ -144,9 +146,9 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 	@Override
 	public Object invoke(Invocation invocation) {
-		// Synchronous calls send on the caller's thread: the JDK client's blocking send skips the
-		// executor hops its asynchronous API makes, which cost more than the exchange itself. The
-		// exchange is the same; it is complete by the time it returns.
+		// Synchronous calls send on the caller's thread (SyncExchange), skipping the executor hops of
+		// the asynchronous API, which cost more than the exchange itself. The exchange is the same;
+		// it is complete by the time it returns.
 		return Futures.await(exchange(invocation, true), invocation);
 	}
 
@@ -257,7 +259,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 					Math.round(instance.latencyNanos() / 10_000.0) / 100.0));
 		}
 		return java.util.Map.of("circuit", this.breaker.getState().name(), "loadBalancer",
-				this.balancer.getClass().getSimpleName(), "urls", urls);
+				this.balancer.getClass().getSimpleName(), "syncClient", this.sync.client(), "urls", urls);
 	}
 
 	/** An endpoint with no instance (none configured, none discovered) cannot serve. */
@@ -541,17 +543,17 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 				if (failure != null) {
 					throw classify(attempt.instance, elapsed, Futures.unwrap(failure));
 				}
-				return read(attempt.instance, elapsed, response);
+				return read(attempt.instance, elapsed, new SyncExchange.Answer(response.statusCode(),
+						response.headers().firstValue("Content-Encoding").orElse(""), response.body()));
 			});
 		}
 
 		private Object sendBlocking(Attempt attempt) {
 			this.sending = attempt.instance;
 			long started = attempt.instance.started();
-			HttpResponse<byte[]> response;
+			SyncExchange.Answer answer;
 			try {
-				response = HttpTransport.this.blockingClient.send(attempt.request,
-						(info) -> new LimitedBodySubscriber(HttpTransport.this.settings.payloadLimit()));
+				answer = HttpTransport.this.sync.send(attempt.request, attempt.body);
 				this.sending = null;
 			}
 			catch (InterruptedException ex) {
@@ -560,10 +562,10 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 				Thread.currentThread().interrupt();
 				throw cancelled();
 			}
-			catch (IOException ex) {
+			catch (IOException | ExecutionRejectedException ex) {
 				throw classify(attempt.instance, attempt.instance.finished(started), ex);
 			}
-			return read(attempt.instance, attempt.instance.finished(started), response);
+			return read(attempt.instance, attempt.instance.finished(started), answer);
 		}
 
 		private ExecutionCancelledException cancelled() {
@@ -594,7 +596,12 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 				this.tried.add(instance);
 			}
 			try {
-				return new Attempt(instance, request(instance, remaining));
+				byte[] body = HttpTransport.this.codec.encodeRequest(this.invocation);
+				boolean gzip = body.length > HttpTransport.this.settings.compressionThreshold();
+				if (gzip) {
+					body = Gzip.compress(body);
+				}
+				return new Attempt(instance, request(instance, remaining, body, gzip), body);
 			}
 			catch (RuntimeException ex) {
 				instance.breaker().releasePermission();
@@ -602,14 +609,12 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			}
 		}
 
-		private HttpRequest request(Instance instance, long remainingNanos) {
-			byte[] body = HttpTransport.this.codec.encodeRequest(this.invocation);
+		private HttpRequest request(Instance instance, long remainingNanos, byte[] body, boolean gzip) {
 			HttpRequest.Builder request = EndpointInstances.newRequest(instance.invocations())
 				.timeout(Duration.ofNanos(remainingNanos))
 				.header("Content-Type", "application/json")
 				.header("Accept-Encoding", "gzip");
-			if (body.length > HttpTransport.this.settings.compressionThreshold()) {
-				body = Gzip.compress(body);
+			if (gzip) {
 				request.header("Content-Encoding", "gzip");
 			}
 			authorize(request);
@@ -617,11 +622,11 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			return request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
 		}
 
-		private Object read(Instance instance, long elapsed, HttpResponse<byte[]> response) {
+		private Object read(Instance instance, long elapsed, SyncExchange.Answer answer) {
 			CircuitBreaker instanceBreaker = instance.breaker();
-			byte[] body = response.body();
+			byte[] body = answer.body();
 			try {
-				if ("gzip".equalsIgnoreCase(response.headers().firstValue("Content-Encoding").orElse(""))) {
+				if ("gzip".equalsIgnoreCase(answer.contentEncoding())) {
 					body = Gzip.decompress(new ByteArrayInputStream(body), HttpTransport.this.settings.payloadLimit());
 					if (body == null) {
 						instanceBreaker.releasePermission();
@@ -633,7 +638,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			catch (IOException ex) {
 				throw classify(instance, elapsed, ex);
 			}
-			int status = response.statusCode();
+			int status = answer.status();
 			if (status == 200) {
 				instanceBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
 				// The service's own exception arrives here as an answer: it is thrown, never retried.
@@ -752,8 +757,8 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 	}
 
-	/** The instance an attempt goes to and its request. */
-	private record Attempt(Instance instance, HttpRequest request) {
+	/** The instance an attempt goes to, its request and the request's body. */
+	private record Attempt(Instance instance, HttpRequest request, byte[] body) {
 	}
 
 	/**

@@ -105,16 +105,19 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 	 * and its token go only to the configured URLs.
 	 */
 	private Clients clients(String sslBundle) {
-		return this.clients.computeIfAbsent((sslBundle != null) ? sslBundle : "", (key) -> new Clients(
-				this.clientFactory.create(sslBundle, (builder) -> builder.followRedirects(HttpClient.Redirect.NEVER)),
-				// Synchronous calls: the client's internal stages run on its selector thread instead of
-				// hopping through an executor (2-3x faster on small machines). Only the client's own code
-				// and the body collector run there, never a caller's callback, so nothing can block it.
-				this.clientFactory.create(sslBundle,
-						(builder) -> builder.followRedirects(HttpClient.Redirect.NEVER).executor(Runnable::run))));
+		return this.clients.computeIfAbsent((sslBundle != null) ? sslBundle : "", (key) -> {
+			HttpClient client = this.clientFactory.create(sslBundle,
+					(builder) -> builder.followRedirects(HttpClient.Redirect.NEVER));
+			// Synchronous calls: the client's internal stages run on its selector thread instead of
+			// hopping through an executor (2-3x faster on small machines). Only the client's own code
+			// and the body collector run there, never a caller's callback, so nothing can block it.
+			HttpClient blocking = this.clientFactory.create(sslBundle,
+					(builder) -> builder.followRedirects(HttpClient.Redirect.NEVER).executor(Runnable::run));
+			return new Clients(client, blocking, SyncExchange.of(blocking, this.settings));
+		});
 	}
 
-	private record Clients(HttpClient client, HttpClient blocking) {
+	private record Clients(HttpClient client, HttpClient blocking, SyncExchange sync) {
 	}
 
 	@Override
@@ -144,8 +147,8 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 				discovered ? "execution.endpoints." + name + ".urls, nor service '" + settings.serviceId() + "' in "
 						+ this.discovery.stream().map(HttpDiscovery::describe).toList() : "execution.endpoints." + name + ".urls");
 		Clients clients = clients(settings.sslBundle());
-		HttpTransport transport = new HttpTransport(name, clients.client(), clients.blocking(), this.codec, this.settings,
-				instances, LoadBalancer.of(settings.loadBalancer()), this.breakers.get(name), retry(name, settings),
+		HttpTransport transport = new HttpTransport(name, clients.client(), clients.blocking(), clients.sync(),
+				this.codec, this.settings, instances, LoadBalancer.of(settings.loadBalancer()), this.breakers.get(name), retry(name, settings),
 				this.scheduler);
 		if (discovered) {
 			long every = this.discoveryRefresh.toMillis();
@@ -220,6 +223,7 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 	@Override
 	public void close() {
 		// The transports stop their own health checks; the timer belongs to the application.
+		this.clients.values().forEach((clients) -> clients.sync().close());
 	}
 
 }

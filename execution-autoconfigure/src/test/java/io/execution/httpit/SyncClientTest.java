@@ -1,0 +1,171 @@
+package io.execution.httpit;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+
+import io.execution.ExecutionRejectedException;
+import io.execution.ExecutionTimeoutException;
+import io.execution.httpit.caller.Billing;
+import io.execution.httpit.caller.CallerApplication;
+import io.execution.httpit.worker.WorkerApplication;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The client under synchronous calls ({@code execution.http.sync-client}): Apache HttpClient 5
+ * when it is on the classpath, as here, else the JDK client; either way the same answers, the
+ * same classification of failures and the same limits.
+ */
+class SyncClientTest {
+
+	private static final String TOKEN = "sync-client-token";
+
+	private static ConfigurableApplicationContext worker;
+
+	@BeforeAll
+	static void startWorker() {
+		worker = new SpringApplicationBuilder(WorkerApplication.class)
+			.properties("server.port=0", "execution.http.server.enabled=true", "execution.http.auth.token=" + TOKEN,
+					"test.instance=sync", "spring.main.banner-mode=off", "execution.http.compression.threshold=1KB",
+					"execution.http.payload-limit=256KB")
+			.run();
+	}
+
+	@AfterAll
+	static void stopWorker() {
+		worker.close();
+	}
+
+	static ConfigurableApplicationContext caller(String syncClient, String... properties) {
+		return new SpringApplicationBuilder(CallerApplication.class).web(WebApplicationType.NONE)
+			.properties("execution.http.auth.token=" + TOKEN, "spring.main.banner-mode=off",
+					"execution.http.health-check.interval=0", "execution.http.sync-client=" + syncClient)
+			.properties(properties)
+			.run();
+	}
+
+	static String url() {
+		return HttpModeTest.url(worker);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "auto, apache-httpclient5", "jdk, jdk" })
+	void synchronousCallsGoOverTheChosenClient(String setting, String client) {
+		try (ConfigurableApplicationContext caller = caller(setting, "execution.endpoints.billing.urls=" + url())) {
+			assertThat(caller.getBean(Billing.class).quote("tea")).isEqualTo("sync");
+			assertThat(HttpModeTest.transport(caller, "billing").describe()).containsEntry("syncClient", client);
+		}
+	}
+
+	@Test
+	void http2EndpointsStayOnTheJdkClient() {
+		try (ConfigurableApplicationContext caller = caller("auto", "execution.endpoints.billing.urls=" + url(),
+				"execution.http.version=HTTP_2")) {
+			assertThat(caller.getBean(Billing.class).quote("tea")).isEqualTo("sync");
+			assertThat(HttpModeTest.transport(caller, "billing").describe()).containsEntry("syncClient", "jdk");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "auto", "jdk" })
+	void anAnswerOverThePayloadLimitIsRefusedAndTheInstanceStaysInService(String setting) {
+		// Random text gzips to about three quarters of its size: the compressed answer is over 16 KB.
+		byte[] random = new byte[40_000];
+		new Random(7).nextBytes(random);
+		String large = Base64.getEncoder().encodeToString(random);
+		try (ConfigurableApplicationContext caller = caller(setting, "execution.endpoints.billing.urls=" + url(),
+				"execution.http.payload-limit=16KB")) {
+			Billing billing = caller.getBean(Billing.class);
+			assertThatThrownBy(() -> billing.echo(large)).isInstanceOf(ExecutionRejectedException.class)
+				.hasMessageContaining("execution.http.payload-limit");
+			var instance = HttpModeTest.transport(caller, "billing").instances().get(0);
+			assertThat(instance.breaker().getMetrics().getNumberOfFailedCalls()).isZero();
+			assertThat(instance.inFlight()).isZero();
+			assertThat(billing.echo("small")).isEqualTo("small");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "auto", "jdk" })
+	void aRefusedConnectionIsRetriedOnTheNextUrlForAnyMethod(String setting) {
+		try (ConfigurableApplicationContext caller = caller(setting,
+				"execution.endpoints.billing.urls=" + HttpModeTest.deadUrl() + "," + url(),
+				"execution.endpoints.billing.retry.max-attempts=2")) {
+			Billing billing = caller.getBean(Billing.class);
+			// Round robin starts at either URL: two calls make sure one of them met the dead one first.
+			assertThat(billing.charge("o-1", 100)).isEqualTo("sync:o-1:100");
+			assertThat(billing.charge("o-2", 100)).isEqualTo("sync:o-2:100");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "auto", "jdk" })
+	void aConnectionTheServerClosedWhileIdleIsNotReused(String setting) {
+		try (ConfigurableApplicationContext closing = new SpringApplicationBuilder(WorkerApplication.class)
+			.properties("server.port=0", "execution.http.server.enabled=true", "execution.http.auth.token=" + TOKEN,
+					"test.instance=closing", "spring.main.banner-mode=off", "server.tomcat.keep-alive-timeout=300ms")
+			.run();
+				ConfigurableApplicationContext caller = caller(setting,
+						"execution.endpoints.billing.urls=" + HttpModeTest.url(closing))) {
+			Billing billing = caller.getBean(Billing.class);
+			assertThat(billing.charge("o-4", 100)).isEqualTo("closing:o-4:100");
+			// Time passing is the point here: Tomcat closes the kept-alive connection after 300 ms idle.
+			await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+			// Not @Idempotent: sent on the closed connection it would fail as "may have run".
+			assertThat(billing.charge("o-5", 100)).isEqualTo("closing:o-5:100");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "auto", "jdk" })
+	void anInstanceThatNeverAnswersTimesOutAtTheDeadline(String setting) throws Exception {
+		List<Socket> accepted = new ArrayList<>();
+		try (ServerSocket silent = new ServerSocket(0)) {
+			Thread acceptor = new Thread(() -> {
+				try {
+					while (true) {
+						accepted.add(silent.accept());
+					}
+				}
+				catch (IOException closed) {
+					// the test is over
+				}
+			});
+			acceptor.setDaemon(true);
+			acceptor.start();
+			try (ConfigurableApplicationContext caller = caller(setting,
+					"execution.endpoints.billing.urls=http://localhost:" + silent.getLocalPort(),
+					"execution.endpoints.billing.timeout=400ms")) {
+				long start = System.nanoTime();
+				assertThatThrownBy(() -> caller.getBean(Billing.class).charge("o-3", 100))
+					.isInstanceOf(ExecutionTimeoutException.class);
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(350),
+						Duration.ofSeconds(3));
+			}
+		}
+		finally {
+			for (Socket socket : accepted) {
+				socket.close();
+			}
+		}
+	}
+
+}
