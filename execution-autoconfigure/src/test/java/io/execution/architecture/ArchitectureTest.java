@@ -69,6 +69,18 @@ class ArchitectureTest {
 	}
 
 	@Test
+	void apacheHttpClientIsKnownToOneClassOnly() {
+		// It is optional: a class that names it and loads without it breaks applications that lack it.
+		noClasses().that()
+			.doNotHaveFullyQualifiedName("io.execution.http.ApacheSyncExchange")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.apache.hc..")
+			.because("Apache HttpClient 5 is an optional dependency, asked for by name before ApacheSyncExchange loads")
+			.check(ALL);
+	}
+
+	@Test
 	void transportsDoNotKnowEachOther() {
 		noClasses().that()
 			.resideInAPackage("io.execution.local..")
