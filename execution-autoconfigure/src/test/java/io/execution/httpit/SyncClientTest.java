@@ -42,10 +42,14 @@ class SyncClientTest {
 
 	@BeforeAll
 	static void startWorker() {
-		worker = new SpringApplicationBuilder(WorkerApplication.class)
+		worker = worker("sync", "execution.http.compression.threshold=1KB", "execution.http.payload-limit=256KB");
+	}
+
+	static ConfigurableApplicationContext worker(String instance, String... properties) {
+		return new SpringApplicationBuilder(WorkerApplication.class)
 			.properties("server.port=0", "execution.http.server.enabled=true", "execution.http.auth.token=" + TOKEN,
-					"test.instance=sync", "spring.main.banner-mode=off", "execution.http.compression.threshold=1KB",
-					"execution.http.payload-limit=256KB")
+					"test.instance=" + instance, "spring.main.banner-mode=off")
+			.properties(properties)
 			.run();
 	}
 
@@ -119,10 +123,7 @@ class SyncClientTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "auto", "jdk" })
 	void aConnectionTheServerClosedWhileIdleIsNotReused(String setting) {
-		try (ConfigurableApplicationContext closing = new SpringApplicationBuilder(WorkerApplication.class)
-			.properties("server.port=0", "execution.http.server.enabled=true", "execution.http.auth.token=" + TOKEN,
-					"test.instance=closing", "spring.main.banner-mode=off", "server.tomcat.keep-alive-timeout=300ms")
-			.run();
+		try (ConfigurableApplicationContext closing = worker("closing", "server.tomcat.keep-alive-timeout=300ms");
 				ConfigurableApplicationContext caller = caller(setting,
 						"execution.endpoints.billing.urls=" + HttpModeTest.url(closing))) {
 			Billing billing = caller.getBean(Billing.class);
