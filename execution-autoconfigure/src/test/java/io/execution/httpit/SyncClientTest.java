@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.execution.ExecutionRejectedException;
 import io.execution.ExecutionTimeoutException;
@@ -133,6 +134,60 @@ class SyncClientTest {
 			// Not @Idempotent: sent on the closed connection it would fail as "may have run".
 			assertThat(billing.charge("o-5", 100)).isEqualTo("closing:o-5:100");
 		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "auto", "jdk" })
+	void aConnectionTheServerClosedRightAfterItsAnswerIsNotReused(String setting) throws Exception {
+		AtomicInteger accepted = new AtomicInteger();
+		AtomicInteger answered = new AtomicInteger();
+		try (ServerSocket server = new ServerSocket(0)) {
+			// An instance that closes each connection once it has answered, without saying so.
+			Thread serving = new Thread(() -> {
+				while (true) {
+					try (Socket connection = server.accept()) {
+						accepted.incrementAndGet();
+						answer(connection, "{\"v\":1,\"id\":null,\"ok\":true,\"result\":\"fine\"}");
+					}
+					catch (IOException closed) {
+						return;
+					}
+					answered.incrementAndGet();
+				}
+			});
+			serving.setDaemon(true);
+			serving.start();
+			try (ConfigurableApplicationContext caller = caller(setting,
+					"execution.endpoints.billing.urls=http://localhost:" + server.getLocalPort())) {
+				Billing billing = caller.getBean(Billing.class);
+				assertThat(billing.charge("o-6", 100)).isEqualTo("fine");
+				// Every connection the instance took (the start-up ping's, the call's) is closed.
+				await().atMost(Duration.ofSeconds(2)).until(() -> answered.get() == accepted.get());
+				// Not @Idempotent: sent on the closed connection it would fail as "may have run".
+				assertThat(billing.charge("o-7", 100)).isEqualTo("fine");
+			}
+		}
+	}
+
+	/** Reads one request (headers, then Content-Length bytes) and writes a 200 with the body. */
+	private static void answer(Socket connection, String body) throws IOException {
+		java.io.InputStream in = connection.getInputStream();
+		StringBuilder head = new StringBuilder();
+		while (head.indexOf("\r\n\r\n") < 0) {
+			int read = in.read();
+			if (read < 0) {
+				throw new IOException("closed before the request was read");
+			}
+			head.append((char) read);
+		}
+		java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+		in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+		byte[] json = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		connection.getOutputStream()
+			.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n")
+				.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		connection.getOutputStream().write(json);
+		connection.getOutputStream().flush();
 	}
 
 	@ParameterizedTest

@@ -11,10 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLParameters;
 
@@ -27,6 +29,7 @@ import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
+import org.apache.hc.client5.http.impl.io.DefaultManagedHttpClientConnection;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
@@ -37,6 +40,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.config.RegistryBuilder;
+import org.apache.hc.core5.http.impl.io.SocketHolder;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.pool.PoolReusePolicy;
@@ -59,9 +63,6 @@ final class ApacheSyncExchange implements SyncExchange {
 	/** Connections kept per instance: as many as there are synchronous callers, like the JDK client's. */
 	private static final int MAX_CONNECTIONS_PER_INSTANCE = 65_536;
 
-	/** How long a pooled connection may idle before it is checked for having been closed. */
-	private static final TimeValue STALE_CHECK_AFTER = TimeValue.ofSeconds(1);
-
 	private final CloseableHttpClient client;
 
 	private final long payloadLimit;
@@ -75,14 +76,17 @@ final class ApacheSyncExchange implements SyncExchange {
 				ApacheSyncExchange::socket, DefaultSchemePortResolver.INSTANCE, SystemDefaultDnsResolver.INSTANCE,
 				RegistryBuilder.<TlsSocketStrategy>create().register("https", tls).build());
 		PoolingHttpClientConnectionManager connections = new PoolingHttpClientConnectionManager(operator,
-				PoolConcurrencyPolicy.LAX, PoolReusePolicy.LIFO, TimeValue.NEG_ONE_MILLISECOND, null);
+				PoolConcurrencyPolicy.LAX, PoolReusePolicy.LIFO, TimeValue.NEG_ONE_MILLISECOND,
+				ProbedConnection::open);
 		connections.setDefaultMaxPerRoute(MAX_CONNECTIONS_PER_INSTANCE);
 		connections.setMaxTotal(MAX_CONNECTIONS_PER_INSTANCE);
-		// A connection idle for a while is checked before it is used again (a read of at most 1 ms):
-		// the server may have closed it, and a call sent on it could not tell whether it ran.
-		ConnectionConfig.Builder connection = ConnectionConfig.custom().setValidateAfterInactivity(STALE_CHECK_AFTER);
-		jdk.connectTimeout().ifPresent((timeout) -> connection.setConnectTimeout(Timeout.of(timeout)));
-		connections.setDefaultConnectionConfig(connection.build());
+		// A pooled connection is checked before it is used again: the server may have closed it, and
+		// a call sent on it could not tell whether it ran. A plain one at every use, by a read that
+		// does not wait; a TLS one, whose idle connection may carry the server's session tickets,
+		// after a second idle, by Apache's own check (a read of at most 1 ms).
+		ConnectionConfig plain = connectionConfig(jdk, TimeValue.ZERO_MILLISECONDS);
+		ConnectionConfig secure = connectionConfig(jdk, TimeValue.ofSeconds(1));
+		connections.setConnectionConfigResolver((route) -> route.isSecure() ? secure : plain);
 		var builder = HttpClients.custom()
 			.setConnectionManager(connections)
 			.disableRedirectHandling()
@@ -93,6 +97,12 @@ final class ApacheSyncExchange implements SyncExchange {
 			.disableDefaultUserAgent();
 		jdk.proxy().ifPresent((proxies) -> builder.setRoutePlanner(new SystemDefaultRoutePlanner(proxies)));
 		this.client = builder.build();
+	}
+
+	private static ConnectionConfig connectionConfig(HttpClient jdk, TimeValue validateAfterInactivity) {
+		ConnectionConfig.Builder connection = ConnectionConfig.custom().setValidateAfterInactivity(validateAfterInactivity);
+		jdk.connectTimeout().ifPresent((timeout) -> connection.setConnectTimeout(Timeout.of(timeout)));
+		return connection.build();
 	}
 
 	/** A channel's socket, whose blocking reads and writes end when their thread is interrupted. */
@@ -186,6 +196,56 @@ final class ApacheSyncExchange implements SyncExchange {
 		catch (IOException ex) {
 			// Closing sockets that are going anyway.
 		}
+	}
+
+	/**
+	 * A connection whose staleness check on a plain socket does not wait: an idle HTTP/1.1
+	 * connection has nothing to read, so a byte or the end of the stream, read without blocking,
+	 * means the server closed or broke it. TLS connections keep Apache's own check.
+	 */
+	static final class ProbedConnection extends DefaultManagedHttpClientConnection {
+
+		private static final AtomicLong ids = new AtomicLong();
+
+		private final ByteBuffer probe = ByteBuffer.allocate(1);
+
+		ProbedConnection(String id) {
+			super(id);
+		}
+
+		static ProbedConnection open(Socket socket) throws IOException {
+			ProbedConnection connection = new ProbedConnection("execution-" + ids.incrementAndGet());
+			if (socket != null) {
+				connection.bind(socket);
+			}
+			return connection;
+		}
+
+		@Override
+		public boolean isStale() throws IOException {
+			SocketHolder holder = getSocketHolder();
+			SocketChannel channel = (holder != null && holder.getSSLSocket() == null) ? holder.getSocket().getChannel()
+					: null;
+			if (channel == null) {
+				return super.isStale();
+			}
+			synchronized (channel.blockingLock()) {
+				try {
+					channel.configureBlocking(false);
+					this.probe.clear();
+					return channel.read(this.probe) != 0;
+				}
+				catch (IOException ex) {
+					return true;
+				}
+				finally {
+					if (channel.isOpen()) {
+						channel.configureBlocking(true);
+					}
+				}
+			}
+		}
+
 	}
 
 }
