@@ -80,13 +80,12 @@ final class ApacheSyncExchange implements SyncExchange {
 				ProbedConnection::open);
 		connections.setDefaultMaxPerRoute(MAX_CONNECTIONS_PER_INSTANCE);
 		connections.setMaxTotal(MAX_CONNECTIONS_PER_INSTANCE);
-		// A pooled connection is checked before it is used again: the server may have closed it, and
-		// a call sent on it could not tell whether it ran. A plain one at every use, by a read that
-		// does not wait; a TLS one, whose idle connection may carry the server's session tickets,
-		// after a second idle, by Apache's own check (a read of at most 1 ms).
-		ConnectionConfig plain = connectionConfig(jdk, TimeValue.ZERO_MILLISECONDS);
-		ConnectionConfig secure = connectionConfig(jdk, TimeValue.ofSeconds(1));
-		connections.setConnectionConfigResolver((route) -> route.isSecure() ? secure : plain);
+		// A pooled connection is checked before every use, by a read that does not wait: the server
+		// may have closed it, and a call sent on it could not tell whether it ran.
+		ConnectionConfig.Builder connection = ConnectionConfig.custom()
+			.setValidateAfterInactivity(TimeValue.ZERO_MILLISECONDS);
+		jdk.connectTimeout().ifPresent((timeout) -> connection.setConnectTimeout(Timeout.of(timeout)));
+		connections.setDefaultConnectionConfig(connection.build());
 		var builder = HttpClients.custom()
 			.setConnectionManager(connections)
 			.disableRedirectHandling()
@@ -97,12 +96,6 @@ final class ApacheSyncExchange implements SyncExchange {
 			.disableDefaultUserAgent();
 		jdk.proxy().ifPresent((proxies) -> builder.setRoutePlanner(new SystemDefaultRoutePlanner(proxies)));
 		this.client = builder.build();
-	}
-
-	private static ConnectionConfig connectionConfig(HttpClient jdk, TimeValue validateAfterInactivity) {
-		ConnectionConfig.Builder connection = ConnectionConfig.custom().setValidateAfterInactivity(validateAfterInactivity);
-		jdk.connectTimeout().ifPresent((timeout) -> connection.setConnectTimeout(Timeout.of(timeout)));
-		return connection.build();
 	}
 
 	/** A channel's socket, whose blocking reads and writes end when their thread is interrupted. */
@@ -199,9 +192,11 @@ final class ApacheSyncExchange implements SyncExchange {
 	}
 
 	/**
-	 * A connection whose staleness check on a plain socket does not wait: an idle HTTP/1.1
-	 * connection has nothing to read, so a byte or the end of the stream, read without blocking,
-	 * means the server closed or broke it. TLS connections keep Apache's own check.
+	 * A connection whose staleness check does not wait (Apache's waits up to 1 ms): an idle
+	 * HTTP/1.1 connection has nothing to read, so a byte or the end of the stream, read from its
+	 * socket's channel without blocking, means the server closed or broke it. Under TLS the bytes
+	 * read are a record the server sent on an idle connection (a close_notify, or rarely a new
+	 * session ticket): the connection is then given up, at worst one handshake too many.
 	 */
 	static final class ProbedConnection extends DefaultManagedHttpClientConnection {
 
@@ -224,8 +219,7 @@ final class ApacheSyncExchange implements SyncExchange {
 		@Override
 		public boolean isStale() throws IOException {
 			SocketHolder holder = getSocketHolder();
-			SocketChannel channel = (holder != null && holder.getSSLSocket() == null) ? holder.getSocket().getChannel()
-					: null;
+			SocketChannel channel = (holder != null) ? holder.getBaseSocket().getChannel() : null;
 			if (channel == null) {
 				return super.isStale();
 			}
