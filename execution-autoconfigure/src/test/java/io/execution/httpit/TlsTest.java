@@ -45,15 +45,23 @@ class TlsTest {
 			"spring.ssl.bundle.pem.stranger.keystore.private-key=classpath:tls/other.key",
 			"spring.ssl.bundle.pem.stranger.truststore.certificate=classpath:tls/ca.crt" };
 
-	/** Records the protocol of each request the server receives. */
+	/**
+	 * Records the protocol of each request the server receives, and the client port of each
+	 * invocation (one port, one connection).
+	 */
 	static final class Protocols implements Filter {
 
 		final List<String> seen = new CopyOnWriteArrayList<>();
+
+		final List<Integer> invocationPorts = new CopyOnWriteArrayList<>();
 
 		@Override
 		public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
 				throws IOException, ServletException {
 			this.seen.add(request.getProtocol());
+			if (((jakarta.servlet.http.HttpServletRequest) request).getRequestURI().endsWith("/v1/invocations")) {
+				this.invocationPorts.add(request.getRemotePort());
+			}
 			chain.doFilter(request, response);
 		}
 
@@ -83,6 +91,21 @@ class TlsTest {
 				ConfigurableApplicationContext caller = caller(server, "execution.endpoints.billing.ssl-bundle=client")) {
 			assertThat(caller.getBean(Billing.class).quote("x")).isEqualTo("tls");
 			assertThat(protocols.seen).isNotEmpty().allMatch("HTTP/1.1"::equals);
+		}
+	}
+
+	@Test
+	void synchronousCallsKeepTheirTlsConnection() {
+		Protocols protocols = new Protocols();
+		try (ConfigurableApplicationContext server = server(protocols);
+				ConfigurableApplicationContext caller = caller(server, "execution.endpoints.billing.ssl-bundle=client")) {
+			Billing billing = caller.getBean(Billing.class);
+			for (int i = 0; i < 20; i++) {
+				assertThat(billing.quote("x")).isEqualTo("tls");
+			}
+			// Checked before every use, a connection is given up only when the server closed it.
+			assertThat(protocols.invocationPorts).hasSize(20);
+			assertThat(new java.util.HashSet<>(protocols.invocationPorts)).hasSize(1);
 		}
 	}
 

@@ -90,6 +90,8 @@ final class ApacheSyncExchange implements SyncExchange {
 			.setConnectionManager(connections)
 			.disableRedirectHandling()
 			.disableAutomaticRetries()
+			// Connections carry no user state: one authenticated by a client certificate is reused.
+			.disableConnectionState()
 			.disableCookieManagement()
 			.disableContentCompression()
 			.disableAuthCaching()
