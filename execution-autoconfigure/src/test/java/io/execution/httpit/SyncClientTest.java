@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.execution.ExecutionRejectedException;
 import io.execution.ExecutionTimeoutException;
+import io.execution.http.HttpClientCustomizer;
 import io.execution.httpit.caller.Billing;
 import io.execution.httpit.caller.CallerApplication;
 import io.execution.httpit.worker.WorkerApplication;
@@ -139,38 +140,94 @@ class SyncClientTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "auto", "jdk" })
 	void aConnectionTheServerClosedRightAfterItsAnswerIsNotReused(String setting) throws Exception {
-		AtomicInteger accepted = new AtomicInteger();
-		AtomicInteger answered = new AtomicInteger();
-		try (ServerSocket server = new ServerSocket(0)) {
-			// An instance that closes each connection once it has answered, without saying so.
-			Thread serving = new Thread(() -> {
-				while (true) {
-					try (Socket connection = server.accept()) {
-						accepted.incrementAndGet();
-						answer(connection, "{\"v\":1,\"id\":null,\"ok\":true,\"result\":\"fine\"}");
-					}
-					catch (IOException closed) {
-						return;
-					}
-					answered.incrementAndGet();
-				}
-			});
-			serving.setDaemon(true);
-			serving.start();
-			try (ConfigurableApplicationContext caller = caller(setting,
-					"execution.endpoints.billing.urls=http://localhost:" + server.getLocalPort())) {
-				Billing billing = caller.getBean(Billing.class);
-				assertThat(billing.charge("o-6", 100)).isEqualTo("fine");
-				// Every connection the instance took (the start-up ping's, the call's) is closed.
-				await().atMost(Duration.ofSeconds(2)).until(() -> answered.get() == accepted.get());
-				// Not @Idempotent: sent on the closed connection it would fail as "may have run".
-				assertThat(billing.charge("o-7", 100)).isEqualTo("fine");
+		// An instance that closes each connection once it has answered, without saying so.
+		try (AnsweringInstance instance = new AnsweringInstance("fine");
+				ConfigurableApplicationContext caller = caller(setting,
+						"execution.endpoints.billing.urls=http://localhost:" + instance.port())) {
+			Billing billing = caller.getBean(Billing.class);
+			assertThat(billing.charge("o-6", 100)).isEqualTo("fine");
+			// Every connection the instance took (the start-up ping's, the call's) is closed.
+			await().atMost(Duration.ofSeconds(2)).until(instance::closedAll);
+			// Not @Idempotent: sent on the closed connection it would fail as "may have run".
+			assertThat(billing.charge("o-7", 100)).isEqualTo("fine");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "auto", "jdk" })
+	void callsGoThroughTheProxyAnHttpClientCustomizerSets(String setting) throws Exception {
+		// A proxy that answers by itself, keeping the request line it was given.
+		try (AnsweringInstance proxy = new AnsweringInstance("proxied")) {
+			HttpClientCustomizer viaProxy = (builder) -> builder
+				.proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress("localhost", proxy.port())));
+			try (ConfigurableApplicationContext caller = new SpringApplicationBuilder(CallerApplication.class)
+				.web(WebApplicationType.NONE)
+				.initializers((context) -> context.getBeanFactory().registerSingleton("viaProxy", viaProxy))
+				.properties("execution.http.auth.token=" + TOKEN, "spring.main.banner-mode=off",
+						"execution.http.health-check.interval=0", "execution.http.sync-client=" + setting,
+						"execution.endpoints.billing.urls=http://billing.invalid:8080")
+				.run()) {
+				assertThat(caller.getBean(Billing.class).charge("o-8", 100)).isEqualTo("proxied");
+				// The proxy keeps the line once it has answered: the caller may be back before that.
+				await().atMost(Duration.ofSeconds(2))
+					.untilAsserted(() -> assertThat(proxy.requestLines)
+						.contains("POST http://billing.invalid:8080/execution/v1/invocations HTTP/1.1"));
 			}
 		}
 	}
 
-	/** Reads one request (headers, then Content-Length bytes) and writes a 200 with the body. */
-	private static void answer(Socket connection, String body) throws IOException {
+	/**
+	 * A raw HTTP/1.1 server that answers every request with one result envelope and closes the
+	 * connection after it, without saying so; it keeps each request line.
+	 */
+	static final class AnsweringInstance implements AutoCloseable {
+
+		private final ServerSocket socket = new ServerSocket(0);
+
+		final List<String> requestLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		private final AtomicInteger accepted = new AtomicInteger();
+
+		private final AtomicInteger closed = new AtomicInteger();
+
+		AnsweringInstance(String result) throws IOException {
+			String envelope = "{\"v\":1,\"id\":null,\"ok\":true,\"result\":\"" + result + "\"}";
+			Thread serving = new Thread(() -> {
+				while (!this.socket.isClosed()) {
+					try (Socket connection = this.socket.accept()) {
+						this.accepted.incrementAndGet();
+						this.requestLines.add(answer(connection, envelope));
+					}
+					catch (IOException ex) {
+						// a connection that went away, or the instance closed
+					}
+					this.closed.incrementAndGet();
+				}
+			});
+			serving.setDaemon(true);
+			serving.start();
+		}
+
+		int port() {
+			return this.socket.getLocalPort();
+		}
+
+		boolean closedAll() {
+			return this.closed.get() == this.accepted.get();
+		}
+
+		@Override
+		public void close() throws IOException {
+			this.socket.close();
+		}
+
+	}
+
+	/**
+	 * Reads one request (headers, then Content-Length bytes) and writes a 200 with the body.
+	 * @return the request line
+	 */
+	private static String answer(Socket connection, String body) throws IOException {
 		java.io.InputStream in = connection.getInputStream();
 		StringBuilder head = new StringBuilder();
 		while (head.indexOf("\r\n\r\n") < 0) {
@@ -188,6 +245,7 @@ class SyncClientTest {
 				.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 		connection.getOutputStream().write(json);
 		connection.getOutputStream().flush();
+		return head.substring(0, head.indexOf("\r\n"));
 	}
 
 	@ParameterizedTest
