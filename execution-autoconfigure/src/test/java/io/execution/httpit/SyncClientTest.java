@@ -3,6 +3,7 @@ package io.execution.httpit;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -106,6 +107,46 @@ class SyncClientTest {
 			assertThat(instance.breaker().getMetrics().getNumberOfFailedCalls()).isZero();
 			assertThat(instance.inFlight()).isZero();
 			assertThat(billing.echo("small")).isEqualTo("small");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "auto", "jdk" })
+	void anEndlessAnswerIsCutAtThePayloadLimit(String setting) throws Exception {
+		try (ServerSocket hostile = new ServerSocket(0)) {
+			// An instance that answers a call with a chunked body that never ends.
+			Thread serving = new Thread(() -> {
+				while (!hostile.isClosed()) {
+					try (Socket connection = hostile.accept()) {
+						String requestLine = readHead(connection.getInputStream());
+						java.io.OutputStream out = connection.getOutputStream();
+						if (requestLine.startsWith("GET")) {
+							out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+							continue;
+						}
+						out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+							.getBytes(StandardCharsets.US_ASCII));
+						byte[] chunk = ("2000\r\n" + "x".repeat(0x2000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+						while (true) {
+							out.write(chunk);
+						}
+					}
+					catch (IOException ex) {
+						// the caller gave up on it, or the instance closed
+					}
+				}
+			});
+			serving.setDaemon(true);
+			serving.start();
+			try (ConfigurableApplicationContext caller = caller(setting,
+					"execution.endpoints.billing.urls=http://localhost:" + hostile.getLocalPort(),
+					"execution.http.payload-limit=16KB", "execution.endpoints.billing.timeout=20s")) {
+				long start = System.nanoTime();
+				assertThatThrownBy(() -> caller.getBean(Billing.class).charge("o-9", 100))
+					.isInstanceOf(ExecutionRejectedException.class)
+					.hasMessageContaining("execution.http.payload-limit");
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+			}
 		}
 	}
 
@@ -229,6 +270,20 @@ class SyncClientTest {
 	 */
 	private static String answer(Socket connection, String body) throws IOException {
 		java.io.InputStream in = connection.getInputStream();
+		String head = readHead(in);
+		java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+		in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+		byte[] json = body.getBytes(StandardCharsets.UTF_8);
+		connection.getOutputStream()
+			.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+		connection.getOutputStream().write(json);
+		connection.getOutputStream().flush();
+		return head.substring(0, head.indexOf("\r\n"));
+	}
+
+	/** Reads a request's head, up to the empty line. */
+	private static String readHead(java.io.InputStream in) throws IOException {
 		StringBuilder head = new StringBuilder();
 		while (head.indexOf("\r\n\r\n") < 0) {
 			int read = in.read();
@@ -237,15 +292,7 @@ class SyncClientTest {
 			}
 			head.append((char) read);
 		}
-		java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
-		in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
-		byte[] json = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-		connection.getOutputStream()
-			.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n")
-				.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-		connection.getOutputStream().write(json);
-		connection.getOutputStream().flush();
-		return head.substring(0, head.indexOf("\r\n"));
+		return head.toString();
 	}
 
 	@ParameterizedTest

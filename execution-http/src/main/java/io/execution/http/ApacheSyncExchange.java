@@ -1,7 +1,6 @@
 package io.execution.http;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.Proxy;
@@ -122,35 +121,53 @@ final class ApacheSyncExchange implements SyncExchange {
 				.setConnectionRequestTimeout(remaining)
 				.build());
 		}
-		try (ClassicHttpResponse response = this.client.executeOpen(null, post, context)) {
-			Header encoding = response.getFirstHeader("Content-Encoding");
-			return new Answer(response.getCode(), (encoding != null) ? encoding.getValue() : "", body(response.getEntity()));
+		ClassicHttpResponse response;
+		try {
+			response = this.client.executeOpen(null, post, context);
 		}
 		catch (IOException ex) {
 			throw translated(ex);
 		}
+		try {
+			Header encoding = response.getFirstHeader("Content-Encoding");
+			byte[] answer = body(response.getEntity());
+			if (answer == null) {
+				// Closing the response would read the rest of the body, however long: the exchange
+				// is cancelled instead, which closes the connection.
+				post.cancel();
+				throw new ExecutionRejectedException("Response body is larger than the payload limit of "
+						+ this.payloadLimit + " bytes (execution.http.payload-limit)");
+			}
+			return new Answer(response.getCode(), (encoding != null) ? encoding.getValue() : "", answer);
+		}
+		catch (IOException ex) {
+			throw translated(ex);
+		}
+		finally {
+			closeQuietly(response);
+		}
 	}
 
 	/**
-	 * The answer's body, read up to the payload limit; an answer over it is refused before it is
-	 * read whole (its connection is then closed, not reused).
+	 * The answer's body, read up to the payload limit, or {@code null} when it is larger: read to
+	 * its end, the connection goes back to the pool.
 	 */
 	private byte[] body(HttpEntity entity) throws IOException {
 		if (entity == null) {
 			return new byte[0];
 		}
-		byte[] body = null;
-		if (entity.getContentLength() <= this.payloadLimit) {
-			try (InputStream in = entity.getContent()) {
-				body = Gzip.Bodies.read(in, this.payloadLimit);
-			}
+		return (entity.getContentLength() <= this.payloadLimit) ? Gzip.Bodies.read(entity.getContent(), this.payloadLimit)
+				: null;
+	}
+
+	/** Closes a response whose body was read, or whose exchange was cancelled. */
+	private static void closeQuietly(ClassicHttpResponse response) {
+		try {
+			response.close();
 		}
-		if (body == null) {
-			throw new ExecutionRejectedException(
-					"Response body is larger than the payload limit of " + this.payloadLimit
-							+ " bytes (execution.http.payload-limit)");
+		catch (IOException ex) {
+			// A cancelled exchange's connection is closed already.
 		}
-		return body;
 	}
 
 	/** The failure in the JDK client's terms, which the transport classifies. */
