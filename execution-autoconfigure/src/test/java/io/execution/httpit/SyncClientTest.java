@@ -113,40 +113,29 @@ class SyncClientTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "auto", "jdk" })
 	void anEndlessAnswerIsCutAtThePayloadLimit(String setting) throws Exception {
-		try (ServerSocket hostile = new ServerSocket(0)) {
-			// An instance that answers a call with a chunked body that never ends.
-			Thread serving = new Thread(() -> {
-				while (!hostile.isClosed()) {
-					try (Socket connection = hostile.accept()) {
-						String requestLine = readHead(connection.getInputStream());
-						java.io.OutputStream out = connection.getOutputStream();
-						if (requestLine.startsWith("GET")) {
-							out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-							continue;
-						}
-						out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-							.getBytes(StandardCharsets.US_ASCII));
-						byte[] chunk = ("2000\r\n" + "x".repeat(0x2000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-						while (true) {
-							out.write(chunk);
-						}
-					}
-					catch (IOException ex) {
-						// the caller gave up on it, or the instance closed
-					}
-				}
-			});
-			serving.setDaemon(true);
-			serving.start();
-			try (ConfigurableApplicationContext caller = caller(setting,
-					"execution.endpoints.billing.urls=http://localhost:" + hostile.getLocalPort(),
-					"execution.http.payload-limit=16KB", "execution.endpoints.billing.timeout=20s")) {
-				long start = System.nanoTime();
-				assertThatThrownBy(() -> caller.getBean(Billing.class).charge("o-9", 100))
-					.isInstanceOf(ExecutionRejectedException.class)
-					.hasMessageContaining("execution.http.payload-limit");
-				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		// An instance that answers a call with a chunked body that never ends.
+		try (RawInstance hostile = new RawInstance((connection) -> {
+			String requestLine = readHead(connection.getInputStream());
+			java.io.OutputStream out = connection.getOutputStream();
+			if (requestLine.startsWith("GET")) {
+				out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+				return;
 			}
+			out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+				.getBytes(StandardCharsets.US_ASCII));
+			byte[] chunk = ("2000\r\n" + "x".repeat(0x2000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+			while (true) {
+				out.write(chunk);
+			}
+		});
+				ConfigurableApplicationContext caller = caller(setting,
+						"execution.endpoints.billing.urls=http://localhost:" + hostile.port(),
+						"execution.http.payload-limit=16KB", "execution.endpoints.billing.timeout=20s")) {
+			long start = System.nanoTime();
+			assertThatThrownBy(() -> caller.getBean(Billing.class).charge("o-9", 100))
+				.isInstanceOf(ExecutionRejectedException.class)
+				.hasMessageContaining("execution.http.payload-limit");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		}
 	}
 
@@ -182,7 +171,7 @@ class SyncClientTest {
 	@ValueSource(strings = { "auto", "jdk" })
 	void aConnectionTheServerClosedRightAfterItsAnswerIsNotReused(String setting) throws Exception {
 		// An instance that closes each connection once it has answered, without saying so.
-		try (AnsweringInstance instance = new AnsweringInstance("fine");
+		try (RawInstance instance = RawInstance.answering("fine", new ArrayList<>());
 				ConfigurableApplicationContext caller = caller(setting,
 						"execution.endpoints.billing.urls=http://localhost:" + instance.port())) {
 			Billing billing = caller.getBean(Billing.class);
@@ -198,7 +187,8 @@ class SyncClientTest {
 	@ValueSource(strings = { "auto", "jdk" })
 	void callsGoThroughTheProxyAnHttpClientCustomizerSets(String setting) throws Exception {
 		// A proxy that answers by itself, keeping the request line it was given.
-		try (AnsweringInstance proxy = new AnsweringInstance("proxied")) {
+		List<String> requestLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+		try (RawInstance proxy = RawInstance.answering("proxied", requestLines)) {
 			HttpClientCustomizer viaProxy = (builder) -> builder
 				.proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress("localhost", proxy.port())));
 			try (ConfigurableApplicationContext caller = new SpringApplicationBuilder(CallerApplication.class)
@@ -211,33 +201,37 @@ class SyncClientTest {
 				assertThat(caller.getBean(Billing.class).charge("o-8", 100)).isEqualTo("proxied");
 				// The proxy keeps the line once it has answered: the caller may be back before that.
 				await().atMost(Duration.ofSeconds(2))
-					.untilAsserted(() -> assertThat(proxy.requestLines)
+					.untilAsserted(() -> assertThat(requestLines)
 						.contains("POST http://billing.invalid:8080/execution/v1/invocations HTTP/1.1"));
 			}
 		}
 	}
 
 	/**
-	 * A raw HTTP/1.1 server that answers every request with one result envelope and closes the
-	 * connection after it, without saying so; it keeps each request line.
+	 * A raw HTTP/1.1 instance on a random port: it takes connections one at a time, hands each to
+	 * its handler and closes it after.
 	 */
-	static final class AnsweringInstance implements AutoCloseable {
+	static final class RawInstance implements AutoCloseable {
+
+		/** What the instance does with a connection. */
+		interface Handler {
+
+			void handle(Socket connection) throws IOException;
+
+		}
 
 		private final ServerSocket socket = new ServerSocket(0);
-
-		final List<String> requestLines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 		private final AtomicInteger accepted = new AtomicInteger();
 
 		private final AtomicInteger closed = new AtomicInteger();
 
-		AnsweringInstance(String result) throws IOException {
-			String envelope = "{\"v\":1,\"id\":null,\"ok\":true,\"result\":\"" + result + "\"}";
+		RawInstance(Handler handler) throws IOException {
 			Thread serving = new Thread(() -> {
 				while (!this.socket.isClosed()) {
 					try (Socket connection = this.socket.accept()) {
 						this.accepted.incrementAndGet();
-						this.requestLines.add(answer(connection, envelope));
+						handler.handle(connection);
 					}
 					catch (IOException ex) {
 						// a connection that went away, or the instance closed
@@ -249,10 +243,22 @@ class SyncClientTest {
 			serving.start();
 		}
 
+		/**
+		 * An instance that answers every request with one result envelope, without saying that
+		 * it closes the connection after.
+		 * @param result the result, a JSON string's content
+		 * @param requestLines where to keep the request line of each request
+		 */
+		static RawInstance answering(String result, List<String> requestLines) throws IOException {
+			String envelope = "{\"v\":1,\"id\":null,\"ok\":true,\"result\":\"" + result + "\"}";
+			return new RawInstance((connection) -> requestLines.add(answer(connection, envelope)));
+		}
+
 		int port() {
 			return this.socket.getLocalPort();
 		}
 
+		/** Whether every connection it took is closed. */
 		boolean closedAll() {
 			return this.closed.get() == this.accepted.get();
 		}
@@ -298,35 +304,19 @@ class SyncClientTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "auto", "jdk" })
 	void anInstanceThatNeverAnswersTimesOutAtTheDeadline(String setting) throws Exception {
-		List<Socket> accepted = new ArrayList<>();
-		try (ServerSocket silent = new ServerSocket(0)) {
-			Thread acceptor = new Thread(() -> {
-				try {
-					while (true) {
-						accepted.add(silent.accept());
-					}
-				}
-				catch (IOException closed) {
-					// the test is over
-				}
-			});
-			acceptor.setDaemon(true);
-			acceptor.start();
-			try (ConfigurableApplicationContext caller = caller(setting,
-					"execution.endpoints.billing.urls=http://localhost:" + silent.getLocalPort(),
-					"execution.endpoints.billing.timeout=400ms")) {
-				long start = System.nanoTime();
-				assertThatThrownBy(() -> caller.getBean(Billing.class).charge("o-3", 100))
-					.isInstanceOf(ExecutionTimeoutException.class);
-				assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(350),
-						Duration.ofSeconds(3));
-			}
-		}
-		finally {
-			for (Socket socket : accepted) {
-				socket.close();
-			}
+		// An instance that reads what it is sent and never answers.
+		try (RawInstance silent = new RawInstance((connection) -> connection.getInputStream().transferTo(
+				java.io.OutputStream.nullOutputStream()));
+				ConfigurableApplicationContext caller = caller(setting,
+						"execution.endpoints.billing.urls=http://localhost:" + silent.port(),
+						"execution.endpoints.billing.timeout=400ms")) {
+			long start = System.nanoTime();
+			assertThatThrownBy(() -> caller.getBean(Billing.class).charge("o-3", 100))
+				.isInstanceOf(ExecutionTimeoutException.class);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(350),
+					Duration.ofSeconds(3));
 		}
 	}
+
 
 }
