@@ -15,7 +15,7 @@ JIT_SETTLE=${JIT_SETTLE:-180}
 JAR=execution-benchmarks/target/execution-benchmarks-0.1.0-SNAPSHOT.jar
 OUT=execution-benchmarks/target/results.jsonl
 : > "$OUT"
-for mode in direct local memory-queue http spring-http-interface redis-queue redisson-remote; do
+for mode in direct executor local memory-queue http spring-http-interface redis-queue redisson-remote; do
   echo "== $mode" >&2
   java -jar "$JAR" --mode "$mode" --callers 1,16,64 --payload 100,1024,65536 --seconds "$SECONDS_PER_ROW" \
     --warmup "$WARMUP" --jit-settle "$JIT_SETTLE" --row-warmup 2 --redis-port "$REDIS_PORT" 2>/dev/null >> "$OUT" \

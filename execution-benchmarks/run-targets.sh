@@ -23,6 +23,7 @@ run() {
 }
 run --mode direct --callers 1
 run --mode local --callers 1
+run --mode executor --callers 16
 run --mode memory-queue --callers 16
 run --mode http --callers 16
 run --mode spring-http-interface --callers 16

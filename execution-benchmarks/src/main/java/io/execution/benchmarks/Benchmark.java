@@ -27,12 +27,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <pre>
  * {"peer":"execution-memory-queue","callers":16,"workers":8,"payload":1024,"calls":N,
  *  "throughput_per_s":X,"p50_us":Y,"p99_us":Z,"errors":E,"jvm_cpu_us_per_call":C,
- *  "warmup_s":W,"jit_ms":J}
+ *  "jvm_switches_per_call":S,"warmup_s":W,"jit_ms":J}
  * </pre>
  * With {@code --jit-settle N} a warm-up goes on, up to N seconds beyond its own, until the JIT
  * compiler has settled ({@link JitSettle}); {@code jit_ms} is the compiling done while the row
  * was measured, so a row the compiler shared the CPU with shows it.
- * Modes: {@code direct} (the service as a plain method: the floor), {@code local},
+ * Modes: {@code direct} (the service as a plain method: the floor), {@code executor} (a plain
+ * {@code ThreadPoolExecutor} of {@code --workers} threads and a {@code CompletableFuture} a call:
+ * the floor of any queue in one JVM, two thread hand-offs and nothing else), {@code local},
  * {@code memory-queue} (one in-process pool of {@code --workers} threads), {@code http} and
  * {@code redis-queue} ({@code --workers} worker application contexts in this JVM, 8 threads
  * each; http workers serve on random local ports, redis workers share {@code --redis-port}), and
@@ -119,6 +121,15 @@ public final class Benchmark {
 				EchoService service = new EchoService();
 				return service::echo;
 			}
+			case "executor" -> {
+				// The floor of any queue in one JVM: two thread hand-offs a call and nothing else.
+				java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+					.newFixedThreadPool(options.workers());
+				closeables.add(pool::shutdownNow);
+				EchoService service = new EchoService();
+				return (payload) -> java.util.concurrent.CompletableFuture.supplyAsync(() -> service.echo(payload), pool)
+					.join();
+			}
 			case "local" -> {
 				ConfigurableApplicationContext caller = start(contexts, WebApplicationType.NONE, quiet);
 				return caller.getBean(Echo.class)::echo;
@@ -185,7 +196,7 @@ public final class Benchmark {
 				closeables.add(peer);
 				return peer.call();
 			}
-			default -> throw new IllegalArgumentException("--mode must be direct, local, memory-queue, http, redis-queue,"
+			default -> throw new IllegalArgumentException("--mode must be direct, executor, local, memory-queue, http, redis-queue,"
 					+ " spring-http-interface, grpc, redis-streams or redisson-remote, not " + options.mode());
 		}
 	}
@@ -239,6 +250,8 @@ public final class Benchmark {
 		AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
 		AtomicLong endAt = new AtomicLong(Long.MAX_VALUE);
 		CountDownLatch done = new CountDownLatch(options.callers());
+		// The callers stay alive until the row's end was read: a thread's context switches go with it.
+		CountDownLatch measured = new CountDownLatch(1);
 		for (int t = 0; t < options.callers(); t++) {
 			Thread caller = new Thread(() -> {
 				try {
@@ -266,6 +279,12 @@ public final class Benchmark {
 					}
 				}
 				finally {
+					try {
+						measured.await(10, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
 					done.countDown();
 				}
 			}, "bench-caller-" + t);
@@ -282,6 +301,8 @@ public final class Benchmark {
 		long cpuAtEnd = -1;
 		long jitAtStart = -1;
 		long jitAtEnd = -1;
+		Map<String, Long> switchesAtStart = null;
+		Map<String, Long> switchesAtEnd = null;
 		boolean redis = options.mode().startsWith("redis");
 		long redisCpuAtStart = -1;
 		long redisCpuAtEnd = -1;
@@ -294,6 +315,7 @@ public final class Benchmark {
 					measuringSince = now;
 					jitAtStart = compiled;
 					cpuAtStart = processCpuNanos();
+					switchesAtStart = contextSwitches();
 					redisCpuAtStart = redis ? redisCpuNanos(options.redisPort()) : -1;
 					recorder.reset();
 					endAt.set(now + TimeUnit.SECONDS.toNanos(options.seconds()));
@@ -302,16 +324,20 @@ public final class Benchmark {
 			}
 			else if (cpuAtEnd < 0 && now >= endAt.get()) {
 				cpuAtEnd = processCpuNanos();
+				switchesAtEnd = contextSwitches();
 				jitAtEnd = JitSettle.compileMillis();
 				redisCpuAtEnd = redis ? redisCpuNanos(options.redisPort()) : -1;
+				measured.countDown();
 			}
 			if ((now / 100_000_000L) % 10 == 0) {
 				System.err.printf(Locale.ROOT, "%s: %s, %d calls%n", options.mode(),
 						(measuringSince < 0) ? "warming up" : "measuring", calls.get());
 			}
 		}
+		measured.countDown();
 		if (cpuAtEnd < 0) {
 			cpuAtEnd = processCpuNanos();
+			switchesAtEnd = contextSwitches();
 			jitAtEnd = JitSettle.compileMillis();
 			redisCpuAtEnd = redis ? redisCpuNanos(options.redisPort()) : -1;
 		}
@@ -322,9 +348,13 @@ public final class Benchmark {
 		// queue costs the machine beyond this JVM.
 		long redisCpuPerCall = (redisCpuAtStart >= 0 && redisCpuAtEnd >= 0 && calls.get() > 0)
 				? (redisCpuAtEnd - redisCpuAtStart) / calls.get() : -1;
+		// How often this JVM's threads went off the CPU per call: on a virtual machine each costs
+		// microseconds of CPU (see the executor mode), so this is what much of the CPU per call is.
+		long switches = contextSwitchesBetween(switchesAtStart, switchesAtEnd);
+		double switchesPerCall = (switches >= 0 && calls.get() > 0) ? (double) switches / calls.get() : -1;
 		Histogram histogram = recorder.getIntervalHistogram();
 		return new Result(calls.get(), errors.get(), histogram.getValueAtPercentile(50),
-				histogram.getValueAtPercentile(99), options.seconds(), cpuPerCall, redisCpuPerCall,
+				histogram.getValueAtPercentile(99), options.seconds(), cpuPerCall, redisCpuPerCall, switchesPerCall,
 				(measuringSince >= 0) ? (measuringSince - started) / 1_000_000L : -1,
 				(jitAtStart >= 0 && jitAtEnd >= 0) ? jitAtEnd - jitAtStart : -1);
 	}
@@ -357,6 +387,55 @@ public final class Benchmark {
 		}
 	}
 
+	/**
+	 * The context switches of this JVM's live threads so far (voluntary and not), by thread id,
+	 * from {@code /proc/self/task}; {@code null} off Linux.
+	 */
+	static Map<String, Long> contextSwitches() {
+		java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+		if (!java.nio.file.Files.isDirectory(tasks)) {
+			return null;
+		}
+		Map<String, Long> switches = new java.util.HashMap<>();
+		try (java.util.stream.Stream<java.nio.file.Path> threads = java.nio.file.Files.list(tasks)) {
+			for (java.nio.file.Path thread : (Iterable<java.nio.file.Path>) threads::iterator) {
+				try {
+					long total = 0;
+					for (String line : java.nio.file.Files.readAllLines(thread.resolve("status"))) {
+						if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+							total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+						}
+					}
+					switches.put(thread.getFileName().toString(), total);
+				}
+				catch (java.io.IOException | NumberFormatException ex) {
+					// The thread ended while being read.
+				}
+			}
+		}
+		catch (java.io.IOException | java.io.UncheckedIOException ex) {
+			return null;
+		}
+		return switches;
+	}
+
+	/**
+	 * The context switches between two readings: of the threads alive at the second, what they did
+	 * since the first (or since they started). A thread that ended in between (the JVM stops idle
+	 * compiler threads) is not counted; the callers, workers and I/O threads all live through a row.
+	 * @return the count, -1 when unknown
+	 */
+	static long contextSwitchesBetween(Map<String, Long> first, Map<String, Long> second) {
+		if (first == null || second == null) {
+			return -1;
+		}
+		long total = 0;
+		for (Map.Entry<String, Long> thread : second.entrySet()) {
+			total += Math.max(0, thread.getValue() - first.getOrDefault(thread.getKey(), 0L));
+		}
+		return total;
+	}
+
 	private static long processCpuNanos() {
 		java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 		return (os instanceof com.sun.management.OperatingSystemMXBean sun) ? sun.getProcessCpuTime() : -1;
@@ -364,15 +443,16 @@ public final class Benchmark {
 
 	/**
 	 * One row's figures.
+	 * @param switchesPerCall this JVM's context switches per call (-1 when unknown)
 	 * @param warmupMillis how long the warm-up took (-1 when the callers stopped before it ended)
 	 * @param jitMillis the time the JIT compilers spent compiling while the row was measured
 	 */
 	private record Result(long calls, long errors, long p50, long p99, int seconds, long cpuPerCallNanos,
-			long redisCpuPerCallNanos, long warmupMillis, long jitMillis) {
+			long redisCpuPerCallNanos, double switchesPerCall, long warmupMillis, long jitMillis) {
 
 		String json(Options options) {
 			Map<String, Object> fields = new LinkedHashMap<>();
-			boolean peer = java.util.Set.of("direct", "spring-http-interface", "redisson-remote", "grpc", "redis-streams")
+			boolean peer = java.util.Set.of("direct", "executor", "spring-http-interface", "redisson-remote", "grpc", "redis-streams")
 				.contains(options.mode());
 			fields.put("peer", peer ? options.mode() : "execution-" + options.mode());
 			fields.put("callers", options.callers());
@@ -391,6 +471,10 @@ public final class Benchmark {
 				fields.put("redis_cpu_us_per_call", java.math.BigDecimal.valueOf(this.redisCpuPerCallNanos)
 					.movePointLeft(3)
 					.setScale(2, java.math.RoundingMode.HALF_UP));
+			}
+			if (this.switchesPerCall >= 0) {
+				fields.put("jvm_switches_per_call",
+						java.math.BigDecimal.valueOf(this.switchesPerCall).setScale(2, java.math.RoundingMode.HALF_UP));
 			}
 			// How settled the row was: a JIT compiler busy while it was measured shows here.
 			fields.put("warmup_s",
@@ -448,7 +532,7 @@ public final class Benchmark {
 					Integer.parseInt(values.getOrDefault("warmup", String.valueOf(Math.max(1, Math.min(5, seconds))))),
 					payloads.get(0),
 					Integer.parseInt(values.getOrDefault("workers",
-						mode.equals("memory-queue") ? "8"
+						(mode.equals("memory-queue") || mode.equals("executor")) ? "8"
 								: (mode.equals("http") || mode.equals("spring-http-interface")) ? "1" : "2")),
 					Integer.parseInt(values.getOrDefault("redis-port", "6379")), callers, payloads,
 					Integer.parseInt(values.getOrDefault("row-warmup", "2")),

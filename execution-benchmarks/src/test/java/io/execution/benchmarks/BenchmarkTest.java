@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchmarkTest {
 
 	@ParameterizedTest
-	@ValueSource(strings = { "direct", "local", "memory-queue", "http", "redis-queue", "spring-http-interface",
+	@ValueSource(strings = { "direct", "executor", "local", "memory-queue", "http", "redis-queue", "spring-http-interface",
 			"redisson-remote" })
 	void eachModeRunsAndPrintsOneWellFormedLine(String mode) throws Exception {
 		String line = Benchmark.run(Benchmark.Options.parse("--mode", mode, "--callers", "2", "--seconds", "1",
@@ -24,7 +24,7 @@ class BenchmarkTest {
 		JsonNode result = JsonMapper.builder().build().readTree(line);
 		assertThat(line).doesNotContain("\n");
 		assertThat(result.path("peer").asString())
-			.isEqualTo(mode.equals("direct") || mode.equals("spring-http-interface") || mode.equals("redisson-remote")
+			.isEqualTo(mode.equals("direct") || mode.equals("executor") || mode.equals("spring-http-interface") || mode.equals("redisson-remote")
 					? mode : "execution-" + mode);
 		assertThat(result.path("callers").asInt()).isEqualTo(2);
 		assertThat(result.path("payload").asInt()).isEqualTo(100);
@@ -36,6 +36,23 @@ class BenchmarkTest {
 		assertThat(result.path("jvm_cpu_us_per_call").isNumber()).isTrue();
 		assertThat(result.path("warmup_s").decimalValue()).isGreaterThanOrEqualTo(java.math.BigDecimal.ONE);
 		assertThat(result.path("jit_ms").isIntegralNumber()).isTrue();
+		// Linux (where this suite runs) tells each thread's context switches.
+		assertThat(result.path("jvm_switches_per_call").isNumber()).isTrue();
+	}
+
+	@org.junit.jupiter.api.Test
+	void contextSwitchesCountEachTimeAThreadGoesOffTheCpu() throws Exception {
+		java.util.Map<String, Long> before = Benchmark.contextSwitches();
+		for (int i = 0; i < 50; i++) {
+			// Sleeping always takes the thread off the CPU: 50 switches at least, whatever else runs.
+			Thread.sleep(1);
+		}
+		java.util.Map<String, Long> after = Benchmark.contextSwitches();
+		assertThat(before).isNotNull();
+		assertThat(Benchmark.contextSwitchesBetween(before, after)).isGreaterThanOrEqualTo(50);
+		// A thread that ended between two readings takes nothing away from the count.
+		assertThat(Benchmark.contextSwitchesBetween(java.util.Map.of("1", 10L, "2", 500L), java.util.Map.of("1", 25L)))
+			.isEqualTo(15);
 	}
 
 	@org.junit.jupiter.api.Test
