@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +17,7 @@ import io.execution.codec.ErrorCode;
 import io.execution.codec.MalformedEnvelopeException;
 import io.execution.codec.RequestEnvelope;
 import io.execution.core.CallContext;
+import io.execution.core.DeadlineWatch;
 import io.execution.core.ExecutionTracker;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;
@@ -39,8 +39,6 @@ public final class WorkerPool {
 
 	private static final Duration POLL = Duration.ofMillis(100);
 
-	private static final long WATCH_INTERVAL_MILLIS = 10;
-
 	private final String queue;
 
 	private final int concurrency;
@@ -48,8 +46,6 @@ public final class WorkerPool {
 	private final QueueConsumer consumer;
 
 	private final ServiceExecutor executor;
-
-	private final ScheduledExecutorService watchdog;
 
 	private final ThreadFactory threadFactory;
 
@@ -67,7 +63,8 @@ public final class WorkerPool {
 
 	private volatile Instant startedAt;
 
-	private ScheduledFuture<?> watch;
+	/** Interrupts the calls that outlive their deadline, looking every 10 ms while any runs. */
+	private final DeadlineWatch deadlines;
 
 	/**
 	 * Makes a pool; {@link #start()} starts its threads.
@@ -116,7 +113,7 @@ public final class WorkerPool {
 		this.concurrency = concurrency;
 		this.consumer = consumer;
 		this.executor = executor;
-		this.watchdog = watchdog;
+		this.deadlines = new DeadlineWatch(watchdog);
 		this.recorder = recorder;
 		this.threadFactory = threads;
 		this.running = new AtomicReferenceArray<>(concurrency);
@@ -149,8 +146,6 @@ public final class WorkerPool {
 			this.threads.add(thread);
 			thread.start();
 		}
-		this.watch = this.watchdog.scheduleWithFixedDelay(this::enforceDeadlines, WATCH_INTERVAL_MILLIS,
-				WATCH_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
 		logger.info("Worker pool '{}' started: {} threads", this.queue, this.concurrency);
 	}
 
@@ -179,9 +174,6 @@ public final class WorkerPool {
 			logger.warn("Worker pool '{}' interrupted {} calls still running after the grace period of {}"
 					+ " (execution.worker.shutdown-grace-period)", this.queue, cancelled, grace);
 			joinAll(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
-		}
-		if (this.watch != null) {
-			this.watch.cancel(false);
 		}
 		logger.info("Worker pool '{}' stopped", this.queue);
 	}
@@ -296,6 +288,7 @@ public final class WorkerPool {
 		else {
 			Execution execution = new Execution(delivery, request, deadline);
 			this.running.set(slot, execution);
+			DeadlineWatch.Watched watched = this.deadlines.watch(deadline, () -> execution.cancel(Reason.TIMEOUT));
 			delivery.onCancel(() -> execution.cancel(Reason.CALLER));
 			CallContext context = CallContext.enter(id, this.queue, "worker");
 			ExecutionTracker outer = null;
@@ -312,6 +305,7 @@ public final class WorkerPool {
 					ExecutionTracker.restore(outer);
 				}
 				context.exit();
+				watched.close();
 				this.running.set(slot, null);
 				// A cancel may have interrupted this thread after the call returned; it must not reach the next one.
 				Thread.interrupted();
@@ -338,16 +332,6 @@ public final class WorkerPool {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Worker pool '{}' could not reply to [{}]", this.queue, id, ex);
-		}
-	}
-
-	private void enforceDeadlines() {
-		long now = System.nanoTime();
-		for (int i = 0; i < this.concurrency; i++) {
-			Execution execution = this.running.get(i);
-			if (execution != null && now - execution.deadlineNanos > 0) {
-				execution.cancel(Reason.TIMEOUT);
-			}
 		}
 	}
 

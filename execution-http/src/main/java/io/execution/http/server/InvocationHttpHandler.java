@@ -22,6 +22,7 @@ import io.execution.codec.MalformedEnvelopeException;
 import io.execution.codec.RequestEnvelope;
 import io.execution.codec.ResultEnvelope;
 import io.execution.core.CallContext;
+import io.execution.core.DeadlineWatch;
 import io.execution.http.Gzip;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceExecutor.Outcome;
@@ -70,6 +71,9 @@ public final class InvocationHttpHandler {
 
 	private final ScheduledExecutorService watchdog;
 
+	/** Interrupts the calls that outlive their deadline (a look every 10 ms, no timer task a call). */
+	private final DeadlineWatch deadlines;
+
 	private final WorkerOperations operations;
 
 	/**
@@ -95,6 +99,7 @@ public final class InvocationHttpHandler {
 		this.compressionThreshold = compressionThreshold;
 		this.defaultTimeout = defaultTimeout;
 		this.watchdog = watchdog;
+		this.deadlines = new DeadlineWatch(watchdog);
 		this.operations = operations;
 	}
 
@@ -298,8 +303,7 @@ public final class InvocationHttpHandler {
 
 	private Outcome runUntilDeadline(RequestEnvelope envelope, long deadlineNanos) {
 		FutureTask<Outcome> task = new FutureTask<>(() -> this.executor.execute(envelope, deadlineNanos));
-		ScheduledFuture<?> deadline = this.watchdog.schedule(() -> task.cancel(true),
-				Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+		DeadlineWatch.Watched deadline = this.deadlines.watch(deadlineNanos, () -> task.cancel(true));
 		String id = envelope.id();
 		boolean tracked = id != null && this.running.putIfAbsent(id, task) == null;
 		try {
@@ -309,7 +313,7 @@ public final class InvocationHttpHandler {
 			if (tracked) {
 				this.running.remove(id, task);
 			}
-			deadline.cancel(false);
+			deadline.close();
 			// The deadline's interrupt may land after the call returned: it must not reach the next request.
 			Thread.interrupted();
 		}
