@@ -301,11 +301,11 @@ public final class WorkerPool {
 				execution.task.run();
 			}
 			finally {
+				watched.close();
 				if (recorded) {
 					ExecutionTracker.restore(outer);
 				}
 				context.exit();
-				watched.close();
 				this.running.set(slot, null);
 				// A cancel may have interrupted this thread after the call returned; it must not reach the next one.
 				Thread.interrupted();
@@ -381,15 +381,12 @@ public final class WorkerPool {
 
 		private final QueueDelivery delivery;
 
-		private final long deadlineNanos;
-
 		private final FutureTask<Outcome> task;
 
 		private volatile Reason reason;
 
 		Execution(QueueDelivery delivery, RequestEnvelope request, long deadlineNanos) {
 			this.delivery = delivery;
-			this.deadlineNanos = deadlineNanos;
 			this.task = new FutureTask<>(() -> request.stream()
 					? WorkerPool.this.executor.stream(request, deadlineNanos, delivery::sendChunk)
 					: WorkerPool.this.executor.execute(request, deadlineNanos));
