@@ -8,8 +8,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The process's one timer: call deadlines, the HTTP server's deadlines, retry back-offs, health
- * checks and the worker pools' watchdog all run on its thread ({@code execution-timer}). What it
+ * The process's one timer: call deadlines, the look at running calls' deadlines (the HTTP server's
+ * and the worker pools', {@link DeadlineWatch}), retry back-offs and health checks all run on its
+ * thread ({@code execution-timer}). What it
  * runs must be quick and never block: it fires a deadline, starts an asynchronous request, or
  * hands work to an executor. It is deliberately not a {@code ScheduledExecutorService} bean, so
  * that it never stands in for the application's own task scheduler.
