@@ -42,8 +42,12 @@ class DeadlineWatchTest {
 
 	private final DeadlineWatch watch = new DeadlineWatch(this.timer);
 
+	/** The threads that make calls concurrently. */
+	private final ExecutorService callers = Executors.newFixedThreadPool(8);
+
 	@AfterEach
 	void stop() {
+		this.callers.shutdownNow();
 		this.timer.shutdownNow();
 	}
 
@@ -75,23 +79,17 @@ class DeadlineWatchTest {
 
 	@Test
 	void callsScheduleNoTimerTaskEachAndNothingStaysScheduledOnceNoneRuns() throws Exception {
-		ExecutorService callers = Executors.newFixedThreadPool(4);
-		try {
-			List<Future<?>> done = new ArrayList<>();
-			for (int t = 0; t < 4; t++) {
-				done.add(callers.submit(() -> {
-					for (int i = 0; i < 5_000; i++) {
-						this.watch.watch(System.nanoTime() + TimeUnit.SECONDS.toNanos(30), () -> {
-						}).close();
-					}
-				}));
-			}
-			for (Future<?> caller : done) {
-				caller.get(30, TimeUnit.SECONDS);
-			}
+		List<Future<?>> done = new ArrayList<>();
+		for (int t = 0; t < 4; t++) {
+			done.add(this.callers.submit(() -> {
+				for (int i = 0; i < 5_000; i++) {
+					this.watch.watch(System.nanoTime() + TimeUnit.SECONDS.toNanos(30), () -> {
+					}).close();
+				}
+			}));
 		}
-		finally {
-			callers.shutdownNow();
+		for (Future<?> caller : done) {
+			caller.get(30, TimeUnit.SECONDS);
 		}
 		// 20,000 calls: a task a call would be 20,000; the look starts again only after a quiet moment.
 		assertThat(this.scheduled.get()).isLessThan(200);
@@ -114,25 +112,19 @@ class DeadlineWatchTest {
 				awaitScans(2);
 			}
 		}
-		ExecutorService callers = Executors.newFixedThreadPool(8);
-		try {
-			List<Future<Boolean>> all = new ArrayList<>();
-			for (int i = 0; i < 400; i++) {
-				all.add(callers.submit(() -> {
-					CountDownLatch acted = new CountDownLatch(1);
-					DeadlineWatch.Watched call = this.watch
-						.watch(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2), acted::countDown);
-					boolean fired = acted.await(5, TimeUnit.SECONDS);
-					call.close();
-					return fired;
-				}));
-			}
-			for (Future<Boolean> call : all) {
-				assertThat(call.get(30, TimeUnit.SECONDS)).isTrue();
-			}
+		List<Future<Boolean>> all = new ArrayList<>();
+		for (int i = 0; i < 400; i++) {
+			all.add(this.callers.submit(() -> {
+				CountDownLatch acted = new CountDownLatch(1);
+				DeadlineWatch.Watched call = this.watch.watch(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2),
+						acted::countDown);
+				boolean fired = acted.await(5, TimeUnit.SECONDS);
+				call.close();
+				return fired;
+			}));
 		}
-		finally {
-			callers.shutdownNow();
+		for (Future<Boolean> call : all) {
+			assertThat(call.get(30, TimeUnit.SECONDS)).isTrue();
 		}
 	}
 
