@@ -93,7 +93,7 @@ public final class ExecutionReport {
 	 */
 	public boolean refusing(String name) {
 		Endpoint endpoint = this.endpoints.all().get(name);
-		return endpoint != null && endpoint.transport().refusing();
+		return endpoint != null && endpoint.refusing();
 	}
 
 	/**
@@ -112,7 +112,7 @@ public final class ExecutionReport {
 		if (!endpoint.fallbacks().isEmpty()) {
 			description.put("fallback", endpoint.fallbacks());
 		}
-		description.putAll(endpoint.transport().describe());
+		description.putAll(endpoint.describe());
 		description.put("statistics", this.statistics.of(name));
 		return description;
 	}

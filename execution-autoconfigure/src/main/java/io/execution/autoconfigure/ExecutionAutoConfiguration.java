@@ -4,8 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import io.execution.async.DeadLetterRecorder;
 import io.execution.async.DefaultExecutions;
@@ -28,11 +26,13 @@ import io.execution.local.LocalTransportFactory;
 import io.execution.observation.ExecutionClientObservationConvention;
 import io.execution.observation.ExecutionServerObservationConvention;
 import io.execution.queue.QueueBackend;
+import io.execution.resilience.CircuitBreakers;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
 import io.execution.worker.LocalWorker;
 import io.execution.worker.WorkerOperationsService;
 import io.execution.worker.WorkerPools;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,12 +47,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * The core of Execution: the service registry, the dispatcher, local mode and the client
@@ -81,23 +86,23 @@ public final class ExecutionAutoConfiguration {
 	@ConditionalOnMissingBean
 	ServiceExecutor executionServiceExecutor(ServiceRegistry services, EnvelopeCodec codec,
 			ObjectProvider<ObservationRegistry> observations, CallStatistics statistics,
-			ObjectProvider<ExecutionServerObservationConvention> convention) {
+			ObjectProvider<ExecutionServerObservationConvention> convention, ExecutionTimer timer) {
 		return new ServiceExecutor(services, codec, observations.getIfAvailable(() -> ObservationRegistry.NOOP),
-				statistics, convention.getIfAvailable());
+				statistics, convention.getIfAvailable(), timer);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	LocalTransportFactory executionLocalTransportFactory(ServiceRegistry services, EnvelopeCodec codec,
-			@Qualifier("applicationTaskExecutor") ObjectProvider<Executor> applicationTaskExecutor) {
-		Executor executor = applicationTaskExecutor.getIfAvailable(ExecutionAutoConfiguration::fallbackExecutor);
-		return new LocalTransportFactory(services, codec.mapper(), executor);
+			@Qualifier("applicationTaskExecutor") ObjectProvider<Executor> applicationTaskExecutor, ExecutionTimer timer) {
+		Executor executor = applicationTaskExecutor.getIfAvailable(() -> timer.pool("execution-local"));
+		return new LocalTransportFactory(services, codec.mapper(), executor, timer.deadlines());
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	Endpoints executionEndpoints(ExecutionProperties properties, List<TransportFactory> factories,
-			ServiceRegistry services) {
+			ServiceRegistry services, CircuitBreakers breakers) {
 		List<EndpointDefinition> configured = properties.getEndpoints()
 			.entrySet()
 			.stream()
@@ -106,7 +111,28 @@ public final class ExecutionAutoConfiguration {
 							: properties.getDefaultTimeout(),
 					properties.isLocalOnly() ? List.of() : List.copyOf(entry.getValue().getFallback())))
 			.toList();
-		return new Endpoints(configured, factories, services::contains, properties.getDefaultTimeout());
+		return new Endpoints(configured, factories, services::contains, properties.getDefaultTimeout(),
+				breakers::forEndpoint);
+	}
+
+	/**
+	 * The circuit breakers of every remote endpoint and of each http URL, in the application's
+	 * Resilience4j registry when it has one. Execution's defaults come from
+	 * {@code execution.circuit-breaker.*} (or, deprecated, {@code execution.http.circuit-breaker.*}).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@SuppressWarnings("deprecation")
+	CircuitBreakers executionCircuitBreakers(ExecutionProperties properties, ExecutionHttpProperties http,
+			ObjectProvider<CircuitBreakerRegistry> registry, Environment environment) {
+		boolean legacy = !configured(environment, "execution.circuit-breaker")
+				&& configured(environment, "execution.http.circuit-breaker");
+		int threshold = legacy ? http.getCircuitBreaker().getFailureThreshold()
+				: properties.getCircuitBreaker().getFailureThreshold();
+		java.time.Duration open = legacy ? http.getCircuitBreaker().getOpenDuration()
+				: properties.getCircuitBreaker().getOpenDuration();
+		return new CircuitBreakers(registry.getIfAvailable(CircuitBreakerRegistry::ofDefaults), threshold, open,
+				configured(environment, "resilience4j.circuitbreaker.configs.default"));
 	}
 
 	@Bean
@@ -184,12 +210,15 @@ public final class ExecutionAutoConfiguration {
 		return new ExecutionServiceRegistrar();
 	}
 
-	private static ExecutorService fallbackExecutor() {
-		return Executors.newCachedThreadPool((task) -> {
-			Thread thread = new Thread(task, "execution-local");
-			thread.setDaemon(true);
-			return thread;
-		});
+	/** Whether anything is set under a property name (any source, relaxed names). */
+	static boolean configured(Environment environment, String name) {
+		ConfigurationPropertyName prefix = ConfigurationPropertyName.of(name);
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (source.containsDescendantOf(prefix) == ConfigurationPropertyState.PRESENT) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 

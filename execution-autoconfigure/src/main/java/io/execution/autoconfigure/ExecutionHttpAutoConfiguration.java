@@ -6,7 +6,7 @@ import io.execution.autoconfigure.ExecutionProperties.Endpoint;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.ExecutionTimer;
-import io.execution.http.CircuitBreakers;
+import io.execution.resilience.CircuitBreakers;
 import io.execution.http.HttpClientCustomizer;
 import io.execution.http.HttpClientFactory;
 import io.execution.http.HttpDiscovery;
@@ -23,10 +23,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.JdkHttpClientBuilder;
@@ -41,22 +37,12 @@ import org.springframework.core.env.Environment;
  * {@link RetryRegistry} when it has them (Resilience4j's Spring Boot 4 starter), else in registries
  * of their own: those named after an endpoint take {@code resilience4j.*.instances.<endpoint>},
  * the others {@code resilience4j.*.configs.default} when it is set, else Execution's low-traffic
- * defaults ({@code execution.http.circuit-breaker.*}, {@code execution.endpoints.<name>.retry.*}).
+ * defaults ({@code execution.circuit-breaker.*}, {@code execution.endpoints.<name>.retry.*}).
  */
 @AutoConfiguration(before = ExecutionAutoConfiguration.class,
 		afterName = "org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration")
 @ConditionalOnClass({ HttpTransportFactory.class, CircuitBreakerRegistry.class, RetryRegistry.class })
 public final class ExecutionHttpAutoConfiguration {
-
-	@Bean
-	@ConditionalOnMissingBean
-	CircuitBreakers executionCircuitBreakers(ExecutionHttpProperties http,
-			ObjectProvider<CircuitBreakerRegistry> registry, Environment environment) {
-		ExecutionHttpProperties.CircuitBreaker defaults = http.getCircuitBreaker();
-		return new CircuitBreakers(registry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
-				defaults.getFailureThreshold(), defaults.getOpenDuration(),
-				configured(environment, "resilience4j.circuitbreaker.configs.default"));
-	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
@@ -142,13 +128,7 @@ public final class ExecutionHttpAutoConfiguration {
 
 	/** Whether the application sets any property under a name (such as a Resilience4j default). */
 	static boolean configured(Environment environment, String name) {
-		ConfigurationPropertyName prefix = ConfigurationPropertyName.of(name);
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-			if (source.containsDescendantOf(prefix) == ConfigurationPropertyState.PRESENT) {
-				return true;
-			}
-		}
-		return false;
+		return ExecutionAutoConfiguration.configured(environment, name);
 	}
 
 }

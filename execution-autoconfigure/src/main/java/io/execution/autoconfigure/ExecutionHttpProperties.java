@@ -81,6 +81,14 @@ public class ExecutionHttpProperties implements Validator {
 		return this.compression;
 	}
 
+	/**
+	 * Deprecated: the breaker defaults now apply to every remote endpoint.
+	 * @return the defaults set here
+	 * @deprecated since 0.1.0, use {@code execution.circuit-breaker.*}
+	 */
+	@Deprecated(since = "0.1.0")
+	@org.springframework.boot.context.properties.DeprecatedConfigurationProperty(
+			replacement = "execution.circuit-breaker", reason = "The breaker defaults apply to queue endpoints too")
 	public CircuitBreaker getCircuitBreaker() {
 		return this.circuitBreaker;
 	}

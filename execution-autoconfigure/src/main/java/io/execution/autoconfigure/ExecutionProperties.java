@@ -38,6 +38,16 @@ public class ExecutionProperties implements Validator {
 	 */
 	private boolean localOnly;
 
+	/**
+	 * Defaults of every remote endpoint's circuit breaker (http and queue) and of each http
+	 * URL's, for breakers not configured under resilience4j.circuitbreaker.instances.
+	 */
+	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+	public CircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
 	public Map<String, Endpoint> getEndpoints() {
 		return this.endpoints;
 	}
@@ -65,6 +75,41 @@ public class ExecutionProperties implements Validator {
 
 	public void setDefaultTimeout(Duration defaultTimeout) {
 		this.defaultTimeout = defaultTimeout;
+	}
+
+	/**
+	 * Execution's own circuit breaker defaults, which open after a run of consecutive failures
+	 * even at low traffic.
+	 */
+	public static class CircuitBreaker {
+
+		/**
+		 * Consecutive failures of an endpoint (not answered: unreachable, timed out, lost) that
+		 * open its breaker. A service's own exception is an answer and never counts.
+		 */
+		private int failureThreshold = 5;
+
+		/**
+		 * How long an open breaker refuses calls before it lets a probe through.
+		 */
+		private Duration openDuration = Duration.ofSeconds(10);
+
+		public int getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(int failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public Duration getOpenDuration() {
+			return this.openDuration;
+		}
+
+		public void setOpenDuration(Duration openDuration) {
+			this.openDuration = openDuration;
+		}
+
 	}
 
 	/**

@@ -35,7 +35,7 @@ class ResilienceRegistriesTest {
 			RetryRegistry retries = caller.getBean(RetryRegistry.class);
 			HttpTransport transport = GuardsTest.transport(caller);
 			CircuitBreaker breaker = breakers.find("billing").orElseThrow();
-			assertThat(transport.breaker()).isSameAs(breaker);
+			assertThat(GuardsTest.breaker(caller)).isSameAs(breaker);
 			assertThat(breaker.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(7);
 			Retry retry = retries.find("billing").orElseThrow();
 			assertThat(retry.getRetryConfig().getMaxAttempts()).isEqualTo(2);
@@ -55,7 +55,7 @@ class ResilienceRegistriesTest {
 				"resilience4j.circuitbreaker.configs.default.sliding-window-size=7",
 				"resilience4j.circuitbreaker.instances.billing.sliding-window-size=9",
 				"resilience4j.retry.instances.billing.max-attempts=4")) {
-			assertThat(GuardsTest.transport(caller).breaker().getCircuitBreakerConfig().getSlidingWindowSize())
+			assertThat(GuardsTest.breaker(caller).getCircuitBreakerConfig().getSlidingWindowSize())
 				.isEqualTo(9);
 			assertThat(caller.getBean(RetryRegistry.class).find("billing").orElseThrow().getRetryConfig().getMaxAttempts())
 				.isEqualTo(4);

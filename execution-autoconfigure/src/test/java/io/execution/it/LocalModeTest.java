@@ -81,6 +81,21 @@ class LocalModeTest {
 	}
 
 	@Test
+	void aSynchronousCallPastItsDeadlineTimesOutAndItsMethodIsInterrupted() {
+		int before = this.service.interrupted.get();
+		long start = System.nanoTime();
+		// The method runs on the caller's thread; the deadline (2 s here) holds all the same.
+		assertThatThrownBy(() -> this.lab.sleep(30_000)).isInstanceOf(io.execution.ExecutionTimeoutException.class)
+			.hasMessageContaining("execution.endpoints.lab.timeout");
+		long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		assertThat(took).isGreaterThanOrEqualTo(1_900).isLessThan(10_000);
+		assertThat(this.service.interrupted.get()).isEqualTo(before + 1);
+		// The interrupt was the deadline's, not the caller's: the caller's thread is not left interrupted.
+		assertThat(Thread.currentThread().isInterrupted()).isFalse();
+		assertThat(this.lab.add(1, 1)).isEqualTo(2);
+	}
+
+	@Test
 	void interruptingTheCallerReachesALocalMethod() throws Exception {
 		int before = this.service.interrupted.get();
 		Thread caller = new Thread(() -> this.lab.sleep(30_000));

@@ -42,7 +42,9 @@ import static org.awaitility.Awaitility.await;
 		"execution.endpoints.lab.queue=lab-pool", "execution.endpoints.alpha.queue=alpha-pool",
 		"execution.endpoints.beta.queue=beta-pool", "execution.endpoints.sleeper.mode=queue",
 		"execution.endpoints.sleeper.timeout=1500ms", "execution.worker.enabled=true",
-		"execution.worker.queues=lab-pool,alpha-pool,beta-pool,sleeper", "execution.worker.concurrency=4" })
+		"execution.worker.queues=lab-pool,alpha-pool,beta-pool,sleeper", "execution.worker.concurrency=4",
+		// These calls time out on purpose, many times over; the breaker has a test of its own (QueueBreakerTest).
+		"execution.circuit-breaker.failure-threshold=1000" })
 class QueueModeTest {
 
 	@Autowired

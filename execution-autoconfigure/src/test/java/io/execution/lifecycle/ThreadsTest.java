@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.execution.autoconfigure.ExecutionAutoConfiguration;
 import io.execution.autoconfigure.ExecutionHttpServerAutoConfiguration;
@@ -13,6 +14,8 @@ import io.execution.core.ExecutionTimer;
 import io.execution.httpit.worker.Billing;
 import io.execution.httpit.worker.BillingService;
 import io.execution.httpit.worker.WorkerApplication;
+import io.execution.streams.Feeds;
+import io.execution.streams.FeedsApplication;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
@@ -50,6 +53,24 @@ class ThreadsTest {
 		}
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(executionThreads()).isSubsetOf(before));
+	}
+
+	@Test
+	void aStreamedQueueCallLeavesNoThreadBehindOnceItsContextCloses() {
+		Set<String> before = executionThreads();
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(FeedsApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "execution.endpoints.feeds.mode=queue",
+					"execution.worker.enabled=true", "execution.worker.queues=feeds")
+			.run()) {
+			// More elements than one chunk holds: the worker sends chunks as it goes, and on time.
+			try (Stream<Integer> counted = context.getBean(Feeds.class).count(1_000)) {
+				assertThat(counted.count()).isEqualTo(1_000);
+			}
+		}
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(executionThreads())
+			.doesNotContain("execution-stream-chunks")
+			.isSubsetOf(before));
 	}
 
 	@Test

@@ -321,7 +321,7 @@ public final class Dispatcher implements AutoCloseable {
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		CallContext context = CallContext.enter(invocation, endpoint);
 		try {
-			java.util.stream.Stream<Object> elements = endpoint.transport().openStream(invocation);
+			java.util.stream.Stream<Object> elements = BreakerStage.openStream(endpoint, invocation);
 			return elements.onClose(() -> {
 				if (observation != null) {
 					stop(observation, null);
@@ -615,7 +615,7 @@ public final class Dispatcher implements AutoCloseable {
 				Invocation sent = sent(endpoint);
 				String unavailable = remains() ? endpoint.transport().unavailable() : null;
 				attempt = (unavailable != null) ? CompletableFuture.failedFuture(passedOver(endpoint, sent, unavailable))
-						: endpoint.transport().invokeAsync(sent);
+						: BreakerStage.invokeAsync(endpoint, sent);
 			}
 			catch (RuntimeException ex) {
 				attempt = CompletableFuture.failedFuture(ex);
@@ -695,7 +695,7 @@ public final class Dispatcher implements AutoCloseable {
 				throw passedOver(endpoint, invocation, unavailable);
 			}
 		}
-		return endpoint.transport().invoke(invocation);
+		return BreakerStage.invoke(endpoint, invocation);
 	}
 
 	private static EndpointFailure passedOver(Endpoint endpoint, Invocation invocation, String reason) {

@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.execution.ServiceNotFoundException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
  * The endpoints of an application, by service name: the configured ones, made when the
@@ -28,6 +30,9 @@ public final class Endpoints implements AutoCloseable {
 
 	private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
+	/** The circuit breaker of each endpoint, or {@code null} for none. */
+	private final Function<EndpointDefinition, CircuitBreaker> breakers;
+
 	/**
 	 * Makes the configured endpoints.
 	 * @param configured the configured endpoints
@@ -37,6 +42,21 @@ public final class Endpoints implements AutoCloseable {
 	 */
 	public Endpoints(Collection<EndpointDefinition> configured, Collection<? extends TransportFactory> factories,
 			Predicate<String> localServices, Duration defaultTimeout) {
+		this(configured, factories, localServices, defaultTimeout, (endpoint) -> null);
+	}
+
+	/**
+	 * Makes the configured endpoints, each guarded by the circuit breaker it is given.
+	 * @param configured the configured endpoints
+	 * @param factories a factory for each available mode
+	 * @param localServices tells whether this application has a service of the given name
+	 * @param defaultTimeout the timeout of endpoints that were not configured
+	 * @param breakers the circuit breaker of an endpoint, or {@code null} for none
+	 */
+	public Endpoints(Collection<EndpointDefinition> configured, Collection<? extends TransportFactory> factories,
+			Predicate<String> localServices, Duration defaultTimeout,
+			Function<EndpointDefinition, CircuitBreaker> breakers) {
+		this.breakers = breakers;
 		factories.forEach((factory) -> this.factories.put(factory.mode(), factory));
 		this.localServices = localServices;
 		this.defaultTimeout = defaultTimeout;
@@ -88,7 +108,7 @@ public final class Endpoints implements AutoCloseable {
 					+ definition.name() + ".mode is not available; available modes: " + this.factories.keySet()
 					+ " (http needs spring-boot-starter-restclient; redis queues need spring-boot-starter-data-redis)");
 		}
-		return new Endpoint(definition, factory.create(definition));
+		return new Endpoint(definition, factory.create(definition), this.breakers.apply(definition));
 	}
 
 	@Override

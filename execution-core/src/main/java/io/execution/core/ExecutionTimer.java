@@ -8,7 +8,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The process's one timer: call deadlines, the look at running calls' deadlines (the HTTP server's
+ * The process's one timer, and the owner of the threads Execution starts besides the worker
+ * pools' ({@link #pool(String)}): all go when it is closed with the context. Call deadlines, the look at running calls' deadlines (the HTTP server's
  * and the worker pools', {@link DeadlineWatch}), retry back-offs and health checks all run on its
  * thread ({@code execution-timer}). What it
  * runs must be quick and never block: it fires a deadline, starts an asynchronous request, or
@@ -27,6 +28,12 @@ public final class ExecutionTimer implements AutoCloseable {
 				return thread;
 			});
 
+	/** The pools made by {@link #pool(String)}, shut down with the timer. */
+	private final java.util.List<java.util.concurrent.ExecutorService> pools = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	/** Watches the running calls' deadlines (local calls, served calls, worker pools' calls). */
+	private final DeadlineWatch deadlines;
+
 	/**
 	 * Makes the timer and its daemon thread.
 	 */
@@ -38,6 +45,37 @@ public final class ExecutionTimer implements AutoCloseable {
 		});
 		// Deadlines are mostly cancelled (the call answered first): drop them at once.
 		this.executor.setRemoveOnCancelPolicy(true);
+		this.deadlines = new DeadlineWatch(this.executor);
+	}
+
+	/**
+	 * The watch of the deadlines of calls running in this process, looked at on this timer.
+	 * @return the watch
+	 */
+	public DeadlineWatch deadlines() {
+		return this.deadlines;
+	}
+
+	/**
+	 * A pool of daemon threads named {@code <name>-<n>}, made on demand and gone after 30 s idle,
+	 * shut down with this timer: the one place, besides the timer itself and the worker pools,
+	 * where Execution's threads come from, so that none outlives the application context.
+	 * @param name the threads' name prefix, {@code execution-…}
+	 * @return the pool
+	 */
+	public java.util.concurrent.ExecutorService pool(String name) {
+		java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+				new java.util.concurrent.SynchronousQueue<>(), (task) -> {
+					Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		this.pools.add(pool);
+		if (this.executor.isShutdown()) {
+			pool.shutdownNow();
+		}
+		return pool;
 	}
 
 	/**
@@ -64,6 +102,7 @@ public final class ExecutionTimer implements AutoCloseable {
 	public void close() {
 		this.executor.shutdownNow();
 		this.lookups.shutdownNow();
+		this.pools.forEach(java.util.concurrent.ExecutorService::shutdown);
 	}
 
 }

@@ -15,6 +15,7 @@ import io.execution.ExecutionRejectedException;
 import io.execution.RemoteExecutionException;
 import io.execution.core.CallChain;
 import io.execution.core.ClientMethod;
+import io.execution.core.DeadlineWatch;
 import io.execution.core.ExecutionTracker;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
@@ -28,8 +29,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Runs calls in this JVM on the service bean itself, passing argument and result references
  * without serialising them. A synchronous call of a synchronous method runs on the caller's
- * thread, like a method call; every other call starts on the given executor, so a future is
- * returned at once and its deadline holds whatever the method does before it returns.
+ * thread, like a method call, and is held to its deadline as in every mode: the deadline watch
+ * interrupts it then, and the caller gets {@link io.execution.ExecutionTimeoutException}, even
+ * when the method ignores the interrupt and returns later. Every other call starts on the given
+ * executor, so a future is returned at once and its deadline holds whatever the method does
+ * before it returns.
  */
 public final class LocalTransport implements Transport {
 
@@ -43,18 +47,24 @@ public final class LocalTransport implements Transport {
 
 	private final Map<ClientMethod, Binding> bindings = new ConcurrentHashMap<>();
 
+	/** Interrupts synchronous calls at their deadline; {@code null} to let them run on. */
+	private final DeadlineWatch deadlines;
+
 	/**
 	 * Makes the local transport of an endpoint.
 	 * @param endpoint the endpoint name
 	 * @param services the services of this application
 	 * @param mapper converts values when caller and service declare different types
 	 * @param executor runs asynchronous calls of synchronous service methods
+	 * @param deadlines interrupts synchronous calls at their deadline; {@code null} for none
 	 */
-	public LocalTransport(String endpoint, ServiceRegistry services, JsonMapper mapper, Executor executor) {
+	public LocalTransport(String endpoint, ServiceRegistry services, JsonMapper mapper, Executor executor,
+			DeadlineWatch deadlines) {
 		this.endpoint = endpoint;
 		this.services = services;
 		this.mapper = mapper;
 		this.executor = executor;
+		this.deadlines = deadlines;
 	}
 
 	@Override
@@ -64,7 +74,81 @@ public final class LocalTransport implements Transport {
 			// What the method does before it returns its future is not the caller's to wait past its deadline.
 			return Futures.await(invokeAsync(invocation), invocation);
 		}
-		return binding.result(binding.call(invocation));
+		if (this.deadlines == null) {
+			return binding.result(binding.call(invocation));
+		}
+		if (invocation.remainingNanos() == 0) {
+			throw Futures.timeout(invocation);
+		}
+		Interrupter interrupter = new Interrupter(Thread.currentThread());
+		DeadlineWatch.Watched watched = this.deadlines.watch(invocation.deadlineNanos(), interrupter);
+		Object value;
+		try {
+			value = binding.call(invocation);
+		}
+		catch (RuntimeException | Error ex) {
+			watched.close();
+			if (interrupter.ended()) {
+				throw ex;
+			}
+			throw timedOut(invocation, ex);
+		}
+		watched.close();
+		if (!interrupter.ended()) {
+			throw timedOut(invocation, null);
+		}
+		return binding.result(value);
+	}
+
+	/** The call outlived its deadline: the interrupt it was sent is taken back from the caller's thread. */
+	private static io.execution.ExecutionTimeoutException timedOut(Invocation invocation, Throwable cause) {
+		Thread.interrupted();
+		io.execution.ExecutionTimeoutException timeout = Futures.timeout(invocation);
+		if (cause != null) {
+			timeout.addSuppressed(cause);
+		}
+		return timeout;
+	}
+
+	/**
+	 * Interrupts the thread of a synchronous call at its deadline, unless the call ended first;
+	 * the call's end waits for an interrupt under way, so that none lands after it.
+	 */
+	private static final class Interrupter extends java.util.concurrent.atomic.AtomicInteger implements Runnable {
+
+		private static final int RUNNING = 0;
+
+		private static final int INTERRUPTING = 1;
+
+		private static final int INTERRUPTED = 2;
+
+		private static final int ENDED = 3;
+
+		private final transient Thread thread;
+
+		Interrupter(Thread thread) {
+			this.thread = thread;
+		}
+
+		@Override
+		public void run() {
+			if (compareAndSet(RUNNING, INTERRUPTING)) {
+				this.thread.interrupt();
+				set(INTERRUPTED);
+			}
+		}
+
+		/** Ends the call: {@code true} when it ended before its deadline was acted on. */
+		boolean ended() {
+			if (compareAndSet(RUNNING, ENDED)) {
+				return true;
+			}
+			while (get() == INTERRUPTING) {
+				Thread.onSpinWait();
+			}
+			return false;
+		}
+
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.execution.local;
 
 import java.util.concurrent.Executor;
 
+import io.execution.core.DeadlineWatch;
 import io.execution.core.EndpointDefinition;
 import io.execution.core.Endpoints;
 import io.execution.core.Transport;
@@ -20,16 +21,35 @@ public final class LocalTransportFactory implements TransportFactory {
 
 	private final Executor executor;
 
+	private final DeadlineWatch deadlines;
+
+	/**
+	 * Makes a factory whose synchronous calls are not held to their deadline.
+	 * @param services this application's services
+	 * @param mapper converts values between differing declared types
+	 * @param executor runs asynchronous calls of synchronous service methods
+	 * @deprecated since 0.1.0: a local call past its deadline is timed out as in every mode; use
+	 * {@link #LocalTransportFactory(ServiceRegistry, JsonMapper, Executor, DeadlineWatch)}
+	 */
+	@Deprecated(since = "0.1.0")
+	public LocalTransportFactory(ServiceRegistry services, JsonMapper mapper, Executor executor) {
+		this(services, mapper, executor, null);
+	}
+
 	/**
 	 * Makes the factory.
 	 * @param services this application's services
 	 * @param mapper converts values between differing declared types
 	 * @param executor runs asynchronous calls of synchronous service methods
+	 * @param deadlines interrupts a synchronous call, which runs on its caller's thread, at its
+	 * deadline ({@link io.execution.core.ExecutionTimer#deadlines()})
 	 */
-	public LocalTransportFactory(ServiceRegistry services, JsonMapper mapper, Executor executor) {
+	public LocalTransportFactory(ServiceRegistry services, JsonMapper mapper, Executor executor,
+			DeadlineWatch deadlines) {
 		this.services = services;
 		this.mapper = mapper;
 		this.executor = executor;
+		this.deadlines = deadlines;
 	}
 
 	@Override
@@ -39,7 +59,7 @@ public final class LocalTransportFactory implements TransportFactory {
 
 	@Override
 	public Transport create(EndpointDefinition endpoint) {
-		return new LocalTransport(endpoint.name(), this.services, this.mapper, this.executor);
+		return new LocalTransport(endpoint.name(), this.services, this.mapper, this.executor, this.deadlines);
 	}
 
 }

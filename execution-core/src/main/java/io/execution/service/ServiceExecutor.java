@@ -16,6 +16,7 @@ import io.execution.codec.MalformedEnvelopeException;
 import io.execution.codec.RequestEnvelope;
 import io.execution.core.CallChain;
 import io.execution.core.CallStatistics;
+import io.execution.core.ExecutionTimer;
 import io.execution.core.Futures;
 import io.execution.core.ResultStreams;
 import io.execution.observation.DefaultExecutionServerObservationConvention;
@@ -46,6 +47,12 @@ public final class ServiceExecutor {
 	private final CallStatistics statistics;
 
 	private final ExecutionServerObservationConvention convention;
+
+	/** Sends the chunks whose time has come; {@code null}: every element is sent at once. */
+	private final ExecutionTimer timer;
+
+	/** Where a chunk whose time came is sent from, off the timer's thread (a send may block). */
+	private final java.util.concurrent.Executor chunkSender;
 
 	private static final ExecutionServerObservationConvention DEFAULT_CONVENTION = new DefaultExecutionServerObservationConvention();
 
@@ -92,6 +99,23 @@ public final class ServiceExecutor {
 	 */
 	public ServiceExecutor(ServiceRegistry registry, EnvelopeCodec codec, ObservationRegistry observations,
 			CallStatistics statistics, ExecutionServerObservationConvention convention) {
+		this(registry, codec, observations, statistics, convention, null);
+	}
+
+	/**
+	 * Makes an executor whose streamed results go in chunks sent on time by the given timer.
+	 * @param registry the services
+	 * @param codec the envelope codec
+	 * @param observations the observation registry
+	 * @param statistics where served calls are counted, or {@code null}
+	 * @param convention names and tags the observations; {@code null} for the default
+	 * @param timer sends a chunk {@value #CHUNK_MILLIS} ms after its first element came; {@code null}
+	 * to send every element of a stream as it comes
+	 */
+	public ServiceExecutor(ServiceRegistry registry, EnvelopeCodec codec, ObservationRegistry observations,
+			CallStatistics statistics, ExecutionServerObservationConvention convention, ExecutionTimer timer) {
+		this.timer = timer;
+		this.chunkSender = (timer != null) ? timer.pool("execution-stream-chunks") : null;
 		this.convention = convention;
 		this.registry = registry;
 		this.codec = codec;
@@ -332,11 +356,14 @@ public final class ServiceExecutor {
 		synchronized void add(Object element) {
 			this.pending.add(element);
 			this.count++;
-			if (this.pending.size() >= CHUNK_ELEMENTS) {
+			ExecutionTimer clock = ServiceExecutor.this.timer;
+			if (this.pending.size() >= CHUNK_ELEMENTS || clock == null) {
 				flush();
 			}
 			else if (this.timer == null) {
-				this.timer = FLUSHER.schedule(this::flush, CHUNK_MILLIS, TimeUnit.MILLISECONDS);
+				this.timer = clock.scheduler()
+					.schedule(() -> ServiceExecutor.this.chunkSender.execute(this::flush), CHUNK_MILLIS,
+							TimeUnit.MILLISECONDS);
 			}
 		}
 
@@ -364,14 +391,6 @@ public final class ServiceExecutor {
 		}
 
 	}
-
-	/** Sends the chunks whose time has come, for every stream of this JVM. */
-	private static final java.util.concurrent.ScheduledExecutorService FLUSHER = java.util.concurrent.Executors
-		.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "execution-stream-chunks");
-			thread.setDaemon(true);
-			return thread;
-		});
 
 	/** The most elements one chunk of a streamed result holds on a queue. */
 	static final int CHUNK_ELEMENTS = 256;

@@ -9,10 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.execution.AllEndpointsFailedException;
+import io.execution.CircuitOpenException;
 import io.execution.ExecutionException;
 import io.execution.ExecutionTimeoutException;
 import io.execution.Idempotent;
 import io.execution.RemoteExecutionException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,6 +54,9 @@ class DispatcherTest {
 		}
 	}
 
+	/** The breakers of the endpoints, when a test gives them. */
+	private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+
 	private Dispatcher dispatcher(Duration timeout) {
 		TransportFactory fake = new TransportFactory() {
 
@@ -73,7 +79,7 @@ class DispatcherTest {
 		Endpoints endpoints = new Endpoints(
 				List.of(new EndpointDefinition("svc", "fake", timeout, List.of("backup")),
 						new EndpointDefinition("backup", "fake", timeout)),
-				List.of(fake), (name) -> false, timeout);
+				List.of(fake), (name) -> false, timeout, (endpoint) -> this.breakers.get(endpoint.name()));
 		this.dispatcher = new Dispatcher(endpoints);
 		return this.dispatcher;
 	}
@@ -153,6 +159,82 @@ class DispatcherTest {
 		CompletableFuture<Object> call = dispatcher.callAsync(method("run"), new Object[] { "x" });
 		call.cancel(true);
 		assertThat(pending).isCancelled();
+	}
+
+	private static CircuitBreaker breaker(String name, int failures) {
+		return CircuitBreaker.of(name, CircuitBreakerConfig.custom()
+			.slidingWindowSize(failures)
+			.minimumNumberOfCalls(failures)
+			.failureRateThreshold(100)
+			.waitDurationInOpenState(Duration.ofMillis(200))
+			.permittedNumberOfCallsInHalfOpenState(1)
+			.build());
+	}
+
+	@Test
+	void theEndpointsBreakerOpensOnItsFailuresInAnyModeAndSendsTheRefusedCallToTheFallback() throws Exception {
+		CircuitBreaker breaker = breaker("svc", 3);
+		this.breakers.put("svc", breaker);
+		Dispatcher dispatcher = dispatcher(Duration.ofSeconds(2));
+		this.answers.put("svc", (invocation) -> failing(false));
+		this.answers.put("backup", (invocation) -> CompletableFuture.completedFuture("from backup"));
+		assertThat(dispatcher.call(method("run"), new Object[] { "x" })).isEqualTo("from backup");
+		assertThat(dispatcher.callAsync(method("run"), new Object[] { "x" }).get()).isEqualTo("from backup");
+		assertThat(dispatcher.call(method("run"), new Object[] { "x" })).isEqualTo("from backup");
+		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		this.reached.clear();
+		// Refused by the breaker: never sent to 'svc', taken by the fallback.
+		assertThat(dispatcher.call(method("run"), new Object[] { "x" })).isEqualTo("from backup");
+		assertThat(this.reached).containsExactly("backup");
+		this.breakers.remove("svc");
+	}
+
+	@Test
+	void anOpenBreakerWithoutFallbackRefusesAndAProbeClosesIt() throws Exception {
+		CircuitBreaker breaker = breaker("backup", 2);
+		this.breakers.put("backup", breaker);
+		Dispatcher dispatcher = dispatcher(Duration.ofSeconds(2));
+		ClientMethod method = ClientMethod.of("backup", Contract.class.getMethod("run", String.class), MAPPER, false);
+		this.answers.put("backup", (invocation) -> failing(false));
+		for (int i = 0; i < 2; i++) {
+			assertThatThrownBy(() -> dispatcher.call(method, new Object[] { "x" })).isInstanceOf(ExecutionException.class)
+				.isNotInstanceOf(CircuitOpenException.class);
+		}
+		assertThatThrownBy(() -> dispatcher.call(method, new Object[] { "x" })).isInstanceOf(CircuitOpenException.class)
+			.hasMessageContaining("endpoint 'backup'");
+		assertThat(dispatcher.callAsync(method, new Object[] { "x" })).failsWithin(Duration.ofSeconds(1))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withCauseInstanceOf(CircuitOpenException.class);
+		this.answers.put("backup", (invocation) -> CompletableFuture.completedFuture("back"));
+		await().atMost(Duration.ofSeconds(5))
+			.ignoreExceptionsInstanceOf(CircuitOpenException.class)
+			.until(() -> "back".equals(dispatcher.call(method, new Object[] { "x" })));
+		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	@Test
+	void serviceExceptionsAndCancelsNeverCountButAnAsyncCallCutAtItsDeadlineDoes() throws Exception {
+		CircuitBreaker breaker = breaker("backup", 2);
+		this.breakers.put("backup", breaker);
+		Dispatcher dispatcher = dispatcher(Duration.ofMillis(100));
+		ClientMethod method = ClientMethod.of("backup", Contract.class.getMethod("run", String.class), MAPPER, false);
+		this.answers.put("backup",
+				(invocation) -> CompletableFuture.failedFuture(new RemoteExecutionException("IllegalStateException", "no")));
+		for (int i = 0; i < 4; i++) {
+			assertThatThrownBy(() -> dispatcher.call(method, new Object[] { "x" }))
+				.isInstanceOf(RemoteExecutionException.class);
+		}
+		assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(2);
+		assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+		CompletableFuture<Object> pending = new CompletableFuture<>();
+		this.answers.put("backup", (invocation) -> pending);
+		dispatcher.callAsync(method, new Object[] { "x" }).cancel(true);
+		assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+		this.answers.put("backup", (invocation) -> new CompletableFuture<>());
+		for (int i = 0; i < 2; i++) {
+			assertThat(dispatcher.callAsync(method, new Object[] { "x" })).failsWithin(Duration.ofSeconds(2));
+		}
+		await().atMost(Duration.ofSeconds(2)).until(() -> breaker.getState() == CircuitBreaker.State.OPEN);
 	}
 
 }

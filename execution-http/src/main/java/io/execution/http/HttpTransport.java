@@ -42,7 +42,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Sends the calls of an {@code http} endpoint as JSON envelopes to the instances at its URLs:
- * balanced, guarded by a circuit breaker per endpoint and per instance, retried on another
+ * balanced, guarded by a circuit breaker per instance (the endpoint's own is the dispatcher's), retried on another
  * instance when that is safe, and health-checked in the background.
  * <p>
  * Only transport failures count against an instance and are retried: a call that never reached
@@ -75,8 +75,6 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 	private final LoadBalancer balancer;
 
-	private final CircuitBreaker breaker;
-
 	private final Retry retry;
 
 	private final ScheduledExecutorService scheduler;
@@ -100,13 +98,12 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	 * @param settings the HTTP settings
 	 * @param instances the instances, one per URL, as configured or discovered
 	 * @param balancer the load balancer
-	 * @param breaker the endpoint's circuit breaker
 	 * @param retry the endpoint's retry
 	 * @param scheduler runs retries' waits and health checks
 	 */
 	HttpTransport(String endpoint, HttpClient client, HttpClient blockingClient, SyncExchange sync,
 			EnvelopeCodec codec, HttpSettings settings,
-			Instances instances, LoadBalancer balancer, CircuitBreaker breaker, Retry retry,
+			Instances instances, LoadBalancer balancer, Retry retry,
 			ScheduledExecutorService scheduler) {
 		this.endpoint = endpoint;
 		this.client = client;
@@ -115,7 +112,6 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		this.settings = settings;
 		this.instances = instances;
 		this.balancer = balancer;
-		this.breaker = breaker;
 		this.retry = retry;
 		this.scheduler = scheduler;
 		EndpointInstances reach = new EndpointInstances(endpoint, client, blockingClient, codec, settings, this.instances,
@@ -136,14 +132,6 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		return this.instances.list();
 	}
 
-	/**
-	 * The endpoint's circuit breaker.
-	 * @return the breaker
-	 */
-	public CircuitBreaker breaker() {
-		return this.breaker;
-	}
-
 	@Override
 	public Object invoke(Invocation invocation) {
 		// Synchronous calls send on the caller's thread (SyncExchange), skipping the executor hops of
@@ -162,21 +150,16 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	}
 
 	/**
-	 * The one exchange of a call, blocking or not: the endpoint's breaker permission, then
-	 * attempts on instances chosen by the balancer, each with its instance's permission, retried
-	 * after the retry's wait while that is safe and the deadline allows; the outcome recorded at
-	 * both levels by {@link CallOutcome}.
+	 * The one exchange of a call, blocking or not: attempts on instances chosen by the balancer,
+	 * each with its instance's breaker permission, retried after the retry's wait while that is
+	 * safe and the deadline allows; each attempt's outcome recorded on its instance's breaker by
+	 * {@link CallOutcome}. The endpoint's own breaker is the dispatcher's, as in every mode.
 	 */
 	private CompletableFuture<Object> exchange(Invocation invocation, boolean blocking) {
 		String unavailable = unavailable();
 		if (unavailable != null) {
 			return CompletableFuture.failedFuture(new EndpointFailure(new ExecutionRejectedException(
 					"Call " + invocation.method() + " [" + invocation.id() + "] not sent: " + unavailable), false));
-		}
-		if (!this.breaker.tryAcquirePermission()) {
-			return CompletableFuture.failedFuture(new EndpointFailure(new CircuitOpenException("Circuit breaker of endpoint '"
-					+ this.endpoint + "' is open: call " + invocation.method() + " [" + invocation.id() + "] not sent"),
-					false));
 		}
 		Call call = new Call(invocation, blocking);
 		call.result.whenComplete((value, failure) -> call.finished(failure));
@@ -191,38 +174,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			throw new EndpointFailure(new ExecutionRejectedException(
 					"Stream " + invocation.method() + " [" + invocation.id() + "] not opened: " + unavailable), false);
 		}
-		if (!this.breaker.tryAcquirePermission()) {
-			throw new EndpointFailure(new CircuitOpenException("Circuit breaker of endpoint '" + this.endpoint
-					+ "' is open: stream " + invocation.method() + " [" + invocation.id() + "] not opened"), false);
-		}
-		long start = this.breaker.getCurrentTimestamp();
-		try {
-			java.util.stream.Stream<Object> elements = this.streams.open(invocation);
-			record(this.breaker, start, CallOutcome.SUCCEEDED, null);
-			return elements;
-		}
-		catch (RuntimeException ex) {
-			record(this.breaker, start, CallOutcome.of(ex), ex);
-			throw ex;
-		}
-	}
-
-	/**
-	 * Ends a call on a breaker whose permission it holds, as the outcome model says: a failure of
-	 * the endpoint counts, an answer is a success, anything else (a cancel, a refusal, the
-	 * caller's mistake) releases the permission and records nothing.
-	 */
-	private static void record(CircuitBreaker breaker, long start, CallOutcome outcome, Throwable failure) {
-		long elapsed = breaker.getCurrentTimestamp() - start;
-		if (outcome.countsAgainstEndpoint()) {
-			breaker.onError(elapsed, breaker.getTimestampUnit(), Futures.unwrap(failure));
-		}
-		else if (outcome.answered()) {
-			breaker.onSuccess(elapsed, breaker.getTimestampUnit());
-		}
-		else {
-			breaker.releasePermission();
-		}
+		return this.streams.open(invocation);
 	}
 
 	@Override
@@ -258,7 +210,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 					"healthy", instance.healthy(), "inFlight", instance.inFlight(), "latencyMs",
 					Math.round(instance.latencyNanos() / 10_000.0) / 100.0));
 		}
-		return java.util.Map.of("circuit", this.breaker.getState().name(), "loadBalancer",
+		return java.util.Map.of("loadBalancer",
 				this.balancer.getClass().getSimpleName(), "syncClient", this.sync.client(), "urls", urls);
 	}
 
@@ -269,12 +221,6 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			return null;
 		}
 		return "endpoint '" + this.endpoint + "' has no instance: none found in " + this.instances.origin();
-	}
-
-	@Override
-	public boolean refusing() {
-		CircuitBreaker.State state = this.breaker.getState();
-		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
 	}
 
 	/**
@@ -354,8 +300,6 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		private final Invocation invocation;
 
 		private final boolean blocking;
-
-		private final long start = HttpTransport.this.breaker.getCurrentTimestamp();
 
 		private final Retry.AsyncContext<Object> retries = HttpTransport.this.retry.asyncContext();
 
@@ -487,7 +431,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 		/**
 		 * The call ended (answered, failed, cancelled, timed out): aborts the exchange in flight
-		 * and records the call's outcome on the endpoint's breaker.
+		 * and, when the caller gave up on it, tells the instance that runs it.
 		 */
 		void finished(Throwable failure) {
 			CompletableFuture<?> current = this.exchange.get();
@@ -499,7 +443,6 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			if (outcome == CallOutcome.CANCELLED && unanswered != null) {
 				cancelAt(unanswered);
 			}
-			record(HttpTransport.this.breaker, this.start, outcome, failure);
 		}
 
 		/**

@@ -18,6 +18,7 @@ import io.execution.core.ExecutionEvents;
 import io.execution.core.ExecutionTimer;
 import io.execution.core.Transport;
 import io.execution.core.TransportFactory;
+import io.execution.resilience.CircuitBreakers;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -148,7 +149,7 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 						+ this.discovery.stream().map(HttpDiscovery::describe).toList() : "execution.endpoints." + name + ".urls");
 		Clients clients = clients(settings.sslBundle());
 		HttpTransport transport = new HttpTransport(name, clients.client(), clients.blocking(), clients.sync(),
-				this.codec, this.settings, instances, LoadBalancer.of(settings.loadBalancer()), this.breakers.get(name), retry(name, settings),
+				this.codec, this.settings, instances, LoadBalancer.of(settings.loadBalancer()), retry(name, settings),
 				this.scheduler);
 		if (discovered) {
 			long every = this.discoveryRefresh.toMillis();

@@ -885,7 +885,7 @@ public final class RedisQueueBackend implements QueueBackend {
 		}
 		catch (RuntimeException ex) {
 			// The connection refused the command outright: try again shortly, as for a failure.
-			RETRY.execute(this::waitForReplies);
+			retryReplies();
 			return;
 		}
 		next.whenComplete((first, failure) -> {
@@ -893,7 +893,7 @@ public final class RedisQueueBackend implements QueueBackend {
 				if (!this.closed) {
 					logger.debug("Reading replies from Redis failed; trying again: {}", failure.toString());
 				}
-				RETRY.execute(this::waitForReplies);
+				retryReplies();
 				return;
 			}
 			if (first != null && first.hasValue()) {
@@ -922,7 +922,7 @@ public final class RedisQueueBackend implements QueueBackend {
 			next = redis.blmpop(REPLY_WAIT_SECONDS, MANY_REPLIES, this.replies);
 		}
 		catch (RuntimeException ex) {
-			RETRY.execute(this::waitForReplies);
+			retryReplies();
 			return;
 		}
 		next.whenComplete((popped, failure) -> {
@@ -936,7 +936,7 @@ public final class RedisQueueBackend implements QueueBackend {
 				if (!this.closed) {
 					logger.debug("Reading replies from Redis failed; trying again: {}", failure.toString());
 				}
-				RETRY.execute(this::waitForReplies);
+				retryReplies();
 				return;
 			}
 			if (popped != null && popped.hasValue()) {
@@ -948,8 +948,19 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	private static final long REPLY_WAIT_SECONDS = 1;
 
-	private static final Executor RETRY = CompletableFuture.delayedExecutor(100,
-			TimeUnit.MILLISECONDS, Runnable::run);
+	/**
+	 * Reads replies again shortly after a failed read, on the backend's own maintenance thread
+	 * (which only starts the asynchronous read); nothing once the backend is closed.
+	 */
+	private void retryReplies() {
+		try {
+			this.maintenance.schedule(this::waitForReplies, 100, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed: no more replies to wait for.
+			this.connections.release(this.replyConnection);
+		}
+	}
 
 	/**
 	 * Completes the call a reply answers: {@code <invocation id>\n<envelope>}, or for a chunk of a

@@ -1,7 +1,9 @@
-package io.execution.http;
+package io.execution.resilience;
 
 import java.time.Duration;
 
+import io.execution.core.EndpointDefinition;
+import io.execution.core.Endpoints;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -13,6 +15,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
  * registry's default configuration when the user gave one
  * ({@code resilience4j.circuitbreaker.configs.default}), else Execution's defaults, which trip
  * after a run of consecutive failures even at low traffic (Resilience4j's own wait for 100 calls).
+ * <p>
+ * Every endpoint that is not local has one, named after it, whatever its mode: the dispatcher
+ * asks it before sending a call and tells it how the call ended. An http endpoint also has one
+ * per URL ({@code <endpoint>@<url>}), which its balancer asks.
  */
 public final class CircuitBreakers {
 
@@ -54,6 +60,16 @@ public final class CircuitBreakers {
 		return this.registry.find(name)
 			.orElseGet(() -> this.registryDefaults ? this.registry.circuitBreaker(name)
 					: this.registry.circuitBreaker(name, this.defaults));
+	}
+
+	/**
+	 * The breaker of an endpoint: its own, named after it, unless it runs in this JVM (nothing
+	 * between a local caller and the method can fail as an endpoint does).
+	 * @param endpoint the endpoint
+	 * @return its breaker, or {@code null} for a local endpoint
+	 */
+	public CircuitBreaker forEndpoint(EndpointDefinition endpoint) {
+		return Endpoints.LOCAL.equals(endpoint.mode()) ? null : get(endpoint.name());
 	}
 
 }
