@@ -9,7 +9,8 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
  * What Execution itself reads and writes as JSON by reflection: the worker registry's records
- * and execution records (in Redis, and on the Actuator endpoint).
+ * and execution records (in Redis, and on the Actuator endpoint); and the Redis backend's Lua
+ * scripts, which are resources.
  */
 class ExecutionRuntimeHints implements RuntimeHintsRegistrar {
 
@@ -17,6 +18,7 @@ class ExecutionRuntimeHints implements RuntimeHintsRegistrar {
 	public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
 		new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), WorkerInfo.class,
 				ExecutionRecord.class);
+		hints.resources().registerPattern("io/execution/redis/lua/*.lua");
 	}
 
 }

@@ -44,7 +44,9 @@ class AotTest {
 
 		String hints = read(work.resolve("resources"), "reachability-metadata.json");
 		assertThat(hints).contains("io.execution.aot.Quotes").contains("io.execution.aot.Quotes$Quote")
-			.contains("io.execution.aot.Quotes$Line").contains("io.execution.aot.QuotesService");
+			.contains("io.execution.aot.Quotes$Line").contains("io.execution.aot.QuotesService")
+			// The Redis backend's Lua scripts are resources a native image must hold.
+			.contains("io\\/execution\\/redis\\/lua\\/*.lua");
 
 		// Compiled next to the test classes: the generated code is in the packages of the classes it
 		// configures and must be loaded by their class loader.

@@ -21,11 +21,8 @@ public final class RedisResultCache implements ResultCache {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisResultCache.class);
 
-	/** Deletes a claim only when it is still this process's. KEYS: the claim. ARGV: the owner. */
-	private static final RedisScript RELEASE = new RedisScript("""
-			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-			return 0
-			""", ScriptOutputType.INTEGER);
+	/** Deletes a claim only when it is still this process's. See {@code resultcache-release.lua}. */
+	private static final RedisScript RELEASE = RedisScript.resource("resultcache-release.lua", ScriptOutputType.INTEGER);
 
 	private final RedisConnections connections;
 

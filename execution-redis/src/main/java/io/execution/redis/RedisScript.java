@@ -22,9 +22,16 @@ import io.lettuce.core.protocol.CommandType;
 
 /**
  * A Lua script run by its digest, loaded on first use or after a Redis restart: shared by the
- * queue backend, the execution store and the worker registry.
+ * queue backend, the execution store and the worker registry. The scripts are resources
+ * ({@code io/execution/redis/lua/*.lua}), read once when their class loads.
  */
 public final class RedisScript {
+
+	/** Where the scripts are, on the class path. */
+	private static final String LOCATION = "/io/execution/redis/lua/";
+
+	/** A line at the head of a script that puts a library's functions there. */
+	private static final String INCLUDE = "--! include ";
 
 	private final String source;
 
@@ -47,6 +54,48 @@ public final class RedisScript {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * The script of a resource under {@code io/execution/redis/lua/}. The comment lines at its
+	 * head document it and are not sent to Redis; a head line {@code --! include <file>} puts
+	 * that library's source (its own head comments left out) in its place.
+	 * @param name the file name, such as {@code submit.lua}
+	 * @param type what it returns
+	 * @return the script
+	 * @throws IllegalStateException when the resource is missing
+	 */
+	public static RedisScript resource(String name, ScriptOutputType type) {
+		return new RedisScript(source(name), type);
+	}
+
+	/**
+	 * The source of a script resource as Redis gets it.
+	 * @param name the file name
+	 * @return its source, head comments out and libraries in
+	 */
+	static String source(String name) {
+		String text;
+		try (java.io.InputStream in = RedisScript.class.getResourceAsStream(LOCATION + name)) {
+			if (in == null) {
+				throw new IllegalStateException("No Lua script " + LOCATION + name + " on the class path");
+			}
+			text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException("Cannot read Lua script " + LOCATION + name, ex);
+		}
+		StringBuilder source = new StringBuilder(text.length());
+		int at = 0;
+		while (at < text.length() && text.startsWith("--", at)) {
+			int end = text.indexOf('\n', at);
+			String line = text.substring(at, (end < 0) ? text.length() : end);
+			if (line.startsWith(INCLUDE)) {
+				source.append(source(line.substring(INCLUDE.length()).strip()));
+			}
+			at = (end < 0) ? text.length() : end + 1;
+		}
+		return source.append(text, at, text.length()).toString();
 	}
 
 	/**

@@ -37,54 +37,11 @@ public final class RedisExecutionStore implements ExecutionStore {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisExecutionStore.class);
 
-	/**
-	 * Create (ARGV[2] = 'create': only when absent) or change (only when present and not
-	 * finished); either way the version goes up by one. KEYS: the record. ARGV: ttl ms, mode, then field/value pairs. For 'progress', the
-	 * estimated completion is derived from the start time and ARGV[3] (now, ms). Returns 1 when
-	 * applied.
-	 */
-	private static final RedisScript CHANGE = new RedisScript("""
-			local status = redis.call('HGET', KEYS[1], 'status')
-			if ARGV[2] == 'create' then
-			  if status then return 0 end
-			elseif ARGV[2] == 'reopen' then
-			  if not status or status == 'SCHEDULED' or status == 'PENDING' or status == 'RUNNING' then return 0 end
-			  redis.call('HDEL', KEYS[1], 'startedAt', 'finishedAt', 'worker', 'progress', 'message', 'eta', 'result',
-			    'errorCode', 'errorType', 'errorMessage')
-			else
-			  if not status then return 0 end
-			  if status ~= 'SCHEDULED' and status ~= 'PENDING' and status ~= 'RUNNING' then return 0 end
-			end
-			local first = 3
-			if ARGV[2] == 'running' then
-			  if redis.call('HEXISTS', KEYS[1], 'startedAt') == 1 then
-			    redis.call('HSET', KEYS[1], 'status', 'RUNNING', 'worker', ARGV[6])
-			    redis.call('HINCRBY', KEYS[1], 'version', 1)
-			    redis.call('PEXPIRE', KEYS[1], ARGV[1])
-			    return 1
-			  end
-			elseif ARGV[2] == 'progress' then
-			  first = 4
-			  local fraction = nil
-			  for i = 4, #ARGV, 2 do if ARGV[i] == 'progress' then fraction = tonumber(ARGV[i + 1]) end end
-			  if fraction == nil then fraction = tonumber(redis.call('HGET', KEYS[1], 'progress')) end
-			  local from = tonumber(redis.call('HGET', KEYS[1], 'startedAt') or redis.call('HGET', KEYS[1], 'createdAt'))
-			  if fraction and fraction > 0 and from then
-			    redis.call('HSET', KEYS[1], 'eta', tostring(math.floor(from + (tonumber(ARGV[3]) - from) / fraction)))
-			  end
-			end
-			for i = first, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-			redis.call('HINCRBY', KEYS[1], 'version', 1)
-			redis.call('PEXPIRE', KEYS[1], ARGV[1])
-			return 1
-			""", ScriptOutputType.INTEGER);
+	/** Create (ARGV[2] = 'create': only when absent) or change (only when present and not finished); either way the version goes up by one. See {@code executionstore-change.lua}. */
+	private static final RedisScript CHANGE = RedisScript.resource("executionstore-change.lua", ScriptOutputType.INTEGER);
 
-	/** Moves a key from one id to another if it still holds the first. KEYS: the key. ARGV: from, to, ttl ms. */
-	private static final RedisScript RECLAIM_KEY = new RedisScript("""
-			if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-			redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-			return 1
-			""", ScriptOutputType.INTEGER);
+	/** Moves a key from one id to another if it still holds the first. See {@code executionstore-reclaim-key.lua}. */
+	private static final RedisScript RECLAIM_KEY = RedisScript.resource("executionstore-reclaim-key.lua", ScriptOutputType.INTEGER);
 
 	/** How many index entries one listing reads at most, newest first, before it stops looking. */
 	private static final int LIST_SCAN_LIMIT = 10_000;

@@ -35,29 +35,10 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisWorkerRegistry.class);
 
-	/**
-	 * A heartbeat, which also takes what an operator asked of this worker. KEYS: the worker's
-	 * record, the set of workers, its requests. ARGV: id, record, ttl ms. Returns the request
-	 * (drain or resume), or '' for none.
-	 */
-	private static final RedisScript BEAT = new RedisScript("""
-			local t = redis.call('TIME')
-			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-			redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-			redis.call('ZADD', KEYS[2], now, ARGV[1])
-			redis.call('PEXPIRE', KEYS[2], ARGV[3])
-			local asked = redis.call('GET', KEYS[3])
-			if asked then redis.call('DEL', KEYS[3]) end
-			return asked or ''
-			""", ScriptOutputType.VALUE);
+	/** A heartbeat, which also takes what an operator asked of this worker. See {@code workerregistry-beat.lua}. */
+	private static final RedisScript BEAT = RedisScript.resource("workerregistry-beat.lua", ScriptOutputType.VALUE);
 
-	private static final RedisScript LIST = new RedisScript("""
-			local t = redis.call('TIME')
-			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-			local out = {now}
-			for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')) do table.insert(out, id) end
-			return out
-			""", ScriptOutputType.MULTI);
+	private static final RedisScript LIST = RedisScript.resource("workerregistry-list.lua", ScriptOutputType.MULTI);
 
 	private final RedisConnections connections;
 

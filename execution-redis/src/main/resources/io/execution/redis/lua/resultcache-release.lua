@@ -1,0 +1,3 @@
+-- Deletes a claim only when it is still this process's. KEYS: the claim. ARGV: the owner.
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0

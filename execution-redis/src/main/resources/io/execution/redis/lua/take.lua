@@ -1,0 +1,153 @@
+-- Take up to a number of requests for a consumer, by priority: levels from the highest down
+-- (the plain stream is level 0), within a level the lanes in turn (a fairness key's weight
+-- is how many it gives per turn), lanes whose requirement the worker's tags do not meet
+-- passed over. A level not served for the aging period gives one request first. A staged
+-- request moves to the laned stream and is read there by the consumer in the same step, so
+-- that it is leased, taken over and acknowledged as any stream entry. KEYS: plain stream,
+-- laned stream. ARGV: key base, group, consumer, wanted, aging ms (0 for none), ttl ms, tag
+-- count, the tags' names and values, then fairness keys and weights. Returns {{whether work
+-- this worker cannot take waits (1/0), whether any lane is left (1/0)}, then per request
+-- {1 for the plain stream or 2 for the laned one, entry id, fields}}.
+local base, group, me = ARGV[1], ARGV[2], ARGV[3]
+local want, aging, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local tags, weights = {}, {}
+local ntags = tonumber(ARGV[7])
+for i = 8, 7 + 2 * ntags, 2 do tags[ARGV[i]] = ARGV[i + 1] end
+for i = 8 + 2 * ntags, #ARGV, 2 do weights[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local levelsKey, servedKey, turnsKey = base .. 'levels', base .. 'served', base .. 'turns'
+local out = {{0, 0}}
+local unserved = 0
+local function read(stream, n)
+  local r = redis.call('XREADGROUP', 'GROUP', group, me, 'COUNT', n, 'STREAMS', stream, '>')
+  if not r then return {} end
+  return r[1][2]
+end
+local function plain()
+  while true do
+    local es = read(KEYS[1], 1)
+    if #es == 0 then return nil end
+    local e = es[1]
+    if e[2][1] ~= 'wake' then return e end
+    redis.call('XACK', KEYS[1], group, e[1])
+    redis.call('XDEL', KEYS[1], e[1])
+  end
+end
+local function matches(lane)
+  local bar = string.find(lane, '|', 1, true)
+  if not bar then return true end
+  for k, v in string.gmatch(string.sub(lane, 1, bar - 1), '([^,=]+)=([^,]+)') do
+    if tags[k] ~= v then return false end
+  end
+  return true
+end
+local function weight(lane)
+  local bar = string.find(lane, '|', 1, true)
+  if not bar then return 1 end
+  return weights[string.sub(lane, bar + 1)] or 1
+end
+local function stageTaken(level, lane, v)
+  local a = string.find(v, '\n', 1, true)
+  local b = string.find(v, '\n', a + 1, true)
+  local c = string.find(v, '\n', b + 1, true)
+  local d = string.find(v, '\n', c + 1, true)
+  redis.call('XADD', KEYS[2], '*', 'id', string.sub(v, c + 1, d - 1), 'body', string.sub(v, d + 1),
+    'deadline', string.sub(v, 1, a - 1), 'reply', string.sub(v, a + 1, b - 1), 'idem', string.sub(v, b + 1, c - 1),
+    'prio', level, 'lane', lane)
+  for _, e in ipairs(read(KEYS[2], 1)) do out[#out + 1] = {2, e[1], e[2]} end
+end
+local function takeFrom(level)
+  local ring = base .. 'ring:' .. level
+  local n = redis.call('LLEN', ring)
+  if n == 0 then
+    if level == '0' then
+      local e = plain()
+      if e then
+        out[#out + 1] = {1, e[1], e[2]}
+        redis.call('HSET', servedKey, '0', now)
+        return true
+      end
+    end
+    redis.call('ZREM', levelsKey, level)
+    return false
+  end
+  for i = 1, n do
+    local lane = redis.call('LINDEX', ring, 0)
+    if not lane then break end
+    if lane == '*' then
+      redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
+      local e = plain()
+      if e then
+        out[#out + 1] = {1, e[1], e[2]}
+        redis.call('HSET', servedKey, level, now)
+        return true
+      end
+    elseif not matches(lane) then
+      unserved = 1
+      redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
+    else
+      local list = base .. 'lane:' .. level .. ':' .. lane
+      local v = redis.call('LPOP', list)
+      if v then
+        redis.call('DECR', base .. 'staged')
+        stageTaken(level, lane, v)
+        redis.call('HSET', servedKey, level, now)
+        local used = redis.call('HINCRBY', turnsKey, level .. ':' .. lane, 1)
+        if redis.call('LLEN', list) == 0 then
+          redis.call('LPOP', ring)
+          redis.call('HDEL', turnsKey, level .. ':' .. lane)
+        elseif used >= weight(lane) then
+          redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
+          redis.call('HDEL', turnsKey, level .. ':' .. lane)
+        end
+        return true
+      end
+      redis.call('LPOP', ring)
+      redis.call('HDEL', turnsKey, level .. ':' .. lane)
+    end
+  end
+  local left = redis.call('LRANGE', ring, 0, 1)
+  if #left == 0 or (#left == 1 and left[1] == '*') then
+    redis.call('DEL', ring)
+    redis.call('ZREM', levelsKey, level)
+  end
+  return false
+end
+for _, e in ipairs(read(KEYS[2], want)) do out[#out + 1] = {2, e[1], e[2]} end
+local levels = redis.call('ZREVRANGE', levelsKey, 0, -1)
+local order, zero = {}, false
+for _, level in ipairs(levels) do
+  if tonumber(level) < 0 and not zero then order[#order + 1] = '0'; zero = true end
+  if level == '0' then zero = true end
+  order[#order + 1] = level
+end
+if not zero then order[#order + 1] = '0' end
+if aging > 0 then
+  for i = 2, #order do
+    if #out - 1 >= want then break end
+    local last = redis.call('HGET', servedKey, order[i])
+    if not last then
+      redis.call('HSET', servedKey, order[i], now)
+      redis.call('PEXPIRE', servedKey, ttl)
+    elseif now - tonumber(last) >= aging then
+      takeFrom(order[i])
+    end
+  end
+end
+for _, level in ipairs(order) do
+  while #out - 1 < want do
+    if not takeFrom(level) then break end
+  end
+  if #out - 1 >= want then break end
+end
+if #out > 1 then redis.call('PEXPIRE', KEYS[2], ttl) end
+if #out - 1 < want then
+  if unserved == 1 then
+    if redis.call('SET', base .. 'wake', '1', 'NX', 'PX', 2000) then redis.call('XADD', KEYS[1], '*', 'wake', '1') end
+  else
+    redis.call('DEL', base .. 'wake')
+  end
+end
+out[1] = {unserved, redis.call('EXISTS', levelsKey)}
+return out
