@@ -3,8 +3,6 @@ package io.execution.autoconfigure;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import io.execution.async.DefaultExecutions;
 import io.execution.client.ExecutionClientFactory;
@@ -16,8 +14,6 @@ import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
 import io.execution.worker.LocalWorker;
 import io.execution.worker.WorkerOperationsService;
-import io.execution.worker.WorkerPool;
-import io.execution.worker.WorkerPools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -250,13 +250,12 @@ class ExecutionAutoConfigurationTest {
 				}
 
 				@Override
-				public CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request,
-						long deadlineNanos, boolean idempotent) {
+				public CompletableFuture<byte[]> submit(io.execution.queue.QueuedCall call) {
 					return new CompletableFuture<>();
 				}
 
 				@Override
-				public QueueConsumer consumer(String queue) {
+				public QueueConsumer consumer(String queue, int concurrency, io.execution.queue.ConsumerOptions options) {
 					return (wait) -> null;
 				}
 			};

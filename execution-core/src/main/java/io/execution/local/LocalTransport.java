@@ -1,6 +1,5 @@
 package io.execution.local;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;

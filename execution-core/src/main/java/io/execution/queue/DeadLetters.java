@@ -60,7 +60,7 @@ public final class DeadLetters {
 			throw new IllegalArgumentException(
 					"offset must be 0 or more and limit 1 to " + MAX_LIMIT + " (were " + offset + ", " + limit + ")");
 		}
-		return this.backend.deadLetters(queue, offset, limit).stream().map(this::described).toList();
+		return this.backend.deadLetters().list(queue, offset, limit).stream().map(this::described).toList();
 	}
 
 	/**
@@ -70,7 +70,7 @@ public final class DeadLetters {
 	 * @return it, or empty
 	 */
 	public Optional<DeadLetter> find(String queue, String id) {
-		return this.backend.deadLetter(queue, id).map(this::described);
+		return this.backend.deadLetters().find(queue, id).map(this::described);
 	}
 
 	/**
@@ -98,7 +98,7 @@ public final class DeadLetters {
 			this.store.reopen(letter.invocationId());
 		}
 		Duration time = (timeout != null && !timeout.isNegative() && !timeout.isZero()) ? timeout : this.defaultTimeout;
-		if (!this.backend.requeue(queue, id, time.toMillis())) {
+		if (!this.backend.deadLetters().requeue(queue, id, time.toMillis())) {
 			throw new ExecutionRejectedException(
 					"Queue '" + queue + "' has no dead letter " + id + " any more: another requeue or delete came first");
 		}
@@ -114,7 +114,7 @@ public final class DeadLetters {
 	 * @return whether it was there
 	 */
 	public boolean delete(String queue, String id) {
-		return this.backend.purge(queue, id) > 0;
+		return this.backend.deadLetters().purge(queue, id) > 0;
 	}
 
 	/**
@@ -123,7 +123,7 @@ public final class DeadLetters {
 	 * @return how many were deleted
 	 */
 	public long purge(String queue) {
-		long purged = this.backend.purge(queue, null);
+		long purged = this.backend.deadLetters().purge(queue, null);
 		logger.info("{} dead letters of queue '{}' purged", purged, queue);
 		return purged;
 	}

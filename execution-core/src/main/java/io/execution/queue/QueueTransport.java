@@ -104,18 +104,10 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 		byte[] request = this.codec.encodeRequest(invocation, true);
 		CompletableFuture<byte[]> result;
 		try {
-			QueueLane lane = lane(invocation);
-			result = lane.isDefault()
-					? this.backend.submitStream(this.queue, invocation.id(), request, invocation.deadlineNanos(),
-							invocation.method().idempotent(), elements::chunk)
-					: this.backend.submitStream(this.queue, invocation.id(), request, invocation.deadlineNanos(),
-							invocation.method().idempotent(), lane, elements::chunk);
+			result = this.backend.submit(call(invocation, request).streaming(elements::chunk));
 		}
 		catch (ExecutionRejectedException ex) {
 			throw new EndpointFailure(ex, false);
-		}
-		if (result == null) {
-			return Transport.super.openStream(invocation);
 		}
 		elements.follow(result);
 		return java.util.stream.StreamSupport.stream(elements, false).onClose(elements::close);
@@ -131,24 +123,23 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	private CompletableFuture<byte[]> submit(Invocation invocation) {
 		byte[] request = this.codec.encodeRequest(invocation);
 		try {
-			QueueLane lane = lane(invocation);
+			QueuedCall call = call(invocation, request);
 			long delay = invocation.delayNanos();
 			if (delay > 0) {
-				long delayMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(delay));
-				long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(invocation.deadlineNanos() - invocation.dueNanos()));
-				return this.backend.submitLater(this.queue, invocation.id(), request, delayMillis, timeoutMillis,
-						invocation.deadlineNanos(), invocation.method().idempotent(), lane);
+				call = call.dueIn(Math.max(1, TimeUnit.NANOSECONDS.toMillis(delay)),
+						Math.max(1, TimeUnit.NANOSECONDS.toMillis(invocation.deadlineNanos() - invocation.dueNanos())));
 			}
-			if (lane.isDefault()) {
-				return this.backend.submit(this.queue, invocation.id(), request, invocation.deadlineNanos(),
-						invocation.method().idempotent());
-			}
-			return this.backend.submit(this.queue, invocation.id(), request, invocation.deadlineNanos(),
-					invocation.method().idempotent(), lane);
+			return this.backend.submit(call);
 		}
 		catch (ExecutionRejectedException ex) {
 			throw new EndpointFailure(ex, false);
 		}
+	}
+
+	/** The queued call of an invocation, in its lane. */
+	private QueuedCall call(Invocation invocation, byte[] request) {
+		return new QueuedCall(this.queue, invocation.id(), request, invocation.deadlineNanos(),
+				invocation.method().idempotent(), lane(invocation), 0, 0, null);
 	}
 
 	/** The call's lane: the endpoint's, with the priority and fairness key of the caller's scope. */
@@ -172,8 +163,7 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 
 	@Override
 	public String unavailable() {
-		return this.lane.requires().isEmpty() ? this.backend.unavailable(this.queue)
-				: this.backend.unavailable(this.queue, this.lane.requires());
+		return this.backend.unavailable(this.queue, this.lane.requires());
 	}
 
 	@Override

@@ -18,11 +18,13 @@ import io.execution.ExecutionRejectedException;
 import io.execution.core.ExecutionEvents;
 import io.execution.queue.ConsumerOptions;
 import io.execution.queue.DeadLetter;
+import io.execution.queue.DeadLetterStore;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;
 import io.execution.queue.QueueLane;
 import io.execution.queue.QueueLimits;
+import io.execution.queue.QueuedCall;
 import io.execution.queue.QueueState;
 
 /**
@@ -31,7 +33,7 @@ import io.execution.queue.QueueState;
  * Requests do not survive the process: on close, those still waiting are failed with
  * {@link ExecutionRejectedException}.
  */
-public final class MemoryQueueBackend implements QueueBackend {
+public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 
 	private final int capacity;
 
@@ -76,13 +78,6 @@ public final class MemoryQueueBackend implements QueueBackend {
 	@Override
 	public boolean schedules() {
 		return this.timer != null;
-	}
-
-	@Override
-	public CompletableFuture<byte[]> submitLater(String queue, String invocationId, byte[] request, long delayMillis,
-			long timeoutMillis, long deadlineNanos, boolean idempotent) {
-		return later(queue, invocationId, delayMillis, () -> submit(queue, invocationId, request, deadlineNanos,
-				idempotent));
 	}
 
 	/** Holds a request on the timer until it is due, then puts it on its queue. */
@@ -143,31 +138,28 @@ public final class MemoryQueueBackend implements QueueBackend {
 		return "memory";
 	}
 
+	/**
+	 * Puts a call on its queue: held on the timer first when it is due later; in its lane; its
+	 * chunks handed on as they come when it is streamed.
+	 */
 	@Override
-	public CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request, long deadlineNanos,
-			boolean idempotent) {
+	public CompletableFuture<byte[]> submit(QueuedCall call) {
+		if (call.later()) {
+			return later(call.queue(), call.invocationId(), call.delayMillis(), () -> offer(call));
+		}
+		return offer(call);
+	}
+
+	private CompletableFuture<byte[]> offer(QueuedCall call) {
+		String queue = call.queue();
+		String invocationId = call.invocationId();
 		if (this.closed) {
 			throw new ExecutionRejectedException(
 					"Queue '" + queue + "' is closed: the application is shutting down [" + invocationId + "]");
 		}
-		return queue(queue).offer(invocationId, request, deadlineNanos, null);
-	}
-
-	@Override
-	public CompletableFuture<byte[]> submit(String queue, String invocationId, byte[] request, long deadlineNanos,
-			boolean idempotent, QueueLane lane) {
-		return submitStream(queue, invocationId, request, deadlineNanos, idempotent, lane, null);
-	}
-
-	@Override
-	public CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
-			long deadlineNanos, boolean idempotent, QueueLane lane, java.util.function.Consumer<byte[]> chunks) {
-		if (this.closed) {
-			throw new ExecutionRejectedException(
-					"Queue '" + queue + "' is closed: the application is shutting down [" + invocationId + "]");
-		}
+		QueueLane lane = call.lane();
 		if (lane.isDefault()) {
-			return queue(queue).offer(invocationId, request, deadlineNanos, chunks);
+			return queue(queue).offer(invocationId, call.request(), call.deadlineNanos(), call.chunks());
 		}
 		if (!lane.requires().isEmpty()) {
 			String unavailable = unavailable(queue, lane.requires());
@@ -175,7 +167,8 @@ public final class MemoryQueueBackend implements QueueBackend {
 				throw new ExecutionRejectedException("Call [" + invocationId + "] cannot run: " + unavailable);
 			}
 		}
-		return queue(queue).offer(invocationId, request, deadlineNanos, chunks, lane.priority(), lane.fairnessKey());
+		return queue(queue).offer(invocationId, call.request(), call.deadlineNanos(), call.chunks(), lane.priority(),
+				lane.fairnessKey());
 	}
 
 	/** The tags of this application's pools, by queue: a memory queue's only workers. */
@@ -203,24 +196,11 @@ public final class MemoryQueueBackend implements QueueBackend {
 		return consumer(queue, concurrency, options.limits());
 	}
 
-	@Override
-	public CompletableFuture<byte[]> submitLater(String queue, String invocationId, byte[] request, long delayMillis,
-			long timeoutMillis, long deadlineNanos, boolean idempotent, QueueLane lane) {
-		return later(queue, invocationId, delayMillis, () -> submit(queue, invocationId, request, deadlineNanos,
-				idempotent, lane));
-	}
-
-	@Override
-	public CompletableFuture<byte[]> submitStream(String queue, String invocationId, byte[] request,
-			long deadlineNanos, boolean idempotent, java.util.function.Consumer<byte[]> chunks) {
-		if (this.closed) {
-			throw new ExecutionRejectedException(
-					"Queue '" + queue + "' is closed: the application is shutting down [" + invocationId + "]");
-		}
-		return queue(queue).offer(invocationId, request, deadlineNanos, chunks);
-	}
-
-	@Override
+	/**
+	 * Opens the worker side of a queue, with no limit.
+	 * @param queue the queue
+	 * @return a consumer of its requests
+	 */
 	public QueueConsumer consumer(String queue) {
 		MemoryQueue memoryQueue = queue(queue);
 		return memoryQueue::take;
@@ -232,10 +212,9 @@ public final class MemoryQueueBackend implements QueueBackend {
 	/** The start rates of queues with a rate limit, shared by every pool of this JVM. */
 	private final Map<String, TokenBucket> rates = new ConcurrentHashMap<>();
 
-	@Override
-	public QueueConsumer consumer(String queue, int concurrency, QueueLimits limits) {
+	private QueueConsumer consumer(String queue, int concurrency, QueueLimits limits) {
 		if (!limits.any()) {
-			return consumer(queue, concurrency);
+			return consumer(queue);
 		}
 		MemoryQueue memoryQueue = queue(queue);
 		java.util.concurrent.Semaphore permits = (limits.maxConcurrent() > 0) ? this.limits.computeIfAbsent(queue,
@@ -416,6 +395,11 @@ public final class MemoryQueueBackend implements QueueBackend {
 	}
 
 	@Override
+	public DeadLetterStore deadLetters() {
+		return this;
+	}
+
+	@Override
 	public QueueState state(String queue) {
 		Deque<DeadLetter> letters = this.dead.get(queue);
 		int dead;
@@ -457,7 +441,7 @@ public final class MemoryQueueBackend implements QueueBackend {
 	}
 
 	@Override
-	public List<DeadLetter> deadLetters(String queue, int offset, int limit) {
+	public List<DeadLetter> list(String queue, int offset, int limit) {
 		Deque<DeadLetter> letters = this.dead.get(queue);
 		if (letters == null) {
 			return List.of();
@@ -468,7 +452,7 @@ public final class MemoryQueueBackend implements QueueBackend {
 	}
 
 	@Override
-	public Optional<DeadLetter> deadLetter(String queue, String id) {
+	public Optional<DeadLetter> find(String queue, String id) {
 		Deque<DeadLetter> letters = this.dead.get(queue);
 		if (letters == null) {
 			return Optional.empty();
@@ -493,8 +477,8 @@ public final class MemoryQueueBackend implements QueueBackend {
 			letters.remove(letter);
 		}
 		try {
-			submit(queue, letter.invocationId(), letter.request().getBytes(StandardCharsets.UTF_8),
-					System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis), false);
+			submit(QueuedCall.of(queue, letter.invocationId(), letter.request().getBytes(StandardCharsets.UTF_8),
+					System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis), false));
 			return true;
 		}
 		catch (RuntimeException ex) {

@@ -99,7 +99,7 @@ final class RedisDelivery implements QueueDelivery {
 
 	@Override
 	public void sendChunk(byte[] chunk) {
-		this.consumer.sendChunk(this.replyTo, tagged(RedisQueueBackend.CHUNK + this.invocationId, chunk));
+		this.consumer.sendChunk(this.replyTo, tagged(RedisReplies.CHUNK + this.invocationId, chunk));
 	}
 
 	@Override

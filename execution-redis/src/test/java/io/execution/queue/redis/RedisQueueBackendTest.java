@@ -53,8 +53,8 @@ class RedisQueueBackendTest {
 	}
 
 	private CompletableFuture<byte[]> submit(String id) {
-		return this.backend.submit("jobs", id, ("{\"v\":1,\"id\":\"" + id + "\"}").getBytes(),
-				System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false);
+		return this.backend.submit(io.execution.queue.QueuedCall.of("jobs", id, ("{\"v\":1,\"id\":\"" + id + "\"}").getBytes(),
+				System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false));
 	}
 
 	@Test

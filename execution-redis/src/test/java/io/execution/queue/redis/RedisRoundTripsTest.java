@@ -74,8 +74,8 @@ class RedisRoundTripsTest {
 	void requestsAndRepliesReachTheOtherSideAsTheSameBytes() throws Exception {
 		try (TestRedis server = TestRedis.startProcess(); Queue queue = Queue.open(server, "bytes", 1)) {
 			byte[] request = "\"é 漢字 😀 \\u0000 \\n\"".getBytes(StandardCharsets.UTF_8);
-			CompletableFuture<byte[]> call = queue.backend().submit("jobs", "id-1", request,
-					System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false);
+			CompletableFuture<byte[]> call = queue.backend().submit(io.execution.queue.QueuedCall.of("jobs", "id-1", request,
+					System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false));
 			QueueDelivery delivery = null;
 			for (int i = 0; i < 100 && delivery == null; i++) {
 				delivery = queue.consumer().take(Duration.ofMillis(100));
@@ -173,8 +173,8 @@ class RedisRoundTripsTest {
 	}
 
 	private static CompletableFuture<byte[]> submit(RedisQueueBackend backend, String id) {
-		return backend.submit("jobs", id, ("\"" + id + "\"").getBytes(StandardCharsets.UTF_8),
-				System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false);
+		return backend.submit(io.execution.queue.QueuedCall.of("jobs", id, ("\"" + id + "\"").getBytes(StandardCharsets.UTF_8),
+				System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false));
 	}
 
 	/** {@code cmdstat_evalsha:calls=12,usec=…} lines, as command name and calls. */
