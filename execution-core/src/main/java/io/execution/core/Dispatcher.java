@@ -1,6 +1,5 @@
 package io.execution.core;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,16 +42,10 @@ public final class Dispatcher implements AutoCloseable {
 
 	private final ExecutionEvents events;
 
-	private static final long CACHE_POLL_MILLIS = 20;
-
 	private final ExecutionClientObservationConvention convention;
 
-	private final ResultCache cache;
-
-	private final JsonMapper mapper;
-
-	/** Calls of cached methods running now, by key: identical calls wait for them. */
-	private final Map<String, CompletableFuture<byte[]>> caching = new java.util.concurrent.ConcurrentHashMap<>();
+	/** The result cache stage; {@code null} when nothing is cached. */
+	private final CacheStage cache;
 
 	private static final ExecutionClientObservationConvention DEFAULT_CONVENTION = new DefaultExecutionClientObservationConvention();
 
@@ -116,8 +109,7 @@ public final class Dispatcher implements AutoCloseable {
 	public Dispatcher(Endpoints endpoints, List<? extends CallObserver> observers, ObservationRegistry observations,
 			ExecutionEvents events, ExecutionTimer timer, ExecutionClientObservationConvention convention,
 			ResultCache cache, JsonMapper mapper) {
-		this.cache = cache;
-		this.mapper = mapper;
+		this.cache = (cache != null) ? new CacheStage(cache, mapper, events, endpoints) : null;
 		this.convention = convention;
 		this.endpoints = endpoints;
 		this.events = events;
@@ -152,113 +144,9 @@ public final class Dispatcher implements AutoCloseable {
 	 */
 	public Object call(ClientMethod method, Object[] args) {
 		if (method.cacheFor() != null && this.cache != null) {
-			return cached(method, args);
+			return this.cache.call(method, args, () -> dispatch(method, args));
 		}
 		return dispatch(method, args);
-	}
-
-	/**
-	 * A call of a {@link io.execution.CacheResult} method: the cached result when there is one;
-	 * else the result of an identical call running now (in this process, or in another that
-	 * shares the cache); else the call runs and its result is cached. A failure is not cached,
-	 * and a call that waited for a failed one runs itself.
-	 */
-	private Object cached(ClientMethod method, Object[] args) {
-		String key = cacheKey(method, args);
-		byte[] hit = this.cache.get(key);
-		if (hit != null) {
-			this.events.cacheHit(method.service(), method.name());
-			return read(method, hit);
-		}
-		CompletableFuture<byte[]> mine = new CompletableFuture<>();
-		CompletableFuture<byte[]> running = this.caching.putIfAbsent(key, mine);
-		if (running != null) {
-			byte[] shared = shared(running, method);
-			if (shared != null) {
-				this.events.cacheHit(method.service(), method.name());
-				return read(method, shared);
-			}
-			return dispatch(method, args);
-		}
-		Endpoint endpoint = this.endpoints.resolve(method.service());
-		long deadline = CallChain.deadline(System.nanoTime() + endpoint.timeoutNanos());
-		boolean leading = false;
-		try {
-			leading = this.cache.lead(key, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-			while (!leading && deadline - System.nanoTime() > 0) {
-				// Another process runs the same call: its result is coming, or its claim lapses.
-				TimeUnit.MILLISECONDS.sleep(CACHE_POLL_MILLIS);
-				byte[] theirs = this.cache.get(key);
-				if (theirs != null) {
-					this.events.cacheHit(method.service(), method.name());
-					mine.complete(theirs);
-					return read(method, theirs);
-				}
-				leading = this.cache.lead(key, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-			}
-			this.events.cacheMiss(method.service(), method.name());
-			Object result = dispatch(method, args);
-			byte[] json = this.mapper.writeValueAsBytes(result);
-			this.cache.put(key, json, method.cacheFor());
-			mine.complete(json);
-			return result;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			mine.completeExceptionally(ex);
-			throw new io.execution.ExecutionCancelledException("Call " + method + " was interrupted while an identical"
-					+ " call ran elsewhere");
-		}
-		catch (RuntimeException | Error ex) {
-			mine.completeExceptionally(ex);
-			throw ex;
-		}
-		finally {
-			this.caching.remove(key, mine);
-			if (leading) {
-				this.cache.release(key);
-			}
-		}
-	}
-
-	/** The result of an identical call running now, or {@code null} when it failed or outlived this call's deadline. */
-	private byte[] shared(CompletableFuture<byte[]> running, ClientMethod method) {
-		Endpoint endpoint = this.endpoints.resolve(method.service());
-		long remaining = CallChain.deadline(System.nanoTime() + endpoint.timeoutNanos()) - System.nanoTime();
-		try {
-			return running.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new io.execution.ExecutionCancelledException("Call " + method
-					+ " was interrupted while waiting for an identical call");
-		}
-		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
-			return null;
-		}
-	}
-
-	/** Service, method, arity and a digest of the arguments as JSON. */
-	private String cacheKey(ClientMethod method, Object[] args) {
-		byte[] json = this.mapper.writeValueAsBytes((args != null) ? args : new Object[0]);
-		try {
-			byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(json);
-			return method.service() + "." + method.name() + "/" + method.arity() + ":"
-					+ java.util.HexFormat.of().formatHex(digest);
-		}
-		catch (java.security.NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static Object read(ClientMethod method, byte[] json) {
-		try {
-			return method.resultReader().readValue(json);
-		}
-		catch (RuntimeException ex) {
-			throw new ExecutionException("Cached result of " + method + " does not bind to " + method.resultType()
-					+ ": " + ex.getMessage(), ex);
-		}
 	}
 
 	private Object dispatch(ClientMethod method, Object[] args) {
@@ -395,61 +283,9 @@ public final class Dispatcher implements AutoCloseable {
 	 */
 	public CompletableFuture<Object> callAsync(ClientMethod method, Object[] args) {
 		if (method.cacheFor() != null && this.cache != null) {
-			return cachedAsync(method, args);
+			return this.cache.callAsync(method, args, () -> callAsync(method, args, InvocationIds.next(), 0, null));
 		}
 		return callAsync(method, args, InvocationIds.next(), 0, null);
-	}
-
-	/**
-	 * An asynchronous call of a {@link io.execution.CacheResult} method: as a blocking one,
-	 * except that identical calls share one run only within this process.
-	 */
-	private CompletableFuture<Object> cachedAsync(ClientMethod method, Object[] args) {
-		String key;
-		byte[] hit;
-		try {
-			key = cacheKey(method, args);
-			hit = this.cache.get(key);
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
-		if (hit != null) {
-			this.events.cacheHit(method.service(), method.name());
-			return CompletableFuture.completedFuture(read(method, hit));
-		}
-		CompletableFuture<byte[]> mine = new CompletableFuture<>();
-		CompletableFuture<byte[]> running = this.caching.putIfAbsent(key, mine);
-		if (running != null) {
-			return running.handle((json, failure) -> {
-				if (failure != null) {
-					return callAsync(method, args, InvocationIds.next(), 0, null);
-				}
-				this.events.cacheHit(method.service(), method.name());
-				return CompletableFuture.completedFuture(read(method, json));
-			}).thenCompose((next) -> next);
-		}
-		this.events.cacheMiss(method.service(), method.name());
-		CompletableFuture<Object> call = callAsync(method, args, InvocationIds.next(), 0, null);
-		call.whenComplete((value, failure) -> {
-			try {
-				if (failure == null) {
-					byte[] json = this.mapper.writeValueAsBytes(value);
-					this.cache.put(key, json, method.cacheFor());
-					mine.complete(json);
-				}
-				else {
-					mine.completeExceptionally(failure);
-				}
-			}
-			catch (RuntimeException ex) {
-				mine.completeExceptionally(ex);
-			}
-			finally {
-				this.caching.remove(key, mine);
-			}
-		});
-		return call;
 	}
 
 	/**
