@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +23,6 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -41,7 +39,6 @@ final class RedisQueueConsumer implements QueueConsumer {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisQueueConsumer.class);
 
-	private static final long CANCEL_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
 	private final RedisQueueBackend backend;
 
@@ -76,15 +73,11 @@ final class RedisQueueConsumer implements QueueConsumer {
 	/** Whether a move of due requests is on its way (one at a time). */
 	private final java.util.concurrent.atomic.AtomicBoolean moving = new java.util.concurrent.atomic.AtomicBoolean();
 
-	private volatile long nextReclaim;
 
 	private long nextForget;
 
-	private volatile long nextLease;
 
-	private final AtomicBoolean renewing = new AtomicBoolean();
 
-	private long nextCancelCheck;
 
 	/** The queue's limits across all workers. */
 	private final QueueLimits limits;
@@ -92,30 +85,24 @@ final class RedisQueueConsumer implements QueueConsumer {
 	/** Whether any limit applies: then requests are read only with slots (and start tokens) granted. */
 	private final boolean limited;
 
-	/** The global slots this consumer holds in Redis (with a limit): what it reads and runs. */
-	private int held;
+	/** The queue's global concurrency slots and start tokens this consumer holds (with a limit). */
+	private final RedisSlots slots;
 
-	/** Deliveries accepted and not done (waiting for a thread or running): what the slots are for. */
-	private int inUse;
-
-	/** Slots granted to the read in flight, whose requests have not come yet. */
-	private int readGrant;
-
-	private final Object slotLock = new Object();
+	/** Renews the leases of what runs here, sees its cancellations, takes over what stopped workers held. */
+	private final RedisLeases leases;
 
 	/** The stream requests taken from lanes move to (leased and acknowledged there). */
 	private final String laned;
 
+	/** Finishes what this worker is done with, in batches. */
+	private final RedisCompleter completions;
+
 	/** The queue's other keys, named once rather than per call. */
 	private final String attempts;
 
-	private final String lanedAttempts;
 
-	private final String answered;
 
-	private final String lanedAnswered;
 
-	private final String deadLetters;
 
 	private final String laneBase;
 
@@ -145,10 +132,6 @@ final class RedisQueueConsumer implements QueueConsumer {
 		this.limited = limits.any();
 		this.laned = backend.settings().laned(queue);
 		this.attempts = backend.settings().attempts(queue);
-		this.lanedAttempts = backend.settings().lanedAttempts(queue);
-		this.answered = backend.settings().answered(queue);
-		this.lanedAnswered = backend.settings().lanedAnswered(queue);
-		this.deadLetters = backend.settings().deadLetters(queue);
 		this.laneBase = backend.settings().laneBase(queue);
 		this.takeTail.add(String.valueOf(options.priorityAging().toMillis()));
 		this.takeTail.add(String.valueOf(backend.settings().retention().toMillis()));
@@ -167,11 +150,9 @@ final class RedisQueueConsumer implements QueueConsumer {
 		this.concurrency = concurrency;
 		this.stream = this.settings.requests(queue);
 		this.consumer = Consumer.from(RedisQueueSettings.GROUP, backend.processName());
-		this.completions = new Batcher<>(this::sendCompletions,
-				(batch, failure) -> logger.debug("Queue '{}': answering {} calls failed: {}", queue, batch.size(),
-						failure.toString()),
-				COMPLETION_BATCH_ITEMS, Completion::size, 1 << 20);
-		backend.register(this.completions);
+		this.completions = new RedisCompleter(backend, queue);
+		this.slots = new RedisSlots(backend, queue, this.consumer.getName(), limits);
+		this.leases = new RedisLeases(backend, queue, this.consumer, this.completions, this.slots);
 	}
 
 	@Override
@@ -242,15 +223,13 @@ final class RedisQueueConsumer implements QueueConsumer {
 			return;
 		}
 		// With a global limit: only as many as the slots granted; none granted, the next tick asks again.
-		acquire(free).whenComplete((granted, failure) -> {
+		this.slots.acquire(free).whenComplete((granted, failure) -> {
 			if (failure != null || granted == null || granted <= 0 || !this.open) {
 				this.reading.set(false);
-				reconcile();
+				this.slots.reconcile();
 				return;
 			}
-			synchronized (this.slotLock) {
-				this.readGrant = granted.intValue();
-			}
+			this.slots.granted(granted.intValue());
 			if (laneMode()) {
 				take(redis, granted.intValue());
 			}
@@ -313,22 +292,14 @@ final class RedisQueueConsumer implements QueueConsumer {
 					}
 				}
 			}
-			synchronized (this.slotLock) {
-				this.readGrant = Math.max(0, this.readGrant - got);
-			}
+			this.slots.read(got);
 			if (this.open && failure == null && got == 0 && !unserved && count > 0) {
 				// Nothing for this worker: wait on the plain stream (still reading), woken by what comes.
 				readUpTo(blocking, count);
 				return;
 			}
 			this.reading.set(false);
-			int unused;
-			synchronized (this.slotLock) {
-				unused = this.readGrant;
-				this.readGrant = 0;
-			}
-			refund(unused);
-			reconcile();
+			this.slots.readEnded(0);
 			if (!this.open) {
 				this.backend.connections().release(blocking);
 				returnUnstarted();
@@ -337,72 +308,6 @@ final class RedisQueueConsumer implements QueueConsumer {
 				read();
 			}
 		});
-	}
-
-	/** Takes slots for up to {@code wanted} more calls; counted as held once granted. */
-	private CompletableFuture<Long> acquire(int wanted) {
-		try {
-			return RedisScripts.ACQUIRE_SLOTS
-				.<Long>run(this.backend.connections().shared(),
-						new String[] { this.settings.slots(this.queue), this.settings.slotLeases(this.queue),
-								this.settings.startTokens(this.queue) },
-						this.consumer.getName(), String.valueOf(wanted), String.valueOf(this.limits.maxConcurrent()),
-						String.valueOf(this.settings.visibilityTimeout().toMillis()), String.valueOf(this.limits.starts()),
-						String.valueOf(this.limits.per().toMillis()))
-				.thenApply((granted) -> {
-					if (granted != null && granted > 0) {
-						synchronized (this.slotLock) {
-							this.held += granted.intValue();
-						}
-					}
-					return granted;
-				});
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
-	}
-
-	/** Gives back the slots held beyond what this consumer reads and runs now. */
-	private void reconcile() {
-		if (!this.limited) {
-			return;
-		}
-		int excess;
-		synchronized (this.slotLock) {
-			excess = this.held - this.inUse - this.readGrant;
-			if (excess <= 0) {
-				return;
-			}
-			this.held -= excess;
-		}
-		try {
-			RedisScripts.RELEASE_SLOTS.run(this.backend.connections().shared(), slotKeys(), this.consumer.getName(),
-					String.valueOf(excess));
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Queue '{}': giving back {} slots failed (they lapse with their lease): {}", this.queue, excess,
-					ex.toString());
-		}
-	}
-
-	/** Gives back the start tokens of requests granted but not read (no start happened). */
-	private void refund(int unused) {
-		if (unused <= 0 || this.limits.starts() <= 0) {
-			return;
-		}
-		try {
-			RedisScripts.REFUND_TOKENS.run(this.backend.connections().shared(),
-					new String[] { this.settings.startTokens(this.queue) }, String.valueOf(unused),
-					String.valueOf(this.limits.starts()));
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Queue '{}': giving back {} start tokens failed: {}", this.queue, unused, ex.toString());
-		}
-	}
-
-	private String[] slotKeys() {
-		return new String[] { this.settings.slots(this.queue), this.settings.slotLeases(this.queue) };
 	}
 
 	private void readUpTo(RedisClusterAsyncCommands<String, byte[]> redis, int count) {
@@ -417,10 +322,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 		catch (RuntimeException ex) {
 			// The connection closed under us: the next maintenance tick tries again, if still open.
 			this.reading.set(false);
-			synchronized (this.slotLock) {
-				this.readGrant = 0;
-			}
-			reconcile();
+			this.slots.readEnded(0);
 			return;
 		}
 		answer.whenComplete((messages, failure) -> {
@@ -463,13 +365,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 				}
 			}
 			this.reading.set(false);
-			int unused;
-			synchronized (this.slotLock) {
-				unused = this.readGrant - requests;
-				this.readGrant = 0;
-			}
-			refund(unused);
-			reconcile();
+			this.slots.readEnded(requests);
 			if (!this.open) {
 				this.backend.connections().release(redis);
 				returnUnstarted();
@@ -497,7 +393,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * reads on).
 	 */
 	private boolean reclaimDue() {
-		return System.nanoTime() - this.nextReclaim >= 0;
+		return this.leases.reclaimDue(System.nanoTime());
 	}
 
 	private int free() {
@@ -549,35 +445,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 	private void maintain() throws Exception {
 		long now = System.nanoTime();
 		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
-		if (now - this.nextLease >= 0 && !this.running.isEmpty() && this.renewing.compareAndSet(false, true)) {
-			// One renewal at a time; one that fails (Redis away, a connection reconnecting) is sent
-			// again at the next tick, and one Lettuce held while disconnected goes out on reconnect.
-			this.nextLease = now + this.backend.leaseInterval().toNanos();
-			renewSlots();
-			Map<String, List<String>> byStream = new HashMap<>();
-			this.running.forEach((delivery) -> byStream.computeIfAbsent(delivery.stream(), (key) -> new ArrayList<>())
-				.add(delivery.entryId()));
-			List<CompletableFuture<?>> renewals = new ArrayList<>();
-			byStream.forEach((from, ids) -> renewals.add(redis
-				.xclaim(from, this.consumer, XClaimArgs.Builder.minIdleTime(0).justid(), ids.toArray(String[]::new))
-				.toCompletableFuture()));
-			CompletableFuture.allOf(renewals.toArray(CompletableFuture[]::new)).whenComplete((renewed, failure) -> {
-				if (failure != null) {
-					this.nextLease = System.nanoTime();
-				}
-				this.renewing.set(false);
-			});
-		}
-		if (now - this.nextCancelCheck >= 0 && !this.running.isEmpty()) {
-			this.nextCancelCheck = now + CANCEL_CHECK_NANOS;
-			for (RedisDelivery delivery : this.running) {
-				redis.exists(this.settings.cancelMarker(this.queue, delivery.invocationId())).thenAccept((found) -> {
-					if (found != null && found > 0) {
-						delivery.cancelled();
-					}
-				});
-			}
-		}
+		this.leases.tick(now, this.running);
 		if (now - this.nextForget >= 0) {
 			this.nextForget = now + Math.max(TimeUnit.SECONDS.toNanos(1), this.settings.visibilityTimeout().toNanos());
 			for (String each : List.of(this.stream, this.laned)) {
@@ -603,109 +471,23 @@ final class RedisQueueConsumer implements QueueConsumer {
 			this.backend.moveDue(this.queue).whenComplete((moved, failure) -> this.moving.set(false));
 		}
 		int free = free();
-		if (now - this.nextReclaim >= 0 && free > 0) {
-			this.nextReclaim = now + Math.max(TimeUnit.MILLISECONDS.toNanos(200),
-					this.settings.visibilityTimeout().toNanos() / 4);
-			if (this.limited) {
-				// Taking over runs calls too: only with slots (a stopped worker's lapse with its lease).
-				Long granted = acquire(free).get(10, TimeUnit.SECONDS);
-				free = (granted != null) ? granted.intValue() : 0;
-				if (free <= 0) {
-					return;
-				}
-			}
-			int taken = 0;
-			try {
-				taken = reclaim(redis, now, free);
-			}
-			finally {
-				if (this.limited) {
-					refund(free - taken);
-				}
-				reconcile();
-			}
+		if (this.leases.reclaimDue(now) && free > 0) {
+			this.leases.reclaim(redis, now, free, this::acceptSafely);
 		}
-	}
-
-	private int reclaim(RedisClusterAsyncCommands<String, String> redis, long now, int free) throws Exception {
-		int taken = reclaim(redis, now, free, this.stream);
-		if (taken < free) {
-			taken += reclaim(redis, now, free - taken, this.laned);
-		}
-		return taken;
-	}
-
-	private int reclaim(RedisClusterAsyncCommands<String, String> redis, long now, int free, String from)
-			throws Exception {
-		List<Object> taken = RedisScripts.RECLAIM.<List<Object>>run(redis,
-				new String[] { from, attemptsOf(from), answeredOf(from) },
-				RedisQueueSettings.GROUP, this.consumer.getName(),
-				String.valueOf(this.settings.visibilityTimeout().toMillis()), String.valueOf(free),
-				String.valueOf(this.settings.retention().toMillis()),
-				String.valueOf(3 * this.settings.visibilityTimeout().toMillis()))
-			.get(10, TimeUnit.SECONDS);
-		for (Object item : taken) {
-			List<?> entry = (List<?>) item;
-			Map<String, String> fields = fields((List<?>) entry.get(1));
-			byte[] body = takeBody(fields);
-			Object stashed = (entry.size() > 3) ? entry.get(3) : null;
-			if (stashed instanceof String reply && this.settings.isReplyKey(fields.get("reply"))) {
-				// Answered by a worker that stopped before acknowledging: send that answer again.
-				logger.info("Queue '{}': call [{}] was answered by a worker that stopped before acknowledging it;"
-						+ " its answer is sent again", this.queue, fields.get("id"));
-				this.completions.add(new Completion(from, (String) entry.get(0), fields.getOrDefault("id", ""),
-						fields.get("reply"), reply.getBytes(StandardCharsets.UTF_8), "", NO_BODY, true));
-				continue;
-			}
-			acceptSafely(from, (String) entry.get(0), fields, body, ((Number) entry.get(2)).intValue());
-		}
-		if (taken.size() >= free) {
-			// There may be more to take over: again at the next tick, before new work.
-			this.nextReclaim = now;
-		}
-		return taken.size();
-	}
-
-	/**
-	 * Renews this consumer's slots with its leases. Slots found dropped (the lease ran out while
-	 * this worker could not renew) are no longer counted: its running calls finish, and new work
-	 * waits for slots granted again.
-	 */
-	private void renewSlots() {
-		if (!this.limited) {
-			return;
-		}
-		synchronized (this.slotLock) {
-			if (this.held <= 0) {
-				return;
-			}
-		}
-		RedisScripts.RENEW_SLOTS
-			.<Long>run(this.backend.connections().shared(), slotKeys(), this.consumer.getName(),
-					String.valueOf(this.settings.visibilityTimeout().toMillis()))
-			.thenAccept((held) -> {
-				if (held != null && held == 0) {
-					synchronized (this.slotLock) {
-						logger.warn("Queue '{}': this worker's {} concurrency slots lapsed (its lease ran out); they are"
-								+ " taken again for new work", this.queue, this.held);
-						this.held = 0;
-					}
-				}
-			});
 	}
 
 	/** The field of a stream entry that holds the request. */
 	private static final String BODY = "body";
 
-	private static final byte[] NO_BODY = new byte[0];
+	private static final byte[] NO_BODY = RedisCompleter.NO_BODY;
 
 	/** Takes the request out of an entry's fields (read by a script, as text), as its bytes. */
-	private static byte[] takeBody(Map<String, String> fields) {
+	static byte[] takeBody(Map<String, String> fields) {
 		String body = fields.remove(BODY);
 		return (body != null) ? body.getBytes(StandardCharsets.UTF_8) : null;
 	}
 
-	private static Map<String, String> fields(List<?> flat) {
+	static Map<String, String> fields(List<?> flat) {
 		Map<String, String> fields = new HashMap<>();
 		for (int i = 0; i + 1 < flat.size(); i += 2) {
 			fields.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
@@ -782,9 +564,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 					invocationId, deliveries);
 		}
 		if (this.limited) {
-			synchronized (this.slotLock) {
-				this.inUse++;
-			}
+			this.slots.started(1);
 		}
 		this.ready.add(delivery);
 	}
@@ -824,14 +604,14 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * place for the next read.
 	 */
 	private void complete(RedisDelivery delivery, String replyTo, byte[] reply, String cause, byte[] body) {
-		this.completions.add(new Completion(delivery.stream(), delivery.entryId(), delivery.invocationId(), replyTo,
+		this.completions.add(new RedisCompleter.Completion(delivery.stream(), delivery.entryId(), delivery.invocationId(), replyTo,
 				reply, cause, body, delivery.takenOver(), laneOf(delivery.stream(), delivery.fields())));
 		done(delivery);
 	}
 
 	private void finish(String from, String entryId, String deadLetterCause, String invocationId, byte[] body,
 			boolean takenOver) {
-		this.completions.add(new Completion(from, entryId, invocationId, null, null, deadLetterCause, body, takenOver,
+		this.completions.add(new RedisCompleter.Completion(from, entryId, invocationId, null, null, deadLetterCause, body, takenOver,
 				""));
 	}
 
@@ -843,219 +623,10 @@ final class RedisQueueConsumer implements QueueConsumer {
 		return fields.get("prio") + "\n" + fields.get("lane");
 	}
 
-	/**
-	 * A request this worker is done with: its reply (if it has a caller to answer), then its
-	 * acknowledgement, and its dead letter when it failed for good.
-	 */
-	private record Completion(String stream, String entryId, String invocationId, String replyTo, byte[] reply,
-			String cause, byte[] body, boolean takenOver, String lane) {
-
-		Completion(String stream, String entryId, String invocationId, String replyTo, byte[] reply, String cause,
-				byte[] body, boolean takenOver) {
-			this(stream, entryId, invocationId, replyTo, reply, cause, body, takenOver, "");
-		}
-
-		int size() {
-			return ((this.reply != null) ? this.reply.length : 0) + this.body.length;
-		}
-
-	}
-
-	private static final int COMPLETION_BATCH_ITEMS = 64;
-
-	private final Batcher<Completion> completions;
-
-	/**
-	 * Answers a batch of finished requests. On a single Redis (or a Sentinel-watched one) one
-	 * script per stream pushes the replies to their callers' lists and acknowledges the requests
-	 * together. On a Cluster, where the reply lists live on other nodes: the replies are stashed in
-	 * the queue's slot, pushed (one push per caller process), then, once Redis holds them,
-	 * acknowledged. Either way a request whose reply did not reach Redis stays unacknowledged:
-	 * its lease runs out and another worker settles it (runs it again when idempotent, else
-	 * answers that it may have run), so no caller is left without an answer.
-	 */
-	private CompletableFuture<?> sendCompletions(List<Completion> batch) {
-		RedisClusterAsyncCommands<String, String> redis = this.backend.connections().shared();
-		String ttl = String.valueOf(this.settings.retention().toMillis());
-		if (!this.backend.connections().cluster()) {
-			return completeTogether(redis, ttl, batch);
-		}
-		Map<String, List<Completion>> byCaller = new LinkedHashMap<>();
-		List<Completion> unanswered = new ArrayList<>();
-		for (Completion completion : batch) {
-			if (completion.replyTo() != null) {
-				byCaller.computeIfAbsent(completion.replyTo(), (list) -> new ArrayList<>()).add(completion);
-			}
-			else {
-				unanswered.add(completion);
-			}
-		}
-		CompletableFuture<?> stashed = CompletableFuture.completedFuture(null);
-		if (!byCaller.isEmpty()) {
-			// Issued before the pushes on the same connection: a reply Redis holds for the caller is stashed too.
-			Map<String, List<Object>> stashes = new HashMap<>();
-			byCaller.values().forEach((completions) -> completions.forEach((completion) -> {
-				// Dead letters are not stashed: their take-over settles them again, dead letter included.
-				if (completion.cause().isEmpty()) {
-					List<Object> stash = stashes.computeIfAbsent(completion.stream(), (key) -> new ArrayList<>(List.of(ttl)));
-					stash.add(completion.entryId());
-					stash.add(completion.reply());
-				}
-			}));
-			List<CompletableFuture<?>> stashing = new ArrayList<>();
-			stashes.forEach((from, stash) -> stashing.add(RedisScripts.STASH.call(redis,
-					new String[] { answeredOf(from) }, stash.toArray())));
-			if (!stashing.isEmpty()) {
-				stashed = CompletableFuture.allOf(stashing.toArray(CompletableFuture[]::new));
-			}
-		}
-		// No reply leaves before its stash is in. A stash that failed sends no reply and acknowledges
-		// nothing: the requests are taken over.
-		return stashed.handle((done, failure) -> failure)
-			.thenCompose((failure) -> (failure == null) ? pushAndAcknowledge(redis, ttl, byCaller, unanswered)
-					: pushAndAcknowledge(redis, ttl, Map.of(), unanswered));
-	}
-
-	/**
-	 * Pushes the replies and acknowledges the requests of a batch with one script per stream (the
-	 * plain one and, for requests taken from lanes, the laned one).
-	 */
-	private CompletableFuture<?> completeTogether(RedisClusterAsyncCommands<String, String> redis, String ttl,
-			List<Completion> batch) {
-		Map<String, List<Completion>> byStream = new LinkedHashMap<>(2);
-		for (Completion completion : batch) {
-			byStream.computeIfAbsent(completion.stream(), (key) -> new ArrayList<>(batch.size())).add(completion);
-		}
-		if (byStream.size() == 1) {
-			Map.Entry<String, List<Completion>> only = byStream.entrySet().iterator().next();
-			return completeTogether(redis, ttl, only.getKey(), only.getValue());
-		}
-		List<CompletableFuture<List<Object>>> scripts = new ArrayList<>(byStream.size());
-		byStream.forEach((from, completions) -> scripts.add(completeTogether(redis, ttl, from, completions)));
-		return CompletableFuture.allOf(scripts.toArray(CompletableFuture[]::new));
-	}
-
-	private CompletableFuture<List<Object>> completeTogether(RedisClusterAsyncCommands<String, String> redis,
-			String ttl, String from, List<Completion> completions) {
-		Map<String, List<byte[]>> byCaller = new LinkedHashMap<>(4);
-		for (Completion completion : completions) {
-			if (completion.replyTo() != null) {
-				byCaller.computeIfAbsent(completion.replyTo(), (list) -> new ArrayList<>(completions.size()))
-					.add(completion.reply());
-			}
-		}
-		List<String> keys = new ArrayList<>(4 + byCaller.size());
-		keys.add(from);
-		keys.add(attemptsOf(from));
-		keys.add(this.deadLetters);
-		keys.add(answeredOf(from));
-		List<Object> args = new ArrayList<>(5 + byCaller.size() * 2 + completions.size() * 7);
-		args.add(RedisQueueSettings.GROUP);
-		args.add(String.valueOf(this.settings.deadLetterLimit()));
-		args.add(String.valueOf(this.settings.deadLetterRetention().toMillis()));
-		args.add(ttl);
-		args.add(String.valueOf(byCaller.size()));
-		byCaller.forEach((list, replies) -> {
-			keys.add(list);
-			args.add(this.backend.expiries().due(list));
-			args.add(String.valueOf(replies.size()));
-			args.addAll(replies);
-		});
-		for (Completion completion : completions) {
-			addFinish(args, completion);
-		}
-		return RedisScripts.COMPLETE.<List<Object>>call(redis, keys.toArray(String[]::new), args.toArray())
-			.thenApply(this::warnAtDeadLetterLimit);
-	}
-
-	/** The six arguments that finish a request (see {@code RedisScripts.FINISH}). */
-	private static void addFinish(List<Object> args, Completion completion) {
-		args.add(completion.entryId());
-		args.add(completion.cause());
-		args.add(completion.invocationId());
-		// The request goes back only to be kept as a dead letter.
-		args.add(completion.cause().isEmpty() ? NO_BODY : completion.body());
-		args.add(completion.takenOver() ? "1" : "0");
-		args.add(completion.lane());
-	}
-
-	private CompletableFuture<List<Object>> pushAndAcknowledge(RedisClusterAsyncCommands<String, String> redis,
-			String ttl, Map<String, List<Completion>> byCaller, List<Completion> unanswered) {
-		List<CompletableFuture<List<Completion>>> pushes = new ArrayList<>(byCaller.size() + 1);
-		pushes.add(CompletableFuture.completedFuture(unanswered));
-		byCaller.forEach((list, completions) -> {
-			List<Object> args = new ArrayList<>(completions.size() + 2);
-			args.add(ttl);
-			args.add(this.backend.expiries().due(list));
-			completions.forEach((completion) -> args.add(completion.reply()));
-			pushes.add(RedisScripts.REPLY.<Long>call(redis, new String[] { list }, args.toArray())
-				.handle((pushed, failure) -> {
-					if (failure != null) {
-						logger.debug("Queue '{}': replies to {} could not be pushed; their requests will be"
-								+ " taken over: {}", this.queue, list, failure.toString());
-						return List.of();
-					}
-					return completions;
-				}));
-		});
-		return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenCompose((all) -> {
-			Map<String, List<Object>> byStream = new LinkedHashMap<>();
-			for (CompletableFuture<List<Completion>> push : pushes) {
-				for (Completion completion : push.join()) {
-					List<Object> args = byStream.computeIfAbsent(completion.stream(),
-							(key) -> new ArrayList<>(List.of(RedisQueueSettings.GROUP,
-									String.valueOf(this.settings.deadLetterLimit()),
-									String.valueOf(this.settings.deadLetterRetention().toMillis()))));
-					addFinish(args, completion);
-				}
-			}
-			if (byStream.isEmpty()) {
-				return CompletableFuture.completedFuture(List.of());
-			}
-			if (byStream.size() == 1) {
-				Map.Entry<String, List<Object>> only = byStream.entrySet().iterator().next();
-				return acknowledge(redis, only.getKey(), only.getValue());
-			}
-			List<CompletableFuture<List<Object>>> acks = new ArrayList<>();
-			byStream.forEach((from, args) -> acks.add(acknowledge(redis, from, args)));
-			return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply((done) -> List.of());
-		});
-	}
-
-	private CompletableFuture<List<Object>> acknowledge(RedisClusterAsyncCommands<String, String> redis, String from,
-			List<Object> args) {
-		// One script per stream: the plain one and, for requests taken from lanes, the laned one.
-		return RedisScripts.ACK.<List<Object>>call(redis,
-				new String[] { from, attemptsOf(from), this.deadLetters,
-						answeredOf(from) },
-				args.toArray())
-			.thenApply(this::warnAtDeadLetterLimit);
-	}
-
-	private List<Object> warnAtDeadLetterLimit(List<Object> finished) {
-		long dead = ((Number) finished.get(1)).longValue();
-		if (dead >= this.settings.deadLetterLimit()) {
-			logger.warn("Queue '{}': {} dead letters, at the limit of {}: the oldest are dropped as new ones come"
-					+ " (execution.queue.redis.dead-letter-limit)", this.queue, dead, this.settings.deadLetterLimit());
-		}
-		return finished;
-	}
-
-	private String attemptsOf(String from) {
-		return from.equals(this.laned) ? this.lanedAttempts : this.attempts;
-	}
-
-	private String answeredOf(String from) {
-		return from.equals(this.laned) ? this.lanedAnswered : this.answered;
-	}
-
 	private void done(RedisDelivery delivery) {
 		boolean counted = this.running.remove(delivery) || (this.limited && this.ready.remove(delivery));
 		if (counted && this.limited) {
-			synchronized (this.slotLock) {
-				this.inUse--;
-			}
-			reconcile();
+			this.slots.ended(1);
 		}
 		read();
 	}
@@ -1085,14 +656,12 @@ final class RedisQueueConsumer implements QueueConsumer {
 		List<RedisDelivery> unstarted = new ArrayList<>();
 		this.ready.drainTo(unstarted);
 		if (this.limited) {
-			synchronized (this.slotLock) {
-				this.inUse -= unstarted.size();
-			}
+			this.slots.ended(unstarted.size());
 		}
 		for (RedisDelivery delivery : unstarted) {
 			giveBack(delivery.stream(), delivery.entryId(), delivery.fields(), delivery.request());
 		}
-		reconcile();
+		this.slots.reconcile();
 	}
 
 	/**
