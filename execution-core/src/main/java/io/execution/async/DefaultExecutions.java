@@ -152,7 +152,7 @@ public final class DefaultExecutions implements Executions {
 		String id = UUID.randomUUID().toString();
 		this.recorder.store().createBatch(id, started.stream().map(Execution::id).toList());
 		logger.debug("Batch {} of {} executions started", id, started.size());
-		return new BatchHandle<>(id, started);
+		return new ExecutionBatch<>(id, started, this);
 	}
 
 	@Override
@@ -162,140 +162,8 @@ public final class DefaultExecutions implements Executions {
 				.map((execution) -> find(execution).orElseGet(() -> new Handle<>(execution,
 						this.mapper.constructType(Object.class))))
 				.toList();
-			return new BatchHandle<>(id, executions);
+			return new ExecutionBatch<>(id, executions, this);
 		});
-	}
-
-	/** A batch: its executions in order, read from the store each time. */
-	private final class BatchHandle<T> implements Batch<T> {
-
-		private static final long POLL_MILLIS = 200;
-
-		private final String id;
-
-		private final java.util.List<Execution<T>> executions;
-
-		BatchHandle(String id, java.util.List<Execution<T>> executions) {
-			this.id = id;
-			this.executions = java.util.List.copyOf(executions);
-		}
-
-		@Override
-		public String id() {
-			return this.id;
-		}
-
-		@Override
-		public java.util.List<Execution<T>> executions() {
-			return this.executions;
-		}
-
-		@Override
-		public BatchProgress progress() {
-			int pending = 0;
-			int running = 0;
-			int succeeded = 0;
-			int failed = 0;
-			int cancelled = 0;
-			int unknown = 0;
-			for (Execution<T> execution : this.executions) {
-				Optional<ExecutionRecord> record = lookup(execution.id());
-				if (record.isEmpty()) {
-					unknown++;
-					continue;
-				}
-				switch (record.get().status()) {
-					case SCHEDULED, PENDING -> pending++;
-					case RUNNING -> running++;
-					case SUCCEEDED -> succeeded++;
-					case CANCELLED -> cancelled++;
-					default -> failed++;
-				}
-			}
-			return new BatchProgress(this.executions.size(), pending, running, succeeded, failed, cancelled, unknown);
-		}
-
-		@Override
-		public java.util.List<T> await(Duration timeout) {
-			long end = System.nanoTime() + timeout.toNanos();
-			java.util.List<T> results = new java.util.ArrayList<>(this.executions.size());
-			for (Execution<T> execution : this.executions) {
-				long remaining = Math.max(0, end - System.nanoTime());
-				try {
-					results.add(execution.await(Duration.ofNanos(remaining)));
-				}
-				catch (ExecutionTimeoutException ex) {
-					throw new ExecutionTimeoutException("Batch " + this.id + " did not finish within the wait of "
-							+ timeout + " (" + progress() + "); it goes on", ex);
-				}
-			}
-			return results;
-		}
-
-		@Override
-		public int cancel() {
-			int cancelled = 0;
-			for (Execution<T> execution : this.executions) {
-				try {
-					if (execution.cancel()) {
-						cancelled++;
-					}
-				}
-				catch (ExecutionException ex) {
-					logger.debug("Batch {}: execution {} could not be cancelled: {}", this.id, execution.id(),
-							ex.getMessage());
-				}
-			}
-			return cancelled;
-		}
-
-		@Override
-		public CompletableFuture<BatchProgress> whenDone() {
-			CompletableFuture<BatchProgress> done = new CompletableFuture<>();
-			java.util.List<CompletableFuture<Object>> followed = new java.util.ArrayList<>();
-			for (Execution<T> execution : this.executions) {
-				Running running = DefaultExecutions.this.running.get(execution.id());
-				if (running == null) {
-					followed = null;
-					break;
-				}
-				followed.add(running.recorded());
-			}
-			if (followed != null) {
-				// Started here and followed: done when each one's end is written.
-				CompletableFuture.allOf(followed.stream().map((future) -> future.handle((value, failure) -> value))
-					.toArray(CompletableFuture[]::new)).whenComplete((value, failure) -> done.complete(progress()));
-				return done;
-			}
-			check(done);
-			return done;
-		}
-
-		/** Not followed here: reads the records now and then, on the lookups thread. */
-		private void check(CompletableFuture<BatchProgress> done) {
-			ExecutionTimer timer = DefaultExecutions.this.dispatcher.timer();
-			timer.lookups().execute(() -> {
-				try {
-					BatchProgress progress = progress();
-					if (progress.done()) {
-						done.complete(progress);
-						return;
-					}
-				}
-				catch (RuntimeException ex) {
-					logger.debug("Batch {}: progress could not be read: {}", this.id, ex.toString());
-				}
-				if (!done.isDone()) {
-					timer.scheduler().schedule(() -> check(done), POLL_MILLIS, TimeUnit.MILLISECONDS);
-				}
-			});
-		}
-
-		@Override
-		public String toString() {
-			return "Batch[" + this.id + ", " + this.executions.size() + " executions]";
-		}
-
 	}
 
 	/** Starts executions with an idempotency key, or none. */
@@ -679,6 +547,24 @@ public final class DefaultExecutions implements Executions {
 	 * @param call the call, whose cancel reaches the transport
 	 * @param recorded completes as the call did, once its end is written to the store
 	 */
+	/**
+	 * The future that completes once an execution started and followed here has its end written.
+	 * @param id the execution's id
+	 * @return the future, or {@code null} when this process does not follow it
+	 */
+	CompletableFuture<Object> recorded(String id) {
+		Running running = this.running.get(id);
+		return (running != null) ? running.recorded() : null;
+	}
+
+	/**
+	 * The timer of the dispatcher, for those that look again later.
+	 * @return the timer
+	 */
+	ExecutionTimer timer() {
+		return this.dispatcher.timer();
+	}
+
 	private record Running(CompletableFuture<Object> call, CompletableFuture<Object> recorded) {
 	}
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import io.execution.ExecutionException;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.codec.ErrorCode;
+import io.github.resilience4j.retry.Retry;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,9 +27,11 @@ import tools.jackson.databind.JsonNode;
  * @param instances the instances, as configured or discovered
  * @param balancer picks an instance
  * @param scheduler runs waits and deadlines
+ * @param retry the endpoint's retry, which every kind of request's attempts ask
  */
 record EndpointInstances(String endpoint, HttpClient client, HttpClient blockingClient, EnvelopeCodec codec,
-		HttpSettings settings, Instances instances, LoadBalancer balancer, ScheduledExecutorService scheduler) {
+		HttpSettings settings, Instances instances, LoadBalancer balancer, ScheduledExecutorService scheduler,
+		Retry retry) {
 
 	/**
 	 * Adds the bearer token, when one is set, then what the application's request customizers

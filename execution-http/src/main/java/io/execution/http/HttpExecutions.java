@@ -1,14 +1,10 @@
 package io.execution.http;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -17,9 +13,9 @@ import io.execution.ExecutionRejectedException;
 import io.execution.async.ExecutionRecord;
 import io.execution.async.ExecutionStatus;
 import io.execution.async.RemoteExecutions;
-import io.execution.core.EndpointFailure;
 import io.execution.core.ExecutionTracker;
 import io.execution.core.Futures;
+import io.execution.http.InstanceAttempts.AttemptFailure;
 import io.execution.core.Invocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +51,7 @@ final class HttpExecutions {
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		Follow follow = new Follow(invocation, result);
 		result.whenComplete((value, failure) -> follow.abandon());
-		follow.post(new ArrayList<>());
+		follow.post();
 		return result;
 	}
 
@@ -118,39 +114,63 @@ final class HttpExecutions {
 
 		private volatile boolean started;
 
+		/** Where the start goes and what its failure means: as for a call. */
+		private final InstanceAttempts attempts;
+
 		Follow(Invocation invocation, CompletableFuture<Object> result) {
 			this.invocation = invocation;
 			this.result = result;
+			this.attempts = new InstanceAttempts(HttpExecutions.this.endpoint, invocation, "Execution", EXECUTIONS);
 		}
 
-		void post(List<Instance> tried) {
+		/**
+		 * Starts the execution at the next instance, chosen and judged as a call's attempts are
+		 * ({@link InstanceAttempts}).
+		 */
+		void post() {
 			if (this.result.isDone()) {
 				return;
 			}
-			Instance instance = HttpExecutions.this.endpoint.balancer()
-				.choose(HttpExecutions.this.endpoint.instances().list(), tried);
-			tried.add(instance);
+			Instance instance;
+			try {
+				instance = this.attempts.next();
+			}
+			catch (AttemptFailure failure) {
+				retry(failure);
+				return;
+			}
+			catch (RuntimeException ex) {
+				fail(ex);
+				return;
+			}
 			byte[] envelope = HttpExecutions.this.endpoint.codec().encodeRequest(this.invocation);
 			HttpRequest.Builder request = request(URI.create(instance.url() + EXECUTIONS),
 					Duration.ofNanos(Math.max(1, this.invocation.remainingNanos())))
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
+			long sentAt = instance.started();
 			CompletableFuture<HttpResponse<byte[]>> sent = HttpExecutions.this.endpoint.client().sendAsync(request.build(),
 					(info) -> new LimitedBodySubscriber(HttpExecutions.this.endpoint.settings().payloadLimit()));
 			this.exchange = sent;
 			sent.whenComplete((response, failure) -> {
+				long elapsed = instance.finished(sentAt);
 				if (failure != null) {
-					Throwable cause = Futures.unwrap(failure);
-					boolean neverSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
-							|| cause.getCause() instanceof ConnectException;
-					if (neverSent && tried.size() < HttpExecutions.this.endpoint.instances().list().size()) {
-						post(tried);
-						return;
-					}
-					fail(new EndpointFailure(new ExecutionException("Cannot start execution " + this.invocation.id()
-							+ " at " + instance + ": " + cause, cause), !neverSent));
+					judged(this.attempts.failed(instance, elapsed, Futures.unwrap(failure), this.result.isDone()));
 					return;
 				}
+				if (response.statusCode() != 202) {
+					byte[] body;
+					try {
+						body = HttpExecutions.this.endpoint.body(response);
+					}
+					catch (RuntimeException ex) {
+						body = new byte[0];
+					}
+					judged(this.attempts.refused(instance, elapsed, response.statusCode(), body));
+					return;
+				}
+				this.attempts.answered(instance, elapsed);
+				this.attempts.succeeded();
 				try {
 					started(instance, response);
 				}
@@ -160,14 +180,31 @@ final class HttpExecutions {
 			});
 		}
 
+		private void judged(RuntimeException failure) {
+			if (failure instanceof AttemptFailure attempt) {
+				retry(attempt);
+			}
+			else {
+				fail(failure);
+			}
+		}
+
+		/** After a failed attempt: the next one after the retry's wait, or the caller's failure. */
+		private void retry(AttemptFailure failure) {
+			long delay = this.result.isDone() ? -1 : this.attempts.retryDelay(failure);
+			if (delay < 0) {
+				fail(this.attempts.giveUp(failure));
+			}
+			else if (delay == 0) {
+				post();
+			}
+			else {
+				HttpExecutions.this.endpoint.scheduler().schedule(this::post, delay, TimeUnit.MILLISECONDS);
+			}
+		}
+
 		private void started(Instance instance, HttpResponse<byte[]> response) {
 			JsonNode body = tree(response);
-			if (response.statusCode() != 202) {
-				ExecutionException failure = HttpExecutions.this.endpoint.error(body,
-						"HTTP " + response.statusCode() + " from " + instance);
-				// Refused before it started: another endpoint may take it.
-				throw (response.statusCode() == 503) ? new EndpointFailure(failure, false) : failure;
-			}
 			ExecutionRecord record = ExecutionRecord.fromJson(body);
 			this.location = instance.url() + EXECUTIONS + "/" + record.id();
 			if (this.invocation.tracker() instanceof RemoteExecutions.Tracker tracker) {
@@ -264,7 +301,6 @@ final class HttpExecutions {
 		private JsonNode tree(HttpResponse<byte[]> response) {
 			return HttpExecutions.this.endpoint.tree(HttpExecutions.this.endpoint.body(response));
 		}
-
 
 	}
 

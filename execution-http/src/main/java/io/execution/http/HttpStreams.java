@@ -5,13 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -21,12 +18,9 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-import io.execution.AllEndpointsFailedException;
-import io.execution.CircuitOpenException;
-import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionException;
-import io.execution.core.EndpointFailure;
 import io.execution.core.Futures;
+import io.execution.http.InstanceAttempts.AttemptFailure;
 import io.execution.core.Invocation;
 import tools.jackson.databind.JsonNode;
 
@@ -45,71 +39,83 @@ final class HttpStreams {
 	}
 
 	/**
-	 * Opens the stream of one call at one instance; an instance that refuses the connection is
-	 * skipped for another (nothing was sent), anything later is not retried.
+	 * Opens the stream of one call, its attempts chosen and judged as a call's are
+	 * ({@link InstanceAttempts}): an instance that refuses the connection, has no Execution routes
+	 * or refuses before running is passed over for another, after the retry's wait; once the
+	 * stream has opened nothing is tried again (elements may have been consumed).
 	 * @param invocation the invocation
 	 * @return the elements, bound to the method's element type
 	 */
 	Stream<Object> open(Invocation invocation) {
 		byte[] envelope = this.endpoint.codec().encodeRequest(invocation);
-		List<Instance> tried = new ArrayList<>();
-		List<Throwable> causes = new ArrayList<>();
-		while (tried.size() < this.endpoint.instances().list().size()) {
-			long remaining = invocation.remainingNanos();
-			if (remaining <= 0) {
-				throw Futures.timeout(invocation);
-			}
-			Instance instance = this.endpoint.balancer().acquire(this.endpoint.instances().list(), tried);
-			if (instance == null) {
-				causes.add(new CircuitOpenException("The circuit breaker of every instance left is open"));
-				break;
-			}
-			tried.add(instance);
-			HttpRequest.Builder request = EndpointInstances.newRequest(instance.invocations())
-				.timeout(Duration.ofNanos(remaining))
-				.header("Content-Type", "application/json")
-				.header("Accept", "application/x-ndjson")
-				.POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
-			this.endpoint.authorize(request);
-			EndpointInstances.traced(request, invocation.trace());
-			long started = instance.started();
-			HttpResponse<InputStream> response;
+		InstanceAttempts attempts = new InstanceAttempts(this.endpoint, invocation, "Stream", HttpTransport.INVOCATIONS);
+		while (true) {
 			try {
-				response = this.endpoint.blockingClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+				Stream<Object> elements = attempt(invocation, attempts, envelope);
+				attempts.succeeded();
+				return elements;
 			}
-			catch (InterruptedException ex) {
-				instance.finished(started);
-				instance.breaker().releasePermission();
-				Thread.currentThread().interrupt();
-				throw new ExecutionCancelledException("Stream " + invocation.method() + " [" + invocation.id()
-						+ "] was cancelled: the calling thread was interrupted");
+			catch (AttemptFailure failure) {
+				long delay = attempts.retryDelay(failure);
+				if (delay < 0) {
+					throw attempts.giveUp(failure);
+				}
+				if (delay > 0) {
+					try {
+						Thread.sleep(delay);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						throw attempts.cancelled();
+					}
+				}
+			}
+		}
+	}
+
+	private Stream<Object> attempt(Invocation invocation, InstanceAttempts attempts, byte[] envelope) {
+		Instance instance = attempts.next();
+		HttpRequest.Builder request = EndpointInstances.newRequest(instance.invocations())
+			.timeout(Duration.ofNanos(Math.max(1, invocation.remainingNanos())))
+			.header("Content-Type", "application/json")
+			.header("Accept", "application/x-ndjson")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
+		this.endpoint.authorize(request);
+		EndpointInstances.traced(request, invocation.trace());
+		long started = instance.started();
+		HttpResponse<InputStream> response;
+		try {
+			response = this.endpoint.blockingClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+		}
+		catch (InterruptedException ex) {
+			instance.finished(started);
+			attempts.released(instance);
+			Thread.currentThread().interrupt();
+			throw attempts.cancelled();
+		}
+		catch (IOException ex) {
+			throw attempts.failed(instance, instance.finished(started), ex, false);
+		}
+		long elapsed = instance.finished(started);
+		if (response.statusCode() != 200) {
+			byte[] body;
+			try (InputStream in = response.body()) {
+				body = Gzip.Bodies.read(in, this.endpoint.settings().payloadLimit());
 			}
 			catch (IOException ex) {
-				long elapsed = instance.finished(started);
-				instance.breaker().onError(elapsed, TimeUnit.NANOSECONDS, ex);
-				if (ex instanceof ConnectException || ex instanceof HttpConnectTimeoutException
-						|| ex.getCause() instanceof ConnectException) {
-					causes.add(new ExecutionException("Cannot connect to " + instance + ": " + ex, ex));
-					continue;
-				}
-				if (ex instanceof java.net.http.HttpTimeoutException) {
-					throw Futures.timeout(invocation);
-				}
-				throw new EndpointFailure(new ExecutionException("No answer from " + instance + ": " + ex, ex), true);
+				throw attempts.failed(instance, elapsed, ex, false);
 			}
-			instance.breaker().onSuccess(instance.finished(started), TimeUnit.NANOSECONDS);
-			return read(invocation, instance, response);
+			throw attempts.refused(instance, elapsed, response.statusCode(), (body != null) ? body : new byte[0]);
 		}
-		throw new EndpointFailure(new AllEndpointsFailedException("Stream " + invocation.method() + " ["
-				+ invocation.id() + "] could not be opened at any instance of endpoint '" + this.endpoint.endpoint() + "'", causes),
-				false);
+		attempts.answered(instance, elapsed);
+		return read(invocation, instance, response);
 	}
 
 	private Stream<Object> read(Invocation invocation, Instance instance, HttpResponse<InputStream> response) {
 		InputStream body = response.body();
 		String type = response.headers().firstValue("Content-Type").orElse("");
-		if (response.statusCode() != 200 || !type.startsWith("application/x-ndjson")) {
-			// An error, or a server that answered all elements at once (a JSON array in an envelope).
+		if (!type.startsWith("application/x-ndjson")) {
+			// A server that answered all elements at once (a JSON array in an envelope).
 			byte[] bytes;
 			try (InputStream in = body) {
 				bytes = Gzip.Bodies.read(in, this.endpoint.settings().payloadLimit());
@@ -119,9 +125,6 @@ final class HttpStreams {
 			}
 			if (bytes == null) {
 				throw new ExecutionException("Answer of " + instance + " is larger than execution.http.payload-limit");
-			}
-			if (response.statusCode() != 200) {
-				throw this.endpoint.error(this.endpoint.tree(bytes), "HTTP " + response.statusCode() + " from " + instance);
 			}
 			List<?> elements = (List<?>) this.endpoint.codec().readResult(bytes, invocation.method());
 			return (elements != null) ? elements.stream().map(Object.class::cast) : Stream.empty();

@@ -2,43 +2,31 @@ package io.execution.http;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.execution.AllEndpointsFailedException;
-import io.execution.CircuitOpenException;
 import io.execution.ExecutionCancelledException;
-import io.execution.ExecutionException;
 import io.execution.ExecutionRejectedException;
-import io.execution.ExecutionTimeoutException;
-import io.execution.MayHaveRunException;
 import io.execution.async.RemoteExecutions;
 import io.execution.codec.EnvelopeCodec;
-import io.execution.codec.ErrorCode;
 import io.execution.core.CallOutcome;
 import io.execution.core.EndpointFailure;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
 import io.execution.core.Transport;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.execution.http.InstanceAttempts.AttemptFailure;
 import io.github.resilience4j.retry.Retry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Sends the calls of an {@code http} endpoint as JSON envelopes to the instances at its URLs:
@@ -115,7 +103,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		this.retry = retry;
 		this.scheduler = scheduler;
 		EndpointInstances reach = new EndpointInstances(endpoint, client, blockingClient, codec, settings, this.instances,
-				balancer, scheduler);
+				balancer, scheduler, retry);
 		this.reach = reach;
 		this.executions = new HttpExecutions(reach);
 		this.streams = new HttpStreams(reach);
@@ -301,22 +289,18 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 
 		private final boolean blocking;
 
-		private final Retry.AsyncContext<Object> retries = HttpTransport.this.retry.asyncContext();
-
-		private final List<Instance> tried = new ArrayList<>();
-
-		private final List<Throwable> causes = new ArrayList<>();
+		/** Where each attempt goes and what its failure means: the same for calls, streams and executions. */
+		private final InstanceAttempts attempts;
 
 		private final AtomicReference<CompletableFuture<?>> exchange = new AtomicReference<>();
 
 		/** The instance of the attempt in flight, told when the caller gives up on it. */
 		private volatile Instance sending;
 
-		private boolean mayHaveRun;
-
 		Call(Invocation invocation, boolean blocking) {
 			this.invocation = invocation;
 			this.blocking = blocking;
+			this.attempts = new InstanceAttempts(HttpTransport.this.reach, invocation, "Call", INVOCATIONS);
 		}
 
 		/**
@@ -382,7 +366,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		}
 
 		private void succeed(Object value) {
-			this.retries.onComplete();
+			this.attempts.succeeded();
 			this.result.complete(value);
 		}
 
@@ -419,14 +403,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		 * retry allows, and never when its wait would end past the deadline.
 		 */
 		private long retryDelay(AttemptFailure failure) {
-			if (!failure.retryable || this.result.isDone()) {
-				return -1;
-			}
-			long delay = this.retries.onError(failure);
-			if (delay < 0 || TimeUnit.MILLISECONDS.toNanos(delay) >= this.invocation.remainingNanos()) {
-				return -1;
-			}
-			return delay;
+			return this.result.isDone() ? -1 : this.attempts.retryDelay(failure);
 		}
 
 		/**
@@ -501,7 +478,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			}
 			catch (InterruptedException ex) {
 				attempt.instance.finished(started);
-				attempt.instance.breaker().releasePermission();
+				this.attempts.released(attempt.instance);
 				Thread.currentThread().interrupt();
 				throw cancelled();
 			}
@@ -512,8 +489,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		}
 
 		private ExecutionCancelledException cancelled() {
-			return new ExecutionCancelledException("Call " + this.invocation.method() + " [" + this.invocation.id()
-					+ "] was cancelled: the calling thread was interrupted");
+			return this.attempts.cancelled();
 		}
 
 		/**
@@ -521,23 +497,8 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		 * request.
 		 */
 		private Attempt prepare() {
-			long remaining = this.invocation.remainingNanos();
-			if (remaining <= 0) {
-				throw Futures.timeout(this.invocation);
-			}
-			Instance instance;
-			synchronized (this) {
-				List<Instance> instances = HttpTransport.this.instances.list();
-				if (instances.isEmpty()) {
-					throw failure(null, new ExecutionRejectedException(HttpTransport.this.unavailable()), true, false);
-				}
-				instance = HttpTransport.this.balancer.acquire(instances, this.tried);
-				if (instance == null) {
-					throw failure(null, new CircuitOpenException("The circuit breaker of every instance of endpoint '"
-							+ HttpTransport.this.endpoint + "' is open"), true, false);
-				}
-				this.tried.add(instance);
-			}
+			Instance instance = this.attempts.next();
+			long remaining = Math.max(1, this.invocation.remainingNanos());
 			try {
 				byte[] body = HttpTransport.this.codec.encodeRequest(this.invocation);
 				boolean gzip = body.length > HttpTransport.this.settings.compressionThreshold();
@@ -547,7 +508,7 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 				return new Attempt(instance, request(instance, remaining, body, gzip), body);
 			}
 			catch (RuntimeException ex) {
-				instance.breaker().releasePermission();
+				this.attempts.released(instance);
 				throw ex;
 			}
 		}
@@ -566,13 +527,12 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		}
 
 		private Object read(Instance instance, long elapsed, SyncExchange.Answer answer) {
-			CircuitBreaker instanceBreaker = instance.breaker();
 			byte[] body = answer.body();
 			try {
 				if ("gzip".equalsIgnoreCase(answer.contentEncoding())) {
 					body = Gzip.decompress(new ByteArrayInputStream(body), HttpTransport.this.settings.payloadLimit());
 					if (body == null) {
-						instanceBreaker.releasePermission();
+						this.attempts.released(instance);
 						throw new ExecutionRejectedException("The answer of " + instance
 								+ " inflates past execution.http.payload-limit");
 					}
@@ -581,149 +541,25 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			catch (IOException ex) {
 				throw classify(instance, elapsed, ex);
 			}
-			int status = answer.status();
-			if (status == 200) {
-				instanceBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-				// The service's own exception arrives here as an answer: it is thrown, never retried.
-				return HttpTransport.this.codec.readResult(body, this.invocation.method());
+			if (answer.status() != 200) {
+				throw this.attempts.refused(instance, elapsed, answer.status(), body);
 			}
-			ErrorCode code = errorCode(body);
-			if (status == 404 && code != ErrorCode.UNKNOWN_SERVICE && code != ErrorCode.UNKNOWN_METHOD) {
-				// Not Execution's answer: no routes at that URL. Another instance may have them.
-				instanceBreaker.releasePermission();
-				throw failure(instance, new ExecutionRejectedException("No Execution routes at " + instance + INVOCATIONS
-						+ " (HTTP 404): set execution.http.server.enabled=true on the application there, with the same"
-						+ " execution.http.server.path, or correct execution.endpoints." + HttpTransport.this.endpoint
-						+ ".urls"), true, false);
-			}
-			if ((status == 401 || status == 403) && code == ErrorCode.INTERNAL) {
-				// Not Execution's answer: a security layer in front of the routes refused the request.
-				instanceBreaker.releasePermission();
-				throw new ExecutionRejectedException("HTTP " + status + " from " + instance + ": the application there"
-						+ " refused the request before Execution's routes (Spring Security, a gateway): set"
-						+ " execution.http.auth.token on both sides (the routes then check it, and Spring Security leaves"
-						+ " them to it), or add an HttpRequestCustomizer bean with the credentials it expects");
-			}
-			String message = message(body, "HTTP " + status + " from " + instance);
-			if (status == 503 && code == ErrorCode.REJECTED) {
-				// Refused before running (queue full, shutting down): never ran, so another instance may take it.
-				instanceBreaker.onError(elapsed, TimeUnit.NANOSECONDS, new ExecutionException(message));
-				throw failure(instance, code.toException(null, message), true, false);
-			}
-			if (status == 504 || code == ErrorCode.DEADLINE_EXCEEDED) {
-				instanceBreaker.onError(elapsed, TimeUnit.NANOSECONDS, new ExecutionTimeoutException(message));
-				throw new ExecutionTimeoutException(message);
-			}
-			if (status >= 400 && status < 500) {
-				// The caller's mistake (bad request, token, unknown service, size): not the instance's failure.
-				instanceBreaker.releasePermission();
-				throw code.toException(null, message + " (from " + instance + ")");
-			}
-			ExecutionException failure = new ExecutionException("HTTP " + status + " from " + instance + ": " + message);
-			instanceBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
-			throw failure(instance, failure, this.invocation.method().idempotent(), true);
+			this.attempts.answered(instance, elapsed);
+			// The service's own exception arrives here as an answer: it is thrown, never retried.
+			return HttpTransport.this.codec.readResult(body, this.invocation.method());
 		}
 
 		private RuntimeException classify(Instance instance, long elapsed, Throwable failure) {
-			if (failure instanceof CancellationException || this.result.isDone()) {
-				if (this.invocation.remainingNanos() > 0) {
-					// The caller gave up: not evidence against the instance.
-					instance.breaker().releasePermission();
-					return cancelled();
-				}
-				instance.breaker().onError(elapsed, TimeUnit.NANOSECONDS, Futures.timeout(this.invocation));
-				return Futures.timeout(this.invocation);
-			}
-			if (failure instanceof ExecutionRejectedException tooLarge) {
-				// The answer is over the payload limit: the call ran; the limit is the caller's.
-				instance.breaker().releasePermission();
-				return tooLarge;
-			}
-			instance.breaker().onError(elapsed, TimeUnit.NANOSECONDS, failure);
-			if (failure instanceof HttpConnectTimeoutException || failure instanceof ConnectException
-					|| failure.getCause() instanceof ConnectException) {
-				return failure(instance, new ExecutionException("Cannot connect to " + instance + ": " + failure, failure),
-						true, false);
-			}
-			if (failure instanceof HttpTimeoutException) {
-				return Futures.timeout(this.invocation);
-			}
-			// Sent, and no answer: the call may have run, so only an idempotent one is tried again.
-			return failure(instance, new ExecutionException("No answer from " + instance + ": " + failure, failure),
-					this.invocation.method().idempotent(), true);
+			return this.attempts.failed(instance, elapsed, failure, this.result.isDone());
 		}
 
-		private AttemptFailure failure(Instance instance, ExecutionException failure, boolean retryable,
-				boolean mayHaveRun) {
-			synchronized (this) {
-				this.causes.add(failure);
-				this.mayHaveRun |= mayHaveRun;
-			}
-			logger.debug("Endpoint '{}': attempt of {} [{}] on {} failed: {}", HttpTransport.this.endpoint,
-					this.invocation.method(), this.invocation.id(), instance, failure.getMessage());
-			return new AttemptFailure(failure, retryable && this.invocation.remainingNanos() > 0, mayHaveRun);
-		}
-
-		/** Every attempt failed at the endpoint: the dispatcher may take the call to a fallback. */
-		synchronized RuntimeException giveUp(AttemptFailure last) {
-			List<Throwable> causes = this.causes.isEmpty() ? List.of(last.failure) : this.causes;
-			if (last.mayHaveRun && !this.invocation.method().idempotent()) {
-				return new EndpointFailure(new MayHaveRunException("Call " + this.invocation.method() + " ["
-						+ this.invocation.id() + "] at endpoint '" + HttpTransport.this.endpoint + "' may have run: "
-						+ last.failure.getMessage() + " (not retried: its method is not @Idempotent)", last.failure), true);
-			}
-			AllEndpointsFailedException failure = new AllEndpointsFailedException("Call " + this.invocation.method()
-					+ " [" + this.invocation.id() + "] failed on every attempt at endpoint '" + HttpTransport.this.endpoint
-					+ "'", causes);
-			return new EndpointFailure(failure, this.mayHaveRun);
-		}
-
-		private ErrorCode errorCode(byte[] body) {
-			JsonNode error = tree(body).path("error");
-			return error.isString() ? ErrorCode.of(error.stringValue()) : ErrorCode.INTERNAL;
-		}
-
-		private String message(byte[] body, String fallback) {
-			JsonNode message = tree(body).path("message");
-			return message.isString() ? message.stringValue() : fallback;
-		}
-
-		private JsonNode tree(byte[] body) {
-			try {
-				JsonNode node = HttpTransport.this.codec.mapper().readTree(body);
-				return (node != null) ? node : HttpTransport.this.codec.mapper().missingNode();
-			}
-			catch (RuntimeException ex) {
-				return HttpTransport.this.codec.mapper().missingNode();
-			}
+		RuntimeException giveUp(AttemptFailure last) {
+			return this.attempts.giveUp(last);
 		}
 
 	}
-
 	/** The instance an attempt goes to, its request and the request's body. */
 	private record Attempt(Instance instance, HttpRequest request, byte[] body) {
-	}
-
-	/**
-	 * A failed attempt of a call, saying whether another attempt may follow.
-	 */
-	static final class AttemptFailure extends RuntimeException {
-
-		private static final long serialVersionUID = 1L;
-
-		final transient ExecutionException failure;
-
-		final boolean retryable;
-
-		final boolean mayHaveRun;
-
-		AttemptFailure(ExecutionException failure, boolean retryable, boolean mayHaveRun) {
-			super(failure.getMessage(), failure, false, false);
-			this.failure = failure;
-			this.retryable = retryable;
-			this.mayHaveRun = mayHaveRun;
-		}
-
 	}
 
 }
