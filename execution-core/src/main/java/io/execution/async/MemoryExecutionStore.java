@@ -84,7 +84,8 @@ public final class MemoryExecutionStore implements ExecutionStore {
 		long now = this.nanoTime.getAsLong();
 		boolean[] created = { false };
 		this.records.compute(record.id(), (id, existing) -> {
-			if (existing != null && !existing.expired(now)) {
+			boolean here = existing != null && !existing.expired(now);
+			if (!ExecutionChange.CREATE.appliesTo(here ? existing.record().status() : null)) {
 				return existing;
 			}
 			created[0] = true;
@@ -108,32 +109,38 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
 	@Override
 	public void running(String id, String worker, Instant at) {
-		change(id, (record) -> record.running(worker, at));
+		change(id, ExecutionChange.RUNNING, (record) -> record.running(worker, at));
 	}
 
 	@Override
 	public void progress(String id, double fraction, String message, Instant at) {
-		change(id, (record) -> record.reported(fraction, message, at));
+		change(id, ExecutionChange.PROGRESS, (record) -> record.reported(fraction, message, at));
 	}
 
 	@Override
 	public void located(String id, String location) {
-		change(id, (record) -> record.at(location));
+		change(id, ExecutionChange.LOCATED, (record) -> record.at(location));
 	}
 
 	@Override
 	public boolean finish(String id, ExecutionStatus status, JsonNode result, ExecutionRecord.Error error, Instant at) {
-		return change(id, (record) -> record.finished(status, result, error, at));
+		return change(id, ExecutionChange.FINISH, (record) -> record.finished(status, result, error, at));
 	}
 
-	private boolean change(String id, UnaryOperator<ExecutionRecord> change) {
+	@Override
+	public boolean reopen(String id) {
+		return change(id, ExecutionChange.REOPEN, ExecutionRecord::reopened);
+	}
+
+	/** Makes a change the state table allows from the record's state; none to a record not here. */
+	private boolean change(String id, ExecutionChange kind, UnaryOperator<ExecutionRecord> change) {
 		long now = this.nanoTime.getAsLong();
 		boolean[] changed = { false };
 		this.records.computeIfPresent(id, (key, entry) -> {
 			if (entry.expired(now)) {
 				return null;
 			}
-			if (entry.record().status().isFinished()) {
+			if (!kind.appliesTo(entry.record().status())) {
 				return entry;
 			}
 			changed[0] = true;
@@ -183,20 +190,6 @@ public final class MemoryExecutionStore implements ExecutionStore {
 			return new Key(to, until);
 		});
 		return moved[0];
-	}
-
-	@Override
-	public boolean reopen(String id) {
-		long now = this.nanoTime.getAsLong();
-		boolean[] reopened = { false };
-		this.records.computeIfPresent(id, (key, entry) -> {
-			if (entry.expired(now) || !entry.record().status().isFinished()) {
-				return entry;
-			}
-			reopened[0] = true;
-			return new Entry(entry.record().reopened(), now + this.retention.toNanos());
-		});
-		return reopened[0];
 	}
 
 	@Override

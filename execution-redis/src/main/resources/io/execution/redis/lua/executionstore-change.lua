@@ -1,4 +1,5 @@
--- Create (ARGV[2] = 'create': only when absent) or change (only when present and not
+-- The state table of executions (io.execution.async.ExecutionChange, held to this script by
+-- ExecutionStateTableTest): create (ARGV[2] = 'create': only when absent) or change (only when present and not
 -- finished); either way the version goes up by one. KEYS: the record. ARGV: ttl ms, mode, then field/value pairs. For 'progress', the
 -- estimated completion is derived from the start time and ARGV[3] (now, ms). Returns 1 when
 -- applied.
