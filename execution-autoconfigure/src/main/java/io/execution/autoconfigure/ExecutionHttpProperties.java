@@ -20,7 +20,7 @@ public class ExecutionHttpProperties implements Validator {
 
 	private final Compression compression = new Compression();
 
-	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+	private final ExecutionProperties.CircuitBreaker circuitBreaker = new ExecutionProperties.CircuitBreaker();
 
 	private final HealthCheck healthCheck = new HealthCheck();
 
@@ -89,7 +89,7 @@ public class ExecutionHttpProperties implements Validator {
 	@Deprecated(since = "0.1.0")
 	@org.springframework.boot.context.properties.DeprecatedConfigurationProperty(
 			replacement = "execution.circuit-breaker", reason = "The breaker defaults apply to queue endpoints too")
-	public CircuitBreaker getCircuitBreaker() {
+	public ExecutionProperties.CircuitBreaker getCircuitBreaker() {
 		return this.circuitBreaker;
 	}
 
@@ -240,40 +240,6 @@ public class ExecutionHttpProperties implements Validator {
 
 		public void setThreshold(DataSize threshold) {
 			this.threshold = threshold;
-		}
-
-	}
-
-	/**
-	 * Defaults of the circuit breakers of http endpoints and of each of their URLs, for
-	 * breakers not configured under resilience4j.circuitbreaker.instances.
-	 */
-	public static class CircuitBreaker {
-
-		/**
-		 * Consecutive transport failures that open a breaker.
-		 */
-		private int failureThreshold = 5;
-
-		/**
-		 * How long an open breaker refuses calls before it lets a probe through.
-		 */
-		private Duration openDuration = Duration.ofSeconds(10);
-
-		public int getFailureThreshold() {
-			return this.failureThreshold;
-		}
-
-		public void setFailureThreshold(int failureThreshold) {
-			this.failureThreshold = failureThreshold;
-		}
-
-		public Duration getOpenDuration() {
-			return this.openDuration;
-		}
-
-		public void setOpenDuration(Duration openDuration) {
-			this.openDuration = openDuration;
 		}
 
 	}

@@ -2,6 +2,7 @@ package io.execution.core;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import io.execution.CircuitOpenException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -34,21 +35,7 @@ final class BreakerStage {
 
 	/** A blocking call through the stage. */
 	static Object invoke(Endpoint endpoint, Invocation invocation) {
-		CircuitBreaker breaker = enter(endpoint, invocation, "call");
-		if (breaker == null) {
-			return endpoint.transport().invoke(invocation);
-		}
-		long start = breaker.getCurrentTimestamp();
-		Object result;
-		try {
-			result = endpoint.transport().invoke(invocation);
-		}
-		catch (RuntimeException | Error ex) {
-			record(breaker, start, invocation, ex);
-			throw ex;
-		}
-		record(breaker, start, invocation, null);
-		return result;
+		return guarded(endpoint, invocation, "call", () -> endpoint.transport().invoke(invocation));
 	}
 
 	/** An asynchronous call through the stage: a refusal is a failed future. */
@@ -78,21 +65,26 @@ final class BreakerStage {
 
 	/** A stream through the stage: judged by whether it opened. */
 	static java.util.stream.Stream<Object> openStream(Endpoint endpoint, Invocation invocation) {
-		CircuitBreaker breaker = enter(endpoint, invocation, "stream");
+		return guarded(endpoint, invocation, "stream", () -> endpoint.transport().openStream(invocation));
+	}
+
+	/** Sends on the caller's thread with the breaker's permission, and tells it how that ended. */
+	private static <T> T guarded(Endpoint endpoint, Invocation invocation, String what, Supplier<T> send) {
+		CircuitBreaker breaker = enter(endpoint, invocation, what);
 		if (breaker == null) {
-			return endpoint.transport().openStream(invocation);
+			return send.get();
 		}
 		long start = breaker.getCurrentTimestamp();
-		java.util.stream.Stream<Object> elements;
+		T result;
 		try {
-			elements = endpoint.transport().openStream(invocation);
+			result = send.get();
 		}
 		catch (RuntimeException | Error ex) {
 			record(breaker, start, invocation, ex);
 			throw ex;
 		}
 		record(breaker, start, invocation, null);
-		return elements;
+		return result;
 	}
 
 	/**
