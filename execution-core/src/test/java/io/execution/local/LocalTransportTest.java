@@ -142,7 +142,17 @@ class LocalTransportTest {
 						stray++;
 						Thread.interrupted();
 					}
-					assertThat(dispatcher.call(quick, new Object[] { "q" })).isEqualTo("q");
+					try {
+						// On a busy machine even this may find its 12 ms gone: either way, no interrupt after it.
+						assertThat(dispatcher.call(quick, new Object[] { "q" })).isEqualTo("q");
+					}
+					catch (ExecutionTimeoutException ex) {
+						// Timed out before or while it ran.
+					}
+					if (Thread.currentThread().isInterrupted()) {
+						stray++;
+						Thread.interrupted();
+					}
 				}
 				return stray;
 			}));
