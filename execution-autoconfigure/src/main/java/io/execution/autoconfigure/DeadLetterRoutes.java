@@ -90,6 +90,9 @@ final class DeadLetterRoutes {
 			return this.http.json(202, Map.of("requeued", id, "queue", queue, "invocationId",
 					String.valueOf(letter.invocationId())));
 		}
+		catch (DeadLetters.UnreadableRequestException ex) {
+			return this.http.error(ErrorCode.MALFORMED_DEAD_LETTER, null, ex.getMessage());
+		}
 		catch (ExecutionRejectedException ex) {
 			return this.http.error(ErrorCode.REJECTED, null, ex.getMessage());
 		}

@@ -94,9 +94,12 @@ public final class ExecutionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LocalTransportFactory executionLocalTransportFactory(ServiceRegistry services, EnvelopeCodec codec,
-			@Qualifier("applicationTaskExecutor") ObjectProvider<Executor> applicationTaskExecutor, ExecutionTimer timer) {
+			@Qualifier("applicationTaskExecutor") ObjectProvider<Executor> applicationTaskExecutor, ExecutionTimer timer,
+			ExecutionProperties properties) {
 		Executor executor = applicationTaskExecutor.getIfAvailable(() -> timer.pool("execution-local"));
-		return new LocalTransportFactory(services, codec.mapper(), executor, timer.deadlines());
+		LocalTransportFactory factory = new LocalTransportFactory(services, codec.mapper(), executor, timer.deadlines());
+		// Under the test switch, what a queue endpoint would hold until due is held in the tests' JVM.
+		return properties.isLocalOnly() ? factory.holdingDueCalls(timer.scheduler()) : factory;
 	}
 
 	@Bean(destroyMethod = "close")

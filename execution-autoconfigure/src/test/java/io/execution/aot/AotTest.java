@@ -46,7 +46,16 @@ class AotTest {
 		assertThat(hints).contains("io.execution.aot.Quotes").contains("io.execution.aot.Quotes$Quote")
 			.contains("io.execution.aot.Quotes$Line").contains("io.execution.aot.QuotesService")
 			// The Redis backend's Lua scripts are resources a native image must hold.
-			.contains("io\\/execution\\/redis\\/lua\\/*.lua");
+			.contains("io\\/execution\\/redis\\/lua\\/*.lua")
+			// The console's page and assets are read through ClassPathResource.
+			.contains("io\\/execution\\/console\\/*")
+			// The built-in service: its client proxy, its implementation and the records it answers.
+			.contains("io.execution.worker.WorkerOperations\"")
+			.contains("io.execution.worker.WorkerOperationsService")
+			.contains("io.execution.worker.WorkerOperations$Pong")
+			.contains("io.execution.worker.WorkerOperations$Capabilities");
+		assertThat(hints).as("the built-in client is a JDK proxy")
+			.containsPattern("\\{\\s*\"proxy\"\\s*:\\s*\\[\\s*\"io.execution.worker.WorkerOperations\"");
 
 		// Compiled next to the test classes: the generated code is in the packages of the classes it
 		// configures and must be loaded by their class loader.

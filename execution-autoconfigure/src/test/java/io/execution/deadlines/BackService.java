@@ -13,6 +13,9 @@ public class BackService implements Back {
 
 	public final AtomicInteger interrupted = new AtomicInteger();
 
+	/** When the last interrupted call was interrupted ({@link System#nanoTime()}). */
+	public volatile long interruptedAt;
+
 	@Override
 	public String sleep(long millis) {
 		this.started.incrementAndGet();
@@ -21,6 +24,7 @@ public class BackService implements Back {
 			return "slept";
 		}
 		catch (InterruptedException ex) {
+			this.interruptedAt = System.nanoTime();
 			this.interrupted.incrementAndGet();
 			Thread.currentThread().interrupt();
 			return "interrupted";

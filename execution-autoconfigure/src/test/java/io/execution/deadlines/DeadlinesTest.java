@@ -41,7 +41,9 @@ class DeadlinesTest {
 
 	@BeforeAll
 	static void start() {
-		back = server("execution.http.server.max-timeout=1500ms");
+		// No cap on the back's side shorter than what the tests wait: only a cancel or the deadline
+		// that travels with the call can stop its method before it sleeps to the end.
+		back = server();
 		// The front's own endpoint of 'back' allows 30 s: only the served call's deadline can end it sooner.
 		front = server("execution.endpoints.back.urls=" + url(back), "execution.endpoints.back.timeout=30s");
 	}
@@ -82,17 +84,37 @@ class DeadlinesTest {
 		int interrupted = backService().interrupted.get();
 		try (ConfigurableApplicationContext caller = caller("execution.endpoints.front.urls=" + url(front),
 				"execution.endpoints.front.timeout=400ms")) {
+			long start = System.nanoTime();
 			assertThatThrownBy(() -> caller.getBean(Front.class).forward(20_000))
 				.isInstanceOf(ExecutionTimeoutException.class);
-			// The back's method got what the front had left (under 400 ms), not the front's 30 s endpoint timeout.
-			await().atMost(Duration.ofSeconds(3))
+			// The back's method got what the front had left (under 400 ms), not the front's 30 s
+			// endpoint timeout; the back has no cap of its own that could end it sooner.
+			await().atMost(Duration.ofSeconds(4))
 				.untilAsserted(() -> assertThat(backService().interrupted.get()).isEqualTo(interrupted + 1));
+			assertThat(Duration.ofNanos(backService().interruptedAt - start)).isLessThan(Duration.ofSeconds(4));
+		}
+	}
+
+	@Test
+	void aCallMadeWhileServingCarriesWhatIsLeftOfTheServedCallsDeadline() {
+		int interrupted = backService().interrupted.get();
+		try (ConfigurableApplicationContext caller = caller("execution.endpoints.front.urls=" + url(front),
+				"execution.endpoints.front.timeout=400ms")) {
+			long start = System.nanoTime();
+			assertThatThrownBy(() -> caller.getBean(Front.class).forwardDetached(20_000))
+				.isInstanceOf(ExecutionTimeoutException.class);
+			// No cancel reaches the back (the front waits on without heeding its interrupt): the back
+			// stops its method at the deadline its request carried, what the front had left.
+			await().atMost(Duration.ofSeconds(4))
+				.untilAsserted(() -> assertThat(backService().interrupted.get()).isEqualTo(interrupted + 1));
+			assertThat(Duration.ofNanos(backService().interruptedAt - start)).isLessThan(Duration.ofSeconds(4));
 		}
 	}
 
 	@Test
 	void aServerCutsTheDeadlineAClientAsksFor() throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(url(back) + "/execution/v1/invocations"))
+		ConfigurableApplicationContext capped = server("execution.http.server.max-timeout=1500ms");
+		HttpRequest request = HttpRequest.newBuilder(URI.create(url(capped) + "/execution/v1/invocations"))
 			.header("Content-Type", "application/json")
 			.header("Authorization", "Bearer " + TOKEN)
 			.POST(HttpRequest.BodyPublishers.ofString(
@@ -106,6 +128,22 @@ class DeadlinesTest {
 	}
 
 	@Test
+	void aCancelOfAnInvocationNotRunningIsAnsweredUnknownBehindTheToken() throws Exception {
+		URI unknown = URI.create(url(back) + "/execution/v1/invocations/nothing-runs-as-this");
+		HttpClient client = HttpClient.newHttpClient();
+		HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(unknown).DELETE().build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+		HttpResponse<String> response = client.send(
+				HttpRequest.newBuilder(unknown).header("Authorization", "Bearer " + TOKEN).DELETE().build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(404);
+		assertThat(response.body()).contains("\"error\":\"unknown-invocation\"")
+			.contains("\"id\":\"nothing-runs-as-this\"")
+			.contains("is not running here");
+	}
+
+	@Test
 	void cancellingAnAsynchronousCallInterruptsTheMethodOnTheServer() {
 		try (ConfigurableApplicationContext caller = caller("execution.endpoints.back.urls=" + url(back),
 				"execution.endpoints.back.timeout=20s")) {
@@ -113,9 +151,12 @@ class DeadlinesTest {
 			int interrupted = backService().interrupted.get();
 			CompletableFuture<String> call = caller.getBean(Back.class).sleepAsync(15_000);
 			await().atMost(Duration.ofSeconds(5)).until(() -> backService().started.get() == started + 1);
+			long cancelled = System.nanoTime();
 			call.cancel(true);
+			// The method sleeps 15 s with 20 s to go: only the cancel sent to the server stops it now.
 			await().atMost(Duration.ofSeconds(3))
 				.untilAsserted(() -> assertThat(backService().interrupted.get()).isEqualTo(interrupted + 1));
+			assertThat(Duration.ofNanos(backService().interruptedAt - cancelled)).isLessThan(Duration.ofSeconds(3));
 		}
 	}
 
@@ -136,11 +177,13 @@ class DeadlinesTest {
 			});
 			calling.start();
 			await().atMost(Duration.ofSeconds(5)).until(() -> backService().started.get() == started + 1);
+			long cancelled = System.nanoTime();
 			calling.interrupt();
 			calling.join(5_000);
 			assertThat(failure.get()).isInstanceOf(ExecutionCancelledException.class);
 			await().atMost(Duration.ofSeconds(3))
 				.untilAsserted(() -> assertThat(backService().interrupted.get()).isEqualTo(interrupted + 1));
+			assertThat(Duration.ofNanos(backService().interruptedAt - cancelled)).isLessThan(Duration.ofSeconds(3));
 		}
 	}
 

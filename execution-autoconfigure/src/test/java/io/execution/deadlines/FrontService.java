@@ -19,4 +19,9 @@ public class FrontService implements Front {
 		return this.back.getObject().sleep(millis);
 	}
 
+	@Override
+	public String forwardDetached(long millis) {
+		return this.back.getObject().sleepAsync(millis).join();
+	}
+
 }

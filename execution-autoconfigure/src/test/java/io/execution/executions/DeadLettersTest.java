@@ -12,6 +12,7 @@ import java.util.UUID;
 import io.execution.async.Execution;
 import io.execution.async.ExecutionStatus;
 import io.execution.async.Executions;
+import io.execution.queue.DeadLetter;
 import io.execution.queue.DeadLetters;
 import io.execution.redis.TestRedis;
 import io.execution.worker.WorkerPools;
@@ -25,6 +26,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -108,48 +110,125 @@ class DeadLettersTest {
 		String name = "dead-" + UUID.randomUUID();
 		Executions executions = operator.getBean(Executions.class);
 		Jobs jobs = operator.getBean(Jobs.class);
-		Execution<String> execution = executions.start(() -> jobs.work(name, 1));
-		JobsService.awaitStarted(name);
+		// Four running executions: one requeued from the Actuator endpoint, one over the HTTP
+		// routes, one deleted, and one purged with its queue's.
+		List<String> names = List.of(name, name + "-route", name + "-deleted", name + "-purged");
+		List<Execution<String>> started = new ArrayList<>();
+		for (String each : names) {
+			started.add(executions.start(() -> jobs.work(each, 1)));
+			JobsService.awaitStarted(each);
+		}
+		Execution<String> execution = started.get(0);
 
-		// The pool drains: the running call outlives the grace period, is interrupted, and is kept.
+		// The pool drains: the running calls outlive the grace period, are interrupted, and are kept.
 		WorkerPools pools = workers.getBean(WorkerPools.class);
 		pools.drain();
 		String actuator = base(operator) + "/actuator/deadletters";
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> send("GET", actuator + "/jobs", null, 200).path("deadLetters").size() == 1);
+			.until(() -> send("GET", actuator + "/jobs", null, 200).path("deadLetters").size() == 4);
 		JsonNode listed = send("GET", actuator + "/jobs", null, 200);
-		assertThat(listed.path("count").asLong()).isEqualTo(1);
-		JsonNode letter = listed.path("deadLetters").get(0);
+		assertThat(listed.path("count").asLong()).isEqualTo(4);
+		java.util.Map<String, String> ids = new java.util.HashMap<>();
+		for (JsonNode each : listed.path("deadLetters")) {
+			ids.put(each.path("request").asString().replaceAll(".*\"(" + name + "[a-z-]*)\".*", "$1"),
+					each.path("id").asString());
+		}
+		assertThat(ids).containsOnlyKeys(names);
+		String id = ids.get(name);
+		JsonNode letter = send("GET", actuator + "/jobs/" + id, null, 200);
 		assertThat(letter.path("invocationId").asString()).isEqualTo(execution.id());
 		assertThat(letter.path("service").asString()).isEqualTo("jobs");
 		assertThat(letter.path("method").asString()).isEqualTo("work");
 		assertThat(letter.path("execution").asBoolean()).isTrue();
 		assertThat(letter.path("cause").asString()).contains("shut down");
 		assertThat(letter.path("attempts").asInt()).isEqualTo(1);
-		String id = letter.path("id").asString();
-		assertThat(send("GET", actuator + "/jobs/" + id, null, 200).path("request").asString()).contains(name);
-		assertThat(send("GET", actuator, null, 200).path("queues").path("jobs").asLong()).isEqualTo(1);
-		await().atMost(Duration.ofSeconds(10)).until(() -> execution.record().status().isFinished());
-		assertThat(execution.record().status()).isNotEqualTo(ExecutionStatus.SUCCEEDED);
+		assertThat(letter.path("request").asString()).contains(name);
+		assertThat(send("GET", actuator, null, 200).path("queues").path("jobs").asLong()).isEqualTo(4);
+		for (Execution<String> each : started) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> each.record().status().isFinished());
+			assertThat(each.record().status()).isNotEqualTo(ExecutionStatus.SUCCEEDED);
+		}
 
 		// The same over the starter's HTTP routes, behind the token.
 		String routes = base(operator) + "/execution/v1/dead-letters/jobs";
 		send("GET", routes, null, 401);
-		assertThat(send("GET", routes, TOKEN, 200).path("deadLetters").get(0).path("id").asString()).isEqualTo(id);
+		assertThat(send("GET", routes, TOKEN, 200).path("count").asLong()).isEqualTo(4);
 		send("GET", routes + "/0-1", TOKEN, 404);
 		send("GET", routes + "?limit=0", TOKEN, 400);
+		send("POST", routes + "/" + ids.get(name + "-route") + "/requeue", null, 401);
+		send("DELETE", routes + "/" + ids.get(name + "-deleted"), null, 401);
+		send("DELETE", routes, null, 401);
 
-		// Requeued from the Actuator endpoint: it runs again, under the same id, and completes.
+		// Requeued from the Actuator endpoint and over the routes: each runs again, under its own
+		// id, and completes.
 		pools.resume();
 		JobsService.gate(name).release();
+		JobsService.gate(name + "-route").release();
 		JsonNode requeued = send("POST", actuator + "/jobs/" + id, null, 200);
 		assertThat(requeued.path("invocationId").asString()).isEqualTo(execution.id());
+		JsonNode routed = send("POST", routes + "/" + ids.get(name + "-route") + "/requeue?timeoutMs=20000", TOKEN, 202);
+		assertThat(routed.path("invocationId").asString()).isEqualTo(started.get(1).id());
 		assertThat(execution.await(Duration.ofSeconds(20))).isEqualTo(name + " done after 1 steps");
 		assertThat(execution.record().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-		assertThat(operator.getBean(DeadLetters.class).list("jobs", 0, 10)).isEmpty();
+		assertThat(started.get(1).await(Duration.ofSeconds(20))).isEqualTo(name + "-route done after 1 steps");
 		send("GET", actuator + "/jobs/" + id, null, 404);
 		send("POST", actuator + "/jobs/" + id, null, 400);
+		send("POST", routes + "/" + ids.get(name + "-route") + "/requeue", TOKEN, 404);
+
+		// Deleted over the routes: gone, and a second delete finds nothing; the Actuator's delete
+		// says so too.
+		send("DELETE", routes + "/" + ids.get(name + "-deleted"), TOKEN, 204);
+		send("DELETE", routes + "/" + ids.get(name + "-deleted"), TOKEN, 404);
+		assertThat(send("DELETE", actuator + "/jobs/" + ids.get(name + "-deleted"), null, 200).path("deleted")
+			.asBoolean()).isFalse();
+		assertThat(operator.getBean(DeadLetters.class).list("jobs", 0, 10)).extracting(DeadLetter::id)
+			.containsExactly(ids.get(name + "-purged"));
+
+		// Purged over the routes: the real letter is counted and gone.
+		assertThat(send("DELETE", routes, TOKEN, 200).path("purged").asLong()).isEqualTo(1);
+		assertThat(operator.getBean(DeadLetters.class).list("jobs", 0, 10)).isEmpty();
+		assertThat(send("GET", actuator, null, 200).path("queues").path("jobs").asLong()).isZero();
 		assertThat(send("DELETE", actuator + "/jobs", null, 200).path("purged").asLong()).isZero();
+		assertThat(JobsService.touched).doesNotContain(name + "-deleted", name + "-purged");
+	}
+
+	@Test
+	void aDeadLetterWhoseRequestCannotBeReadIsRefusedNamingWhyAndKept() throws Exception {
+		List<String> properties = new ArrayList<>(List.of(TestRedis.shared().properties()));
+		String prefix = "d" + UUID.randomUUID();
+		properties.addAll(List.of("execution.queue.backend=redis", "execution.queue.redis.prefix=" + prefix,
+				"execution.worker.enabled=true", "execution.worker.queues=jobs"));
+		ConfigurableApplicationContext app = run(WebApplicationType.SERVLET,
+				operator(properties.toArray(String[]::new)));
+		// A producer wrote an entry with neither invocation id nor body straight into the stream.
+		io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient
+			.create("redis://" + TestRedis.shared().host() + ":" + TestRedis.shared().port());
+		try (var connection = client.connect()) {
+			connection.sync().xadd(prefix + ":{q:jobs}:requests", java.util.Map.of("reply", "nobody"));
+		}
+		finally {
+			client.shutdown();
+		}
+		DeadLetters deadLetters = app.getBean(DeadLetters.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.count("jobs") == 1);
+		DeadLetter letter = deadLetters.list("jobs", 0, 1).get(0);
+		assertThat(letter.cause()).startsWith("malformed entry");
+
+		assertThatThrownBy(() -> deadLetters.requeue("jobs", letter.id(), null))
+			.isInstanceOf(io.execution.ExecutionRejectedException.class)
+			.hasMessageContaining("Dead letter " + letter.id() + " of queue 'jobs' cannot be requeued")
+			.hasMessageContaining("malformed entry")
+			.hasMessageContaining("delete it");
+		String routes = base(app) + "/execution/v1/dead-letters/jobs";
+		JsonNode refused = send("POST", routes + "/" + letter.id() + "/requeue", TOKEN, 422);
+		assertThat(refused.path("error").asString()).isEqualTo("malformed-dead-letter");
+		assertThat(refused.path("message").asString()).contains("cannot be requeued");
+		send("POST", base(app) + "/actuator/deadletters/jobs/" + letter.id(), null, 400);
+		// Nothing was lost, and nothing was queued.
+		assertThat(deadLetters.find("jobs", letter.id())).isPresent();
+		assertThat(deadLetters.count("jobs")).isEqualTo(1);
+		send("DELETE", routes + "/" + letter.id(), TOKEN, 204);
+		assertThat(deadLetters.count("jobs")).isZero();
 	}
 
 }

@@ -98,6 +98,28 @@ class FirstHourTest {
 	}
 
 	@Test
+	void localOnlyHoldsScheduledCallsInTheJvmAndRunsThemWhenDue() {
+		try (ConfigurableApplicationContext context = run(OutsideApplication.class, "execution.local-only=true",
+				"execution.endpoints.pricing.mode=queue")) {
+			Pricing pricing = context.getBean(Pricing.class);
+			io.execution.async.Executions executions = context.getBean(io.execution.async.Executions.class);
+			long started = System.nanoTime();
+			io.execution.async.Execution<String> due = executions.startAfter(java.time.Duration.ofMillis(700),
+					() -> pricing.quote("tea"));
+			io.execution.async.Execution<String> cancelled = executions.startAfter(java.time.Duration.ofMillis(300),
+					() -> pricing.quote("coffee"));
+			assertThat(due.status()).isEqualTo(io.execution.async.ExecutionStatus.SCHEDULED);
+			assertThat(cancelled.cancel()).isTrue();
+			String value = due.await(java.time.Duration.ofSeconds(30));
+			assertThat(System.nanoTime() - started).as("held until due")
+				.isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(700));
+			assertThat(value).startsWith("tea on ");
+			assertThat(due.status()).isEqualTo(io.execution.async.ExecutionStatus.SUCCEEDED);
+			assertThat(cancelled.status()).isEqualTo(io.execution.async.ExecutionStatus.CANCELLED);
+		}
+	}
+
+	@Test
 	void localOnlyWithAClientWhoseServiceIsNotHereFailsNamingWhatToAdd(CapturedOutput output) {
 		assertThatThrownBy(() -> run(io.execution.fixtures.missing.MissingApplication.class, "execution.local-only=true"))
 			.isInstanceOf(ExecutionDefinitionException.class);

@@ -60,7 +60,13 @@ public enum ErrorCode {
 	MAY_HAVE_RUN("may-have-run", 502),
 
 	/** No dead letter of that id on that queue (requeued or deleted already). */
-	UNKNOWN_DEAD_LETTER("unknown-dead-letter", 404);
+	UNKNOWN_DEAD_LETTER("unknown-dead-letter", 404),
+
+	/**
+	 * The dead letter's request cannot be read (no invocation id, no body, not an envelope): it
+	 * cannot be requeued, only inspected and deleted.
+	 */
+	MALFORMED_DEAD_LETTER("malformed-dead-letter", 422);
 
 	private static final Map<String, ErrorCode> BY_CODE = new HashMap<>();
 
@@ -118,7 +124,8 @@ public enum ErrorCode {
 			case CANCELLED -> new ExecutionCancelledException(message);
 			case MALFORMED_REQUEST, UNAUTHORIZED, PAYLOAD_TOO_LARGE, REJECTED -> new ExecutionRejectedException(message);
 			case MAY_HAVE_RUN -> new MayHaveRunException(message);
-			case INTERNAL, UNKNOWN_EXECUTION, UNKNOWN_INVOCATION, NOT_CANCELLABLE, UNKNOWN_DEAD_LETTER ->
+			case INTERNAL, UNKNOWN_EXECUTION, UNKNOWN_INVOCATION, NOT_CANCELLABLE, UNKNOWN_DEAD_LETTER,
+					MALFORMED_DEAD_LETTER ->
 				new ExecutionException(message);
 		};
 	}

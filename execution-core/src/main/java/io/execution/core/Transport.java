@@ -70,7 +70,7 @@ public interface Transport extends AutoCloseable {
 
 	/**
 	 * Whether this transport holds a call until it is due ({@link Invocation#dueNanos()}): queue
-	 * endpoints on a backend that schedules.
+	 * endpoints on a backend that schedules, and local ones under {@code execution.local-only}.
 	 * @return {@code false} by default
 	 */
 	default boolean schedules() {

@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionRejectedException;
@@ -49,6 +51,9 @@ public final class LocalTransport implements Transport {
 	/** Interrupts synchronous calls at their deadline; {@code null} to let them run on. */
 	private final DeadlineWatch deadlines;
 
+	/** Holds calls due later until they are due; {@code null} when this transport refuses them. */
+	private final ScheduledExecutorService holding;
+
 	/**
 	 * Makes the local transport of an endpoint.
 	 * @param endpoint the endpoint name
@@ -59,11 +64,32 @@ public final class LocalTransport implements Transport {
 	 */
 	public LocalTransport(String endpoint, ServiceRegistry services, JsonMapper mapper, Executor executor,
 			DeadlineWatch deadlines) {
+		this(endpoint, services, mapper, executor, deadlines, null);
+	}
+
+	/**
+	 * Makes the local transport of an endpoint that holds calls due later in this JVM until they
+	 * are due ({@code execution.local-only}: what a queue would hold runs in the tests' JVM).
+	 * @param endpoint the endpoint name
+	 * @param services the services of this application
+	 * @param mapper converts values when caller and service declare different types
+	 * @param executor runs asynchronous calls of synchronous service methods
+	 * @param deadlines interrupts synchronous calls at their deadline; {@code null} for none
+	 * @param holding holds calls due later until they are due; {@code null} to refuse them
+	 */
+	public LocalTransport(String endpoint, ServiceRegistry services, JsonMapper mapper, Executor executor,
+			DeadlineWatch deadlines, ScheduledExecutorService holding) {
 		this.endpoint = endpoint;
 		this.services = services;
 		this.mapper = mapper;
 		this.executor = executor;
 		this.deadlines = deadlines;
+		this.holding = holding;
+	}
+
+	@Override
+	public boolean schedules() {
+		return this.holding != null;
 	}
 
 	@Override
@@ -196,14 +222,34 @@ public final class LocalTransport implements Transport {
 				}
 			}
 		};
+		long delay = (this.holding != null) ? invocation.delayNanos() : 0;
+		if (delay > 0) {
+			// Held in this JVM until due: a cancel before then drops it, and it never runs.
+			java.util.concurrent.ScheduledFuture<?> due = this.holding.schedule(() -> {
+				try {
+					this.executor.execute(task);
+				}
+				catch (RejectedExecutionException ex) {
+					result.completeExceptionally(rejected(invocation, ex));
+				}
+			}, delay, TimeUnit.NANOSECONDS);
+			Futures.cancelWith(result, task);
+			result.whenComplete((value, failure) -> due.cancel(false));
+			return result;
+		}
 		try {
 			this.executor.execute(task);
 		}
 		catch (RejectedExecutionException ex) {
-			throw new ExecutionRejectedException("Local executor refused call " + invocation.method() + ": " + ex.getMessage(), ex);
+			throw rejected(invocation, ex);
 		}
 		Futures.cancelWith(result, task);
 		return result;
+	}
+
+	private static ExecutionRejectedException rejected(Invocation invocation, RejectedExecutionException ex) {
+		return new ExecutionRejectedException("Local executor refused call " + invocation.method() + ": " + ex.getMessage(),
+				ex);
 	}
 
 	@Override

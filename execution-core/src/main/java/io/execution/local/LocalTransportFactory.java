@@ -1,6 +1,7 @@
 package io.execution.local;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
 import io.execution.core.DeadlineWatch;
 import io.execution.core.EndpointDefinition;
@@ -22,6 +23,8 @@ public final class LocalTransportFactory implements TransportFactory {
 	private final Executor executor;
 
 	private final DeadlineWatch deadlines;
+
+	private final ScheduledExecutorService holding;
 
 	/**
 	 * Makes a factory whose synchronous calls are not held to their deadline.
@@ -46,10 +49,28 @@ public final class LocalTransportFactory implements TransportFactory {
 	 */
 	public LocalTransportFactory(ServiceRegistry services, JsonMapper mapper, Executor executor,
 			DeadlineWatch deadlines) {
+		this(services, mapper, executor, deadlines, null);
+	}
+
+	private LocalTransportFactory(ServiceRegistry services, JsonMapper mapper, Executor executor,
+			DeadlineWatch deadlines, ScheduledExecutorService holding) {
 		this.services = services;
 		this.mapper = mapper;
 		this.executor = executor;
 		this.deadlines = deadlines;
+		this.holding = holding;
+	}
+
+	/**
+	 * This factory, making transports that hold calls due later ({@code startAt},
+	 * {@code startAfter}) in this JVM until they are due, as {@code execution.local-only} does
+	 * for the tests of an application whose queue endpoints hold them. Without it a local
+	 * endpoint refuses calls due later: nothing would keep them past a restart.
+	 * @param scheduler the timer that holds them ({@link io.execution.core.ExecutionTimer#scheduler()})
+	 * @return a factory whose transports hold calls due later
+	 */
+	public LocalTransportFactory holdingDueCalls(ScheduledExecutorService scheduler) {
+		return new LocalTransportFactory(this.services, this.mapper, this.executor, this.deadlines, scheduler);
 	}
 
 	@Override
@@ -59,7 +80,8 @@ public final class LocalTransportFactory implements TransportFactory {
 
 	@Override
 	public Transport create(EndpointDefinition endpoint) {
-		return new LocalTransport(endpoint.name(), this.services, this.mapper, this.executor, this.deadlines);
+		return new LocalTransport(endpoint.name(), this.services, this.mapper, this.executor, this.deadlines,
+				this.holding);
 	}
 
 }

@@ -94,6 +94,13 @@ public final class DeadLetters {
 	public DeadLetter requeue(String queue, String id, Duration timeout) {
 		DeadLetter letter = find(queue, id).orElseThrow(() -> new ExecutionRejectedException(
 				"Queue '" + queue + "' has no dead letter " + id + " (requeued or deleted already?)"));
+		if (letter.invocationId() == null || letter.invocationId().isBlank() || letter.service() == null) {
+			// What a producer wrote wrong is not run: it would fail again, or run without an id to answer to.
+			throw new UnreadableRequestException("Dead letter " + id + " of queue '" + queue + "' cannot be requeued:"
+					+ " its request cannot be read (" + ((letter.cause() != null) ? letter.cause() : "no cause kept")
+					+ (((letter.invocationId() == null || letter.invocationId().isBlank())) ? "; no invocation id" : "")
+					+ "); inspect it, then delete it");
+		}
 		if (letter.execution() && this.store != null && letter.invocationId() != null) {
 			this.store.reopen(letter.invocationId());
 		}
@@ -136,6 +143,21 @@ public final class DeadLetters {
 		catch (RuntimeException ex) {
 			return letter;
 		}
+	}
+
+	/**
+	 * A dead letter whose request cannot be read (no invocation id, no body, not an envelope, as a
+	 * producer that wrote straight into the queue may leave): it is kept, to be inspected and
+	 * deleted, and never requeued. The HTTP routes answer it with 422 {@code malformed-dead-letter}.
+	 */
+	public static final class UnreadableRequestException extends ExecutionRejectedException {
+
+		private static final long serialVersionUID = 1L;
+
+		UnreadableRequestException(String message) {
+			super(message);
+		}
+
 	}
 
 }
