@@ -476,23 +476,74 @@ class RedisQueueTest {
 		// is late, as when a worker is busy reconnecting.
 		Consumer<String> late = Consumer.from("workers", "late-worker");
 		assertThat(takeAndDie(stream, 2, "late-worker")).isEqualTo(2);
+		long taken = System.nanoTime();
 		String writeEntry = entryOf(stream, "write");
 		String readEntry = entryOf(stream, "read");
 		java.util.concurrent.ScheduledExecutorService renewing = Executors.newSingleThreadScheduledExecutor();
 		renewing.scheduleAtFixedRate(() -> commands.xclaim(stream, late,
 				io.lettuce.core.XClaimArgs.Builder.minIdleTime(0).justid(), readEntry), 0, 200, TimeUnit.MILLISECONDS);
-		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=2s");
-		// Past its visibility timeout, the write stays with the live worker.
-		await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).untilAsserted(() -> {
+		ConfigurableApplicationContext worker = start(prefix, true, "execution.queue.redis.visibility-timeout=4s");
+		// Past its visibility timeout, the write stays with the live worker until it has gone
+		// unrenewed three visibility timeouts (12 s from when it was taken). The look counts from
+		// the take, not from the worker's start, which a busy machine slows down by seconds: the
+		// worker, which looks for requests to take over as it starts and every second, is watched
+		// for at least two seconds.
+		long lookUntil = taken + TimeUnit.MILLISECONDS.toNanos(11_000);
+		assertThat(System.nanoTime() - taken).as("the worker started within the window the test can look in")
+			.isLessThan(TimeUnit.SECONDS.toNanos(9));
+		while (System.nanoTime() - lookUntil < 0) {
 			assertThat(write).isNotDone();
 			assertThat(owner(stream, writeEntry)).isEqualTo("late-worker");
-		});
+			Thread.sleep(100);
+		}
 		renewing.shutdown();
 		assertThat(renewing.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
 		// A worker that stopped: both are taken over, the write refused, the read run again.
 		assertThatThrownBy(() -> write.get(15, TimeUnit.SECONDS)).cause().isInstanceOf(MayHaveRunException.class);
 		assertThat(read.get(15, TimeUnit.SECONDS)).isEqualTo("value of other");
 		assertThat(worker.getBean(LedgerService.class).calls).containsExactly("read:other");
+	}
+
+	@Test
+	void aLiveWorkersLongCallIsNotTakenOverWhileTheMachineIsStarved() throws Exception {
+		String prefix = prefix();
+		// Two workers that could each take the other's call, with a visibility timeout a fifth of the call.
+		ConfigurableApplicationContext first = start(prefix, true, "execution.queue.redis.visibility-timeout=1s");
+		ConfigurableApplicationContext second = start(prefix, true, "execution.queue.redis.visibility-timeout=1s");
+		Ledger ledger = start(prefix, false, "execution.endpoints.ledger.timeout=60s").getBean(Ledger.class);
+		assertThat(ledger.read("warm").get(10, TimeUnit.SECONDS)).isEqualTo("value of warm");
+		// Busy threads of the test's own, four per core, until the call is over (at most 30 s).
+		java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
+		long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		List<Thread> hogs = new ArrayList<>();
+		for (int i = 0; i < 4 * Runtime.getRuntime().availableProcessors(); i++) {
+			Thread hog = new Thread(() -> {
+				long spins = 0;
+				while (busy.get() && System.nanoTime() - until < 0) {
+					spins++;
+				}
+				if (spins == -1) {
+					System.out.println(spins);
+				}
+			}, "cpu-hog-" + i);
+			hog.setDaemon(true);
+			hog.start();
+			hogs.add(hog);
+		}
+		try {
+			// Five visibility timeouts of a non-idempotent call on a starved machine: it runs once,
+			// on the worker that took it, and answers.
+			assertThat(ledger.pause(5_000).get(40, TimeUnit.SECONDS)).isEqualTo("paused");
+		}
+		finally {
+			busy.set(false);
+			for (Thread hog : hogs) {
+				hog.join(5_000);
+			}
+		}
+		List<String> ran = new ArrayList<>(first.getBean(LedgerService.class).calls);
+		ran.addAll(second.getBean(LedgerService.class).calls);
+		assertThat(ran).containsOnlyOnce("pause");
 	}
 
 	private static String entryOf(String stream, String method) {
