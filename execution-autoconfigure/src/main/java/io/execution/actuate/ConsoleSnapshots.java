@@ -205,6 +205,9 @@ public final class ConsoleSnapshots {
 					p.put("completed", pool.completed());
 					p.put("failed", pool.failed());
 					p.put("accepting", pool.accepting());
+					p.put("successRate", pool.successRate());
+					p.put("p50Millis", pool.p50Millis());
+					p.put("p99Millis", pool.p99Millis());
 					described.add(p);
 					inFlight += pool.inFlight();
 					draining &= !pool.accepting();

@@ -228,7 +228,10 @@
 		const writable = state.writable && !snapshot.readOnly;
 		const rows = snapshot.workers.map(function (worker) {
 			const pools = worker.pools.map(function (pool) {
-				return pool.queue + ' ' + pool.inFlight + '/' + pool.concurrency;
+				const ran = (pool.completed || 0) + (pool.failed || 0);
+				return pool.queue + ' ' + pool.inFlight + '/' + pool.concurrency
+					+ (ran > 0 ? ' · p50 ' + millis(Math.round(pool.p50Millis)) + ' · p99 ' + millis(Math.round(pool.p99Millis))
+						+ ' · ' + percent(pool.successRate) + ' answered' : '');
 			}).join(', ');
 			const tags = Object.keys(worker.tags || {}).map(function (tag) {
 				return tag + '=' + worker.tags[tag];

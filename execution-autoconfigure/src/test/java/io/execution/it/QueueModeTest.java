@@ -74,6 +74,9 @@ class QueueModeTest {
 	@Autowired
 	io.execution.registry.WorkerRegistry registry;
 
+	@Autowired
+	io.execution.worker.WorkerPools pools;
+
 	@Test
 	void aMemoryQueueServesAsAFallbackOfAnEndpointThatIsDown() {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(LabApplication.class)
@@ -162,6 +165,43 @@ class QueueModeTest {
 				assertThat(ex.getRemoteMessage()).isEqualTo("out of stock");
 			});
 		assertThat(this.lab.echo("still fine")).isEqualTo("still fine");
+	}
+
+	@Test
+	void eachPoolCountsItsCallsByTheOneOutcomeModelWithTheirLatency() {
+		io.execution.core.CallStatistics.Snapshot labBefore = pool("lab-pool").statistics();
+		io.execution.core.CallStatistics.Snapshot sleeperBefore = pool("sleeper").statistics();
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.lab.echo("counted " + i)).isEqualTo("counted " + i);
+		}
+		// A service exception is an answer, not a failed call.
+		assertThatThrownBy(() -> this.lab.fail("counted")).isInstanceOf(RemoteExecutionException.class);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			io.execution.core.CallStatistics.Snapshot lab = pool("lab-pool").statistics();
+			assertThat(lab.calls()).isEqualTo(labBefore.calls() + 4);
+			assertThat(lab.failures()).isEqualTo(labBefore.failures());
+			assertThat(lab.p50Millis()).isPositive();
+			assertThat(lab.p99Millis()).isGreaterThanOrEqualTo(lab.p50Millis());
+		});
+		// A call interrupted at its deadline is a failure of its pool.
+		int interrupted = this.sleeperService.interrupted.get();
+		assertThatThrownBy(() -> this.sleeper.sleep(20_000)).isInstanceOf(ExecutionTimeoutException.class);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(this.sleeperService.interrupted.get()).isEqualTo(interrupted + 1);
+			io.execution.core.CallStatistics.Snapshot sleeping = pool("sleeper").statistics();
+			assertThat(sleeping.calls()).isEqualTo(sleeperBefore.calls() + 1);
+			assertThat(sleeping.failures()).isEqualTo(sleeperBefore.failures() + 1);
+			assertThat(sleeping.successRate()).isLessThan(1.0);
+			assertThat(sleeping.p99Millis()).isGreaterThanOrEqualTo(1000);
+		});
+		// The registry carries them, as the Actuator endpoint and the console show them.
+		io.execution.registry.WorkerInfo.Pool described = io.execution.worker.LocalWorker.describe(pool("sleeper"));
+		assertThat(described.successRate()).isEqualTo(pool("sleeper").statistics().successRate());
+		assertThat(described.p99Millis()).isGreaterThanOrEqualTo(1000);
+	}
+
+	private io.execution.worker.WorkerPool pool(String queue) {
+		return this.pools.pools().stream().filter((pool) -> pool.queue().equals(queue)).findFirst().orElseThrow();
 	}
 
 	@Test

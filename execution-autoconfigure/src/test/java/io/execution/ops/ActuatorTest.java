@@ -66,6 +66,7 @@ class ActuatorTest {
 					"execution.endpoints.billing.urls=http://localhost:" + workerPort,
 					"execution.endpoints.billing.retry.max-attempts=2", "execution.endpoints.billing.retry.initial-backoff=1ms", "execution.http.health-check.interval=0",
 					"execution.worker.enabled=true", "execution.worker.queues=lab", "execution.worker.concurrency=2",
+					"execution.worker.heartbeat-interval=500ms",
 					"management.endpoints.web.exposure.include=health,execution,metrics,info",
 					"management.endpoint.health.show-details=always",
 					"management.endpoint.health.group.calls.include=execution/endpoints/billing")
@@ -98,11 +99,17 @@ class ActuatorTest {
 			assertThat(billingEndpoint.path("urls").path(url).path("circuit").asString()).isEqualTo("CLOSED");
 			assertThat(execution.path("queues").path("lab").path("backend").asString()).isEqualTo("redis");
 			assertThat(execution.path("queues").path("lab").path("depth").asLong()).isZero();
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> get(base, "/execution", 200).path("workers").size() == 1);
+			// The pool's own counts and latency, as its heartbeats carry them: the 7 lab calls it ran.
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> get(base, "/execution", 200).path("workers").size() == 1 && get(base, "/execution", 200)
+					.path("workers").get(0).path("pools").get(0).path("completed").asLong() == 7);
 			JsonNode worker = get(base, "/execution", 200).path("workers").get(0);
-			assertThat(worker.path("pools").get(0).path("queue").asString()).isEqualTo("lab");
-			assertThat(worker.path("pools").get(0).path("completed").asLong()).isGreaterThanOrEqualTo(0);
+			JsonNode pool = worker.path("pools").get(0);
+			assertThat(pool.path("queue").asString()).isEqualTo("lab");
+			assertThat(pool.path("failed").asLong()).isZero();
+			assertThat(pool.path("successRate").asDouble()).isEqualTo(1.0);
+			assertThat(pool.path("p50Millis").asDouble()).isPositive();
+			assertThat(pool.path("p99Millis").asDouble()).isGreaterThanOrEqualTo(pool.path("p50Millis").asDouble());
 			assertThat(worker.path("stale").asBoolean()).isFalse();
 			assertThat(worker.path("services").findValuesAsString("name")).contains("lab");
 			assertThat(get(base, "/execution", 200).path("executions").path("store").asString()).isEqualTo("redis");

@@ -77,7 +77,11 @@ public final class CallStatistics implements CallObserver {
 	public record Snapshot(long calls, long failures, double successRate, double p50Millis, double p99Millis) {
 	}
 
-	private static final class Window {
+	/**
+	 * The counts and recent latencies of one flow of calls (an endpoint, a served service, a
+	 * worker pool): two adders and one array write per call.
+	 */
+	public static final class Window {
 
 		private final LongAdder calls = new LongAdder();
 
@@ -87,7 +91,12 @@ public final class CallStatistics implements CallObserver {
 
 		private final AtomicInteger next = new AtomicInteger();
 
-		void record(long nanos, boolean failed) {
+		/**
+		 * Records a finished call.
+		 * @param nanos how long it took
+		 * @param failed whether it failed ({@link CallOutcome#failed()}: not answered)
+		 */
+		public void record(long nanos, boolean failed) {
 			this.calls.increment();
 			if (failed) {
 				this.failures.increment();
@@ -95,7 +104,11 @@ public final class CallStatistics implements CallObserver {
 			this.latencies.set(this.next.getAndIncrement() & (WINDOW - 1), nanos);
 		}
 
-		Snapshot snapshot() {
+		/**
+		 * The counts and percentiles as of now.
+		 * @return the snapshot
+		 */
+		public Snapshot snapshot() {
 			long calls = this.calls.sum();
 			long failures = this.failures.sum();
 			int filled = (int) Math.min(calls, WINDOW);

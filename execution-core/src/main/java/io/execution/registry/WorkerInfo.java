@@ -30,8 +30,27 @@ public record WorkerInfo(String id, String host, List<Pool> pools, Map<String, S
 	 * @param completed calls answered with a result
 	 * @param failed calls answered with an error
 	 * @param accepting whether it takes work (not while draining on shutdown)
+	 * @param successRate the share of its calls answered (a service exception is an answer; a
+	 * call that timed out, was cancelled or could not be read is not), 1.0 before any
+	 * @param p50Millis the median time from take to answer over its recent calls
+	 * @param p99Millis the 99th percentile of that time
 	 */
-	public record Pool(String queue, int concurrency, int inFlight, long completed, long failed, boolean accepting) {
+	public record Pool(String queue, int concurrency, int inFlight, long completed, long failed, boolean accepting,
+			double successRate, double p50Millis, double p99Millis) {
+
+		/**
+		 * A pool described without latency (as a worker of an earlier version sends it).
+		 * @param queue the queue it serves
+		 * @param concurrency how many calls it runs at once
+		 * @param inFlight calls running now
+		 * @param completed calls answered with a result
+		 * @param failed calls answered with an error
+		 * @param accepting whether it takes work
+		 */
+		public Pool(String queue, int concurrency, int inFlight, long completed, long failed, boolean accepting) {
+			this(queue, concurrency, inFlight, completed, failed, accepting, 1.0, 0, 0);
+		}
+
 	}
 
 	/**

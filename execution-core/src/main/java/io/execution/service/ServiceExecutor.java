@@ -171,8 +171,7 @@ public final class ServiceExecutor {
 		long start = System.nanoTime();
 		Outcome outcome = run(request, deadlineNanos);
 		if (this.statistics != null && this.registry.contains(request.service())) {
-			this.statistics.served(request.service(), System.nanoTime() - start,
-					outcome.error() != null && outcome.error() != ErrorCode.SERVICE_EXCEPTION);
+			this.statistics.served(request.service(), System.nanoTime() - start, !outcome.answered());
 		}
 		return outcome;
 	}
@@ -491,6 +490,15 @@ public final class ServiceExecutor {
 		 */
 		public boolean ok() {
 			return this.error == null;
+		}
+
+		/**
+		 * Whether the call was answered, by the outcome model every count uses: a result or the
+		 * service's own exception; not a call that timed out, was cancelled, refused or unreadable.
+		 * @return {@code true} when answered
+		 */
+		public boolean answered() {
+			return this.error == null || this.error == ErrorCode.SERVICE_EXCEPTION;
 		}
 
 	}

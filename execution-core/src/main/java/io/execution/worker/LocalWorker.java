@@ -128,8 +128,9 @@ public final class LocalWorker implements HeartbeatSource {
 	 * @return its description
 	 */
 	public static WorkerInfo.Pool describe(WorkerPool pool) {
+		io.execution.core.CallStatistics.Snapshot statistics = pool.statistics();
 		return new WorkerInfo.Pool(pool.queue(), pool.concurrency(), pool.inFlight(), pool.completed(), pool.failed(),
-				pool.isAccepting());
+				pool.isAccepting(), statistics.successRate(), statistics.p50Millis(), statistics.p99Millis());
 	}
 
 	private static String hostName() {

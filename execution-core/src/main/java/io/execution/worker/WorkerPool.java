@@ -59,6 +59,9 @@ public final class WorkerPool {
 
 	private final LongAdder failed = new LongAdder();
 
+	/** The calls this pool ran, by the one outcome model, with their latency. */
+	private final io.execution.core.CallStatistics.Window statistics = new io.execution.core.CallStatistics.Window();
+
 	private volatile boolean accepting;
 
 	private volatile Instant startedAt;
@@ -240,6 +243,16 @@ public final class WorkerPool {
 		return this.failed.sum();
 	}
 
+	/**
+	 * The calls this pool took, by the outcome model every count uses (a service exception is an
+	 * answer; a call that timed out, was cancelled or could not be read is a failure), with the
+	 * p50 and p99 of their time from take to answer over the most recent calls.
+	 * @return the statistics as of now
+	 */
+	public io.execution.core.CallStatistics.Snapshot statistics() {
+		return this.statistics.snapshot();
+	}
+
 	private void work(int slot) {
 		while (this.accepting) {
 			QueueDelivery delivery;
@@ -261,6 +274,7 @@ public final class WorkerPool {
 	}
 
 	private void run(int slot, QueueDelivery delivery) {
+		long taken = System.nanoTime();
 		String id = delivery.invocationId();
 		long deadline = delivery.deadlineNanos();
 		Outcome outcome;
@@ -322,6 +336,7 @@ public final class WorkerPool {
 			}
 		}
 		(outcome.ok() ? this.completed : this.failed).increment();
+		this.statistics.record(System.nanoTime() - taken, !outcome.answered());
 		try {
 			if (abandoned != null) {
 				delivery.abandon(outcome.body(), abandoned);
