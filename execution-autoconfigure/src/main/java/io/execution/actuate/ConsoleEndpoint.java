@@ -7,8 +7,8 @@ import java.util.Set;
 import io.execution.ExecutionException;
 import io.execution.async.DefaultExecutions;
 import io.execution.queue.DeadLetters;
-import io.execution.registry.WorkerRegistry;
 import io.execution.worker.WorkerOperations;
+import io.execution.worker.Workers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -61,7 +61,7 @@ public class ConsoleEndpoint {
 
 	private final WorkerOperations operations;
 
-	private final WorkerRegistry registry;
+	private final Workers workers;
 
 	/**
 	 * Makes the endpoint.
@@ -70,12 +70,12 @@ public class ConsoleEndpoint {
 	 * @param deadLetters the dead letters, or {@code null} without a queue backend
 	 * @param report names the queues this application knows
 	 * @param operations this application's pools, or {@code null} when it runs none
-	 * @param registry asks other processes' workers to drain and resume, or {@code null}
+	 * @param workers reaches other processes' workers by id to drain and resume them, or {@code null}
 	 */
 	public ConsoleEndpoint(ConsoleSnapshots snapshots, @Nullable DefaultExecutions executions,
 			@Nullable DeadLetters deadLetters, ExecutionReport report, @Nullable WorkerOperations operations,
-			@Nullable WorkerRegistry registry) {
-		this.registry = registry;
+			@Nullable Workers workers) {
+		this.workers = workers;
 		this.snapshots = snapshots;
 		this.executions = (executions != null) ? new ExecutionsEndpoint(executions) : null;
 		this.deadLetters = (deadLetters != null) ? new DeadLettersEndpoint(deadLetters, report) : null;
@@ -136,8 +136,8 @@ public class ConsoleEndpoint {
 	 * {@code delete} or {@code purge}
 	 * @param id the execution (cancel) or dead letter (requeue, delete)
 	 * @param queue the dead letter's queue
-	 * @param worker drain and resume: another process's worker, asked through the registry (it
-	 * does at its next heartbeat); none for this application's pools
+	 * @param worker drain and resume: another process's worker, reached by its id
+	 * ({@link Workers#of(String)}); none for this application's pools
 	 * @return what happened; 403 when the console is read-only
 	 */
 	@WriteOperation
@@ -158,12 +158,15 @@ public class ConsoleEndpoint {
 				case "probe" -> done.put("writable", true);
 				case "drain", "resume" -> {
 					if (worker != null && !worker.isBlank() && !worker.equals(this.snapshots.self())) {
-						if (this.registry == null || !this.registry.request(worker, action)) {
+						if (this.workers == null) {
 							throw new InvalidEndpointRequestException("Worker '" + worker + "' cannot be reached from here:"
 									+ " drain it from its own application", "not reachable");
 						}
+						// That worker alone, over HTTP or its own control queue; it answers with its pools.
+						WorkerOperations remote = this.workers.of(worker);
 						done.put("worker", worker);
 						done.put("requested", true);
+						done.put("pools", ("drain".equals(action) ? remote.drain() : remote.resume()).pools());
 						return new WebEndpointResponse<>(done);
 					}
 					if (this.operations == null) {

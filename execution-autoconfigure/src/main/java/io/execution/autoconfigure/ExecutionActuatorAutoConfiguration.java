@@ -126,9 +126,9 @@ public final class ExecutionActuatorAutoConfiguration {
 		ConsoleEndpoint consoleEndpoint(ConsoleSnapshots snapshots, ObjectProvider<DefaultExecutions> executions,
 				ObjectProvider<DeadLetters> deadLetters, ExecutionReport report,
 				ObjectProvider<WorkerOperationsService> operations, ObjectProvider<WorkerPools> pools,
-				ObjectProvider<WorkerRegistry> registry) {
+				ObjectProvider<io.execution.worker.Workers> workers) {
 			return new ConsoleEndpoint(snapshots, executions.getIfAvailable(), deadLetters.getIfAvailable(), report,
-					(pools.getIfAvailable() != null) ? operations.getIfAvailable() : null, registry.getIfAvailable());
+					(pools.getIfAvailable() != null) ? operations.getIfAvailable() : null, workers.getIfAvailable());
 		}
 
 	}

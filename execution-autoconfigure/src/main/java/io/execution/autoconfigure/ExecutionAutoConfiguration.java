@@ -29,9 +29,11 @@ import io.execution.queue.QueueBackend;
 import io.execution.resilience.CircuitBreakers;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
+import io.execution.registry.WorkerRegistry;
 import io.execution.worker.LocalWorker;
 import io.execution.worker.WorkerOperationsService;
 import io.execution.worker.WorkerPools;
+import io.execution.worker.Workers;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,6 +42,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnNotWebApplication;
@@ -198,14 +201,36 @@ public final class ExecutionAutoConfiguration {
 	@ConditionalOnMissingBean
 	WorkerOperationsService executionWorkerOperations(ServiceRegistry services, ExecutionProperties properties,
 			ExecutionHttpProperties http, ExecutionQueueProperties queue, ExecutionWorkerProperties worker,
-			ObjectProvider<WorkerPools> pools, ObjectProvider<DefaultExecutions> executions) {
+			ObjectProvider<WorkerPools> pools, ObjectProvider<DefaultExecutions> executions,
+			ObjectProvider<LocalWorker> localWorker) {
 		Map<String, Object> limits = new LinkedHashMap<>();
 		limits.put("payloadLimit", http.getPayloadLimit().toBytes());
 		limits.put("compressionThreshold", http.getCompression().getThreshold().toBytes());
 		limits.put("queueCapacity", queue.getCapacity());
 		limits.put("defaultTimeoutMs", properties.getDefaultTimeout().toMillis());
 		return new WorkerOperationsService(services, pools::getIfAvailable, executions::getIfAvailable,
-				worker.getTags(), limits);
+				worker.getTags(), limits, () -> {
+					LocalWorker local = localWorker.getIfAvailable();
+					return (local != null) ? local.id() : null;
+				});
+	}
+
+	/**
+	 * The workers the registry knows, each reachable by id: in process, over HTTP at the URL it
+	 * advertises, or through its own control queue on Redis.
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnBean(WorkerRegistry.class)
+	@ConditionalOnMissingBean
+	Workers executionWorkers(WorkerRegistry registry, WorkerOperationsService self, ObjectProvider<LocalWorker> local,
+			List<TransportFactory> factories, EnvelopeCodec codec, ExecutionProperties properties) {
+		Map<String, TransportFactory> byMode = new LinkedHashMap<>();
+		factories.stream()
+			.filter((factory) -> factory.mode().equals("http") || factory.mode().equals("queue"))
+			.forEach((factory) -> byMode.putIfAbsent(factory.mode(), factory));
+		LocalWorker worker = local.getIfAvailable();
+		return new Workers(registry, self, (worker != null) ? worker.id() : null, byMode, codec.mapper(),
+				properties.getDefaultTimeout());
 	}
 
 	@Bean

@@ -10,6 +10,7 @@ import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
 import io.execution.worker.LocalWorker;
 import io.execution.worker.WorkerPool;
+import io.execution.worker.WorkerControl;
 import io.execution.worker.WorkerPools;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -70,6 +71,19 @@ public final class ExecutionWorkerAutoConfiguration {
 	private static WorkerPools.Readiness readiness(ApplicationEventPublisher events) {
 		return (accepting) -> AvailabilityChangeEvent.publish(events, WorkerPools.class,
 				accepting ? ReadinessState.ACCEPTING_TRAFFIC : ReadinessState.REFUSING_TRAFFIC);
+	}
+
+	/**
+	 * On Redis, this worker's own control queue, so that another process reaches it alone
+	 * ({@link io.execution.worker.Workers#of(String)}), drained or not.
+	 */
+	@Bean
+	@ConditionalOnBean({ WorkerPools.class, QueueBackend.class })
+	@ConditionalOnProperty(name = "execution.queue.backend", havingValue = "redis")
+	@ConditionalOnMissingBean
+	WorkerControl executionWorkerControl(QueueBackend backend, ServiceExecutor executor, ExecutionTimer timer,
+			LocalWorker worker) {
+		return new WorkerControl(backend, executor, worker.id(), timer);
 	}
 
 	@Bean

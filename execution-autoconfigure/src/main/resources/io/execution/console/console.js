@@ -251,7 +251,7 @@
 					} }));
 			}
 			else if (state.requested[worker.id] === action) {
-				actions.appendChild(el('span', { class: 'muted', text: action + ' asked: at its next heartbeat' }));
+				actions.appendChild(el('span', { class: 'muted', text: action + ' done: shown at its next heartbeat' }));
 			}
 			if (worker.self) {
 				actions.appendChild(el('span', { class: 'muted', text: ' this application' }));

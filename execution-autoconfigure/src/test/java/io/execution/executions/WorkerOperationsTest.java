@@ -65,7 +65,7 @@ class WorkerOperationsTest {
 		WorkerOperations.Pong pong = pool.ping();
 		Capabilities capabilities = pool.capabilities();
 
-		assertThat(pong.worker()).isEqualTo(LocalWorker.processId());
+		assertThat(pong.worker()).isEqualTo(context.getBean(LocalWorker.class).id());
 		assertThat(pong.time()).isNotNull();
 		assertThat(capabilities.services()).anySatisfy((service) -> {
 			assertThat(service.name()).isEqualTo("jobs");
@@ -176,14 +176,14 @@ class WorkerOperationsTest {
 				HttpResponse.BodyHandlers.ofString());
 
 		assertThat(ping.statusCode()).isEqualTo(200);
-		assertThat(json.readTree(ping.body()).path("worker").stringValue()).isEqualTo(LocalWorker.processId());
+		assertThat(json.readTree(ping.body()).path("worker").stringValue()).isEqualTo(server.getBean(LocalWorker.class).id());
 		assertThat(json.readTree(ping.body()).path("v").intValue()).isEqualTo(1);
 		JsonNode described = json.readTree(capabilities.body());
 		assertThat(described.path("v").intValue()).isEqualTo(1);
 		assertThat(described.path("tags").path("gpu").stringValue()).isEqualTo("none");
 		assertThat(described.path("pools").get(0).path("queue").stringValue()).isEqualTo("jobs");
 		assertThat(json.readTree(viaEnvelope.body()).path("result").path("worker").stringValue())
-			.isEqualTo(LocalWorker.processId());
+			.isEqualTo(server.getBean(LocalWorker.class).id());
 		assertThat(noToken.statusCode()).isEqualTo(401);
 	}
 

@@ -12,11 +12,27 @@ import java.util.List;
  * @param mode the mode, such as {@code local}, {@code http} or {@code queue}
  * @param timeout the deadline of one call, end to end
  * @param fallbacks the endpoints tried, in order, when this one fails
+ * @param address where the calls go when given directly (a URL, a queue), or {@code null} for
+ * what the mode's settings of this name say
  */
-public record EndpointDefinition(String name, String mode, Duration timeout, List<String> fallbacks) {
+public record EndpointDefinition(String name, String mode, Duration timeout, List<String> fallbacks, String address) {
 
 	public EndpointDefinition(String name, String mode, Duration timeout) {
-		this(name, mode, timeout, List.of());
+		this(name, mode, timeout, List.of(), null);
+	}
+
+	public EndpointDefinition(String name, String mode, Duration timeout, List<String> fallbacks) {
+		this(name, mode, timeout, fallbacks, null);
+	}
+
+	/**
+	 * The same endpoint, sent to one address given here rather than configured under its name:
+	 * a URL for {@code http}, a queue for {@code queue} (how one worker is addressed by id).
+	 * @param address the address
+	 * @return the endpoint at that address
+	 */
+	public EndpointDefinition at(String address) {
+		return new EndpointDefinition(this.name, this.mode, this.timeout, this.fallbacks, address);
 	}
 
 }

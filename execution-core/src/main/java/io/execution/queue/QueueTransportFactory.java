@@ -55,8 +55,8 @@ public final class QueueTransportFactory implements TransportFactory {
 
 	@Override
 	public Transport create(EndpointDefinition endpoint) {
-		return new QueueTransport(endpoint.name(), this.queues.apply(endpoint.name()), this.backend, this.codec,
-				this.lanes.apply(endpoint.name()));
+		String queue = (endpoint.address() != null) ? endpoint.address() : this.queues.apply(endpoint.name());
+		return new QueueTransport(endpoint.name(), queue, this.backend, this.codec, this.lanes.apply(endpoint.name()));
 	}
 
 }

@@ -34,7 +34,10 @@ public interface WorkerRegistry {
 	 * @param action {@code drain} or {@code resume}
 	 * @return whether the request was sent; {@code false} when this registry cannot reach other
 	 * processes
+	 * @deprecated since 0.1.0: {@link io.execution.worker.Workers#of(String)} reaches one worker
+	 * at once, with every operation and its answer; a worker still does what it finds requested
 	 */
+	@Deprecated(since = "0.1.0")
 	default boolean request(String workerId, String action) {
 		return false;
 	}

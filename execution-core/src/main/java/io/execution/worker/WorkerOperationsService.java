@@ -30,6 +30,9 @@ public final class WorkerOperationsService implements WorkerOperations {
 
 	private final Map<String, Object> limits;
 
+	/** This application's worker id, when it runs one. */
+	private final Supplier<String> worker;
+
 	/**
 	 * Makes the service.
 	 * @param services this application's services
@@ -40,6 +43,22 @@ public final class WorkerOperationsService implements WorkerOperations {
 	 */
 	public WorkerOperationsService(ServiceRegistry services, Supplier<WorkerPools> pools,
 			Supplier<DefaultExecutions> executions, Map<String, String> tags, Map<String, Object> limits) {
+		this(services, pools, executions, tags, limits, () -> null);
+	}
+
+	/**
+	 * Makes the service, answering as this application's worker.
+	 * @param services this application's services
+	 * @param pools its worker pools, or {@code null} when it runs none
+	 * @param executions its executions, or {@code null}
+	 * @param tags the tags it advertises
+	 * @param limits its limits (payload limit, queue capacity)
+	 * @param worker its worker's id as the registry knows it, or {@code null} for the process's name
+	 */
+	public WorkerOperationsService(ServiceRegistry services, Supplier<WorkerPools> pools,
+			Supplier<DefaultExecutions> executions, Map<String, String> tags, Map<String, Object> limits,
+			Supplier<String> worker) {
+		this.worker = worker;
 		this.services = services;
 		this.pools = pools;
 		this.executions = executions;
@@ -49,7 +68,7 @@ public final class WorkerOperationsService implements WorkerOperations {
 
 	@Override
 	public Pong ping() {
-		return new Pong(LocalWorker.processId(), Instant.now(), version());
+		return new Pong(workerId(), Instant.now(), version());
 	}
 
 	@Override
@@ -57,7 +76,7 @@ public final class WorkerOperationsService implements WorkerOperations {
 		WorkerPools workers = this.pools.get();
 		List<WorkerInfo.Pool> pools = (workers != null) ? workers.pools().stream().map(LocalWorker::describe).toList()
 				: List.of();
-		return new Capabilities(LocalWorker.processId(), version(), describe(this.services), this.tags, pools,
+		return new Capabilities(workerId(), version(), describe(this.services), this.tags, pools,
 				workers != null && workers.isDraining(), this.limits);
 	}
 
@@ -83,6 +102,12 @@ public final class WorkerOperationsService implements WorkerOperations {
 			workers.resume();
 		}
 		return capabilities();
+	}
+
+	/** The worker id the registry knows this application by; the process's name when it runs no worker. */
+	private String workerId() {
+		String id = this.worker.get();
+		return (id != null) ? id : LocalWorker.processId();
 	}
 
 	/**

@@ -129,7 +129,11 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 	@Override
 	public Transport create(EndpointDefinition endpoint) {
 		String name = endpoint.name();
-		HttpEndpointSettings settings = this.endpoints.apply(name);
+		// One instance given by its URL (a worker addressed by id): no retries elsewhere, no balancing.
+		HttpEndpointSettings settings = (endpoint.address() != null)
+				? new HttpEndpointSettings(List.of(URI.create(endpoint.address())), LoadBalancer.Strategy.ROUND_ROBIN, 1,
+						Duration.ofMillis(100), null, null)
+				: this.endpoints.apply(name);
 		boolean discovered = settings != null && settings.serviceId() != null;
 		if (settings == null || (!discovered && (settings.urls() == null || settings.urls().isEmpty()))) {
 			throw new IllegalArgumentException("Endpoint '" + name + "' is in http mode but has no URLs: set"
