@@ -101,6 +101,41 @@ class StreamingTest {
 		}
 	}
 
+	/**
+	 * A consumer slower than its producer, for 100,000 elements: the producer is held back, never
+	 * further ahead than the mode's window (a queue's grants, HTTP's TCP window, nothing when
+	 * local: the caller pulls), so what waits between them stays bounded.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "local", "http", "queue", "redis-queue" })
+	void aSlowConsumerOfAHundredThousandElementsHoldsItsProducerBack(String mode) throws Exception {
+		Feeds feeds = feeds(mode);
+		String name = "slow-" + mode + "-" + UUID.randomUUID();
+		long most = switch (mode) {
+			// The caller pulls each element from the service's own stream.
+			case "local" -> 1;
+			// The grants: a window of chunks of up to 256 elements, one chunk filling, one being read.
+			case "queue", "redis-queue" -> (io.execution.queue.StreamDemand.WINDOW + 2) * 256L;
+			// TCP's window and the socket buffers on both sides, a few bytes an element.
+			default -> 60_000;
+		};
+		long lead = 0;
+		try (Stream<Integer> numbers = feeds.endless(name)) {
+			java.util.Iterator<Integer> reading = numbers.iterator();
+			for (int read = 1; read <= 100_000; read++) {
+				assertThat(reading.next()).isEqualTo(read);
+				lead = Math.max(lead, FeedsService.produced(name) - read);
+				if (read % 500 == 0) {
+					// Slower than the producer: without back-pressure it would run far ahead.
+					Thread.sleep(2);
+				}
+			}
+		}
+		System.out.println("stream lead " + mode + ": " + lead);
+		assertThat(lead).as("how far the producer ran ahead of the consumer").isLessThanOrEqualTo(most);
+		await().atMost(Duration.ofSeconds(10)).until(() -> FeedsService.closed.contains(name));
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "local", "http", "queue", "redis-queue" })
 	void closingAStreamStopsItsProducer(String mode) {
@@ -118,7 +153,7 @@ class StreamingTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "local", "http", "queue" })
+	@ValueSource(strings = { "local", "http", "queue", "redis-queue" })
 	void cancellingAFluxStopsItsProducer(String mode) {
 		Feeds feeds = feeds(mode);
 		String name = "endless-flux-" + UUID.randomUUID();

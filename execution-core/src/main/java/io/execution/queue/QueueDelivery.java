@@ -52,6 +52,15 @@ public interface QueueDelivery {
 	}
 
 	/**
+	 * Waits until the caller has asked for the given chunk of a streamed result
+	 * ({@link StreamDemand}): the worker starts no chunk its caller has not been granted.
+	 * @param chunk the chunk's number, counting from 1
+	 * @throws InterruptedException when the worker's thread is interrupted (cancel, deadline)
+	 */
+	default void awaitDemand(long chunk) throws InterruptedException {
+	}
+
+	/**
 	 * Answers the caller. A reply to a caller that has gone (cancelled, timed out) is dropped.
 	 * @param result the result envelope
 	 */

@@ -104,7 +104,7 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 		byte[] request = this.codec.encodeRequest(invocation, true);
 		CompletableFuture<byte[]> result;
 		try {
-			result = this.backend.submit(call(invocation, request).streaming(elements::chunk));
+			result = this.backend.submit(call(invocation, request).streaming(elements::chunk, elements.demand()));
 		}
 		catch (ExecutionRejectedException ex) {
 			throw new EndpointFailure(ex, false);
@@ -113,8 +113,12 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 		return java.util.stream.StreamSupport.stream(elements, false).onClose(elements::close);
 	}
 
-	/** Chunks of a streamed result a caller may fall behind by before its stream is failed. */
-	static final int STREAM_BUFFER_CHUNKS = 64;
+	/**
+	 * Chunks of a streamed result a caller may fall behind by before its stream is failed: the
+	 * worker waits for the caller's grants ({@link StreamDemand#WINDOW} ahead), so only a worker
+	 * that does not heed them (an earlier version) comes this far.
+	 */
+	static final int STREAM_BUFFER_CHUNKS = 4 * StreamDemand.WINDOW;
 
 	/**
 	 * Puts the request on the queue. A rejection here (queue full or closed, backend unreachable)
@@ -139,7 +143,7 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	/** The queued call of an invocation, in its lane. */
 	private QueuedCall call(Invocation invocation, byte[] request) {
 		return new QueuedCall(this.queue, invocation.id(), request, invocation.deadlineNanos(),
-				invocation.method().idempotent(), lane(invocation), 0, 0, null);
+				invocation.method().idempotent(), lane(invocation), 0, 0, null, null);
 	}
 
 	/** The call's lane: the endpoint's, with the priority and fairness key of the caller's scope. */

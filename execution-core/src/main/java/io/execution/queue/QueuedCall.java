@@ -18,9 +18,11 @@ import java.util.function.Consumer;
  * @param timeoutMillis for a call due later, the time it may take once due
  * @param chunks for a streamed call, receives each chunk of its elements as it comes;
  * {@code null} for a plain call
+ * @param demand for a streamed call, the chunks its caller grants its worker as it reads; {@code null}
+ * when the worker may send without waiting
  */
 public record QueuedCall(String queue, String invocationId, byte[] request, long deadlineNanos, boolean idempotent,
-		QueueLane lane, long delayMillis, long timeoutMillis, Consumer<byte[]> chunks) {
+		QueueLane lane, long delayMillis, long timeoutMillis, Consumer<byte[]> chunks, StreamDemand demand) {
 
 	/**
 	 * Checks the parts.
@@ -33,6 +35,7 @@ public record QueuedCall(String queue, String invocationId, byte[] request, long
 	 * @param delayMillis the delay
 	 * @param timeoutMillis the timeout once due
 	 * @param chunks the chunk consumer, or {@code null}
+	 * @param demand the caller's grants, or {@code null}
 	 */
 	public QueuedCall {
 		lane = (lane != null) ? lane : QueueLane.DEFAULT;
@@ -53,7 +56,7 @@ public record QueuedCall(String queue, String invocationId, byte[] request, long
 	 */
 	public static QueuedCall of(String queue, String invocationId, byte[] request, long deadlineNanos,
 			boolean idempotent) {
-		return new QueuedCall(queue, invocationId, request, deadlineNanos, idempotent, QueueLane.DEFAULT, 0, 0, null);
+		return new QueuedCall(queue, invocationId, request, deadlineNanos, idempotent, QueueLane.DEFAULT, 0, 0, null, null);
 	}
 
 	/**
@@ -63,7 +66,7 @@ public record QueuedCall(String queue, String invocationId, byte[] request, long
 	 */
 	public QueuedCall in(QueueLane lane) {
 		return new QueuedCall(this.queue, this.invocationId, this.request, this.deadlineNanos, this.idempotent, lane,
-				this.delayMillis, this.timeoutMillis, this.chunks);
+				this.delayMillis, this.timeoutMillis, this.chunks, this.demand);
 	}
 
 	/**
@@ -74,7 +77,7 @@ public record QueuedCall(String queue, String invocationId, byte[] request, long
 	 */
 	public QueuedCall dueIn(long delayMillis, long timeoutMillis) {
 		return new QueuedCall(this.queue, this.invocationId, this.request, this.deadlineNanos, this.idempotent,
-				this.lane, delayMillis, timeoutMillis, this.chunks);
+				this.lane, delayMillis, timeoutMillis, this.chunks, this.demand);
 	}
 
 	/**
@@ -83,8 +86,18 @@ public record QueuedCall(String queue, String invocationId, byte[] request, long
 	 * @return the call
 	 */
 	public QueuedCall streaming(Consumer<byte[]> chunks) {
+		return streaming(chunks, null);
+	}
+
+	/**
+	 * This call, its result streamed as its caller asks for it.
+	 * @param chunks receives each chunk as it comes
+	 * @param demand the chunks the caller grants as it reads, or {@code null} for no waiting
+	 * @return the call
+	 */
+	public QueuedCall streaming(Consumer<byte[]> chunks, StreamDemand demand) {
 		return new QueuedCall(this.queue, this.invocationId, this.request, this.deadlineNanos, this.idempotent,
-				this.lane, this.delayMillis, this.timeoutMillis, chunks);
+				this.lane, this.delayMillis, this.timeoutMillis, chunks, demand);
 	}
 
 	/**

@@ -18,9 +18,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The caller's side of a stream that travels on a queue: the chunks a worker sends wait in a
- * buffer of at most {@code capacity} chunks until the caller reads them, in order, then the
- * final envelope ends the stream. A caller that falls further behind than that has its stream
- * failed and cancelled at the worker rather than buffering without bound.
+ * buffer until the caller reads them, in order, then the final envelope ends the stream. Each
+ * chunk read grants the worker one more ({@link StreamDemand}), so the worker stays at most a
+ * window ahead; one that sends past {@code capacity} chunks regardless (it does not heed grants)
+ * has its stream failed and cancelled rather than buffered without bound.
  */
 final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 
@@ -36,6 +37,8 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 
 	private final AtomicInteger chunks = new AtomicInteger();
 
+	private final StreamDemand demand = new StreamDemand();
+
 	private volatile CompletableFuture<byte[]> result;
 
 	private volatile boolean overflowed;
@@ -49,6 +52,14 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 		this.invocation = invocation;
 		this.codec = codec;
 		this.capacity = capacity;
+	}
+
+	/**
+	 * The chunks this caller grants its worker as it reads.
+	 * @return the demand
+	 */
+	StreamDemand demand() {
+		return this.demand;
 	}
 
 	/**
@@ -102,6 +113,7 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 				return false;
 			}
 			this.chunks.decrementAndGet();
+			this.demand.read();
 			this.current = this.codec.mapper().readTree((byte[]) next).path("items").iterator();
 		}
 		JsonNode item = this.current.next();

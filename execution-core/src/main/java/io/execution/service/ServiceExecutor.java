@@ -301,6 +301,21 @@ public final class ServiceExecutor {
 	 * @return the final envelope and its error code
 	 */
 	public Outcome stream(RequestEnvelope request, long deadlineNanos, java.util.function.Consumer<byte[]> chunks) {
+		return stream(request, deadlineNanos, chunks, Demand.NONE);
+	}
+
+	/**
+	 * Runs a request whose caller takes a streaming method's elements in chunks, as
+	 * {@link #stream(RequestEnvelope, long, java.util.function.Consumer)} does, starting no chunk
+	 * before the caller asked for it: the producer waits, on its own thread, until then.
+	 * @param request the request
+	 * @param deadlineNanos the deadline on this JVM's {@link System#nanoTime()} clock
+	 * @param chunks sends a chunk to the caller
+	 * @param demand waits until the caller asked for a chunk
+	 * @return the final envelope and its error code
+	 */
+	public Outcome stream(RequestEnvelope request, long deadlineNanos, java.util.function.Consumer<byte[]> chunks,
+			Demand demand) {
 		Opened opened = open(request, deadlineNanos);
 		if (opened.error() != null) {
 			return opened.error();
@@ -309,7 +324,7 @@ public final class ServiceExecutor {
 			return execute(request, deadlineNanos);
 		}
 		String id = request.id();
-		Chunks batch = new Chunks(chunks);
+		Chunks batch = new Chunks(chunks, demand);
 		try (Stream<?> elements = opened.stream()) {
 			java.util.Iterator<?> iterator = elements.iterator();
 			while (iterator.hasNext()) {
@@ -342,17 +357,57 @@ public final class ServiceExecutor {
 
 		private final java.util.function.Consumer<byte[]> sink;
 
+		private final Demand demand;
+
 		private final List<Object> pending = new java.util.ArrayList<>();
 
 		private long count;
 
+		/** The chunks started: each one the caller asked for before its first element was taken in. */
+		private long started;
+
 		private java.util.concurrent.ScheduledFuture<?> timer;
 
-		Chunks(java.util.function.Consumer<byte[]> sink) {
+		Chunks(java.util.function.Consumer<byte[]> sink, Demand demand) {
 			this.sink = sink;
+			this.demand = demand;
 		}
 
-		synchronized void add(Object element) {
+		/** The highest chunk the caller is known to have asked for. */
+		private long asked;
+
+		/**
+		 * Takes an element in, on the producer's thread: one that starts a chunk waits, outside the
+		 * lock (a timer's flush goes on meanwhile), until the caller asked for that chunk.
+		 */
+		void add(Object element) {
+			while (true) {
+				long next;
+				synchronized (this) {
+					if (!this.pending.isEmpty() || this.asked > this.started) {
+						if (this.pending.isEmpty()) {
+							this.started++;
+						}
+						take(element);
+						return;
+					}
+					next = this.started + 1;
+				}
+				try {
+					this.demand.await(next);
+				}
+				catch (InterruptedException ex) {
+					// Cancelled or at its deadline: the producer's loop sees the interrupt and stops.
+					Thread.currentThread().interrupt();
+					return;
+				}
+				synchronized (this) {
+					this.asked = Math.max(this.asked, next);
+				}
+			}
+		}
+
+		private void take(Object element) {
 			this.pending.add(element);
 			this.count++;
 			ExecutionTimer clock = ServiceExecutor.this.timer;
@@ -388,6 +443,26 @@ public final class ServiceExecutor {
 			}
 			this.pending.clear();
 		}
+
+	}
+
+	/**
+	 * Waits until a streamed call's caller asked for a chunk ({@link io.execution.queue.StreamDemand}
+	 * on queues); an interrupt (cancel, deadline) ends the wait.
+	 */
+	@FunctionalInterface
+	public interface Demand {
+
+		/** Never waits. */
+		Demand NONE = (chunk) -> {
+		};
+
+		/**
+		 * Waits until the caller asked for the given chunk.
+		 * @param chunk its number, counting from 1
+		 * @throws InterruptedException when the thread is interrupted
+		 */
+		void await(long chunk) throws InterruptedException;
 
 	}
 

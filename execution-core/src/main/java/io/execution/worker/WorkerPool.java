@@ -403,7 +403,7 @@ public final class WorkerPool {
 		Execution(QueueDelivery delivery, RequestEnvelope request, long deadlineNanos) {
 			this.delivery = delivery;
 			this.task = new FutureTask<>(() -> request.stream()
-					? WorkerPool.this.executor.stream(request, deadlineNanos, delivery::sendChunk)
+					? WorkerPool.this.executor.stream(request, deadlineNanos, delivery::sendChunk, delivery::awaitDemand)
 					: WorkerPool.this.executor.execute(request, deadlineNanos));
 		}
 

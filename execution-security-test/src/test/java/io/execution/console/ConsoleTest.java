@@ -104,8 +104,10 @@ class ConsoleTest {
 		return found;
 	}
 
+	/** The text of what the selector finds, {@code null} while the node or it is not there (a table re-rendered). */
 	private static String text(org.htmlunit.html.DomNode node, String selector) {
-		return find(node, selector).getTextContent();
+		DomElement found = (node != null) ? find(node, selector) : null;
+		return (found != null) ? found.getTextContent() : null;
 	}
 
 	private static void click(org.htmlunit.html.DomNode node, String selector) throws java.io.IOException {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.execution.ExecutionRejectedException;
 import io.execution.queue.CancelSignal;
 import io.execution.queue.QueueDelivery;
+import io.execution.queue.StreamDemand;
 
 /**
  * One in-memory queue. {@code depth} counts the requests still waiting: a cancelled one leaves
@@ -46,7 +47,7 @@ final class MemoryQueue {
 		this.name = name;
 		this.capacity = capacity;
 		this.dead = dead;
-		this.wake = new Entry(this, "", new byte[0], 0, null);
+		this.wake = new Entry(this, "", new byte[0], 0, null, null);
 		this.wake.state.set(Entry.DONE);
 	}
 
@@ -63,21 +64,21 @@ final class MemoryQueue {
 	}
 
 	CompletableFuture<byte[]> offer(String invocationId, byte[] request, long deadlineNanos,
-			java.util.function.Consumer<byte[]> chunks) {
-		Entry entry = admit(invocationId, request, deadlineNanos, chunks);
+			java.util.function.Consumer<byte[]> chunks, StreamDemand demand) {
+		Entry entry = admit(invocationId, request, deadlineNanos, chunks, demand);
 		this.entries.add(entry);
 		return entry.result;
 	}
 
 	/** A new entry, counted in the depth, unless the queue holds its capacity already. */
 	private Entry admit(String invocationId, byte[] request, long deadlineNanos,
-			java.util.function.Consumer<byte[]> chunks) {
+			java.util.function.Consumer<byte[]> chunks, StreamDemand demand) {
 		if (this.depth.incrementAndGet() > this.capacity) {
 			this.depth.decrementAndGet();
 			throw new ExecutionRejectedException("Queue '" + this.name + "' is full: " + this.capacity
 					+ " requests wait already (execution.queue.capacity) [" + invocationId + "]");
 		}
-		return new Entry(this, invocationId, request, deadlineNanos, chunks);
+		return new Entry(this, invocationId, request, deadlineNanos, chunks, demand);
 	}
 
 	/**
@@ -85,8 +86,8 @@ final class MemoryQueue {
 	 * plain queue is woken to look.
 	 */
 	CompletableFuture<byte[]> offer(String invocationId, byte[] request, long deadlineNanos,
-			java.util.function.Consumer<byte[]> chunks, int priority, String key) {
-		Entry entry = admit(invocationId, request, deadlineNanos, chunks);
+			java.util.function.Consumer<byte[]> chunks, StreamDemand demand, int priority, String key) {
+		Entry entry = admit(invocationId, request, deadlineNanos, chunks, demand);
 		synchronized (this.lanes) {
 			this.lanes.add(priority, (key != null) ? key : "", entry);
 			this.laned++;
@@ -371,9 +372,12 @@ final class MemoryQueue {
 
 		private final java.util.function.Consumer<byte[]> chunks;
 
+		private final StreamDemand demand;
+
 		Entry(MemoryQueue queue, String invocationId, byte[] request, long deadlineNanos,
-				java.util.function.Consumer<byte[]> chunks) {
+				java.util.function.Consumer<byte[]> chunks, StreamDemand demand) {
 			this.chunks = chunks;
+			this.demand = demand;
 			this.queue = queue;
 			this.invocationId = invocationId;
 			this.request = request;
@@ -434,6 +438,13 @@ final class MemoryQueue {
 		public void sendChunk(byte[] chunk) {
 			if (this.chunks != null && this.state.get() == RUNNING) {
 				this.chunks.accept(chunk);
+			}
+		}
+
+		@Override
+		public void awaitDemand(long chunk) throws InterruptedException {
+			if (this.demand != null) {
+				this.demand.await(chunk);
 			}
 		}
 

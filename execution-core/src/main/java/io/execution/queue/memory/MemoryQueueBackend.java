@@ -159,7 +159,7 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 		}
 		QueueLane lane = call.lane();
 		if (lane.isDefault()) {
-			return queue(queue).offer(invocationId, call.request(), call.deadlineNanos(), call.chunks());
+			return queue(queue).offer(invocationId, call.request(), call.deadlineNanos(), call.chunks(), call.demand());
 		}
 		if (!lane.requires().isEmpty()) {
 			String unavailable = unavailable(queue, lane.requires());
@@ -167,8 +167,8 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 				throw new ExecutionRejectedException("Call [" + invocationId + "] cannot run: " + unavailable);
 			}
 		}
-		return queue(queue).offer(invocationId, call.request(), call.deadlineNanos(), call.chunks(), lane.priority(),
-				lane.fairnessKey());
+		return queue(queue).offer(invocationId, call.request(), call.deadlineNanos(), call.chunks(), call.demand(),
+				lane.priority(), lane.fairnessKey());
 	}
 
 	/** The tags of this application's pools, by queue: a memory queue's only workers. */
@@ -350,6 +350,11 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 		@Override
 		public void sendChunk(byte[] chunk) {
 			this.delivery.sendChunk(chunk);
+		}
+
+		@Override
+		public void awaitDemand(long chunk) throws InterruptedException {
+			this.delivery.awaitDemand(chunk);
 		}
 
 		@Override

@@ -102,6 +102,39 @@ final class RedisDelivery implements QueueDelivery {
 		this.consumer.sendChunk(this.replyTo, tagged(RedisReplies.CHUNK + this.invocationId, chunk));
 	}
 
+	/** The chunks the caller granted, as last read; {@link Long#MAX_VALUE} for a caller that grants nothing. */
+	private long granted;
+
+	/**
+	 * Waits until the caller granted the chunk, reading its grants from Redis while it has not
+	 * (every millisecond at first, then every 20 ms). A grant that is absent or not a number is
+	 * a caller that does not grant (an earlier version): the worker sends without waiting.
+	 */
+	@Override
+	public void awaitDemand(long chunk) throws InterruptedException {
+		long pause = 1;
+		while (chunk > this.granted) {
+			String value = this.consumer.credit(this.replyTo, this.invocationId);
+			if (value != null) {
+				try {
+					this.granted = Math.max(this.granted, Long.parseLong(value));
+				}
+				catch (NumberFormatException ex) {
+					this.granted = Long.MAX_VALUE;
+				}
+				if (chunk <= this.granted) {
+					return;
+				}
+			}
+			else if (this.granted == 0) {
+				this.granted = Long.MAX_VALUE;
+				return;
+			}
+			Thread.sleep(pause);
+			pause = Math.min(20, pause * 2);
+		}
+	}
+
 	@Override
 	public void reply(byte[] result) {
 		this.consumer.reply(this, this.replyTo, tagged(this.invocationId, result));

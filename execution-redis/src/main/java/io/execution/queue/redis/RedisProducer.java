@@ -14,6 +14,7 @@ import io.execution.core.Futures;
 import io.execution.queue.QueueLane;
 import io.execution.queue.QueuedCall;
 import io.execution.redis.RedisConnections;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
@@ -53,6 +54,7 @@ final class RedisProducer {
 			return place(call);
 		}
 		this.replies.streaming(call.invocationId(), call.chunks());
+		String credit = (call.demand() != null) ? grant(call) : null;
 		CompletableFuture<byte[]> result;
 		try {
 			result = place(call);
@@ -61,8 +63,38 @@ final class RedisProducer {
 			this.replies.streamed(call.invocationId());
 			throw ex;
 		}
-		result.whenComplete((body, failure) -> this.replies.streamed(call.invocationId()));
+		result.whenComplete((body, failure) -> {
+			this.replies.streamed(call.invocationId());
+			if (credit != null) {
+				this.connections.shared().del(credit);
+			}
+		});
 		return result;
+	}
+
+	/**
+	 * Grants a streamed call's worker its first window before the call is placed, then each
+	 * further grant as the caller reads: the worker reads them from the key (an absent key is a
+	 * caller that grants nothing, as an earlier version).
+	 */
+	private String grant(QueuedCall call) {
+		String credit = this.settings.credit(this.replies.key(), call.invocationId());
+		long ttl = Math.max(1, TimeUnit.NANOSECONDS.toMillis(call.deadlineNanos() - System.nanoTime()))
+				+ TimeUnit.MINUTES.toMillis(1) + call.delayMillis();
+		var redis = this.connections.shared();
+		try {
+			redis.set(credit, String.valueOf(call.demand().granted()), SetArgs.Builder.px(ttl)).get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			this.replies.streamed(call.invocationId());
+			throw new ExecutionRejectedException("Queue '" + call.queue() + "': the stream [" + call.invocationId()
+					+ "] cannot be opened, Redis did not take its first grant: " + ex, ex);
+		}
+		call.demand().onGrant((granted) -> redis.set(credit, String.valueOf(granted), SetArgs.Builder.px(ttl)));
+		return credit;
 	}
 
 	private CompletableFuture<byte[]> place(QueuedCall call) {

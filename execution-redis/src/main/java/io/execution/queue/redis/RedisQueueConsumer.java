@@ -585,6 +585,24 @@ final class RedisQueueConsumer implements QueueConsumer {
 		}
 	}
 
+	/**
+	 * What the caller of a streamed call granted its worker ({@link RedisQueueSettings#credit}).
+	 * @param replyTo the caller's reply list
+	 * @param invocationId the call
+	 * @return the grant as written, {@code null} when absent
+	 * @throws InterruptedException when the worker's thread is interrupted
+	 */
+	String credit(String replyTo, String invocationId) throws InterruptedException {
+		try {
+			return this.backend.connections().shared().get(this.settings.credit(replyTo, invocationId))
+				.get(5, TimeUnit.SECONDS);
+		}
+		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+			// Redis away: no grant read this time; the worker waits on, to its deadline at most.
+			return "0";
+		}
+	}
+
 	void sendChunk(String replyTo, byte[] chunk) {
 		RedisScripts.REPLY.call(this.backend.connections().shared(), new String[] { replyTo },
 				String.valueOf(this.settings.retention().toMillis()), this.backend.expiries().due(replyTo), chunk);

@@ -130,6 +130,17 @@ public record RedisQueueSettings(String prefix, int capacity, Duration visibilit
 		return this.prefix + ":{q:" + queue + "}:cancel:" + invocationId;
 	}
 
+	/**
+	 * The chunks the caller of a streamed call has granted its worker so far, beside the
+	 * caller's reply list (same slot).
+	 * @param replyKey the caller's reply list
+	 * @param invocationId the call
+	 * @return the key
+	 */
+	String credit(String replyKey, String invocationId) {
+		return replyKey + ":credit:" + invocationId;
+	}
+
 	String replies(String caller) {
 		return this.prefix + ":{c:" + caller + "}:replies";
 	}
