@@ -208,6 +208,7 @@ public final class ConsoleSnapshots {
 					p.put("successRate", pool.successRate());
 					p.put("p50Millis", pool.p50Millis());
 					p.put("p99Millis", pool.p99Millis());
+					p.put("outcomes", pool.outcomes());
 					described.add(p);
 					inFlight += pool.inFlight();
 					draining &= !pool.accepting();

@@ -231,7 +231,7 @@
 				const ran = (pool.completed || 0) + (pool.failed || 0);
 				return pool.queue + ' ' + pool.inFlight + '/' + pool.concurrency
 					+ (ran > 0 ? ' · p50 ' + millis(Math.round(pool.p50Millis)) + ' · p99 ' + millis(Math.round(pool.p99Millis))
-						+ ' · ' + percent(pool.successRate) + ' answered' : '');
+						+ ' · ' + percent(pool.successRate) + ' ok' : '');
 			}).join(', ');
 			const tags = Object.keys(worker.tags || {}).map(function (tag) {
 				return tag + '=' + worker.tags[tag];

@@ -113,6 +113,9 @@ class WorkerOperationsTest {
 		WorkerPools pools = context.getBean(WorkerPools.class);
 		Jobs jobs = context.getBean(Jobs.class);
 
+		assertThat(jobs.length("counted")).isEqualTo(7);
+		long completed = pools.pools().get(0).completed();
+		assertThat(completed).isPositive();
 		assertThat(operations.drain().draining()).isTrue();
 		await().until(() -> pools.pools().stream().noneMatch(WorkerPool::isAccepting));
 		assertThat(context.getBean(ApplicationAvailability.class).getReadinessState())
@@ -126,6 +129,8 @@ class WorkerOperationsTest {
 		assertThat(job.await(Duration.ofSeconds(10))).isEqualTo(5);
 		assertThat(context.getBean(ApplicationAvailability.class).getReadinessState())
 			.isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
+		// The pool's counts went on across the drain: the new threads count where the old stopped.
+		await().untilAsserted(() -> assertThat(pools.pools().get(0).completed()).isEqualTo(completed + 1));
 	}
 
 	@Test

@@ -92,6 +92,9 @@ class ActuatorTest {
 			assertThat(billingEndpoint.path("statistics").path("calls").asLong()).isEqualTo(3);
 			// What it served: its own pool ran the 7 lab calls; the billing worker served the 3 over HTTP.
 			assertThat(execution.path("served").path("lab").path("calls").asLong()).isEqualTo(7);
+			// One count model everywhere: by outcome, for what it called, what it served and its pool.
+			assertThat(labEndpoint.path("statistics").path("outcomes").path("succeeded").asLong()).isEqualTo(7);
+			assertThat(execution.path("served").path("lab").path("outcomes").path("succeeded").asLong()).isEqualTo(7);
 			assertThat(execution.path("served").has("billing")).isFalse();
 			assertThat(billingWorker.getBean(io.execution.core.CallStatistics.class).served().get("billing").calls())
 				.isEqualTo(3);
@@ -108,6 +111,7 @@ class ActuatorTest {
 			assertThat(pool.path("queue").asString()).isEqualTo("lab");
 			assertThat(pool.path("failed").asLong()).isZero();
 			assertThat(pool.path("successRate").asDouble()).isEqualTo(1.0);
+			assertThat(pool.path("outcomes").path("succeeded").asLong()).isEqualTo(7);
 			assertThat(pool.path("p50Millis").asDouble()).isPositive();
 			assertThat(pool.path("p99Millis").asDouble()).isGreaterThanOrEqualTo(pool.path("p50Millis").asDouble());
 			assertThat(worker.path("stale").asBoolean()).isFalse();

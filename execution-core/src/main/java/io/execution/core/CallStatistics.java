@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Aggregate statistics per endpoint (the calls this application made) and per service (the
- * calls it served): calls, failures, and latency percentiles over the most recent calls. Cheap
- * enough for every call: two adders and one array write.
+ * calls it served), and, through {@link Window}, per worker pool: calls by {@link CallOutcome},
+ * failures, and latency percentiles over the most recent calls — the one count model the
+ * Actuator endpoint, the console and the samples read. Cheap enough for every call: three adders
+ * and one array write.
  */
 public final class CallStatistics implements CallObserver {
 
@@ -26,7 +28,7 @@ public final class CallStatistics implements CallObserver {
 		if (window == null) {
 			window = this.endpoints.computeIfAbsent(endpoint.name(), (name) -> new Window());
 		}
-		window.record(durationNanos, CallOutcome.of(failure).failed());
+		window.record(durationNanos, CallOutcome.of(failure));
 	}
 
 	/**
@@ -34,15 +36,14 @@ public final class CallStatistics implements CallObserver {
 	 * offers.
 	 * @param service the service
 	 * @param durationNanos how long it took, from the request read to the answer ready
-	 * @param failed whether it ended without an answer (timed out, cancelled, refused,
-	 * unreadable); a method that threw has answered
+	 * @param outcome how it ended, by the one outcome model (a method that threw has answered)
 	 */
-	public void served(String service, long durationNanos, boolean failed) {
+	public void served(String service, long durationNanos, CallOutcome outcome) {
 		Window window = this.served.get(service);
 		if (window == null) {
 			window = this.served.computeIfAbsent(service, (name) -> new Window());
 		}
-		window.record(durationNanos, failed);
+		window.record(durationNanos, outcome);
 	}
 
 	/**
@@ -62,20 +63,57 @@ public final class CallStatistics implements CallObserver {
 	 */
 	public Snapshot of(String endpoint) {
 		Window window = this.endpoints.get(endpoint);
-		return (window != null) ? window.snapshot() : new Snapshot(0, 0, 1.0, 0, 0);
+		return (window != null) ? window.snapshot() : new Window().snapshot();
 	}
 
 	/**
-	 * What an endpoint's calls did.
+	 * What a flow of calls did (an endpoint's, a served service's, a pool's), by the one outcome
+	 * model: the same counts wherever they are shown.
 	 *
 	 * @param calls calls finished
 	 * @param failures calls that failed ({@link CallOutcome#failed()}: not answers, not cancellations)
-	 * @param successRate share of calls that succeeded, 1.0 before any call
+	 * @param successRate share of calls that did not fail, 1.0 before any call
 	 * @param p50Millis median latency over the recent calls
 	 * @param p99Millis 99th percentile latency over the recent calls
+	 * @param outcomes the calls by outcome: {@code succeeded}, {@code serviceException},
+	 * {@code cancelled}, {@code rejected}, {@code neverRan}, {@code mayHaveRun}, {@code timedOut}
 	 */
-	public record Snapshot(long calls, long failures, double successRate, double p50Millis, double p99Millis) {
+	public record Snapshot(long calls, long failures, double successRate, double p50Millis, double p99Millis,
+			Map<String, Long> outcomes) {
+
+		/**
+		 * The calls answered: a result or the service's own exception.
+		 * @return the count
+		 */
+		public long answered() {
+			return this.outcomes.getOrDefault(name(CallOutcome.SUCCEEDED), 0L)
+					+ this.outcomes.getOrDefault(name(CallOutcome.SERVICE_EXCEPTION), 0L);
+		}
+
+		/**
+		 * The calls that ended so.
+		 * @param outcome the outcome
+		 * @return the count
+		 */
+		public long count(CallOutcome outcome) {
+			return this.outcomes.getOrDefault(name(outcome), 0L);
+		}
+
 	}
+
+	/** An outcome's name in the counts: its constant in lower camel case ({@code serviceException}). */
+	static String name(CallOutcome outcome) {
+		String[] words = outcome.name().toLowerCase(java.util.Locale.ROOT).split("_");
+		StringBuilder name = new StringBuilder(words[0]);
+		for (int i = 1; i < words.length; i++) {
+			name.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+		}
+		return name.toString();
+	}
+
+	private static final CallOutcome[] OUTCOMES = CallOutcome.values();
+
+	private static final String[] NAMES = Arrays.stream(OUTCOMES).map(CallStatistics::name).toArray(String[]::new);
 
 	/**
 	 * The counts and recent latencies of one flow of calls (an endpoint, a served service, a
@@ -87,6 +125,9 @@ public final class CallStatistics implements CallObserver {
 
 		private final LongAdder failures = new LongAdder();
 
+		private final LongAdder[] outcomes = Arrays.stream(OUTCOMES).map((outcome) -> new LongAdder())
+			.toArray(LongAdder[]::new);
+
 		private final AtomicLongArray latencies = new AtomicLongArray(WINDOW);
 
 		private final AtomicInteger next = new AtomicInteger();
@@ -94,14 +135,32 @@ public final class CallStatistics implements CallObserver {
 		/**
 		 * Records a finished call.
 		 * @param nanos how long it took
-		 * @param failed whether it failed ({@link CallOutcome#failed()}: not answered)
+		 * @param outcome how it ended
 		 */
-		public void record(long nanos, boolean failed) {
+		public void record(long nanos, CallOutcome outcome) {
 			this.calls.increment();
-			if (failed) {
+			this.outcomes[outcome.ordinal()].increment();
+			if (outcome.failed()) {
 				this.failures.increment();
 			}
 			this.latencies.set(this.next.getAndIncrement() & (WINDOW - 1), nanos);
+		}
+
+		/**
+		 * The calls that ended so, as of now, without the percentiles.
+		 * @param outcome the outcome
+		 * @return the count
+		 */
+		public long count(CallOutcome outcome) {
+			return this.outcomes[outcome.ordinal()].sum();
+		}
+
+		/**
+		 * The calls that failed ({@link CallOutcome#failed()}), as of now.
+		 * @return the count
+		 */
+		public long failures() {
+			return this.failures.sum();
 		}
 
 		/**
@@ -117,8 +176,12 @@ public final class CallStatistics implements CallObserver {
 				sorted[i] = this.latencies.get(i);
 			}
 			Arrays.sort(sorted);
+			Map<String, Long> byOutcome = new java.util.LinkedHashMap<>();
+			for (int i = 0; i < OUTCOMES.length; i++) {
+				byOutcome.put(NAMES[i], this.outcomes[i].sum());
+			}
 			return new Snapshot(calls, failures, (calls > 0) ? (double) (calls - failures) / calls : 1.0,
-					percentile(sorted, 0.50), percentile(sorted, 0.99));
+					percentile(sorted, 0.50), percentile(sorted, 0.99), java.util.Collections.unmodifiableMap(byOutcome));
 		}
 
 		private static double percentile(long[] sorted, double quantile) {

@@ -27,28 +27,31 @@ public record WorkerInfo(String id, String host, List<Pool> pools, Map<String, S
 	 * @param queue the queue it serves
 	 * @param concurrency how many calls it runs at once
 	 * @param inFlight calls running now
-	 * @param completed calls answered with a result
-	 * @param failed calls answered with an error
+	 * @param completed calls answered: with a result or with the service's own exception
+	 * @param failed calls that failed by the one outcome model (timed out, refused, may have run;
+	 * a cancelled call is neither)
 	 * @param accepting whether it takes work (not while draining on shutdown)
-	 * @param successRate the share of its calls answered (a service exception is an answer; a
-	 * call that timed out, was cancelled or could not be read is not), 1.0 before any
+	 * @param successRate the share of its calls that did not fail, 1.0 before any
 	 * @param p50Millis the median time from take to answer over its recent calls
 	 * @param p99Millis the 99th percentile of that time
+	 * @param outcomes its calls by outcome ({@code succeeded}, {@code serviceException},
+	 * {@code cancelled}, {@code rejected}, {@code neverRan}, {@code mayHaveRun}, {@code timedOut}),
+	 * counted since the process started, across drains
 	 */
 	public record Pool(String queue, int concurrency, int inFlight, long completed, long failed, boolean accepting,
-			double successRate, double p50Millis, double p99Millis) {
+			double successRate, double p50Millis, double p99Millis, Map<String, Long> outcomes) {
 
 		/**
 		 * A pool described without latency (as a worker of an earlier version sends it).
 		 * @param queue the queue it serves
 		 * @param concurrency how many calls it runs at once
 		 * @param inFlight calls running now
-		 * @param completed calls answered with a result
-		 * @param failed calls answered with an error
+		 * @param completed calls answered
+		 * @param failed calls that failed
 		 * @param accepting whether it takes work
 		 */
 		public Pool(String queue, int concurrency, int inFlight, long completed, long failed, boolean accepting) {
-			this(queue, concurrency, inFlight, completed, failed, accepting, 1.0, 0, 0);
+			this(queue, concurrency, inFlight, completed, failed, accepting, 1.0, 0, 0, Map.of());
 		}
 
 	}

@@ -171,7 +171,7 @@ public final class ServiceExecutor {
 		long start = System.nanoTime();
 		Outcome outcome = run(request, deadlineNanos);
 		if (this.statistics != null && this.registry.contains(request.service())) {
-			this.statistics.served(request.service(), System.nanoTime() - start, !outcome.answered());
+			this.statistics.served(request.service(), System.nanoTime() - start, outcome.outcome());
 		}
 		return outcome;
 	}
@@ -574,6 +574,23 @@ public final class ServiceExecutor {
 		 */
 		public boolean answered() {
 			return this.error == null || this.error == ErrorCode.SERVICE_EXCEPTION;
+		}
+
+		/**
+		 * How the call ended, by the one outcome model every count uses: as its caller will see it.
+		 * @return the outcome
+		 */
+		public io.execution.core.CallOutcome outcome() {
+			if (this.error == null) {
+				return io.execution.core.CallOutcome.SUCCEEDED;
+			}
+			return switch (this.error) {
+				case SERVICE_EXCEPTION -> io.execution.core.CallOutcome.SERVICE_EXCEPTION;
+				case CANCELLED -> io.execution.core.CallOutcome.CANCELLED;
+				case DEADLINE_EXCEEDED -> io.execution.core.CallOutcome.TIMED_OUT;
+				case MAY_HAVE_RUN, INTERNAL -> io.execution.core.CallOutcome.MAY_HAVE_RUN;
+				default -> io.execution.core.CallOutcome.REJECTED;
+			};
 		}
 
 	}

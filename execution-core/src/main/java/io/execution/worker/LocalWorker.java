@@ -130,7 +130,8 @@ public final class LocalWorker implements HeartbeatSource {
 	public static WorkerInfo.Pool describe(WorkerPool pool) {
 		io.execution.core.CallStatistics.Snapshot statistics = pool.statistics();
 		return new WorkerInfo.Pool(pool.queue(), pool.concurrency(), pool.inFlight(), pool.completed(), pool.failed(),
-				pool.isAccepting(), statistics.successRate(), statistics.p50Millis(), statistics.p99Millis());
+				pool.isAccepting(), statistics.successRate(), statistics.p50Millis(), statistics.p99Millis(),
+				statistics.outcomes());
 	}
 
 	private static String hostName() {

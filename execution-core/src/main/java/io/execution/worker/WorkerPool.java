@@ -10,7 +10,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.execution.async.ExecutionRecorder;
 import io.execution.codec.ErrorCode;
@@ -55,12 +54,13 @@ public final class WorkerPool {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	private final LongAdder completed = new LongAdder();
 
-	private final LongAdder failed = new LongAdder();
 
-	/** The calls this pool ran, by the one outcome model, with their latency. */
-	private final io.execution.core.CallStatistics.Window statistics = new io.execution.core.CallStatistics.Window();
+	/**
+	 * The calls this pool ran, by the one outcome model, with their latency: kept by the pools for
+	 * their queue, so that a drain and resume (new threads) counts on.
+	 */
+	private final io.execution.core.CallStatistics.Window statistics;
 
 	private volatile boolean accepting;
 
@@ -109,6 +109,15 @@ public final class WorkerPool {
 	 */
 	public WorkerPool(String queue, int concurrency, QueueConsumer consumer, ServiceExecutor executor,
 			ScheduledExecutorService watchdog, ExecutionRecorder recorder, ThreadFactory threads) {
+		this(queue, concurrency, consumer, executor, watchdog, recorder, threads,
+				new io.execution.core.CallStatistics.Window());
+	}
+
+	/** A pool that counts on where the queue's previous pool stopped (after a drain). */
+	WorkerPool(String queue, int concurrency, QueueConsumer consumer, ServiceExecutor executor,
+			ScheduledExecutorService watchdog, ExecutionRecorder recorder, ThreadFactory threads,
+			io.execution.core.CallStatistics.Window statistics) {
+		this.statistics = statistics;
 		if (concurrency < 1) {
 			throw new IllegalArgumentException("execution.worker.concurrency must be at least 1, not " + concurrency);
 		}
@@ -150,6 +159,24 @@ public final class WorkerPool {
 			thread.start();
 		}
 		logger.info("Worker pool '{}' started: {} threads", this.queue, this.concurrency);
+	}
+
+	/**
+	 * Stops taking work as {@link #stop(Duration)} does, for a drain: the application stays up,
+	 * and a call cut off is said to have outlived the drain's grace period.
+	 * @param grace how long running calls may take to finish
+	 */
+	public void drain(Duration grace) {
+		this.drained = true;
+		stop(grace);
+	}
+
+	/** Whether the pool was stopped by a drain (the application stays up), not its shutdown. */
+	private volatile boolean drained;
+
+	/** How the pool stopped, as a dead letter's cause and the caller's message say it. */
+	private String stopped() {
+		return this.drained ? "was drained, and the call outlived the grace period" : "shut down before it finished";
 	}
 
 	/**
@@ -228,19 +255,21 @@ public final class WorkerPool {
 	}
 
 	/**
-	 * The calls answered with a result.
+	 * The calls answered: with a result or with the service's own exception.
 	 * @return the count
 	 */
 	public long completed() {
-		return this.completed.sum();
+		return this.statistics.count(io.execution.core.CallOutcome.SUCCEEDED)
+				+ this.statistics.count(io.execution.core.CallOutcome.SERVICE_EXCEPTION);
 	}
 
 	/**
-	 * The calls answered with an error.
+	 * The calls that failed by the one outcome model: not answered (timed out, refused, may have
+	 * run); a cancelled call is neither.
 	 * @return the count
 	 */
 	public long failed() {
-		return this.failed.sum();
+		return this.statistics.failures();
 	}
 
 	/**
@@ -335,8 +364,7 @@ public final class WorkerPool {
 				logger.warn("Worker pool '{}' could not record the outcome of execution [{}]", this.queue, id, ex);
 			}
 		}
-		(outcome.ok() ? this.completed : this.failed).increment();
-		this.statistics.record(System.nanoTime() - taken, !outcome.answered());
+		this.statistics.record(System.nanoTime() - taken, outcome.outcome());
 		try {
 			if (abandoned != null) {
 				delivery.abandon(outcome.body(), abandoned);
@@ -400,8 +428,11 @@ public final class WorkerPool {
 
 		private volatile Reason reason;
 
+		private final long deadlineNanos;
+
 		Execution(QueueDelivery delivery, RequestEnvelope request, long deadlineNanos) {
 			this.delivery = delivery;
+			this.deadlineNanos = deadlineNanos;
 			this.task = new FutureTask<>(() -> request.stream()
 					? WorkerPool.this.executor.stream(request, deadlineNanos, delivery::sendChunk, delivery::awaitDemand)
 					: WorkerPool.this.executor.execute(request, deadlineNanos));
@@ -409,7 +440,8 @@ public final class WorkerPool {
 
 		void cancel(Reason why) {
 			if (this.reason == null) {
-				this.reason = why;
+				// A caller's cancel that comes as the deadline passes is its timeout, as the caller counts it.
+				this.reason = (why == Reason.CALLER && this.deadlineNanos - System.nanoTime() <= 0) ? Reason.TIMEOUT : why;
 			}
 			this.task.cancel(true);
 		}
@@ -417,8 +449,7 @@ public final class WorkerPool {
 		/** Why the pool gave up on the call without its answer (its shutdown), or {@code null}. */
 		String abandoned() {
 			return (this.task.isCancelled() && this.reason == Reason.SHUTDOWN) ? "interrupted: worker pool '"
-					+ WorkerPool.this.queue + "' shut down before it finished (execution.worker.shutdown-grace-period)"
-					: null;
+					+ WorkerPool.this.queue + "' " + stopped() + " (execution.worker.shutdown-grace-period)" : null;
 		}
 
 		Outcome outcome() {
@@ -431,8 +462,8 @@ public final class WorkerPool {
 					case TIMEOUT -> WorkerPool.this.executor.error(id, ErrorCode.DEADLINE_EXCEEDED, null,
 							"Call [" + id + "] did not finish within its deadline and was interrupted");
 					case SHUTDOWN -> WorkerPool.this.executor.error(id, ErrorCode.CANCELLED, null, "Call [" + id
-							+ "] was interrupted: worker pool '" + WorkerPool.this.queue
-							+ "' shut down before it finished (execution.worker.shutdown-grace-period)");
+							+ "] was interrupted: worker pool '" + WorkerPool.this.queue + "' " + stopped()
+							+ " (execution.worker.shutdown-grace-period)");
 				};
 			}
 			try {

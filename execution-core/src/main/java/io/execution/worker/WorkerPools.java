@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
@@ -96,9 +97,11 @@ public final class WorkerPools implements SmartLifecycle {
 		this.readiness = readiness;
 		this.ownTimer = (timer != null) ? null : new ExecutionTimer();
 		this.watchdog = ((timer != null) ? timer : this.ownTimer).scheduler();
+		// Each queue's counts outlive its pool: a resume makes new pools that count on.
+		Map<String, io.execution.core.CallStatistics.Window> counts = new java.util.concurrent.ConcurrentHashMap<>();
 		this.factory = (queue) -> new WorkerPool(queue, concurrency,
 				backend.consumer(queue, concurrency, options.apply(queue)), executor, this.watchdog, recorder,
-				factories.apply(queue));
+				factories.apply(queue), counts.computeIfAbsent(queue, (name) -> new io.execution.core.CallStatistics.Window()));
 		this.queues = List.copyOf(new LinkedHashSet<>(queues));
 		this.queues.forEach((queue) -> this.pools.add(this.factory.apply(queue)));
 	}
@@ -131,7 +134,7 @@ public final class WorkerPools implements SmartLifecycle {
 		refuseTraffic();
 		// In the background: the drain may itself arrive as a call that one of these pools runs.
 		List<WorkerPool> draining = List.copyOf(this.pools);
-		Thread thread = new Thread(() -> stopPools(draining), "execution-worker-drain");
+		Thread thread = new Thread(() -> stopPools(draining, true), "execution-worker-drain");
 		thread.setDaemon(true);
 		thread.start();
 	}
@@ -162,7 +165,7 @@ public final class WorkerPools implements SmartLifecycle {
 	@Override
 	public void stop() {
 		refuseTraffic();
-		stopPools(this.pools);
+		stopPools(this.pools, false);
 		if (this.ownTimer != null) {
 			this.ownTimer.close();
 		}
@@ -174,11 +177,18 @@ public final class WorkerPools implements SmartLifecycle {
 		this.readiness.accepting(false);
 	}
 
-	private void stopPools(List<WorkerPool> pools) {
+	private void stopPools(List<WorkerPool> pools, boolean drain) {
 		// Pools stop side by side, so that the whole stop takes one grace period, not one per pool.
 		List<Thread> stopping = new ArrayList<>();
 		for (WorkerPool pool : pools) {
-			Thread thread = new Thread(() -> pool.stop(this.gracePeriod), "execution-worker-stop-" + pool.queue());
+			Thread thread = new Thread(() -> {
+				if (drain) {
+					pool.drain(this.gracePeriod);
+				}
+				else {
+					pool.stop(this.gracePeriod);
+				}
+			}, "execution-worker-stop-" + pool.queue());
 			stopping.add(thread);
 			thread.start();
 		}

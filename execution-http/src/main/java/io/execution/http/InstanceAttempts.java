@@ -135,7 +135,9 @@ final class InstanceAttempts {
 		}
 		instance.breaker().onError(elapsed, TimeUnit.NANOSECONDS, failure);
 		if (neverSent(failure)) {
-			return failure(instance, new ExecutionException("Cannot connect to " + instance + ": " + failure, failure),
+			String host = unresolved(failure) ? instance.url().getHost() : null;
+			String why = (host != null) ? "host '" + host + "' does not resolve (check the URL)" : failure.toString();
+			return failure(instance, new ExecutionException("Cannot connect to " + instance + ": " + why, failure),
 					true, false);
 		}
 		if (failure instanceof HttpTimeoutException) {
@@ -144,6 +146,17 @@ final class InstanceAttempts {
 		// Sent, and no answer: the call may have run, so only an idempotent one is tried again.
 		return failure(instance, new ExecutionException("No answer from " + instance + ": " + failure, failure),
 				this.invocation.method().idempotent(), true);
+	}
+
+	/** Whether the failure is a host name that does not resolve (JDK client: UnresolvedAddressException). */
+	private static boolean unresolved(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof java.nio.channels.UnresolvedAddressException
+					|| cause instanceof java.net.UnknownHostException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -141,6 +141,14 @@ class InstanceAttemptsTest {
 	}
 
 	@Test
+	void aHostThatDoesNotResolveIsSaidSo() {
+		Dispatcher dispatcher = dispatcher(List.of(java.net.URI.create("http://no-such-host.invalid:8080")));
+		assertThatThrownBy(() -> dispatcher.call(method("echo"), new Object[] { "x" }))
+			.hasMessageContaining("Cannot connect to")
+			.hasMessageContaining("host 'no-such-host.invalid' does not resolve");
+	}
+
+	@Test
 	void whenNoUrlHasRoutesCallsAndStreamsNameTheRouteAndTheSwitch() throws Exception {
 		Dispatcher dispatcher = dispatcher(List.of(url(this.routeless)));
 		assertThatThrownBy(() -> dispatcher.call(method("echo"), new Object[] { "x" }))

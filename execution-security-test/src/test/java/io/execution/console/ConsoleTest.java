@@ -161,7 +161,7 @@ class ConsoleTest {
 		click(page, "nav button[data-view=workers]");
 		waitFor(page, () -> find(page, "button[data-action=drain]") != null);
 		// Each pool with its latency and the share of its calls answered.
-		assertThat(text(page, "tr[data-worker] td:nth-child(3)")).containsPattern("chores \\d+/\\d+ · p50 .+ · p99 .+ · .+ % answered");
+		assertThat(text(page, "tr[data-worker] td:nth-child(3)")).containsPattern("chores \\d+/\\d+ · p50 .+ · p99 .+ · .+ % ok");
 		click(page, "button[data-action=drain]");
 		waitFor(page, () -> find(page, "button[data-action=resume]") != null);
 		assertThat(text(page, "td.worker-state")).isEqualTo("draining");

@@ -54,6 +54,17 @@ final class RedisClock {
 	}
 
 	/**
+	 * Reads Redis' clock unless it was read already: each consumer of the backend asks before its
+	 * first request, and one reading serves them all (a consumer that starts later, such as a
+	 * worker's control queue, sends no command of its own while the application idles).
+	 */
+	void sampleOnce() {
+		if (!this.sampled) {
+			sample();
+		}
+	}
+
+	/**
 	 * Reads Redis' clock now, waiting for the answer; done before the first request is taken.
 	 */
 	void sample() {

@@ -407,7 +407,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 		try {
 			if (!this.groupReady) {
 				createGroup(this.backend.connections().shared());
-				this.backend.clock().sample();
+				this.backend.clock().sampleOnce();
 				this.groupReady = true;
 			}
 			maintain();

@@ -9,16 +9,15 @@ import java.util.Map;
  * @param endpoint the endpoint
  * @param mode how it ran
  * @param calls calls made
- * @param failures calls that failed, by error
+ * @param errors calls that ended with an exception, by its type
+ * @param thrown calls the service answered with its own exception (an answer, by the one outcome
+ * model that Actuator and the console count by)
+ * @param failed calls that failed by that model (timed out, refused, may have run)
  * @param latenciesNanos each call's latency, sorted
  * @param elapsedNanos the batch's wall time
  */
-record BatchResult(String endpoint, String mode, int calls, Map<String, Integer> failures, long[] latenciesNanos,
-		long elapsedNanos) {
-
-	int failed() {
-		return this.failures.values().stream().mapToInt(Integer::intValue).sum();
-	}
+record BatchResult(String endpoint, String mode, int calls, Map<String, Integer> errors, int thrown, int failed,
+		long[] latenciesNanos, long elapsedNanos) {
 
 	double percentileMillis(double percentile) {
 		if (this.latenciesNanos.length == 0) {

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 import io.execution.ExecutionException;
+import io.execution.core.CallOutcome;
 import io.execution.RemoteExecutionException;
 import io.execution.async.Execution;
 import io.execution.async.ExecutionRecord;
@@ -148,7 +149,9 @@ class DemoRunner implements ApplicationRunner {
 		long[] latencies = new long[calls];
 		AtomicInteger next = new AtomicInteger();
 		AtomicInteger done = new AtomicInteger();
-		Map<String, Integer> failures = new ConcurrentHashMap<>();
+		Map<String, Integer> errors = new ConcurrentHashMap<>();
+		AtomicInteger thrown = new AtomicInteger();
+		AtomicInteger failed = new AtomicInteger();
 		ExecutorService callers = Executors.newFixedThreadPool(this.properties.getConcurrency());
 		long start = System.nanoTime();
 		try (Progress progress = new Progress(this.out, name, calls, done::get, terminal)) {
@@ -160,7 +163,15 @@ class DemoRunner implements ApplicationRunner {
 							workload.apply(i);
 						}
 						catch (ExecutionException ex) {
-							failures.merge(describe(ex), 1, Integer::sum);
+							errors.merge(describe(ex), 1, Integer::sum);
+							// Counted as Actuator and the console count: a service's exception is an answer.
+							CallOutcome outcome = CallOutcome.of(ex);
+							if (outcome == CallOutcome.SERVICE_EXCEPTION) {
+								thrown.incrementAndGet();
+							}
+							else if (outcome.failed()) {
+								failed.incrementAndGet();
+							}
 						}
 						latencies[i] = System.nanoTime() - callStart;
 						done.incrementAndGet();
@@ -173,8 +184,8 @@ class DemoRunner implements ApplicationRunner {
 			}
 		}
 		long elapsed = System.nanoTime() - start;
-		return new BatchResult(name, endpoint.mode(), calls, new TreeMap<>(failures), BatchResult.sorted(latencies),
-				elapsed);
+		return new BatchResult(name, endpoint.mode(), calls, new TreeMap<>(errors), thrown.get(), failed.get(),
+				BatchResult.sorted(latencies), elapsed);
 	}
 
 	private static String describe(ExecutionException ex) {
@@ -186,15 +197,15 @@ class DemoRunner implements ApplicationRunner {
 
 	void print(List<BatchResult> results) {
 		this.out.println();
-		this.out.printf("%-10s %-6s %7s %7s %9s %9s %10s%n", "endpoint", "mode", "calls", "failed", "p50 ms",
-				"p99 ms", "calls/s");
+		this.out.printf("%-10s %-6s %7s %7s %7s %9s %9s %10s%n", "endpoint", "mode", "calls", "thrown", "failed",
+				"p50 ms", "p99 ms", "calls/s");
 		for (BatchResult result : results) {
-			this.out.printf(Locale.ROOT, "%-10s %-6s %7d %7d %9.2f %9.2f %10.0f%n", result.endpoint(), result.mode(),
-					result.calls(), result.failed(), result.percentileMillis(50), result.percentileMillis(99),
-					result.throughput());
+			this.out.printf(Locale.ROOT, "%-10s %-6s %7d %7d %7d %9.2f %9.2f %10.0f%n", result.endpoint(),
+					result.mode(), result.calls(), result.thrown(), result.failed(), result.percentileMillis(50),
+					result.percentileMillis(99), result.throughput());
 		}
 		for (BatchResult result : results) {
-			result.failures()
+			result.errors()
 				.forEach((error, count) -> this.out.printf("  %s: %d x %s%n", result.endpoint(), count, error));
 		}
 		this.out.println();

@@ -20,9 +20,11 @@ class SampleOrchestratorApplicationTest {
 		try (var context = new org.springframework.boot.builder.SpringApplicationBuilder(
 				SampleOrchestratorApplication.class)
 			.run("--demo.calls=60", "--demo.concurrency=4", "--demo.exit=false", "--demo.job-up-to=5000000")) {
-			assertThat(output).containsPattern("primes\\s+queue\\s+60\\s+0\\s")
-				.containsPattern("inventory\\s+queue\\s+60\\s+0\\s")
-				.containsPattern("payments\\s+local\\s+60\\s+3\\s")
+			// calls, thrown (the service's own exceptions: answers), failed (by the one outcome model)
+			assertThat(output).containsPattern("endpoint\\s+mode\\s+calls\\s+thrown\\s+failed\\s")
+				.containsPattern("primes\\s+queue\\s+60\\s+0\\s+0\\s")
+				.containsPattern("inventory\\s+queue\\s+60\\s+0\\s+0\\s")
+				.containsPattern("payments\\s+local\\s+60\\s+3\\s+0\\s")
 				.contains("payments: 3 x java.lang.IllegalStateException")
 				.contains("primes: ")
 				.doesNotContain("\r")
@@ -32,6 +34,12 @@ class SampleOrchestratorApplicationTest {
 				.containsPattern("job [0-9a-f-]{36} started: counting primes up to 5,000,000")
 				.containsPattern("job [0-9a-f]{8} (PENDING|RUNNING) +[0-9]+%")
 				.containsPattern("job [0-9a-f]{8} SUCCEEDED in [0-9]+ ms on .+: 348,513 primes, the largest 4,999,999");
+			// The same counts as Actuator and the console read.
+			io.execution.core.CallStatistics.Snapshot payments = context.getBean(io.execution.core.CallStatistics.class)
+				.of("payments");
+			assertThat(payments.calls()).isEqualTo(60);
+			assertThat(payments.count(io.execution.core.CallOutcome.SERVICE_EXCEPTION)).isEqualTo(3);
+			assertThat(payments.failures()).isZero();
 		}
 	}
 
