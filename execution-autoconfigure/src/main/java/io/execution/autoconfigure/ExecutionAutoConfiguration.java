@@ -112,10 +112,15 @@ public final class ExecutionAutoConfiguration {
 		List<EndpointDefinition> configured = properties.getEndpoints()
 			.entrySet()
 			.stream()
-			.map((entry) -> new EndpointDefinition(entry.getKey(), properties.modeOf(entry.getValue()).id(),
-					(entry.getValue().getTimeout() != null) ? entry.getValue().getTimeout()
-							: properties.getDefaultTimeout(),
-					properties.isLocalOnly() ? List.of() : List.copyOf(entry.getValue().getFallback())))
+			.map((entry) -> {
+				EndpointDefinition definition = new EndpointDefinition(entry.getKey(),
+						properties.modeOf(entry.getValue()).id(),
+						(entry.getValue().getTimeout() != null) ? entry.getValue().getTimeout()
+								: properties.getDefaultTimeout(),
+						properties.isLocalOnly() ? List.of() : List.copyOf(entry.getValue().getFallback()));
+				return (entry.getValue().getWhenUnserved() == ExecutionProperties.WhenUnserved.FAIL)
+						? definition.failingUnserved() : definition;
+			})
 			.toList();
 		return new Endpoints(configured, factories, services::contains, properties.getDefaultTimeout(),
 				breakers::forEndpoint);

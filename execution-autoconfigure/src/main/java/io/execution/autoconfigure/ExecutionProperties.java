@@ -130,6 +130,14 @@ public class ExecutionProperties implements Validator {
 		private String queue;
 
 		/**
+		 * Queue mode: what a call does when no live worker serves the queue (Redis: by the worker
+		 * registry's heartbeats) — wait in the queue for one, up to its timeout, or fail at once
+		 * with ExecutionRejectedException (a fallback then takes it). Either way the first such
+		 * call logs a warning, and again whenever the queue's state changes.
+		 */
+		private WhenUnserved whenUnserved = WhenUnserved.WAIT;
+
+		/**
 		 * Deadline of one call, end to end, including the time spent waiting in a queue.
 		 * Defaults to execution.default-timeout.
 		 */
@@ -255,6 +263,14 @@ public class ExecutionProperties implements Validator {
 			return this.queue;
 		}
 
+		public WhenUnserved getWhenUnserved() {
+			return this.whenUnserved;
+		}
+
+		public void setWhenUnserved(WhenUnserved whenUnserved) {
+			this.whenUnserved = whenUnserved;
+		}
+
 		public void setQueue(String queue) {
 			this.queue = queue;
 		}
@@ -335,6 +351,19 @@ public class ExecutionProperties implements Validator {
 
 		/** Two instances at random, then the one with the lower in-flight × peak-EWMA latency. */
 		POWER_OF_TWO
+
+	}
+
+	/**
+	 * What a queue endpoint's call does when no live worker serves its queue.
+	 */
+	public enum WhenUnserved {
+
+		/** Waits in the queue for a worker, up to the call's timeout. */
+		WAIT,
+
+		/** Fails at once with ExecutionRejectedException; a fallback takes it. */
+		FAIL
 
 	}
 

@@ -92,6 +92,12 @@ class ExecutionServiceRegistrar implements SmartInitializingSingleton, BeanFacto
 		endpoints.all().values().forEach((endpoint) -> known.addAll(endpoint.fallbacks()));
 		if (properties != null) {
 			checkNames(properties.getEndpoints().keySet(), known);
+			// Only once the names are right: a typo is said as one, not as a queue nobody serves.
+			if (this.beanFactory.getBeanProvider(io.execution.queue.memory.MemoryQueueBackend.class)
+				.getIfAvailable() != null) {
+				MemoryQueueConfiguration.checkServed(properties,
+						this.beanFactory.getBean(ExecutionWorkerProperties.class));
+			}
 		}
 	}
 

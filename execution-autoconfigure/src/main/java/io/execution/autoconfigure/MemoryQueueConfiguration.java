@@ -34,13 +34,12 @@ class MemoryQueueConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(QueueBackend.class)
-	MemoryQueueBackend executionQueueBackend(ExecutionQueueProperties queue, ExecutionProperties properties,
-			ExecutionWorkerProperties worker, ObjectProvider<ExecutionEvents> events, ExecutionTimer timer) {
+	MemoryQueueBackend executionQueueBackend(ExecutionQueueProperties queue, ObjectProvider<ExecutionEvents> events,
+			ExecutionTimer timer) {
 		if (queue.getCapacity() < 1) {
 			throw new InvalidConfigurationPropertyValueException("execution.queue.capacity", queue.getCapacity(),
 					"A queue must hold at least one request.");
 		}
-		checkServed(properties, worker);
 		return new MemoryQueueBackend(queue.getCapacity(), ExecutionEventsListeners.of(events), timer.scheduler());
 	}
 
@@ -66,17 +65,25 @@ class MemoryQueueConfiguration {
 		return new LocalWorkerRegistry(worker::getIfAvailable);
 	}
 
-	private static void checkServed(ExecutionProperties properties, ExecutionWorkerProperties worker) {
+	/**
+	 * Each queue endpoint's queue is served by this application's own pools, as the memory backend
+	 * needs: checked after the endpoints' names (a typo is said as one), naming the property the
+	 * user wrote (the queue, else the mode, whose queue is the endpoint's name).
+	 */
+	static void checkServed(ExecutionProperties properties, ExecutionWorkerProperties worker) {
 		for (Map.Entry<String, Endpoint> entry : properties.getEndpoints().entrySet()) {
 			if (properties.modeOf(entry.getValue()) != Mode.QUEUE) {
 				continue;
 			}
 			String queue = ExecutionQueueAutoConfiguration.queueOf(entry.getKey(), entry.getValue());
 			if (!worker.isEnabled() || !worker.getQueues().contains(queue)) {
-				throw new InvalidConfigurationPropertyValueException("execution.endpoints." + entry.getKey() + ".queue",
-						queue, "With the memory queue backend (execution.queue.backend=memory) only this application's"
-								+ " own workers can serve queue '" + queue + "': set execution.worker.enabled=true and"
-								+ " add '" + queue + "' to execution.worker.queues, or use execution.queue.backend=redis.");
+				boolean written = entry.getValue().getQueue() != null;
+				String property = "execution.endpoints." + entry.getKey() + (written ? ".queue" : ".mode");
+				throw new InvalidConfigurationPropertyValueException(property, written ? queue : "queue",
+						"With the memory queue backend (execution.queue.backend=memory) only this application's"
+								+ " own workers can serve queue '" + queue + "'" + (written ? "" : " (the endpoint's name)")
+								+ ": set execution.worker.enabled=true and add '" + queue + "' to execution.worker.queues,"
+								+ " or use execution.queue.backend=redis.");
 			}
 		}
 	}

@@ -69,6 +69,24 @@ class FirstHourTest {
 	}
 
 	@Test
+	void aMisspelledQueueEndpointIsSaidAsATypoBeforeAnythingElse(CapturedOutput output) {
+		assertThatThrownBy(() -> run(OutsideApplication.class, "execution.endpoints.pricng.mode=queue"))
+			.isInstanceOf(ExecutionDefinitionException.class);
+		assertThat(output).contains("Did you mean execution.endpoints.pricing?")
+			.doesNotContain("execution.endpoints.pricng.queue")
+			.doesNotContain("execution.worker.queues");
+	}
+
+	@Test
+	void aQueueEndpointNoPoolHereServesNamesThePropertyTheUserWrote(CapturedOutput output) {
+		assertThatThrownBy(() -> run(OutsideApplication.class, "execution.endpoints.pricing.mode=queue")).isNotNull();
+		assertThat(output).contains("execution.endpoints.pricing.mode")
+			.contains("queue 'pricing' (the endpoint's name)")
+			.contains("add 'pricing' to execution.worker.queues")
+			.doesNotContain("execution.endpoints.pricing.queue");
+	}
+
+	@Test
 	void anEndpointOfAClientLookedUpOnlyAfterTheStartIsNoUnusedEntry(CapturedOutput output) {
 		try (ConfigurableApplicationContext context = run(io.execution.fixtures.scanned.ScannedApplication.class,
 				"spring.main.lazy-initialization=true", "execution.endpoints.Quotes.mode=http",

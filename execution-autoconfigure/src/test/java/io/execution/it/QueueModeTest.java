@@ -41,6 +41,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = LabApplication.class, properties = { "execution.endpoints.lab.mode=queue",
 		"execution.endpoints.lab.queue=lab-pool", "execution.endpoints.alpha.queue=alpha-pool",
 		"execution.endpoints.beta.queue=beta-pool", "execution.endpoints.sleeper.mode=queue",
+		// A caller's endpoint pointed at a pool whose application does not serve it.
+		"execution.endpoints.farewell.queue=lab-pool",
 		"execution.endpoints.sleeper.timeout=1500ms", "execution.worker.enabled=true",
 		"execution.worker.queues=lab-pool,alpha-pool,beta-pool,sleeper", "execution.worker.concurrency=4",
 		// These calls time out on purpose, many times over; the breaker has a test of its own (QueueBreakerTest).
@@ -202,6 +204,15 @@ class QueueModeTest {
 
 	private io.execution.worker.WorkerPool pool(String queue) {
 		return this.pools.pools().stream().filter((pool) -> pool.queue().equals(queue)).findFirst().orElseThrow();
+	}
+
+	@Test
+	void aServiceThePoolsApplicationLacksIsNamedWithTheQueueAndWhatItServes() {
+		LabV2 farewell = this.clients.create(LabV2.class, "farewell");
+		assertThatThrownBy(() -> farewell.echo("bye")).isInstanceOf(ServiceNotFoundException.class)
+			.hasMessageContaining("Unknown service 'farewell' on queue 'lab-pool'")
+			.hasMessageContaining("the application that took it serves [")
+			.hasMessageContaining("lab");
 	}
 
 	@Test

@@ -44,6 +44,7 @@ import static org.awaitility.Awaitility.await;
  * Queue mode on the redis backend: callers and worker pools in separate application contexts
  * that share nothing but a real Redis.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class RedisQueueTest {
 
 	private static TestRedis redis;
@@ -502,6 +503,28 @@ class RedisQueueTest {
 		assertThatThrownBy(() -> write.get(15, TimeUnit.SECONDS)).cause().isInstanceOf(MayHaveRunException.class);
 		assertThat(read.get(15, TimeUnit.SECONDS)).isEqualTo("value of other");
 		assertThat(worker.getBean(LedgerService.class).calls).containsExactly("read:other");
+	}
+
+	@Test
+	void aQueueNoLiveWorkerServesIsSaidAtTheFirstCallAndFailsAtOnceWhenAskedTo(
+			org.springframework.boot.test.system.CapturedOutput output) {
+		String prefix = prefix();
+		Ledger waiting = start(prefix, false, "execution.endpoints.ledger.timeout=500ms").getBean(Ledger.class);
+		assertThatThrownBy(() -> waiting.write("w").get(10, TimeUnit.SECONDS))
+			.hasCauseInstanceOf(io.execution.ExecutionTimeoutException.class);
+		assertThat(output).contains("Endpoint 'ledger': no live worker serves queue 'ledger'")
+			.contains("set execution.endpoints.ledger.when-unserved=fail");
+
+		Ledger failing = start(prefix, false, "execution.endpoints.ledger.when-unserved=fail").getBean(Ledger.class);
+		long start = System.nanoTime();
+		assertThatThrownBy(() -> failing.write("f").get(10, TimeUnit.SECONDS))
+			.hasCauseInstanceOf(io.execution.ExecutionRejectedException.class)
+			.hasMessageContaining("no live worker serves queue 'ledger'");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		// Served again: the call goes through.
+		start(prefix, true);
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(
+				() -> assertThat(failing.write("served").get(10, TimeUnit.SECONDS)).isEqualTo("wrote served"));
 	}
 
 	@Test

@@ -29,6 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Dispatcher implements AutoCloseable {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
+
 	private final Endpoints endpoints;
 
 	private final ExecutionTimer timer;
@@ -449,7 +451,7 @@ public final class Dispatcher implements AutoCloseable {
 			try {
 				Endpoint endpoint = endpoint();
 				Invocation sent = sent(endpoint);
-				String unavailable = remains() ? endpoint.transport().unavailable() : null;
+				String unavailable = unserved(endpoint, remains());
 				attempt = (unavailable != null) ? CompletableFuture.failedFuture(passedOver(endpoint, sent, unavailable))
 						: BreakerStage.invokeAsync(endpoint, sent);
 			}
@@ -524,14 +526,44 @@ public final class Dispatcher implements AutoCloseable {
 	 * Sends a call to one endpoint of its chain. While a fallback remains, an endpoint that knows
 	 * it cannot serve now (a queue no live worker serves) is passed over: the call surely never ran.
 	 */
-	private static Object invoke(Endpoint endpoint, Invocation invocation, boolean fallbackRemains) {
-		if (fallbackRemains) {
-			String unavailable = endpoint.transport().unavailable();
-			if (unavailable != null) {
-				throw passedOver(endpoint, invocation, unavailable);
-			}
+	private Object invoke(Endpoint endpoint, Invocation invocation, boolean fallbackRemains) {
+		String unavailable = unserved(endpoint, fallbackRemains);
+		if (unavailable != null) {
+			throw passedOver(endpoint, invocation, unavailable);
 		}
 		return BreakerStage.invoke(endpoint, invocation);
+	}
+
+	/** The last reason each queue endpoint gave that nothing serves it; absent while served. */
+	private final Map<String, String> unserved = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/**
+	 * Why a call to this endpoint would not be served now, when it should not be sent: a fallback
+	 * remains, or the endpoint fails such calls at once ({@code when-unserved: fail}). A queue
+	 * endpoint is asked on every call (the backend keeps the answer for a second) so that the
+	 * first call finding its queue unserved logs a warning, and a change logs again.
+	 * @return the reason, or {@code null} to send the call
+	 */
+	private String unserved(Endpoint endpoint, boolean fallbackRemains) {
+		boolean queue = "queue".equals(endpoint.mode());
+		if (!queue && !fallbackRemains) {
+			return null;
+		}
+		String reason = endpoint.transport().unavailable();
+		if (queue) {
+			String before = (reason != null) ? this.unserved.put(endpoint.name(), reason)
+					: this.unserved.remove(endpoint.name());
+			if (reason != null && !reason.equals(before)) {
+				logger.warn("Endpoint '{}': {}; its calls {}", endpoint.name(), reason,
+						endpoint.definition().failsUnserved() ? "fail at once (when-unserved: fail)"
+								: "wait for a worker up to their timeout (set execution.endpoints." + endpoint.name()
+										+ ".when-unserved=fail to fail them at once)");
+			}
+			else if (reason == null && before != null) {
+				logger.info("Endpoint '{}': its queue is served again", endpoint.name());
+			}
+		}
+		return (reason != null && (fallbackRemains || endpoint.definition().failsUnserved())) ? reason : null;
 	}
 
 	private static EndpointFailure passedOver(Endpoint endpoint, Invocation invocation, String reason) {

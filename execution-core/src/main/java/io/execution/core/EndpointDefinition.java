@@ -14,15 +14,27 @@ import java.util.List;
  * @param fallbacks the endpoints tried, in order, when this one fails
  * @param address where the calls go when given directly (a URL, a queue), or {@code null} for
  * what the mode's settings of this name say
+ * @param failsUnserved whether a call fails at once while its transport knows nothing would serve
+ * it ({@code execution.endpoints.<name>.when-unserved: fail}), instead of waiting
  */
-public record EndpointDefinition(String name, String mode, Duration timeout, List<String> fallbacks, String address) {
+public record EndpointDefinition(String name, String mode, Duration timeout, List<String> fallbacks, String address,
+		boolean failsUnserved) {
 
 	public EndpointDefinition(String name, String mode, Duration timeout) {
-		this(name, mode, timeout, List.of(), null);
+		this(name, mode, timeout, List.of(), null, false);
 	}
 
 	public EndpointDefinition(String name, String mode, Duration timeout, List<String> fallbacks) {
-		this(name, mode, timeout, fallbacks, null);
+		this(name, mode, timeout, fallbacks, null, false);
+	}
+
+	/**
+	 * The same endpoint, whose calls fail at once while its transport knows that nothing would
+	 * serve them (a queue no live worker serves), instead of waiting up to their timeout.
+	 * @return the endpoint failing so
+	 */
+	public EndpointDefinition failingUnserved() {
+		return new EndpointDefinition(this.name, this.mode, this.timeout, this.fallbacks, this.address, true);
 	}
 
 	/**
@@ -32,7 +44,7 @@ public record EndpointDefinition(String name, String mode, Duration timeout, Lis
 	 * @return the endpoint at that address
 	 */
 	public EndpointDefinition at(String address) {
-		return new EndpointDefinition(this.name, this.mode, this.timeout, this.fallbacks, address);
+		return new EndpointDefinition(this.name, this.mode, this.timeout, this.fallbacks, address, this.failsUnserved);
 	}
 
 }

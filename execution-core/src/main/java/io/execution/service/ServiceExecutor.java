@@ -183,9 +183,9 @@ public final class ServiceExecutor {
 			method = this.registry.method(request.service(), request.method(), request.arity());
 		}
 		catch (ServiceNotFoundException ex) {
-			ErrorCode code = this.registry.contains(request.service()) ? ErrorCode.UNKNOWN_METHOD
-					: ErrorCode.UNKNOWN_SERVICE;
-			return error(id, code, null, ex.getMessage());
+			boolean known = this.registry.contains(request.service());
+			return error(id, known ? ErrorCode.UNKNOWN_METHOD : ErrorCode.UNKNOWN_SERVICE, null,
+					known ? ex.getMessage() : unknownService(request.service(), ex.getMessage()));
 		}
 		Object[] args;
 		try {
@@ -237,6 +237,29 @@ public final class ServiceExecutor {
 			return error(id, ErrorCode.INTERNAL, null,
 					"Result of " + method + " cannot be written as JSON: " + ex.getOriginalMessage());
 		}
+	}
+
+	/** The services a request named that this application does not serve, each logged once. */
+	private final java.util.Set<String> unknown = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Says where the call arrived and what this application serves instead, for the caller; and
+	 * logs it here once per service, so that the worker's log shows the mistake too.
+	 */
+	private String unknownService(String service, String message) {
+		String queue = org.slf4j.MDC.get(io.execution.core.CallContext.ENDPOINT);
+		String mode = org.slf4j.MDC.get(io.execution.core.CallContext.MODE);
+		String where = ("worker".equals(mode) && queue != null) ? " on queue '" + queue + "'" : "";
+		List<String> served = this.registry.services().stream().map(ServiceDefinition::name)
+			.filter((name) -> !name.equals("execution-worker"))
+			.sorted()
+			.toList();
+		String said = message + where + ": the application that took it serves " + served;
+		if (this.unknown.size() < 100 && this.unknown.add(service)) {
+			logger.warn("A call for service '{}' arrived{}, which this application does not serve (it serves {}): the"
+					+ " caller's endpoint points here by mistake", service, where, served);
+		}
+		return said;
 	}
 
 	/**
