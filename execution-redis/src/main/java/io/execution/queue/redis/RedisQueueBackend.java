@@ -480,4 +480,22 @@ public final class RedisQueueBackend implements QueueBackend {
 		return this.settings.visibilityTimeout().dividedBy(3);
 	}
 
+	/**
+	 * What the caller of a streamed call granted its worker ({@link RedisQueueSettings#credit}).
+	 * @param replyTo the caller's reply list
+	 * @param invocationId the call
+	 * @return the grant as written, {@code null} when absent
+	 * @throws InterruptedException when the worker's thread is interrupted
+	 */
+	String credit(String replyTo, String invocationId) throws InterruptedException {
+		try {
+			return this.connections.shared().get(this.settings.credit(replyTo, invocationId))
+				.get(5, TimeUnit.SECONDS);
+		}
+		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+			// Redis away: no grant read this time; the worker waits on, to its deadline at most.
+			return "0";
+		}
+	}
+
 }

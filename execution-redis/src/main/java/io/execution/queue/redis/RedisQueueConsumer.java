@@ -585,22 +585,9 @@ final class RedisQueueConsumer implements QueueConsumer {
 		}
 	}
 
-	/**
-	 * What the caller of a streamed call granted its worker ({@link RedisQueueSettings#credit}).
-	 * @param replyTo the caller's reply list
-	 * @param invocationId the call
-	 * @return the grant as written, {@code null} when absent
-	 * @throws InterruptedException when the worker's thread is interrupted
-	 */
+	/** What the caller of a streamed call granted its worker ({@link RedisQueueBackend#credit}). */
 	String credit(String replyTo, String invocationId) throws InterruptedException {
-		try {
-			return this.backend.connections().shared().get(this.settings.credit(replyTo, invocationId))
-				.get(5, TimeUnit.SECONDS);
-		}
-		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
-			// Redis away: no grant read this time; the worker waits on, to its deadline at most.
-			return "0";
-		}
+		return this.backend.credit(replyTo, invocationId);
 	}
 
 	void sendChunk(String replyTo, byte[] chunk) {
