@@ -82,8 +82,9 @@ public final class ExecutionWorkerAutoConfiguration {
 	@ConditionalOnProperty(name = "execution.queue.backend", havingValue = "redis")
 	@ConditionalOnMissingBean
 	WorkerControl executionWorkerControl(QueueBackend backend, ServiceExecutor executor, ExecutionTimer timer,
-			LocalWorker worker) {
-		return new WorkerControl(backend, executor, worker.id(), timer);
+			LocalWorker worker, Environment environment) {
+		// Its one thread is made as the pools' are: virtual when the application runs on them.
+		return new WorkerControl(backend, executor, worker.id(), timer, threads(environment));
 	}
 
 	@Bean

@@ -551,8 +551,9 @@ public final class Dispatcher implements AutoCloseable {
 		}
 		String reason = endpoint.transport().unavailable();
 		if (queue) {
+			// Served, as nearly always: no write on the call's path.
 			String before = (reason != null) ? this.unserved.put(endpoint.name(), reason)
-					: this.unserved.remove(endpoint.name());
+					: this.unserved.isEmpty() ? null : this.unserved.remove(endpoint.name());
 			if (reason != null && !reason.equals(before)) {
 				logger.warn("Endpoint '{}': {}; its calls {}", endpoint.name(), reason,
 						endpoint.definition().failsUnserved() ? "fail at once (when-unserved: fail)"

@@ -27,11 +27,13 @@ public final class WorkerControl implements SmartLifecycle {
 	 * @param executor runs the built-in service's calls
 	 * @param workerId this process's worker id
 	 * @param timer runs the calls' deadline watch
+	 * @param threads makes the queue's thread, as the pools' threads are made (virtual or platform)
 	 */
-	public WorkerControl(QueueBackend backend, ServiceExecutor executor, String workerId, ExecutionTimer timer) {
+	public WorkerControl(QueueBackend backend, ServiceExecutor executor, String workerId, ExecutionTimer timer,
+			java.util.function.Function<String, java.util.concurrent.ThreadFactory> threads) {
 		String queue = Workers.controlQueue(workerId);
 		this.pool = new WorkerPool(queue, 1, backend.consumer(queue, 1, ConsumerOptions.DEFAULT), executor,
-				timer.scheduler(), null, WorkerPool.platformThreads(queue));
+				timer.scheduler(), null, threads.apply(queue));
 	}
 
 	/**

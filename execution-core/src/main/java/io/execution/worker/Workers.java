@@ -50,9 +50,10 @@ public final class Workers implements AutoCloseable {
 
 	private final Map<String, TransportFactory> factories;
 
-	private final JsonMapper mapper;
-
 	private final Duration timeout;
+
+	/** The built-in service's client methods, by name: made once, not per operation. */
+	private final Map<String, ClientMethod> methods;
 
 	/** The transports to the workers asked so far, by route and address. */
 	private final Map<String, Transport> transports = new ConcurrentHashMap<>();
@@ -73,8 +74,12 @@ public final class Workers implements AutoCloseable {
 		this.self = self;
 		this.selfId = selfId;
 		this.factories = Map.copyOf(factories);
-		this.mapper = mapper;
 		this.timeout = timeout;
+		Map<String, ClientMethod> byName = new java.util.HashMap<>();
+		for (Method method : WorkerOperations.class.getMethods()) {
+			byName.put(method.getName(), ClientMethod.of(WorkerOperations.SERVICE, method, mapper, true));
+		}
+		this.methods = Map.copyOf(byName);
 	}
 
 	/**
@@ -163,12 +168,8 @@ public final class Workers implements AutoCloseable {
 		}
 
 		private Object call(String name, Object... args) {
-			Method method = java.util.Arrays.stream(WorkerOperations.class.getMethods())
-				.filter((candidate) -> candidate.getName().equals(name))
-				.findFirst()
-				.orElseThrow();
-			ClientMethod client = ClientMethod.of(SERVICE, method, Workers.this.mapper, true);
-			return this.transport.invoke(Invocation.start(client, args, Workers.this.timeout.toNanos()));
+			return this.transport.invoke(Invocation.start(Workers.this.methods.get(name), args,
+					Workers.this.timeout.toNanos()));
 		}
 
 		@Override
