@@ -175,7 +175,14 @@ public class ConsoleEndpoint {
 					}
 					done.put("pools", ("drain".equals(action) ? this.operations.drain() : this.operations.resume()).pools());
 				}
-				case "cancel" -> done.putAll(executions().cancel(required(id, "id")));
+				case "cancel" -> {
+					done.putAll(executions().cancel(required(id, "id")));
+					// A page's button may be older than the execution's end: say what it ended as.
+					Map<String, Object> record = this.executions.one(id);
+					if (record != null) {
+						done.put("status", record.get("status"));
+					}
+				}
 				case "requeue" -> done.putAll(deadLetters().requeue(required(queue, "queue"), required(id, "id"), null));
 				case "delete" -> done.putAll(deadLetters().delete(required(queue, "queue"), required(id, "id")));
 				default -> done.putAll(deadLetters().purge(required(queue, "queue")));

@@ -15,9 +15,10 @@ import io.execution.core.CallStatistics;
 
 /**
  * What the console shows, computed at most once per interval however many pages are open, with
- * a short history for its charts. Nothing runs while no page asks: the snapshot is made by the
- * first request after the interval, and the history is a fixed number of points, so a page left
- * open for hours holds no more than one left open for minutes.
+ * a short history for its charts. While the console is enabled a snapshot is also made once per
+ * interval with no page open ({@link #sampleEvery}), so a page opened during an incident shows
+ * the minutes before it in its charts; the history is a fixed number of points, so a console
+ * enabled for days holds no more than one enabled for minutes.
  */
 public final class ConsoleSnapshots {
 
@@ -50,6 +51,8 @@ public final class ConsoleSnapshots {
 	private final Map<String, long[]> lastCounts = new HashMap<>();
 
 	private long lastNanos;
+
+	private volatile java.util.concurrent.ScheduledFuture<?> sampling;
 
 	/**
 	 * Makes the snapshots.
@@ -87,6 +90,46 @@ public final class ConsoleSnapshots {
 	}
 
 	/**
+	 * The last snapshot made, without making one.
+	 * @return the snapshot, or {@code null} before the first
+	 */
+	public synchronized Map<String, Object> peek() {
+		return this.current;
+	}
+
+	/**
+	 * Makes a snapshot once per interval from now on, whether a page asks or not, so that the
+	 * charts have history when a page opens. The timer's thread only hands the work on: a
+	 * snapshot reads the queue backend and the registry, which may block.
+	 * @param timer the timer that ticks
+	 * @param worker where the snapshot is made
+	 */
+	public void sampleEvery(java.util.concurrent.ScheduledExecutorService timer, java.util.concurrent.Executor worker) {
+		long millis = Math.max(100, this.interval.toMillis());
+		this.sampling = timer.scheduleWithFixedDelay(() -> worker.execute(this::sample), millis, millis,
+				java.util.concurrent.TimeUnit.MILLISECONDS);
+	}
+
+	private void sample() {
+		try {
+			current();
+		}
+		catch (RuntimeException ex) {
+			// The backend cannot be read now: the next tick tries again, a page says why.
+		}
+	}
+
+	/**
+	 * Stops the sampling.
+	 */
+	public void close() {
+		java.util.concurrent.ScheduledFuture<?> running = this.sampling;
+		if (running != null) {
+			running.cancel(false);
+		}
+	}
+
+	/**
 	 * This application's id as a worker.
 	 * @return the id, or {@code null} when it runs no worker
 	 */
@@ -112,11 +155,82 @@ public final class ConsoleSnapshots {
 		snapshot.put("readOnly", this.readOnly);
 		snapshot.put("self", this.self);
 		snapshot.put("remoteControl", this.remoteControl);
-		snapshot.put("endpoints", endpoints(seconds, at));
+		List<Map<String, Object>> endpoints = endpoints(seconds, at);
+		snapshot.put("endpoints", endpoints);
+		List<Map<String, Object>> served = served(seconds);
+		snapshot.put("served", served);
 		List<Map<String, Object>> workers = workers();
-		snapshot.put("queues", queues(seconds, at, workers));
+		List<Map<String, Object>> queues = queues(seconds, at, workers);
+		snapshot.put("queues", queues);
 		snapshot.put("workers", workers);
+		snapshot.put("totals", totals(queues, workers, served.isEmpty() ? endpoints : served, !served.isEmpty()));
 		return snapshot;
+	}
+
+	/**
+	 * The counters the landing page opens with: what waits, what runs and how the calls ended,
+	 * from the one count model — of the calls this application served when it serves any, else of
+	 * the calls its clients made.
+	 */
+	private static Map<String, Object> totals(List<Map<String, Object>> queues, List<Map<String, Object>> workers,
+			List<Map<String, Object>> calls, boolean served) {
+		long queued = 0;
+		long scheduled = 0;
+		long deadLetters = 0;
+		for (Map<String, Object> queue : queues) {
+			queued += number(queue.get("depth"));
+			scheduled += number(queue.get("scheduled"));
+			deadLetters += number(queue.get("deadLetters"));
+		}
+		long running = 0;
+		for (Map<String, Object> worker : workers) {
+			if (!Boolean.TRUE.equals(worker.get("stale"))) {
+				running += number(worker.get("inFlight"));
+			}
+		}
+		long succeeded = 0;
+		long thrown = 0;
+		long failed = 0;
+		for (Map<String, Object> flow : calls) {
+			@SuppressWarnings("unchecked")
+			Map<String, Long> outcomes = (Map<String, Long>) flow.get("outcomes");
+			succeeded += outcomes.getOrDefault("succeeded", 0L);
+			thrown += outcomes.getOrDefault("serviceException", 0L);
+			failed += number(flow.get("failures"));
+		}
+		Map<String, Object> totals = new LinkedHashMap<>();
+		totals.put("queued", queued);
+		totals.put("scheduled", scheduled);
+		totals.put("running", running);
+		totals.put("succeeded", succeeded);
+		totals.put("thrown", thrown);
+		totals.put("failed", failed);
+		totals.put("deadLetters", deadLetters);
+		totals.put("of", served ? "served" : "made");
+		return totals;
+	}
+
+	private static long number(Object value) {
+		return (value instanceof Number number) ? Math.max(0, number.longValue()) : 0;
+	}
+
+	/** The services this application serves, with their rates: a worker's landing page. */
+	private List<Map<String, Object>> served(double seconds) {
+		List<Map<String, Object>> all = new ArrayList<>();
+		new java.util.TreeMap<>(this.report.served()).forEach((name, stats) -> {
+			long[] last = this.lastCounts.put("s:" + name, new long[] { stats.calls() });
+			double rate = (last != null && seconds > 0) ? Math.max(0, stats.calls() - last[0]) / seconds : 0;
+			Map<String, Object> service = new LinkedHashMap<>();
+			service.put("name", name);
+			service.put("calls", stats.calls());
+			service.put("failures", stats.failures());
+			service.put("callsPerSecond", round(rate));
+			service.put("p50Ms", round(stats.p50Millis()));
+			service.put("p99Ms", round(stats.p99Millis()));
+			service.put("outcomes", stats.outcomes());
+			all.add(service);
+		});
+		return all;
 	}
 
 	private List<Map<String, Object>> endpoints(double seconds, Instant at) {
@@ -136,6 +250,7 @@ public final class ConsoleSnapshots {
 			copy(description, endpoint, "queue", "circuit", "loadBalancer", "urls", "priority", "requires", "fallback");
 			endpoint.put("calls", stats.calls());
 			endpoint.put("failures", stats.failures());
+			endpoint.put("outcomes", stats.outcomes());
 			endpoint.put("callsPerSecond", round(rate));
 			endpoint.put("errorRate", round(errors));
 			endpoint.put("p50Ms", round(stats.p50Millis()));

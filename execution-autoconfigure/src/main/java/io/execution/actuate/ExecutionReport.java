@@ -193,6 +193,10 @@ public final class ExecutionReport {
 			description.put("nextDueInMs", state.nextDue().toMillis());
 		}
 		description.put("liveWorkers", (workers != null) ? countServing(workers, queue) : -1);
+		// A queue whose live workers all drain is not served, however many there are.
+		description.put("acceptingWorkers", (workers != null) ? (int) workers.stream()
+			.filter((worker) -> worker.pools().stream().anyMatch((pool) -> pool.queue().equals(queue) && pool.accepting()))
+			.count() : -1);
 		if (!state.lanes().isEmpty()) {
 			description.put("lanes", state.lanes().stream().map((lane) -> {
 				Map<String, Object> one = new LinkedHashMap<>();
@@ -302,6 +306,12 @@ public final class ExecutionReport {
 			Map<String, Object> description = new LinkedHashMap<>();
 			description.put("id", worker.id());
 			description.put("host", worker.host());
+			if (worker.application() != null) {
+				description.put("application", worker.application());
+			}
+			if (worker.url() != null) {
+				description.put("url", worker.url());
+			}
 			description.put("pools", worker.pools());
 			description.put("tags", worker.tags());
 			description.put("services", (worker.services() != null) ? worker.services() : List.of());

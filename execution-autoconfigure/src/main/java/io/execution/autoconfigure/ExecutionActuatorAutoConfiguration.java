@@ -109,16 +109,19 @@ public final class ExecutionActuatorAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(ConsoleEndpoint.class)
 	static class ConsoleConfiguration {
 
-		@Bean
+		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
 		ConsoleSnapshots executionConsoleSnapshots(ExecutionReport report, CallStatistics statistics,
 				ExecutionConsoleProperties console, ObjectProvider<LocalWorker> worker,
-				ObjectProvider<WorkerRegistry> registry) {
+				ObjectProvider<WorkerRegistry> registry, io.execution.core.ExecutionTimer timer) {
 			LocalWorker self = worker.getIfUnique();
 			WorkerRegistry workers = registry.getIfAvailable();
-			return new ConsoleSnapshots(report, statistics, console.getRefreshInterval(), console.isReadOnly(),
-					java.time.Clock.systemUTC(), (self != null) ? self.id() : null,
+			ConsoleSnapshots snapshots = new ConsoleSnapshots(report, statistics, console.getRefreshInterval(),
+					console.isReadOnly(), java.time.Clock.systemUTC(), (self != null) ? self.id() : null,
 					workers != null && workers.forwardsRequests());
+			// The charts open with the minutes before the page: one snapshot per interval, page or not.
+			snapshots.sampleEvery(timer.scheduler(), timer.lookups());
+			return snapshots;
 		}
 
 		@Bean

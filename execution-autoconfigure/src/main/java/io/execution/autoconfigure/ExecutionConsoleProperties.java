@@ -28,7 +28,8 @@ public class ExecutionConsoleProperties implements Validator {
 
 	/**
 	 * How often the console's snapshot of endpoints, queues and workers is made again, however
-	 * many pages are open.
+	 * many pages are open; while the console is enabled, also with no page open, so that its
+	 * charts open with the last minutes.
 	 */
 	private Duration refreshInterval = Duration.ofSeconds(2);
 

@@ -102,8 +102,11 @@ public final class ExecutionHttpServerAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	LocalWorker executionHttpWorker(ExecutionWorkerProperties worker, ServiceRegistry services) {
-		return new LocalWorker(null, worker.getTags(), services);
+	LocalWorker executionHttpWorker(ExecutionWorkerProperties worker, ServiceRegistry services,
+			Environment environment) {
+		LocalWorker local = new LocalWorker(null, worker.getTags(), services);
+		local.application(environment.getProperty("spring.application.name"));
+		return local;
 	}
 
 	/**

@@ -90,8 +90,11 @@ public final class ExecutionWorkerAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(WorkerPools.class)
 	@ConditionalOnMissingBean
-	LocalWorker executionLocalWorker(WorkerPools pools, ExecutionWorkerProperties worker, ServiceRegistry services) {
-		return new LocalWorker(pools, worker.getTags(), services);
+	LocalWorker executionLocalWorker(WorkerPools pools, ExecutionWorkerProperties worker, ServiceRegistry services,
+			Environment environment) {
+		LocalWorker local = new LocalWorker(pools, worker.getTags(), services);
+		local.application(environment.getProperty("spring.application.name"));
+		return local;
 	}
 
 }

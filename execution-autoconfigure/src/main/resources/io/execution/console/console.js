@@ -7,8 +7,12 @@
 (function () {
 	'use strict';
 
-	const state = { view: 'overview', writable: false, snapshot: null, timer: null, interval: 2000,
-		deadLetterQueue: null, requested: {} };
+	// The page's address says what it shows (#view/item?filter), so a reload or a shared link opens it again.
+	const state = { view: 'overview', item: [], query: {}, writable: false, snapshot: null, timer: null, interval: 2000,
+		deadLetterQueue: null, requested: {}, pending: null };
+
+	// Where the console lives, with or without a trailing slash (/actuator/console or /actuator/console/).
+	const base = window.executionConsoleBase || (location.pathname.replace(/\/+$/, '') + '/');
 
 	function $(selector) {
 		return document.querySelector(selector);
@@ -104,13 +108,74 @@
 
 	function act(action, fields) {
 		const body = Object.assign({ action: action }, fields || {});
-		return request('POST', 'console', body).then(function (answer) {
+		return request('POST', base.replace(/\/$/, ''), body).then(function (answer) {
 			problem(null);
 			return answer;
 		}, function (error) {
 			problem(failure(error));
 			throw error;
 		});
+	}
+
+	function notice(text) {
+		const node = $('#notice');
+		node.textContent = text || '';
+		show(node, !!text);
+	}
+
+	// Asks before an action that cannot be taken back, in the page (no dialog box to block a tab).
+	function confirmThen(question, run) {
+		state.pending = run;
+		$('#confirm .question').textContent = question;
+		show($('#confirm'), true);
+	}
+
+	function answer(yes) {
+		const run = state.pending;
+		state.pending = null;
+		show($('#confirm'), false);
+		if (yes && run) {
+			run();
+		}
+	}
+
+	// An instant from the server (ISO-8601, maybe with nanoseconds) in the reader's local time, to the second.
+	function instant(iso) {
+		if (!iso) {
+			return '';
+		}
+		const date = new Date(String(iso).replace(/(\.\d{3})\d+/, '$1'));
+		return isNaN(date.getTime()) ? String(iso) : date.toLocaleString();
+	}
+
+	function epoch(iso) {
+		return iso ? new Date(String(iso).replace(/(\.\d{3})\d+/, '$1')).getTime() : NaN;
+	}
+
+	// JSON for people: indented, and a string that holds JSON (a request, a result) shown as the JSON it holds.
+	function pretty(value) {
+		function unfold(node) {
+			if (typeof node === 'string' && /^\s*[\[{]/.test(node)) {
+				try {
+					return unfold(JSON.parse(node));
+				}
+				catch (e) {
+					return node;
+				}
+			}
+			if (Array.isArray(node)) {
+				return node.map(unfold);
+			}
+			if (node && typeof node === 'object') {
+				const copy = {};
+				Object.keys(node).forEach(function (key) {
+					copy[key] = unfold(node[key]);
+				});
+				return copy;
+			}
+			return node;
+		}
+		return JSON.stringify(unfold(value), null, 2);
 	}
 
 	function millis(value) {
@@ -169,9 +234,65 @@
 		return el('tr', {}, el('td', { colspan: String(columns), class: 'muted', text: text }));
 	}
 
+	// Addresses: #view, #executions/<id>, #deadletters/<queue>/<id>, #workers/<id>, #executions?status=…
+
+	function address(view, item, query) {
+		const path = [view].concat((item || []).filter(function (part) {
+			return part !== null && part !== undefined && part !== '';
+		}).map(encodeURIComponent)).join('/');
+		const parameters = Object.keys(query || {}).filter(function (name) {
+			return query[name];
+		}).map(function (name) {
+			return name + '=' + encodeURIComponent(query[name]);
+		});
+		return '#' + path + (parameters.length ? '?' + parameters.join('&') : '');
+	}
+
+	function go(view, item, query) {
+		const target = address(view, item, query);
+		if (location.hash === target) {
+			route();
+		}
+		else {
+			location.hash = target;
+		}
+	}
+
+	function parse() {
+		const hash = location.hash.replace(/^#/, '') || 'overview';
+		const at = hash.indexOf('?');
+		const path = (at >= 0 ? hash.substring(0, at) : hash).split('/').map(decodeURIComponent);
+		const query = {};
+		(at >= 0 ? hash.substring(at + 1) : '').split('&').filter(Boolean).forEach(function (pair) {
+			const equals = pair.indexOf('=');
+			query[decodeURIComponent(equals >= 0 ? pair.substring(0, equals) : pair)] =
+				equals >= 0 ? decodeURIComponent(pair.substring(equals + 1)) : '';
+		});
+		const views = ['overview', 'queues', 'workers', 'executions', 'deadletters'];
+		return { view: views.indexOf(path[0]) >= 0 ? path[0] : 'overview', item: path.slice(1), query: query };
+	}
+
 	// Views
 
+	function counters(snapshot) {
+		const totals = snapshot.totals || {};
+		const box = $('#counters');
+		while (box.firstChild) {
+			box.removeChild(box.firstChild);
+		}
+		[['queued', 'queued'], ['scheduled', 'scheduled'], ['running', 'running'], ['succeeded', 'succeeded'],
+			['thrown', 'thrown'], ['failed', 'failed'], ['deadLetters', 'dead letters']].forEach(function (counter) {
+			const value = totals[counter[0]] || 0;
+			box.appendChild(el('div', { class: 'counter counter-' + counter[0] + (value > 0 ? ' some' : ''), 'data-counter': counter[0] },
+				el('b', { text: String(value) }), el('span', { text: counter[1] })));
+		});
+		box.appendChild(el('p', { class: 'muted', text: 'Waiting and running: every queue and live worker. Ended: the calls '
+			+ (totals.of === 'served' ? 'this application served' : 'this application\u2019s clients made')
+			+ ' since it started.' }));
+	}
+
 	function renderOverview(snapshot) {
+		counters(snapshot);
 		const rows = snapshot.endpoints.map(function (endpoint) {
 			const circuit = el('td', {});
 			if (endpoint.circuit) {
@@ -193,7 +314,33 @@
 				el('td', {}, spark(endpoint.history, 'callsPerSecond', '#2f5fd0'), ' ',
 					spark(endpoint.history, 'errorRate', '#c62828'), ' ', spark(endpoint.history, 'p99Ms', '#6b7385')));
 		});
-		replaceRows('#endpoints', rows.length ? rows : [empty(7, 'No endpoint yet.')]);
+		const serves = (snapshot.served || []).length > 0 || snapshot.workers.some(function (worker) {
+			return worker.self;
+		});
+		replaceRows('#endpoints', rows.length ? rows : [empty(7, serves ? 'This application calls no endpoint: what it serves is below.' : 'No endpoint yet.')]);
+		show($('#served-here'), serves);
+		replaceRows('#served', (snapshot.served || []).map(function (service) {
+			const outcomes = service.outcomes || {};
+			return el('tr', { 'data-served': service.name }, el('td', { text: service.name }),
+				el('td', { class: 'calls', text: String(service.callsPerSecond) }), el('td', { text: String(service.calls) }),
+				el('td', { text: String(outcomes.serviceException || 0) }), el('td', { text: String(service.failures) }),
+				el('td', { text: service.p50Ms + ' ms' }), el('td', { text: service.p99Ms + ' ms' }));
+		}).concat((snapshot.served || []).length ? [] : [empty(7, 'No call served yet.')]));
+		const self = snapshot.workers.filter(function (worker) {
+			return worker.self;
+		})[0];
+		replaceRows('#pools', self ? self.pools.map(function (pool) {
+			return el('tr', { 'data-pool': pool.queue }, el('td', { text: pool.queue }),
+				el('td', { text: pool.inFlight + ' / ' + pool.concurrency }),
+				el('td', { class: pool.accepting ? 'state-CLOSED' : 'state-OPEN', text: pool.accepting ? 'taking work' : 'draining' }),
+				el('td', { text: poolLatency(pool) || '–' }));
+		}) : [empty(4, 'No pool here.')]);
+	}
+
+	function poolLatency(pool) {
+		const ran = (pool.completed || 0) + (pool.failed || 0);
+		return ran > 0 ? 'p50 ' + millis(Math.round(pool.p50Millis)) + ' · p99 ' + millis(Math.round(pool.p99Millis))
+			+ ' · ' + percent(pool.successRate) + ' ok' : '';
 	}
 
 	function renderQueues(snapshot) {
@@ -202,16 +349,29 @@
 				return 'p' + lane.priority + (lane.fairnessKey ? ' ' + lane.fairnessKey : '')
 					+ (lane.requires ? ' [' + lane.requires + ']' : '') + ': ' + lane.depth;
 			}).join(', ');
-			return el('tr', { 'data-queue': queue.name }, el('td', { text: queue.name }),
+			const accepting = queue.acceptingWorkers === undefined ? queue.liveWorkers : queue.acceptingWorkers;
+			const workers = el('td', { class: 'served' });
+			if (queue.liveWorkers >= 0 && accepting === 0) {
+				workers.appendChild(el('span', { class: 'stale-mark', text: 'not served' }));
+				workers.appendChild(document.createTextNode(queue.liveWorkers > 0
+					? ' (' + queue.liveWorkers + ' draining)' : ' (no live worker)'));
+			}
+			else {
+				workers.appendChild(document.createTextNode(String(queue.liveWorkers)
+					+ (accepting < queue.liveWorkers ? ' (' + (queue.liveWorkers - accepting) + ' draining)' : '')));
+			}
+			return el('tr', { 'data-queue': queue.name, class: accepting === 0 ? 'open' : '' }, el('td', { text: queue.name }),
 				el('td', { text: String(queue.depth) }), el('td', { text: millis(queue.oldestAgeMs) }),
-				el('td', { text: String(queue.liveWorkers) }), el('td', { text: String(queue.inFlight) }),
-				el('td', { text: String(queue.deadLetters) }), el('td', { text: queue.throughputPerSecond + '/s' }),
+				workers, el('td', { text: String(queue.inFlight) }),
+				el('td', {}, queue.deadLetters > 0 ? el('a', { text: String(queue.deadLetters), href: address('deadletters', [queue.name]) })
+					: '0'),
+				el('td', { text: queue.throughputPerSecond + '/s' }),
 				el('td', { text: queue.scheduled + (queue.nextDueInMs !== undefined ? ' (next in ' + millis(queue.nextDueInMs) + ')' : '') }),
 				el('td', { text: lanes || '–' }), el('td', {}, spark(queue.history, 'depth', '#2f5fd0')));
 		});
 		replaceRows('#queue-table', rows.length ? rows : [empty(10, 'No queue.')]);
 		const select = $('#deadletter-filter select');
-		const chosen = select.value || state.deadLetterQueue;
+		const chosen = state.deadLetterQueue || select.value;
 		while (select.firstChild) {
 			select.removeChild(select.firstChild);
 		}
@@ -224,14 +384,21 @@
 		});
 	}
 
+	function workerName(worker) {
+		const cell = el('td', { class: 'worker-name' });
+		cell.appendChild(el('b', { text: worker.application || worker.host }));
+		cell.appendChild(el('span', { class: 'url', text: (worker.url || worker.host) }));
+		cell.appendChild(el('span', { class: 'url muted', text: worker.id }));
+		return cell;
+	}
+
 	function renderWorkers(snapshot) {
 		const writable = state.writable && !snapshot.readOnly;
+		const chosen = state.view === 'workers' ? state.item[0] : null;
 		const rows = snapshot.workers.map(function (worker) {
 			const pools = worker.pools.map(function (pool) {
-				const ran = (pool.completed || 0) + (pool.failed || 0);
-				return pool.queue + ' ' + pool.inFlight + '/' + pool.concurrency
-					+ (ran > 0 ? ' · p50 ' + millis(Math.round(pool.p50Millis)) + ' · p99 ' + millis(Math.round(pool.p99Millis))
-						+ ' · ' + percent(pool.successRate) + ' ok' : '');
+				const latency = poolLatency(pool);
+				return pool.queue + ' ' + pool.inFlight + '/' + pool.concurrency + (latency ? ' · ' + latency : '');
 			}).join(', ');
 			const tags = Object.keys(worker.tags || {}).map(function (tag) {
 				return tag + '=' + worker.tags[tag];
@@ -239,15 +406,24 @@
 			const actions = el('td', {});
 			const reachable = worker.self || (snapshot.remoteControl && !worker.stale);
 			const action = worker.draining ? 'resume' : 'drain';
-			if (writable && reachable && state.requested[worker.id] !== action) {
-				actions.appendChild(el('button', { type: 'button', class: 'write', 'data-action': action,
-					text: worker.draining ? 'Resume' : 'Drain', onclick: function () {
-						act(action, worker.self ? {} : { worker: worker.id }).then(function () {
-							if (!worker.self) {
-								state.requested[worker.id] = action;
-							}
-							return refresh();
-						});
+			const name = (worker.application ? worker.application + ' (' + worker.id + ')' : worker.id);
+			if (writable && reachable && state.requested[worker.id] !== action && worker.pools.length) {
+				actions.appendChild(el('button', { type: 'button', class: 'write' + (action === 'drain' ? ' danger' : ''),
+					'data-action': action, text: worker.draining ? 'Resume' : 'Drain', onclick: function () {
+						const run = function () {
+							act(action, worker.self ? {} : { worker: worker.id }).then(function () {
+								if (!worker.self) {
+									state.requested[worker.id] = action;
+								}
+								return refresh();
+							});
+						};
+						if (action === 'drain') {
+							confirmThen('Drain ' + name + '? Its pools stop taking work; calls still running past the grace period become dead letters.', run);
+						}
+						else {
+							run();
+						}
 					} }));
 			}
 			else if (state.requested[worker.id] === action) {
@@ -259,105 +435,203 @@
 			if (state.requested[worker.id] && state.requested[worker.id] !== action) {
 				delete state.requested[worker.id];
 			}
-			return el('tr', { class: worker.stale ? 'stale' : '', 'data-worker': worker.id }, el('td', { text: worker.id }),
+			const classes = (worker.stale ? 'stale' : '') + (chosen === worker.id ? ' chosen' : '');
+			return el('tr', { class: classes, 'data-worker': worker.id }, workerName(worker),
 				el('td', { text: worker.host }), el('td', { text: pools || '–' }), el('td', { text: tags || '–' }),
 				el('td', { text: String(worker.inFlight) }),
 				el('td', {}, millis(worker.lastHeartbeatAgeMs) + ' ago', worker.stale ? el('span', { class: 'stale-mark', text: ' stale' }) : null),
-				el('td', { class: 'worker-state', text: worker.draining ? 'draining' : 'taking work' }), actions);
+				el('td', { class: 'worker-state ' + (worker.draining ? 'state-OPEN' : 'state-CLOSED'),
+					text: worker.draining ? 'draining' : 'taking work' }), actions);
 		});
 		replaceRows('#worker-table', rows.length ? rows : [empty(8, 'No worker has registered.')]);
 	}
 
-	function loadExecutions() {
+	// How long an execution waited and ran, in words: "ran 1.2 s", "running for 4 s", "waiting for 3 s".
+	function took(record, now) {
+		const created = epoch(record.createdAt);
+		const started = epoch(record.startedAt);
+		const finished = epoch(record.finishedAt);
+		if (!isNaN(finished)) {
+			return !isNaN(started) ? 'ran ' + millis(Math.max(0, finished - started)) : 'ended after ' + millis(Math.max(0, finished - created));
+		}
+		if (!isNaN(started)) {
+			return 'running for ' + millis(Math.max(0, now - started));
+		}
+		return record.status === 'SCHEDULED' ? 'scheduled' : 'waiting for ' + millis(Math.max(0, now - created));
+	}
+
+	function timeline(record) {
+		const now = Date.now();
+		const created = epoch(record.createdAt);
+		const started = epoch(record.startedAt);
+		const finished = epoch(record.finishedAt);
+		const end = !isNaN(finished) ? finished : now;
+		const total = Math.max(1, end - created);
+		const box = el('div', { class: 'timeline' });
+		const bar = el('div', { class: 'timeline-bar' });
+		const waited = (!isNaN(started) ? started : end) - created;
+		bar.appendChild(el('span', { class: 'waited', style: 'width:' + Math.round(100 * Math.max(0, waited) / total) + '%',
+			title: 'waited ' + millis(waited) }));
+		if (!isNaN(started)) {
+			bar.appendChild(el('span', { class: 'ran status-' + record.status,
+				style: 'width:' + Math.round(100 * Math.max(0, end - started) / total) + '%', title: 'ran ' + millis(end - started) }));
+		}
+		box.appendChild(bar);
+		const steps = el('ol', { class: 'steps' });
+		steps.appendChild(el('li', { text: 'created ' + instant(record.createdAt) }));
+		if (!isNaN(started)) {
+			steps.appendChild(el('li', { text: 'started ' + instant(record.startedAt) + ' (waited ' + millis(started - created) + ')'
+				+ (record.worker ? ' on ' + record.worker : '') }));
+		}
+		if (!isNaN(finished)) {
+			steps.appendChild(el('li', {}, el('span', { class: 'status status-' + record.status, text: record.status }),
+				' ' + instant(record.finishedAt) + (!isNaN(started) ? ' (ran ' + millis(finished - started) + ')' : '')));
+		}
+		else {
+			steps.appendChild(el('li', {}, el('span', { class: 'status status-' + record.status, text: record.status }),
+				' ' + took(record, now)));
+		}
+		box.appendChild(steps);
+		return box;
+	}
+
+	function filters() {
 		const form = $('#execution-filter');
-		const parameters = [];
-		['status', 'service', 'key'].forEach(function (name) {
-			const value = form.elements[name].value;
-			if (value) {
-				parameters.push(name + '=' + encodeURIComponent(value));
+		const query = {};
+		['status', 'service', 'key', 'since'].forEach(function (name) {
+			if (form.elements[name].value) {
+				query[name] = form.elements[name].value;
 			}
 		});
-		const since = form.elements.since.value;
-		if (since) {
-			parameters.push('since=' + encodeURIComponent(new Date(since).toISOString()));
+		return query;
+	}
+
+	function loadExecutions() {
+		const query = state.query;
+		const parameters = [];
+		['status', 'service', 'key'].forEach(function (name) {
+			if (query[name]) {
+				parameters.push(name + '=' + encodeURIComponent(query[name]));
+			}
+		});
+		if (query.since) {
+			parameters.push('since=' + encodeURIComponent(new Date(query.since).toISOString()));
 		}
-		return request('GET', 'console/executions' + (parameters.length ? '?' + parameters.join('&') : '')).then(function (page) {
+		const chosen = state.item[0];
+		if (chosen) {
+			detail(chosen);
+		}
+		else {
+			show($('#execution-detail'), false);
+		}
+		return request('GET', base + 'executions' + (parameters.length ? '?' + parameters.join('&') : '')).then(function (page) {
 			problem(null);
 			const writable = state.writable && !(state.snapshot && state.snapshot.readOnly);
+			const now = Date.now();
 			const rows = page.executions.map(function (record) {
 				const fraction = record.progress && record.progress.fraction !== undefined ? record.progress.fraction : null;
-				const progress = el('td', {});
+				const progress = el('td', { class: 'progress' });
 				if (fraction !== null) {
 					const bar = el('span', { class: 'bar', title: Math.round(fraction * 100) + ' %' + (record.progress.message ? ' ' + record.progress.message : '') });
 					bar.appendChild(el('span', { style: 'width:' + Math.round(Math.max(0, Math.min(1, fraction)) * 100) + '%' }));
 					progress.appendChild(bar);
+					progress.appendChild(el('span', { class: 'muted', text: ' ' + Math.round(fraction * 100) + ' %' }));
 				}
 				const actions = el('td', {});
 				if (writable && ['PENDING', 'RUNNING', 'SCHEDULED'].indexOf(record.status) >= 0) {
 					actions.appendChild(el('button', { type: 'button', class: 'write danger', 'data-action': 'cancel', text: 'Cancel',
 						onclick: function () {
-							act('cancel', { id: record.id }).then(loadExecutions);
+							confirmThen('Cancel execution ' + record.id + ' (' + record.service + '.' + record.method + ')?', function () {
+								act('cancel', { id: record.id }).then(function (done) {
+									if (done && done.cancelled === false) {
+										notice('Execution ' + record.id + ' had already ended'
+											+ (done.status ? ' (' + done.status + ')' : '') + ': nothing was cancelled.');
+									}
+									else {
+										notice(null);
+									}
+									return loadExecutions();
+								});
+							});
 						} }));
 				}
-				return el('tr', { 'data-execution': record.id },
-					el('td', {}, el('a', { text: record.id, onclick: function () {
-						detail(record.id);
-					} })),
-					el('td', { text: record.service + '.' + record.method }), el('td', { class: 'status', text: record.status }),
-					progress, el('td', { text: record.createdAt || '' }), el('td', { text: record.key || '' }), actions);
+				return el('tr', { 'data-execution': record.id, class: chosen === record.id ? 'chosen' : '' },
+					el('td', {}, el('a', { text: record.id, href: address('executions', [record.id], state.query) })),
+					el('td', { text: record.service + '.' + record.method }),
+					el('td', {}, el('span', { class: 'status status-' + record.status, text: record.status })),
+					progress, el('td', { class: 'created', text: instant(record.createdAt) }),
+					el('td', { class: 'took', text: took(record, now) }), el('td', { text: record.key || '' }), actions);
 			});
-			replaceRows('#execution-table', rows.length ? rows : [empty(7, 'No execution matches.')]);
+			replaceRows('#execution-table', rows.length ? rows : [empty(8, 'No execution matches.')]);
 		}, function (error) {
 			problem(failure(error));
 		});
 	}
 
 	function detail(id) {
-		request('GET', 'console/execution?id=' + encodeURIComponent(id)).then(function (record) {
+		request('GET', base + 'execution?id=' + encodeURIComponent(id)).then(function (record) {
+			if (state.view !== 'executions' || state.item[0] !== id) {
+				return;
+			}
 			const box = $('#execution-detail');
-			box.querySelector('h3').textContent = 'Execution ' + id;
-			box.querySelector('pre').textContent = JSON.stringify(record, null, 2);
+			box.querySelector('h3').textContent = 'Execution ' + id + ' — ' + record.service + '.' + record.method;
+			const line = box.querySelector('.timeline-box');
+			while (line.firstChild) {
+				line.removeChild(line.firstChild);
+			}
+			line.appendChild(timeline(record));
+			box.querySelector('pre').textContent = pretty(record);
 			show(box, true);
 		}, function (error) {
-			problem(failure(error));
+			problem(error.status === 404 ? 'Execution ' + id + ' is not known here (expired or never made).' : failure(error));
 		});
 	}
 
 	function loadDeadLetters() {
-		const queue = $('#deadletter-filter select').value;
+		const queue = state.deadLetterQueue || $('#deadletter-filter select').value;
 		state.deadLetterQueue = queue;
 		const writable = state.writable && !(state.snapshot && state.snapshot.readOnly);
-		show($('#purge'), writable && !!queue);
 		if (!queue) {
+			show($('#purge'), false);
 			replaceRows('#deadletter-table', [empty(6, 'No queue.')]);
 			return Promise.resolve();
 		}
-		return request('GET', 'console/deadletters?queue=' + encodeURIComponent(queue)).then(function (page) {
+		const chosen = state.item[1];
+		return request('GET', base + 'deadletters?queue=' + encodeURIComponent(queue)).then(function (page) {
 			problem(null);
+			show($('#purge'), writable && page.count > 0);
+			const box = $('#deadletter-detail');
+			let shown = false;
 			const rows = page.deadLetters.map(function (letter) {
 				const actions = el('td', {});
-				actions.appendChild(el('button', { type: 'button', class: 'write', 'data-action': 'inspect', text: 'Inspect',
-					onclick: function () {
-						const box = $('#deadletter-detail');
-						box.querySelector('h3').textContent = 'Dead letter ' + letter.id + ' — ' + letter.cause;
-						box.querySelector('pre').textContent = JSON.stringify(letter, null, 2);
-						show(box, true);
-					} }));
+				actions.appendChild(el('a', { class: 'write', 'data-action': 'inspect', text: 'Inspect',
+					href: address('deadletters', [queue, letter.id]) }));
 				if (writable) {
 					actions.appendChild(el('button', { type: 'button', class: 'write', 'data-action': 'requeue', text: 'Requeue',
 						onclick: function () {
-							act('requeue', { queue: queue, id: letter.id }).then(loadDeadLetters);
+							confirmThen('Requeue dead letter ' + letter.id + ' (' + letter.service + '.' + letter.method + ') on ' + queue
+								+ '? It runs again.', function () {
+								act('requeue', { queue: queue, id: letter.id }).then(loadDeadLetters);
+							});
 						} }));
 					actions.appendChild(el('button', { type: 'button', class: 'write danger', 'data-action': 'delete', text: 'Delete',
 						onclick: function () {
-							act('delete', { queue: queue, id: letter.id }).then(loadDeadLetters);
+							confirmThen('Delete dead letter ' + letter.id + ' of ' + queue + '? Its request is lost.', function () {
+								act('delete', { queue: queue, id: letter.id }).then(loadDeadLetters);
+							});
 						} }));
 				}
-				return el('tr', { 'data-deadletter': letter.id }, el('td', { text: letter.id }),
+				if (chosen === letter.id) {
+					shown = true;
+					box.querySelector('h3').textContent = 'Dead letter ' + letter.id + ' — ' + letter.cause;
+					box.querySelector('pre').textContent = pretty(letter);
+				}
+				return el('tr', { 'data-deadletter': letter.id, class: chosen === letter.id ? 'chosen' : '' }, el('td', { text: letter.id }),
 					el('td', { text: (letter.service || '?') + '.' + (letter.method || '?') + ' [' + letter.invocationId + ']' }),
 					el('td', { text: letter.cause || '' }), el('td', { text: String(letter.attempts) }),
-					el('td', { text: letter.at || '' }), actions);
+					el('td', { class: 'at', text: instant(letter.at) }), actions);
 			});
+			show(box, shown);
 			replaceRows('#deadletter-table', rows.length ? rows : [empty(6, 'No dead letter on ' + queue + '.')]);
 		}, function (error) {
 			problem(failure(error));
@@ -377,7 +651,7 @@
 	}
 
 	function refresh() {
-		return request('GET', 'console/snapshot').then(function (snapshot) {
+		return request('GET', base + 'snapshot').then(function (snapshot) {
 			state.snapshot = snapshot;
 			state.interval = snapshot.intervalMs || 2000;
 			problem(null);
@@ -387,54 +661,91 @@
 		});
 	}
 
+	// Every view stays live: the snapshot, and the list shown (executions, dead letters), once per interval.
+	function tick() {
+		return refresh().then(function () {
+			if (state.view === 'executions') {
+				return loadExecutions();
+			}
+			if (state.view === 'deadletters') {
+				return loadDeadLetters();
+			}
+			return null;
+		});
+	}
+
 	function schedule() {
 		state.timer = setTimeout(function () {
-			refresh().then(schedule, schedule);
+			tick().then(schedule, schedule);
 		}, state.interval);
 	}
 
-	function select(view) {
-		state.view = view;
-		Array.prototype.forEach.call(document.querySelectorAll('nav button'), function (button) {
-			button.className = button.getAttribute('data-view') === view ? 'current' : '';
+	function route() {
+		const where = parse();
+		state.view = where.view;
+		state.item = where.item;
+		state.query = where.view === 'executions' ? where.query : state.query;
+		Array.prototype.forEach.call(document.querySelectorAll('nav a'), function (link) {
+			link.className = link.getAttribute('data-view') === where.view ? 'current' : '';
 		});
 		Array.prototype.forEach.call(document.querySelectorAll('section.view'), function (section) {
-			show(section, section.id === view);
+			show(section, section.id === where.view);
 		});
-		if (view === 'executions') {
+		notice(null);
+		if (where.view === 'executions') {
+			const form = $('#execution-filter');
+			['status', 'service', 'key', 'since'].forEach(function (name) {
+				form.elements[name].value = state.query[name] || '';
+			});
 			loadExecutions();
 		}
-		if (view === 'deadletters') {
+		if (where.view === 'deadletters') {
+			if (where.item[0]) {
+				state.deadLetterQueue = where.item[0];
+				$('#deadletter-filter select').value = where.item[0];
+			}
 			loadDeadLetters();
+		}
+		if (where.view === 'workers' && state.snapshot) {
+			renderWorkers(state.snapshot);
 		}
 	}
 
-	Array.prototype.forEach.call(document.querySelectorAll('nav button'), function (button) {
-		button.addEventListener('click', function () {
-			select(button.getAttribute('data-view'));
-		});
-	});
+	window.addEventListener('hashchange', route);
 	$('#execution-filter').addEventListener('submit', function (event) {
 		event.preventDefault();
-		loadExecutions();
+		go('executions', [], filters());
+	});
+	$('#deadletter-filter select').addEventListener('change', function () {
+		state.deadLetterQueue = $('#deadletter-filter select').value;
+		go('deadletters', [state.deadLetterQueue]);
 	});
 	$('#deadletter-filter').addEventListener('submit', function (event) {
 		event.preventDefault();
-		loadDeadLetters();
+		state.deadLetterQueue = $('#deadletter-filter select').value;
+		go('deadletters', [state.deadLetterQueue]);
 	});
 	$('#purge').addEventListener('click', function () {
-		const queue = $('#deadletter-filter select').value;
-		if (queue && window.confirm('Delete every dead letter of ' + queue + '?')) {
-			act('purge', { queue: queue }).then(loadDeadLetters);
+		const queue = state.deadLetterQueue;
+		if (queue) {
+			confirmThen('Delete every dead letter of ' + queue + '? Their requests are lost.', function () {
+				act('purge', { queue: queue }).then(loadDeadLetters);
+			});
 		}
+	});
+	Array.prototype.forEach.call(document.querySelectorAll('#confirm button'), function (button) {
+		button.addEventListener('click', function () {
+			answer(button.getAttribute('data-confirm') === 'yes');
+		});
 	});
 
 	// May this user write? Asked once: the management security answers for the console endpoint.
-	request('POST', 'console', { action: 'probe' }).then(function () {
+	request('POST', base.replace(/\/$/, ''), { action: 'probe' }).then(function () {
 		state.writable = true;
 	}, function () {
 		state.writable = false;
 	}).then(refresh).then(function () {
+		route();
 		document.body.setAttribute('data-ready', 'true');
 		schedule();
 	});

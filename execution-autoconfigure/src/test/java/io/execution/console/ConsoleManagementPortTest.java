@@ -42,11 +42,16 @@ class ConsoleManagementPortTest {
 			HttpResponse<String> page = get(management + "/actuator/console");
 			assertThat(page.statusCode()).isEqualTo(200);
 			assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying((type) -> assertThat(type).startsWith("text/html"));
-			assertThat(page.body()).contains("console/console.js");
+			assertThat(page.body()).contains("'console.js'");
+			// With a trailing slash, as people type it: sent to the page.
+			HttpResponse<String> slash = get(management + "/actuator/console/");
+			assertThat(slash.statusCode()).isEqualTo(302);
+			assertThat(slash.headers().firstValue("Location")).hasValueSatisfying((to) -> assertThat(to).endsWith("/actuator/console"));
 			assertThat(get(management + "/actuator/console/console.js").body()).contains("data-ready");
 			assertThat(get(management + "/actuator/console/snapshot").body()).contains("\"endpoints\"");
 			assertThat(get(management + "/actuator/console/nothing").statusCode()).isEqualTo(404);
 			assertThat(get(server + "/actuator/console").statusCode()).isEqualTo(404);
+			assertThat(get(server + "/actuator/console/").statusCode()).isEqualTo(404);
 		}
 	}
 

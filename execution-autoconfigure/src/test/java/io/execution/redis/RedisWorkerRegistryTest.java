@@ -79,7 +79,7 @@ class RedisWorkerRegistryTest {
 			String ghostId = "ghost-" + ghost.id();
 			String json = new tools.jackson.databind.json.JsonMapper().writeValueAsString(
 					new WorkerInfo(ghostId, "ghost-host", ghost.pools(), ghost.tags(), "test", ghost.startedAt(),
-							java.time.Instant.EPOCH, false, java.util.List.of(), null));
+							java.time.Instant.EPOCH, false, java.util.List.of(), null, null));
 			commands.set(prefix + ":{workers}:worker:" + ghostId, json,
 					io.lettuce.core.SetArgs.Builder.px(600));
 			List<String> time = commands.time();

@@ -17,9 +17,12 @@ import java.util.Map;
  * @param stale whether it missed heartbeats (it is removed once it missed several)
  * @param services the services it offers, with their methods
  * @param url the base URL of its HTTP routes when it serves over HTTP, else {@code null}
+ * @param application the name of its application ({@code spring.application.name}), or
+ * {@code null} when it has none (or runs an earlier version)
  */
 public record WorkerInfo(String id, String host, List<Pool> pools, Map<String, String> tags, String version,
-		Instant startedAt, Instant lastHeartbeat, boolean stale, List<Service> services, String url) {
+		Instant startedAt, Instant lastHeartbeat, boolean stale, List<Service> services, String url,
+		String application) {
 
 	/**
 	 * One pool of a worker.
@@ -64,7 +67,7 @@ public record WorkerInfo(String id, String host, List<Pool> pools, Map<String, S
 	 */
 	public WorkerInfo at(Instant heartbeat, boolean stale) {
 		return new WorkerInfo(this.id, this.host, this.pools, this.tags, this.version, this.startedAt, heartbeat, stale,
-				this.services, this.url);
+				this.services, this.url, this.application);
 	}
 
 	/**

@@ -39,6 +39,8 @@ public final class LocalWorker implements HeartbeatSource {
 
 	private volatile String url;
 
+	private volatile String application;
+
 	/**
 	 * Describes this process.
 	 * @param pools its pools
@@ -110,7 +112,8 @@ public final class LocalWorker implements HeartbeatSource {
 		String version = LocalWorker.class.getPackage().getImplementationVersion();
 		return new WorkerInfo(this.id, this.host, pools, this.tags, (version != null) ? version : "development",
 				this.startedAt, heartbeat, false,
-				(this.services != null) ? WorkerOperationsService.describe(this.services) : List.of(), this.url);
+				(this.services != null) ? WorkerOperationsService.describe(this.services) : List.of(), this.url,
+				this.application);
 	}
 
 	/**
@@ -120,6 +123,24 @@ public final class LocalWorker implements HeartbeatSource {
 	 */
 	public void advertise(String url) {
 		this.url = url;
+	}
+
+	/**
+	 * Names the application this worker belongs to in its heartbeats, so that operators see
+	 * more than a host and a process id.
+	 * @param application the application's name ({@code spring.application.name}), or
+	 * {@code null}
+	 */
+	public void application(String application) {
+		this.application = (application != null && !application.isBlank()) ? application : null;
+	}
+
+	/**
+	 * The name of the application this worker belongs to.
+	 * @return the name, or {@code null} when it has none
+	 */
+	public String application() {
+		return this.application;
 	}
 
 	/**

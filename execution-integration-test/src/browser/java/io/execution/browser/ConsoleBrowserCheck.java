@@ -61,15 +61,18 @@ class ConsoleBrowserCheck {
 	}
 
 	private void view(String name) {
-		this.browser.findElement(By.cssSelector("nav button[data-view=" + name + "]")).click();
+		this.browser.findElement(By.cssSelector("nav a[data-view=" + name + "]")).click();
 		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(name)));
 	}
 
 	@Test
 	void everyViewOpensOneActionWorksAndTheOverviewIsCaptured() throws Exception {
 		String url = System.getProperty("console.url", "http://localhost:8080/actuator/console");
-		this.browser.get(url);
+		// Typed with a trailing slash, as people do: the page opens all the same.
+		this.browser.get(url + "/");
 		this.wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-ready", "true"));
+		// The landing page's counters: what waits, runs and how calls ended.
+		assertThat(this.browser.findElements(By.cssSelector("#counters [data-counter]"))).hasSize(7);
 
 		// Overview: the sample's endpoints, with traffic once two snapshots were made.
 		this.wait.until((driver) -> driver.findElements(By.cssSelector("tr[data-endpoint]")).size() >= 3);
@@ -84,6 +87,8 @@ class ConsoleBrowserCheck {
 		view("workers");
 		WebElement drain = this.wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action=drain]")));
 		drain.click();
+		// Asked in the page before it is done.
+		this.wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#confirm button[data-confirm=yes]"))).click();
 		WebElement resume = this.wait
 			.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action=resume]")));
 		this.wait.until(ExpectedConditions.textToBe(By.cssSelector("td.worker-state"), "draining"));
@@ -91,12 +96,19 @@ class ConsoleBrowserCheck {
 		this.wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action=drain]")));
 		this.wait.until(ExpectedConditions.textToBe(By.cssSelector("td.worker-state"), "taking work"));
 
+		// The address says the view: a reload opens it again.
+		assertThat(this.browser.getCurrentUrl()).endsWith("#workers");
+		this.browser.navigate().refresh();
+		this.wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-ready", "true"));
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("workers")));
+
 		view("executions");
 		this.wait.until((driver) -> !driver.findElements(By.cssSelector("#execution-table tbody tr")).isEmpty());
 		List<WebElement> records = this.browser.findElements(By.cssSelector("tr[data-execution] a"));
 		if (!records.isEmpty()) {
 			records.get(0).click();
 			this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#execution-detail pre")));
+			this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#execution-detail .timeline")));
 		}
 
 		view("deadletters");

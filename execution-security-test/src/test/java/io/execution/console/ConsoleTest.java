@@ -8,11 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.execution.async.Execution;
 import io.execution.async.ExecutionStatus;
+import io.execution.actuate.ConsoleSnapshots;
 import io.execution.async.Executions;
 import io.execution.console.ConsoleApplication.Chores;
 import io.execution.queue.DeadLetters;
@@ -74,13 +76,19 @@ class ConsoleTest {
 	}
 
 	private HtmlPage open(String user, String password) throws Exception {
-		this.browser = new WebClient(BrowserVersion.CHROME);
-		this.browser.getOptions().setThrowExceptionOnScriptError(true);
-		this.browser.getOptions().setCssEnabled(false);
-		DefaultCredentialsProvider credentials = new DefaultCredentialsProvider();
-		credentials.addCredentials(user, password.toCharArray());
-		this.browser.setCredentialsProvider(credentials);
-		HtmlPage page = this.browser.getPage(url("/actuator/console"));
+		return open(user, password, "/actuator/console");
+	}
+
+	private HtmlPage open(String user, String password, String path) throws Exception {
+		if (this.browser == null) {
+			this.browser = new WebClient(BrowserVersion.CHROME);
+			this.browser.getOptions().setThrowExceptionOnScriptError(true);
+			this.browser.getOptions().setCssEnabled(false);
+			DefaultCredentialsProvider credentials = new DefaultCredentialsProvider();
+			credentials.addCredentials(user, password.toCharArray());
+			this.browser.setCredentialsProvider(credentials);
+		}
+		HtmlPage page = this.browser.getPage(url(path));
 		await().atMost(Duration.ofSeconds(20)).until(() -> {
 			this.browser.waitForBackgroundJavaScript(100);
 			return "true".equals(page.getBody().getAttribute("data-ready"));
@@ -114,10 +122,17 @@ class ConsoleTest {
 		find(node, selector).click();
 	}
 
+	/** Answers the page's question before an action with yes, once it is asked. */
+	private void confirm(HtmlPage page) throws java.io.IOException {
+		waitFor(page, () -> !find(page, "#confirm").hasAttribute("hidden"));
+		click(page, "#confirm button[data-confirm=yes]");
+	}
+
 	private static List<DomElement> actions(HtmlPage page) {
 		return page.querySelectorAll("button[data-action]", page).stream()
 			.map(DomElement.class::cast)
 			.filter((button) -> !"inspect".equals(button.getAttribute("data-action")))
+			.filter((button) -> button.getAttribute("data-confirm").isEmpty())
 			.toList();
 	}
 
@@ -148,21 +163,23 @@ class ConsoleTest {
 		// Executions: a long one is cancelled from the page, and the page shows it.
 		Execution<String> slow = executions.start(() -> chores.run("slow", 60_000));
 		await().atMost(Duration.ofSeconds(10)).until(() -> slow.status() == ExecutionStatus.RUNNING);
-		click(page, "nav button[data-view=executions]");
+		click(page, "nav a[data-view=executions]");
 		waitFor(page, () -> row(page, "data-execution", slow.id()) != null);
-		assertThat(text(row(page, "data-execution", slow.id()), "td.status")).isEqualTo("RUNNING");
+		assertThat(text(row(page, "data-execution", slow.id()), "td .status")).isEqualTo("RUNNING");
 		click(row(page, "data-execution", slow.id()), "button[data-action=cancel]");
-		waitFor(page, () -> "CANCELLED".equals(text(row(page, "data-execution", slow.id()), "td.status")));
+		confirm(page);
+		waitFor(page, () -> "CANCELLED".equals(text(row(page, "data-execution", slow.id()), "td .status")));
 		assertThat(slow.status()).isEqualTo(ExecutionStatus.CANCELLED);
 
 		// Workers: draining the pool from the page leaves a running call past its grace as a dead letter.
 		Execution<String> doomed = executions.start(() -> chores.run("doomed", 60_000));
 		await().atMost(Duration.ofSeconds(10)).until(() -> doomed.status() == ExecutionStatus.RUNNING);
-		click(page, "nav button[data-view=workers]");
+		click(page, "nav a[data-view=workers]");
 		waitFor(page, () -> find(page, "button[data-action=drain]") != null);
 		// Each pool with its latency and the share of its calls answered.
 		assertThat(text(page, "tr[data-worker] td:nth-child(3)")).containsPattern("chores \\d+/\\d+ · p50 .+ · p99 .+ · .+ % ok");
 		click(page, "button[data-action=drain]");
+		confirm(page);
 		waitFor(page, () -> find(page, "button[data-action=resume]") != null);
 		assertThat(text(page, "td.worker-state")).isEqualTo("draining");
 		DeadLetters deadLetters = this.app.getBean(DeadLetters.class);
@@ -172,14 +189,120 @@ class ConsoleTest {
 		assertThat(this.app.getBean(WorkerPools.class).isRunning()).isTrue();
 
 		// Dead letters: requeued from the page, it leaves the list and runs to the end.
-		click(page, "nav button[data-view=deadletters]");
+		click(page, "nav a[data-view=deadletters]");
 		String letter = deadLetters.list("chores", 0, 1).get(0).id();
 		waitFor(page, () -> row(page, "data-deadletter", letter) != null);
 		assertThat(row(page, "data-deadletter", letter).getTextContent()).contains("chores.run");
 		click(row(page, "data-deadletter", letter), "button[data-action=requeue]");
+		confirm(page);
 		waitFor(page, () -> row(page, "data-deadletter", letter) == null);
 		await().atMost(Duration.ofSeconds(10)).until(() -> doomed.status() == ExecutionStatus.SUCCEEDED);
 		assertThat(doomed.await(Duration.ofSeconds(1))).isEqualTo("done doomed");
+	}
+
+	/**
+	 * The page opened cold (a new browser, as after a reload or from a shared link) at an
+	 * address with a trailing slash and an item shows that item; each view follows what changes
+	 * without a click; a worker's landing page says what it serves.
+	 */
+	@Test
+	void everyViewStaysLiveAndEveryItemHasAnAddress() throws Exception {
+		start("spring.application.name=chores-app");
+		Chores chores = this.app.getBean(Chores.class);
+		Executions executions = this.app.getBean(Executions.class);
+		for (int i = 0; i < 3; i++) {
+			chores.run("early-" + i, 0);
+		}
+		// With no page open, the console samples on: the charts open with history.
+		ConsoleSnapshots snapshots = this.app.getBean(ConsoleSnapshots.class);
+		await().atMost(Duration.ofSeconds(20)).until(() -> history(snapshots) >= 5);
+
+		HtmlPage page = open("ops", "ops-secret", "/actuator/console/");
+		// The landing page: counters, what this worker serves, its pools.
+		waitFor(page, () -> "3".equals(text(page, "[data-counter=succeeded] b")));
+		assertThat(text(page, "#counters")).contains("queued").contains("running").contains("dead letters");
+		assertThat(text(row(page, "data-served", "chores"), "td:nth-child(3)")).isEqualTo("3");
+		assertThat(text(row(page, "data-pool", "chores"), "td:nth-child(3)")).isEqualTo("taking work");
+		assertThat(find(page, "tr[data-endpoint=\"chores\"] svg.spark polyline").getAttribute("points").split(" "))
+			.hasSizeGreaterThanOrEqualTo(5);
+
+		// Executions, live: one started after the page opened appears, runs and ends without a click.
+		page.executeJavaScript("location.hash = '#executions'");
+		Execution<String> job = executions.start(() -> chores.run("live-job", 1_500));
+		waitFor(page, () -> "RUNNING".equals(text(row(page, "data-execution", job.id()), "td .status")));
+		waitFor(page, () -> "SUCCEEDED".equals(text(row(page, "data-execution", job.id()), "td .status")));
+		assertThat(text(row(page, "data-execution", job.id()), "td.took")).startsWith("ran ");
+		// Local time to the second: no ISO-8601 'T', no zone letter, no nanoseconds.
+		assertThat(text(row(page, "data-execution", job.id()), "td.created")).doesNotContainPattern("\\d{4}-\\d\\d-\\d\\dT")
+			.doesNotContain("Z")
+			.doesNotContainPattern("\\.\\d{4,}");
+
+		// The execution's own address, opened cold: its detail with a timeline and its result as JSON.
+		HtmlPage item = reopen("/actuator/console#executions/" + job.id());
+		waitFor(item, () -> !find(item, "#execution-detail").hasAttribute("hidden")
+				&& find(item, "#execution-detail .timeline") != null);
+		assertThat(text(item, "#execution-detail .steps")).contains("created").contains("started").contains("SUCCEEDED");
+		assertThat(text(item, "#execution-detail pre")).contains("\"result\": \"done live-job\"");
+		assertThat(item.querySelector("nav a.current").getTextContent()).isEqualTo("Executions");
+
+		// A stale Cancel: the execution ends between the button and the answer, and the page says so.
+		Execution<String> ending = executions.start(() -> chores.run("ending", 60_000));
+		waitFor(item, () -> find(item, "tr[data-execution=\"" + ending.id() + "\"] button[data-action=cancel]") != null);
+		click(row(item, "data-execution", ending.id()), "button[data-action=cancel]");
+		ending.cancel();
+		await().atMost(Duration.ofSeconds(10)).until(() -> ending.status() == ExecutionStatus.CANCELLED);
+		confirm(item);
+		waitFor(item, () -> String.valueOf(text(item, "#notice")).contains("had already ended (CANCELLED)"));
+
+		// Workers: named by application and host; drained, the queue shows as not served.
+		HtmlPage workers = reopen("/actuator/console#workers");
+		waitFor(workers, () -> find(workers, "tr[data-worker] td.worker-name") != null);
+		assertThat(text(workers, "tr[data-worker] td.worker-name b")).isEqualTo("chores-app");
+		Execution<String> doomed = executions.start(() -> chores.run("doomed-live", 60_000));
+		await().atMost(Duration.ofSeconds(10)).until(() -> doomed.status() == ExecutionStatus.RUNNING);
+		click(workers, "button[data-action=drain]");
+		confirm(workers);
+		waitFor(workers, () -> "draining".equals(text(workers, "td.worker-state")));
+		workers.executeJavaScript("location.hash = '#queues'");
+		waitFor(workers, () -> String.valueOf(text(row(workers, "data-queue", "chores"), "td.served")).startsWith("not served"));
+		assertThat(text(row(workers, "data-queue", "chores"), "td.served")).contains("1 draining");
+
+		// Dead letters, live: the drained call's letter appears without a click; purge is offered only then.
+		workers.executeJavaScript("location.hash = '#deadletters/chores'");
+		DeadLetters deadLetters = this.app.getBean(DeadLetters.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.count("chores") == 1);
+		String letter = deadLetters.list("chores", 0, 1).get(0).id();
+		waitFor(workers, () -> row(workers, "data-deadletter", letter) != null);
+		assertThat(find(workers, "#purge").hasAttribute("hidden")).isFalse();
+		assertThat(text(row(workers, "data-deadletter", letter), "td:nth-child(3)")).contains("drained");
+		click(row(workers, "data-deadletter", letter), "a[data-action=inspect]");
+		waitFor(workers, () -> !find(workers, "#deadletter-detail").hasAttribute("hidden"));
+		// The request as the JSON it is, not a string of escaped JSON.
+		assertThat(text(workers, "#deadletter-detail pre")).doesNotContain("\\\"").contains("\"request\": {");
+		click(workers, "#purge");
+		confirm(workers);
+		waitFor(workers, () -> find(workers, "#purge").hasAttribute("hidden")
+				&& row(workers, "data-deadletter", letter) == null);
+		assertThat(deadLetters.count("chores")).isZero();
+	}
+
+	private HtmlPage reopen(String path) throws Exception {
+		this.browser.close();
+		this.browser = null;
+		return open("ops", "ops-secret", path);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static int history(ConsoleSnapshots snapshots) {
+		Map<String, Object> snapshot = snapshots.peek();
+		if (snapshot == null) {
+			return 0;
+		}
+		return ((List<Map<String, Object>>) snapshot.get("endpoints")).stream()
+			.filter((endpoint) -> "chores".equals(endpoint.get("name")))
+			.mapToInt((endpoint) -> ((List<?>) endpoint.get("history")).size())
+			.findFirst()
+			.orElse(0);
 	}
 
 	@Test
@@ -190,9 +313,9 @@ class ConsoleTest {
 		await().atMost(Duration.ofSeconds(10)).until(() -> slow.status() == ExecutionStatus.RUNNING);
 		HtmlPage page = open("viewer", "viewer-secret");
 		assertThat(text(page, "#access")).isEqualTo("read-only for you");
-		click(page, "nav button[data-view=workers]");
+		click(page, "nav a[data-view=workers]");
 		waitFor(page, () -> find(page, "tr[data-worker]") != null);
-		click(page, "nav button[data-view=executions]");
+		click(page, "nav a[data-view=executions]");
 		waitFor(page, () -> row(page, "data-execution", slow.id()) != null);
 		assertThat(actions(page)).isEmpty();
 
@@ -210,7 +333,7 @@ class ConsoleTest {
 		start("execution.console.read-only=true");
 		HtmlPage page = open("ops", "ops-secret");
 		assertThat(text(page, "#access")).isEqualTo("read-only console");
-		click(page, "nav button[data-view=workers]");
+		click(page, "nav a[data-view=workers]");
 		waitFor(page, () -> find(page, "tr[data-worker]") != null);
 		assertThat(actions(page)).isEmpty();
 	}
