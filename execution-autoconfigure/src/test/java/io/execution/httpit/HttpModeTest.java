@@ -128,6 +128,19 @@ class HttpModeTest {
 	}
 
 	@Test
+	void aServiceTheInstanceLacksIsNamedWithItsUrlAndWhatItServes() {
+		try (ConfigurableApplicationContext caller = caller("execution.endpoints.farewell.urls=" + url(one))) {
+			Billing farewell = caller.getBean(io.execution.client.ExecutionClientFactory.class)
+				.create(Billing.class, "farewell");
+			assertThatThrownBy(() -> farewell.quote("bye")).isInstanceOf(io.execution.ServiceNotFoundException.class)
+				.hasMessageContaining("Unknown service 'farewell'")
+				.hasMessageContaining("serves [")
+				.hasMessageContaining("billing")
+				.hasMessageContaining(url(one));
+		}
+	}
+
+	@Test
 	void roundRobinSpreadsEvenly() {
 		try (ConfigurableApplicationContext caller = caller(
 				"execution.endpoints.billing.urls=" + url(one) + "," + url(two))) {

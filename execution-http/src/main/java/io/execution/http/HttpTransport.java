@@ -236,13 +236,22 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 			this.client.sendAsync(get(instance, this.settings.healthPath()), HttpResponse.BodyHandlers.discarding())
 				.whenComplete((response, failure) -> {
 					boolean healthy = failure == null && response.statusCode() / 100 == 2;
+					boolean before = instance.everHealthy();
 					if (instance.healthy(healthy)) {
+						String why = (failure != null) ? InstanceAttempts.why(instance, failure)
+								: (response != null) ? "status " + response.statusCode() : "";
 						if (healthy) {
-							logger.info("Endpoint '{}': {} passes its health check again", this.endpoint, instance);
+							logger.info("Endpoint '{}': {} passes its health check{}", this.endpoint, instance,
+									before ? " again" : "");
+						}
+						else if (!before) {
+							// Never seen up: not started yet, or a URL to correct. Calls say so if they need it.
+							logger.info("Endpoint '{}': {} does not answer its health check yet ({}); out of rotation until"
+									+ " it does", this.endpoint, instance, why);
 						}
 						else {
 							logger.warn("Endpoint '{}': {} failed its health check ({}); out of rotation", this.endpoint,
-									instance, (failure != null) ? failure.toString() : "status " + response.statusCode());
+									instance, why);
 						}
 					}
 				});

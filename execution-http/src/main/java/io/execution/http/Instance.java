@@ -24,6 +24,8 @@ public final class Instance {
 
 	private volatile boolean healthy = true;
 
+	private volatile boolean answered;
+
 	/**
 	 * Makes an instance.
 	 * @param url its base URL
@@ -75,7 +77,19 @@ public final class Instance {
 	public boolean healthy(boolean healthy) {
 		boolean changed = this.healthy != healthy;
 		this.healthy = healthy;
+		if (healthy) {
+			this.answered = true;
+		}
 		return changed;
+	}
+
+	/**
+	 * Whether a health check of this instance ever passed: one that never did is not up yet (or
+	 * misnamed), which is no news while the application starts; one that did has gone down.
+	 * @return {@code true} once a check passed
+	 */
+	public boolean everHealthy() {
+		return this.answered;
 	}
 
 	/**

@@ -135,9 +135,7 @@ final class InstanceAttempts {
 		}
 		instance.breaker().onError(elapsed, TimeUnit.NANOSECONDS, failure);
 		if (neverSent(failure)) {
-			String host = unresolved(failure) ? instance.url().getHost() : null;
-			String why = (host != null) ? "host '" + host + "' does not resolve (check the URL)" : failure.toString();
-			return failure(instance, new ExecutionException("Cannot connect to " + instance + ": " + why, failure),
+			return failure(instance, new ExecutionException("Cannot connect to " + instance + ": " + why(instance, failure), failure),
 					true, false);
 		}
 		if (failure instanceof HttpTimeoutException) {
@@ -146,6 +144,25 @@ final class InstanceAttempts {
 		// Sent, and no answer: the call may have run, so only an idempotent one is tried again.
 		return failure(instance, new ExecutionException("No answer from " + instance + ": " + failure, failure),
 				this.invocation.method().idempotent(), true);
+	}
+
+	/**
+	 * Why a request to an instance failed, in words: a host that does not resolve, a refused
+	 * connection, else the failure itself.
+	 * @param instance the instance
+	 * @param failure the client's failure
+	 * @return the reason
+	 */
+	static String why(Instance instance, Throwable thrown) {
+		Throwable failure = (thrown instanceof java.util.concurrent.CompletionException && thrown.getCause() != null)
+				? thrown.getCause() : thrown;
+		if (unresolved(failure)) {
+			return "host '" + instance.url().getHost() + "' does not resolve (check the URL)";
+		}
+		if (failure instanceof ConnectException || failure.getCause() instanceof ConnectException) {
+			return "connection refused (nothing listens at " + instance.url().getAuthority() + ")";
+		}
+		return failure.toString();
 	}
 
 	/** Whether the failure is a host name that does not resolve (JDK client: UnresolvedAddressException). */

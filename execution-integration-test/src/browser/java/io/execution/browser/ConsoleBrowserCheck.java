@@ -65,6 +65,23 @@ class ConsoleBrowserCheck {
 		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(name)));
 	}
 
+	/** Clicks what the selector finds once it can: the tables are redrawn under the pointer each interval. */
+	private void click(By selector) {
+		this.wait.until((driver) -> {
+			WebElement found = driver.findElement(selector);
+			if (!found.isDisplayed() || !found.isEnabled()) {
+				return false;
+			}
+			try {
+				found.click();
+				return true;
+			}
+			catch (org.openqa.selenium.ElementClickInterceptedException ex) {
+				return false;
+			}
+		});
+	}
+
 	@Test
 	void everyViewOpensOneActionWorksAndTheOverviewIsCaptured() throws Exception {
 		String url = System.getProperty("console.url", "http://localhost:8080/actuator/console");
@@ -85,15 +102,11 @@ class ConsoleBrowserCheck {
 		this.wait.until((driver) -> !driver.findElements(By.cssSelector("tr[data-queue]")).isEmpty());
 
 		view("workers");
-		WebElement drain = this.wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action=drain]")));
-		drain.click();
+		click(By.cssSelector("button[data-action=drain]"));
 		// Asked in the page before it is done.
-		this.wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#confirm button[data-confirm=yes]"))).click();
-		WebElement resume = this.wait
-			.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action=resume]")));
+		click(By.cssSelector("#confirm button[data-confirm=yes]"));
 		this.wait.until(ExpectedConditions.textToBe(By.cssSelector("td.worker-state"), "draining"));
-		resume.click();
-		this.wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action=drain]")));
+		click(By.cssSelector("button[data-action=resume]"));
 		this.wait.until(ExpectedConditions.textToBe(By.cssSelector("td.worker-state"), "taking work"));
 
 		// The address says the view: a reload opens it again.
@@ -106,7 +119,7 @@ class ConsoleBrowserCheck {
 		this.wait.until((driver) -> !driver.findElements(By.cssSelector("#execution-table tbody tr")).isEmpty());
 		List<WebElement> records = this.browser.findElements(By.cssSelector("tr[data-execution] a"));
 		if (!records.isEmpty()) {
-			records.get(0).click();
+			click(By.cssSelector("tr[data-execution] a"));
 			this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#execution-detail pre")));
 			this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#execution-detail .timeline")));
 		}
