@@ -39,7 +39,6 @@ import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -97,9 +96,16 @@ public final class ExecutionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LocalTransportFactory executionLocalTransportFactory(ServiceRegistry services, EnvelopeCodec codec,
-			@Qualifier("applicationTaskExecutor") ObjectProvider<Executor> applicationTaskExecutor, ExecutionTimer timer,
-			ExecutionProperties properties) {
-		Executor executor = applicationTaskExecutor.getIfAvailable(() -> timer.pool("execution-local"));
+			ObjectProvider<org.springframework.core.task.TaskDecorator> decorators, ExecutionTimer timer,
+			ExecutionProperties properties, Environment environment) {
+		// Local CompletableFuture methods run on daemon threads (virtual ones when the application
+		// runs on them): a command-line application ends when its main does, not after a pool's
+		// idle minute. The application's TaskDecorator, as Boot's task executor would apply it.
+		Executor threads = org.springframework.boot.thread.Threading.VIRTUAL.isActive(environment)
+				? new org.springframework.core.task.VirtualThreadTaskExecutor("execution-local-")
+				: timer.pool("execution-local");
+		org.springframework.core.task.TaskDecorator decorator = decorators.getIfUnique();
+		Executor executor = (decorator != null) ? (task) -> threads.execute(decorator.decorate(task)) : threads;
 		LocalTransportFactory factory = new LocalTransportFactory(services, codec.mapper(), executor, timer.deadlines());
 		// Under the test switch, what a queue endpoint would hold until due is held in the tests' JVM.
 		return properties.isLocalOnly() ? factory.holdingDueCalls(timer.scheduler()) : factory;

@@ -184,6 +184,81 @@ class FirstHourTest {
 		return camel.toString();
 	}
 
+	/**
+	 * A command-line application whose {@code main} ends after a local {@code CompletableFuture}
+	 * call, without closing its context: the JVM ends with it, not a minute later (the idle
+	 * time of a non-daemon pool's threads).
+	 */
+	@Test
+	void aCommandLineApplicationEndsWhenItsMainDoesAfterALocalFutureCall() throws Exception {
+		String launcher = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+		Process process = new ProcessBuilder(launcher, "-cp", classpath, "-Dlogging.level.root=WARN",
+				io.execution.fixtures.cli.CommandLineApplication.class.getName())
+			.redirectErrorStream(true)
+			.start();
+		long started = System.nanoTime();
+		java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture
+			.supplyAsync(() -> {
+				try {
+					return new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+				}
+				catch (java.io.IOException ex) {
+					return ex.toString();
+				}
+			});
+		boolean ended = process.waitFor(45, java.util.concurrent.TimeUnit.SECONDS);
+		if (!ended) {
+			process.destroyForcibly();
+		}
+		assertThat(ended).as("the JVM ended within 45 s of its start (it took %d s)",
+				java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isTrue();
+		assertThat(output.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains("hello cli on execution-local-");
+	}
+
+	@Test
+	void localFutureMethodsRunThroughTheApplicationsTaskDecorator() {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(
+				io.execution.fixtures.cli.CommandLineApplication.class, Decorating.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off")
+			.run()) {
+			org.slf4j.MDC.put("tenant", "acme");
+			try {
+				assertThat(context.getBean(io.execution.fixtures.cli.CommandLineApplication.Greeter.class).greet("cli").join())
+					.startsWith("hello cli on execution-local-")
+					.endsWith(" for acme");
+			}
+			finally {
+				org.slf4j.MDC.remove("tenant");
+			}
+		}
+	}
+
+	/** Carries the caller's MDC to the task, as teams do with a TaskDecorator. */
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class Decorating {
+
+		@org.springframework.context.annotation.Bean
+		org.springframework.core.task.TaskDecorator mdc() {
+			return (task) -> {
+				java.util.Map<String, String> captured = org.slf4j.MDC.getCopyOfContextMap();
+				return () -> {
+					if (captured != null) {
+						org.slf4j.MDC.setContextMap(captured);
+					}
+					try {
+						task.run();
+					}
+					finally {
+						org.slf4j.MDC.clear();
+					}
+				};
+			};
+		}
+
+	}
+
 	@Test
 	void theHttpServerSwitchInAnApplicationThatCannotServeFailsTheStartSayingWhatToAdd(CapturedOutput output) {
 		assertThatThrownBy(() -> run(OutsideApplication.class, "execution.http.server.enabled=true")).isNotNull();
