@@ -116,8 +116,11 @@ class WorkerOperationsTest {
 		assertThat(jobs.length("counted")).isEqualTo(7);
 		long completed = pools.pools().get(0).completed();
 		assertThat(completed).isPositive();
-		assertThat(operations.drain().draining()).isTrue();
-		await().until(() -> pools.pools().stream().noneMatch(WorkerPool::isAccepting));
+		Capabilities drained = operations.drain();
+		assertThat(drained.draining()).isTrue();
+		// The answer and the pools agree at once: none takes work, as the answer says.
+		assertThat(drained.pools()).isNotEmpty().noneMatch(io.execution.registry.WorkerInfo.Pool::accepting);
+		assertThat(pools.pools()).noneMatch(WorkerPool::isAccepting);
 		assertThat(context.getBean(ApplicationAvailability.class).getReadinessState())
 			.isEqualTo(ReadinessState.REFUSING_TRAFFIC);
 		Execution<Integer> job = context.getBean(Executions.class).start(() -> jobs.length("waits"));

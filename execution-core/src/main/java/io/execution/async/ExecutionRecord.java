@@ -109,8 +109,22 @@ public record ExecutionRecord(String id, String service, String method, int arit
 	 * @return the record
 	 */
 	public ExecutionRecord reported(double fraction, String text, Instant at) {
+		return reported(fraction, text, at, null);
+	}
+
+	/**
+	 * The same execution, with reported progress, estimated from the pace since the previous
+	 * report when there was one (a job's first steps, slower while the JIT warms up, do not skew
+	 * the estimate for good), else from the pace since it started.
+	 * @param fraction the fraction done, {@code NaN} when unknown
+	 * @param text the message, or {@code null}
+	 * @param at when it was reported
+	 * @param previous when the previous fraction was reported, or {@code null}
+	 * @return the record
+	 */
+	public ExecutionRecord reported(double fraction, String text, Instant at, Instant previous) {
 		Double done = Double.isNaN(fraction) ? this.progress : Double.valueOf(fraction);
-		Instant eta = estimate(done, at);
+		Instant eta = Double.isNaN(fraction) ? this.estimatedCompletion : estimate(done, at, previous);
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
 				this.status, this.createdAt, this.startedAt, this.finishedAt, this.worker, done,
 				(text != null) ? text : this.message, eta, this.location, this.result, this.error, this.version + 1, this.key);
@@ -142,7 +156,12 @@ public record ExecutionRecord(String id, String service, String method, int arit
 				this.message, succeeded ? at : this.estimatedCompletion, this.location, value, failure, this.version + 1, this.key);
 	}
 
-	private Instant estimate(Double done, Instant now) {
+	private Instant estimate(Double done, Instant now, Instant previous) {
+		if (done != null && previous != null && this.progress != null && done > this.progress && done < 1
+				&& now.isAfter(previous)) {
+			double perFraction = Duration.between(previous, now).toMillis() / (done - this.progress);
+			return now.plusMillis(Math.round(perFraction * (1 - done)));
+		}
 		Instant from = (this.startedAt != null) ? this.startedAt : this.createdAt;
 		if (done == null || done <= 0 || from == null) {
 			return null;

@@ -114,7 +114,18 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
 	@Override
 	public void progress(String id, double fraction, String message, Instant at) {
-		change(id, ExecutionChange.PROGRESS, (record) -> record.reported(fraction, message, at));
+		long now = this.nanoTime.getAsLong();
+		this.records.computeIfPresent(id, (key, entry) -> {
+			if (entry.expired(now)) {
+				return null;
+			}
+			if (!ExecutionChange.PROGRESS.appliesTo(entry.record().status())) {
+				return entry;
+			}
+			boolean moved = !Double.isNaN(fraction);
+			return new Entry(entry.record().reported(fraction, message, at, entry.reportedAt()),
+					now + this.retention.toNanos(), moved ? at : entry.reportedAt());
+		});
 	}
 
 	@Override
@@ -144,7 +155,7 @@ public final class MemoryExecutionStore implements ExecutionStore {
 				return entry;
 			}
 			changed[0] = true;
-			return new Entry(change.apply(entry.record()), now + this.retention.toNanos());
+			return new Entry(change.apply(entry.record()), now + this.retention.toNanos(), entry.reportedAt());
 		});
 		return changed[0];
 	}
@@ -252,7 +263,12 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
 	}
 
-	private record Entry(ExecutionRecord record, long expiresAtNanos) {
+	/** A record, when it expires, and when its progress was last reported (for the estimate). */
+	private record Entry(ExecutionRecord record, long expiresAtNanos, Instant reportedAt) {
+
+		Entry(ExecutionRecord record, long expiresAtNanos) {
+			this(record, expiresAtNanos, null);
+		}
 
 		boolean expired(long now) {
 			return now - this.expiresAtNanos >= 0;

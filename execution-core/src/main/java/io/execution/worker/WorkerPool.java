@@ -64,6 +64,12 @@ public final class WorkerPool {
 
 	private volatile boolean accepting;
 
+	/** Set by a drain the moment it is asked for: no new take, before the grace wait starts. */
+	private volatile boolean closing;
+
+	/** The pool's threads waiting in a take now. */
+	private final java.util.concurrent.atomic.AtomicInteger taking = new java.util.concurrent.atomic.AtomicInteger();
+
 	private volatile Instant startedAt;
 
 	/** Interrupts the calls that outlive their deadline, looking every 10 ms while any runs. */
@@ -150,6 +156,7 @@ public final class WorkerPool {
 			return;
 		}
 		this.accepting = true;
+		this.closing = false;
 		this.startedAt = Instant.now();
 		this.threads.clear();
 		for (int i = 0; i < this.concurrency; i++) {
@@ -229,7 +236,21 @@ public final class WorkerPool {
 	 * @return {@code false} before start and from the start of a stop
 	 */
 	public boolean isAccepting() {
-		return this.accepting;
+		return this.accepting && !this.closing;
+	}
+
+	/**
+	 * Takes no new work from now on, and says so: a drain's first step, done at once where the
+	 * answer is made, so that the answer and the pool agree; {@link #drain} then waits.
+	 */
+	public void stopTaking() {
+		this.closing = true;
+		// A take under way may still receive a call: wait for the takes (one poll at most), so
+		// that nothing queued after this returns is started by this pool.
+		long end = System.nanoTime() + 3 * POLL.toNanos();
+		while (this.taking.get() > 0 && System.nanoTime() < end) {
+			java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+		}
 	}
 
 	/**
@@ -283,8 +304,9 @@ public final class WorkerPool {
 	}
 
 	private void work(int slot) {
-		while (this.accepting) {
+		while (this.accepting && !this.closing) {
 			QueueDelivery delivery;
+			this.taking.incrementAndGet();
 			try {
 				delivery = this.consumer.take(POLL);
 			}
@@ -295,6 +317,9 @@ public final class WorkerPool {
 				logger.warn("Worker pool '{}' could not take work; trying again", this.queue, ex);
 				pause();
 				continue;
+			}
+			finally {
+				this.taking.decrementAndGet();
 			}
 			if (delivery != null) {
 				run(slot, delivery);

@@ -134,6 +134,8 @@ public final class WorkerPools implements SmartLifecycle {
 		refuseTraffic();
 		// In the background: the drain may itself arrive as a call that one of these pools runs.
 		List<WorkerPool> draining = List.copyOf(this.pools);
+		// At once, so that whoever asked reads pools that take no work; the grace wait follows.
+		draining.forEach(WorkerPool::stopTaking);
 		Thread thread = new Thread(() -> stopPools(draining, true), "execution-worker-drain");
 		thread.setDaemon(true);
 		thread.start();

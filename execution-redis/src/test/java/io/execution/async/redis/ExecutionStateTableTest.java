@@ -58,6 +58,43 @@ class ExecutionStateTableTest {
 		}
 	}
 
+	/**
+	 * Both stores estimate a completion from the pace since the previous report: a slow first
+	 * step (a JIT warming up) does not skew the estimate once a second report shows the pace.
+	 */
+	@Test
+	void bothStoresEstimateFromThePaceSinceThePreviousReport() {
+		RedisClient client = RedisClient.create("redis://" + TestRedis.shared().host() + ":" + TestRedis.shared().port());
+		try (RedisConnections connections = new RedisConnections(client)) {
+			List<ExecutionStore> stores = List.of(new MemoryExecutionStore(Duration.ofMinutes(5), 10_000),
+					new RedisExecutionStore(connections, "eta-" + UUID.randomUUID(), Duration.ofMinutes(5)));
+			Instant t = Instant.parse("2026-12-06T10:00:00Z");
+			for (ExecutionStore store : stores) {
+				String id = "e-" + UUID.randomUUID();
+				store.create(ExecutionRecord.pending(id, "jobs", "run", 0, "jobs", "queue", t));
+				store.running(id, "w1", t.plusSeconds(10));
+				// One report: the pace since the start (10 s for a quarter: 40 s in all).
+				store.progress(id, 0.25, "a quarter", t.plusSeconds(20));
+				assertThat(store.find(id).orElseThrow().estimatedCompletion()).as(store.name())
+					.isEqualTo(t.plusSeconds(50));
+				// The next quarter took 2 s: half is left, 4 s more — not the 14 s the start's pace says.
+				store.progress(id, 0.5, "half", t.plusSeconds(22));
+				assertThat(store.find(id).orElseThrow().estimatedCompletion()).as(store.name())
+					.isEqualTo(t.plusSeconds(26));
+				// A message alone keeps the estimate.
+				store.progress(id, Double.NaN, "still half", t.plusSeconds(23));
+				assertThat(store.find(id).orElseThrow().estimatedCompletion()).as(store.name())
+					.isEqualTo(t.plusSeconds(26));
+				store.progress(id, 0.75, "three quarters", t.plusSeconds(25));
+				assertThat(store.find(id).orElseThrow().estimatedCompletion()).as(store.name())
+					.isEqualTo(t.plusSeconds(28));
+			}
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
 	/** Brings a new record to a state ({@code null}: no record). */
 	private static void bring(ExecutionStore store, String id, ExecutionStatus state) {
 		if (state == null) {

@@ -29,10 +29,10 @@ import io.execution.sample.worker.api.Payments.Charge;
 import io.execution.sample.worker.api.Primes;
 import io.execution.sample.worker.api.Primes.PrimeCount;
 
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.core.task.TaskExecutor;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,7 +40,7 @@ import org.springframework.stereotype.Component;
  * prints a table: calls, failures, p50/p99 latency and throughput per endpoint.
  */
 @Component
-class DemoRunner implements ApplicationRunner {
+class DemoRunner implements ApplicationRunner, ApplicationListener<ContextClosedEvent> {
 
 	private final DemoProperties properties;
 
@@ -54,11 +54,13 @@ class DemoRunner implements ApplicationRunner {
 
 	private final Primes primes;
 
-	private final TaskExecutor background;
+	/** Set when the application closes: the repeated batches stop at once, whatever their calls wait for. */
+	private volatile boolean closing;
+
+	private volatile Thread repeating;
 
 	DemoRunner(DemoProperties properties, Endpoints endpoints, Executions executions, Primes primes,
-			Inventory inventory, Payments payments, @Qualifier("applicationTaskExecutor") TaskExecutor background) {
-		this.background = background;
+			Inventory inventory, Payments payments) {
 		this.properties = properties;
 		this.endpoints = endpoints;
 		this.executions = executions;
@@ -78,30 +80,43 @@ class DemoRunner implements ApplicationRunner {
 			if (workload == null) {
 				throw new IllegalArgumentException("demo.endpoints lists '" + name + "'; known: " + this.workloads.keySet());
 			}
-			results.add(runBatch(name, workload, terminal));
+			results.add(runBatch(name, workload, terminal, true));
 		}
 		print(results);
 		if (this.properties.getJobUpTo() > 0) {
 			followJob(this.properties.getJobUpTo());
 		}
 		if (this.properties.isRepeat()) {
-			// For the console: the same batches again, on the application's task executor, while it serves.
-			this.background.execute(this::repeat);
+			// For the console: the same batches again, quietly (the console shows them), while it serves.
+			Thread thread = new Thread(this::repeat, "demo-repeat");
+			thread.setDaemon(true);
+			this.repeating = thread;
+			thread.start();
 		}
 	}
 
-	/** Sends the batches again and again, half a second apart, until the application stops. */
+	/** Sends the batches again and again, half a second apart, until the application closes. */
 	private void repeat() {
 		try {
-			while (!Thread.currentThread().isInterrupted()) {
+			while (!this.closing) {
 				for (String name : this.properties.getEndpoints()) {
-					runBatch(name, this.workloads.get(name), false);
+					runBatch(name, this.workloads.get(name), false, false);
 				}
 				Thread.sleep(500);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** The application closes: the repeated batches end now, not when their waiting calls time out. */
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		this.closing = true;
+		Thread thread = this.repeating;
+		if (thread != null) {
+			thread.interrupt();
 		}
 	}
 
@@ -114,11 +129,17 @@ class DemoRunner implements ApplicationRunner {
 		this.out.printf("job %s started: counting primes up to %,d%n", job.id(), upTo);
 		Execution<Object> found = this.executions.find(job.id()).orElseThrow();
 		long shown = -1;
+		Double first = null;
 		ExecutionRecord record = found.record();
 		while (!record.status().isFinished()) {
 			if (record.version() != shown) {
 				shown = record.version();
-				String eta = (record.estimatedCompletion() != null) ? String.format(Locale.ROOT, " (done in ~%d ms)",
+				first = (first == null) ? record.progress() : first;
+				// From the second report on: the estimate then follows the pace between reports, not
+				// the first segment's, which the JIT slows down several times over.
+				boolean paced = first != null && record.progress() != null && record.progress() > first;
+				String eta = (paced && record.estimatedCompletion() != null) ? String.format(Locale.ROOT,
+						" (done in ~%d ms)",
 						Math.max(0, Duration.between(Instant.now(), record.estimatedCompletion()).toMillis())) : "";
 				this.out.printf(Locale.ROOT, "job %s %-9s %3.0f%% %s%s%n", shortId(job), record.status(),
 						(record.progress() != null) ? record.progress() * 100 : 0.0,
@@ -143,7 +164,8 @@ class DemoRunner implements ApplicationRunner {
 		return job.id().substring(0, 8);
 	}
 
-	BatchResult runBatch(String name, IntFunction<Object> workload, boolean terminal) throws InterruptedException {
+	BatchResult runBatch(String name, IntFunction<Object> workload, boolean terminal, boolean shown)
+			throws InterruptedException {
 		int calls = this.properties.getCalls();
 		Endpoint endpoint = this.endpoints.resolve(name);
 		long[] latencies = new long[calls];
@@ -152,12 +174,16 @@ class DemoRunner implements ApplicationRunner {
 		Map<String, Integer> errors = new ConcurrentHashMap<>();
 		AtomicInteger thrown = new AtomicInteger();
 		AtomicInteger failed = new AtomicInteger();
-		ExecutorService callers = Executors.newFixedThreadPool(this.properties.getConcurrency());
+		ExecutorService callers = Executors.newFixedThreadPool(this.properties.getConcurrency(), (task) -> {
+			Thread thread = new Thread(task, "demo-" + name);
+			thread.setDaemon(true);
+			return thread;
+		});
 		long start = System.nanoTime();
-		try (Progress progress = new Progress(this.out, name, calls, done::get, terminal)) {
+		try (Progress progress = shown ? new Progress(this.out, name, calls, done::get, terminal) : null) {
 			for (int t = 0; t < this.properties.getConcurrency(); t++) {
 				callers.execute(() -> {
-					for (int i = next.getAndIncrement(); i < calls; i = next.getAndIncrement()) {
+					for (int i = next.getAndIncrement(); i < calls && !this.closing; i = next.getAndIncrement()) {
 						long callStart = System.nanoTime();
 						try {
 							workload.apply(i);
@@ -179,7 +205,14 @@ class DemoRunner implements ApplicationRunner {
 				});
 			}
 			callers.shutdown();
-			if (!callers.awaitTermination(10, TimeUnit.MINUTES)) {
+			try {
+				while (!callers.awaitTermination(100, TimeUnit.MILLISECONDS)) {
+					if (this.closing) {
+						callers.shutdownNow();
+					}
+				}
+			}
+			finally {
 				callers.shutdownNow();
 			}
 		}

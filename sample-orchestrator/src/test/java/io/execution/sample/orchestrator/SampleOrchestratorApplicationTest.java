@@ -43,4 +43,37 @@ class SampleOrchestratorApplicationTest {
 		}
 	}
 
+
+	/**
+	 * The console's repeated batches: quiet (the console shows them; no progress line each), and
+	 * gone at once when the application closes, even with every call waiting for a worker that
+	 * left — not after Boot's 30 s wait for its task executor.
+	 */
+	@Test
+	void repeatedBatchesAreQuietAndStopWhenTheApplicationCloses(CapturedOutput output) {
+		var context = new org.springframework.boot.builder.SpringApplicationBuilder(SampleOrchestratorApplication.class)
+			.run("--demo.calls=20", "--demo.concurrency=2", "--demo.exit=false", "--demo.job-up-to=0",
+					"--demo.repeat=true", "--execution.endpoints.primes.timeout=60s");
+		try {
+			io.execution.core.CallStatistics statistics = context.getBean(io.execution.core.CallStatistics.class);
+			// Three rounds of repeats beyond the first batch.
+			org.awaitility.Awaitility.await()
+				.atMost(java.time.Duration.ofSeconds(30))
+				.until(() -> statistics.of("primes").calls() >= 80);
+			assertThat(output.toString().lines().filter((line) -> line.matches("primes: \\d+/\\d+ calls"))).hasSize(1);
+			// The workers go: the repeated calls now wait in the queue.
+			context.getBean(io.execution.worker.WorkerPools.class).drain();
+			long waiting = statistics.of("primes").calls();
+			org.awaitility.Awaitility.await()
+				.during(java.time.Duration.ofMillis(500))
+				.atMost(java.time.Duration.ofSeconds(5))
+				.until(() -> statistics.of("primes").calls() == waiting);
+		}
+		finally {
+			long start = System.nanoTime();
+			context.close();
+			assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+		}
+	}
+
 }
