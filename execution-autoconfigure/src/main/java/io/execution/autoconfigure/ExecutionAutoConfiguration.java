@@ -114,7 +114,9 @@ public final class ExecutionAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	Endpoints executionEndpoints(ExecutionProperties properties, List<TransportFactory> factories,
-			ServiceRegistry services, CircuitBreakers breakers) {
+			ServiceRegistry services, CircuitBreakers breakers, Environment environment) {
+		// A misspelled key inside an entry is said before anything is built on the entry.
+		EndpointKeys.check(environment);
 		List<EndpointDefinition> configured = properties.getEndpoints()
 			.entrySet()
 			.stream()

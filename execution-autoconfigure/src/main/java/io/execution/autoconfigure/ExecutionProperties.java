@@ -401,27 +401,39 @@ public class ExecutionProperties implements Validator {
 	public void validate(Object target, Errors errors) {
 		SettingChecks checks = new SettingChecks(errors).positive("defaultTimeout", this.defaultTimeout);
 		this.endpoints.forEach((name, endpoint) -> {
-			String path = "endpoints[" + name + "].";
+			// Named as written (execution.endpoints.billing.timeout), not in Boot's map form.
+			String path = "endpoints." + name + ".";
 			if (endpoint.getTimeout() != null) {
 				checks.positive(path + "timeout", endpoint.getTimeout());
+			}
+			List<URI> urls = endpoint.getUrls();
+			for (int i = 0; i < urls.size(); i++) {
+				URI url = urls.get(i);
+				String scheme = (url != null) ? url.getScheme() : null;
+				if (url == null || url.getHost() == null
+						|| !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+					checks.reject(path + "urls[" + i + "]", String.valueOf(url), "not-http",
+							"must be an http or https URL with a host, such as http://" + name + "-1:8080");
+				}
 			}
 			checks.atLeast(path + "retry.maxAttempts", 1, endpoint.getRetry().getMaxAttempts())
 				.notNegative(path + "retry.initialBackoff", endpoint.getRetry().getInitialBackoff());
 			if (endpoint.getPriority() < io.execution.CallScope.MIN_PRIORITY
 					|| endpoint.getPriority() > io.execution.CallScope.MAX_PRIORITY) {
-				errors.rejectValue(path + "priority", "out-of-range", "must be from " + io.execution.CallScope.MIN_PRIORITY
-						+ " to " + io.execution.CallScope.MAX_PRIORITY);
+				checks.reject(path + "priority", endpoint.getPriority(), "out-of-range", "must be from "
+						+ io.execution.CallScope.MIN_PRIORITY + " to " + io.execution.CallScope.MAX_PRIORITY);
 			}
 			if ((endpoint.getPriority() != 0 || !endpoint.getRequires().isEmpty())
 					&& endpoint.effectiveMode() != Mode.QUEUE) {
-				errors.rejectValue(path + (endpoint.getRequires().isEmpty() ? "priority" : "requires"), "queue-only",
+				checks.reject(path + (endpoint.getRequires().isEmpty() ? "priority" : "requires"),
+						endpoint.getRequires().isEmpty() ? endpoint.getPriority() : endpoint.getRequires(), "queue-only",
 						"only queue endpoints have a priority and worker requirements, and endpoint '" + name + "' is in "
 								+ endpoint.effectiveMode().name().toLowerCase(java.util.Locale.ROOT)
 								+ " mode (set execution.endpoints." + name + ".queue)");
 			}
 			endpoint.getRequires().forEach((tag, value) -> {
 				if (!io.execution.queue.QueueLane.validTag(tag) || !io.execution.queue.QueueLane.validTag(value)) {
-					errors.rejectValue(path + "requires", "invalid-tag", "tag '" + tag + "' = '" + value
+					checks.reject(path + "requires." + tag, value, "invalid-tag", "tag '" + tag + "' = '" + value
 							+ "': names and values are 1 to 64 letters, digits or . _ : / -");
 				}
 			});

@@ -153,9 +153,9 @@ class FirstHourTest {
 				{ "execution.queue.redis.max-deliveries", "0", "must be at least 1" },
 				{ "execution.http.circuit-breaker.failure-threshold", "0", "must be at least 1" },
 				{ "execution.endpoints.pricing.timeout", "0s", "must be longer than zero",
-						"execution.endpoints[pricing].timeout" },
+						"execution.endpoints.pricing.timeout" },
 				{ "execution.endpoints.pricing.retry.max-attempts", "0", "must be at least 1",
-						"execution.endpoints[pricing].retry.maxAttempts" },
+						"execution.endpoints.pricing.retry.maxAttempts" },
 				{ "execution.worker.concurrency", "0", "must be at least 1" },
 				{ "execution.queue.capacity", "-1", "must be at least 1" },
 				{ "execution.executions.retention", "0s", "must be longer than zero" },
@@ -257,6 +257,41 @@ class FirstHourTest {
 			};
 		}
 
+	}
+
+	@org.junit.jupiter.params.ParameterizedTest
+	@org.junit.jupiter.params.provider.ValueSource(strings = { "localhost:18101", "billing-1", "ftp://host:21" })
+	void aUrlThatIsNotHttpFailsTheStartNamingItsProperty(String url, CapturedOutput output) {
+		assertThatThrownBy(() -> run(OutsideApplication.class, "execution.endpoints.pricing.urls=http://ok:8080," + url))
+			.isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("execution.endpoints.pricing.urls[1]")
+			.contains("\"" + url + "\"")
+			.contains("http or https URL with a host");
+		assertThat(output.toString().lines().filter((line) -> line.startsWith("\tat ")).count()).isZero();
+	}
+
+	@Test
+	void aDurationIsShownAsWritten(CapturedOutput output) {
+		assertThatThrownBy(() -> run(OutsideApplication.class, "execution.endpoints.pricing.timeout=-5s")).isNotNull();
+		assertThat(output).contains("execution.endpoints.pricing.timeout").contains("\"-5s\"").doesNotContain("PT-5S");
+	}
+
+	@Test
+	void aMisspelledKeyInAnEndpointFailsTheStartNamingTheNearestOne(CapturedOutput output) {
+		assertThatThrownBy(() -> run(OutsideApplication.class, "execution.endpoints.pricing.mode=local",
+				"execution.endpoints.pricing.timeuot=5s")).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("execution.endpoints.pricing.timeuot")
+			.contains("Did you mean execution.endpoints.pricing.timeout?");
+	}
+
+	@Test
+	void anUnknownKeyInAnEndpointIsWarnedOf(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = run(OutsideApplication.class,
+				"execution.endpoints.pricing.mode=local", "execution.endpoints.pricing.colour=blue")) {
+			assertThat(output).contains("execution.endpoints.pricing.colour is not a setting of an endpoint");
+		}
 	}
 
 	@Test
