@@ -38,6 +38,8 @@ public final class ExecutionReport {
 
 	private final java.util.function.Supplier<? extends Collection<String>> ownQueues;
 
+	private volatile java.util.function.Function<String, Map<String, Object>> resilience = (name) -> Map.of();
+
 	/**
 	 * Makes the report.
 	 * @param endpoints the endpoints
@@ -69,6 +71,18 @@ public final class ExecutionReport {
 		this.queues = queues;
 		this.registry = registry;
 		this.executions = executions;
+	}
+
+	/**
+	 * Says where each endpoint's breaker and retry took their configuration (Execution's
+	 * defaults, with which keys of Resilience4j's {@code configs.default}, or a Resilience4j
+	 * instance), shown with the endpoint.
+	 * @param resilience the origins of an endpoint's resilience, by endpoint name
+	 * @return this report
+	 */
+	public ExecutionReport resilience(java.util.function.Function<String, Map<String, Object>> resilience) {
+		this.resilience = resilience;
+		return this;
 	}
 
 	/**
@@ -113,6 +127,7 @@ public final class ExecutionReport {
 			description.put("fallback", endpoint.fallbacks());
 		}
 		description.putAll(endpoint.describe());
+		description.putAll(this.resilience.apply(name));
 		description.put("statistics", this.statistics.of(name));
 		return description;
 	}

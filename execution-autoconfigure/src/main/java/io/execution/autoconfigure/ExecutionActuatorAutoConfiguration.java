@@ -68,11 +68,19 @@ public final class ExecutionActuatorAutoConfiguration {
 	@ConditionalOnMissingBean
 	ExecutionReport executionReport(Endpoints endpoints, CallStatistics statistics, ObjectProvider<QueueBackend> queues,
 			ObjectProvider<WorkerRegistry> registry, ObjectProvider<DefaultExecutions> executions,
-			ObjectProvider<WorkerPools> pools) {
+			ObjectProvider<WorkerPools> pools, ObjectProvider<io.execution.resilience.CircuitBreakers> breakers) {
 		return new ExecutionReport(endpoints, statistics, queues.getIfAvailable(), registry.getIfAvailable(),
 				executions::getIfAvailable, () -> {
 					WorkerPools own = pools.getIfAvailable();
 					return (own != null) ? own.pools().stream().map(WorkerPool::queue).toList() : List.of();
+				}).resilience((name) -> {
+					java.util.Map<String, Object> origins = new java.util.LinkedHashMap<>();
+					io.execution.resilience.CircuitBreakers known = breakers.getIfAvailable();
+					String breaker = (known != null) ? known.origin(name) : null;
+					if (breaker != null) {
+						origins.put("circuitBreakerConfig", breaker);
+					}
+					return origins;
 				});
 	}
 

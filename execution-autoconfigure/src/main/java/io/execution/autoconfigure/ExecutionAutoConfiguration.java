@@ -151,7 +151,7 @@ public final class ExecutionAutoConfiguration {
 		java.time.Duration open = legacy ? http.getCircuitBreaker().getOpenDuration()
 				: properties.getCircuitBreaker().getOpenDuration();
 		return new CircuitBreakers(registry.getIfAvailable(CircuitBreakerRegistry::ofDefaults), threshold, open,
-				configured(environment, "resilience4j.circuitbreaker.configs.default"));
+				keys(environment, "resilience4j.circuitbreaker.configs.default"));
 	}
 
 	@Bean
@@ -252,6 +252,27 @@ public final class ExecutionAutoConfiguration {
 	}
 
 	/** Whether anything is set under a property name (any source, relaxed names). */
+	/**
+	 * The keys set directly under a prefix, as written ({@code sliding-window-size}), from every
+	 * property source.
+	 * @param environment the environment
+	 * @param name the prefix
+	 * @return the keys, empty when none
+	 */
+	static java.util.Set<String> keys(Environment environment, String name) {
+		ConfigurationPropertyName prefix = ConfigurationPropertyName.of(name);
+		java.util.Set<String> keys = new java.util.TreeSet<>();
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (source instanceof org.springframework.boot.context.properties.source.IterableConfigurationPropertySource iterable) {
+				iterable.stream()
+					.filter(prefix::isAncestorOf)
+					.forEach((key) -> keys.add(key.getElement(prefix.getNumberOfElements(),
+							ConfigurationPropertyName.Form.DASHED)));
+			}
+		}
+		return keys;
+	}
+
 	static boolean configured(Environment environment, String name) {
 		ConfigurationPropertyName prefix = ConfigurationPropertyName.of(name);
 		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {

@@ -75,7 +75,8 @@ public final class ExecutionHttpAutoConfiguration {
 					endpoint.getRetry().getMaxAttempts(), endpoint.getRetry().getInitialBackoff(), endpoint.getSslBundle(),
 					endpoint.getServiceId());
 		}, breakers, retries.getIfAvailable(RetryRegistry::ofDefaults), clients,
-				ExecutionEventsListeners.of(events), timer, configured(environment, "resilience4j.retry.configs.default"),
+				ExecutionEventsListeners.of(events), timer,
+				ExecutionAutoConfiguration.keys(environment, "resilience4j.retry.configs.default"),
 				discovery.orderedStream().toList(), http.getDiscovery().getRefreshInterval());
 	}
 

@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * endpoints and meters show them), {@code configs.default} and {@code instances.<name>} apply, and
  * Execution's low-traffic defaults stay when the user sets nothing.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class ResilienceRegistriesTest {
 
 	@Test
@@ -72,6 +73,45 @@ class ResilienceRegistriesTest {
 			assertThat(breaker.getCircuitBreakerConfig().getMinimumNumberOfCalls()).isEqualTo(4);
 			assertThat(caller.getBean(RetryRegistry.class).find("billing").orElseThrow().getRetryConfig().getMaxAttempts())
 				.isEqualTo(5);
+		}
+	}
+
+
+	/**
+	 * A default config with one key set (here, only the health indicator) keeps every other of
+	 * Execution's low-traffic values: the breaker still opens after 5 consecutive failures, and
+	 * the log and Actuator say which configuration each endpoint took.
+	 */
+	@Test
+	void aDefaultConfigsKeysMergeWithExecutionsLowTrafficValues(org.springframework.boot.test.system.CapturedOutput output) {
+		try (ConfigurableApplicationContext caller = GuardsTest.caller(
+				"execution.endpoints.billing.urls=" + GuardsTest.freeUrl(), "execution.http.health-check.interval=0",
+				"resilience4j.circuitbreaker.configs.default.register-health-indicator=true",
+				"resilience4j.circuitbreaker.configs.default.wait-duration-in-open-state=42s",
+				"resilience4j.retry.configs.default.wait-duration=10ms")) {
+			CircuitBreaker breaker = caller.getBean(CircuitBreakerRegistry.class).find("billing").orElseThrow();
+			assertThat(breaker.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(5);
+			assertThat(breaker.getCircuitBreakerConfig().getMinimumNumberOfCalls()).isEqualTo(5);
+			assertThat(breaker.getCircuitBreakerConfig().getFailureRateThreshold()).isEqualTo(100f);
+			// The one key of the low-traffic set the user wrote is theirs.
+			assertThat(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(42_000L);
+			Retry retry = caller.getBean(RetryRegistry.class).find("billing").orElseThrow();
+			assertThat(retry.getRetryConfig().getMaxAttempts()).isEqualTo(3);
+			assertThat(retry.getRetryConfig().getIntervalBiFunction().apply(1, null)).isEqualTo(10L);
+			for (int i = 0; i < 5; i++) {
+				assertThatThrownBy(() -> caller.getBean(Billing.class).quote("x")).isInstanceOf(ExecutionException.class);
+			}
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+			assertThat(output).contains("Endpoint 'billing': circuit breaker from Execution's defaults")
+				.contains("with resilience4j.circuitbreaker.configs.default's [register-health-indicator,"
+						+ " wait-duration-in-open-state]")
+				.contains("Endpoint 'billing': retry from execution.endpoints.billing.retry.* (3 attempts), with"
+						+ " resilience4j.retry.configs.default's [wait-duration]");
+			java.util.Map<String, Object> shown = caller.getBean(io.execution.actuate.ExecutionReport.class)
+				.endpoint("billing");
+			assertThat(String.valueOf(shown.get("circuitBreakerConfig"))).startsWith("Execution's defaults");
+			assertThat(String.valueOf(shown.get("retryConfig"))).contains("resilience4j.retry.configs.default's");
 		}
 	}
 

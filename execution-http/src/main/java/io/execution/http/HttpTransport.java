@@ -198,8 +198,21 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 					"healthy", instance.healthy(), "inFlight", instance.inFlight(), "latencyMs",
 					Math.round(instance.latencyNanos() / 10_000.0) / 100.0));
 		}
-		return java.util.Map.of("loadBalancer",
-				this.balancer.getClass().getSimpleName(), "syncClient", this.sync.client(), "urls", urls);
+		java.util.Map<String, Object> description = new java.util.LinkedHashMap<>();
+		description.put("loadBalancer", this.balancer.getClass().getSimpleName());
+		description.put("syncClient", this.sync.client());
+		if (this.retryOrigin != null) {
+			description.put("retryConfig", this.retryOrigin);
+		}
+		description.put("urls", urls);
+		return description;
+	}
+
+	/** Where the endpoint's retry took its configuration, as Actuator shows it. */
+	private volatile String retryOrigin;
+
+	void retryOrigin(String origin) {
+		this.retryOrigin = origin;
 	}
 
 	/** An endpoint with no instance (none configured, none discovered) cannot serve. */

@@ -65,7 +65,8 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 
 	private final Duration discoveryRefresh;
 
-	private final boolean retryDefaultsFromRegistry;
+	/** The keys the user set under {@code resilience4j.retry.configs.default}. */
+	private final java.util.Set<String> retryDefaultKeys;
 
 	/**
 	 * Makes the factory.
@@ -77,21 +78,21 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 	 * @param clients makes the HTTP clients
 	 * @param events hears of retries
 	 * @param timer runs retries' waits, health checks, status polls and stream deadlines
-	 * @param retryDefaultsFromRegistry whether retries the user did not name take the registry's
-	 * default configuration ({@code resilience4j.retry.configs.default}) instead of the
-	 * endpoint's {@code execution.endpoints.<name>.retry.*}
+	 * @param retryDefaultKeys the keys the user set under {@code resilience4j.retry.configs.default}
+	 * ({@code max-attempts}, {@code wait-duration}…): those come from the registry's default, the
+	 * rest from the endpoint's {@code execution.endpoints.<name>.retry.*}
 	 * @param discovery finds the instances of endpoints that name a service id
 	 * @param discoveryRefresh how often they are looked up again
 	 */
 	public HttpTransportFactory(EnvelopeCodec codec, HttpSettings settings,
 			Function<String, HttpEndpointSettings> endpoints, CircuitBreakers breakers, RetryRegistry retries,
-			HttpClientFactory clients, ExecutionEvents events, ExecutionTimer timer, boolean retryDefaultsFromRegistry,
+			HttpClientFactory clients, ExecutionEvents events, ExecutionTimer timer, java.util.Set<String> retryDefaultKeys,
 			List<HttpDiscovery> discovery, Duration discoveryRefresh) {
 		this.timer = timer;
 		this.discovery = List.copyOf(discovery);
 		this.discoveryRefresh = discoveryRefresh;
 		this.codec = codec;
-		this.retryDefaultsFromRegistry = retryDefaultsFromRegistry;
+		this.retryDefaultKeys = java.util.Set.copyOf(retryDefaultKeys);
 		this.scheduler = timer.scheduler();
 		this.events = events;
 		this.settings = settings;
@@ -155,6 +156,7 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 		HttpTransport transport = new HttpTransport(name, clients.client(), clients.blocking(), clients.sync(),
 				this.codec, this.settings, instances, LoadBalancer.of(settings.loadBalancer()), retry(name, settings),
 				this.scheduler);
+		transport.retryOrigin(this.retryOrigins.get(name));
 		if (discovered) {
 			long every = this.discoveryRefresh.toMillis();
 			ScheduledFuture<?> refreshes = this.scheduler.scheduleWithFixedDelay(
@@ -193,21 +195,51 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 	 * safe to repeat are repeated: the transport asks it only for those.
 	 */
 	private Retry retry(String name, HttpEndpointSettings settings) {
-		Retry retry = this.retries.find(name).orElseGet(() -> {
+		String[] origin = { null };
+		Retry retry = this.retries.find(name).map((found) -> {
+			origin[0] = "resilience4j.retry.instances." + name;
+			return found;
+		}).orElseGet(() -> {
 			if (this.retries.getConfiguration(name).isPresent()) {
+				origin[0] = "resilience4j.retry.configs." + name;
 				return this.retries.retry(name, name);
 			}
-			if (this.retryDefaultsFromRegistry) {
-				return this.retries.retry(name);
-			}
-			return this.retries.retry(name, RetryConfig.custom()
-				.maxAttempts(Math.max(1, settings.maxAttempts()))
-				.intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5))
-				.failAfterMaxAttempts(false)
-				.build());
+			origin[0] = "execution.endpoints." + name + ".retry.* (" + settings.maxAttempts() + " attempts)"
+					+ (this.retryDefaultKeys.isEmpty() ? ""
+							: ", with resilience4j.retry.configs.default's " + new java.util.TreeSet<>(this.retryDefaultKeys));
+			return this.retries.retry(name, merged(settings));
 		});
+		logger.info("Endpoint '{}': retry from {}", name, origin[0]);
+		this.retryOrigins.put(name, origin[0]);
 		retry.getEventPublisher().onRetry((event) -> this.events.retried(name));
 		return retry;
+	}
+
+	/** The keys of the registry's default that replace what an endpoint's wait between attempts would be. */
+	private static final java.util.Set<String> WAIT_KEYS = java.util.Set.of("wait-duration", "interval-function",
+			"interval-bi-function", "enable-exponential-backoff", "exponential-backoff-multiplier",
+			"exponential-max-wait-duration", "enable-randomized-wait", "randomized-wait-factor");
+
+	/** Where each endpoint's retry took its configuration, as Actuator shows it. */
+	private final java.util.Map<String, String> retryOrigins = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/**
+	 * The endpoint's own retry, with what the user set under {@code configs.default} taken from
+	 * the registry's default configuration.
+	 */
+	private RetryConfig merged(HttpEndpointSettings settings) {
+		RetryConfig.Builder<Object> builder = this.retryDefaultKeys.isEmpty() ? RetryConfig.custom()
+				: RetryConfig.from(this.retries.getDefaultConfig());
+		if (!this.retryDefaultKeys.contains("max-attempts")) {
+			builder.maxAttempts(Math.max(1, settings.maxAttempts()));
+		}
+		if (java.util.Collections.disjoint(this.retryDefaultKeys, WAIT_KEYS)) {
+			builder.intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5));
+		}
+		if (!this.retryDefaultKeys.contains("fail-after-max-attempts")) {
+			builder.failAfterMaxAttempts(false);
+		}
+		return builder.build();
 	}
 
 	/**

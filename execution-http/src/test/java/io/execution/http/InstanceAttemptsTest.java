@@ -105,7 +105,7 @@ class InstanceAttemptsTest {
 		HttpSettings settings = new HttpSettings(null, 32 * 1024, 4 * 1024 * 1024, "/v1/capabilities", Duration.ZERO,
 				Duration.ofSeconds(2), List.of(), HttpSettings.SyncClient.JDK);
 		CircuitBreakers breakers = new CircuitBreakers(CircuitBreakerRegistry.ofDefaults(), 5, Duration.ofSeconds(10),
-				false);
+				java.util.Set.of());
 		HttpClientFactory clients = (bundle, transport) -> {
 			HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
 			transport.accept(builder);
@@ -114,7 +114,7 @@ class InstanceAttemptsTest {
 		HttpTransportFactory http = new HttpTransportFactory(codec, settings,
 				(name) -> new HttpEndpointSettings(urls, LoadBalancer.Strategy.ROUND_ROBIN, 3, Duration.ofMillis(1), null,
 						null),
-				breakers, RetryRegistry.ofDefaults(), clients, ExecutionEvents.NONE, this.timer, false, List.of(),
+				breakers, RetryRegistry.ofDefaults(), clients, ExecutionEvents.NONE, this.timer, java.util.Set.of(), List.of(),
 				Duration.ofSeconds(30));
 		Endpoints endpoints = new Endpoints(List.of(new EndpointDefinition("echo", "http", Duration.ofSeconds(10))),
 				List.of(http), (name) -> false, Duration.ofSeconds(10), breakers::forEndpoint);
