@@ -29,7 +29,6 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
@@ -40,7 +39,9 @@ import org.springframework.web.servlet.function.ServerResponse;
  * {@code execution.http.server.path} when {@code execution.http.server.enabled} is true in a
  * servlet web application.
  */
-@AutoConfiguration(after = { ExecutionAutoConfiguration.class, ExecutionWorkerAutoConfiguration.class })
+@AutoConfiguration(after = { ExecutionAutoConfiguration.class, ExecutionWorkerAutoConfiguration.class },
+		afterName = { "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+				"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ InvocationHttpHandler.class, RouterFunction.class })
 @ConditionalOnProperty(name = "execution.http.server.enabled", havingValue = "true")
@@ -51,14 +52,32 @@ public final class ExecutionHttpServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	InvocationHttpHandler executionHttpHandler(ExecutionProperties properties, ExecutionHttpProperties http,
-			ServiceExecutor executor, ExecutionTimer timer, WorkerOperationsService operations) {
-		if (!StringUtils.hasText(http.getAuth().getToken())) {
-			logger.warn("Execution serves this application's services at {} without authentication: set"
-					+ " execution.http.auth.token to require a bearer token", http.getServer().getPath());
-		}
+			ServiceExecutor executor, ExecutionTimer timer, WorkerOperationsService operations,
+			org.springframework.beans.factory.ListableBeanFactory beans) {
+		guardedBy(http, beans);
 		return new InvocationHttpHandler(executor, http.getAuth().getToken(), http.getPayloadLimit().toBytes(),
 				http.getCompression().getThreshold().toBytes(), properties.getDefaultTimeout(),
 				http.getServer().getMaxTimeout(), timer.scheduler(), operations);
+	}
+
+	/** Says who guards the routes, as it is: the token, the application's Spring Security, or nobody. */
+	private static void guardedBy(ExecutionHttpProperties http, org.springframework.beans.factory.ListableBeanFactory beans) {
+		String routes = path(http) + "/v1/**";
+		boolean chains = org.springframework.util.ClassUtils.isPresent(
+				"org.springframework.security.web.SecurityFilterChain", ExecutionHttpServerAutoConfiguration.class.getClassLoader())
+				&& beans.getBeanNamesForType(org.springframework.security.web.SecurityFilterChain.class, true, false).length > 0;
+		if (StringUtils.hasText(http.getAuth().getToken())) {
+			logger.info("Execution's routes at {} are guarded by a bearer token (execution.http.auth.token){}", routes,
+					chains ? ", in a Spring Security filter chain of their own ahead of the application's" : "");
+		}
+		else if (chains) {
+			logger.info("Execution's routes at {} are guarded by the application's Spring Security filter chains, as any"
+					+ " other path (no execution.http.auth.token is set)", routes);
+		}
+		else {
+			logger.warn("Execution serves this application's services at {} without authentication: set"
+					+ " execution.http.auth.token to require a bearer token", routes);
+		}
 	}
 
 	@Bean
@@ -152,25 +171,40 @@ public final class ExecutionHttpServerAutoConfiguration {
 
 
 	/**
-	 * With Spring Security, its filter chain would also guard the routes (every call a 401,
-	 * whatever the token): when {@code execution.http.auth.token} is set, the routes' own bearer
-	 * token check is what guards them, so Spring Security leaves them to it. Without a token the
-	 * application's security applies to the routes as to everything else.
+	 * With Spring Security and a token: a filter chain of the routes' own, matching
+	 * {@code {path}/v1/**} ahead of the application's chains (which stay as they are, Boot's
+	 * default one included), in which the bearer token is the authentication — checked as the
+	 * routes check it, a missing or wrong one answered with the routes' own 401. Without a token
+	 * the application's chains guard the routes as any other path (an OAuth2 resource server's,
+	 * for one).
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(WebSecurityCustomizer.class)
+	@ConditionalOnClass(name = "org.springframework.security.web.SecurityFilterChain")
+	@ConditionalOnBean(type = "org.springframework.security.config.annotation.web.builders.HttpSecurity")
+	@org.springframework.context.annotation.Conditional(TokenSet.class)
 	static class WithSpringSecurity {
 
 		@Bean
-		@ConditionalOnMissingBean(name = "executionWebSecurityCustomizer")
-		WebSecurityCustomizer executionWebSecurityCustomizer(ExecutionHttpProperties properties) {
-			String token = properties.getAuth().getToken();
-			String path = path(properties);
-			return (web) -> {
-				if (StringUtils.hasText(token)) {
-					web.ignoring().requestMatchers(path + "/v1/**");
-				}
-			};
+		@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 100)
+		@ConditionalOnMissingBean(name = "executionSecurityFilterChain")
+		org.springframework.security.web.SecurityFilterChain executionSecurityFilterChain(
+				org.springframework.security.config.annotation.web.builders.HttpSecurity http,
+				ExecutionHttpProperties properties, InvocationHttpHandler routes) throws Exception {
+			return ExecutionRoutesSecurity.chain(http, path(properties), routes);
+		}
+
+	}
+
+	/** {@code execution.http.auth.token} is set to something. */
+	static class TokenSet extends org.springframework.boot.autoconfigure.condition.SpringBootCondition {
+
+		@Override
+		public org.springframework.boot.autoconfigure.condition.ConditionOutcome getMatchOutcome(
+				org.springframework.context.annotation.ConditionContext context,
+				org.springframework.core.type.AnnotatedTypeMetadata metadata) {
+			boolean set = StringUtils.hasText(context.getEnvironment().getProperty("execution.http.auth.token"));
+			return new org.springframework.boot.autoconfigure.condition.ConditionOutcome(set,
+					"execution.http.auth.token " + (set ? "is set" : "is not set"));
 		}
 
 	}

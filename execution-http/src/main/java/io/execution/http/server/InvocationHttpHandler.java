@@ -419,8 +419,17 @@ public final class InvocationHttpHandler {
 		return ServerResponse.status(401)
 			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(errorBody(ErrorCode.UNAUTHORIZED, null,
-					"Missing or wrong bearer token (the server requires execution.http.auth.token)"));
+			.body(unauthorizedBody());
+	}
+
+	/**
+	 * The body of the answer to a request without the token, for a filter in front of the routes
+	 * (Spring Security's) to answer as the routes do.
+	 * @return the JSON error naming the property
+	 */
+	public byte[] unauthorizedBody() {
+		return errorBody(ErrorCode.UNAUTHORIZED, null,
+				"Missing or wrong bearer token (the server requires execution.http.auth.token)");
 	}
 
 	ServerResponse tooLarge(long length) {
