@@ -93,6 +93,38 @@ public final class ExecutionAutoConfiguration {
 				statistics, convention.getIfAvailable(), timer);
 	}
 
+	/**
+	 * With Micrometer Tracing: a call served inside another observation (the HTTP server's) has
+	 * its span nested under that one, so one request makes one tree, not two sibling server spans.
+	 */
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	@org.springframework.boot.autoconfigure.condition.ConditionalOnClass(name = "io.micrometer.tracing.Tracer")
+	static class ServedSpansNesting {
+
+		@Bean
+		org.springframework.beans.factory.SmartInitializingSingleton executionServedSpansNesting(ServiceExecutor executor,
+				ObjectProvider<io.micrometer.tracing.Tracer> tracer,
+				ObjectProvider<io.micrometer.tracing.propagation.Propagator> propagator) {
+			return () -> {
+				io.micrometer.tracing.Tracer spans = tracer.getIfUnique();
+				io.micrometer.tracing.propagation.Propagator headers = propagator.getIfUnique();
+				if (spans == null || headers == null) {
+					return;
+				}
+				executor.nestUnder(() -> {
+					io.micrometer.tracing.Span current = spans.currentSpan();
+					if (current == null) {
+						return java.util.Map.of();
+					}
+					java.util.Map<String, String> carrier = new java.util.HashMap<>();
+					headers.inject(current.context(), carrier, java.util.Map::put);
+					return carrier;
+				});
+			};
+		}
+
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	LocalTransportFactory executionLocalTransportFactory(ServiceRegistry services, EnvelopeCodec codec,

@@ -195,6 +195,32 @@ public final class ExecutionHttpServerAutoConfiguration {
 
 	}
 
+	/**
+	 * The library's own requests to the routes (health checks, the warm-up ping, marked by
+	 * {@link io.execution.http.HttpTransport#BACKGROUND_HEADER}) are no requests of the
+	 * application's: no trace starts for them and {@code http.server.requests} does not count them.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "io.micrometer.observation.ObservationPredicate",
+			"org.springframework.http.server.observation.ServerRequestObservationContext" })
+	static class BackgroundRequestsUnobserved {
+
+		@Bean
+		io.micrometer.observation.ObservationPredicate executionBackgroundRequestsUnobserved(
+				ExecutionHttpProperties properties) {
+			String routes = path(properties) + "/v1/";
+			return (name, context) -> {
+				if (context instanceof org.springframework.http.server.observation.ServerRequestObservationContext request) {
+					jakarta.servlet.http.HttpServletRequest servlet = request.getCarrier();
+					return servlet == null || servlet.getHeader(io.execution.http.HttpTransport.BACKGROUND_HEADER) == null
+							|| !servlet.getRequestURI().startsWith(servlet.getContextPath() + routes);
+				}
+				return true;
+			};
+		}
+
+	}
+
 	/** {@code execution.http.auth.token} is set to something. */
 	static class TokenSet extends org.springframework.boot.autoconfigure.condition.SpringBootCondition {
 

@@ -123,6 +123,19 @@ public final class ServiceExecutor {
 		this.statistics = statistics;
 	}
 
+	/** The trace context of the span current on this thread, when the application traces. */
+	private volatile java.util.function.Supplier<Map<String, String>> currentTrace = Map::of;
+
+	/**
+	 * Nests the spans of calls served inside another observation (the HTTP server's, for a
+	 * call over HTTP) under that observation's span, instead of beside it under the caller's:
+	 * the supplier gives the current span's trace context as propagation headers.
+	 * @param currentTrace the current span's context ({@code traceparent}…), empty when none
+	 */
+	public void nestUnder(java.util.function.Supplier<Map<String, String>> currentTrace) {
+		this.currentTrace = currentTrace;
+	}
+
 	/**
 	 * The codec envelopes are read and written with.
 	 * @return the codec
@@ -511,8 +524,11 @@ public final class ServiceExecutor {
 		if (this.observations.isNoop()) {
 			return null;
 		}
-		ExecutionServerContext context = new ExecutionServerContext(request.trace(), String.valueOf(request.id()),
-				method.service(), method.name());
+		// Inside the HTTP server's observation, the caller's context already made that span: nest under it.
+		Map<String, String> carrier = (this.observations.getCurrentObservation() != null) ? this.currentTrace.get()
+				: Map.of();
+		ExecutionServerContext context = new ExecutionServerContext(carrier.isEmpty() ? request.trace() : carrier,
+				String.valueOf(request.id()), method.service(), method.name());
 		return Observation.createNotStarted(this.convention, DEFAULT_CONVENTION, () -> context, this.observations)
 			.start();
 	}

@@ -208,6 +208,12 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 		return description;
 	}
 
+	/**
+	 * The header on the library's own requests (health checks, the warm-up ping), by which the
+	 * serving side leaves them out of its traces and {@code http.server.requests}.
+	 */
+	public static final String BACKGROUND_HEADER = "X-Execution-Background";
+
 	/** Where the endpoint's retry took its configuration, as Actuator shows it. */
 	private volatile String retryOrigin;
 
@@ -239,6 +245,8 @@ public final class HttpTransport implements Transport, RemoteExecutions {
 	private HttpRequest get(Instance instance, String path) {
 		HttpRequest.Builder request = EndpointInstances.newRequest(URI.create(instance.url() + path))
 			.timeout(this.settings.healthCheckTimeout())
+			// The library's own traffic: the serving side neither traces nor times it as a request.
+			.header(BACKGROUND_HEADER, "health-check")
 			.GET();
 		authorize(request);
 		return request.build();

@@ -85,7 +85,6 @@ class RealTracerTest {
 			MutableSpan execution = served.one("greeter.greet");
 			assertThat(execution.kind()).isEqualTo(brave.Span.Kind.SERVER);
 			assertThat(execution.traceId()).isEqualTo(client.traceId());
-			assertThat(execution.parentId()).isEqualTo(client.id());
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> served.finished.stream().anyMatch((span) -> span.name().startsWith("http post")));
 			MutableSpan request = served.finished.stream()
@@ -95,6 +94,32 @@ class RealTracerTest {
 			assertThat(request.traceId()).as("Spring MVC's span of the request joins the caller's trace")
 				.isEqualTo(client.traceId());
 			assertThat(request.parentId()).isEqualTo(client.id());
+			// One tree: the served call's span under the request's, not beside it.
+			assertThat(execution.parentId()).isEqualTo(request.id());
+		}
+	}
+
+	/**
+	 * The library's own traffic — health checks every 200 ms here, the warm-up ping — starts no
+	 * trace on the serving side and is not counted as the application's requests.
+	 */
+	@Test
+	void healthChecksAndTheWarmUpPingAreNeitherTracedNorCountedAsRequests() {
+		try (ConfigurableApplicationContext worker = run(TracedApplication.class, WebApplicationType.SERVLET,
+				"execution.http.server.enabled=true");
+				ConfigurableApplicationContext caller = run(CallerApplication.class, WebApplicationType.NONE,
+						"execution.http.health-check.interval=200ms", "execution.endpoints.greeter.urls=http://localhost:"
+								+ worker.getEnvironment().getProperty("local.server.port"))) {
+			assertThat(caller.getBean(Greeter.class).greet("http")).isEqualTo("hello http");
+			Spans served = worker.getBean(Spans.class);
+			MeterRegistry meters = worker.getBean(MeterRegistry.class);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> meters.find("http.server.requests").tag("uri", "/execution/v1/invocations").timer() != null);
+			// Several health checks' worth of time: none shows.
+			await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+				.until(() -> served.finished.stream().noneMatch((span) -> span.name().startsWith("http get")));
+			assertThat(meters.find("http.server.requests").timers()).extracting((timer) -> timer.getId().getTag("uri"))
+				.doesNotContain("/execution/v1/capabilities", "/execution/v1/ping");
 		}
 	}
 
