@@ -101,13 +101,15 @@ public final class ExecutionHttpAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		HttpClientFactory executionHttpClients(ExecutionHttpProperties http, ObjectProvider<SslBundles> bundles,
-				ObjectProvider<HttpClientSettings> settings, ObjectProvider<HttpClientCustomizer> customizers) {
+				ObjectProvider<HttpClientSettings> settings, ObjectProvider<HttpClientCustomizer> customizers,
+				Environment environment) {
 			HttpClientSettings boot = settings.getIfAvailable(HttpClientSettings::defaults);
 			// The SSL bundle (Boot's default one, or the endpoint's) is applied by Execution.
 			HttpClientSettings rest = boot.withReadTimeout(null).withSslBundle(null);
 			return new ExecutionHttpClients(bundles.getIfAvailable(), http.getConnectTimeout(), http.getVersion(),
 					boot.sslBundle(), (execution) -> new JdkHttpClientBuilder().withCustomizer(execution).build(rest),
-					customizers.orderedStream().toList());
+					customizers.orderedStream().toList())
+				.executor(virtualExecutor(environment));
 		}
 
 	}
@@ -120,11 +122,18 @@ public final class ExecutionHttpAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		HttpClientFactory executionHttpClients(ExecutionHttpProperties http, ObjectProvider<SslBundles> bundles,
-				ObjectProvider<HttpClientCustomizer> customizers) {
+				ObjectProvider<HttpClientCustomizer> customizers, Environment environment) {
 			return new ExecutionHttpClients(bundles.getIfAvailable(), http.getConnectTimeout(), http.getVersion(), null,
-					null, customizers.orderedStream().toList());
+					null, customizers.orderedStream().toList())
+				.executor(virtualExecutor(environment));
 		}
 
+	}
+
+	/** Virtual threads for the JDK clients' asynchronous stages when the application runs on them, else none (the JDK's pool). */
+	static java.util.concurrent.Executor virtualExecutor(Environment environment) {
+		return org.springframework.boot.thread.Threading.VIRTUAL.isActive(environment)
+				? new org.springframework.core.task.VirtualThreadTaskExecutor("execution-http-") : null;
 	}
 
 	/** Whether the application sets any property under a name (such as a Resilience4j default). */

@@ -40,6 +40,9 @@ final class ExecutionHttpClients implements HttpClientFactory {
 
 	private final List<HttpClientCustomizer> customizers;
 
+	/** The asynchronous clients' executor (virtual threads when the application runs on them), or null. */
+	private java.util.concurrent.Executor executor;
+
 	ExecutionHttpClients(SslBundles bundles, Duration connectTimeout, HttpClient.Version version,
 			SslBundle defaultBundle, Function<Consumer<HttpClient.Builder>, HttpClient> boot,
 			List<HttpClientCustomizer> customizers) {
@@ -51,11 +54,25 @@ final class ExecutionHttpClients implements HttpClientFactory {
 		this.boot = boot;
 	}
 
+	/**
+	 * Runs the clients' asynchronous stages on this executor instead of the JDK's default pool
+	 * of platform threads (a customizer may still set another).
+	 * @param executor the executor
+	 * @return this factory
+	 */
+	ExecutionHttpClients executor(java.util.concurrent.Executor executor) {
+		this.executor = executor;
+		return this;
+	}
+
 	@Override
 	public HttpClient create(String sslBundle, Consumer<HttpClient.Builder> transport) {
 		SslBundle bundle = (sslBundle != null) ? bundle(sslBundle) : this.defaultBundle;
 		Consumer<HttpClient.Builder> execution = (builder) -> {
 			builder.connectTimeout(this.connectTimeout).version(this.version);
+			if (this.executor != null) {
+				builder.executor(this.executor);
+			}
 			if (bundle != null) {
 				SSLContext context = bundle.createSslContext();
 				builder.sslContext(context).sslParameters(parameters(bundle, context));

@@ -87,11 +87,18 @@ class RedisQueueConfiguration {
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean(QueueBackend.class)
 		RedisQueueBackend executionQueueBackend(RedisConnections connections, ExecutionQueueProperties queue,
-				ObjectProvider<ExecutionEvents> events, ObjectProvider<WorkerRegistry> workers) {
+				ObjectProvider<ExecutionEvents> events, ObjectProvider<WorkerRegistry> workers,
+				org.springframework.core.env.Environment environment) {
 			ExecutionQueueProperties.Redis redis = queue.getRedis();
+			// Callers' callbacks on virtual threads when the application runs on them.
+			java.util.concurrent.ThreadFactory callbacks = org.springframework.boot.thread.Threading.VIRTUAL
+				.isActive(environment)
+						? new org.springframework.core.task.VirtualThreadTaskExecutor("execution-redis-callbacks-")
+							.getVirtualThreadFactory()
+						: null;
 			return new RedisQueueBackend(connections, new RedisQueueSettings(redis.getPrefix(), queue.getCapacity(),
 					redis.getVisibilityTimeout(), redis.getMaxDeliveries(), redis.getRetention(),
-					redis.getDeadLetterRetention(), redis.getDeadLetterLimit()),
+					redis.getDeadLetterRetention(), redis.getDeadLetterLimit(), callbacks),
 					ExecutionEventsListeners.of(events), lazy(workers));
 		}
 

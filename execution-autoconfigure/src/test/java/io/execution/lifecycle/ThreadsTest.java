@@ -48,7 +48,8 @@ class ThreadsTest {
 						"test.instance=threads-" + round, "spring.main.banner-mode=off")
 				.run()) {
 				assertThat(context.getBean(Billing.class).charge("o-" + round, 100)).contains("o-" + round);
-				assertThat(executionThreads()).contains("execution-timer");
+				// Threads of Execution's run while the context does (the timer starts only once something is scheduled).
+				assertThat(executionThreads()).anyMatch((name) -> name.startsWith("execution-worker-billing-"));
 			}
 		}
 		await().atMost(Duration.ofSeconds(10))
@@ -101,6 +102,36 @@ class ThreadsTest {
 				.run()) {
 				String thread = context.getBean(Whereabouts.class).thread();
 				assertThat(thread).contains("execution-worker-where-")
+					.startsWith((virtual && virtualCapable) ? "VirtualThread[" : "Thread[");
+			}
+		}
+	}
+
+	/**
+	 * With virtual threads on, the JDK clients' asynchronous stages and the Redis backend's
+	 * callbacks run on virtual threads too (on a JVM that has them), else on platform threads.
+	 */
+	@Test
+	void httpClientsAndRedisCallbacksFollowTheApplicationsThreads() throws Exception {
+		boolean virtualCapable = Runtime.version().feature() >= 21;
+		io.execution.redis.TestRedis redis = io.execution.redis.TestRedis.shared();
+		for (boolean virtual : new boolean[] { false, true }) {
+			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(WhereaboutsApplication.class)
+				.web(WebApplicationType.NONE)
+				.properties("spring.main.banner-mode=off", "spring.threads.virtual.enabled=" + virtual,
+						"execution.queue.backend=redis", "spring.data.redis.host=" + redis.host(),
+						"spring.data.redis.port=" + redis.port(),
+						"execution.queue.redis.prefix=threads-" + java.util.UUID.randomUUID())
+				.run()) {
+				java.net.http.HttpClient client = context.getBean(io.execution.http.HttpClientFactory.class)
+					.create(null, (builder) -> {
+					});
+				assertThat(client.executor().isPresent()).as("virtual=%s", virtual).isEqualTo(virtual && virtualCapable);
+				java.util.concurrent.CompletableFuture<String> ran = new java.util.concurrent.CompletableFuture<>();
+				context.getBean(io.execution.queue.redis.RedisQueueBackend.class)
+					.callbacks()
+					.execute(() -> ran.complete(Thread.currentThread().toString()));
+				assertThat(ran.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains("execution-redis-callbacks")
 					.startsWith((virtual && virtualCapable) ? "VirtualThread[" : "Thread[");
 			}
 		}

@@ -94,7 +94,15 @@ public final class RedisQueueBackend implements QueueBackend {
 	private final ScheduledExecutorService maintenance = Executors
 		.newSingleThreadScheduledExecutor(daemon("execution-redis-maintenance"));
 
-	private final ExecutorService callbacks = Executors.newCachedThreadPool(daemon("execution-redis-callbacks"));
+	private final ExecutorService callbacks;
+
+	private static ThreadFactory named(ThreadFactory threads, String name) {
+		return (task) -> {
+			Thread thread = threads.newThread(task);
+			thread.setName(name);
+			return thread;
+		};
+	}
 
 	private static ThreadFactory daemon(String name) {
 		return (task) -> {
@@ -142,6 +150,8 @@ public final class RedisQueueBackend implements QueueBackend {
 		this.events = events;
 		this.workers = workers;
 		this.settings = settings;
+		this.callbacks = Executors.newCachedThreadPool((settings.callbackThreads() != null)
+				? named(settings.callbackThreads(), "execution-redis-callbacks") : daemon("execution-redis-callbacks"));
 		this.clock = new RedisClock(connections);
 		this.expiries = new ExpiryRefreshes(settings.retention());
 		this.replies = new RedisReplies(connections, settings.replies(this.caller), this.maintenance, () -> this.closed);
@@ -222,7 +232,9 @@ public final class RedisQueueBackend implements QueueBackend {
 		return this.callbackExecutor;
 	}
 
-	private final Executor callbackExecutor = (task) -> {
+	private final Executor callbackExecutor = this::callback;
+
+	private void callback(Runnable task) {
 		try {
 			this.callbacks.execute(task);
 		}
@@ -230,7 +242,7 @@ public final class RedisQueueBackend implements QueueBackend {
 			// Closed: what completes now are the failures of calls cut short; run them here.
 			task.run();
 		}
-	};
+	}
 
 	/** Queues found served with a requirement, until when that is trusted (nanoTime). */
 	private final Map<String, Long> servedWith = new ConcurrentHashMap<>();

@@ -14,9 +14,28 @@ import java.time.Duration;
  * delivery counts)
  * @param deadLetterRetention how long a queue's dead letters are kept after the last one came
  * @param deadLetterLimit the most dead letters kept per queue; past it the oldest go
+ * @param callbackThreads makes the threads that complete callers' futures and run their
+ * callbacks ({@code execution-redis-callbacks}), virtual ones when the application runs on them;
+ * {@code null} for platform daemon threads
  */
 public record RedisQueueSettings(String prefix, int capacity, Duration visibilityTimeout, int maxDeliveries,
-		Duration retention, Duration deadLetterRetention, int deadLetterLimit) {
+		Duration retention, Duration deadLetterRetention, int deadLetterLimit,
+		java.util.concurrent.ThreadFactory callbackThreads) {
+
+	/**
+	 * Settings with platform daemon threads for the callbacks.
+	 * @param prefix the key prefix
+	 * @param capacity the most requests one queue holds
+	 * @param visibilityTimeout the lease of a taken request
+	 * @param maxDeliveries how often a request may be taken
+	 * @param retention how long untouched keys live
+	 * @param deadLetterRetention how long a queue's dead letters are kept
+	 * @param deadLetterLimit the most dead letters kept per queue
+	 */
+	public RedisQueueSettings(String prefix, int capacity, Duration visibilityTimeout, int maxDeliveries,
+			Duration retention, Duration deadLetterRetention, int deadLetterLimit) {
+		this(prefix, capacity, visibilityTimeout, maxDeliveries, retention, deadLetterRetention, deadLetterLimit, null);
+	}
 
 	/**
 	 * Settings with the dead-letter defaults: kept 7 days, at most 10,000 per queue.
