@@ -79,6 +79,38 @@ public class ExecutionEndpoint {
 		};
 	}
 
+	private io.execution.core.CachedResults cached;
+
+	/**
+	 * Lets the endpoint evict {@code @CacheResult} results.
+	 * @param cached the cached results, or {@code null} when there are none
+	 * @return this endpoint
+	 */
+	public ExecutionEndpoint cachedResults(io.execution.core.CachedResults cached) {
+		this.cached = cached;
+		return this;
+	}
+
+	/**
+	 * Evicts every cached result of a service ({@code @CacheResult}): {@code DELETE
+	 * /actuator/execution/cached-results/{service}}, under the management security like every
+	 * write operation.
+	 * @param part {@code cached-results}
+	 * @param service the service
+	 * @return what was done
+	 */
+	@org.springframework.boot.actuate.endpoint.annotation.DeleteOperation
+	public Map<String, Object> evict(@Selector String part, @Selector String service) {
+		if (!"cached-results".equals(part)) {
+			throw new InvalidEndpointRequestException("Unknown part '" + part + "': cached-results", "unknown part");
+		}
+		if (this.cached == null) {
+			throw new InvalidEndpointRequestException("This application caches no results", "no result cache");
+		}
+		this.cached.evict(service);
+		return Map.of("service", service, "evicted", true);
+	}
+
 	/**
 	 * One endpoint.
 	 * @param name the endpoint's name

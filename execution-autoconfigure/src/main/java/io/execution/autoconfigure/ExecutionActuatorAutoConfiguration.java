@@ -105,8 +105,9 @@ public final class ExecutionActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ExecutionEndpoint executionEndpoint(ExecutionReport report, ObjectProvider<WorkerOperationsService> operations,
-				ObjectProvider<WorkerPools> pools) {
-			return new ExecutionEndpoint(report, (pools.getIfAvailable() != null) ? operations.getIfAvailable() : null);
+				ObjectProvider<WorkerPools> pools, ObjectProvider<io.execution.core.CachedResults> cached) {
+			return new ExecutionEndpoint(report, (pools.getIfAvailable() != null) ? operations.getIfAvailable() : null)
+				.cachedResults(cached.getIfAvailable());
 		}
 
 	}

@@ -203,15 +203,31 @@ public final class ExecutionAutoConfiguration {
 		return new ExecutionTimer();
 	}
 
+	/**
+	 * Where {@code @CacheResult} results live, to evict them: the application's Spring
+	 * {@code CacheManager} when it has one ({@code execution.<service>} caches; claims stay with
+	 * the backend's store), else the queue backend's store.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	io.execution.core.CachedResults executionCachedResults(ObjectProvider<ResultCache> cache,
+			ObjectProvider<org.springframework.cache.CacheManager> managers, EnvelopeCodec codec) {
+		ResultCache backend = cache.getIfAvailable();
+		org.springframework.cache.CacheManager manager = managers.getIfUnique();
+		ResultCache store = (backend != null && manager != null) ? new SpringCacheResults(manager, backend) : backend;
+		return (store != null) ? new io.execution.core.CachedResults(store, codec.mapper()) : null;
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	Dispatcher executionDispatcher(Endpoints endpoints, ObjectProvider<CallObserver> observers,
 			ObjectProvider<ObservationRegistry> observations, ObjectProvider<ExecutionEvents> events,
 			ExecutionTimer timer, ObjectProvider<ExecutionClientObservationConvention> convention,
-			ObjectProvider<ResultCache> cache, EnvelopeCodec codec) {
+			ObjectProvider<io.execution.core.CachedResults> cached, EnvelopeCodec codec) {
+		io.execution.core.CachedResults results = cached.getIfAvailable();
 		return new Dispatcher(endpoints, observers.orderedStream().toList(),
 				observations.getIfAvailable(() -> ObservationRegistry.NOOP), ExecutionEventsListeners.of(events), timer,
-				convention.getIfAvailable(), cache.getIfAvailable(), codec.mapper());
+				convention.getIfAvailable(), (results != null) ? results.cache() : null, codec.mapper());
 	}
 
 	@Bean

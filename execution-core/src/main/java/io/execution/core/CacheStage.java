@@ -129,11 +129,16 @@ final class CacheStage {
 
 	/** Service, method, arity and a digest of the arguments as JSON. */
 	private String cacheKey(ClientMethod method, Object[] args) {
-		byte[] json = this.mapper.writeValueAsBytes((args != null) ? args : new Object[0]);
+		return key(this.mapper, method.service(), method.name(), args);
+	}
+
+	/** A call's key: service, method, arity and a digest of the arguments as JSON. */
+	static String key(JsonMapper mapper, String service, String method, Object[] args) {
+		Object[] given = (args != null) ? args : new Object[0];
+		byte[] json = mapper.writeValueAsBytes(given);
 		try {
 			byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(json);
-			return method.service() + "." + method.name() + "/" + method.arity() + ":"
-					+ java.util.HexFormat.of().formatHex(digest);
+			return service + "." + method + "/" + given.length + ":" + java.util.HexFormat.of().formatHex(digest);
 		}
 		catch (java.security.NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);

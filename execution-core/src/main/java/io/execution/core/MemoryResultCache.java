@@ -49,6 +49,16 @@ public final class MemoryResultCache implements ResultCache {
 		this.entries.put(key, new Entry(result, System.nanoTime() + ttl.toNanos()));
 	}
 
+	@Override
+	public void remove(String key) {
+		this.entries.remove(key);
+	}
+
+	@Override
+	public void removeAll(String service) {
+		this.entries.keySet().removeIf((key) -> ResultCache.serviceOf(key).equals(service));
+	}
+
 	private record Entry(byte[] result, long expiresAtNanos) {
 	}
 

@@ -42,4 +42,31 @@ public interface ResultCache {
 	default void release(String key) {
 	}
 
+	/**
+	 * Forgets one call's result.
+	 * @param key the call's key
+	 */
+	default void remove(String key) {
+		throw new UnsupportedOperationException(getClass().getName() + " cannot evict cached results");
+	}
+
+	/**
+	 * Forgets every result of a service's methods.
+	 * @param service the service
+	 */
+	default void removeAll(String service) {
+		throw new UnsupportedOperationException(getClass().getName() + " cannot evict cached results");
+	}
+
+	/**
+	 * The service of a key ({@code service.method/arity:digest}).
+	 * @param key the call's key
+	 * @return the service
+	 */
+	static String serviceOf(String key) {
+		int slash = key.indexOf('/');
+		int dot = key.lastIndexOf('.', (slash >= 0) ? slash : key.length());
+		return (dot > 0) ? key.substring(0, dot) : key;
+	}
+
 }

@@ -97,6 +97,46 @@ public final class RedisResultCache implements ResultCache {
 		}
 	}
 
+	@Override
+	public void remove(String key) {
+		try {
+			this.connections.shared().del(key(key)).get(5, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			interrupted(ex);
+			throw new io.execution.ExecutionException("Cached result " + key + " could not be evicted: " + ex, ex);
+		}
+	}
+
+	/**
+	 * Deletes a service's results wherever they are (on a Cluster, the scan goes over every
+	 * master); the claims of calls running now stay.
+	 */
+	@Override
+	public void removeAll(String service) {
+		String pattern = this.prefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + ":{r:"
+				+ service.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + ".*}";
+		try {
+			io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+			io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(500);
+			do {
+				io.lettuce.core.KeyScanCursor<String> page = this.connections.shared().scan(cursor, args)
+					.get(10, TimeUnit.SECONDS);
+				java.util.List<String> keys = page.getKeys().stream().filter((k) -> !k.endsWith(":lead")).toList();
+				if (!keys.isEmpty()) {
+					this.connections.shared().del(keys.toArray(String[]::new)).get(10, TimeUnit.SECONDS);
+				}
+				cursor = page;
+			}
+			while (!cursor.isFinished());
+		}
+		catch (Exception ex) {
+			interrupted(ex);
+			throw new io.execution.ExecutionException("Cached results of '" + service + "' could not be evicted: " + ex,
+					ex);
+		}
+	}
+
 	private static void interrupted(Exception ex) {
 		if (ex instanceof InterruptedException) {
 			Thread.currentThread().interrupt();
