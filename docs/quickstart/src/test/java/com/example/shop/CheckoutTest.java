@@ -1,10 +1,11 @@
 package com.example.shop;
 
 import io.execution.ExecutionService;
+import io.execution.core.CallStatistics;
+import io.execution.test.ExecutionTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
@@ -14,16 +15,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every endpoint in the test's JVM (execution.local-only): stock, which another application
  * serves in production, is answered by the test's own @ExecutionService.
  */
-@SpringBootTest(properties = "execution.local-only=true")
+@ExecutionTest
 class CheckoutTest {
 
 	@Autowired
 	Checkout checkout;
 
+	@Autowired
+	CallStatistics calls;
+
 	@Test
 	void ordersWhatIsInStock() {
 		assertThat(this.checkout.order("tea", 3)).isEqualTo("3 x tea = 750 cents");
 		assertThat(this.checkout.order("coffee", 1)).isEqualTo("out of stock: coffee");
+		assertThat(this.calls.of("stock").calls()).isEqualTo(2);
 	}
 
 	@TestConfiguration
