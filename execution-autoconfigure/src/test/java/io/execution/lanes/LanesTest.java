@@ -200,6 +200,47 @@ class LanesTest {
 				worker(redis(TestRedis.shared().properties()), "execution.worker.priority-aging=200ms"));
 	}
 
+	@Test
+	void inMemoryAnIdleSpellDoesNotCountAsWaiting() throws Exception {
+		anIdleSpellDoesNotCountAsWaiting(worker(memory(), "execution.worker.priority-aging=1s"));
+	}
+
+	@Test
+	void onRedisAnIdleSpellDoesNotCountAsWaiting() throws Exception {
+		anIdleSpellDoesNotCountAsWaiting(
+				worker(redis(TestRedis.shared().properties()), "execution.worker.priority-aging=1s"));
+	}
+
+	/**
+	 * Aging counts the time a level's calls waited, not the time the queue stood idle: after a
+	 * quiet spell longer than the aging period, a plain call queued a moment before higher ones
+	 * still comes after them.
+	 */
+	private void anIdleSpellDoesNotCountAsWaiting(ConfigurableApplicationContext app) throws Exception {
+		Graded graded = app.getBean(Graded.class);
+		QueueBackend backend = app.getBean(QueueBackend.class);
+		// Calls at priority 0 (one plain, one with a fairness key), then the queue stands idle for
+		// longer than the aging period.
+		graded.run("warm").get(20, TimeUnit.SECONDS);
+		CallScope.fairnessKey("tenant").call(() -> graded.run("warm-keyed")).get(20, TimeUnit.SECONDS);
+		// What is tested is time passing: an idle spell longer than the aging.
+		Thread.sleep(1500);
+		GradedService.started.clear();
+		// A plain call holds the only worker thread (no lane is touched before the burst).
+		CompletableFuture<String> blocker = graded.run("block");
+		assertThat(GradedService.blocking.await(20, TimeUnit.SECONDS)).as("the worker took the blocking call").isTrue();
+		List<CompletableFuture<String>> all = new ArrayList<>(calls(graded, "plain", 1, null));
+		await().atMost(Duration.ofSeconds(10)).until(() -> backend.state("graded").depth() >= 1);
+		all.addAll(calls(graded, "high", 2, () -> CallScope.priority(10)));
+		all.addAll(calls(graded, "mid", 2, () -> CallScope.priority(5)));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> backend.state("graded").lanes().stream().mapToLong(LaneDepth::depth).sum() >= 4);
+		GradedService.release.countDown();
+		assertThat(blocker.get(20, TimeUnit.SECONDS)).isEqualTo("block");
+		awaitAll(all);
+		assertThat(GradedService.started).containsExactly("high0", "high1", "mid0", "mid1", "plain0");
+	}
+
 	private void aLowerPriorityIsServedOnceItsLevelWaitedThroughTheAging(ConfigurableApplicationContext app)
 			throws Exception {
 		Graded graded = app.getBean(Graded.class);

@@ -116,6 +116,21 @@ final class MemoryQueue {
 		}
 	}
 
+	/**
+	 * Since when the plain queue's calls have gone unserved: its last take, or its oldest waiting
+	 * call's arrival when that is later — so that a quiet spell with nothing waiting does not
+	 * count as waiting.
+	 */
+	private long plainWaitingSince() {
+		long since = this.lanes.plainServed;
+		for (Entry entry : this.entries) {
+			if (entry != this.wake && entry.waiting()) {
+				return (entry.enqueuedNanos - since > 0) ? entry.enqueuedNanos : since;
+			}
+		}
+		return System.nanoTime();
+	}
+
 	/** The next plain request, without waiting; wake-ups and cancelled requests are passed over. */
 	private Entry pollPlain() {
 		Entry entry;
@@ -147,7 +162,7 @@ final class MemoryQueue {
 						}
 					}
 				}
-				if (top != null && top > 0 && now - this.lanes.plainServed >= aging && !this.lanes.levels.containsKey(0)) {
+				if (top != null && top > 0 && now - plainWaitingSince() >= aging && !this.lanes.levels.containsKey(0)) {
 					Entry entry = pollPlain();
 					if (entry != null) {
 						this.lanes.plainServed = now;

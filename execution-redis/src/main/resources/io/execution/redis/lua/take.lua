@@ -123,6 +123,27 @@ for _, level in ipairs(levels) do
   order[#order + 1] = level
 end
 if not zero then order[#order + 1] = '0' end
+-- Since when level 0 has gone unserved: its last service, or the arrival of the plain stream's
+-- oldest request not yet delivered when that is later (stream ids are Redis' milliseconds), so
+-- that a quiet spell with nothing waiting does not count as waiting. nil: nothing waits there.
+local function zeroWaitingSince(last)
+  local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[1])
+  local since = nil
+  if ok then
+    for _, g in ipairs(groups) do
+      local name, delivered = nil, nil
+      for j = 1, #g, 2 do
+        if g[j] == 'name' then name = g[j + 1] elseif g[j] == 'last-delivered-id' then delivered = g[j + 1] end
+      end
+      if name == group and delivered then
+        local first = redis.call('XRANGE', KEYS[1], '(' .. delivered, '+', 'COUNT', 1)
+        if #first > 0 then since = math.max(last, tonumber(string.match(first[1][1], '^(%d+)'))) end
+      end
+    end
+  end
+  if since == nil and redis.call('ZSCORE', levelsKey, '0') then since = last end
+  return since
+end
 if aging > 0 then
   for i = 2, #order do
     if #out - 1 >= want then break end
@@ -130,6 +151,9 @@ if aging > 0 then
     if not last then
       redis.call('HSET', servedKey, order[i], now)
       redis.call('PEXPIRE', servedKey, ttl)
+    elseif order[i] == '0' then
+      local since = zeroWaitingSince(tonumber(last))
+      if since and now - since >= aging then takeFrom('0') end
     elseif now - tonumber(last) >= aging then
       takeFrom(order[i])
     end
