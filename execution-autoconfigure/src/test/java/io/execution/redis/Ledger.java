@@ -18,4 +18,7 @@ public interface Ledger {
 
 	CompletableFuture<String> pause(long millis);
 
+	/** Runs this long whatever interrupts it. */
+	CompletableFuture<String> stubborn(long millis);
+
 }

@@ -36,6 +36,20 @@ public class LedgerService implements Ledger {
 	}
 
 	@Override
+	public CompletableFuture<String> stubborn(long millis) {
+		long end = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+		while (end - System.nanoTime() > 0) {
+			try {
+				Thread.sleep(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+			}
+			catch (InterruptedException ex) {
+				// Carries on: a method that does not heed interrupts.
+			}
+		}
+		return CompletableFuture.completedFuture("done");
+	}
+
+	@Override
 	public String where() {
 		return Thread.currentThread().getName();
 	}

@@ -211,6 +211,17 @@ public final class WorkerPool {
 			logger.warn("Worker pool '{}' interrupted {} calls still running after the grace period of {}"
 					+ " (execution.worker.shutdown-grace-period)", this.queue, cancelled, grace);
 			joinAll(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+			// Calls that heed no interrupt: settled here, while the backend is still open, so that
+			// each is recorded and kept as a dead letter; their threads' late answers are dropped.
+			for (int i = 0; i < this.concurrency; i++) {
+				Execution execution = this.running.get(i);
+				if (execution != null && execution.settle()) {
+					logger.warn("Worker pool '{}': call [{}] ignored its interrupt; kept as a dead letter", this.queue,
+							execution.delivery.invocationId());
+					settle(execution.delivery, execution.recorded, execution.taken, execution.outcome(),
+							execution.abandoned());
+				}
+			}
 		}
 		logger.info("Worker pool '{}' stopped", this.queue);
 	}
@@ -354,7 +365,7 @@ public final class WorkerPool {
 					"Execution [" + id + "] was cancelled while it waited on queue '" + this.queue + "'; it never ran");
 		}
 		else {
-			Execution execution = new Execution(delivery, request, deadline);
+			Execution execution = new Execution(delivery, request, deadline, recorded, taken);
 			this.running.set(slot, execution);
 			DeadlineWatch.Watched watched = this.deadlines.watch(deadline, () -> execution.cancel(Reason.TIMEOUT));
 			delivery.onCancel(() -> execution.cancel(Reason.CALLER));
@@ -378,9 +389,19 @@ public final class WorkerPool {
 				// A cancel may have interrupted this thread after the call returned; it must not reach the next one.
 				Thread.interrupted();
 			}
+			if (!execution.settle()) {
+				// The pool's stop gave up waiting and settled the call already (recorded, dead-lettered).
+				return;
+			}
 			outcome = execution.outcome();
 			abandoned = execution.abandoned();
 		}
+		settle(delivery, recorded, taken, outcome, abandoned);
+	}
+
+	/** Records a call's outcome, counts it and answers it (or keeps it as a dead letter). */
+	private void settle(QueueDelivery delivery, boolean recorded, long taken, Outcome outcome, String abandoned) {
+		String id = delivery.invocationId();
 		if (recorded) {
 			try {
 				this.recorder.finish(id, outcome.body());
@@ -455,9 +476,18 @@ public final class WorkerPool {
 
 		private final long deadlineNanos;
 
-		Execution(QueueDelivery delivery, RequestEnvelope request, long deadlineNanos) {
+		private final boolean recorded;
+
+		private final long taken;
+
+		/** Whether the call's outcome was recorded and answered, by its thread or by the pool's stop. */
+		private final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+
+		Execution(QueueDelivery delivery, RequestEnvelope request, long deadlineNanos, boolean recorded, long taken) {
 			this.delivery = delivery;
 			this.deadlineNanos = deadlineNanos;
+			this.recorded = recorded;
+			this.taken = taken;
 			this.task = new FutureTask<>(() -> request.stream()
 					? WorkerPool.this.executor.stream(request, deadlineNanos, delivery::sendChunk, delivery::awaitDemand)
 					: WorkerPool.this.executor.execute(request, deadlineNanos));
@@ -469,6 +499,11 @@ public final class WorkerPool {
 				this.reason = (why == Reason.CALLER && this.deadlineNanos - System.nanoTime() <= 0) ? Reason.TIMEOUT : why;
 			}
 			this.task.cancel(true);
+		}
+
+		/** Claims the settling of the call: {@code true} for the first to ask, its thread or the pool's stop. */
+		boolean settle() {
+			return this.settled.compareAndSet(false, true);
 		}
 
 		/** Why the pool gave up on the call without its answer (its shutdown), or {@code null}. */
