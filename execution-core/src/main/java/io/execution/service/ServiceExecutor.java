@@ -230,6 +230,12 @@ public final class ServiceExecutor {
 			return error(id, ErrorCode.CANCELLED, null, "Call " + method + " [" + id + "] was cancelled");
 		}
 		catch (Throwable ex) {
+			if (inheritedDeadline(ex, deadlineNanos)) {
+				// A call the method made ran out of the deadline it inherited from this one: this call's deadline.
+				outcome = "timeout";
+				return error(id, ErrorCode.DEADLINE_EXCEEDED, null, "Call " + method + " [" + id
+						+ "] did not complete within its deadline: " + ex.getMessage());
+			}
 			failure = ex;
 			outcome = "service-exception";
 			logger.debug("Service method {} [{}] threw", method, id, ex);
@@ -531,6 +537,20 @@ public final class ServiceExecutor {
 				String.valueOf(request.id()), method.service(), method.name());
 		return Observation.createNotStarted(this.convention, DEFAULT_CONVENTION, () -> context, this.observations)
 			.start();
+	}
+
+	/**
+	 * Whether a method failed because a call it made timed out once this call's own deadline had
+	 * passed — the deadline that call inherited, so the timeout is this call's, not the method's
+	 * answer (one deadline across processes).
+	 */
+	private static boolean inheritedDeadline(Throwable failure, long deadlineNanos) {
+		Throwable cause = failure;
+		while ((cause instanceof java.util.concurrent.CompletionException
+				|| cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause instanceof io.execution.ExecutionTimeoutException && deadlineNanos - System.nanoTime() <= 0;
 	}
 
 	private static void stop(Observation observation, Throwable failure, String outcome) {

@@ -187,6 +187,31 @@ class EnvelopeCodecTest {
 			.isInstanceOf(ServiceNotFoundException.class);
 	}
 
+	/** A method that calls on, and fails as its call does: after a wait, with the call's timeout. */
+	public static class Forwarder {
+
+		public String forward(long waitMillis) throws InterruptedException {
+			Thread.sleep(waitMillis);
+			throw new java.util.concurrent.CompletionException(new io.execution.ExecutionTimeoutException("inner call timed out"));
+		}
+
+	}
+
+	@Test
+	void aCallTheMethodMadeTimingOutAtTheInheritedDeadlineIsThisCallsTimeout() {
+		ServiceRegistry services = new ServiceRegistry(this.mapper);
+		services.register("forwarder", new Forwarder(), Forwarder.class);
+		ServiceExecutor executor = new ServiceExecutor(services, this.codec);
+		byte[] late = "{\"service\":\"forwarder\",\"method\":\"forward\",\"args\":[300]}".getBytes(StandardCharsets.UTF_8);
+		// The inner call ran out of the deadline it inherited: this call's deadline, answered as such.
+		assertThat(executor.execute(late, System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100))
+			.error()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+		// Timed out on a deadline of its own, well within this call's: the method's answer.
+		byte[] early = "{\"service\":\"forwarder\",\"method\":\"forward\",\"args\":[0]}".getBytes(StandardCharsets.UTF_8);
+		assertThat(executor.execute(early, System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30)).error())
+			.isEqualTo(ErrorCode.SERVICE_EXCEPTION);
+	}
+
 	@Test
 	void aRequestWhoseDeadlinePassedIsNotRun() {
 		Outcome outcome = this.executor.execute(
