@@ -89,7 +89,11 @@ final class ExecutionBatch<T> implements Batch<T> {
 	@Override
 	public int cancel() {
 		int cancelled = 0;
-		for (Execution<T> execution : this.executions) {
+		// Last first: the items still waiting go before the running ones, whose threads, freed by
+		// their cancel, would otherwise take a waiting item not cancelled yet.
+		java.util.List<Execution<T>> lastFirst = new java.util.ArrayList<>(this.executions);
+		java.util.Collections.reverse(lastFirst);
+		for (Execution<T> execution : lastFirst) {
 			try {
 				if (execution.cancel()) {
 					cancelled++;
