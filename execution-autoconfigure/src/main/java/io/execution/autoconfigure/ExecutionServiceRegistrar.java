@@ -86,6 +86,8 @@ class ExecutionServiceRegistrar implements SmartInitializingSingleton, BeanFacto
 			Object factory = this.beanFactory.getBean(name.startsWith("&") ? name : "&" + name);
 			if (factory instanceof ExecutionClientFactoryBean<?> client && client.getObjectType() != null) {
 				known.add(ServiceRegistry.clientName(client.getObjectType()));
+				// Checked as if injected (@CacheResult, overloads): a client nothing injects yet still fails the start.
+				this.beanFactory.getBean(io.execution.client.ExecutionClientFactory.class).create(client.getObjectType());
 			}
 		}
 		services.services().forEach((service) -> known.add(service.name()));

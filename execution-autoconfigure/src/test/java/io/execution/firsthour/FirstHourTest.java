@@ -294,6 +294,14 @@ class FirstHourTest {
 		}
 	}
 
+	/** A client no bean injects is checked all the same: its mistakes stop the start. */
+	@Test
+	void aBadCacheResultStopsTheStartEvenWhenNoBeanInjectsTheClient(CapturedOutput output) {
+		assertThatThrownBy(() -> run(io.execution.fixtures.badcache.BadCacheApplication.class)).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START").contains("@CacheResult(ttl = \"-1s\")")
+			.contains("rates-bad.rate");
+	}
+
 	@Test
 	void theHttpServerSwitchInAnApplicationThatCannotServeFailsTheStartSayingWhatToAdd(CapturedOutput output) {
 		assertThatThrownBy(() -> run(OutsideApplication.class, "execution.http.server.enabled=true")).isNotNull();
