@@ -152,6 +152,29 @@ class ResultCacheTest {
 		assertThat(RatesService.runs(slow)).as("one run across both processes").isEqualTo(1);
 	}
 
+	/**
+	 * Quick methods, where one process may put its result and give up its claim between another
+	 * process's miss and its claim: that one reads again before running. Many rounds, so that the
+	 * narrow window is hit.
+	 */
+	@Test
+	void quickIdenticalCallsFromTwoProcessesRunOnceRoundAfterRound() throws Exception {
+		ConfigurableApplicationContext worker = redis("execution.worker.enabled=true", "execution.worker.queues=rates",
+				"execution.worker.concurrency=8");
+		ConfigurableApplicationContext other = redis();
+		List<Rates> both = List.of(worker.getBean(Rates.class), other.getBean(Rates.class));
+		for (int round = 0; round < 15; round++) {
+			String from = unique("R" + round);
+			List<Callable<Quote>> calls = new ArrayList<>();
+			for (int i = 0; i < 8; i++) {
+				Rates rates = both.get(i % 2);
+				calls.add(() -> rates.rate(from, "USD"));
+			}
+			assertThat(concurrently(calls)).hasSize(1);
+			assertThat(RatesService.runs(from + "USD")).as("round %d: one run across both processes", round).isEqualTo(1);
+		}
+	}
+
 	private static Set<Quote> concurrently(int times, Callable<Quote> call) throws Exception {
 		List<Callable<Quote>> calls = new ArrayList<>();
 		for (int i = 0; i < times; i++) {

@@ -1,5 +1,7 @@
 package io.execution.core;
 
+import java.util.List;
+
 import java.time.Duration;
 import java.util.stream.Stream;
 
@@ -65,6 +67,63 @@ class CacheResultDefinitionTest {
 			.hasMessageContaining("30s");
 		assertThatThrownBy(() -> method("zero")).isInstanceOf(ExecutionDefinitionException.class)
 			.hasMessageContaining("positive");
+	}
+
+
+	/**
+	 * The narrow window across processes: this call missed, and before it claims the key the
+	 * other process put its result and gave up its claim. The claim then succeeds; the result
+	 * that landed meanwhile must be read instead of the method run again.
+	 */
+	@Test
+	void aResultPutBetweenAMissAndTheClaimIsReadNotRunAgain() throws Exception {
+		byte[] theirs = MAPPER.writeValueAsBytes("theirs");
+		java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
+		ResultCache raced = new ResultCache() {
+
+			@Override
+			public byte[] get(String key) {
+				// The first look misses; the other process's result lands right after it.
+				return (gets.getAndIncrement() == 0) ? null : theirs;
+			}
+
+			@Override
+			public void put(String key, byte[] result, java.time.Duration ttl) {
+			}
+
+			@Override
+			public boolean lead(String key, java.time.Duration lease) {
+				// Their claim is already given up: this process leads.
+				return true;
+			}
+
+		};
+		TransportFactory never = new TransportFactory() {
+
+			@Override
+			public String mode() {
+				return "fake";
+			}
+
+			@Override
+			public Transport create(EndpointDefinition endpoint) {
+				return (invocation) -> {
+					throw new AssertionError("the call must not be sent");
+				};
+			}
+
+		};
+		Endpoints endpoints = new Endpoints(List.of(new EndpointDefinition("declared", "fake",
+				java.time.Duration.ofSeconds(5))), List.of(never), (name) -> false, java.time.Duration.ofSeconds(5),
+				(endpoint) -> null);
+		CacheStage stage = new CacheStage(raced, MAPPER, ExecutionEvents.NONE, endpoints);
+		java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+		Object result = stage.call(method("seconds"), new Object[] { "x" }, () -> {
+			runs.incrementAndGet();
+			return "mine";
+		});
+		assertThat(result).isEqualTo("theirs");
+		assertThat(runs).hasValue(0);
 	}
 
 }
