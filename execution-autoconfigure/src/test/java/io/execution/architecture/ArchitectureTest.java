@@ -227,9 +227,15 @@ class ArchitectureTest {
 	}
 
 	@Test
-	void autoConfigurationModuleHoldsOnlyAutoConfigurationAndActuator() {
+	void autoConfigurationModuleHoldsOnlyAutoConfigurationActuatorAndTestSupport() {
 		noClasses().should()
-			.resideOutsideOfPackages("io.execution.autoconfigure..", "io.execution.actuate..")
+			.resideOutsideOfPackages("io.execution.autoconfigure..", "io.execution.actuate..", "io.execution.test..")
+			.check(AUTOCONFIGURE);
+		// Test support is annotations composing Boot's test ones, nothing the application runs.
+		classes().that()
+			.resideInAPackage("io.execution.test..")
+			.should()
+			.beAnnotatedWith(java.lang.annotation.Retention.class)
 			.check(AUTOCONFIGURE);
 	}
 
