@@ -39,8 +39,9 @@ import org.springframework.util.MimeType;
  * <li>{@code POST …/console} with JSON {@code {"action": …}}: {@code probe} (may this user
  * write?), {@code drain} and {@code resume} (this application's pools, or with {@code worker}
  * another process's, through the registry), {@code cancel}
- * ({@code id}), {@code requeue}, {@code delete} ({@code queue}, {@code id}) and {@code purge}
- * ({@code queue}). A write takes a JSON body, which a form on another site cannot send.</li>
+ * ({@code id}), {@code requeue}, {@code delete} ({@code queue}, {@code id}), {@code purge},
+ * {@code pause-queue} and {@code resume-queue} ({@code queue}). A write takes a JSON body,
+ * which a form on another site cannot send.</li>
  * </ul>
  */
 @WebEndpoint(id = "console")
@@ -51,7 +52,8 @@ public class ConsoleEndpoint {
 	private static final Map<String, MimeType> ASSETS = Map.of("console.js",
 			MimeType.valueOf("text/javascript;charset=UTF-8"), "console.css", MimeType.valueOf("text/css;charset=UTF-8"));
 
-	private static final Set<String> ACTIONS = Set.of("probe", "drain", "resume", "cancel", "requeue", "delete", "purge");
+	private static final Set<String> ACTIONS = Set.of("probe", "drain", "resume", "cancel", "requeue", "delete", "purge",
+			"pause-queue", "resume-queue");
 
 	private final ConsoleSnapshots snapshots;
 
@@ -62,6 +64,18 @@ public class ConsoleEndpoint {
 	private final WorkerOperations operations;
 
 	private final Workers workers;
+
+	private io.execution.queue.QueueControl queues;
+
+	/**
+	 * Lets the console pause and resume queues.
+	 * @param queues the queues' control, or {@code null} without a queue backend
+	 * @return this endpoint
+	 */
+	public ConsoleEndpoint queueControl(io.execution.queue.QueueControl queues) {
+		this.queues = queues;
+		return this;
+	}
 
 	/**
 	 * Makes the endpoint.
@@ -174,6 +188,20 @@ public class ConsoleEndpoint {
 								"no worker pools (execution.worker.enabled is false)");
 					}
 					done.put("pools", ("drain".equals(action) ? this.operations.drain() : this.operations.resume()).pools());
+				}
+				case "pause-queue", "resume-queue" -> {
+					if (this.queues == null) {
+						throw new InvalidEndpointRequestException("This application has no queue backend", "no queues");
+					}
+					String name = required(queue, "queue");
+					if ("pause-queue".equals(action)) {
+						this.queues.pause(name);
+					}
+					else {
+						this.queues.resume(name);
+					}
+					done.put("queue", name);
+					done.put("paused", this.queues.isPaused(name));
 				}
 				case "cancel" -> {
 					done.putAll(executions().cancel(required(id, "id")));

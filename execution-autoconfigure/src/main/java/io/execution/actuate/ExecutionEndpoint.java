@@ -81,6 +81,39 @@ public class ExecutionEndpoint {
 
 	private io.execution.core.CachedResults cached;
 
+	private io.execution.queue.QueueControl queues;
+
+	/**
+	 * Lets the endpoint pause and resume queues.
+	 * @param queues the queues' control, or {@code null} without a queue backend
+	 * @return this endpoint
+	 */
+	public ExecutionEndpoint queueControl(io.execution.queue.QueueControl queues) {
+		this.queues = queues;
+		return this;
+	}
+
+	/**
+	 * Pauses or resumes a queue for every worker sharing the backend: {@code POST
+	 * /actuator/execution/pause/{queue}} or {@code …/resume/{queue}}.
+	 * @param action {@code pause} or {@code resume}
+	 * @param queue the queue
+	 * @return the queue and whether it is paused now
+	 */
+	@WriteOperation
+	public Map<String, Object> queue(@Selector String action, @Selector String queue) {
+		if (this.queues == null) {
+			throw new InvalidEndpointRequestException("This application has no queue backend", "no queues");
+		}
+		switch (action) {
+			case "pause" -> this.queues.pause(queue);
+			case "resume" -> this.queues.resume(queue);
+			default -> throw new InvalidEndpointRequestException("Unknown action '" + action + "': pause or resume",
+					"unknown action");
+		}
+		return Map.of("queue", queue, "paused", this.queues.isPaused(queue));
+	}
+
 	/**
 	 * Lets the endpoint evict {@code @CacheResult} results.
 	 * @param cached the cached results, or {@code null} when there are none

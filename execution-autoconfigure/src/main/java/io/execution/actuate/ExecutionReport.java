@@ -207,6 +207,12 @@ public final class ExecutionReport {
 		if (state.nextDue() != null) {
 			description.put("nextDueInMs", state.nextDue().toMillis());
 		}
+		try {
+			description.put("paused", this.queues.paused(queue));
+		}
+		catch (RuntimeException ex) {
+			// The backend cannot say now: the rest of the state still shows.
+		}
 		description.put("liveWorkers", (workers != null) ? countServing(workers, queue) : -1);
 		// A queue whose live workers all drain is not served, however many there are.
 		description.put("acceptingWorkers", (workers != null) ? (int) workers.stream()

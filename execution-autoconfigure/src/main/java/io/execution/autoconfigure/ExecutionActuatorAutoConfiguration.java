@@ -105,9 +105,11 @@ public final class ExecutionActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ExecutionEndpoint executionEndpoint(ExecutionReport report, ObjectProvider<WorkerOperationsService> operations,
-				ObjectProvider<WorkerPools> pools, ObjectProvider<io.execution.core.CachedResults> cached) {
+				ObjectProvider<WorkerPools> pools, ObjectProvider<io.execution.core.CachedResults> cached,
+				ObjectProvider<io.execution.queue.QueueControl> queues) {
 			return new ExecutionEndpoint(report, (pools.getIfAvailable() != null) ? operations.getIfAvailable() : null)
-				.cachedResults(cached.getIfAvailable());
+				.cachedResults(cached.getIfAvailable())
+				.queueControl(queues.getIfAvailable());
 		}
 
 	}
@@ -138,9 +140,11 @@ public final class ExecutionActuatorAutoConfiguration {
 		ConsoleEndpoint consoleEndpoint(ConsoleSnapshots snapshots, ObjectProvider<DefaultExecutions> executions,
 				ObjectProvider<DeadLetters> deadLetters, ExecutionReport report,
 				ObjectProvider<WorkerOperationsService> operations, ObjectProvider<WorkerPools> pools,
-				ObjectProvider<io.execution.worker.Workers> workers) {
+				ObjectProvider<io.execution.worker.Workers> workers,
+				ObjectProvider<io.execution.queue.QueueControl> queues) {
 			return new ConsoleEndpoint(snapshots, executions.getIfAvailable(), deadLetters.getIfAvailable(), report,
-					(pools.getIfAvailable() != null) ? operations.getIfAvailable() : null, workers.getIfAvailable());
+					(pools.getIfAvailable() != null) ? operations.getIfAvailable() : null, workers.getIfAvailable())
+				.queueControl(queues.getIfAvailable());
 		}
 
 	}

@@ -37,6 +37,14 @@ public final class ExecutionQueueAutoConfiguration {
 	}
 
 	/** The queues' dead letters, for operators: a Java API, the Actuator endpoint and the HTTP routes. */
+	/** Pauses and resumes queues for every worker sharing the backend. */
+	@Bean
+	@ConditionalOnBean(QueueBackend.class)
+	@ConditionalOnMissingBean
+	io.execution.queue.QueueControl executionQueueControl(QueueBackend backend) {
+		return new io.execution.queue.QueueControl(backend);
+	}
+
 	@Bean
 	@ConditionalOnBean(QueueBackend.class)
 	@ConditionalOnMissingBean

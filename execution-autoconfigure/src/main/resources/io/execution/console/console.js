@@ -351,7 +351,11 @@
 			}).join(', ');
 			const accepting = queue.acceptingWorkers === undefined ? queue.liveWorkers : queue.acceptingWorkers;
 			const workers = el('td', { class: 'served' });
-			if (queue.liveWorkers >= 0 && accepting === 0) {
+			if (queue.paused) {
+				workers.appendChild(el('span', { class: 'stale-mark', text: 'paused' }));
+				workers.appendChild(document.createTextNode(' (' + queue.liveWorkers + ' live, taking nothing)'));
+			}
+			else if (queue.liveWorkers >= 0 && accepting === 0) {
 				workers.appendChild(el('span', { class: 'stale-mark', text: 'not served' }));
 				workers.appendChild(document.createTextNode(queue.liveWorkers > 0
 					? ' (' + queue.liveWorkers + ' draining)' : ' (no live worker)'));
@@ -360,16 +364,34 @@
 				workers.appendChild(document.createTextNode(String(queue.liveWorkers)
 					+ (accepting < queue.liveWorkers ? ' (' + (queue.liveWorkers - accepting) + ' draining)' : '')));
 			}
-			return el('tr', { 'data-queue': queue.name, class: accepting === 0 ? 'open' : '' }, el('td', { text: queue.name }),
+			const actions = el('td', {});
+			if (state.writable && !snapshot.readOnly) {
+				const action = queue.paused ? 'resume-queue' : 'pause-queue';
+				actions.appendChild(el('button', { type: 'button', class: 'write' + (queue.paused ? '' : ' danger'),
+					'data-action': action, text: queue.paused ? 'Resume' : 'Pause', onclick: function () {
+						const run = function () {
+							act(action, { queue: queue.name }).then(refresh);
+						};
+						if (queue.paused) {
+							run();
+						}
+						else {
+							confirmThen('Pause queue ' + queue.name + '? No worker anywhere takes its calls until it is resumed;'
+								+ ' they wait.', run);
+						}
+					} }));
+			}
+			return el('tr', { 'data-queue': queue.name, class: (accepting === 0 || queue.paused) ? 'open' : '' },
+				el('td', { text: queue.name }),
 				el('td', { text: String(queue.depth) }), el('td', { text: millis(queue.oldestAgeMs) }),
 				workers, el('td', { text: String(queue.inFlight) }),
 				el('td', {}, queue.deadLetters > 0 ? el('a', { text: String(queue.deadLetters), href: address('deadletters', [queue.name]) })
 					: '0'),
 				el('td', { text: queue.throughputPerSecond + '/s' }),
 				el('td', { text: queue.scheduled + (queue.nextDueInMs !== undefined ? ' (next in ' + millis(queue.nextDueInMs) + ')' : '') }),
-				el('td', { text: lanes || '–' }), el('td', {}, spark(queue.history, 'depth', '#2f5fd0')));
+				el('td', { text: lanes || '–' }), el('td', {}, spark(queue.history, 'depth', '#2f5fd0')), actions);
 		});
-		replaceRows('#queue-table', rows.length ? rows : [empty(10, 'No queue.')]);
+		replaceRows('#queue-table', rows.length ? rows : [empty(11, 'No queue.')]);
 		const select = $('#deadletter-filter select');
 		const chosen = state.deadLetterQueue || select.value;
 		while (select.firstChild) {

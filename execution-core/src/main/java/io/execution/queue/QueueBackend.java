@@ -123,6 +123,25 @@ public interface QueueBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Whether a queue is paused: no worker of any process sharing the backend takes its calls,
+	 * which wait. The default: never paused.
+	 * @param queue the queue
+	 * @return {@code true} while paused
+	 */
+	default boolean paused(String queue) {
+		return false;
+	}
+
+	/**
+	 * Pauses or resumes a queue for every worker sharing the backend.
+	 * @param queue the queue
+	 * @param paused {@code true} to pause, {@code false} to resume
+	 */
+	default void pause(String queue, boolean paused) {
+		throw new UnsupportedOperationException(name() + " queues cannot be paused");
+	}
+
+	/**
 	 * Releases what the backend holds. The default does nothing.
 	 */
 	@Override

@@ -100,7 +100,8 @@ public final class WorkerPools implements SmartLifecycle {
 		// Each queue's counts outlive its pool: a resume makes new pools that count on.
 		Map<String, io.execution.core.CallStatistics.Window> counts = new java.util.concurrent.ConcurrentHashMap<>();
 		this.factory = (queue) -> new WorkerPool(queue, concurrency,
-				backend.consumer(queue, concurrency, options.apply(queue)), executor, this.watchdog, recorder,
+				new io.execution.queue.PausableConsumer(queue, backend.consumer(queue, concurrency, options.apply(queue)),
+						() -> backend.paused(queue)), executor, this.watchdog, recorder,
 				factories.apply(queue), counts.computeIfAbsent(queue, (name) -> new io.execution.core.CallStatistics.Window()));
 		this.queues = List.copyOf(new LinkedHashSet<>(queues));
 		this.queues.forEach((queue) -> this.pools.add(this.factory.apply(queue)));

@@ -306,6 +306,22 @@ class ConsoleTest {
 	}
 
 	@Test
+	void anOperatorPausesAQueueForEveryWorkerAndResumesIt() throws Exception {
+		start();
+		Chores chores = this.app.getBean(Chores.class);
+		HtmlPage page = open("ops", "ops-secret", "/actuator/console#queues");
+		waitFor(page, () -> find(page, "tr[data-queue=\"chores\"] button[data-action=pause-queue]") != null);
+		click(row(page, "data-queue", "chores"), "button[data-action=pause-queue]");
+		confirm(page);
+		waitFor(page, () -> String.valueOf(text(row(page, "data-queue", "chores"), "td.served")).startsWith("paused"));
+		CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> chores.run("while-paused", 0));
+		await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
+		click(row(page, "data-queue", "chores"), "button[data-action=resume-queue]");
+		assertThat(waiting.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("done while-paused");
+		waitFor(page, () -> find(page, "tr[data-queue=\"chores\"] button[data-action=pause-queue]") != null);
+	}
+
+	@Test
 	void aViewerSeesNoActionAndForgedWritesAreRefused() throws Exception {
 		start();
 		Executions executions = this.app.getBean(Executions.class);

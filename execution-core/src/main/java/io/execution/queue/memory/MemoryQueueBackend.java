@@ -189,6 +189,24 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 		return null;
 	}
 
+	/** The queues paused now (one JVM: every worker of the backend is here). */
+	private final java.util.Set<String> paused = ConcurrentHashMap.newKeySet();
+
+	@Override
+	public boolean paused(String queue) {
+		return this.paused.contains(queue);
+	}
+
+	@Override
+	public void pause(String queue, boolean pause) {
+		if (pause) {
+			this.paused.add(queue);
+		}
+		else {
+			this.paused.remove(queue);
+		}
+	}
+
 	@Override
 	public QueueConsumer consumer(String queue, int concurrency, ConsumerOptions options) {
 		this.poolTags.put(queue, options.tags());

@@ -317,6 +317,40 @@ public final class RedisQueueBackend implements QueueBackend {
 		return consumer(queue, concurrency, ConsumerOptions.DEFAULT);
 	}
 
+	/** Paused: a key beside the queue, read by every worker's gate (a pause outlives restarts). */
+	@Override
+	public boolean paused(String queue) {
+		try {
+			return this.connections.shared().exists(this.settings.paused(queue)).get(5, TimeUnit.SECONDS) > 0;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			throw new io.execution.ExecutionException("Whether queue '" + queue + "' is paused could not be read: " + ex,
+					ex);
+		}
+	}
+
+	@Override
+	public void pause(String queue, boolean paused) {
+		try {
+			if (paused) {
+				this.connections.shared().set(this.settings.paused(queue), "1").get(5, TimeUnit.SECONDS);
+			}
+			else {
+				this.connections.shared().del(this.settings.paused(queue)).get(5, TimeUnit.SECONDS);
+			}
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			throw new io.execution.ExecutionException("Queue '" + queue + "' could not be " + (paused ? "paused" : "resumed")
+					+ ": " + ex, ex);
+		}
+	}
+
 	@Override
 	public QueueConsumer consumer(String queue, int concurrency, ConsumerOptions options) {
 		RedisQueueConsumer consumer = new RedisQueueConsumer(this, queue, concurrency, options);

@@ -50,6 +50,11 @@ public record RedisQueueSettings(String prefix, int capacity, Duration visibilit
 		this(prefix, capacity, visibilityTimeout, maxDeliveries, retention, Duration.ofDays(7), 10_000);
 	}
 
+	/** The key whose presence pauses a queue for every worker. */
+	String paused(String queue) {
+		return this.prefix + ":{q:" + queue + "}:paused";
+	}
+
 	/** The consumer group every worker of a queue reads in. */
 	static final String GROUP = "workers";
 
