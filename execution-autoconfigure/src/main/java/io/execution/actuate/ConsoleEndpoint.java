@@ -40,7 +40,8 @@ import org.springframework.util.MimeType;
  * write?), {@code drain} and {@code resume} (this application's pools, or with {@code worker}
  * another process's, through the registry), {@code cancel}
  * ({@code id}), {@code requeue}, {@code delete} ({@code queue}, {@code id}), {@code purge},
- * {@code pause-queue} and {@code resume-queue} ({@code queue}). A write takes a JSON body,
+ * {@code pause-queue}, {@code resume-queue} and {@code requeue-all} ({@code queue}), {@code cancel-all}
+ * (the executions filter: {@code status}, {@code service}, {@code key}, {@code since}). A write takes a JSON body,
  * which a form on another site cannot send.</li>
  * </ul>
  */
@@ -53,7 +54,7 @@ public class ConsoleEndpoint {
 			MimeType.valueOf("text/javascript;charset=UTF-8"), "console.css", MimeType.valueOf("text/css;charset=UTF-8"));
 
 	private static final Set<String> ACTIONS = Set.of("probe", "drain", "resume", "cancel", "requeue", "delete", "purge",
-			"pause-queue", "resume-queue");
+			"pause-queue", "resume-queue", "requeue-all", "cancel-all");
 
 	private final ConsoleSnapshots snapshots;
 
@@ -152,11 +153,16 @@ public class ConsoleEndpoint {
 	 * @param queue the dead letter's queue
 	 * @param worker drain and resume: another process's worker, reached by its id
 	 * ({@link Workers#of(String)}); none for this application's pools
+	 * @param status cancel-all: only executions of this status
+	 * @param service cancel-all: only executions of this service
+	 * @param key cancel-all: only the execution of this key
+	 * @param since cancel-all: only executions created since (ISO-8601)
 	 * @return what happened; 403 when the console is read-only
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Map<String, Object>> act(String action, @Nullable String id, @Nullable String queue,
-			@Nullable String worker) {
+			@Nullable String worker, @Nullable String status, @Nullable String service, @Nullable String key,
+			@Nullable String since) {
 		if (!ACTIONS.contains(action)) {
 			throw new InvalidEndpointRequestException("Unknown action '" + action + "': one of " + ACTIONS,
 					"unknown action");
@@ -213,7 +219,10 @@ public class ConsoleEndpoint {
 				}
 				case "requeue" -> done.putAll(deadLetters().requeue(required(queue, "queue"), required(id, "id"), null));
 				case "delete" -> done.putAll(deadLetters().delete(required(queue, "queue"), required(id, "id")));
-				default -> done.putAll(deadLetters().purge(required(queue, "queue")));
+				case "requeue-all" -> done.putAll(deadLetters().requeueAll(required(queue, "queue"), null, null, null));
+				case "cancel-all" -> done.putAll(executions().cancelAll(blank(status), blank(service), blank(key),
+						blank(since), null));
+				default -> done.putAll(deadLetters().purge(required(queue, "queue"), null, null, null));
 			}
 		}
 		catch (ExecutionException ex) {

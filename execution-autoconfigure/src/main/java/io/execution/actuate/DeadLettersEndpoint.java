@@ -121,13 +121,42 @@ public class DeadLettersEndpoint {
 	}
 
 	/**
-	 * Deletes all of a queue's dead letters.
+	 * Deletes a queue's dead letters: all of them, or with a filter those matching it.
 	 * @param queue the queue
+	 * @param service only letters of this service
+	 * @param method only letters of this method
+	 * @param cause only letters whose cause contains this text
 	 * @return how many were deleted
 	 */
 	@DeleteOperation
-	public Map<String, Object> purge(@Selector String queue) {
-		return Map.of("queue", queue, "purged", this.deadLetters.purge(queue));
+	public Map<String, Object> purge(@Selector String queue, @Nullable String service, @Nullable String method,
+			@Nullable String cause) {
+		if (service == null && method == null && cause == null) {
+			return Map.of("queue", queue, "purged", this.deadLetters.purge(queue));
+		}
+		return Map.of("queue", queue, "purged", this.deadLetters.deleteAll(queue, filter(service, method, cause)));
+	}
+
+	/**
+	 * Requeues every dead letter of a queue matching a filter (none: all of them):
+	 * {@code POST /actuator/deadletters/{queue}?service=billing}.
+	 * @param queue the queue
+	 * @param service only letters of this service
+	 * @param method only letters of this method
+	 * @param cause only letters whose cause contains this text
+	 * @return how many were requeued
+	 */
+	@WriteOperation
+	public Map<String, Object> requeueAll(@Selector String queue, @Nullable String service, @Nullable String method,
+			@Nullable String cause) {
+		return Map.of("queue", queue, "requeued", this.deadLetters.requeueAll(queue, filter(service, method, cause)));
+	}
+
+	private static java.util.function.Predicate<io.execution.queue.DeadLetter> filter(@Nullable String service,
+			@Nullable String method, @Nullable String cause) {
+		return (letter) -> (service == null || service.equals(letter.service()))
+				&& (method == null || method.equals(letter.method()))
+				&& (cause == null || (letter.cause() != null && letter.cause().contains(cause)));
 	}
 
 }

@@ -52,6 +52,31 @@ public class ExecutionsEndpoint {
 	@ReadOperation
 	public Map<String, Object> list(@Nullable String status, @Nullable String service, @Nullable String key,
 			@Nullable String since, @Nullable String until, @Nullable Integer offset, @Nullable Integer limit) {
+		ExecutionQuery query = query(status, service, key, since, until, offset, limit);
+		Map<String, Object> page = new LinkedHashMap<>();
+		page.put("offset", query.offset());
+		page.put("executions", this.executions.list(query).stream().map(ExecutionRecord::toJson).toList());
+		return page;
+	}
+
+	/**
+	 * Cancels every unfinished execution matching a query: {@code DELETE
+	 * /actuator/executions?service=billing&status=SCHEDULED}.
+	 * @param status only this status
+	 * @param service only this service
+	 * @param key only this idempotency key
+	 * @param since only those created at or after this instant (ISO-8601)
+	 * @param until only those created before this instant (ISO-8601)
+	 * @return how many were cancelled
+	 */
+	@org.springframework.boot.actuate.endpoint.annotation.DeleteOperation
+	public Map<String, Object> cancelAll(@Nullable String status, @Nullable String service, @Nullable String key,
+			@Nullable String since, @Nullable String until) {
+		return Map.of("cancelled", this.executions.cancelAll(query(status, service, key, since, until, 0, 1)));
+	}
+
+	private static ExecutionQuery query(@Nullable String status, @Nullable String service, @Nullable String key,
+			@Nullable String since, @Nullable String until, @Nullable Integer offset, @Nullable Integer limit) {
 		ExecutionQuery query;
 		try {
 			query = new ExecutionQuery(
@@ -67,10 +92,7 @@ public class ExecutionsEndpoint {
 			throw new InvalidEndpointRequestException("status is one of " + java.util.Arrays.toString(ExecutionStatus.values())
 					+ ", offset 0 or more and limit 1 to " + ExecutionQuery.MAX_LIMIT + ": " + ex.getMessage(), "bad query");
 		}
-		Map<String, Object> page = new LinkedHashMap<>();
-		page.put("offset", query.offset());
-		page.put("executions", this.executions.list(query).stream().map(ExecutionRecord::toJson).toList());
-		return page;
+		return query;
 	}
 
 	/**

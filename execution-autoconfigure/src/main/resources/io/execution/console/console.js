@@ -549,6 +549,7 @@
 		return request('GET', base + 'executions' + (parameters.length ? '?' + parameters.join('&') : '')).then(function (page) {
 			problem(null);
 			const writable = state.writable && !(state.snapshot && state.snapshot.readOnly);
+			show($('#cancel-all'), writable);
 			const now = Date.now();
 			const rows = page.executions.map(function (record) {
 				const fraction = record.progress && record.progress.fraction !== undefined ? record.progress.fraction : null;
@@ -615,6 +616,7 @@
 		const writable = state.writable && !(state.snapshot && state.snapshot.readOnly);
 		if (!queue) {
 			show($('#purge'), false);
+			show($('#requeue-all'), false);
 			replaceRows('#deadletter-table', [empty(6, 'No queue.')]);
 			return Promise.resolve();
 		}
@@ -622,6 +624,7 @@
 		return request('GET', base + 'deadletters?queue=' + encodeURIComponent(queue)).then(function (page) {
 			problem(null);
 			show($('#purge'), writable && page.count > 0);
+			show($('#requeue-all'), writable && page.count > 0);
 			const box = $('#deadletter-detail');
 			let shown = false;
 			const rows = page.deadLetters.map(function (letter) {
@@ -746,6 +749,40 @@
 		event.preventDefault();
 		state.deadLetterQueue = $('#deadletter-filter select').value;
 		go('deadletters', [state.deadLetterQueue]);
+	});
+	$('#cancel-all').addEventListener('click', function () {
+		const query = state.query;
+		const said = Object.keys(query).filter(function (name) {
+			return query[name];
+		}).map(function (name) {
+			return name + ' ' + query[name];
+		}).join(', ');
+		confirmThen('Cancel every unfinished execution' + (said ? ' matching ' + said : '') + '?', function () {
+			const fields = {};
+			['status', 'service', 'key'].forEach(function (name) {
+				if (query[name]) {
+					fields[name] = query[name];
+				}
+			});
+			if (query.since) {
+				fields.since = new Date(query.since).toISOString();
+			}
+			act('cancel-all', fields).then(function (done) {
+				notice((done && done.cancelled !== undefined ? done.cancelled : 0) + ' executions cancelled.');
+				return loadExecutions();
+			});
+		});
+	});
+	$('#requeue-all').addEventListener('click', function () {
+		const queue = state.deadLetterQueue;
+		if (queue) {
+			confirmThen('Requeue every dead letter of ' + queue + '? Each runs again.', function () {
+				act('requeue-all', { queue: queue }).then(function (done) {
+					notice((done && done.requeued !== undefined ? done.requeued : 0) + ' dead letters requeued.');
+					return loadDeadLetters();
+				});
+			});
+		}
 	});
 	$('#purge').addEventListener('click', function () {
 		const queue = state.deadLetterQueue;

@@ -54,13 +54,13 @@ class ConsoleRemoteWorkersTest {
 			await().atMost(Duration.ofSeconds(10)).until(() -> state(snapshots, worker) != null);
 			assertThat(state(snapshots, worker)).containsEntry("self", false).containsEntry("draining", false);
 
-			Map<String, Object> drained = endpoint.act("drain", null, null, worker).getBody();
+			Map<String, Object> drained = endpoint.act("drain", null, null, worker, null, null, null, null).getBody();
 			assertThat(drained).containsEntry("requested", true).containsKey("pools");
 			await().atMost(Duration.ofSeconds(10)).until(() -> !pools.pools().get(0).isAccepting());
 			await().atMost(Duration.ofSeconds(10)).until(() -> Boolean.TRUE.equals(state(snapshots, worker).get("draining")));
 			assertThat(console.getBean(WorkerPools.class).pools().get(0).isAccepting()).as("only the worker asked").isTrue();
 
-			endpoint.act("resume", null, null, worker);
+			endpoint.act("resume", null, null, worker, null, null, null, null);
 			await().atMost(Duration.ofSeconds(10)).until(() -> pools.pools().get(0).isAccepting());
 		}
 	}

@@ -108,6 +108,36 @@ public interface Executions {
 	java.util.List<ExecutionRecord> list(ExecutionQuery query);
 
 	/**
+	 * Cancels every unfinished execution (scheduled, pending or running) that matches a query —
+	 * its status, service, key and creation time; its page is ignored: every match counts.
+	 * @param query which executions (a status that is finished matches none)
+	 * @return how many were cancelled
+	 */
+	default int cancelAll(ExecutionQuery query) {
+		// The matches first, then the cancels: a cancel changes what a status filter would page through.
+		java.util.List<String> ids = new java.util.ArrayList<>();
+		for (int offset = 0; ids.size() < 100_000; offset += ExecutionQuery.MAX_LIMIT) {
+			java.util.List<ExecutionRecord> page = list(query.page(offset, ExecutionQuery.MAX_LIMIT));
+			page.stream().filter((record) -> !record.status().isFinished()).map(ExecutionRecord::id).forEach(ids::add);
+			if (page.size() < ExecutionQuery.MAX_LIMIT) {
+				break;
+			}
+		}
+		int cancelled = 0;
+		for (String id : ids) {
+			try {
+				if (find(id).map(Execution::cancel).orElse(false)) {
+					cancelled++;
+				}
+			}
+			catch (io.execution.ExecutionException ex) {
+				// Ended meanwhile, or out of reach: not counted.
+			}
+		}
+		return cancelled;
+	}
+
+	/**
 	 * Starts many executions as one batch: one per item, each as {@link #start(Supplier)} would
 	 * (the function calls one client method), in the items' order.
 	 * <pre>{@code

@@ -125,6 +125,55 @@ public final class DeadLetters {
 	}
 
 	/**
+	 * Requeues every dead letter of a queue that a filter accepts (its service, method, cause…),
+	 * each as {@link #requeue} would.
+	 * @param queue the queue
+	 * @param which the letters to requeue
+	 * @return how many were requeued
+	 */
+	public int requeueAll(String queue, java.util.function.Predicate<DeadLetter> which) {
+		int requeued = 0;
+		for (DeadLetter letter : matching(queue, which)) {
+			try {
+				requeue(queue, letter.id(), null);
+				requeued++;
+			}
+			catch (io.execution.ExecutionException ex) {
+				logger.warn("Dead letter {} of queue '{}' was not requeued: {}", letter.id(), queue, ex.getMessage());
+			}
+		}
+		return requeued;
+	}
+
+	/**
+	 * Deletes every dead letter of a queue that a filter accepts.
+	 * @param queue the queue
+	 * @param which the letters to delete
+	 * @return how many were deleted
+	 */
+	public int deleteAll(String queue, java.util.function.Predicate<DeadLetter> which) {
+		int deleted = 0;
+		for (DeadLetter letter : matching(queue, which)) {
+			if (delete(queue, letter.id())) {
+				deleted++;
+			}
+		}
+		return deleted;
+	}
+
+	/** The letters a filter accepts, all read before any is acted on. */
+	private List<DeadLetter> matching(String queue, java.util.function.Predicate<DeadLetter> which) {
+		List<DeadLetter> matching = new java.util.ArrayList<>();
+		for (int offset = 0;; offset += 1000) {
+			List<DeadLetter> page = list(queue, offset, 1000);
+			page.stream().filter(which).forEach(matching::add);
+			if (page.size() < 1000) {
+				return matching;
+			}
+		}
+	}
+
+	/**
 	 * Deletes all of a queue's dead letters.
 	 * @param queue the queue
 	 * @return how many were deleted

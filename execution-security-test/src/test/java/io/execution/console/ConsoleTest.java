@@ -322,6 +322,24 @@ class ConsoleTest {
 	}
 
 	@Test
+	void anOperatorCancelsEveryExecutionMatchingTheFilterAtOnce() throws Exception {
+		start();
+		Executions executions = this.app.getBean(Executions.class);
+		Chores chores = this.app.getBean(Chores.class);
+		Execution<String> first = executions.start(() -> chores.run("bulk-1", 60_000));
+		Execution<String> second = executions.start(() -> chores.run("bulk-2", 60_000));
+		await().atMost(Duration.ofSeconds(10)).until(() -> first.status() == ExecutionStatus.RUNNING
+				&& second.status() == ExecutionStatus.RUNNING);
+		HtmlPage page = open("ops", "ops-secret", "/actuator/console#executions?status=RUNNING");
+		waitFor(page, () -> !find(page, "#cancel-all").hasAttribute("hidden"));
+		click(page, "#cancel-all");
+		confirm(page);
+		waitFor(page, () -> String.valueOf(text(page, "#notice")).contains("2 executions cancelled"));
+		assertThat(first.status()).isEqualTo(ExecutionStatus.CANCELLED);
+		assertThat(second.status()).isEqualTo(ExecutionStatus.CANCELLED);
+	}
+
+	@Test
 	void aViewerSeesNoActionAndForgedWritesAreRefused() throws Exception {
 		start();
 		Executions executions = this.app.getBean(Executions.class);
