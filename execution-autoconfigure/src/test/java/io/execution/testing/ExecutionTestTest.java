@@ -47,6 +47,10 @@ class ExecutionTestTest {
 		Execution<String> later = this.executions.startAfter(Duration.ofMillis(300), () -> this.pricing.quote("coffee"));
 		assertThat(later.status()).isEqualTo(ExecutionStatus.SCHEDULED);
 		assertThat(later.await(Duration.ofSeconds(30))).startsWith("coffee on ");
+		// The execution counts as a call of the endpoint too, once its result is in.
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> this.calls.of("pricing").count(CallOutcome.SUCCEEDED) == 2);
 	}
 
 }
