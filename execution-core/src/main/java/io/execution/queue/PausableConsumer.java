@@ -54,8 +54,18 @@ public final class PausableConsumer implements QueueConsumer {
 			Thread.sleep(Math.max(1, Math.min(wait.toMillis(), REFRESH_MILLIS)));
 			return null;
 		}
-		return this.consumer.take(wait);
+		QueueDelivery delivery = this.consumer.take(wait);
+		// A take begun before a pause was seen (a thread that stalled between its look and its
+		// take) may bring a call in after it: held here, not run, until the queue resumes or the
+		// call's deadline passes. The look costs nothing new: at most one read per refresh.
+		while (delivery != null && paused() && delivery.deadlineNanos() - System.nanoTime() > 0) {
+			Thread.sleep(HOLD_MILLIS);
+		}
+		return delivery;
 	}
+
+	/** How often a call held by a pause looks whether the queue resumed. */
+	private static final long HOLD_MILLIS = 50;
 
 	private boolean paused() {
 		long now = System.nanoTime();
