@@ -133,9 +133,7 @@ public final class ExecutionAutoConfiguration {
 		// Local CompletableFuture methods run on daemon threads (virtual ones when the application
 		// runs on them): a command-line application ends when its main does, not after a pool's
 		// idle minute. The application's TaskDecorator, as Boot's task executor would apply it.
-		Executor threads = org.springframework.boot.thread.Threading.VIRTUAL.isActive(environment)
-				? new org.springframework.core.task.VirtualThreadTaskExecutor("execution-local-")
-				: timer.pool("execution-local");
+		Executor threads = timer.pool("execution-local", ExecutionThreads.virtual(environment, "execution-local-"));
 		org.springframework.core.task.TaskDecorator decorator = decorators.getIfUnique();
 		Executor executor = (decorator != null) ? (task) -> threads.execute(decorator.decorate(task)) : threads;
 		LocalTransportFactory factory = new LocalTransportFactory(services, codec.mapper(), executor, timer.deadlines());

@@ -102,14 +102,14 @@ public final class ExecutionHttpAutoConfiguration {
 		@ConditionalOnMissingBean
 		HttpClientFactory executionHttpClients(ExecutionHttpProperties http, ObjectProvider<SslBundles> bundles,
 				ObjectProvider<HttpClientSettings> settings, ObjectProvider<HttpClientCustomizer> customizers,
-				Environment environment) {
+				Environment environment, io.execution.core.ExecutionTimer timer) {
 			HttpClientSettings boot = settings.getIfAvailable(HttpClientSettings::defaults);
 			// The SSL bundle (Boot's default one, or the endpoint's) is applied by Execution.
 			HttpClientSettings rest = boot.withReadTimeout(null).withSslBundle(null);
 			return new ExecutionHttpClients(bundles.getIfAvailable(), http.getConnectTimeout(), http.getVersion(),
 					boot.sslBundle(), (execution) -> new JdkHttpClientBuilder().withCustomizer(execution).build(rest),
 					customizers.orderedStream().toList())
-				.executor(virtualExecutor(environment));
+				.executor(virtualExecutor(environment, timer));
 		}
 
 	}
@@ -122,18 +122,19 @@ public final class ExecutionHttpAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		HttpClientFactory executionHttpClients(ExecutionHttpProperties http, ObjectProvider<SslBundles> bundles,
-				ObjectProvider<HttpClientCustomizer> customizers, Environment environment) {
+				ObjectProvider<HttpClientCustomizer> customizers, Environment environment,
+				io.execution.core.ExecutionTimer timer) {
 			return new ExecutionHttpClients(bundles.getIfAvailable(), http.getConnectTimeout(), http.getVersion(), null,
 					null, customizers.orderedStream().toList())
-				.executor(virtualExecutor(environment));
+				.executor(virtualExecutor(environment, timer));
 		}
 
 	}
 
 	/** Virtual threads for the JDK clients' asynchronous stages when the application runs on them, else none (the JDK's pool). */
-	static java.util.concurrent.Executor virtualExecutor(Environment environment) {
-		return org.springframework.boot.thread.Threading.VIRTUAL.isActive(environment)
-				? new org.springframework.core.task.VirtualThreadTaskExecutor("execution-http-") : null;
+	static java.util.concurrent.Executor virtualExecutor(Environment environment, io.execution.core.ExecutionTimer timer) {
+		java.util.concurrent.ThreadFactory virtual = ExecutionThreads.virtual(environment, "execution-http-");
+		return (virtual != null) ? timer.pool("execution-http", virtual) : null;
 	}
 
 	/** Whether the application sets any property under a name (such as a Resilience4j default). */

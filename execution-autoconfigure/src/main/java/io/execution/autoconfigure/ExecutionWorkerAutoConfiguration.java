@@ -21,11 +21,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
-import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 /**
  * Worker pools, one per queue in {@code execution.worker.queues}, when
@@ -61,10 +59,10 @@ public final class ExecutionWorkerAutoConfiguration {
 	 * platform threads.
 	 */
 	private static Function<String, ThreadFactory> threads(Environment environment) {
-		if (!Threading.VIRTUAL.isActive(environment)) {
+		if (ExecutionThreads.virtual(environment, "execution-worker-") == null) {
 			return WorkerPool::platformThreads;
 		}
-		return (queue) -> new VirtualThreadTaskExecutor("execution-worker-" + queue + "-").getVirtualThreadFactory();
+		return (queue) -> ExecutionThreads.virtual(environment, "execution-worker-" + queue + "-");
 	}
 
 	/** Draining: not ready for more work, so that a readiness probe takes this instance out now. */

@@ -91,11 +91,8 @@ class RedisQueueConfiguration {
 				org.springframework.core.env.Environment environment) {
 			ExecutionQueueProperties.Redis redis = queue.getRedis();
 			// Callers' callbacks on virtual threads when the application runs on them.
-			java.util.concurrent.ThreadFactory callbacks = org.springframework.boot.thread.Threading.VIRTUAL
-				.isActive(environment)
-						? new org.springframework.core.task.VirtualThreadTaskExecutor("execution-redis-callbacks-")
-							.getVirtualThreadFactory()
-						: null;
+			java.util.concurrent.ThreadFactory callbacks = ExecutionThreads.virtual(environment,
+					"execution-redis-callbacks-");
 			return new RedisQueueBackend(connections, new RedisQueueSettings(redis.getPrefix(), queue.getCapacity(),
 					redis.getVisibilityTimeout(), redis.getMaxDeliveries(), redis.getRetention(),
 					redis.getDeadLetterRetention(), redis.getDeadLetterLimit(), callbacks),

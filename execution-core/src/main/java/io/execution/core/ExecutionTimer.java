@@ -64,9 +64,20 @@ public final class ExecutionTimer implements AutoCloseable {
 	 * @return the pool
 	 */
 	public java.util.concurrent.ExecutorService pool(String name) {
+		return pool(name, null);
+	}
+
+	/**
+	 * A pool as {@link #pool(String)} makes, its threads from a factory of the application's
+	 * (virtual threads, when it runs on them).
+	 * @param name the threads' name prefix, {@code execution-…}
+	 * @param threads makes the threads; {@code null} for daemon platform threads named {@code <name>-<n>}
+	 * @return the pool, shut down with this timer
+	 */
+	public java.util.concurrent.ExecutorService pool(String name, java.util.concurrent.ThreadFactory threads) {
 		java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 		ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-				new java.util.concurrent.SynchronousQueue<>(), (task) -> {
+				new java.util.concurrent.SynchronousQueue<>(), (threads != null) ? threads : (task) -> {
 					Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
 					thread.setDaemon(true);
 					return thread;

@@ -29,10 +29,12 @@ import io.execution.sample.worker.api.Payments.Charge;
 import io.execution.sample.worker.api.Primes;
 import io.execution.sample.worker.api.Primes.PrimeCount;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -59,8 +61,11 @@ class DemoRunner implements ApplicationRunner, ApplicationListener<ContextClosed
 
 	private volatile Thread repeating;
 
+	private final TaskExecutor background;
+
 	DemoRunner(DemoProperties properties, Endpoints endpoints, Executions executions, Primes primes,
-			Inventory inventory, Payments payments) {
+			Inventory inventory, Payments payments, @Qualifier("applicationTaskExecutor") TaskExecutor background) {
+		this.background = background;
 		this.properties = properties;
 		this.endpoints = endpoints;
 		this.executions = executions;
@@ -87,11 +92,12 @@ class DemoRunner implements ApplicationRunner, ApplicationListener<ContextClosed
 			followJob(this.properties.getJobUpTo());
 		}
 		if (this.properties.isRepeat()) {
-			// For the console: the same batches again, quietly (the console shows them), while it serves.
-			Thread thread = new Thread(this::repeat, "demo-repeat");
-			thread.setDaemon(true);
-			this.repeating = thread;
-			thread.start();
+			// For the console: the same batches again, quietly (the console shows them), while it serves,
+			// on Boot's task executor; the application's close ends them at once (onApplicationEvent).
+			this.background.execute(() -> {
+				this.repeating = Thread.currentThread();
+				repeat();
+			});
 		}
 	}
 
