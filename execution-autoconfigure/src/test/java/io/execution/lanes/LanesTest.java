@@ -223,8 +223,9 @@ class LanesTest {
 		// longer than the aging period.
 		graded.run("warm").get(20, TimeUnit.SECONDS);
 		CallScope.fairnessKey("tenant").call(() -> graded.run("warm-keyed")).get(20, TimeUnit.SECONDS);
-		// What is tested is time passing: an idle spell longer than the aging.
-		Thread.sleep(1500);
+		// An idle spell longer than the aging: nothing waits on the queue for 1.5 s.
+		await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+			.until(() -> backend.state("graded").depth() == 0);
 		GradedService.started.clear();
 		// A plain call holds the only worker thread (no lane is touched before the burst).
 		CompletableFuture<String> blocker = graded.run("block");

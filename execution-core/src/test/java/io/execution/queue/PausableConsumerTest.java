@@ -83,8 +83,9 @@ class PausableConsumerTest {
 		});
 		assertThat(inTake.await(10, TimeUnit.SECONDS)).isTrue();
 		paused.set(true);
-		// What is tested is time passing: longer than the gate trusts its last look.
-		Thread.sleep(PausableConsumer.REFRESH_MILLIS + 50);
+		// Longer than the gate trusts its last look, the take still in the backend meanwhile.
+		await().during(Duration.ofMillis(PausableConsumer.REFRESH_MILLIS + 50)).atMost(Duration.ofSeconds(5))
+			.until(() -> !taken.isDone());
 		arrive.countDown();
 		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !taken.isDone());
 		paused.set(false);
