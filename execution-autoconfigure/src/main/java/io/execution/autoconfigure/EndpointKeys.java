@@ -11,9 +11,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.BeanUtils;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.Environment;
 
 /**
@@ -35,24 +32,13 @@ final class EndpointKeys {
 	}
 
 	static void check(Environment environment) {
-		Set<String> seen = new TreeSet<>();
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-			if (!(source instanceof IterableConfigurationPropertySource iterable)) {
-				continue;
-			}
-			iterable.stream()
-				.filter((name) -> ENDPOINTS.isAncestorOf(name) && name.getNumberOfElements() >= 4)
-				.forEach((name) -> {
-					String endpoint = name.getElement(2, Form.ORIGINAL);
-					String key = name.getElement(3, Form.DASHED);
-					if (!KNOWN.contains(key)) {
-						seen.add(endpoint + "\u0000" + key);
-					}
-				});
-		}
-		for (String unknown : seen) {
-			String endpoint = unknown.substring(0, unknown.indexOf('\u0000'));
-			String key = unknown.substring(unknown.indexOf('\u0000') + 1);
+		// Each endpoint's unknown keys, once, in order.
+		java.util.Map<String, Set<String>> unknown = new java.util.TreeMap<>();
+		ExecutionAutoConfiguration.names(environment, ENDPOINTS)
+			.filter((name) -> name.getNumberOfElements() >= 4 && !KNOWN.contains(name.getElement(3, Form.DASHED)))
+			.forEach((name) -> unknown.computeIfAbsent(name.getElement(2, Form.ORIGINAL), (endpoint) -> new TreeSet<>())
+				.add(name.getElement(3, Form.DASHED)));
+		unknown.forEach((endpoint, keys) -> keys.forEach((key) -> {
 			String property = "execution.endpoints." + endpoint + "." + key;
 			String near = KNOWN.stream().filter((candidate) -> ExecutionServiceRegistrar.close(key, candidate))
 				.findFirst()
@@ -63,7 +49,7 @@ final class EndpointKeys {
 						"Did you mean execution.endpoints." + endpoint + "." + near + "? Correct the key.");
 			}
 			logger.warn("{} is not a setting of an endpoint and is ignored (the settings are {})", property, KNOWN);
-		}
+		}));
 	}
 
 	private static Set<String> known() {

@@ -131,7 +131,8 @@ public final class ExecutionActuatorAutoConfiguration {
 					console.isReadOnly(), java.time.Clock.systemUTC(), (self != null) ? self.id() : null,
 					workers != null && workers.forwardsRequests());
 			// The charts open with the minutes before the page: one snapshot per interval, page or not.
-			snapshots.sampleEvery(timer.scheduler(), timer.lookups());
+			// Its own thread (a snapshot reads the backend, which may block), not the discovery lookups'.
+			snapshots.sampleEvery(timer.scheduler(), timer.pool("execution-console"));
 			return snapshots;
 		}
 

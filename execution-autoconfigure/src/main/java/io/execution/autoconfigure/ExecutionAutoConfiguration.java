@@ -308,15 +308,26 @@ public final class ExecutionAutoConfiguration {
 	static java.util.Set<String> keys(Environment environment, String name) {
 		ConfigurationPropertyName prefix = ConfigurationPropertyName.of(name);
 		java.util.Set<String> keys = new java.util.TreeSet<>();
+		names(environment, prefix).forEach((key) -> keys.add(key.getElement(prefix.getNumberOfElements(),
+				ConfigurationPropertyName.Form.DASHED)));
+		return keys;
+	}
+
+	/**
+	 * Every property name set under a prefix, in every property source that can list its names.
+	 * @param environment the environment
+	 * @param prefix the prefix
+	 * @return the names
+	 */
+	static java.util.stream.Stream<ConfigurationPropertyName> names(Environment environment,
+			ConfigurationPropertyName prefix) {
+		java.util.stream.Stream.Builder<ConfigurationPropertyName> names = java.util.stream.Stream.builder();
 		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
 			if (source instanceof org.springframework.boot.context.properties.source.IterableConfigurationPropertySource iterable) {
-				iterable.stream()
-					.filter(prefix::isAncestorOf)
-					.forEach((key) -> keys.add(key.getElement(prefix.getNumberOfElements(),
-							ConfigurationPropertyName.Form.DASHED)));
+				iterable.stream().filter(prefix::isAncestorOf).forEach(names::add);
 			}
 		}
-		return keys;
+		return names.build();
 	}
 
 	static boolean configured(Environment environment, String name) {
