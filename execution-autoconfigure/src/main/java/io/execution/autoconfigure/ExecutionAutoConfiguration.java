@@ -155,7 +155,8 @@ public final class ExecutionAutoConfiguration {
 						properties.modeOf(entry.getValue()).id(),
 						(entry.getValue().getTimeout() != null) ? entry.getValue().getTimeout()
 								: properties.getDefaultTimeout(),
-						properties.isLocalOnly() ? List.of() : List.copyOf(entry.getValue().getFallback()));
+						properties.isLocalOnly() ? List.of() : List.copyOf(entry.getValue().getFallback()))
+					.retryingFailed(entry.getValue().getRetryFailed().policy());
 				return (entry.getValue().getWhenUnserved() == ExecutionProperties.WhenUnserved.FAIL)
 						? definition.failingUnserved() : definition;
 			})

@@ -172,6 +172,11 @@ public class ExecutionProperties implements Validator {
 		private final Retry retry = new Retry();
 
 		/**
+		 * Queue mode: how calls whose service threw run again, later.
+		 */
+		private final RetryFailed retryFailed = new RetryFailed();
+
+		/**
 		 * Queue mode: the priority of the endpoint's calls, from -100 to 100 (higher is taken
 		 * first across the whole pool). A call's CallScope may set another.
 		 */
@@ -241,6 +246,10 @@ public class ExecutionProperties implements Validator {
 
 		public Retry getRetry() {
 			return this.retry;
+		}
+
+		public RetryFailed getRetryFailed() {
+			return this.retryFailed;
 		}
 
 		public List<String> getFallback() {
@@ -336,6 +345,135 @@ public class ExecutionProperties implements Validator {
 	}
 
 	/**
+	 * Retries of a queue endpoint's calls whose service threw: each attempt after the first is a
+	 * call scheduled on the backend (on Redis it survives the worker and the caller). Only for
+	 * the endpoint's @Idempotent methods unless non-idempotent is set; a method's @RetryFailed
+	 * wins over these.
+	 */
+	public static class RetryFailed {
+
+		/**
+		 * The most attempts, the first included; 1 (the default) for no retries.
+		 */
+		private int maxAttempts = 1;
+
+		/**
+		 * The wait before the second attempt.
+		 */
+		private Duration initialInterval = Duration.ofSeconds(1);
+
+		/**
+		 * What each wait is multiplied by for the next.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * The longest wait between two attempts.
+		 */
+		private Duration maxInterval = Duration.ofMinutes(5);
+
+		/**
+		 * How much each wait varies at random, as a fraction of it: 0.2 waits 80 % to 120 %.
+		 */
+		private double jitter = 0.2;
+
+		/**
+		 * Exceptions never retried, their subclasses included.
+		 */
+		private List<Class<? extends Throwable>> neverFor = new ArrayList<>();
+
+		/**
+		 * Whether methods that are not @Idempotent are retried too: they may run again after
+		 * throwing halfway through their work.
+		 */
+		private boolean nonIdempotent;
+
+		/**
+		 * Whether a call that failed for good (its attempts spent, or an exception of never-for)
+		 * is kept as a dead letter on its queue, its caller still told of the failure.
+		 */
+		private boolean deadLetter;
+
+		public boolean isDeadLetter() {
+			return this.deadLetter;
+		}
+
+		public void setDeadLetter(boolean deadLetter) {
+			this.deadLetter = deadLetter;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+		public List<Class<? extends Throwable>> getNeverFor() {
+			return this.neverFor;
+		}
+
+		public void setNeverFor(List<Class<? extends Throwable>> neverFor) {
+			this.neverFor = neverFor;
+		}
+
+		public boolean isNonIdempotent() {
+			return this.nonIdempotent;
+		}
+
+		public void setNonIdempotent(boolean nonIdempotent) {
+			this.nonIdempotent = nonIdempotent;
+		}
+
+		/**
+		 * The policy, or {@code null} when it retries nothing.
+		 * @return the policy
+		 */
+		public io.execution.core.RetryPolicy policy() {
+			if (this.maxAttempts <= 1) {
+				return null;
+			}
+			return new io.execution.core.RetryPolicy(this.maxAttempts, this.initialInterval.toMillis(), this.multiplier,
+					this.maxInterval.toMillis(), this.jitter, this.neverFor.stream().map(Class::getName).toList(),
+					this.nonIdempotent, this.deadLetter);
+		}
+
+	}
+
+	/**
 	 * How an http endpoint picks the instance of each call.
 	 */
 	public enum LoadBalancing {
@@ -418,6 +556,33 @@ public class ExecutionProperties implements Validator {
 			}
 			checks.atLeast(path + "retry.maxAttempts", 1, endpoint.getRetry().getMaxAttempts())
 				.notNegative(path + "retry.initialBackoff", endpoint.getRetry().getInitialBackoff());
+			RetryFailed retry = endpoint.getRetryFailed();
+			String retryPath = path + "retry-failed.";
+			if (retry.getMaxAttempts() < 1 || retry.getMaxAttempts() > io.execution.core.RetryPolicy.MOST_ATTEMPTS) {
+				checks.reject(retryPath + "max-attempts", retry.getMaxAttempts(), "out-of-range",
+						"must be from 1 (no retries) to " + io.execution.core.RetryPolicy.MOST_ATTEMPTS);
+			}
+			else if (retry.getMaxAttempts() > 1) {
+				checks.notNegative(retryPath + "initial-interval", retry.getInitialInterval());
+				if (retry.getMaxInterval().compareTo(retry.getInitialInterval()) < 0
+						|| retry.getMaxInterval().toMillis() > io.execution.core.RetryPolicy.LONGEST_INTERVAL_MILLIS) {
+					checks.reject(retryPath + "max-interval", SettingChecks.shown(retry.getMaxInterval()), "out-of-range",
+							"must be from initial-interval (" + SettingChecks.shown(retry.getInitialInterval())
+									+ ") to 7d");
+				}
+				if (!(retry.getMultiplier() >= 1 && retry.getMultiplier() <= 100)) {
+					checks.reject(retryPath + "multiplier", retry.getMultiplier(), "out-of-range", "must be from 1 to 100");
+				}
+				if (!(retry.getJitter() >= 0 && retry.getJitter() <= 1)) {
+					checks.reject(retryPath + "jitter", retry.getJitter(), "out-of-range",
+							"must be from 0 to 1 (0.2 waits 80 % to 120 % of each interval)");
+				}
+				if (endpoint.effectiveMode() != Mode.QUEUE) {
+					checks.reject(retryPath + "max-attempts", retry.getMaxAttempts(), "queue-only",
+							"only queue endpoints run failed calls again later, and endpoint '" + name + "' is in "
+									+ endpoint.effectiveMode().id() + " mode (set execution.endpoints." + name + ".queue)");
+				}
+			}
 			if (endpoint.getPriority() < io.execution.CallScope.MIN_PRIORITY
 					|| endpoint.getPriority() > io.execution.CallScope.MAX_PRIORITY) {
 				checks.reject(path + "priority", endpoint.getPriority(), "out-of-range", "must be from "

@@ -505,6 +505,13 @@
 			steps.appendChild(el('li', { text: 'started ' + instant(record.startedAt) + ' (waited ' + millis(started - created) + ')'
 				+ (record.worker ? ' on ' + record.worker : '') }));
 		}
+		(record.attempts || []).forEach(function (attempt) {
+			const error = attempt.error || {};
+			steps.appendChild(el('li', { class: 'attempt' }, el('span', { class: 'status status-FAILED', text: 'attempt ' + attempt.attempt + ' failed' }),
+				' ' + instant(attempt.finishedAt) + (attempt.worker ? ' on ' + attempt.worker : '') + ': '
+				+ (error.type ? error.type + ': ' : '') + (error.message || '')
+				+ (attempt.nextAttemptAt ? '; attempt ' + (attempt.attempt + 1) + ' due ' + instant(attempt.nextAttemptAt) : '')));
+		});
 		if (!isNaN(finished)) {
 			steps.appendChild(el('li', {}, el('span', { class: 'status status-' + record.status, text: record.status }),
 				' ' + instant(record.finishedAt) + (!isNaN(started) ? ' (ran ' + millis(finished - started) + ')' : '')));
@@ -581,7 +588,9 @@
 				return el('tr', { 'data-execution': record.id, class: chosen === record.id ? 'chosen' : '' },
 					el('td', {}, el('a', { text: record.id, href: address('executions', [record.id], state.query) })),
 					el('td', { text: record.service + '.' + record.method }),
-					el('td', {}, el('span', { class: 'status status-' + record.status, text: record.status })),
+					el('td', {}, el('span', { class: 'status status-' + record.status, text: record.status }),
+						record.attempts && record.attempts.length ? el('span', { class: 'muted attempts',
+							text: ' ' + record.attempts.length + (record.attempts.length === 1 ? ' retry' : ' retries') }) : ''),
 					progress, el('td', { class: 'created', text: instant(record.createdAt) }),
 					el('td', { class: 'took', text: took(record, now) }), el('td', { text: record.key || '' }), actions);
 			});

@@ -21,6 +21,9 @@ public enum ExecutionChange {
 	/** It is kept at another instance's status URL. */
 	LOCATED,
 
+	/** An attempt failed and the next waits until it is due ({@code SCHEDULED}), the attempt kept. */
+	RETRY,
+
 	/** It ended in one of the final states. */
 	FINISH,
 

@@ -3,6 +3,7 @@ package io.execution.async;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.execution.ExecutionException;
@@ -33,11 +34,19 @@ import tools.jackson.databind.JsonNode;
  * @param version how many times the record changed: a status request may wait for it to move past
  * the version the caller knows
  * @param key the idempotency key it was started with, or {@code null}
+ * @param attempts the attempts that failed and were retried ({@code retry-failed}), oldest first
  */
 public record ExecutionRecord(String id, String service, String method, int arity, String endpoint, String mode,
 		ExecutionStatus status, Instant createdAt, Instant startedAt, Instant finishedAt, String worker, Double progress,
 		String message, Instant estimatedCompletion, String location, JsonNode result, Error error, long version,
-		String key) {
+		String key, List<Attempt> attempts) {
+
+	/**
+	 * Keeps the attempts unmodifiable, none for {@code null}.
+	 */
+	public ExecutionRecord {
+		attempts = (attempts != null) ? List.copyOf(attempts) : List.of();
+	}
 
 	/**
 	 * A new execution.
@@ -53,7 +62,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 	public static ExecutionRecord pending(String id, String service, String method, int arity, String endpoint,
 			String mode, Instant now) {
 		return new ExecutionRecord(id, service, method, arity, endpoint, mode, ExecutionStatus.PENDING, now, null, null,
-				null, null, null, null, null, null, null, 1, null);
+				null, null, null, null, null, null, null, 1, null, List.of());
 	}
 
 	/**
@@ -69,7 +78,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 	public ExecutionRecord scheduled() {
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
 				ExecutionStatus.SCHEDULED, this.createdAt, this.startedAt, this.finishedAt, this.worker, this.progress,
-				this.message, this.estimatedCompletion, this.location, this.result, this.error, this.version, this.key);
+				this.message, this.estimatedCompletion, this.location, this.result, this.error, this.version, this.key, this.attempts);
 	}
 
 	/**
@@ -80,7 +89,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 	public ExecutionRecord withKey(String key) {
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
 				this.status, this.createdAt, this.startedAt, this.finishedAt, this.worker, this.progress, this.message,
-				this.estimatedCompletion, this.location, this.result, this.error, this.version, key);
+				this.estimatedCompletion, this.location, this.result, this.error, this.version, key, this.attempts);
 	}
 
 	/**
@@ -91,14 +100,14 @@ public record ExecutionRecord(String id, String service, String method, int arit
 	public ExecutionRecord reopened() {
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
 				ExecutionStatus.PENDING, this.createdAt, null, null, null, null, null, null, this.location, null, null,
-				this.version + 1, this.key);
+				this.version + 1, this.key, this.attempts);
 	}
 
 	public ExecutionRecord running(String by, Instant at) {
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
 				ExecutionStatus.RUNNING, this.createdAt, (this.startedAt != null) ? this.startedAt : at, null,
 				(by != null) ? by : this.worker, this.progress, this.message, this.estimatedCompletion, this.location,
-				null, null, this.version + 1, this.key);
+				null, null, this.version + 1, this.key, this.attempts);
 	}
 
 	/**
@@ -127,7 +136,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 		Instant eta = Double.isNaN(fraction) ? this.estimatedCompletion : estimate(done, at, previous);
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
 				this.status, this.createdAt, this.startedAt, this.finishedAt, this.worker, done,
-				(text != null) ? text : this.message, eta, this.location, this.result, this.error, this.version + 1, this.key);
+				(text != null) ? text : this.message, eta, this.location, this.result, this.error, this.version + 1, this.key, this.attempts);
 	}
 
 	/**
@@ -138,7 +147,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 	public ExecutionRecord at(String url) {
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
 				this.status, this.createdAt, this.startedAt, this.finishedAt, this.worker, this.progress, this.message,
-				this.estimatedCompletion, url, this.result, this.error, this.version + 1, this.key);
+				this.estimatedCompletion, url, this.result, this.error, this.version + 1, this.key, this.attempts);
 	}
 
 	/**
@@ -153,7 +162,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 		boolean succeeded = outcome == ExecutionStatus.SUCCEEDED;
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode, outcome,
 				this.createdAt, this.startedAt, at, this.worker, succeeded ? Double.valueOf(1) : this.progress,
-				this.message, succeeded ? at : this.estimatedCompletion, this.location, value, failure, this.version + 1, this.key);
+				this.message, succeeded ? at : this.estimatedCompletion, this.location, value, failure, this.version + 1, this.key, this.attempts);
 	}
 
 	private Instant estimate(Double done, Instant now, Instant previous) {
@@ -211,6 +220,9 @@ public record ExecutionRecord(String id, String service, String method, int arit
 		put(json, "location", this.location);
 		put(json, "key", this.key);
 		json.put("version", this.version);
+		if (!this.attempts.isEmpty()) {
+			json.put("attempts", this.attempts.stream().map(Attempt::toJson).toList());
+		}
 		if (this.status == ExecutionStatus.SUCCEEDED) {
 			json.put("result", this.result);
 		}
@@ -244,7 +256,81 @@ public record ExecutionRecord(String id, String service, String method, int arit
 				progress.path("fraction").isNumber() ? progress.path("fraction").doubleValue() : null,
 				text(progress, "message"), instant(json, "estimatedCompletion"), text(json, "location"), result,
 				error.isObject() ? new Error(text(error, "code"), text(error, "type"), text(error, "message")) : null,
-				json.path("version").asLong(0), text(json, "key"));
+				json.path("version").asLong(0), text(json, "key"), attempts(json.path("attempts")));
+	}
+
+	private static List<Attempt> attempts(JsonNode json) {
+		List<Attempt> attempts = new java.util.ArrayList<>();
+		if (json.isArray()) {
+			for (JsonNode attempt : json) {
+				attempts.add(Attempt.fromJson(attempt));
+			}
+		}
+		return attempts;
+	}
+
+	/**
+	 * The same record after an attempt failed and the next is scheduled: {@code SCHEDULED}, the
+	 * attempt kept in {@link #attempts()}.
+	 * @param attempt the attempt that failed
+	 * @return the record
+	 */
+	public ExecutionRecord retrying(Attempt attempt) {
+		List<Attempt> all = new java.util.ArrayList<>(this.attempts);
+		all.add(attempt);
+		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
+				ExecutionStatus.SCHEDULED, this.createdAt, this.startedAt, this.finishedAt, this.worker, this.progress,
+				this.message, this.estimatedCompletion, this.location, this.result, this.error, this.version + 1,
+				this.key, all);
+	}
+
+	/**
+	 * One attempt of an execution that failed and was run again.
+	 *
+	 * @param attempt its number, counting from 1
+	 * @param startedAt when it started, or {@code null}
+	 * @param finishedAt when it failed
+	 * @param worker the worker that ran it
+	 * @param error how it failed
+	 * @param nextAttemptAt when the next attempt is due
+	 */
+	public record Attempt(int attempt, Instant startedAt, Instant finishedAt, String worker, Error error,
+			Instant nextAttemptAt) {
+
+		/**
+		 * Reads an attempt from its JSON.
+		 * @param json the object {@link #toJson()} wrote
+		 * @return the attempt
+		 */
+		public static Attempt fromJson(JsonNode json) {
+			JsonNode error = json.path("error");
+			return new Attempt(json.path("attempt").asInt(0), instant(json, "startedAt"), instant(json, "finishedAt"),
+					text(json, "worker"),
+					error.isObject() ? new Error(text(error, "code"), text(error, "type"), text(error, "message")) : null,
+					instant(json, "nextAttemptAt"));
+		}
+
+		/**
+		 * The attempt as JSON, {@code null} fields left out.
+		 * @return the fields
+		 */
+		public Map<String, Object> toJson() {
+			Map<String, Object> json = new LinkedHashMap<>();
+			json.put("attempt", this.attempt);
+			put(json, "startedAt", this.startedAt);
+			put(json, "finishedAt", this.finishedAt);
+			put(json, "worker", this.worker);
+			if (this.error != null) {
+				Map<String, Object> error = new LinkedHashMap<>();
+				put(error, "code", this.error.code());
+				put(error, "type", this.error.type());
+				put(error, "message", this.error.message());
+				json.put("error", error);
+			}
+			put(json, "nextAttemptAt", this.nextAttemptAt);
+			return json;
+		}
+
 	}
 
 	private static void put(Map<String, Object> json, String name, Object value) {

@@ -67,6 +67,14 @@ public interface ExecutionStore {
 	void located(String id, String location);
 
 	/**
+	 * Records that an attempt failed and that the next one waits until it is due: the record is
+	 * {@code SCHEDULED} again and keeps the attempt ({@link ExecutionChange#RETRY}).
+	 * @param id the execution id
+	 * @param attempt the attempt that failed
+	 */
+	void retrying(String id, ExecutionRecord.Attempt attempt);
+
+	/**
 	 * The execution finished, unless it finished already.
 	 * @param id the id
 	 * @param status the final status

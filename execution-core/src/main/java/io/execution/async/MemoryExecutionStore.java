@@ -139,6 +139,11 @@ public final class MemoryExecutionStore implements ExecutionStore {
 	}
 
 	@Override
+	public void retrying(String id, ExecutionRecord.Attempt attempt) {
+		change(id, ExecutionChange.RETRY, (record) -> record.retrying(attempt));
+	}
+
+	@Override
 	public boolean reopen(String id) {
 		return change(id, ExecutionChange.REOPEN, ExecutionRecord::reopened);
 	}

@@ -100,6 +100,10 @@ public final class EnvelopeCodec {
 			if (stream) {
 				json.writeBooleanProperty("stream", true);
 			}
+			if (invocation.retries() != null) {
+				json.writeName("retry");
+				json.writePOJO(RetryWire.write(invocation.retries()));
+			}
 			if (!invocation.trace().isEmpty()) {
 				json.writeName("trace");
 				json.writeStartObject();
@@ -115,6 +119,24 @@ public final class EnvelopeCodec {
 					+ ex.getOriginalMessage(), ex);
 		}
 		return out.toByteArray();
+	}
+
+	/**
+	 * The request of a call's next attempt: the same envelope, one attempt on, with the time the
+	 * attempt has. Only a worker that read the request writes it, on the rare path of a retry.
+	 * @param body the request envelope of the attempt that failed
+	 * @param next the retries of the next attempt
+	 * @param timeoutMs the time the next attempt has once due
+	 * @return the request envelope of the next attempt
+	 */
+	public byte[] nextAttempt(byte[] body, io.execution.core.RetryPolicy.Retries next, long timeoutMs) {
+		JsonNode root = readTree(body);
+		if (!(root instanceof tools.jackson.databind.node.ObjectNode request)) {
+			throw new MalformedEnvelopeException("A request envelope must be a JSON object");
+		}
+		request.put("timeoutMs", timeoutMs);
+		request.set("retry", this.mapper.valueToTree(RetryWire.write(next)));
+		return this.mapper.writeValueAsBytes(request);
 	}
 
 	/**
@@ -139,7 +161,8 @@ public final class EnvelopeCodec {
 		JsonNode id = root.get("id");
 		return new RequestEnvelope((id != null && id.isString()) ? id.stringValue() : null, service, method, args,
 				timeoutMs(root.get("timeoutMs")), chain(root.get("chain")), trace(root.get("trace")),
-				root.path("execution").asBoolean(false), root.path("stream").asBoolean(false));
+				root.path("execution").asBoolean(false), root.path("stream").asBoolean(false), null, null,
+				RetryWire.read(root.get("retry")));
 	}
 
 	/**
@@ -173,7 +196,7 @@ public final class EnvelopeCodec {
 
 	/** Property names of a request envelope, as bits: a name seen twice sends it to the tree path. */
 	private static final List<String> REQUEST_PROPERTIES = List.of("v", "id", "service", "method", "args", "timeoutMs",
-			"chain", "trace", "execution", "stream");
+			"chain", "trace", "execution", "stream", "retry");
 
 	/**
 	 * Reads the usual request envelope from the parser, binding its arguments; {@code null} for
@@ -193,6 +216,7 @@ public final class EnvelopeCodec {
 		JsonNode trace = null;
 		JsonNode execution = null;
 		JsonNode stream = null;
+		JsonNode retry = null;
 		int seen = 0;
 		JsonToken token;
 		while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
@@ -250,7 +274,8 @@ public final class EnvelopeCodec {
 						case 6 -> chain = node;
 						case 7 -> trace = node;
 						case 8 -> execution = node;
-						default -> stream = node;
+						case 9 -> stream = node;
+						default -> retry = node;
 					}
 				}
 			}
@@ -268,7 +293,7 @@ public final class EnvelopeCodec {
 		}
 		return new RequestEnvelope(id, service, method, List.of(), timeoutMs(timeout), chain(chain), trace(trace),
 				(execution != null) && execution.asBoolean(false), (stream != null) && stream.asBoolean(false), bound,
-				boundFor);
+				boundFor, RetryWire.read(retry));
 	}
 
 	/**

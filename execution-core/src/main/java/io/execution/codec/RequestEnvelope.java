@@ -24,14 +24,15 @@ import tools.jackson.databind.JsonNode;
  * are in {@code args} as JSON
  * @param boundFor the argument types they were bound to (see
  * {@link EnvelopeCodec#decodeRequest(byte[], ArgumentTypes)}), or {@code null}
+ * @param retries how the call runs again when the service throws, or {@code null} for never
  */
 public record RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
 		List<String> chain, Map<String, String> trace, boolean execution, boolean stream, Object[] bound,
-		ArgumentTypes.Arguments boundFor) {
+		ArgumentTypes.Arguments boundFor, io.execution.core.RetryPolicy.Retries retries) {
 
 	public RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
 			List<String> chain, Map<String, String> trace, boolean execution, boolean stream) {
-		this(id, service, method, args, timeoutMs, chain, trace, execution, stream, null, null);
+		this(id, service, method, args, timeoutMs, chain, trace, execution, stream, null, null, null);
 	}
 
 	public RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,

@@ -31,10 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code List<T>}, what a transport that cannot stream answers with); else {@code null}
  * @param elementReader reads an element of {@code elementType}; {@code null} when not streaming
  * @param cacheFor how long its results are cached ({@link io.execution.CacheResult}), or {@code null}
+ * @param retry the retries it declares ({@link io.execution.RetryFailed}), or {@code null}
  */
 public record ClientMethod(String service, String name, Method method, JavaType[] parameterTypes, ReturnStyle style,
 		JavaType resultType, ObjectReader resultReader, boolean idempotent, JavaType elementType,
-		ObjectReader elementReader, Duration cacheFor) {
+		ObjectReader elementReader, Duration cacheFor, RetryPolicy retry) {
 
 	/**
 	 * Resolves a method of a client interface.
@@ -68,7 +69,8 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 						+ method.getName() + ", whose elements are not cached.", "Remove it, or return a List.");
 			}
 			return new ClientMethod(service, method.getName(), method, parameterTypes, style, list,
-					mapper.readerFor(list), idempotent, element, mapper.readerFor(element), null);
+					mapper.readerFor(list), idempotent, element, mapper.readerFor(element), null,
+					RetryPolicy.declaredBy(service, method, idempotent));
 		}
 		else if (raw == void.class || raw == Void.class) {
 			style = ReturnStyle.VOID;
@@ -80,7 +82,8 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 		}
 		JavaType resultType = mapper.constructType(result);
 		return new ClientMethod(service, method.getName(), method, parameterTypes, style, resultType,
-				mapper.readerFor(resultType), idempotent, null, null, cacheFor(service, method, style));
+				mapper.readerFor(resultType), idempotent, null, null, cacheFor(service, method, style),
+				RetryPolicy.declaredBy(service, method, idempotent));
 	}
 
 	/** The time to live of a {@link CacheResult} method's results, checked once. */
@@ -95,7 +98,7 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 		}
 		Duration ttl;
 		try {
-			ttl = parse(cached.ttl().trim());
+			ttl = duration(cached.ttl().trim());
 		}
 		catch (RuntimeException ex) {
 			throw new ExecutionDefinitionException(where + ": the ttl is not a duration.",
@@ -107,7 +110,14 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 		return ttl;
 	}
 
-	private static Duration parse(String text) {
+	/**
+	 * Reads a duration as annotations write it: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h},
+	 * {@code 1d}, or ISO-8601.
+	 * @param text the text
+	 * @return the duration
+	 * @throws RuntimeException when it is not one
+	 */
+	static Duration duration(String text) {
 		java.util.regex.Matcher simple = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text);
 		if (!simple.matches()) {
 			return Duration.parse(text);

@@ -156,7 +156,7 @@ public final class Dispatcher implements AutoCloseable {
 		List<String> parent = CallChain.current();
 		long start = System.nanoTime();
 		Invocation invocation = invocation(InvocationIds.next(), method, args, endpoint,
-				CallChain.deadline(start + endpoint.timeoutNanos()), parent, null);
+				CallChain.deadline(start + endpoint.timeoutNanos()), parent, null, retries(method, endpoint, 0));
 		Observation observation = observe(invocation, endpoint);
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		CallContext context = CallContext.enter(invocation, endpoint);
@@ -187,10 +187,24 @@ public final class Dispatcher implements AutoCloseable {
 	 * carrier for the trace context when calls are observed, and its tracker.
 	 */
 	private Invocation invocation(String id, ClientMethod method, Object[] args, Endpoint endpoint,
-			long deadlineNanos, List<String> parent, ExecutionTracker tracker) {
+			long deadlineNanos, List<String> parent, ExecutionTracker tracker, RetryPolicy.Retries retries) {
 		Map<String, String> trace = this.observations.isNoop() ? Map.of() : new HashMap<>();
 		return new Invocation(id, method, (args != null) ? args : new Object[0], deadlineNanos,
-				CallChain.extend(parent, endpoint.name(), method), trace, tracker, 0, io.execution.CallScope.current());
+				CallChain.extend(parent, endpoint.name(), method), trace, tracker, 0, io.execution.CallScope.current(),
+				retries);
+	}
+
+	/**
+	 * How a call runs again when its service throws: only on a queue endpoint, whose worker
+	 * schedules the next attempt on the backend; never a stream.
+	 * @param attemptNanos for an execution, the time each attempt may take; 0 for a plain call
+	 */
+	private static RetryPolicy.Retries retries(ClientMethod method, Endpoint endpoint, long attemptNanos) {
+		if (!"queue".equals(endpoint.mode()) || method.streaming()) {
+			return null;
+		}
+		RetryPolicy policy = RetryPolicy.of(method, endpoint.definition());
+		return (policy != null) ? new RetryPolicy.Retries(policy, 1, TimeUnit.NANOSECONDS.toMillis(attemptNanos)) : null;
 	}
 
 	/**
@@ -206,7 +220,7 @@ public final class Dispatcher implements AutoCloseable {
 		List<String> parent = CallChain.current();
 		long start = System.nanoTime();
 		Invocation invocation = invocation(InvocationIds.next(), method, args, endpoint,
-				CallChain.deadline(start + endpoint.timeoutNanos()), parent, null);
+				CallChain.deadline(start + endpoint.timeoutNanos()), parent, null, null);
 		Observation observation = observe(invocation, endpoint);
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		CallContext context = CallContext.enter(invocation, endpoint);
@@ -327,10 +341,13 @@ public final class Dispatcher implements AutoCloseable {
 			long timeout = (timeoutNanos > 0) ? timeoutNanos : endpoint.timeoutNanos();
 			long now = System.nanoTime();
 			long delay = Math.max(0, delayNanos);
-			long deadline = now + delay + timeout;
+			RetryPolicy.Retries retries = retries(method, endpoint, (tracker != null) ? timeout : 0);
+			// An execution that runs again after failing has the time of every attempt and every wait.
+			long deadline = now + delay + ((tracker != null && retries != null)
+					? TimeUnit.MILLISECONDS.toNanos(retries.policy().spanMillis(retries.attemptMillis())) : timeout);
 			// A call made while serving another ends with it; an execution outlives its caller.
 			invocation = invocation(id, method, args, endpoint, (tracker == null) ? CallChain.deadline(deadline) : deadline,
-					parent, tracker);
+					parent, tracker, retries);
 			if (delay > 0) {
 				if (!endpoint.transport().schedules()) {
 					throw new IllegalArgumentException("Execution " + id + " of " + method + " is due later, but endpoint '"
@@ -338,7 +355,8 @@ public final class Dispatcher implements AutoCloseable {
 							+ " until they are due (set execution.endpoints." + endpoint.name() + ".queue)");
 				}
 				invocation = new Invocation(invocation.id(), method, invocation.args(), invocation.deadlineNanos(),
-						invocation.chain(), invocation.trace(), tracker, now + delay, invocation.scope());
+						invocation.chain(), invocation.trace(), tracker, now + delay, invocation.scope(),
+						invocation.retries());
 			}
 		}
 		catch (ExecutionException ex) {

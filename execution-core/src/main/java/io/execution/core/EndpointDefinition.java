@@ -16,16 +16,28 @@ import java.util.List;
  * what the mode's settings of this name say
  * @param failsUnserved whether a call fails at once while its transport knows nothing would serve
  * it ({@code execution.endpoints.<name>.when-unserved: fail}), instead of waiting
+ * @param retryFailed how calls whose service threw run again ({@code
+ * execution.endpoints.<name>.retry-failed}), or {@code null} for never
  */
 public record EndpointDefinition(String name, String mode, Duration timeout, List<String> fallbacks, String address,
-		boolean failsUnserved) {
+		boolean failsUnserved, RetryPolicy retryFailed) {
 
 	public EndpointDefinition(String name, String mode, Duration timeout) {
-		this(name, mode, timeout, List.of(), null, false);
+		this(name, mode, timeout, List.of(), null, false, null);
 	}
 
 	public EndpointDefinition(String name, String mode, Duration timeout, List<String> fallbacks) {
-		this(name, mode, timeout, fallbacks, null, false);
+		this(name, mode, timeout, fallbacks, null, false, null);
+	}
+
+	/**
+	 * The same endpoint, whose calls that failed in the service run again by the policy.
+	 * @param policy the policy, or {@code null} for none
+	 * @return the endpoint retrying so
+	 */
+	public EndpointDefinition retryingFailed(RetryPolicy policy) {
+		return new EndpointDefinition(this.name, this.mode, this.timeout, this.fallbacks, this.address,
+				this.failsUnserved, policy);
 	}
 
 	/**
@@ -34,7 +46,8 @@ public record EndpointDefinition(String name, String mode, Duration timeout, Lis
 	 * @return the endpoint failing so
 	 */
 	public EndpointDefinition failingUnserved() {
-		return new EndpointDefinition(this.name, this.mode, this.timeout, this.fallbacks, this.address, true);
+		return new EndpointDefinition(this.name, this.mode, this.timeout, this.fallbacks, this.address, true,
+				this.retryFailed);
 	}
 
 	/**
@@ -44,7 +57,8 @@ public record EndpointDefinition(String name, String mode, Duration timeout, Lis
 	 * @return the endpoint at that address
 	 */
 	public EndpointDefinition at(String address) {
-		return new EndpointDefinition(this.name, this.mode, this.timeout, this.fallbacks, address, this.failsUnserved);
+		return new EndpointDefinition(this.name, this.mode, this.timeout, this.fallbacks, address, this.failsUnserved,
+				this.retryFailed);
 	}
 
 }

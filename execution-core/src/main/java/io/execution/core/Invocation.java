@@ -17,17 +17,20 @@ import java.util.concurrent.TimeUnit;
  * outlives the caller); {@code null} for a plain call
  * @param dueNanos when a scheduled call is due, on the same clock; 0 for one due at once
  * @param scope the priority and fairness key the caller set around the call, or {@code null}
+ * @param retries how the call runs again when its service throws ({@link RetryPolicy}), or
+ * {@code null} for never
  */
 public record Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain,
-		Map<String, String> trace, ExecutionTracker tracker, long dueNanos, io.execution.CallScope scope) {
+		Map<String, String> trace, ExecutionTracker tracker, long dueNanos, io.execution.CallScope scope,
+		RetryPolicy.Retries retries) {
 
 	public Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain) {
-		this(id, method, args, deadlineNanos, chain, Map.of(), null, 0, null);
+		this(id, method, args, deadlineNanos, chain, Map.of(), null, 0, null, null);
 	}
 
 	public Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain,
 			Map<String, String> trace) {
-		this(id, method, args, deadlineNanos, chain, trace, null, 0, null);
+		this(id, method, args, deadlineNanos, chain, trace, null, 0, null, null);
 	}
 
 	/**
@@ -42,7 +45,7 @@ public record Invocation(String id, ClientMethod method, Object[] args, long dea
 	 */
 	public Invocation(String id, ClientMethod method, Object[] args, long deadlineNanos, List<String> chain,
 			Map<String, String> trace, ExecutionTracker tracker) {
-		this(id, method, args, deadlineNanos, chain, trace, tracker, 0, null);
+		this(id, method, args, deadlineNanos, chain, trace, tracker, 0, null, null);
 	}
 
 	/**
@@ -80,7 +83,7 @@ public record Invocation(String id, ClientMethod method, Object[] args, long dea
 	 */
 	public Invocation withChain(List<String> chain) {
 		return new Invocation(this.id, this.method, this.args, this.deadlineNanos, chain, this.trace, this.tracker,
-				this.dueNanos, this.scope);
+				this.dueNanos, this.scope, this.retries);
 	}
 
 	/**

@@ -67,6 +67,22 @@ public interface QueueDelivery {
 	void reply(byte[] result);
 
 	/**
+	 * Ends this attempt of a call whose service threw without answering its caller, and holds
+	 * its next attempt on the queue until it is due, in the same lane, its caller still waiting
+	 * for the one answer: one step on a backend that can take it (the Redis backend acknowledges
+	 * this attempt and schedules the next in one script), so that a worker stopping in between
+	 * loses neither.
+	 * @param request the request envelope of the next attempt
+	 * @param delayMillis how long from now it is due
+	 * @param timeoutMillis the time it may take once due
+	 * @return {@code true} when the next attempt is held; {@code false} from a backend that holds
+	 * nothing until due, and the worker then answers the caller with the failure
+	 */
+	default boolean retryLater(byte[] request, long delayMillis, long timeoutMillis) {
+		return false;
+	}
+
+	/**
 	 * Answers a call that a worker gave up on without an answer from the service (its pool shut
 	 * down while it ran) and keeps its request as a dead letter, so that an operator can run it
 	 * again. By default only answers.

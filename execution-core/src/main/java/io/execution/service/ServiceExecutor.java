@@ -239,7 +239,8 @@ public final class ServiceExecutor {
 			failure = ex;
 			outcome = "service-exception";
 			logger.debug("Service method {} [{}] threw", method, id, ex);
-			return error(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(), ex.getMessage());
+			Outcome thrown = error(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(), ex.getMessage());
+			return new Outcome(thrown.body(), thrown.error(), ex);
 		}
 		finally {
 			CallChain.restore(previous);
@@ -615,8 +616,18 @@ public final class ServiceExecutor {
 	 *
 	 * @param body the result envelope
 	 * @param error the error code, {@code null} on success
+	 * @param thrown what the service threw, for a {@code SERVICE_EXCEPTION} made here; else {@code null}
 	 */
-	public record Outcome(byte[] body, ErrorCode error) {
+	public record Outcome(byte[] body, ErrorCode error, Throwable thrown) {
+
+		/**
+		 * An outcome that the service's own exception did not make.
+		 * @param body the result envelope
+		 * @param error the error code, {@code null} on success
+		 */
+		public Outcome(byte[] body, ErrorCode error) {
+			this(body, error, null);
+		}
 
 		/**
 		 * Whether the request succeeded.

@@ -353,6 +353,11 @@ public final class WorkerPool {
 			malformed = ex.getMessage();
 		}
 		boolean recorded = request != null && request.execution() && this.recorder != null;
+		if (request != null && request.retries() != null && request.retries().attemptMillis() > 0) {
+			// An execution's attempt has the execution's timeout; its deadline spans every attempt.
+			long attempt = taken + TimeUnit.MILLISECONDS.toNanos(request.retries().attemptMillis());
+			deadline = (attempt - deadline < 0) ? attempt : deadline;
+		}
 		if (request == null) {
 			outcome = this.executor.error(id, ErrorCode.MALFORMED_REQUEST, null, malformed);
 		}
@@ -395,6 +400,14 @@ public final class WorkerPool {
 			}
 			outcome = execution.outcome();
 			abandoned = execution.abandoned();
+		}
+		if (abandoned == null && Retrying.retried(this.executor.codec(), delivery, request, outcome,
+				recorded ? this.recorder : null, taken)) {
+			this.statistics.record(System.nanoTime() - taken, outcome.outcome());
+			return;
+		}
+		if (abandoned == null) {
+			abandoned = Retrying.deadLetterCause(request, outcome);
 		}
 		settle(delivery, recorded, taken, outcome, abandoned);
 	}

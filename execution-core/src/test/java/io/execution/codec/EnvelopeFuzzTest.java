@@ -20,11 +20,52 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 class EnvelopeFuzzTest {
 
 	private static final List<String> FIELDS = List.of("v", "id", "service", "method", "args", "timeoutMs", "chain",
-			"trace", "execution", "stream");
+			"trace", "execution", "stream", "retry");
+
+	private static final List<String> RETRY_FIELDS = List.of("attempt", "maxAttempts", "initialMs", "multiplier",
+			"maxMs", "jitter", "neverFor", "attemptMs", "deadLetter");
 
 	private static final Arbitrary<String> VALUES = json(2);
 
 	private final EnvelopeCodec codec = new EnvelopeCodec(JsonMapper.builder().build());
+
+	/**
+	 * A retry policy from the wire is in range or malformed: whatever its fields hold, the
+	 * envelope decodes into a policy the worker can follow, or says what is wrong.
+	 */
+	@Property(tries = 3000)
+	void anyRetryFieldDecodesIntoASoundPolicyOrIsMalformed(@ForAll("retries") String retry) {
+		byte[] body = ("{\"v\":1,\"service\":\"s\",\"method\":\"m\",\"args\":[],\"retry\":" + retry + "}")
+			.getBytes(StandardCharsets.UTF_8);
+		RequestEnvelope envelope;
+		try {
+			envelope = this.codec.decodeRequest(body);
+		}
+		catch (MalformedEnvelopeException ex) {
+			org.assertj.core.api.Assertions.assertThat(ex.getMessage()).contains("retry");
+			return;
+		}
+		io.execution.core.RetryPolicy.Retries retries = envelope.retries();
+		if (retries != null) {
+			io.execution.core.RetryPolicy policy = retries.policy();
+			org.assertj.core.api.Assertions.assertThat(retries.attempt()).isBetween(1, policy.maxAttempts());
+			org.assertj.core.api.Assertions.assertThat(policy.delayMillis(retries.attempt()))
+				.isBetween(0L, policy.maxIntervalMillis());
+			org.assertj.core.api.Assertions.assertThat(policy.spanMillis(retries.attemptMillis())).isNotNegative();
+		}
+	}
+
+	@Provide
+	Arbitrary<String> retries() {
+		Arbitrary<String> numbers = Arbitraries.oneOf(Arbitraries.integers().between(-3, 200).map(String::valueOf),
+				Arbitraries.longs().map(String::valueOf), Arbitraries.doubles().map(String::valueOf),
+				Arbitraries.of("0", "1", "2", "1.5", "0.2", "604800000", "604800001", "1e400", "\"x\"", "null", "[]",
+						"[\"java.lang.IllegalStateException\"]", "[\"not a name\"]", "[1]", "true"));
+		Arbitrary<String> member = Arbitraries.of(RETRY_FIELDS)
+			.flatMap((key) -> Arbitraries.oneOf(numbers, VALUES).map((value) -> quote(key) + ":" + value));
+		return Arbitraries.oneOf(member.list().ofMaxSize(9).map((items) -> "{" + String.join(",", items) + "}"),
+				VALUES);
+	}
 
 	@Property(tries = 1000)
 	void anyBytesDecodeOrAreMalformed(@ForAll byte[] body) {

@@ -53,6 +53,11 @@ public class ConsoleApplication {
 
 		String run(String name, long millis);
 
+		/** Fails the first time a name runs; its next attempt, 300 ms later, answers. */
+		@io.execution.Idempotent
+		@io.execution.RetryFailed(maxAttempts = 2, initialInterval = "300ms", jitter = 0)
+		String failOnce(String name);
+
 	}
 
 	/** Sleeps as long as asked the first time a name runs, and returns at once after. */
@@ -71,6 +76,14 @@ public class ConsoleApplication {
 					Thread.currentThread().interrupt();
 					throw new IllegalStateException("interrupted");
 				}
+			}
+			return "done " + name;
+		}
+
+		@Override
+		public String failOnce(String name) {
+			if (seen.add("fail-once:" + name)) {
+				throw new IllegalStateException("first run of " + name + " fails");
 			}
 			return "done " + name;
 		}

@@ -237,6 +237,16 @@ class ConsoleTest {
 			.doesNotContain("Z")
 			.doesNotContainPattern("\\.\\d{4,}");
 
+		// An execution retried after a failure: its row counts the retry, its timeline shows the attempt.
+		Execution<String> retried = executions.start(() -> chores.failOnce("retried"));
+		assertThat(retried.await(Duration.ofSeconds(20))).isEqualTo("done retried");
+		HtmlPage attempts = reopen("/actuator/console#executions/" + retried.id());
+		waitFor(attempts, () -> find(attempts, "#execution-detail .steps .attempt") != null);
+		assertThat(text(attempts, "#execution-detail .steps .attempt")).contains("attempt 1 failed")
+			.contains("first run of retried fails")
+			.contains("attempt 2 due");
+		waitFor(attempts, () -> text(row(attempts, "data-execution", retried.id()), "td .attempts").contains("1 retry"));
+
 		// The execution's own address, opened cold: its detail with a timeline and its result as JSON.
 		HtmlPage item = reopen("/actuator/console#executions/" + job.id());
 		waitFor(item, () -> !find(item, "#execution-detail").hasAttribute("hidden")

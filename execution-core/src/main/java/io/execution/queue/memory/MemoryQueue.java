@@ -25,7 +25,7 @@ final class MemoryQueue {
 
 	private final AtomicInteger depth = new AtomicInteger();
 
-	private final DeadLetters dead;
+	private final Backend dead;
 
 	/**
 	 * Requests waiting in lanes other than the plain one (priority, fairness key); 0 keeps the
@@ -43,7 +43,7 @@ final class MemoryQueue {
 
 	private volatile io.execution.queue.ConsumerOptions options = io.execution.queue.ConsumerOptions.DEFAULT;
 
-	MemoryQueue(String name, int capacity, DeadLetters dead) {
+	MemoryQueue(String name, int capacity, Backend dead) {
 		this.name = name;
 		this.capacity = capacity;
 		this.dead = dead;
@@ -56,10 +56,14 @@ final class MemoryQueue {
 		this.options = options;
 	}
 
-	/** Where requests a worker gave up on are kept. */
-	interface DeadLetters {
+	/** What the backend does for its queues: keep what a worker gave up on, hold a retry until due. */
+	interface Backend {
 
 		void keep(String invocationId, byte[] request, String cause);
+
+		/** The next attempt's result to come, or {@code null} when nothing is held until due. */
+		CompletableFuture<byte[]> later(String invocationId, byte[] request, long delayMillis, long timeoutMillis,
+				int priority, String fairnessKey);
 
 	}
 
@@ -88,6 +92,8 @@ final class MemoryQueue {
 	CompletableFuture<byte[]> offer(String invocationId, byte[] request, long deadlineNanos,
 			java.util.function.Consumer<byte[]> chunks, StreamDemand demand, int priority, String key) {
 		Entry entry = admit(invocationId, request, deadlineNanos, chunks, demand);
+		entry.priority = priority;
+		entry.fairnessKey = key;
 		synchronized (this.lanes) {
 			this.lanes.add(priority, (key != null) ? key : "", entry);
 			this.laned++;
@@ -389,6 +395,11 @@ final class MemoryQueue {
 
 		private final StreamDemand demand;
 
+		/** Its lane, set before it is published to a worker; a retry goes back to it. */
+		private int priority;
+
+		private String fairnessKey;
+
 		Entry(MemoryQueue queue, String invocationId, byte[] request, long deadlineNanos,
 				java.util.function.Consumer<byte[]> chunks, StreamDemand demand) {
 			this.chunks = chunks;
@@ -468,6 +479,34 @@ final class MemoryQueue {
 			if (this.state.compareAndSet(RUNNING, DONE)) {
 				this.result.complete(body);
 			}
+		}
+
+		@Override
+		public boolean retryLater(byte[] next, long delayMillis, long timeoutMillis) {
+			if (this.state.get() != RUNNING) {
+				return false;
+			}
+			CompletableFuture<byte[]> later = this.queue.dead.later(this.invocationId, next, delayMillis, timeoutMillis,
+					this.priority, this.fairnessKey);
+			if (later == null) {
+				return false;
+			}
+			// The caller still waits on this entry's future: the next attempt answers it, or the caller's
+			// giving up cancels the next attempt.
+			later.whenComplete((body, failure) -> {
+				if (failure == null) {
+					reply(body);
+				}
+				else if (this.state.compareAndSet(RUNNING, DONE)) {
+					this.result.completeExceptionally(failure);
+				}
+			});
+			this.result.whenComplete((body, failure) -> {
+				if (failure != null) {
+					later.cancel(true);
+				}
+			});
+			return true;
 		}
 
 		@Override

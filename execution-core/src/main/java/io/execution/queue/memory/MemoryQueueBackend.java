@@ -395,6 +395,16 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 			}
 		}
 
+		@Override
+		public boolean retryLater(byte[] request, long delayMillis, long timeoutMillis) {
+			try {
+				return this.delivery.retryLater(request, delayMillis, timeoutMillis);
+			}
+			finally {
+				release();
+			}
+		}
+
 	}
 
 	/**
@@ -533,8 +543,37 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 	private MemoryQueue queue(String name) {
 		MemoryQueue queue = this.queues.get(name);
 		return (queue != null) ? queue
-				: this.queues.computeIfAbsent(name, (key) -> new MemoryQueue(key, this.capacity,
-						(invocationId, request, cause) -> deadLettered(key, invocationId, request, cause)));
+				: this.queues.computeIfAbsent(name, (key) -> new MemoryQueue(key, this.capacity, new MemoryQueue.Backend() {
+
+					@Override
+					public void keep(String invocationId, byte[] request, String cause) {
+						deadLettered(key, invocationId, request, cause);
+					}
+
+					@Override
+					public CompletableFuture<byte[]> later(String invocationId, byte[] request, long delayMillis,
+							long timeoutMillis, int priority, String fairnessKey) {
+						return retried(key, invocationId, request, delayMillis, timeoutMillis, priority, fairnessKey);
+					}
+
+				}));
+	}
+
+	/**
+	 * The next attempt of a call whose service threw, held on the timer until due, then in its
+	 * lane with the time it has once due; {@code null} when nothing is held here.
+	 */
+	private CompletableFuture<byte[]> retried(String queue, String invocationId, byte[] request, long delayMillis,
+			long timeoutMillis, int priority, String fairnessKey) {
+		if (this.timer == null || this.closed) {
+			return null;
+		}
+		return later(queue, invocationId, delayMillis, () -> {
+			long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+			return (priority == 0 && fairnessKey == null)
+					? queue(queue).offer(invocationId, request, deadline, null, null)
+					: queue(queue).offer(invocationId, request, deadline, null, null, priority, fairnessKey);
+		});
 	}
 
 	@Override

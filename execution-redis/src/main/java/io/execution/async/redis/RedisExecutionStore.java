@@ -261,7 +261,35 @@ public final class RedisExecutionStore implements ExecutionStore {
 				instant(hash.get("createdAt")), instant(hash.get("startedAt")), instant(hash.get("finishedAt")),
 				hash.get("worker"), (hash.get("progress") != null) ? Double.valueOf(hash.get("progress")) : null,
 				hash.get("message"), instant(hash.get("eta")), hash.get("location"), result, error,
-				Long.parseLong(hash.getOrDefault("version", "0")), hash.get("key")));
+				Long.parseLong(hash.getOrDefault("version", "0")), hash.get("key"), attempts(hash)));
+	}
+
+	/** The attempts kept as fields {@code attempt.<n>}, oldest first; one that does not read is left out. */
+	private List<ExecutionRecord.Attempt> attempts(Map<String, String> hash) {
+		java.util.TreeMap<Integer, ExecutionRecord.Attempt> attempts = new java.util.TreeMap<>();
+		hash.forEach((field, value) -> {
+			if (field.startsWith(ATTEMPT)) {
+				try {
+					attempts.put(Integer.valueOf(field.substring(ATTEMPT.length())),
+							ExecutionRecord.Attempt.fromJson(this.mapper.readTree(value)));
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Execution record field {} does not read: {}", field, ex.toString());
+				}
+			}
+		});
+		return List.copyOf(attempts.values());
+	}
+
+	/** The prefix of the fields that keep the attempts retried. */
+	private static final String ATTEMPT = "attempt.";
+
+	@Override
+	public void retrying(String id, ExecutionRecord.Attempt attempt) {
+		List<String> fields = new ArrayList<>();
+		add(fields, "status", ExecutionStatus.SCHEDULED.name());
+		add(fields, ATTEMPT + attempt.attempt(), this.mapper.writeValueAsString(attempt.toJson()));
+		await(change(id, "retry", fields));
 	}
 
 	@Override

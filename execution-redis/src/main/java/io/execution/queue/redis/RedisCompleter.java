@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.execution.redis.RedisConnections;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -268,6 +269,39 @@ final class RedisCompleter {
 					+ " (execution.queue.redis.dead-letter-limit)", this.queue, dead, this.settings.deadLetterLimit());
 		}
 		return finished;
+	}
+
+	/**
+	 * Ends an attempt of a request whose service threw without a reply and holds its next attempt
+	 * until it is due, in the lane it came from, with one script ({@code retry.lua}), waited for:
+	 * {@code false} when Redis did not take it, and the worker answers the failure instead.
+	 */
+	boolean retry(RedisDelivery delivery, String lane, byte[] next, long delayMillis, long timeoutMillis) {
+		String from = delivery.stream();
+		List<Object> args = new ArrayList<>(List.of(RedisQueueSettings.GROUP, String.valueOf(this.settings.deadLetterLimit()),
+				String.valueOf(this.settings.deadLetterRetention().toMillis()), delivery.invocationId(),
+				String.valueOf(delayMillis), String.valueOf(timeoutMillis), delivery.replyTo(),
+				delivery.fields().getOrDefault("idem", "0"), next, String.valueOf(this.settings.retention().toMillis()),
+				lane));
+		addFinish(args, new Completion(from, delivery.entryId(), delivery.invocationId(), null, null, "", NO_BODY,
+				delivery.takenOver(), lane));
+		try {
+			RedisScripts.RETRY.<Long>call(this.connections.shared(),
+					new String[] { from, attemptsOf(from), this.deadLetters, answeredOf(from),
+							this.settings.scheduled(this.queue), this.settings.scheduledBodies(this.queue),
+							this.settings.scheduledLanes(this.queue) },
+					args.toArray())
+				.get(10, TimeUnit.SECONDS);
+			return true;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			logger.warn("Queue '{}': the next attempt of call [{}] could not be scheduled: {}", this.queue,
+					delivery.invocationId(), ex.toString());
+			return false;
+		}
 	}
 
 	String attemptsOf(String from) {

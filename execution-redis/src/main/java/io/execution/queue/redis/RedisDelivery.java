@@ -90,7 +90,20 @@ final class RedisDelivery implements QueueDelivery {
 
 	@Override
 	public boolean cancelledBeforeStart() {
-		return this.consumer.cancelMarked(this.invocationId);
+		RedisQueueBackend backend = this.consumer.backend();
+		try {
+			Long found = backend.connections().shared()
+				.exists(backend.settings().cancelMarker(this.consumer.queue(), this.invocationId))
+				.get(5, java.util.concurrent.TimeUnit.SECONDS);
+			return found != null && found > 0;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			// Not known: run it; a marker set meanwhile still reaches it through the running check.
+			return false;
+		}
 	}
 
 	void cancelled() {
@@ -99,7 +112,10 @@ final class RedisDelivery implements QueueDelivery {
 
 	@Override
 	public void sendChunk(byte[] chunk) {
-		this.consumer.sendChunk(this.replyTo, tagged(RedisReplies.CHUNK + this.invocationId, chunk));
+		RedisQueueBackend backend = this.consumer.backend();
+		RedisScripts.REPLY.call(backend.connections().shared(), new String[] { this.replyTo },
+				String.valueOf(backend.settings().retention().toMillis()), backend.expiries().due(this.replyTo),
+				tagged(RedisReplies.CHUNK + this.invocationId, chunk));
 	}
 
 	/** The chunks the caller granted, as last read; {@link Long#MAX_VALUE} for a caller that grants nothing. */
@@ -114,7 +130,7 @@ final class RedisDelivery implements QueueDelivery {
 	public void awaitDemand(long chunk) throws InterruptedException {
 		long pause = 1;
 		while (chunk > this.granted) {
-			String value = this.consumer.credit(this.replyTo, this.invocationId);
+			String value = this.consumer.backend().credit(this.replyTo, this.invocationId);
 			if (value != null) {
 				try {
 					this.granted = Math.max(this.granted, Long.parseLong(value));
@@ -138,6 +154,15 @@ final class RedisDelivery implements QueueDelivery {
 	@Override
 	public void reply(byte[] result) {
 		this.consumer.reply(this, this.replyTo, tagged(this.invocationId, result));
+	}
+
+	@Override
+	public boolean retryLater(byte[] next, long delayMillis, long timeoutMillis) {
+		return this.consumer.retryLater(this, next, delayMillis, timeoutMillis);
+	}
+
+	String replyTo() {
+		return this.replyTo;
 	}
 
 	@Override

@@ -569,30 +569,22 @@ final class RedisQueueConsumer implements QueueConsumer {
 		this.ready.add(delivery);
 	}
 
-	boolean cancelMarked(String invocationId) {
-		try {
-			Long found = this.backend.connections().shared()
-				.exists(this.settings.cancelMarker(this.queue, invocationId))
-				.get(5, TimeUnit.SECONDS);
-			return found != null && found > 0;
-		}
-		catch (Exception ex) {
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-			// Not known: run it; a marker set meanwhile still reaches it through the running check.
-			return false;
-		}
+	RedisQueueBackend backend() {
+		return this.backend;
 	}
 
-	/** What the caller of a streamed call granted its worker ({@link RedisQueueBackend#credit}). */
-	String credit(String replyTo, String invocationId) throws InterruptedException {
-		return this.backend.credit(replyTo, invocationId);
+	String queue() {
+		return this.queue;
 	}
 
-	void sendChunk(String replyTo, byte[] chunk) {
-		RedisScripts.REPLY.call(this.backend.connections().shared(), new String[] { replyTo },
-				String.valueOf(this.settings.retention().toMillis()), this.backend.expiries().due(replyTo), chunk);
+	/** Ends an attempt whose service threw and holds the next until due ({@link RedisCompleter#retry}). */
+	boolean retryLater(RedisDelivery delivery, byte[] next, long delayMillis, long timeoutMillis) {
+		boolean held = this.completions.retry(delivery, laneOf(delivery.stream(), delivery.fields()), next, delayMillis,
+				timeoutMillis);
+		if (held) {
+			done(delivery);
+		}
+		return held;
 	}
 
 	void reply(RedisDelivery delivery, String replyTo, byte[] reply) {

@@ -53,6 +53,12 @@ final class RedisScripts {
 	 */
 	static final RedisScript RETURN_LANED = RedisScript.resource("return-laned.lua", ScriptOutputType.INTEGER);
 
+	/**
+	 * End an attempt of a request whose service threw and hold its next attempt until it is due, in
+	 * its lane, in one step. See {@code retry.lua}.
+	 */
+	static final RedisScript RETRY = RedisScript.resource("retry.lua", ScriptOutputType.INTEGER);
+
 	/** Hold a request until it is due, by Redis' clock. See {@code schedule.lua}. */
 	static final RedisScript SCHEDULE = RedisScript.resource("schedule.lua", ScriptOutputType.INTEGER);
 

@@ -130,8 +130,17 @@ class ExecutionStateTableTest {
 			case RUNNING -> store.running(id, "worker-b", Instant.now());
 			case PROGRESS -> store.progress(id, 0.5, "half", Instant.now());
 			case LOCATED -> store.located(id, "http://elsewhere:8080/execution/v1/executions/" + id);
+			case RETRY -> store.retrying(id, new ExecutionRecord.Attempt(1, Instant.now(), Instant.now(), "worker-b",
+					new ExecutionRecord.Error("service-exception", "java.lang.IllegalStateException", "no"),
+					Instant.now().plusSeconds(1)));
 		}
 		ExecutionRecord after = store.find(id).orElse(null);
+		if (change == ExecutionChange.RETRY && after != null && after.version() != before.version()) {
+			// A retry leaves the record waiting for its next attempt, the failed one kept.
+			assertThat(after.status()).as(store.name()).isEqualTo(ExecutionStatus.SCHEDULED);
+			assertThat(after.attempts()).as(store.name()).singleElement()
+				.satisfies((attempt) -> assertThat(attempt.error().message()).isEqualTo("no"));
+		}
 		return before != null && after != null && after.version() != before.version();
 	}
 
