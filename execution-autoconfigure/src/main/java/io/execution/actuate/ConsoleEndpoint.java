@@ -54,7 +54,8 @@ public class ConsoleEndpoint {
 			MimeType.valueOf("text/javascript;charset=UTF-8"), "console.css", MimeType.valueOf("text/css;charset=UTF-8"));
 
 	private static final Set<String> ACTIONS = Set.of("probe", "drain", "resume", "cancel", "requeue", "delete", "purge",
-			"pause-queue", "resume-queue", "requeue-all", "cancel-all");
+			"pause-queue", "resume-queue", "requeue-all", "cancel-all", "pause-recurring", "resume-recurring",
+			"trigger-recurring");
 
 	private final ConsoleSnapshots snapshots;
 
@@ -75,6 +76,18 @@ public class ConsoleEndpoint {
 	 */
 	public ConsoleEndpoint queueControl(io.execution.queue.QueueControl queues) {
 		this.queues = queues;
+		return this;
+	}
+
+	private io.execution.recurring.RecurringCalls recurring;
+
+	/**
+	 * Lets the console show, pause, resume and trigger recurring calls.
+	 * @param recurring the recurring calls, or {@code null} when there are none
+	 * @return this endpoint
+	 */
+	public ConsoleEndpoint recurringCalls(io.execution.recurring.RecurringCalls recurring) {
+		this.recurring = recurring;
 		return this;
 	}
 
@@ -138,6 +151,9 @@ public class ConsoleEndpoint {
 				yield (record != null) ? new WebEndpointResponse<>(record)
 						: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 			}
+			case "recurring" -> new WebEndpointResponse<>(Map.of("recurring", (this.recurring != null)
+					? this.recurring.list().stream().map(io.execution.recurring.RecurringState::toJson).toList()
+					: java.util.List.of()));
 			case "deadletters" -> (this.deadLetters != null && queue != null)
 					? new WebEndpointResponse<>(this.deadLetters.list(queue, offset, 50))
 					: new WebEndpointResponse<>(Map.of("deadLetters", java.util.List.of(), "count", 0));
@@ -220,6 +236,21 @@ public class ConsoleEndpoint {
 				case "requeue" -> done.putAll(deadLetters().requeue(required(queue, "queue"), required(id, "id"), null));
 				case "delete" -> done.putAll(deadLetters().delete(required(queue, "queue"), required(id, "id")));
 				case "requeue-all" -> done.putAll(deadLetters().requeueAll(required(queue, "queue"), null, null, null));
+				case "pause-recurring", "resume-recurring", "trigger-recurring" -> {
+					if (this.recurring == null) {
+						throw new InvalidEndpointRequestException("This application has no recurring calls", "none");
+					}
+					String name = required(id, "id");
+					if (this.recurring.find(name).isEmpty()) {
+						throw new InvalidEndpointRequestException("No recurring call is named '" + name + "'", "unknown");
+					}
+					switch (action) {
+						case "pause-recurring" -> this.recurring.pause(name);
+						case "resume-recurring" -> this.recurring.resume(name);
+						default -> done.put("execution", this.recurring.trigger(name).id());
+					}
+					done.putAll(this.recurring.find(name).orElseThrow().toJson());
+				}
 				case "cancel-all" -> done.putAll(executions().cancelAll(blank(status), blank(service), blank(key),
 						blank(since), null));
 				default -> done.putAll(deadLetters().purge(required(queue, "queue"), null, null, null));

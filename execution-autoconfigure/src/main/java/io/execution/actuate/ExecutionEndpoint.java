@@ -55,7 +55,71 @@ public class ExecutionEndpoint {
 		all.put("queues", this.report.queues());
 		all.put("workers", this.report.workers());
 		all.put("executions", this.report.executions());
+		if (this.recurring != null) {
+			all.put("recurring", this.recurring.list().stream().map(io.execution.recurring.RecurringState::toJson).toList());
+		}
 		return all;
+	}
+
+	private io.execution.recurring.RecurringCalls recurring;
+
+	/**
+	 * Lets the endpoint show, pause, resume and trigger recurring calls.
+	 * @param recurring the recurring calls, or {@code null} when there are none
+	 * @return this endpoint
+	 */
+	public ExecutionEndpoint recurringCalls(io.execution.recurring.RecurringCalls recurring) {
+		this.recurring = recurring;
+		return this;
+	}
+
+	/**
+	 * One recurring call: {@code GET /actuator/execution/recurring/{name}}, with its next due
+	 * time and its recent ticks.
+	 * @param part {@code recurring}
+	 * @param name the call's name
+	 * @return its state, or {@code null} (404) when no call has that name
+	 */
+	@ReadOperation
+	public Map<String, Object> recurring(@Selector String part, @Selector String name) {
+		if (!"recurring".equals(part)) {
+			throw new InvalidEndpointRequestException("Unknown part '" + part + "': recurring", "unknown part");
+		}
+		return (this.recurring != null)
+				? this.recurring.find(name).map(io.execution.recurring.RecurringState::toJson).orElse(null) : null;
+	}
+
+	/**
+	 * Pauses, resumes or triggers a recurring call: {@code POST
+	 * /actuator/execution/recurring/{name}/pause}, {@code …/resume} or {@code …/trigger} (which
+	 * runs it now and answers the execution's id). A pause holds in every instance.
+	 * @param part {@code recurring}
+	 * @param name the call's name
+	 * @param action {@code pause}, {@code resume} or {@code trigger}
+	 * @return the call's state after the change, and the execution a trigger started
+	 */
+	@WriteOperation
+	public Map<String, Object> recurring(@Selector String part, @Selector String name, @Selector String action) {
+		if (!"recurring".equals(part)) {
+			throw new InvalidEndpointRequestException("Unknown part '" + part + "': recurring", "unknown part");
+		}
+		if (this.recurring == null || this.recurring.find(name).isEmpty()) {
+			throw new InvalidEndpointRequestException("No recurring call is named '" + name + "' here",
+					"unknown recurring call");
+		}
+		String started = null;
+		switch (action) {
+			case "pause" -> this.recurring.pause(name);
+			case "resume" -> this.recurring.resume(name);
+			case "trigger" -> started = this.recurring.trigger(name).id();
+			default -> throw new InvalidEndpointRequestException(
+					"Unknown action '" + action + "': pause, resume or trigger", "unknown action");
+		}
+		Map<String, Object> state = new LinkedHashMap<>(this.recurring.find(name).orElseThrow().toJson());
+		if (started != null) {
+			state.put("triggered", started);
+		}
+		return state;
 	}
 
 	/**

@@ -106,10 +106,12 @@ public final class ExecutionActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		ExecutionEndpoint executionEndpoint(ExecutionReport report, ObjectProvider<WorkerOperationsService> operations,
 				ObjectProvider<WorkerPools> pools, ObjectProvider<io.execution.core.CachedResults> cached,
-				ObjectProvider<io.execution.queue.QueueControl> queues) {
+				ObjectProvider<io.execution.queue.QueueControl> queues,
+				ObjectProvider<io.execution.recurring.RecurringCalls> recurring) {
 			return new ExecutionEndpoint(report, (pools.getIfAvailable() != null) ? operations.getIfAvailable() : null)
 				.cachedResults(cached.getIfAvailable())
-				.queueControl(queues.getIfAvailable());
+				.queueControl(queues.getIfAvailable())
+				.recurringCalls(recurring.getIfAvailable());
 		}
 
 	}
@@ -142,10 +144,12 @@ public final class ExecutionActuatorAutoConfiguration {
 				ObjectProvider<DeadLetters> deadLetters, ExecutionReport report,
 				ObjectProvider<WorkerOperationsService> operations, ObjectProvider<WorkerPools> pools,
 				ObjectProvider<io.execution.worker.Workers> workers,
-				ObjectProvider<io.execution.queue.QueueControl> queues) {
+				ObjectProvider<io.execution.queue.QueueControl> queues,
+				ObjectProvider<io.execution.recurring.RecurringCalls> recurring) {
 			return new ConsoleEndpoint(snapshots, executions.getIfAvailable(), deadLetters.getIfAvailable(), report,
 					(pools.getIfAvailable() != null) ? operations.getIfAvailable() : null, workers.getIfAvailable())
-				.queueControl(queues.getIfAvailable());
+				.queueControl(queues.getIfAvailable())
+				.recurringCalls(recurring.getIfAvailable());
 		}
 
 	}

@@ -82,13 +82,10 @@ class ExecutionServiceRegistrar implements SmartInitializingSingleton, BeanFacto
 		}
 		Set<String> known = new TreeSet<>(clients);
 		// Clients not made yet (looked up later, or lazily injected) count as well.
-		for (String name : this.beanFactory.getBeanNamesForType(ExecutionClientFactoryBean.class, true, false)) {
-			Object factory = this.beanFactory.getBean(name.startsWith("&") ? name : "&" + name);
-			if (factory instanceof ExecutionClientFactoryBean<?> client && client.getObjectType() != null) {
-				known.add(ServiceRegistry.clientName(client.getObjectType()));
-				// Checked as if injected (@CacheResult, overloads): a client nothing injects yet still fails the start.
-				this.beanFactory.getBean(io.execution.client.ExecutionClientFactory.class).create(client.getObjectType());
-			}
+		for (Class<?> type : clientTypes(this.beanFactory)) {
+			known.add(ServiceRegistry.clientName(type));
+			// Checked as if injected (@CacheResult, overloads): a client nothing injects yet still fails the start.
+			this.beanFactory.getBean(io.execution.client.ExecutionClientFactory.class).create(type);
 		}
 		services.services().forEach((service) -> known.add(service.name()));
 		endpoints.all().values().forEach((endpoint) -> known.addAll(endpoint.fallbacks()));
@@ -101,6 +98,22 @@ class ExecutionServiceRegistrar implements SmartInitializingSingleton, BeanFacto
 						this.beanFactory.getBean(ExecutionWorkerProperties.class));
 			}
 		}
+	}
+
+	/**
+	 * The interfaces of every client bean, made or not yet made (looked up later, injected lazily).
+	 * @param beans the bean factory
+	 * @return the interfaces
+	 */
+	static java.util.List<Class<?>> clientTypes(ConfigurableListableBeanFactory beans) {
+		java.util.List<Class<?>> types = new java.util.ArrayList<>();
+		for (String name : beans.getBeanNamesForType(ExecutionClientFactoryBean.class, true, false)) {
+			Object factory = beans.getBean(name.startsWith("&") ? name : "&" + name);
+			if (factory instanceof ExecutionClientFactoryBean<?> client && client.getObjectType() != null) {
+				types.add(client.getObjectType());
+			}
+		}
+		return types;
 	}
 
 	/**

@@ -53,6 +53,13 @@ class MemoryQueueConfiguration {
 	/** The most results the memory cache holds. */
 	static final int MEMORY_CACHE_CAPACITY = 10_000;
 
+	/** The recurring calls' latest ticks and pauses: this JVM's, as its instances are this one. */
+	@Bean
+	@ConditionalOnMissingBean(io.execution.recurring.RecurringStore.class)
+	io.execution.recurring.MemoryRecurringStore executionRecurringStore() {
+		return new io.execution.recurring.MemoryRecurringStore();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(ExecutionStore.class)
 	MemoryExecutionStore executionStore(ExecutionsProperties executions) {

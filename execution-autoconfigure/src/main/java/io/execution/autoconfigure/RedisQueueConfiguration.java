@@ -117,6 +117,14 @@ class RedisQueueConfiguration {
 			return new RedisResultCache(connections, queue.getRedis().getPrefix());
 		}
 
+		/** The recurring calls' latest ticks and pauses, shared by every instance. */
+		@Bean
+		@ConditionalOnMissingBean(io.execution.recurring.RecurringStore.class)
+		io.execution.recurring.redis.RedisRecurringStore executionRecurringStore(RedisConnections connections,
+				ExecutionQueueProperties queue) {
+			return new io.execution.recurring.redis.RedisRecurringStore(connections, queue.getRedis().getPrefix());
+		}
+
 		@Bean
 		@ConditionalOnMissingBean(ExecutionStore.class)
 		RedisExecutionStore executionStore(RedisConnections connections, ExecutionQueueProperties queue,

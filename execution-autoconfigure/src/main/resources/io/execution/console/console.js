@@ -268,7 +268,7 @@
 			query[decodeURIComponent(equals >= 0 ? pair.substring(0, equals) : pair)] =
 				equals >= 0 ? decodeURIComponent(pair.substring(equals + 1)) : '';
 		});
-		const views = ['overview', 'queues', 'workers', 'executions', 'deadletters'];
+		const views = ['overview', 'queues', 'workers', 'executions', 'recurring', 'deadletters'];
 		return { view: views.indexOf(path[0]) >= 0 ? path[0] : 'overview', item: path.slice(1), query: query };
 	}
 
@@ -619,6 +619,56 @@
 		});
 	}
 
+	function loadRecurring() {
+		return request('GET', base + 'recurring').then(function (page) {
+			problem(null);
+			const writable = state.writable && !(state.snapshot && state.snapshot.readOnly);
+			const rows = page.recurring.map(function (call) {
+				const ticks = el('td', { class: 'ticks' });
+				(call.ticks || []).slice(0, 5).forEach(function (tick) {
+					const status = tick.status || 'SKIPPED';
+					const chip = el('span', { class: 'status status-' + status, text: status,
+						title: 'due ' + instant(tick.dueAt) + (tick.error ? ': ' + tick.error : '') });
+					ticks.appendChild(tick.execution ? el('a', { href: address('executions', [tick.execution]) }, chip) : chip);
+					ticks.appendChild(document.createTextNode(' '));
+				});
+				const actions = el('td', {});
+				if (writable) {
+					const pausing = !call.paused;
+					actions.appendChild(el('button', { type: 'button', class: 'write' + (pausing ? ' danger' : ''),
+						'data-action': pausing ? 'pause-recurring' : 'resume-recurring', text: pausing ? 'Pause' : 'Resume',
+						onclick: function () {
+							const run = function () {
+								act(pausing ? 'pause-recurring' : 'resume-recurring', { id: call.name }).then(loadRecurring);
+							};
+							if (pausing) {
+								confirmThen('Pause recurring call ' + call.name + '? No instance runs its ticks until it is resumed.', run);
+							}
+							else {
+								run();
+							}
+						} }));
+					actions.appendChild(el('button', { type: 'button', class: 'write', 'data-action': 'trigger-recurring', text: 'Run now',
+						onclick: function () {
+							confirmThen('Run ' + call.name + ' (' + call.service + '.' + call.method + ') now, beside its ticks?', function () {
+								act('trigger-recurring', { id: call.name }).then(function (done) {
+									notice('Started execution ' + done.execution + '.');
+									return loadRecurring();
+								});
+							});
+						} }));
+				}
+				return el('tr', { 'data-recurring': call.name, class: call.paused ? 'open' : '' },
+					el('td', { text: call.name }), el('td', { text: call.service + '.' + call.method }),
+					el('td', { text: call.recurrence }), el('td', { class: 'next', text: call.paused ? '–' : instant(call.nextDueAt) }),
+					ticks, el('td', {}, call.paused ? el('span', { class: 'stale-mark', text: 'paused' }) : 'ticking'), actions);
+			});
+			replaceRows('#recurring-table', rows.length ? rows : [empty(7, 'No recurring call here.')]);
+		}, function (error) {
+			problem(failure(error));
+		});
+	}
+
 	function loadDeadLetters() {
 		const queue = state.deadLetterQueue || $('#deadletter-filter select').value;
 		state.deadLetterQueue = queue;
@@ -704,6 +754,9 @@
 			if (state.view === 'deadletters') {
 				return loadDeadLetters();
 			}
+			if (state.view === 'recurring') {
+				return loadRecurring();
+			}
 			return null;
 		});
 	}
@@ -739,6 +792,9 @@
 				$('#deadletter-filter select').value = where.item[0];
 			}
 			loadDeadLetters();
+		}
+		if (where.view === 'recurring') {
+			loadRecurring();
 		}
 		if (where.view === 'workers' && state.snapshot) {
 			renderWorkers(state.snapshot);

@@ -106,6 +106,25 @@ class StreamingTest {
 	 * further ahead than the mode's window (a queue's grants, HTTP's TCP window, nothing when
 	 * local: the caller pulls), so what waits between them stays bounded.
 	 */
+	/** The most a sending and a receiving TCP socket buffer hold here (Linux autotuning's maxima). */
+	private static long socketBufferBytes() {
+		long total = 0;
+		for (String file : new String[] { "/proc/sys/net/ipv4/tcp_rmem", "/proc/sys/net/ipv4/tcp_wmem" }) {
+			try {
+				// Read as a stream: procfs says its files are empty, and Files.readString trusts that.
+				String[] values;
+				try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
+					values = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim().split("\\s+");
+				}
+				total += Long.parseLong(values[values.length - 1]);
+			}
+			catch (java.io.IOException | RuntimeException ex) {
+				total += 4 << 20;
+			}
+		}
+		return total;
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "local", "http", "queue", "redis-queue" })
 	void aSlowConsumerOfAHundredThousandElementsHoldsItsProducerBack(String mode) throws Exception {
@@ -116,8 +135,9 @@ class StreamingTest {
 			case "local" -> 1;
 			// The grants: a window of chunks of up to 256 elements, one chunk filling, one being read.
 			case "queue", "redis-queue" -> (io.execution.queue.StreamDemand.WINDOW + 2) * 256L;
-			// TCP's window and the socket buffers on both sides, a few bytes an element.
-			default -> 60_000;
+			// TCP's window: the socket buffers on both sides, which the kernel grows up to its maxima,
+			// six bytes an element ("12345\n"), and the servlet's and client's own buffers.
+			default -> socketBufferBytes() / 6 + 60_000;
 		};
 		long lead = 0;
 		try (Stream<Integer> numbers = feeds.endless(name)) {

@@ -133,6 +133,14 @@ public final class ExecutionClientFactory {
 	}
 
 	/**
+	 * The methods of the clients made so far (and of local services looked up by name).
+	 * @return the methods
+	 */
+	public java.util.Collection<ClientMethod> methods() {
+		return java.util.List.copyOf(this.byKey.values());
+	}
+
+	/**
 	 * The services the clients made so far call.
 	 * @return the service names
 	 */

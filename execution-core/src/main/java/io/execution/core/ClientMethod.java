@@ -117,7 +117,7 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 	 * @return the duration
 	 * @throws RuntimeException when it is not one
 	 */
-	static Duration duration(String text) {
+	public static Duration duration(String text) {
 		java.util.regex.Matcher simple = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text);
 		if (!simple.matches()) {
 			return Duration.parse(text);

@@ -124,6 +124,9 @@ class ConsoleBrowserCheck {
 			this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#execution-detail .timeline")));
 		}
 
+		view("recurring");
+		this.wait.until((driver) -> !driver.findElements(By.cssSelector("tr[data-recurring=stocktake]")).isEmpty());
+
 		view("deadletters");
 		this.wait.until((driver) -> !driver.findElements(By.cssSelector("#deadletter-table tbody tr")).isEmpty());
 		assertThat(this.browser.findElement(By.id("problem")).isDisplayed()).isFalse();

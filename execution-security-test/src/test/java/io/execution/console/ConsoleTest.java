@@ -331,6 +331,36 @@ class ConsoleTest {
 		waitFor(page, () -> find(page, "tr[data-queue=\"chores\"] button[data-action=pause-queue]") != null);
 	}
 
+	/**
+	 * The recurring calls' view: the call with its schedule and next due time; Pause (confirmed)
+	 * holds it for every instance, Resume lets it tick, Run now starts a tick beside its schedule.
+	 */
+	@Test
+	void anOperatorPausesResumesAndTriggersARecurringCall() throws Exception {
+		start();
+		Chores chores = this.app.getBean(Chores.class);
+		io.execution.recurring.RecurringCalls calls = this.app.getBean(io.execution.recurring.RecurringCalls.class);
+		calls.register(io.execution.recurring.RecurringCall.of("sweep",
+				io.execution.recurring.Recurrence.every(Duration.ofHours(1)), () -> chores.run("sweep", 0)));
+		HtmlPage page = open("ops", "ops-secret", "/actuator/console#recurring");
+		waitFor(page, () -> row(page, "data-recurring", "sweep") != null);
+		assertThat(text(row(page, "data-recurring", "sweep"), "td:nth-child(2)")).isEqualTo("chores.run");
+		assertThat(text(row(page, "data-recurring", "sweep"), "td:nth-child(3)")).isEqualTo("every 1h");
+		click(row(page, "data-recurring", "sweep"), "button[data-action=pause-recurring]");
+		confirm(page);
+		waitFor(page, () -> "paused".equals(text(row(page, "data-recurring", "sweep"), "td:nth-child(6)")));
+		assertThat(calls.find("sweep").orElseThrow().paused()).isTrue();
+		click(row(page, "data-recurring", "sweep"), "button[data-action=resume-recurring]");
+		waitFor(page, () -> "ticking".equals(text(row(page, "data-recurring", "sweep"), "td:nth-child(6)")));
+		assertThat(calls.find("sweep").orElseThrow().paused()).isFalse();
+		click(row(page, "data-recurring", "sweep"), "button[data-action=trigger-recurring]");
+		confirm(page);
+		waitFor(page, () -> String.valueOf(text(page, "#notice")).startsWith("Started execution "));
+		String id = text(page, "#notice").replace("Started execution ", "").replace(".", "");
+		assertThat(this.app.getBean(Executions.class).find(id).orElseThrow().await(Duration.ofSeconds(10)))
+			.isEqualTo("done sweep");
+	}
+
 	@Test
 	void anOperatorCancelsEveryExecutionMatchingTheFilterAtOnce() throws Exception {
 		start();

@@ -34,6 +34,9 @@ class ConsoleProfileTest {
 			assertThat(health.statusCode()).isEqualTo(200);
 			assertThat(health.body()).contains("\"queues\"");
 			assertThat(get(http, base + "/actuator/console").statusCode()).isEqualTo(200);
+			// The console profile's recurring call, with its next due time.
+			assertThat(get(http, base + "/actuator/execution/recurring/stocktake").body())
+				.contains("\"recurrence\":\"cron '0 * * * * *'").contains("\"nextDueAt\"");
 			assertThat(get(http, base + "/actuator/health/readiness").statusCode()).isEqualTo(200);
 		}
 	}

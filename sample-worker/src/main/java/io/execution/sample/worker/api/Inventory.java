@@ -16,6 +16,13 @@ public interface Inventory {
 	List<Stock> lookup(List<String> skus);
 
 	/**
+	 * Counts the stock of every warehouse again: the orchestrator's console profile makes it a
+	 * recurring call (execution.recurring.calls.stocktake), once a minute across its instances.
+	 * @return how many warehouses were counted
+	 */
+	int stocktake();
+
+	/**
 	 * The stock of one item in one warehouse.
 	 * @param sku the item
 	 * @param warehouse where it is
