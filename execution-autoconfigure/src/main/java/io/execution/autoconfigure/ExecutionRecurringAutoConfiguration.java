@@ -28,7 +28,7 @@ import org.springframework.context.annotation.Bean;
 /**
  * Recurring calls: the scheduler that ticks them ({@link RecurringCalls}) on the backend's store
  * of ticks (Redis for every instance, else this JVM), and the calls declared with
- * {@link io.execution.Recurring @Recurring} or under {@code execution.recurring.calls}, registered
+ * {@link io.execution.recurring.Recurring @Recurring} or under {@code execution.recurring.calls}, registered
  * once every client is made.
  */
 @AutoConfiguration(after = { ExecutionAutoConfiguration.class, ExecutionQueueAutoConfiguration.class })

@@ -1,7 +1,7 @@
 package io.execution.ticks;
 
 import io.execution.ExecutionClient;
-import io.execution.Recurring;
+import io.execution.recurring.Recurring;
 
 /** Ticks: one declared with @Recurring, others registered by the tests. */
 @ExecutionClient("ticker")

@@ -227,11 +227,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 			json.put("result", this.result);
 		}
 		if (this.error != null) {
-			Map<String, Object> error = new LinkedHashMap<>();
-			put(error, "code", this.error.code());
-			put(error, "type", this.error.type());
-			put(error, "message", this.error.message());
-			json.put("error", error);
+			json.put("error", this.error.toJson());
 		}
 		return json;
 	}
@@ -255,7 +251,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 				instant(json, "finishedAt"), text(json, "worker"),
 				progress.path("fraction").isNumber() ? progress.path("fraction").doubleValue() : null,
 				text(progress, "message"), instant(json, "estimatedCompletion"), text(json, "location"), result,
-				error.isObject() ? new Error(text(error, "code"), text(error, "type"), text(error, "message")) : null,
+				Error.fromJson(error),
 				json.path("version").asLong(0), text(json, "key"), attempts(json.path("attempts")));
 	}
 
@@ -303,11 +299,8 @@ public record ExecutionRecord(String id, String service, String method, int arit
 		 * @return the attempt
 		 */
 		public static Attempt fromJson(JsonNode json) {
-			JsonNode error = json.path("error");
 			return new Attempt(json.path("attempt").asInt(0), instant(json, "startedAt"), instant(json, "finishedAt"),
-					text(json, "worker"),
-					error.isObject() ? new Error(text(error, "code"), text(error, "type"), text(error, "message")) : null,
-					instant(json, "nextAttemptAt"));
+					text(json, "worker"), Error.fromJson(json.path("error")), instant(json, "nextAttemptAt"));
 		}
 
 		/**
@@ -321,11 +314,7 @@ public record ExecutionRecord(String id, String service, String method, int arit
 			put(json, "finishedAt", this.finishedAt);
 			put(json, "worker", this.worker);
 			if (this.error != null) {
-				Map<String, Object> error = new LinkedHashMap<>();
-				put(error, "code", this.error.code());
-				put(error, "type", this.error.type());
-				put(error, "message", this.error.message());
-				json.put("error", error);
+				json.put("error", this.error.toJson());
 			}
 			put(json, "nextAttemptAt", this.nextAttemptAt);
 			return json;
@@ -357,6 +346,28 @@ public record ExecutionRecord(String id, String service, String method, int arit
 	 * @param message what went wrong
 	 */
 	public record Error(String code, String type, String message) {
+
+		/**
+		 * The error as JSON, {@code null} fields left out.
+		 * @return the fields
+		 */
+		public Map<String, Object> toJson() {
+			Map<String, Object> json = new LinkedHashMap<>();
+			put(json, "code", this.code);
+			put(json, "type", this.type);
+			put(json, "message", this.message);
+			return json;
+		}
+
+		/**
+		 * Reads an error from its JSON.
+		 * @param json the object, or a missing node
+		 * @return the error, or {@code null} when it is not an object
+		 */
+		public static Error fromJson(JsonNode json) {
+			return json.isObject() ? new Error(text(json, "code"), text(json, "type"), text(json, "message")) : null;
+		}
+
 	}
 
 }

@@ -74,13 +74,13 @@ public record RecurringCall(String name, Recurrence recurrence, ClientMethod met
 	}
 
 	/**
-	 * The recurring call a client method declares with {@link io.execution.Recurring}, checked once.
+	 * The recurring call a client method declares with {@link io.execution.recurring.Recurring}, checked once.
 	 * @param method the client method
 	 * @return the call, or {@code null} when the method declares none
 	 * @throws io.execution.ExecutionDefinitionException naming what to fix
 	 */
 	public static RecurringCall declaredBy(ClientMethod method) {
-		io.execution.Recurring recurring = method.method().getAnnotation(io.execution.Recurring.class);
+		io.execution.recurring.Recurring recurring = method.method().getAnnotation(io.execution.recurring.Recurring.class);
 		if (recurring == null) {
 			return null;
 		}

@@ -6,7 +6,7 @@ import java.util.Optional;
 import io.execution.async.Execution;
 
 /**
- * The application's recurring calls: those declared with {@link io.execution.Recurring}, in
+ * The application's recurring calls: those declared with {@link io.execution.recurring.Recurring}, in
  * {@code execution.recurring.calls.*}, or registered here. Each tick runs once across every
  * instance sharing the backend; pausing one pauses it everywhere.
  */

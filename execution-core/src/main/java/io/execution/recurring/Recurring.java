@@ -1,4 +1,4 @@
-package io.execution;
+package io.execution.recurring;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -6,13 +6,11 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-import io.execution.recurring.RecurringCall;
-
 /**
  * Calls a client method again and again — by a {@link #cron()} expression or at a fixed rate
  * ({@link #every()}) — each tick once across every instance sharing the backend, as an execution
  * whose idempotency key is the call's name and the tick's due time. On a method without
- * parameters of an {@link ExecutionClient @ExecutionClient} interface; the call runs on the
+ * parameters of an {@link io.execution.ExecutionClient @ExecutionClient} interface; the call runs on the
  * method's endpoint, as any call of it. Unlike {@code @Scheduled}, which runs on every instance,
  * no lock (ShedLock) is needed.
  */
@@ -23,7 +21,7 @@ public @interface Recurring {
 
 	/**
 	 * The call's name, unique in the application: what Actuator, the console and
-	 * {@link io.execution.recurring.RecurringCalls} know it by.
+	 * {@link RecurringCalls} know it by.
 	 * @return the name; empty for {@code <service>.<method>}
 	 */
 	String name() default "";
