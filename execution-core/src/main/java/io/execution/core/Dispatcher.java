@@ -200,7 +200,8 @@ public final class Dispatcher implements AutoCloseable {
 	 * @param attemptNanos for an execution, the time each attempt may take; 0 for a plain call
 	 */
 	private static RetryPolicy.Retries retries(ClientMethod method, Endpoint endpoint, long attemptNanos) {
-		if (!"queue".equals(endpoint.mode()) || method.streaming()) {
+		if ((method.retry() == null && endpoint.definition().retryFailed() == null) || method.streaming()
+				|| !"queue".equals(endpoint.mode())) {
 			return null;
 		}
 		RetryPolicy policy = RetryPolicy.of(method, endpoint.definition());

@@ -29,6 +29,23 @@ final class Retrying {
 	}
 
 	/**
+	 * The deadline of an execution's attempt: its timeout from when it was taken, within the
+	 * execution's deadline, which spans every attempt.
+	 * @param request the request, with retries
+	 * @param taken when it was taken ({@link System#nanoTime()})
+	 * @param deadline the execution's deadline
+	 * @return the attempt's deadline
+	 */
+	static long attemptDeadline(RequestEnvelope request, long taken, long deadline) {
+		long each = request.retries().attemptMillis();
+		if (each <= 0) {
+			return deadline;
+		}
+		long attempt = taken + TimeUnit.MILLISECONDS.toNanos(each);
+		return (attempt - deadline < 0) ? attempt : deadline;
+	}
+
+	/**
 	 * Why a call that failed for good is kept as a dead letter, when its policy keeps such calls:
 	 * its attempts are spent, or it threw what the policy never retries.
 	 * @param request its request

@@ -353,10 +353,9 @@ public final class WorkerPool {
 			malformed = ex.getMessage();
 		}
 		boolean recorded = request != null && request.execution() && this.recorder != null;
-		if (request != null && request.retries() != null && request.retries().attemptMillis() > 0) {
-			// An execution's attempt has the execution's timeout; its deadline spans every attempt.
-			long attempt = taken + TimeUnit.MILLISECONDS.toNanos(request.retries().attemptMillis());
-			deadline = (attempt - deadline < 0) ? attempt : deadline;
+		boolean retries = request != null && request.retries() != null;
+		if (retries) {
+			deadline = Retrying.attemptDeadline(request, taken, deadline);
 		}
 		if (request == null) {
 			outcome = this.executor.error(id, ErrorCode.MALFORMED_REQUEST, null, malformed);
@@ -401,12 +400,13 @@ public final class WorkerPool {
 			outcome = execution.outcome();
 			abandoned = execution.abandoned();
 		}
-		if (abandoned == null && Retrying.retried(this.executor.codec(), delivery, request, outcome,
-				recorded ? this.recorder : null, taken)) {
-			this.statistics.record(System.nanoTime() - taken, outcome.outcome());
-			return;
-		}
-		if (abandoned == null) {
+		if (retries && abandoned == null && outcome.error() != null) {
+			// The rare path, out of the plain call's way: run again later, or keep as a dead letter.
+			if (Retrying.retried(this.executor.codec(), delivery, request, outcome, recorded ? this.recorder : null,
+					taken)) {
+				this.statistics.record(System.nanoTime() - taken, outcome.outcome());
+				return;
+			}
 			abandoned = Retrying.deadLetterCause(request, outcome);
 		}
 		settle(delivery, recorded, taken, outcome, abandoned);
