@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.execution.queue.ConsumerOptions;
+import io.execution.queue.KeyLimits;
 import io.execution.queue.QueueLimits;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -116,8 +117,11 @@ public class ExecutionWorkerProperties implements Validator {
 		if (limit == null) {
 			return QueueLimits.NONE;
 		}
+		PerKey perKey = limit.getPerKey();
 		return new QueueLimits((limit.getMaxConcurrent() != null) ? limit.getMaxConcurrent() : 0,
-				(limit.getStarts() != null) ? limit.getStarts() : 0, limit.getPer());
+				(limit.getStarts() != null) ? limit.getStarts() : 0, limit.getPer(),
+				new KeyLimits((perKey.getMaxConcurrent() != null) ? perKey.getMaxConcurrent() : 0,
+						(perKey.getStarts() != null) ? perKey.getStarts() : 0, perKey.getPer()));
 	}
 
 	/**
@@ -146,6 +150,21 @@ public class ExecutionWorkerProperties implements Validator {
 		 */
 		private Duration per = Duration.ofSeconds(1);
 
+		/**
+		 * Limits that hold for each fairness key's calls on its own (a key set with
+		 * CallScope.fairnessKey or a @FairnessKey parameter), across every worker of every
+		 * instance.
+		 */
+		private PerKey perKey = new PerKey();
+
+		public PerKey getPerKey() {
+			return this.perKey;
+		}
+
+		public void setPerKey(PerKey perKey) {
+			this.perKey = (perKey != null) ? perKey : new PerKey();
+		}
+
 		public Integer getStarts() {
 			return this.starts;
 		}
@@ -168,6 +187,55 @@ public class ExecutionWorkerProperties implements Validator {
 
 		public void setMaxConcurrent(Integer maxConcurrent) {
 			this.maxConcurrent = maxConcurrent;
+		}
+
+	}
+
+	/**
+	 * The limits of each fairness key's calls of one queue.
+	 */
+	public static class PerKey {
+
+		/**
+		 * The most calls of one fairness key running at once across every worker of every
+		 * instance (1: one call per customer at a time). A key at its limit is passed over: its
+		 * calls wait in the queue until their deadline while other keys' calls are taken.
+		 */
+		private Integer maxConcurrent;
+
+		/**
+		 * The most calls of one fairness key started per period (a bucket per key of that many
+		 * tokens refilled at that many per period). A key over it is passed over as above.
+		 */
+		private Integer starts;
+
+		/**
+		 * The period of the per-key rate limit.
+		 */
+		private Duration per = Duration.ofSeconds(1);
+
+		public Integer getMaxConcurrent() {
+			return this.maxConcurrent;
+		}
+
+		public void setMaxConcurrent(Integer maxConcurrent) {
+			this.maxConcurrent = maxConcurrent;
+		}
+
+		public Integer getStarts() {
+			return this.starts;
+		}
+
+		public void setStarts(Integer starts) {
+			this.starts = starts;
+		}
+
+		public Duration getPer() {
+			return this.per;
+		}
+
+		public void setPer(Duration per) {
+			this.per = per;
 		}
 
 	}
@@ -239,6 +307,14 @@ public class ExecutionWorkerProperties implements Validator {
 				checks.atLeast("limits[" + queue + "].starts", 1, limit.getStarts());
 			}
 			checks.positive("limits[" + queue + "].per", limit.getPer());
+			PerKey perKey = limit.getPerKey();
+			if (perKey.getMaxConcurrent() != null) {
+				checks.atLeast("limits[" + queue + "].perKey.maxConcurrent", 1, perKey.getMaxConcurrent());
+			}
+			if (perKey.getStarts() != null) {
+				checks.atLeast("limits[" + queue + "].perKey.starts", 1, perKey.getStarts());
+			}
+			checks.positive("limits[" + queue + "].perKey.per", perKey.getPer());
 		});
 		checks.notNegative("priorityAging", this.priorityAging);
 		this.weights.forEach((queue, weights) -> weights.forEach((key, weight) -> checks

@@ -32,10 +32,31 @@ import tools.jackson.databind.json.JsonMapper;
  * @param elementReader reads an element of {@code elementType}; {@code null} when not streaming
  * @param cacheFor how long its results are cached ({@link io.execution.CacheResult}), or {@code null}
  * @param retry the retries it declares ({@link io.execution.RetryFailed}), or {@code null}
+ * @param keyParameter the index of its {@link io.execution.FairnessKey} parameter, -1 for none
  */
 public record ClientMethod(String service, String name, Method method, JavaType[] parameterTypes, ReturnStyle style,
 		JavaType resultType, ObjectReader resultReader, boolean idempotent, JavaType elementType,
-		ObjectReader elementReader, Duration cacheFor, RetryPolicy retry) {
+		ObjectReader elementReader, Duration cacheFor, RetryPolicy retry, int keyParameter) {
+
+	/**
+	 * The fairness key a call names with its {@link io.execution.FairnessKey} argument.
+	 * @param args the call's arguments
+	 * @return the key, or {@code null} when the method names none or the argument is {@code null}
+	 * @throws IllegalArgumentException when the argument is no valid key, naming the parameter
+	 */
+	public String fairnessKey(Object[] args) {
+		if (this.keyParameter < 0 || args == null || args[this.keyParameter] == null) {
+			return null;
+		}
+		String key = String.valueOf(args[this.keyParameter]);
+		try {
+			return io.execution.CallScope.fairnessKey(key).getFairnessKey();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("The @FairnessKey argument of " + this.service + "." + this.name
+					+ " (parameter " + this.keyParameter + ") is no valid key: " + ex.getMessage(), ex);
+		}
+	}
 
 	/**
 	 * Resolves a method of a client interface.
@@ -70,7 +91,7 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 			}
 			return new ClientMethod(service, method.getName(), method, parameterTypes, style, list,
 					mapper.readerFor(list), idempotent, element, mapper.readerFor(element), null,
-					RetryPolicy.declaredBy(service, method, idempotent));
+					RetryPolicy.declaredBy(service, method, idempotent), keyParameter(service, method));
 		}
 		else if (raw == void.class || raw == Void.class) {
 			style = ReturnStyle.VOID;
@@ -83,7 +104,26 @@ public record ClientMethod(String service, String name, Method method, JavaType[
 		JavaType resultType = mapper.constructType(result);
 		return new ClientMethod(service, method.getName(), method, parameterTypes, style, resultType,
 				mapper.readerFor(resultType), idempotent, null, null, cacheFor(service, method, style),
-				RetryPolicy.declaredBy(service, method, idempotent));
+				RetryPolicy.declaredBy(service, method, idempotent), keyParameter(service, method));
+	}
+
+	/** The index of the parameter marked {@link io.execution.FairnessKey}, checked once; -1 for none. */
+	private static int keyParameter(String service, Method method) {
+		int found = -1;
+		java.lang.annotation.Annotation[][] annotations = method.getParameterAnnotations();
+		for (int i = 0; i < annotations.length; i++) {
+			for (java.lang.annotation.Annotation annotation : annotations[i]) {
+				if (annotation instanceof io.execution.FairnessKey) {
+					if (found >= 0) {
+						throw new ExecutionDefinitionException("@FairnessKey is on parameters " + found + " and " + i
+								+ " of " + service + "." + method.getName() + "; a call has one key.",
+								"Keep it on one parameter.");
+					}
+					found = i;
+				}
+			}
+		}
+		return found;
 	}
 
 	/** The time to live of a {@link CacheResult} method's results, checked once. */

@@ -90,8 +90,9 @@ public interface QueueBackend extends AutoCloseable {
 	 * How much of a queue's global limits is in use now, for operators.
 	 * @param queue the queue
 	 * @return for example {@code running} (calls holding concurrency slots) and
-	 * {@code startTokens} (tokens left in the rate limit's bucket); empty when the queue has no
-	 * limit or the backend cannot tell
+	 * {@code startTokens} (tokens left in the rate limit's bucket), and under a per-key concurrency
+	 * limit {@code runningByKey} (the calls of each fairness key running, at most 100 keys); empty
+	 * when the queue has no limit or the backend cannot tell
 	 */
 	default Map<String, Object> limitsInUse(String queue) {
 		return Map.of();

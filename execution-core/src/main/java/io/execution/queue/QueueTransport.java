@@ -146,15 +146,19 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 				invocation.method().idempotent(), lane(invocation), 0, 0, null, null);
 	}
 
-	/** The call's lane: the endpoint's, with the priority and fairness key of the caller's scope. */
+	/**
+	 * The call's lane: the endpoint's, with the priority and fairness key of the caller's scope; a
+	 * key the call names ({@link io.execution.FairnessKey}) wins over the scope's.
+	 */
 	private QueueLane lane(Invocation invocation) {
 		io.execution.CallScope scope = invocation.scope();
-		if (scope == null) {
+		String named = invocation.method().fairnessKey(invocation.args());
+		if (scope == null && named == null) {
 			return this.lane;
 		}
-		Integer priority = scope.getPriority();
-		return new QueueLane((priority != null) ? priority : this.lane.priority(), scope.getFairnessKey(),
-				this.lane.requires());
+		Integer priority = (scope != null) ? scope.getPriority() : null;
+		return new QueueLane((priority != null) ? priority : this.lane.priority(),
+				(named != null) ? named : scope.getFairnessKey(), this.lane.requires());
 	}
 
 	/**

@@ -38,6 +38,15 @@ final class MemoryQueue {
 	/** The lanes other than the plain one; guarded by itself. */
 	private final Lanes lanes = new Lanes();
 
+	/** What each fairness key uses of its per-key limits; guarded by the lanes' lock. */
+	private final KeyUse keys = new KeyUse();
+
+	/**
+	 * When the soonest key held back by its rate has a token again ({@link System#nanoTime()}),
+	 * 0 for none: the last look at the lanes sets it.
+	 */
+	private volatile long nextKeyToken;
+
 	/** Put in the plain queue to wake a worker waiting on it when a request joins another lane. */
 	private final Entry wake;
 
@@ -105,14 +114,23 @@ final class MemoryQueue {
 	QueueDelivery take(Duration wait) throws InterruptedException {
 		long deadline = System.nanoTime() + wait.toNanos();
 		while (true) {
+			long until = deadline;
 			if (this.laned > 0) {
 				Entry entry = takeLaned();
 				if (entry != null) {
 					return entry;
 				}
+				// A key over its rate has its next token at a time no wake-up marks: look again then.
+				long token = this.nextKeyToken;
+				if (token != 0 && token - until < 0) {
+					until = token;
+				}
 			}
-			Entry entry = this.entries.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+			Entry entry = this.entries.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS);
 			if (entry == null) {
+				if (until != deadline && deadline - System.nanoTime() > 0) {
+					continue;
+				}
 				return null;
 			}
 			if (entry.claim()) {
@@ -156,6 +174,7 @@ final class MemoryQueue {
 	private Entry takeLaned() {
 		io.execution.queue.ConsumerOptions options = this.options;
 		synchronized (this.lanes) {
+			this.nextKeyToken = 0;
 			long now = System.nanoTime();
 			long aging = options.priorityAging().toNanos();
 			if (aging > 0) {
@@ -276,6 +295,11 @@ final class MemoryQueue {
 						queue.lanes.plainServed = System.nanoTime();
 					}
 				}
+				else if (!queue.keys.mayStart(key, options.limits().perKey())) {
+					// The key is at its limit: its calls wait in their lane, the other keys take their turn.
+					entry = null;
+					empty = false;
+				}
 				else {
 					java.util.ArrayDeque<Entry> entries = this.keys.get(key);
 					entry = null;
@@ -287,6 +311,7 @@ final class MemoryQueue {
 							entry = next;
 						}
 					}
+					queue.keys.started(key, entry, options.limits().perKey());
 					empty = entries.isEmpty();
 					if (empty) {
 						this.keys.remove(key);
@@ -325,6 +350,111 @@ final class MemoryQueue {
 			}
 		}
 
+	}
+
+	/**
+	 * Each fairness key's calls running and start tokens, under per-key limits; guarded by the
+	 * lanes' lock. A key's count goes up when a worker takes its call and down when that attempt
+	 * ends (answered, given up, or held for a retry), whichever worker of this JVM ran it.
+	 */
+	private final class KeyUse {
+
+		private final java.util.Map<String, int[]> running = new java.util.HashMap<>();
+
+		private final java.util.Map<String, TokenBucket> rates = new java.util.HashMap<>();
+
+		/** Whether a call of the key may start now; a start token, when one is needed, is taken. */
+		boolean mayStart(String key, io.execution.queue.KeyLimits limits) {
+			if (!limits.any()) {
+				return true;
+			}
+			int[] count = this.running.get(key);
+			if (limits.maxConcurrent() > 0 && count != null && count[0] >= limits.maxConcurrent()) {
+				return false;
+			}
+			if (limits.starts() > 0) {
+				long pause = this.rates.computeIfAbsent(key, (k) -> new TokenBucket(limits.starts(), limits.per())).take();
+				if (pause > 0) {
+					long at = System.nanoTime() + pause;
+					if (MemoryQueue.this.nextKeyToken == 0 || at - MemoryQueue.this.nextKeyToken < 0) {
+						MemoryQueue.this.nextKeyToken = at;
+					}
+					return false;
+				}
+			}
+			return true;
+		}
+
+		/** A call of the key taken ({@code null}: none was, its token goes back). */
+		void started(String key, Entry entry, io.execution.queue.KeyLimits limits) {
+			if (!limits.any()) {
+				return;
+			}
+			if (entry == null) {
+				TokenBucket rate = this.rates.get(key);
+				if (rate != null) {
+					rate.refund();
+				}
+				return;
+			}
+			if (limits.maxConcurrent() > 0) {
+				this.running.computeIfAbsent(key, (k) -> new int[1])[0]++;
+				entry.heldKey = key;
+			}
+			if (this.rates.size() > 10_000) {
+				this.rates.values().removeIf((rate) -> rate.available() >= limits.starts());
+			}
+		}
+
+		/** An attempt of a call that counted for its key ended. */
+		void ended(String key) {
+			int[] count = this.running.get(key);
+			if (count != null && --count[0] <= 0) {
+				this.running.remove(key);
+			}
+		}
+
+		/** The calls running per key, at most 100 keys, the busiest first. */
+		java.util.Map<String, Long> running() {
+			java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+			this.running.entrySet()
+				.stream()
+				.sorted((a, b) -> Integer.compare(b.getValue()[0], a.getValue()[0]))
+				.limit(100)
+				.forEach((e) -> out.put(e.getKey(), (long) e.getValue()[0]));
+			return out;
+		}
+
+	}
+
+	/** An attempt that counted for its key's limit ended: a call of the key waiting may start now. */
+	private void keyEnded(Entry entry) {
+		synchronized (this.lanes) {
+			String key = entry.heldKey;
+			if (key == null) {
+				return;
+			}
+			entry.heldKey = null;
+			this.keys.ended(key);
+		}
+		if (this.laned > 0) {
+			this.entries.add(this.wake);
+		}
+	}
+
+	/** Whether its workers hold each fairness key to a concurrency limit. */
+	boolean keyLimited() {
+		return this.options.limits().perKey().maxConcurrent() > 0;
+	}
+
+	/**
+	 * The calls of each fairness key running now, under a per-key concurrency limit.
+	 * @return calls by key, at most 100 keys
+	 */
+	java.util.Map<String, Long> runningByKey() {
+		synchronized (this.lanes) {
+			return this.keys.running();
+		}
 	}
 
 	/** The plain queue's place in the turn of priority 0's keys. */
@@ -399,6 +529,9 @@ final class MemoryQueue {
 		private int priority;
 
 		private String fairnessKey;
+
+		/** The key whose concurrency limit this attempt counts in, until it ends; guarded by the lanes' lock. */
+		private volatile String heldKey;
 
 		Entry(MemoryQueue queue, String invocationId, byte[] request, long deadlineNanos,
 				java.util.function.Consumer<byte[]> chunks, StreamDemand demand) {
@@ -476,8 +609,16 @@ final class MemoryQueue {
 
 		@Override
 		public void reply(byte[] body) {
+			ended();
 			if (this.state.compareAndSet(RUNNING, DONE)) {
 				this.result.complete(body);
+			}
+		}
+
+		/** This attempt no longer counts for its key's limit. */
+		private void ended() {
+			if (this.heldKey != null) {
+				this.queue.keyEnded(this);
 			}
 		}
 
@@ -491,6 +632,7 @@ final class MemoryQueue {
 			if (later == null) {
 				return false;
 			}
+			ended();
 			// The caller still waits on this entry's future: the next attempt answers it, or the caller's
 			// giving up cancels the next attempt.
 			later.whenComplete((body, failure) -> {

@@ -276,6 +276,10 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 		if (rate != null) {
 			inUse.put("startTokens", rate.available());
 		}
+		MemoryQueue memoryQueue = this.queues.get(queue);
+		if (memoryQueue != null && memoryQueue.keyLimited()) {
+			inUse.put("runningByKey", memoryQueue.runningByKey());
+		}
 		return inUse;
 	}
 

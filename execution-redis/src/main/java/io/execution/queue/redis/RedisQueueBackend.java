@@ -86,6 +86,9 @@ public final class RedisQueueBackend implements QueueBackend {
 
 	private final List<RedisQueueConsumer> consumers = new CopyOnWriteArrayList<>();
 
+	/** The queues this process's workers hold to a per-key concurrency limit. */
+	private final java.util.Set<String> keyLimited = ConcurrentHashMap.newKeySet();
+
 	private final RedisClock clock;
 
 	private final ExpiryRefreshes expiries;
@@ -355,6 +358,9 @@ public final class RedisQueueBackend implements QueueBackend {
 	public QueueConsumer consumer(String queue, int concurrency, ConsumerOptions options) {
 		RedisQueueConsumer consumer = new RedisQueueConsumer(this, queue, concurrency, options);
 		this.consumers.add(consumer);
+		if (options.limits().perKey().maxConcurrent() > 0) {
+			this.keyLimited.add(queue);
+		}
 		return consumer;
 	}
 
@@ -446,6 +452,9 @@ public final class RedisQueueBackend implements QueueBackend {
 			if (left != null) {
 				inUse.put("startTokens", (long) Math.floor(Double.parseDouble(left)));
 			}
+			if (this.keyLimited.contains(queue)) {
+				inUse.put("runningByKey", runningByKey(redis, queue));
+			}
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {
@@ -453,6 +462,23 @@ public final class RedisQueueBackend implements QueueBackend {
 			}
 		}
 		return inUse;
+	}
+
+	/** The calls running per fairness key, at most 100 keys, the busiest first. */
+	private Map<String, Long> runningByKey(RedisClusterAsyncCommands<String, String> redis, String queue)
+			throws Exception {
+		List<Object> counts = RedisScripts.KEYS_RUNNING
+			.<List<Object>>run(redis, new String[] { this.settings.laned(queue) }, this.settings.laneBase(queue),
+					RedisQueueSettings.GROUP)
+			.get(5, TimeUnit.SECONDS);
+		List<Map.Entry<String, Long>> byKey = new ArrayList<>();
+		for (int i = 0; i + 1 < counts.size(); i += 2) {
+			byKey.add(Map.entry(String.valueOf(counts.get(i)), ((Number) counts.get(i + 1)).longValue()));
+		}
+		byKey.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+		Map<String, Long> running = new java.util.LinkedHashMap<>();
+		byKey.stream().limit(100).forEach((entry) -> running.put(entry.getKey(), entry.getValue()));
+		return running;
 	}
 
 	/** The requests staged in a queue's lanes, by lane (at most 100 lanes read). */

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.execution.queue.ConsumerOptions;
+import io.execution.queue.KeyLimits;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;
 import io.execution.queue.QueueLimits;
@@ -123,7 +124,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 		this.lanesSeen = System.nanoTime();
 	}
 
-	/** The arguments of the take script after the wanted count: aging, ttl, this worker's tags, the fairness weights. */
+	/** The arguments of the take script after the wanted count: aging, ttl, per-key limits, this worker's tags, the fairness weights. */
 	private final List<String> takeTail = new ArrayList<>();
 
 	RedisQueueConsumer(RedisQueueBackend backend, String queue, int concurrency, ConsumerOptions options) {
@@ -135,6 +136,10 @@ final class RedisQueueConsumer implements QueueConsumer {
 		this.laneBase = backend.settings().laneBase(queue);
 		this.takeTail.add(String.valueOf(options.priorityAging().toMillis()));
 		this.takeTail.add(String.valueOf(backend.settings().retention().toMillis()));
+		KeyLimits perKey = limits.perKey();
+		this.takeTail.add(String.valueOf(perKey.maxConcurrent()));
+		this.takeTail.add(String.valueOf(perKey.starts()));
+		this.takeTail.add(String.valueOf(perKey.per().toMillis()));
 		this.takeTail.add(String.valueOf(options.tags().size()));
 		options.tags().forEach((name, value) -> {
 			this.takeTail.add(name);
@@ -243,7 +248,8 @@ final class RedisQueueConsumer implements QueueConsumer {
 	 * Takes up to {@code count} requests by priority, fairness key and requirement with one
 	 * script (plain requests take their turn at priority 0). When none is there for this worker,
 	 * it waits on the plain stream, where a request staged meanwhile leaves a wake entry; when
-	 * only requests for other workers' tags wait, the next maintenance tick looks again.
+	 * only requests for other workers' tags or of keys at their limits wait, the next
+	 * maintenance tick looks again.
 	 */
 	private void take(RedisClusterAsyncCommands<String, byte[]> blocking, int count) {
 		List<String> args = new ArrayList<>(this.takeTail.size() + 4);

@@ -124,6 +124,12 @@ final class RedisScripts {
 	 */
 	static final RedisScript CANCEL = RedisScript.resource("cancel.lua", ScriptOutputType.INTEGER);
 
+	/**
+	 * Count the calls running per fairness key under a per-key concurrency limit. See {@code
+	 * keys-running.lua}.
+	 */
+	static final RedisScript KEYS_RUNNING = RedisScript.resource("keys-running.lua", ScriptOutputType.MULTI);
+
 	private RedisScripts() {
 	}
 

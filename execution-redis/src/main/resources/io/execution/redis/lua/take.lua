@@ -4,21 +4,25 @@
 -- passed over. A level not served for the aging period gives one request first. A staged
 -- request moves to the laned stream and is read there by the consumer in the same step, so
 -- that it is leased, taken over and acknowledged as any stream entry. KEYS: plain stream,
--- laned stream. ARGV: key base, group, consumer, wanted, aging ms (0 for none), ttl ms, tag
+-- laned stream. A lane whose fairness key is at a per-key limit (its calls running, its start
+-- tokens) is passed over too. ARGV: key base, group, consumer, wanted, aging ms (0 for none),
+-- ttl ms, per-key max-concurrent, per-key starts, their period ms (0 for no limit), tag
 -- count, the tags' names and values, then fairness keys and weights. Returns {{whether work
--- this worker cannot take waits (1/0), whether any lane is left (1/0)}, then per request
--- {1 for the plain stream or 2 for the laned one, entry id, fields}}.
+-- waits that this worker cannot take now (1/0), whether any lane is left (1/0)}, then per
+-- request {1 for the plain stream or 2 for the laned one, entry id, fields}}.
+--! include keys.lib.lua
 local base, group, me = ARGV[1], ARGV[2], ARGV[3]
 local want, aging, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local kmax, kstarts, kper = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local tags, weights = {}, {}
-local ntags = tonumber(ARGV[7])
-for i = 8, 7 + 2 * ntags, 2 do tags[ARGV[i]] = ARGV[i + 1] end
-for i = 8 + 2 * ntags, #ARGV, 2 do weights[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local ntags = tonumber(ARGV[10])
+for i = 11, 10 + 2 * ntags, 2 do tags[ARGV[i]] = ARGV[i + 1] end
+for i = 11 + 2 * ntags, #ARGV, 2 do weights[ARGV[i]] = tonumber(ARGV[i + 1]) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local levelsKey, servedKey, turnsKey = base .. 'levels', base .. 'served', base .. 'turns'
 local out = {{0, 0}}
-local unserved = 0
+local unserved, held = 0, 0
 local function read(stream, n)
   local r = redis.call('XREADGROUP', 'GROUP', group, me, 'COUNT', n, 'STREAMS', stream, '>')
   if not r then return {} end
@@ -55,7 +59,42 @@ local function stageTaken(level, lane, v)
   redis.call('XADD', KEYS[2], '*', 'id', string.sub(v, c + 1, d - 1), 'body', string.sub(v, d + 1),
     'deadline', string.sub(v, 1, a - 1), 'reply', string.sub(v, a + 1, b - 1), 'idem', string.sub(v, b + 1, c - 1),
     'prio', level, 'lane', lane)
-  for _, e in ipairs(read(KEYS[2], 1)) do out[#out + 1] = {2, e[1], e[2]} end
+  local id = nil
+  for _, e in ipairs(read(KEYS[2], 1)) do out[#out + 1] = {2, e[1], e[2]}; id = e[1] end
+  return id
+end
+-- Whether the lane's fairness key may start a call now: nil when not, else its start tokens
+-- after the refill (-1 when it has no rate).
+local function keyFree(lane)
+  local bar = string.find(lane, '|', 1, true)
+  if not bar or bar == #lane then return -1 end
+  local key = string.sub(lane, bar + 1)
+  if kmax > 0 and redis.call('SCARD', base .. 'krun:' .. key) >= kmax
+      and keyRunning(base, KEYS[2], group, key) >= kmax then
+    return nil
+  end
+  if kstarts == 0 then return -1 end
+  local b = redis.call('HMGET', base .. 'ktok:' .. key, 't', 'at')
+  local tokens = kstarts
+  if b[1] then tokens = math.min(kstarts, tonumber(b[1]) + (now - tonumber(b[2])) * kstarts / kper) end
+  if tokens < 1 then return nil end
+  return tokens
+end
+-- A call of the lane's fairness key started as the laned stream's entry id.
+local function keyStarted(lane, tokens, id)
+  local bar = string.find(lane, '|', 1, true)
+  if not bar or bar == #lane then return end
+  local key = string.sub(lane, bar + 1)
+  if kmax > 0 and id then
+    redis.call('SADD', base .. 'krun:' .. key, id)
+    redis.call('PEXPIRE', base .. 'krun:' .. key, ttl)
+    redis.call('SADD', base .. 'kkeys', key)
+    redis.call('PEXPIRE', base .. 'kkeys', ttl)
+  end
+  if tokens >= 0 then
+    redis.call('HSET', base .. 'ktok:' .. key, 't', tokens - 1, 'at', now)
+    redis.call('PEXPIRE', base .. 'ktok:' .. key, kper + 1000)
+  end
 end
 local function takeFrom(level)
   local ring = base .. 'ring:' .. level
@@ -88,10 +127,18 @@ local function takeFrom(level)
       redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
     else
       local list = base .. 'lane:' .. level .. ':' .. lane
-      local v = redis.call('LPOP', list)
-      if v then
+      local tokens = -1
+      local v = nil
+      if (kmax > 0 or kstarts > 0) and redis.call('LLEN', list) > 0 then tokens = keyFree(lane) end
+      if tokens then v = redis.call('LPOP', list) end
+      if not tokens then
+        -- The key is at its limit: its calls wait in their lane, the other lanes take their turn.
+        held = 1
+        redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
+        redis.call('HDEL', turnsKey, level .. ':' .. lane)
+      elseif v then
         redis.call('DECR', base .. 'staged')
-        stageTaken(level, lane, v)
+        keyStarted(lane, tokens, stageTaken(level, lane, v))
         redis.call('HSET', servedKey, level, now)
         local used = redis.call('HINCRBY', turnsKey, level .. ':' .. lane, 1)
         if redis.call('LLEN', list) == 0 then
@@ -102,9 +149,10 @@ local function takeFrom(level)
           redis.call('HDEL', turnsKey, level .. ':' .. lane)
         end
         return true
+      else
+        redis.call('LPOP', ring)
+        redis.call('HDEL', turnsKey, level .. ':' .. lane)
       end
-      redis.call('LPOP', ring)
-      redis.call('HDEL', turnsKey, level .. ':' .. lane)
     end
   end
   local left = redis.call('LRANGE', ring, 0, 1)
@@ -173,5 +221,5 @@ if #out - 1 < want then
     redis.call('DEL', base .. 'wake')
   end
 end
-out[1] = {unserved, redis.call('EXISTS', levelsKey)}
+out[1] = {math.max(unserved, held), redis.call('EXISTS', levelsKey)}
 return out
