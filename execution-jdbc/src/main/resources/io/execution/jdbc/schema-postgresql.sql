@@ -1,0 +1,64 @@
+-- Execution's queue tables on PostgreSQL 13+, version 1. ${prefix} is
+-- execution.jdbc.table-prefix (execution_ by default). Run by the starter when
+-- execution.jdbc.initialize-schema allows it, or copy it into a Flyway or Liquibase migration.
+
+-- One row per queued call, from its enqueue until its answer: waiting (worker null) or
+-- running under a lease (worker and lease_until set). A worker claims calls with
+-- FOR UPDATE SKIP LOCKED, so that two workers never take the same row.
+CREATE TABLE IF NOT EXISTS ${prefix}call (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    queue VARCHAR(200) NOT NULL,
+    invocation_id VARCHAR(200) NOT NULL,
+    request BYTEA NOT NULL,
+    idempotent BOOLEAN NOT NULL,
+    priority INT NOT NULL DEFAULT 0,
+    fairness_key VARCHAR(200),
+    requires JSONB NOT NULL DEFAULT '{}',
+    due TIMESTAMPTZ NOT NULL,
+    deadline TIMESTAMPTZ NOT NULL,
+    caller VARCHAR(64) NOT NULL,
+    worker VARCHAR(200),
+    lease_until TIMESTAMPTZ,
+    deliveries INT NOT NULL DEFAULT 0,
+    cancelled BOOLEAN NOT NULL DEFAULT FALSE,
+    created TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+);
+-- The claim: the waiting calls of a queue by priority, then in order.
+CREATE INDEX IF NOT EXISTS ${prefix}call_waiting ON ${prefix}call (queue, priority DESC, id) WHERE worker IS NULL;
+-- The take-over: running calls whose lease ran out.
+CREATE INDEX IF NOT EXISTS ${prefix}call_leased ON ${prefix}call (queue, lease_until) WHERE worker IS NOT NULL;
+-- Cancelling by invocation id.
+CREATE INDEX IF NOT EXISTS ${prefix}call_invocation ON ${prefix}call (invocation_id);
+
+-- Answers waiting for their caller, which is told by NOTIFY and takes them; those of callers
+-- that went away are deleted after the retention.
+CREATE TABLE IF NOT EXISTS ${prefix}reply (
+    invocation_id VARCHAR(200) NOT NULL,
+    caller VARCHAR(64) NOT NULL,
+    result BYTEA NOT NULL,
+    created TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX IF NOT EXISTS ${prefix}reply_caller ON ${prefix}reply (caller);
+CREATE INDEX IF NOT EXISTS ${prefix}reply_created ON ${prefix}reply (created);
+
+-- Calls the queue gave up on (a worker stopped while running one that is not idempotent, or
+-- too many deliveries), kept to be listed, requeued or deleted.
+CREATE TABLE IF NOT EXISTS ${prefix}dead_letter (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    queue VARCHAR(200) NOT NULL,
+    invocation_id VARCHAR(200) NOT NULL,
+    request BYTEA NOT NULL,
+    idempotent BOOLEAN NOT NULL,
+    priority INT NOT NULL,
+    fairness_key VARCHAR(200),
+    requires JSONB NOT NULL,
+    cause VARCHAR(2000) NOT NULL,
+    attempts INT NOT NULL,
+    at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX IF NOT EXISTS ${prefix}dead_letter_queue ON ${prefix}dead_letter (queue, id);
+
+CREATE TABLE IF NOT EXISTS ${prefix}schema (
+    version INT NOT NULL
+);
+INSERT INTO ${prefix}schema (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM ${prefix}schema);
