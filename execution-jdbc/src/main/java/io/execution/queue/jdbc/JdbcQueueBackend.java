@@ -1,0 +1,334 @@
+package io.execution.queue.jdbc;
+
+import java.sql.Connection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import io.execution.ExecutionRejectedException;
+import io.execution.queue.ConsumerOptions;
+import io.execution.queue.QueueBackend;
+import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueuedCall;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Queued calls in PostgreSQL, the database the application already has. A call is a row of
+ * the call table, inserted through the application's {@link DataSource} — inside its
+ * transaction when there is one, so that workers see it only once that commits and never when it
+ * rolls back. Workers claim rows with {@code FOR UPDATE SKIP LOCKED} under a lease they renew;
+ * a lease that runs out hands an idempotent call to another worker and makes any other a dead
+ * letter, its caller told. {@code LISTEN/NOTIFY} on one connection of its own wakes workers and
+ * callers; a poll covers its absence.
+ */
+public final class JdbcQueueBackend implements QueueBackend {
+
+	private static final Logger logger = LoggerFactory.getLogger(JdbcQueueBackend.class);
+
+	private final JdbcClient jdbc;
+
+	private final JdbcQueueSettings settings;
+
+	private final String id = UUID.randomUUID().toString().replace("-", "");
+
+	private final JdbcReplies replies;
+
+	private final JdbcNotifications notifications;
+
+	private final List<JdbcQueueConsumer> consumers = new CopyOnWriteArrayList<>();
+
+	private final ScheduledExecutorService upkeep;
+
+	private final String insert;
+
+	private final String requeue;
+
+	private final String renew;
+
+	private final String expire;
+
+	private final String kill;
+
+	private final String dead;
+
+	private volatile boolean open = true;
+
+	/**
+	 * A backend on a database whose tables exist ({@link JdbcSchema#create}).
+	 * @param dataSource the application's data source (its transactions are joined)
+	 * @param listening opens the connection that listens for notifications, held for the
+	 * backend's life (not one of the pool's, ideally)
+	 * @param settings the settings
+	 */
+	public JdbcQueueBackend(DataSource dataSource, Callable<Connection> listening, JdbcQueueSettings settings) {
+		this.jdbc = JdbcClient.create(dataSource);
+		this.settings = settings;
+		this.upkeep = Executors.newSingleThreadScheduledExecutor(settings.threads());
+		this.replies = new JdbcReplies(this.jdbc, settings, this.id, this.upkeep);
+		this.notifications = new JdbcNotifications(listening, settings);
+		this.notifications.listen(settings.workChannel(), this::wake);
+		this.notifications.listen(settings.replyChannel(this.id), (payload) -> this.replies.fetchSoon());
+		String call = settings.table("call");
+		this.insert = "WITH queued AS (INSERT INTO " + call + " (queue, invocation_id, request, idempotent, priority,"
+				+ " fairness_key, requires, due, deadline, caller) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb,"
+				+ " clock_timestamp() + ? * interval '1 millisecond', clock_timestamp() + ? * interval '1 millisecond', ?)"
+				+ " RETURNING queue) SELECT pg_notify(?, queue) FROM queued";
+		this.requeue = "WITH back AS (UPDATE " + call + " SET worker = NULL, lease_until = NULL,"
+				+ " deliveries = deliveries - 1 WHERE id = ANY(?) AND worker = ? RETURNING queue)"
+				+ " SELECT pg_notify(?, queue) FROM (SELECT DISTINCT queue FROM back) queues";
+		this.renew = "UPDATE " + call + " SET lease_until = clock_timestamp() + ? * interval '1 millisecond'"
+				+ " WHERE worker = ? AND id = ANY(?) RETURNING id, cancelled";
+		this.expire = "WITH back AS (UPDATE " + call + " SET worker = NULL, lease_until = NULL WHERE queue = ?"
+				+ " AND worker IS NOT NULL AND lease_until < clock_timestamp() AND idempotent AND deliveries < ?"
+				+ " AND NOT cancelled RETURNING queue) SELECT pg_notify(?, queue) FROM (SELECT DISTINCT queue FROM back) queues";
+		this.kill = deadLetterSql("queue = ? AND worker IS NOT NULL AND lease_until < clock_timestamp()"
+				+ " AND (NOT idempotent OR deliveries >= ? OR cancelled)", "?::text", "convert_to('{\"v\":1,\"id\":'"
+				+ " || to_json(invocation_id)::text || ',\"ok\":false,\"error\":{\"code\":\"may-have-run\",\"message\":'"
+				+ " || to_json(?::text)::text || '}}', 'UTF8')");
+		this.dead = deadLetterSql("id = ? AND worker = ?", "?::text", "?::bytea");
+	}
+
+	/** Moves the rows matching a condition to the dead letters, answering their callers. */
+	private String deadLetterSql(String where, String cause, String answer) {
+		return "WITH dead AS (DELETE FROM " + this.settings.table("call") + " WHERE " + where + " RETURNING *),"
+				+ " kept AS (INSERT INTO " + this.settings.table("dead_letter") + " (queue, invocation_id, request,"
+				+ " idempotent, priority, fairness_key, requires, cause, attempts) SELECT queue, invocation_id, request,"
+				+ " idempotent, priority, fairness_key, requires, " + cause + ", deliveries FROM dead RETURNING 1),"
+				+ " answered AS (INSERT INTO " + this.settings.table("reply") + " (invocation_id, caller, result)"
+				+ " SELECT invocation_id, caller, " + answer + " FROM dead RETURNING caller)"
+				+ " SELECT pg_notify(? || caller, '') FROM answered";
+	}
+
+	/**
+	 * Starts listening and the upkeep of leases; called once the backend is built.
+	 * @return this backend
+	 */
+	public JdbcQueueBackend start() {
+		this.notifications.start();
+		long renewMillis = Math.max(100, this.settings.visibilityTimeout().toMillis() / 3);
+		this.upkeep.scheduleWithFixedDelay(this::renewAndTakeOver, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+		long poll = this.settings.pollInterval().toMillis();
+		this.upkeep.scheduleWithFixedDelay(this::poll, poll, poll, TimeUnit.MILLISECONDS);
+		return this;
+	}
+
+	@Override
+	public String name() {
+		return "jdbc";
+	}
+
+	@Override
+	public boolean schedules() {
+		return true;
+	}
+
+	@Override
+	public CompletableFuture<byte[]> submit(QueuedCall call) {
+		if (call.streamed()) {
+			throw new ExecutionRejectedException("Queue '" + call.queue() + "': the jdbc queue backend does not stream"
+					+ " results yet; use the redis or memory backend for streamed methods");
+		}
+		if (!this.open) {
+			throw new ExecutionRejectedException("Queue '" + call.queue() + "' is closed");
+		}
+		CompletableFuture<byte[]> result = new CompletableFuture<>();
+		this.replies.expect(call.invocationId(), result);
+		long due = call.delayMillis();
+		long deadline = call.later() ? due + call.timeoutMillis()
+				: Math.max(1, TimeUnit.NANOSECONDS.toMillis(call.deadlineNanos() - System.nanoTime()));
+		try {
+			this.jdbc.sql(this.insert)
+				.params(call.queue(), call.invocationId(), call.request(), call.idempotent(), call.lane().priority(),
+						call.lane().fairnessKey(), json(call.lane().requires()), due, deadline, this.id,
+						this.settings.workChannel())
+				.query((row, i) -> 1)
+				.list();
+		}
+		catch (RuntimeException ex) {
+			this.replies.forget(call.invocationId());
+			throw new ExecutionRejectedException("Queue '" + call.queue() + "' could not take call ["
+					+ call.invocationId() + "]: " + ex.getMessage(), ex);
+		}
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			// Queued with the transaction: gone if it rolls back.
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCompletion(int status) {
+					if (status != STATUS_COMMITTED) {
+						result.completeExceptionally(new ExecutionRejectedException("Call [" + call.invocationId()
+								+ "] was queued in a transaction that rolled back: it was never queued"));
+					}
+				}
+			});
+		}
+		result.whenComplete((body, failure) -> {
+			if (result.isCancelled()) {
+				this.upkeep.execute(() -> cancel(call.queue(), call.invocationId()));
+			}
+		});
+		return result;
+	}
+
+	@Override
+	public boolean cancel(String queue, String invocationId) {
+		String call = this.settings.table("call");
+		try {
+			int dropped = this.jdbc.sql("DELETE FROM " + call + " WHERE queue = ? AND invocation_id = ? AND worker IS NULL")
+				.params(queue, invocationId)
+				.update();
+			if (dropped == 0) {
+				this.jdbc.sql("UPDATE " + call + " SET cancelled = TRUE WHERE queue = ? AND invocation_id = ?")
+					.params(queue, invocationId)
+					.update();
+			}
+			return true;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Queue '{}': cancelling call [{}] failed: {}", queue, invocationId, ex.toString());
+			return false;
+		}
+	}
+
+	@Override
+	public QueueConsumer consumer(String queue, int concurrency, ConsumerOptions options) {
+		JdbcQueueConsumer consumer = new JdbcQueueConsumer(this, queue, concurrency, options);
+		this.consumers.add(consumer);
+		return consumer;
+	}
+
+	private void wake(String queue) {
+		for (JdbcQueueConsumer consumer : this.consumers) {
+			if (consumer.queue().equals(queue)) {
+				consumer.wake();
+			}
+		}
+	}
+
+	/** Without notifications, or in case one was missed: answers waiting are taken. */
+	private void poll() {
+		if (this.replies.any()) {
+			this.replies.fetch();
+		}
+	}
+
+	private void renewAndTakeOver() {
+		try {
+			for (JdbcQueueConsumer consumer : this.consumers) {
+				List<JdbcDelivery> held = consumer.held();
+				if (!held.isEmpty()) {
+					Long[] rows = held.stream().map(JdbcDelivery::row).toArray(Long[]::new);
+					Map<Long, Boolean> renewed = new HashMap<>();
+					this.jdbc.sql(this.renew)
+						.params(this.settings.visibilityTimeout().toMillis(), this.id, rows)
+						.query((row, i) -> renewed.put(row.getLong(1), row.getBoolean(2)))
+						.list();
+					consumer.cancelled(renewed);
+				}
+				takeOver(consumer.queue());
+			}
+			this.jdbc.sql("DELETE FROM " + this.settings.table("reply")
+					+ " WHERE created < clock_timestamp() - ? * interval '1 millisecond'")
+				.param(this.settings.retention().toMillis())
+				.update();
+		}
+		catch (RuntimeException ex) {
+			if (this.open) {
+				logger.warn("Renewing leases failed; trying again: {}", (ex.getCause() != null) ? ex.getCause().toString() : ex.toString());
+			}
+		}
+	}
+
+	/** Calls whose worker stopped renewing: an idempotent one waits again, any other is a dead letter. */
+	private void takeOver(String queue) {
+		this.jdbc.sql(this.expire)
+			.params(queue, this.settings.maxDeliveries(), this.settings.workChannel())
+			.query((row, i) -> 1)
+			.list();
+		this.jdbc.sql(this.kill)
+			.params(queue, this.settings.maxDeliveries(), "worker stopped; not idempotent or delivered too often",
+					"The call may have run on a worker that stopped before answering; it is not run again because its"
+							+ " method is not @Idempotent or it was delivered execution.jdbc.max-deliveries times",
+					this.settings.replyChannel(""))
+			.query((row, i) -> 1)
+			.list();
+	}
+
+	/** Stops renewing leases and taking over, as a process that stopped would (for tests). */
+	void stopUpkeep() {
+		this.upkeep.shutdownNow();
+	}
+
+	void deadLetter(long row, String worker, byte[] answer, String cause) {
+		try {
+			this.jdbc.sql(this.dead).params(row, worker, cause, answer, this.settings.replyChannel("")).query((r, i) -> 1).list();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Keeping a dead letter failed: {}", ex.toString());
+		}
+	}
+
+	void giveBack(List<Long> rows) {
+		if (rows.isEmpty()) {
+			return;
+		}
+		try {
+			this.jdbc.sql(this.requeue)
+				.params(rows.toArray(Long[]::new), this.id, this.settings.workChannel())
+				.query((row, i) -> 1)
+				.list();
+		}
+		catch (RuntimeException ex) {
+			// Their leases run out and they are taken over.
+			logger.debug("Giving back calls failed: {}", ex.toString());
+		}
+	}
+
+	void forget(JdbcQueueConsumer consumer) {
+		this.consumers.remove(consumer);
+	}
+
+	JdbcClient jdbc() {
+		return this.jdbc;
+	}
+
+	JdbcQueueSettings settings() {
+		return this.settings;
+	}
+
+	String workerId() {
+		return this.id;
+	}
+
+	/** Worker tags or a requirement as a JSON object (tags are letters, digits and {@code ._:/-}). */
+	static String json(Map<String, String> tags) {
+		StringBuilder json = new StringBuilder("{");
+		new TreeMap<>(tags).forEach((name, value) -> json.append((json.length() > 1) ? "," : "")
+			.append('"').append(name).append("\":\"").append(value).append('"'));
+		return json.append('}').toString();
+	}
+
+	@Override
+	public void close() {
+		this.open = false;
+		this.consumers.forEach(JdbcQueueConsumer::close);
+		this.notifications.close();
+		this.upkeep.shutdownNow();
+		this.replies.failAll(new ExecutionRejectedException("The jdbc queue backend closed"));
+	}
+
+}

@@ -1,0 +1,211 @@
+package io.execution.queue.jdbc;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.execution.queue.ConsumerOptions;
+import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueueDelivery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The worker side of one queue on PostgreSQL. One worker thread at a time claims as many
+ * waiting calls as the pool has free threads, with {@code FOR UPDATE SKIP LOCKED} (so workers of
+ * every process claim disjoint rows) and a lease of the visibility timeout; the others take what
+ * it claimed. Idle threads wait for a notification that the queue has calls, or the poll
+ * interval. A call is answered by deleting its row while it is still this worker's, in the same
+ * statement that writes the answer and notifies its caller.
+ */
+final class JdbcQueueConsumer implements QueueConsumer {
+
+	private static final Logger logger = LoggerFactory.getLogger(JdbcQueueConsumer.class);
+
+	private final JdbcQueueBackend backend;
+
+	private final JdbcClient jdbc;
+
+	private final String queue;
+
+	private final int concurrency;
+
+	private final String tags;
+
+	private final String claim;
+
+	private final String answer;
+
+	private final LinkedBlockingQueue<JdbcDelivery> ready = new LinkedBlockingQueue<>();
+
+	private final Set<JdbcDelivery> running = ConcurrentHashMap.newKeySet();
+
+	private final ReentrantLock claiming = new ReentrantLock();
+
+	private final Object signal = new Object();
+
+	private long signals;
+
+	private volatile boolean open = true;
+
+	JdbcQueueConsumer(JdbcQueueBackend backend, String queue, int concurrency, ConsumerOptions options) {
+		this.backend = backend;
+		this.jdbc = backend.jdbc();
+		this.queue = queue;
+		this.concurrency = concurrency;
+		this.tags = JdbcQueueBackend.json(options.tags());
+		JdbcQueueSettings settings = backend.settings();
+		String call = settings.table("call");
+		this.claim = "WITH picked AS (SELECT id FROM " + call + " WHERE queue = ? AND worker IS NULL"
+				+ " AND due <= clock_timestamp() AND requires <@ ?::jsonb ORDER BY priority DESC, id LIMIT ?"
+				+ " FOR UPDATE SKIP LOCKED) UPDATE " + call + " c SET worker = ?, deliveries = c.deliveries + 1,"
+				+ " lease_until = clock_timestamp() + ? * interval '1 millisecond' FROM picked WHERE c.id = picked.id"
+				+ " RETURNING c.id, c.invocation_id, c.request, c.cancelled,"
+				+ " (extract(epoch FROM (c.deadline - clock_timestamp())) * 1000)::bigint";
+		this.answer = "WITH done AS (DELETE FROM " + call + " WHERE id = ? AND worker = ? RETURNING invocation_id, caller),"
+				+ " answered AS (INSERT INTO " + settings.table("reply")
+				+ " (invocation_id, caller, result) SELECT invocation_id, caller, ? FROM done RETURNING caller)"
+				+ " SELECT pg_notify(? || caller, '') FROM answered";
+	}
+
+	String queue() {
+		return this.queue;
+	}
+
+	@Override
+	public QueueDelivery take(Duration wait) throws InterruptedException {
+		long end = System.nanoTime() + wait.toNanos();
+		while (this.open) {
+			JdbcDelivery delivery = this.ready.poll();
+			if (delivery != null) {
+				return started(delivery);
+			}
+			long seen;
+			synchronized (this.signal) {
+				seen = this.signals;
+			}
+			if (this.claiming.tryLock()) {
+				try {
+					claim();
+				}
+				finally {
+					this.claiming.unlock();
+				}
+				delivery = this.ready.poll();
+				if (delivery != null) {
+					return started(delivery);
+				}
+			}
+			long left = end - System.nanoTime();
+			if (left <= 0) {
+				return null;
+			}
+			long poll = this.backend.settings().pollInterval().toNanos();
+			synchronized (this.signal) {
+				if (this.signals == seen) {
+					TimeUnit.NANOSECONDS.timedWait(this.signal, Math.min(left, poll));
+				}
+			}
+		}
+		return null;
+	}
+
+	private JdbcDelivery started(JdbcDelivery delivery) {
+		this.running.add(delivery);
+		return delivery;
+	}
+
+	/** The queue has calls (a notification): wake the waiting threads. */
+	void wake() {
+		synchronized (this.signal) {
+			this.signals++;
+			this.signal.notifyAll();
+		}
+	}
+
+	private void claim() {
+		int free = this.concurrency - this.running.size() - this.ready.size();
+		if (free <= 0) {
+			return;
+		}
+		try {
+			List<JdbcDelivery> claimed = this.jdbc.sql(this.claim)
+				.params(this.queue, this.tags, free, this.backend.workerId(),
+						this.backend.settings().visibilityTimeout().toMillis())
+				.query((row, i) -> new JdbcDelivery(this, row.getLong(1), row.getString(2), row.getBytes(3),
+						System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5)), row.getBoolean(4)))
+				.list();
+			this.ready.addAll(claimed);
+			if (claimed.size() > 1) {
+				wake();
+			}
+		}
+		catch (RuntimeException ex) {
+			if (this.open) {
+				logger.warn("Queue '{}': claiming calls failed; trying again: {}", this.queue, ex.toString());
+			}
+		}
+	}
+
+	/** Writes the answer while the call is still this worker's; a late one (taken over) is dropped. */
+	void answer(JdbcDelivery delivery, byte[] result) {
+		this.running.remove(delivery);
+		try {
+			List<Object> told = this.jdbc.sql(this.answer)
+				.params(delivery.row(), this.backend.workerId(), result, this.backend.settings().replyChannel(""))
+				.query((row, i) -> (Object) "").list();
+			if (told.isEmpty()) {
+				logger.info("Queue '{}': the answer to call [{}] came after another worker took it over; dropped",
+						this.queue, delivery.invocationId());
+			}
+		}
+		catch (RuntimeException ex) {
+			// The lease runs out and the call is taken over (an idempotent one runs again).
+			logger.warn("Queue '{}': answering call [{}] failed: {}", this.queue, delivery.invocationId(), ex.toString());
+		}
+	}
+
+	/** Answers a call given up on and keeps its request as a dead letter. */
+	void deadLetter(JdbcDelivery delivery, byte[] result, String cause) {
+		this.running.remove(delivery);
+		this.backend.deadLetter(delivery.row(), this.backend.workerId(), result, cause);
+	}
+
+	/** The rows this consumer's calls hold, to renew their leases. */
+	List<JdbcDelivery> held() {
+		List<JdbcDelivery> held = new ArrayList<>(this.running);
+		held.addAll(this.ready);
+		return held;
+	}
+
+	/** The caller of these calls cancelled them. */
+	void cancelled(Map<Long, Boolean> rows) {
+		for (JdbcDelivery delivery : held()) {
+			if (Boolean.TRUE.equals(rows.get(delivery.row()))) {
+				delivery.cancelled();
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		this.open = false;
+		wake();
+		// Calls claimed and not started go back to the queue at once.
+		List<Long> unstarted = new ArrayList<>();
+		for (JdbcDelivery delivery; (delivery = this.ready.poll()) != null;) {
+			unstarted.add(delivery.row());
+		}
+		this.backend.giveBack(unstarted);
+		this.backend.forget(this);
+	}
+
+}

@@ -1,0 +1,91 @@
+package io.execution.queue.jdbc;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The caller side: the answers this process waits for. A worker writes an answer to the reply
+ * table and notifies this caller's channel; the notification (or, without one, the poll) makes
+ * this process take every answer of its own in one statement and complete their futures.
+ */
+final class JdbcReplies {
+
+	private static final Logger logger = LoggerFactory.getLogger(JdbcReplies.class);
+
+	private final Map<String, CompletableFuture<byte[]>> waiting = new ConcurrentHashMap<>();
+
+	private final JdbcClient jdbc;
+
+	private final String caller;
+
+	private final String take;
+
+	private final Executor fetcher;
+
+	private final AtomicBoolean fetchDue = new AtomicBoolean();
+
+	JdbcReplies(JdbcClient jdbc, JdbcQueueSettings settings, String caller, Executor fetcher) {
+		this.jdbc = jdbc;
+		this.caller = caller;
+		this.fetcher = fetcher;
+		this.take = "DELETE FROM " + settings.table("reply") + " WHERE caller = ? RETURNING invocation_id, result";
+	}
+
+	void expect(String invocationId, CompletableFuture<byte[]> result) {
+		this.waiting.put(invocationId, result);
+		result.whenComplete((body, failure) -> this.waiting.remove(invocationId, result));
+	}
+
+	void forget(String invocationId) {
+		this.waiting.remove(invocationId);
+	}
+
+	boolean any() {
+		return !this.waiting.isEmpty();
+	}
+
+	/** Takes this caller's answers soon, on the fetching thread (once however many ask meanwhile). */
+	void fetchSoon() {
+		if (this.fetchDue.compareAndSet(false, true)) {
+			try {
+				this.fetcher.execute(this::fetch);
+			}
+			catch (RuntimeException ex) {
+				this.fetchDue.set(false);
+			}
+		}
+	}
+
+	/** Takes this caller's answers and completes their futures; answers no one waits for are dropped. */
+	void fetch() {
+		this.fetchDue.set(false);
+		try {
+			this.jdbc.sql(this.take).param(this.caller).query((row, i) -> {
+				CompletableFuture<byte[]> result = this.waiting.remove(row.getString(1));
+				if (result != null) {
+					result.complete(row.getBytes(2));
+				}
+				return null;
+			}).list();
+		}
+		catch (RuntimeException ex) {
+			// The next notification or poll takes them.
+			logger.debug("Taking answers failed: {}", ex.toString());
+		}
+	}
+
+	/** Fails every call still waiting: the backend closes. */
+	void failAll(RuntimeException cause) {
+		this.waiting.values().forEach((result) -> result.completeExceptionally(cause));
+		this.waiting.clear();
+	}
+
+}

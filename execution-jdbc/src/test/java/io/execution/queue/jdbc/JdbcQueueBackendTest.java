@@ -1,0 +1,188 @@
+package io.execution.queue.jdbc;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.execution.ExecutionRejectedException;
+import io.execution.queue.ConsumerOptions;
+import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueueDelivery;
+import io.execution.queue.QueuedCall;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The JDBC queue backend on a real PostgreSQL, below the dispatcher: a call crosses from a
+ * caller backend to a worker backend (two "processes" with their own ids and listeners); one
+ * queued in a transaction is seen only after the commit and never after a rollback; a worker
+ * that stops renewing loses an idempotent call to another worker, whose answer counts and the
+ * late one does not, and a call that is not idempotent becomes a dead letter, its caller told.
+ */
+class JdbcQueueBackendTest {
+
+	private static TestPostgres postgres;
+
+	private static DriverManagerDataSource dataSource;
+
+	private final List<AutoCloseable> after = new ArrayList<>();
+
+	private final String queue = "q" + UUID.randomUUID().toString().substring(0, 8);
+
+	@BeforeAll
+	static void start() {
+		postgres = TestPostgres.start();
+		dataSource = new DriverManagerDataSource(postgres.url(), "postgres", "");
+		JdbcSchema.create(dataSource, "execution_");
+	}
+
+	@AfterAll
+	static void stop() {
+		postgres.close();
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		for (int i = this.after.size() - 1; i >= 0; i--) {
+			this.after.get(i).close();
+		}
+	}
+
+	private JdbcQueueBackend backend(Duration visibility) {
+		JdbcQueueBackend backend = new JdbcQueueBackend(dataSource,
+				() -> DriverManager.getConnection(postgres.url(), "postgres", ""),
+				new JdbcQueueSettings("execution_", visibility, 3, Duration.ofMillis(500), Duration.ofMinutes(10), null))
+			.start();
+		this.after.add(backend);
+		return backend;
+	}
+
+	private QueuedCall call(String id, boolean idempotent) {
+		return QueuedCall.of(this.queue, id, ("req-" + id).getBytes(StandardCharsets.UTF_8),
+				System.nanoTime() + TimeUnit.SECONDS.toNanos(30), idempotent);
+	}
+
+	private static String text(byte[] bytes) {
+		return new String(bytes, StandardCharsets.UTF_8);
+	}
+
+	@Test
+	void aCallCrossesToAWorkerAndItsAnswerBack() throws Exception {
+		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
+		QueueConsumer worker = backend(Duration.ofSeconds(30)).consumer(this.queue, 4, ConsumerOptions.DEFAULT);
+		List<CompletableFuture<byte[]>> results = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			results.add(caller.submit(call("c" + i, false)));
+		}
+		for (int i = 0; i < 20; i++) {
+			QueueDelivery delivery = worker.take(Duration.ofSeconds(10));
+			assertThat(delivery).isNotNull();
+			assertThat(delivery.deadlineNanos() - System.nanoTime()).isBetween(TimeUnit.SECONDS.toNanos(20),
+					TimeUnit.SECONDS.toNanos(31));
+			delivery.reply(("ok-" + text(delivery.request())).getBytes(StandardCharsets.UTF_8));
+		}
+		for (int i = 0; i < 20; i++) {
+			assertThat(text(results.get(i).get(10, TimeUnit.SECONDS))).isEqualTo("ok-req-c" + i);
+		}
+		assertThat(worker.take(Duration.ofMillis(200))).as("each call is taken once").isNull();
+	}
+
+	@Test
+	void aCallQueuedInATransactionIsSeenAfterTheCommitAndNeverAfterARollback() throws Exception {
+		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
+		QueueConsumer worker = backend(Duration.ofSeconds(30)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
+		TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		CompletableFuture<byte[]>[] rolledBack = new CompletableFuture[1];
+		transaction.executeWithoutResult((status) -> {
+			rolledBack[0] = caller.submit(call("gone", false));
+			status.setRollbackOnly();
+		});
+		assertThatThrownBy(() -> rolledBack[0].get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ExecutionRejectedException.class)
+			.hasMessageContaining("rolled back");
+		CompletableFuture<byte[]>[] committed = new CompletableFuture[1];
+		transaction.executeWithoutResult((status) -> {
+			committed[0] = caller.submit(call("kept", false));
+			// Another thread, outside this transaction, as a worker is.
+			assertThat(CompletableFuture.supplyAsync(() -> {
+				try {
+					return worker.take(Duration.ofMillis(700));
+				}
+				catch (InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}).join()).as("not before the commit").isNull();
+		});
+		QueueDelivery delivery = worker.take(Duration.ofSeconds(10));
+		assertThat(delivery.invocationId()).isEqualTo("kept");
+		delivery.reply("done".getBytes(StandardCharsets.UTF_8));
+		assertThat(text(committed[0].get(10, TimeUnit.SECONDS))).isEqualTo("done");
+		assertThat(new JdbcTemplate(dataSource).queryForObject(
+				"SELECT count(*) FROM execution_call WHERE invocation_id = 'gone'", Integer.class)).isZero();
+	}
+
+	@Test
+	void aStoppedWorkersIdempotentCallRunsElsewhereAndItsLateAnswerIsDropped() throws Exception {
+		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
+		// The first worker's backend takes the call and then stops renewing (its upkeep is gone).
+		JdbcQueueBackend stopped = backend(Duration.ofSeconds(1));
+		QueueConsumer first = stopped.consumer(this.queue, 1, ConsumerOptions.DEFAULT);
+		CompletableFuture<byte[]> result = caller.submit(call("again", true));
+		QueueDelivery taken = first.take(Duration.ofSeconds(10));
+		assertThat(taken.invocationId()).isEqualTo("again");
+		stopped.stopUpkeep();
+		QueueConsumer second = backend(Duration.ofSeconds(1)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
+		QueueDelivery retaken = second.take(Duration.ofSeconds(15));
+		assertThat(retaken).isNotNull();
+		assertThat(retaken.invocationId()).isEqualTo("again");
+		retaken.reply("second".getBytes(StandardCharsets.UTF_8));
+		assertThat(text(result.get(10, TimeUnit.SECONDS))).isEqualTo("second");
+		taken.reply("first, late".getBytes(StandardCharsets.UTF_8));
+		assertThat(new JdbcTemplate(dataSource).queryForObject(
+				"SELECT count(*) FROM execution_reply WHERE invocation_id = 'again'", Integer.class)).isZero();
+	}
+
+	@Test
+	void aStoppedWorkersCallThatIsNotIdempotentIsADeadLetterItsCallerTold() throws Exception {
+		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
+		JdbcQueueBackend stopped = backend(Duration.ofSeconds(1));
+		QueueConsumer first = stopped.consumer(this.queue, 1, ConsumerOptions.DEFAULT);
+		CompletableFuture<byte[]> result = caller.submit(call("once", false));
+		assertThat(first.take(Duration.ofSeconds(10)).invocationId()).isEqualTo("once");
+		stopped.stopUpkeep();
+		backend(Duration.ofSeconds(1)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
+		String answer = text(result.get(20, TimeUnit.SECONDS));
+		assertThat(answer).contains("\"id\":\"once\"", "\"ok\":false", "may-have-run", "@Idempotent");
+		assertThat(new JdbcTemplate(dataSource).queryForObject(
+				"SELECT cause FROM execution_dead_letter WHERE invocation_id = 'once' AND queue = ?", String.class,
+				this.queue)).contains("not idempotent");
+	}
+
+	@Test
+	void aCancelledWaitingCallIsDropped() throws Exception {
+		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
+		CompletableFuture<byte[]> result = caller.submit(call("dropped", false));
+		result.cancel(true);
+		await().atMost(Duration.ofSeconds(10)).until(() -> new JdbcTemplate(dataSource).queryForObject(
+				"SELECT count(*) FROM execution_call WHERE invocation_id = 'dropped' AND queue = ?", Integer.class,
+				this.queue) == 0);
+		assertThat(backend(Duration.ofSeconds(30)).consumer(this.queue, 1, ConsumerOptions.DEFAULT)
+			.take(Duration.ofMillis(300))).isNull();
+	}
+
+}
