@@ -19,11 +19,12 @@ import org.springframework.context.annotation.Import;
 
 /**
  * Queue mode: the transport of {@code mode: queue} endpoints over the configured backend: memory
- * (the default) or redis.
+ * (the default), redis or jdbc.
  */
 @AutoConfiguration(before = ExecutionAutoConfiguration.class,
-		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
-@Import({ MemoryQueueConfiguration.class, RedisQueueConfiguration.class })
+		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
+@Import({ MemoryQueueConfiguration.class, RedisQueueConfiguration.class, JdbcQueueConfiguration.class })
 public final class ExecutionQueueAutoConfiguration {
 
 	@Bean

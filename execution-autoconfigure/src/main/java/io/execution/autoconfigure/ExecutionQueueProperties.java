@@ -178,7 +178,10 @@ public class ExecutionQueueProperties implements Validator {
 		MEMORY,
 
 		/** In Redis, through Spring Data Redis. */
-		REDIS
+		REDIS,
+
+		/** In the application's PostgreSQL database, through its DataSource (and its transactions). */
+		JDBC
 
 	}
 

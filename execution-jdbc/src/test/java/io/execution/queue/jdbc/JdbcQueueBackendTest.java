@@ -13,6 +13,7 @@ import io.execution.ExecutionRejectedException;
 import io.execution.queue.ConsumerOptions;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;
+import io.execution.queue.QueueLane;
 import io.execution.queue.QueuedCall;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -183,6 +184,45 @@ class JdbcQueueBackendTest {
 				this.queue) == 0);
 		assertThat(backend(Duration.ofSeconds(30)).consumer(this.queue, 1, ConsumerOptions.DEFAULT)
 			.take(Duration.ofMillis(300))).isNull();
+	}
+
+	@Test
+	void aCallRequiringTagsGoesOnlyToAWorkerWithThem() throws Exception {
+		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
+		QueueConsumer plain = backend(Duration.ofSeconds(30)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
+		CompletableFuture<byte[]> result = caller
+			.submit(call("gpu", false).in(new QueueLane(0, null, java.util.Map.of("gpu", "true"))));
+		assertThat(plain.take(Duration.ofMillis(700))).isNull();
+		QueueConsumer gpu = backend(Duration.ofSeconds(30)).consumer(this.queue, 1,
+				new ConsumerOptions(io.execution.queue.QueueLimits.NONE, java.util.Map.of("gpu", "true", "zone", "a"),
+						java.util.Map.of(), Duration.ofSeconds(5)));
+		QueueDelivery delivery = gpu.take(Duration.ofSeconds(10));
+		assertThat(delivery.invocationId()).isEqualTo("gpu");
+		delivery.reply("ran".getBytes(StandardCharsets.UTF_8));
+		assertThat(text(result.get(10, TimeUnit.SECONDS))).isEqualTo("ran");
+	}
+
+	@Test
+	void aCallDueLaterWaitsUntilDue() throws Exception {
+		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
+		QueueConsumer worker = backend(Duration.ofSeconds(30)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
+		long start = System.nanoTime();
+		caller.submit(call("later", false).dueIn(1500, 10_000));
+		QueueDelivery delivery = worker.take(Duration.ofSeconds(10));
+		assertThat(delivery.invocationId()).isEqualTo("later");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+	}
+
+	@Test
+	void aCallCancelledWhileRunningIsInterruptedOnItsWorker() throws Exception {
+		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
+		QueueConsumer worker = backend(Duration.ofSeconds(1)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
+		CompletableFuture<byte[]> result = caller.submit(call("stop", false));
+		QueueDelivery delivery = worker.take(Duration.ofSeconds(10));
+		java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+		delivery.onCancel(stopped::countDown);
+		result.cancel(true);
+		assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
 	}
 
 }

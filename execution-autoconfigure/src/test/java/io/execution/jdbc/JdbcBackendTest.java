@@ -1,0 +1,103 @@
+package io.execution.jdbc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.execution.keys.AsyncCharges;
+import io.execution.keys.Charges;
+import io.execution.keys.ChargesApplication;
+import io.execution.queue.QueueBackend;
+import io.execution.queue.jdbc.JdbcQueueBackend;
+import io.execution.queue.jdbc.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code execution.queue.backend=jdbc} in real Spring applications on a real PostgreSQL: the
+ * starter creates its tables, a caller application's calls run on another application's
+ * workers, and a call queued inside the application's transaction runs only if it commits.
+ */
+class JdbcBackendTest {
+
+	private static TestPostgres postgres;
+
+	private final List<ConfigurableApplicationContext> after = new ArrayList<>();
+
+	@BeforeAll
+	static void start() {
+		postgres = TestPostgres.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		postgres.close();
+	}
+
+	@AfterEach
+	void close() {
+		this.after.forEach(ConfigurableApplicationContext::close);
+	}
+
+	private ConfigurableApplicationContext run(boolean worker) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ChargesApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties(postgres.properties())
+			// No pool on this module's classpath (its other applications must not get a DataSource).
+			.properties("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource")
+			.properties("spring.main.banner-mode=off", "execution.queue.backend=jdbc",
+					"execution.endpoints.charges.queue=charges", "execution.endpoints.charges.timeout=20s",
+					"execution.worker.enabled=" + worker, "execution.worker.queues=charges")
+			.run();
+		this.after.add(context);
+		return context;
+	}
+
+	@Test
+	void aCallerApplicationsCallsRunOnAnotherApplicationsWorkers() {
+		run(true);
+		ConfigurableApplicationContext caller = run(false);
+		assertThat(caller.getBean(QueueBackend.class)).isInstanceOf(JdbcQueueBackend.class);
+		Charges charges = caller.getBean(Charges.class);
+		for (int i = 0; i < 10; i++) {
+			assertThat(charges.charge("customer-" + i, null)).isEqualTo("customer-" + i);
+		}
+	}
+
+	@Test
+	void aCallQueuedInARolledBackTransactionNeverRunsAndOneCommittedDoes() throws Exception {
+		ConfigurableApplicationContext app = run(true);
+		Charges charges = app.getBean(Charges.class);
+		TransactionTemplate transaction = new TransactionTemplate(app.getBean(PlatformTransactionManager.class));
+		JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+		// An asynchronous client call inside a transaction: queued with it.
+		CompletableFuture<String>[] calls = new CompletableFuture[2];
+		transaction.executeWithoutResult((status) -> {
+			calls[0] = app.getBean(AsyncCharges.class).charge("rolled-back", null);
+			jdbc.update("CREATE TABLE IF NOT EXISTS orders (id TEXT)");
+			jdbc.update("INSERT INTO orders VALUES ('rolled-back')");
+			status.setRollbackOnly();
+		});
+		assertThatThrownBy(() -> calls[0].get(10, TimeUnit.SECONDS)).hasMessageContaining("rolled back");
+		transaction.executeWithoutResult((status) -> calls[1] = app.getBean(AsyncCharges.class).charge("committed", null));
+		assertThat(calls[1].get(20, TimeUnit.SECONDS)).isEqualTo("committed");
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_tables WHERE tablename = 'orders'", Integer.class))
+			.as("the business data rolled back with the call").isZero();
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM execution_call", Integer.class)).isZero();
+		assertThat(charges.charge("after", null)).isEqualTo("after");
+	}
+
+}
