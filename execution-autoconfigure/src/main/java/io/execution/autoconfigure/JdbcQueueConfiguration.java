@@ -6,17 +6,10 @@ import java.util.concurrent.Callable;
 
 import javax.sql.DataSource;
 
-import io.execution.async.ExecutionStore;
-import io.execution.async.MemoryExecutionStore;
-import io.execution.core.MemoryResultCache;
-import io.execution.core.ResultCache;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.jdbc.JdbcQueueBackend;
 import io.execution.queue.jdbc.JdbcQueueSettings;
 import io.execution.queue.jdbc.JdbcSchema;
-import io.execution.registry.LocalWorkerRegistry;
-import io.execution.registry.WorkerRegistry;
-import io.execution.worker.LocalWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -46,6 +39,7 @@ class JdbcQueueConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = { "io.execution.queue.jdbc.JdbcQueueBackend",
 			"org.springframework.jdbc.core.simple.JdbcClient", "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails" })
+	@Import(InJvmStoresConfiguration.class)
 	static class WithJdbc {
 
 		@Bean(destroyMethod = "close")
@@ -81,30 +75,6 @@ class JdbcQueueConfiguration {
 				return () -> DriverManager.getConnection(details.getJdbcUrl(), details.getUsername(), details.getPassword());
 			}
 			return dataSource::getConnection;
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(ResultCache.class)
-		MemoryResultCache executionResultCache() {
-			return new MemoryResultCache(MemoryQueueConfiguration.MEMORY_CACHE_CAPACITY);
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(io.execution.recurring.RecurringStore.class)
-		io.execution.recurring.MemoryRecurringStore executionRecurringStore() {
-			return new io.execution.recurring.MemoryRecurringStore();
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(ExecutionStore.class)
-		MemoryExecutionStore executionStore(ExecutionsProperties executions) {
-			return new MemoryExecutionStore(executions.getRetention(), executions.getMemoryCapacity());
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(WorkerRegistry.class)
-		LocalWorkerRegistry executionWorkerRegistry(ObjectProvider<LocalWorker> worker) {
-			return new LocalWorkerRegistry(worker::getIfAvailable);
 		}
 
 	}

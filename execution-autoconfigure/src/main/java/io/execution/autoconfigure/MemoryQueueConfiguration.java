@@ -2,19 +2,12 @@ package io.execution.autoconfigure;
 
 import java.util.Map;
 
-import io.execution.async.ExecutionStore;
-import io.execution.async.MemoryExecutionStore;
 import io.execution.autoconfigure.ExecutionProperties.Endpoint;
 import io.execution.autoconfigure.ExecutionProperties.Mode;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.ExecutionTimer;
-import io.execution.core.MemoryResultCache;
-import io.execution.core.ResultCache;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.memory.MemoryQueueBackend;
-import io.execution.registry.LocalWorkerRegistry;
-import io.execution.registry.WorkerRegistry;
-import io.execution.worker.LocalWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -22,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * The in-memory queue backend, the embedded default. Its queues live in this JVM, so each one
@@ -30,6 +24,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "execution.queue.backend", havingValue = "memory", matchIfMissing = true)
+@Import(InJvmStoresConfiguration.class)
 class MemoryQueueConfiguration {
 
 	@Bean(destroyMethod = "close")
@@ -43,34 +38,8 @@ class MemoryQueueConfiguration {
 		return new MemoryQueueBackend(queue.getCapacity(), ExecutionEventsListeners.of(events), timer.scheduler());
 	}
 
-	/** Results of @CacheResult methods, in this JVM. */
-	@Bean
-	@ConditionalOnMissingBean(ResultCache.class)
-	MemoryResultCache executionResultCache() {
-		return new MemoryResultCache(MEMORY_CACHE_CAPACITY);
-	}
-
 	/** The most results the memory cache holds. */
 	static final int MEMORY_CACHE_CAPACITY = 10_000;
-
-	/** The recurring calls' latest ticks and pauses: this JVM's, as its instances are this one. */
-	@Bean
-	@ConditionalOnMissingBean(io.execution.recurring.RecurringStore.class)
-	io.execution.recurring.MemoryRecurringStore executionRecurringStore() {
-		return new io.execution.recurring.MemoryRecurringStore();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean(ExecutionStore.class)
-	MemoryExecutionStore executionStore(ExecutionsProperties executions) {
-		return new MemoryExecutionStore(executions.getRetention(), executions.getMemoryCapacity());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean(WorkerRegistry.class)
-	LocalWorkerRegistry executionWorkerRegistry(ObjectProvider<LocalWorker> worker) {
-		return new LocalWorkerRegistry(worker::getIfAvailable);
-	}
 
 	/**
 	 * Each queue endpoint's queue is served by this application's own pools, as the memory backend
