@@ -316,6 +316,10 @@ public final class JdbcQueueBackend implements QueueBackend {
 
 	/** Worker tags or a requirement as a JSON object (tags are letters, digits and {@code ._:/-}). */
 	static String json(Map<String, String> tags) {
+		if (tags.isEmpty()) {
+			// Most calls require nothing: no map copied for them.
+			return "{}";
+		}
 		StringBuilder json = new StringBuilder("{");
 		new TreeMap<>(tags).forEach((name, value) -> json.append((json.length() > 1) ? "," : "")
 			.append('"').append(name).append("\":\"").append(value).append('"'));
