@@ -100,4 +100,23 @@ class JdbcBackendTest {
 		assertThat(charges.charge("after", null)).isEqualTo("after");
 	}
 
+	@Test
+	void aSynchronousCallInsideATransactionIsRefusedNamingTheWayOut() {
+		ConfigurableApplicationContext app = run(true);
+		Charges charges = app.getBean(Charges.class);
+		TransactionTemplate transaction = new TransactionTemplate(app.getBean(PlatformTransactionManager.class));
+		JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+		// It would wait for a worker that sees the call only after a commit that waits for it.
+		assertThatThrownBy(() -> transaction.executeWithoutResult((status) -> charges.charge("inside", null)))
+			.isInstanceOf(io.execution.ExecutionRejectedException.class)
+			.hasMessageContaining("inside a transaction")
+			.hasMessageContaining("asynchronous");
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM execution_call", Integer.class)).isZero();
+		// Outside one, or asynchronously inside one, it runs.
+		assertThat(charges.charge("outside", null)).isEqualTo("outside");
+		CompletableFuture<String>[] call = new CompletableFuture[1];
+		transaction.executeWithoutResult((status) -> call[0] = app.getBean(AsyncCharges.class).charge("async", null));
+		assertThat(call[0].join()).isEqualTo("async");
+	}
+
 }

@@ -68,7 +68,7 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	public Object invoke(Invocation invocation) {
 		byte[] result;
 		try {
-			result = Futures.await(submit(invocation), invocation);
+			result = Futures.await(submit(invocation, true), invocation);
 		}
 		catch (ExecutionRejectedException ex) {
 			throw new EndpointFailure(ex, false);
@@ -78,7 +78,7 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 
 	@Override
 	public CompletableFuture<Object> invokeAsync(Invocation invocation) {
-		CompletableFuture<byte[]> submitted = submit(invocation);
+		CompletableFuture<byte[]> submitted = submit(invocation, false);
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		submitted.whenCompleteAsync((body, failure) -> {
 			if (failure != null) {
@@ -124,10 +124,13 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	 * Puts the request on the queue. A rejection here (queue full or closed, backend unreachable)
 	 * means the call never ran, so it is an {@link EndpointFailure}: a fallback may take it.
 	 */
-	private CompletableFuture<byte[]> submit(Invocation invocation) {
+	private CompletableFuture<byte[]> submit(Invocation invocation, boolean awaited) {
 		byte[] request = this.codec.encodeRequest(invocation);
 		try {
 			QueuedCall call = call(invocation, request);
+			if (awaited) {
+				call = call.awaitedByCaller();
+			}
 			long delay = invocation.delayNanos();
 			if (delay > 0) {
 				call = call.dueIn(Math.max(1, TimeUnit.NANOSECONDS.toMillis(delay)),
@@ -143,7 +146,7 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	/** The queued call of an invocation, in its lane. */
 	private QueuedCall call(Invocation invocation, byte[] request) {
 		return new QueuedCall(this.queue, invocation.id(), request, invocation.deadlineNanos(),
-				invocation.method().idempotent(), lane(invocation), 0, 0, null, null);
+				invocation.method().idempotent(), lane(invocation), 0, 0, null, null, false);
 	}
 
 	/**

@@ -20,9 +20,12 @@ import java.util.function.Consumer;
  * {@code null} for a plain call
  * @param demand for a streamed call, the chunks its caller grants its worker as it reads; {@code null}
  * when the worker may send without waiting
+ * @param awaited whether its caller's thread blocks until it answers (a synchronous call): a
+ * backend that queues inside the caller's transaction refuses such a call there, as it would wait
+ * for a commit that waits for it
  */
 public record QueuedCall(String queue, String invocationId, byte[] request, long deadlineNanos, boolean idempotent,
-		QueueLane lane, long delayMillis, long timeoutMillis, Consumer<byte[]> chunks, StreamDemand demand) {
+		QueueLane lane, long delayMillis, long timeoutMillis, Consumer<byte[]> chunks, StreamDemand demand, boolean awaited) {
 
 	/**
 	 * Checks the parts.
@@ -36,6 +39,7 @@ public record QueuedCall(String queue, String invocationId, byte[] request, long
 	 * @param timeoutMillis the timeout once due
 	 * @param chunks the chunk consumer, or {@code null}
 	 * @param demand the caller's grants, or {@code null}
+	 * @param awaited whether the caller's thread waits for it
 	 */
 	public QueuedCall {
 		lane = (lane != null) ? lane : QueueLane.DEFAULT;
@@ -56,7 +60,7 @@ public record QueuedCall(String queue, String invocationId, byte[] request, long
 	 */
 	public static QueuedCall of(String queue, String invocationId, byte[] request, long deadlineNanos,
 			boolean idempotent) {
-		return new QueuedCall(queue, invocationId, request, deadlineNanos, idempotent, QueueLane.DEFAULT, 0, 0, null, null);
+		return new QueuedCall(queue, invocationId, request, deadlineNanos, idempotent, QueueLane.DEFAULT, 0, 0, null, null, false);
 	}
 
 	/**
@@ -66,7 +70,7 @@ public record QueuedCall(String queue, String invocationId, byte[] request, long
 	 */
 	public QueuedCall in(QueueLane lane) {
 		return new QueuedCall(this.queue, this.invocationId, this.request, this.deadlineNanos, this.idempotent, lane,
-				this.delayMillis, this.timeoutMillis, this.chunks, this.demand);
+				this.delayMillis, this.timeoutMillis, this.chunks, this.demand, this.awaited);
 	}
 
 	/**
@@ -77,7 +81,7 @@ public record QueuedCall(String queue, String invocationId, byte[] request, long
 	 */
 	public QueuedCall dueIn(long delayMillis, long timeoutMillis) {
 		return new QueuedCall(this.queue, this.invocationId, this.request, this.deadlineNanos, this.idempotent,
-				this.lane, delayMillis, timeoutMillis, this.chunks, this.demand);
+				this.lane, delayMillis, timeoutMillis, this.chunks, this.demand, this.awaited);
 	}
 
 	/**
@@ -97,7 +101,16 @@ public record QueuedCall(String queue, String invocationId, byte[] request, long
 	 */
 	public QueuedCall streaming(Consumer<byte[]> chunks, StreamDemand demand) {
 		return new QueuedCall(this.queue, this.invocationId, this.request, this.deadlineNanos, this.idempotent,
-				this.lane, this.delayMillis, this.timeoutMillis, chunks, demand);
+				this.lane, this.delayMillis, this.timeoutMillis, chunks, demand, this.awaited);
+	}
+
+	/**
+	 * This call, its caller's thread waiting for the answer.
+	 * @return the call
+	 */
+	public QueuedCall awaitedByCaller() {
+		return new QueuedCall(this.queue, this.invocationId, this.request, this.deadlineNanos, this.idempotent,
+				this.lane, this.delayMillis, this.timeoutMillis, this.chunks, this.demand, true);
 	}
 
 	/**

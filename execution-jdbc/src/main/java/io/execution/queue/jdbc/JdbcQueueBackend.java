@@ -40,6 +40,8 @@ public final class JdbcQueueBackend implements QueueBackend {
 
 	private static final Logger logger = LoggerFactory.getLogger(JdbcQueueBackend.class);
 
+	private final DataSource dataSource;
+
 	private final JdbcClient jdbc;
 
 	private final JdbcQueueSettings settings;
@@ -76,6 +78,7 @@ public final class JdbcQueueBackend implements QueueBackend {
 	 * @param settings the settings
 	 */
 	public JdbcQueueBackend(DataSource dataSource, Callable<Connection> listening, JdbcQueueSettings settings) {
+		this.dataSource = dataSource;
 		this.jdbc = JdbcClient.create(dataSource);
 		this.settings = settings;
 		this.upkeep = Executors.newSingleThreadScheduledExecutor(settings.threads());
@@ -146,6 +149,15 @@ public final class JdbcQueueBackend implements QueueBackend {
 		if (!this.open) {
 			throw new ExecutionRejectedException("Queue '" + call.queue() + "' is closed");
 		}
+		// Bound to the application's transaction on this data source: the row is seen after its commit.
+		boolean transactional = TransactionSynchronizationManager.isActualTransactionActive()
+				&& TransactionSynchronizationManager.hasResource(this.dataSource);
+		if (transactional && call.awaited()) {
+			throw new ExecutionRejectedException("Call [" + call.invocationId() + "] to queue '" + call.queue()
+					+ "' is synchronous and made inside a transaction: workers see it only after that transaction"
+					+ " commits, which waits for the call. Make it asynchronous (a CompletableFuture return type, or"
+					+ " an execution), which completes after the commit, or make it outside the transaction");
+		}
 		CompletableFuture<byte[]> result = new CompletableFuture<>();
 		this.replies.expect(call.invocationId(), result);
 		long due = call.delayMillis();
@@ -164,7 +176,7 @@ public final class JdbcQueueBackend implements QueueBackend {
 			throw new ExecutionRejectedException("Queue '" + call.queue() + "' could not take call ["
 					+ call.invocationId() + "]: " + ex.getMessage(), ex);
 		}
-		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+		if (transactional && TransactionSynchronizationManager.isSynchronizationActive()) {
 			// Queued with the transaction: gone if it rolls back.
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
