@@ -94,6 +94,20 @@ class DeadLettersTest {
 	}
 
 	@Test
+	void onPostgres() throws Exception {
+		try (io.execution.queue.jdbc.TestPostgres postgres = io.execution.queue.jdbc.TestPostgres.start()) {
+			List<String> properties = operator(postgres.properties());
+			// No pool on this module's classpath (its other applications must not get a DataSource).
+			properties.addAll(List.of("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource",
+					"execution.queue.backend=jdbc", "execution.worker.enabled=true", "execution.worker.queues=jobs"));
+			ConfigurableApplicationContext app = run(WebApplicationType.SERVLET, properties);
+			deadLetterRequeuedAndCompleted(app, app);
+			close();
+			this.contexts.clear();
+		}
+	}
+
+	@Test
 	void onRedisRequeuedFromAnotherProcess() throws Exception {
 		List<String> redis = new ArrayList<>(List.of(TestRedis.shared().properties()));
 		redis.addAll(List.of("execution.queue.backend=redis", "execution.queue.redis.prefix=d" + UUID.randomUUID()));

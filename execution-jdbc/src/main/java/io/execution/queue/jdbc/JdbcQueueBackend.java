@@ -1,6 +1,7 @@
 package io.execution.queue.jdbc;
 
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,10 @@ import javax.sql.DataSource;
 
 import io.execution.ExecutionRejectedException;
 import io.execution.queue.ConsumerOptions;
+import io.execution.queue.DeadLetterStore;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
+import io.execution.queue.QueueState;
 import io.execution.queue.QueuedCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,8 @@ public final class JdbcQueueBackend implements QueueBackend {
 	private final String id = UUID.randomUUID().toString().replace("-", "");
 
 	private final JdbcReplies replies;
+
+	private final JdbcDeadLetters deadLetters;
 
 	private final JdbcNotifications notifications;
 
@@ -83,6 +88,7 @@ public final class JdbcQueueBackend implements QueueBackend {
 		this.settings = settings;
 		this.upkeep = Executors.newSingleThreadScheduledExecutor(settings.threads());
 		this.replies = new JdbcReplies(this.jdbc, settings, this.id, this.upkeep);
+		this.deadLetters = new JdbcDeadLetters(this.jdbc, settings, this.id);
 		this.notifications = new JdbcNotifications(listening, settings);
 		this.notifications.listen(settings.workChannel(), this::wake);
 		this.notifications.listen(settings.replyChannel(this.id), (payload) -> this.replies.fetchSoon());
@@ -213,6 +219,34 @@ public final class JdbcQueueBackend implements QueueBackend {
 		catch (RuntimeException ex) {
 			logger.warn("Queue '{}': cancelling call [{}] failed: {}", queue, invocationId, ex.toString());
 			return false;
+		}
+	}
+
+	@Override
+	public DeadLetterStore deadLetters() {
+		return this.deadLetters;
+	}
+
+	@Override
+	public QueueState state(String queue) {
+		try {
+			return this.jdbc.sql("SELECT count(*), coalesce(extract(epoch FROM clock_timestamp() - min(created)"
+					+ " FILTER (WHERE worker IS NULL AND due <= clock_timestamp())) * 1000, 0)::bigint,"
+					+ " count(*) FILTER (WHERE due > clock_timestamp()), (extract(epoch FROM min(due)"
+					+ " FILTER (WHERE due > clock_timestamp()) - clock_timestamp()) * 1000)::bigint, (SELECT count(*)"
+					+ " FROM " + this.settings.table("dead_letter") + " WHERE queue = ?) FROM "
+					+ this.settings.table("call") + " WHERE queue = ?")
+				.params(queue, queue)
+				.query((row, i) -> {
+					long nextDue = row.getLong(4);
+					return new QueueState(row.getLong(1), Duration.ofMillis(row.getLong(2)), row.getLong(5),
+							row.getLong(3), row.wasNull() ? null : Duration.ofMillis(Math.max(0, nextDue)));
+				})
+				.single();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Queue '{}': its state cannot be read now: {}", queue, ex.toString());
+			return QueueState.UNKNOWN;
 		}
 	}
 
