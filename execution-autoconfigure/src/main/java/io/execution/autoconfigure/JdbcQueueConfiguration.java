@@ -6,10 +6,14 @@ import java.util.concurrent.Callable;
 
 import javax.sql.DataSource;
 
+import io.execution.async.ExecutionStore;
+import io.execution.async.jdbc.JdbcExecutionStore;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.jdbc.JdbcQueueBackend;
 import io.execution.queue.jdbc.JdbcQueueSettings;
 import io.execution.queue.jdbc.JdbcSchema;
+import io.execution.recurring.RecurringStore;
+import io.execution.recurring.jdbc.JdbcRecurringStore;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,9 +30,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * The jdbc queue backend, on the application's {@link DataSource} and so its
- * {@code spring.datasource.*} settings and its transactions. Executions, cached results,
- * recurring ticks and the worker registry stay in this JVM on this backend (not yet shared
- * through the database).
+ * {@code spring.datasource.*} settings and its transactions, with executions (their idempotency
+ * keys and batches) and recurring ticks in the same database. Cached results and the worker
+ * registry stay in this JVM on this backend (not yet shared through the database).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "execution.queue.backend", havingValue = "jdbc")
@@ -39,7 +43,7 @@ class JdbcQueueConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = { "io.execution.queue.jdbc.JdbcQueueBackend",
 			"org.springframework.jdbc.core.simple.JdbcClient", "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails" })
-	@Import(InJvmStoresConfiguration.class)
+	@Import({ JdbcQueueConfiguration.Stores.class, InJvmStoresConfiguration.class })
 	static class WithJdbc {
 
 		@Bean(destroyMethod = "close")
@@ -75,6 +79,31 @@ class JdbcQueueConfiguration {
 				return () -> DriverManager.getConnection(details.getJdbcUrl(), details.getUsername(), details.getPassword());
 			}
 			return dataSource::getConnection;
+		}
+
+	}
+
+	/**
+	 * Executions and recurring ticks in the database, so that every instance sees the same (and
+	 * a recurring tick runs once across them); registered before the in-JVM stores, which then
+	 * stand back.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class Stores {
+
+		@Bean
+		@ConditionalOnMissingBean(ExecutionStore.class)
+		JdbcExecutionStore executionStore(JdbcQueueBackend backend, ExecutionsProperties executions) {
+			JdbcExecutionStore store = new JdbcExecutionStore(backend.dataSource(), backend.settings(),
+					executions.getRetention());
+			backend.retentionJob(store::sweep);
+			return store;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(RecurringStore.class)
+		JdbcRecurringStore executionRecurringStore(JdbcQueueBackend backend) {
+			return new JdbcRecurringStore(backend.dataSource(), backend.settings());
 		}
 
 	}

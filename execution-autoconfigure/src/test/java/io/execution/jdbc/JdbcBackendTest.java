@@ -119,4 +119,33 @@ class JdbcBackendTest {
 		assertThat(call[0].join()).isEqualTo("async");
 	}
 
+	@Test
+	void executionsAreSharedThroughTheDatabaseAndOneStartedInARolledBackTransactionNeverWas() throws Exception {
+		ConfigurableApplicationContext workers = run(true);
+		ConfigurableApplicationContext caller = run(false);
+		io.execution.async.Executions executions = caller.getBean(io.execution.async.Executions.class);
+		Charges charges = caller.getBean(Charges.class);
+		io.execution.async.Execution<String> started = executions.start(() -> charges.charge("shared", null));
+		assertThat(started.await(java.time.Duration.ofSeconds(20))).isEqualTo("shared");
+		// The worker's application reads the same record.
+		io.execution.async.Executions elsewhere = workers.getBean(io.execution.async.Executions.class);
+		assertThat(elsewhere.find(started.id()).map(io.execution.async.Execution::record))
+			.hasValueSatisfying((record) -> assertThat(record.status())
+			.isEqualTo(io.execution.async.ExecutionStatus.SUCCEEDED));
+
+		TransactionTemplate transaction = new TransactionTemplate(caller.getBean(PlatformTransactionManager.class));
+		String[] ids = new String[2];
+		transaction.executeWithoutResult((status) -> {
+			ids[0] = executions.start(() -> charges.charge("never", null)).id();
+			status.setRollbackOnly();
+		});
+		transaction.executeWithoutResult((status) -> ids[1] = executions.start(() -> charges.charge("committed", null)).id());
+		assertThat(executions.find(ids[0]).map(io.execution.async.Execution::record)).as("rolled back with its transaction").isEmpty();
+		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+			.until(() -> elsewhere.find(ids[1]).map(io.execution.async.Execution::record).map((record) -> record.status().isFinished()).orElse(false));
+		assertThat(elsewhere.find(ids[1]).map(io.execution.async.Execution::record).orElseThrow().result().asString()).isEqualTo("committed");
+		JdbcTemplate jdbc = caller.getBean(JdbcTemplate.class);
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM execution_call", Integer.class)).isZero();
+	}
+
 }

@@ -94,12 +94,34 @@ class RecurringCallsTest {
 		assertThat(fast.toJson()).containsKeys("name", "recurrence", "nextDueAt", "ticks", "paused");
 	}
 
+	/** Instances sharing PostgreSQL (each test its own tables, by their prefix). */
+	private static String[] jdbc(String prefix, String... more) {
+		List<String> properties = new ArrayList<>(List.of(io.execution.queue.jdbc.TestPostgres.shared().properties()));
+		// No pool on this module's classpath (its other applications must not get a DataSource).
+		properties.addAll(List.of("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource",
+				"execution.queue.backend=jdbc", "execution.jdbc.table-prefix=" + prefix + "_",
+				"execution.endpoints.ticker.queue=ticker", "execution.worker.enabled=true",
+				"execution.worker.queues=ticker"));
+		properties.addAll(List.of(more));
+		return properties.toArray(String[]::new);
+	}
+
 	@Test
 	void onRedisEachTickRunsOnceWhateverTheNumberOfInstances() {
+		eachTickRunsOnceWhateverTheNumberOfInstances(RecurringCallsTest::redis);
+	}
+
+	@Test
+	void onPostgresEachTickRunsOnceWhateverTheNumberOfInstances() {
+		eachTickRunsOnceWhateverTheNumberOfInstances(RecurringCallsTest::jdbc);
+	}
+
+	private void eachTickRunsOnceWhateverTheNumberOfInstances(
+			java.util.function.BiFunction<String, String[], String[]> backend) {
 		String prefix = "t" + Long.toHexString(System.nanoTime());
-		start(redis(prefix));
-		start(redis(prefix));
-		ConfigurableApplicationContext third = start(redis(prefix));
+		start(backend.apply(prefix, new String[0]));
+		start(backend.apply(prefix, new String[0]));
+		ConfigurableApplicationContext third = start(backend.apply(prefix, new String[0]));
 		RecurringCalls calls = third.getBean(RecurringCalls.class);
 		await().atMost(Duration.ofSeconds(20)).until(() -> calls.find("fast").orElseThrow().ticks().size() >= 4);
 		// Each tick's execution has run; none ran twice although three instances tick it.

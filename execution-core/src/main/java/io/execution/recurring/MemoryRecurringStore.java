@@ -27,11 +27,17 @@ public final class MemoryRecurringStore implements RecurringStore {
 	@Override
 	public synchronized void ticked(String name, Instant due) {
 		List<Instant> recent = state(name).recent;
-		if (recent.isEmpty() || due.isAfter(recent.get(0))) {
-			recent.add(0, due);
-			if (recent.size() > HISTORY) {
-				recent.remove(recent.size() - 1);
-			}
+		// Newest first, each tick once, whatever order the ticks are recorded in.
+		int at = 0;
+		while (at < recent.size() && recent.get(at).isAfter(due)) {
+			at++;
+		}
+		if (at < recent.size() && recent.get(at).equals(due)) {
+			return;
+		}
+		recent.add(at, due);
+		if (recent.size() > HISTORY) {
+			recent.remove(recent.size() - 1);
 		}
 	}
 

@@ -1,4 +1,5 @@
--- Execution's queue tables on PostgreSQL 13+, version 1. ${prefix} is
+-- Execution's tables on PostgreSQL 13+, version 2 (version 1 had the queue's four; 2 adds
+-- executions, idempotency keys, batches and recurring calls). ${prefix} is
 -- execution.jdbc.table-prefix (execution_ by default). Run by the starter when
 -- execution.jdbc.initialize-schema allows it, or copy it into a Flyway or Liquibase migration.
 
@@ -58,7 +59,46 @@ CREATE TABLE IF NOT EXISTS ${prefix}dead_letter (
 );
 CREATE INDEX IF NOT EXISTS ${prefix}dead_letter_queue ON ${prefix}dead_letter (queue, id);
 
+-- Execution records, shared by every instance: the record as JSON (ExecutionRecord.toJson),
+-- its version for optimistic changes, kept until `expires` (retention after the last change).
+CREATE TABLE IF NOT EXISTS ${prefix}execution (
+    id VARCHAR(200) PRIMARY KEY,
+    record TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    status VARCHAR(20) NOT NULL,
+    created TIMESTAMPTZ NOT NULL,
+    reported_at TIMESTAMPTZ,
+    expires TIMESTAMPTZ NOT NULL
+);
+-- Listing newest first; the retention job.
+CREATE INDEX IF NOT EXISTS ${prefix}execution_created ON ${prefix}execution (created DESC, id);
+CREATE INDEX IF NOT EXISTS ${prefix}execution_expires ON ${prefix}execution (expires);
+
+-- Idempotency keys: the execution each is tied to, for the records' retention.
+CREATE TABLE IF NOT EXISTS ${prefix}execution_key (
+    key VARCHAR(1000) PRIMARY KEY,
+    id VARCHAR(200) NOT NULL,
+    expires TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ${prefix}execution_key_expires ON ${prefix}execution_key (expires);
+
+-- Batches: their executions' ids in order.
+CREATE TABLE IF NOT EXISTS ${prefix}batch (
+    id VARCHAR(200) PRIMARY KEY,
+    executions TEXT[] NOT NULL,
+    expires TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ${prefix}batch_expires ON ${prefix}batch (expires);
+
+-- Recurring calls: the latest ticks (newest first, at most 20) and whether it is paused.
+CREATE TABLE IF NOT EXISTS ${prefix}recurring (
+    name VARCHAR(200) PRIMARY KEY,
+    recent TIMESTAMPTZ[] NOT NULL DEFAULT '{}',
+    paused BOOLEAN NOT NULL DEFAULT FALSE
+);
+
 CREATE TABLE IF NOT EXISTS ${prefix}schema (
     version INT NOT NULL
 );
-INSERT INTO ${prefix}schema (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM ${prefix}schema);
+INSERT INTO ${prefix}schema (version) SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM ${prefix}schema);
+UPDATE ${prefix}schema SET version = 2 WHERE version < 2;

@@ -314,6 +314,40 @@ public final class JdbcQueueBackend implements QueueBackend {
 			.list();
 	}
 
+	/**
+	 * Runs a retention job with the backend's upkeep, every minute, on its own thread: the
+	 * stores beside the queue (executions, keys, batches) keep their tables bounded this way.
+	 * @param job the job; a failure is logged and the job runs again next time
+	 */
+	public void retentionJob(Runnable job) {
+		this.upkeep.scheduleWithFixedDelay(() -> {
+			try {
+				job.run();
+			}
+			catch (RuntimeException ex) {
+				if (this.open) {
+					logger.warn("A retention job failed; it runs again in a minute: {}", ex.toString());
+				}
+			}
+		}, 1, 60, TimeUnit.SECONDS);
+	}
+
+	/**
+	 * The data source calls are written through.
+	 * @return the application's data source
+	 */
+	public DataSource dataSource() {
+		return this.dataSource;
+	}
+
+	/**
+	 * The settings.
+	 * @return the settings
+	 */
+	public JdbcQueueSettings settings() {
+		return this.settings;
+	}
+
 	/** Stops renewing leases and taking over, as a process that stopped would (for tests). */
 	void stopUpkeep() {
 		this.upkeep.shutdownNow();
@@ -350,10 +384,6 @@ public final class JdbcQueueBackend implements QueueBackend {
 
 	JdbcClient jdbc() {
 		return this.jdbc;
-	}
-
-	JdbcQueueSettings settings() {
-		return this.settings;
 	}
 
 	String workerId() {

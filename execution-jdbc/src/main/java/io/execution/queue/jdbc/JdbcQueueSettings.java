@@ -74,7 +74,7 @@ public record JdbcQueueSettings(String tablePrefix, Duration visibilityTimeout, 
 	 * @param name the table's own name, for example {@code call}
 	 * @return its name with the prefix
 	 */
-	String table(String name) {
+	public String table(String name) {
 		return this.tablePrefix + name;
 	}
 

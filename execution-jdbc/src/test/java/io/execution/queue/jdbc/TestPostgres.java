@@ -41,6 +41,30 @@ public final class TestPostgres implements AutoCloseable {
 		this.embedded = embedded;
 	}
 
+	private static TestPostgres shared;
+
+	/**
+	 * One cluster for every test of this JVM that needs no cluster of its own (tests use their
+	 * own table prefixes or databases), stopped when the JVM ends.
+	 * @return the running cluster
+	 */
+	public static synchronized TestPostgres shared() {
+		if (shared == null) {
+			TestPostgres started = start();
+			Runtime.getRuntime().addShutdownHook(new Thread(started::close, "test-postgres-stop"));
+			shared = started;
+		}
+		return shared;
+	}
+
+	/**
+	 * A data source on it, one connection per use (no pool).
+	 * @return the data source
+	 */
+	public javax.sql.DataSource dataSource() {
+		return new org.springframework.jdbc.datasource.DriverManagerDataSource(url(), "postgres", "");
+	}
+
 	/**
 	 * Starts a cluster on a free port.
 	 * @return the running cluster
