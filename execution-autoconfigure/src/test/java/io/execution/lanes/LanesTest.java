@@ -82,6 +82,16 @@ class LanesTest {
 		return properties;
 	}
 
+	/** PostgreSQL, this test's own tables. */
+	private List<String> jdbc() {
+		List<String> properties = new ArrayList<>(List.of(io.execution.queue.jdbc.TestPostgres.shared().properties()));
+		// No pool on this module's classpath (its other applications must not get a DataSource).
+		properties.addAll(List.of("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource",
+				"execution.queue.backend=jdbc", "execution.jdbc.table-prefix=l" + this.prefix.substring(5, 17).replace("-", "")
+						+ "_"));
+		return properties;
+	}
+
 	private ConfigurableApplicationContext worker(List<String> base, String... more) {
 		List<String> properties = new ArrayList<>(List.of("execution.worker.enabled=true",
 				"execution.worker.queues=graded", "execution.worker.concurrency=1"));
@@ -154,6 +164,11 @@ class LanesTest {
 	@Test
 	void onRedisHigherPriorityIsTakenFirst() throws Exception {
 		higherPriorityIsTakenFirst(worker(redis(TestRedis.shared().properties()), NO_AGING));
+	}
+
+	@Test
+	void onPostgresHigherPriorityIsTakenFirst() throws Exception {
+		higherPriorityIsTakenFirst(worker(jdbc(), NO_AGING));
 	}
 
 	@Test
@@ -304,8 +319,21 @@ class LanesTest {
 	}
 
 	@Test
+	void onPostgresABurstyKeyDoesNotHoldAQuietOneBack() throws Exception {
+		aBurstyKeyDoesNotHoldAQuietOneBack(worker(jdbc(), "execution.worker.weights.graded.tenant-big=2"));
+	}
+
+	@Test
 	void theQueueShowsItsLanes() throws Exception {
-		ConfigurableApplicationContext app = worker(memory());
+		theQueueShowsItsLanes(worker(memory()));
+	}
+
+	@Test
+	void onPostgresTheQueueShowsItsLanes() throws Exception {
+		theQueueShowsItsLanes(worker(jdbc()));
+	}
+
+	private void theQueueShowsItsLanes(ConfigurableApplicationContext app) throws Exception {
 		Graded graded = app.getBean(Graded.class);
 		QueueBackend backend = app.getBean(QueueBackend.class);
 		List<CompletableFuture<String>> all = new ArrayList<>();

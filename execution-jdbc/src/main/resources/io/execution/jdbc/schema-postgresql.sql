@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS ${prefix}call (
 CREATE INDEX IF NOT EXISTS ${prefix}call_waiting ON ${prefix}call (queue, priority DESC, id) WHERE worker IS NULL;
 -- The take-over: running calls whose lease ran out.
 CREATE INDEX IF NOT EXISTS ${prefix}call_leased ON ${prefix}call (queue, lease_until) WHERE worker IS NOT NULL;
+-- The turns of fairness keys: the next waiting call of a key.
+CREATE INDEX IF NOT EXISTS ${prefix}call_keyed ON ${prefix}call (queue, fairness_key, id) WHERE worker IS NULL
+    AND fairness_key IS NOT NULL;
 -- Cancelling by invocation id.
 CREATE INDEX IF NOT EXISTS ${prefix}call_invocation ON ${prefix}call (invocation_id);
 
@@ -58,6 +61,16 @@ CREATE TABLE IF NOT EXISTS ${prefix}dead_letter (
     at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX IF NOT EXISTS ${prefix}dead_letter_queue ON ${prefix}dead_letter (queue, id);
+
+-- Fairness keys taking turns on a queue: calls served per key in the rotation, and when the key
+-- joined it (a key whose calls are all taken leaves it).
+CREATE TABLE IF NOT EXISTS ${prefix}lane (
+    queue VARCHAR(200) NOT NULL,
+    fairness_key VARCHAR(200) NOT NULL,
+    served BIGINT NOT NULL,
+    joined BIGINT NOT NULL,
+    PRIMARY KEY (queue, fairness_key)
+);
 
 -- Execution records, shared by every instance: the record as JSON (ExecutionRecord.toJson),
 -- its version for optimistic changes, kept until `expires` (retention after the last change).

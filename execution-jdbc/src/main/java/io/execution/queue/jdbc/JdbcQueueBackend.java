@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 import io.execution.ExecutionRejectedException;
 import io.execution.queue.ConsumerOptions;
 import io.execution.queue.DeadLetterStore;
+import io.execution.queue.LaneDepth;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueState;
@@ -239,8 +240,9 @@ public final class JdbcQueueBackend implements QueueBackend {
 				.params(queue, queue)
 				.query((row, i) -> {
 					long nextDue = row.getLong(4);
+					Duration next = row.wasNull() ? null : Duration.ofMillis(Math.max(0, nextDue));
 					return new QueueState(row.getLong(1), Duration.ofMillis(row.getLong(2)), row.getLong(5),
-							row.getLong(3), row.wasNull() ? null : Duration.ofMillis(Math.max(0, nextDue)));
+							row.getLong(3), next, lanes(queue));
 				})
 				.single();
 		}
@@ -248,6 +250,17 @@ public final class JdbcQueueBackend implements QueueBackend {
 			logger.debug("Queue '{}': its state cannot be read now: {}", queue, ex.toString());
 			return QueueState.UNKNOWN;
 		}
+	}
+
+	/** The calls waiting outside the plain lane, by priority, key and requirement (100 lanes at most). */
+	private List<LaneDepth> lanes(String queue) {
+		return this.jdbc.sql("SELECT priority, fairness_key, coalesce((SELECT string_agg(key || '=' || value, ','"
+				+ " ORDER BY key) FROM jsonb_each_text(requires)), ''), count(*) FROM " + this.settings.table("call")
+				+ " WHERE queue = ? AND worker IS NULL AND (priority <> 0 OR fairness_key IS NOT NULL OR requires <> '{}')"
+				+ " GROUP BY priority, fairness_key, requires ORDER BY priority DESC, fairness_key LIMIT 100")
+			.param(queue)
+			.query((row, i) -> new LaneDepth(row.getInt(1), row.getString(2), row.getString(3), row.getLong(4)))
+			.list();
 	}
 
 	@Override

@@ -56,6 +56,12 @@ final class JdbcQueueConsumer implements QueueConsumer {
 
 	private volatile boolean open = true;
 
+	/** Takes turns between fairness keys while calls with keys wait. */
+	private final JdbcFairClaim fair;
+
+	/** Whether the last claim saw calls with fairness keys: then claims take turns. */
+	private boolean keyed;
+
 	JdbcQueueConsumer(JdbcQueueBackend backend, String queue, int concurrency, ConsumerOptions options) {
 		this.backend = backend;
 		this.jdbc = backend.jdbc();
@@ -63,13 +69,14 @@ final class JdbcQueueConsumer implements QueueConsumer {
 		this.concurrency = concurrency;
 		this.tags = JdbcQueueBackend.json(options.tags());
 		JdbcQueueSettings settings = backend.settings();
+		this.fair = new JdbcFairClaim(backend.dataSource(), settings, queue, this.tags, options);
 		String call = settings.table("call");
 		this.claim = "WITH picked AS (SELECT id FROM " + call + " WHERE queue = ? AND worker IS NULL"
 				+ " AND due <= clock_timestamp() AND requires <@ ?::jsonb ORDER BY priority DESC, id LIMIT ?"
 				+ " FOR UPDATE SKIP LOCKED) UPDATE " + call + " c SET worker = ?, deliveries = c.deliveries + 1,"
 				+ " lease_until = clock_timestamp() + ? * interval '1 millisecond' FROM picked WHERE c.id = picked.id"
 				+ " RETURNING c.id, c.invocation_id, c.request, c.cancelled,"
-				+ " (extract(epoch FROM (c.deadline - clock_timestamp())) * 1000)::bigint";
+				+ " (extract(epoch FROM (c.deadline - clock_timestamp())) * 1000)::bigint, c.fairness_key IS NOT NULL";
 		this.answer = "WITH done AS (DELETE FROM " + call + " WHERE id = ? AND worker = ? RETURNING invocation_id, caller),"
 				+ " answered AS (INSERT INTO " + settings.table("reply")
 				+ " (invocation_id, caller, result) SELECT invocation_id, caller, ? FROM done RETURNING caller)"
@@ -136,13 +143,28 @@ final class JdbcQueueConsumer implements QueueConsumer {
 		if (free <= 0) {
 			return;
 		}
+		long lease = this.backend.settings().visibilityTimeout().toMillis();
 		try {
-			List<JdbcDelivery> claimed = this.jdbc.sql(this.claim)
-				.params(this.queue, this.tags, free, this.backend.workerId(),
-						this.backend.settings().visibilityTimeout().toMillis())
-				.query((row, i) -> new JdbcDelivery(this, row.getLong(1), row.getString(2), row.getBytes(3),
-						System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5)), row.getBoolean(4)))
-				.list();
+			List<JdbcDelivery> claimed = new ArrayList<>();
+			if (this.keyed) {
+				JdbcFairClaim.Result turns = this.fair.claim(free, this.backend.workerId(), lease);
+				turns.claimed().forEach((call) -> claimed.add(new JdbcDelivery(this, call.row(), call.invocationId(),
+						call.request(), call.deadlineNanos(), call.cancelled())));
+				this.keyed = turns.keyed();
+			}
+			else {
+				boolean[] keyed = { false };
+				this.jdbc.sql(this.claim)
+					.params(this.queue, this.tags, free, this.backend.workerId(), lease)
+					.query((row, i) -> {
+						keyed[0] |= row.getBoolean(6);
+						return claimed.add(new JdbcDelivery(this, row.getLong(1), row.getString(2), row.getBytes(3),
+								System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5)), row.getBoolean(4)));
+					})
+					.list();
+				// Calls with fairness keys came: the next claims take turns.
+				this.keyed = keyed[0];
+			}
 			this.ready.addAll(claimed);
 			if (claimed.size() > 1) {
 				wake();

@@ -1,0 +1,172 @@
+package io.execution.queue.jdbc;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import io.execution.queue.ConsumerOptions;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The claim of a queue whose waiting calls carry fairness keys: within the highest priority
+ * waiting, the keys take turns, each as many calls per turn as its weight
+ * ({@code execution.worker.weights}), in the order they joined, so a bursty key does not hold a
+ * quiet one back. The turns are rows of {@code <prefix>lane} (calls served per key), changed
+ * under a transaction-scoped advisory lock on the queue, so workers of every process share them;
+ * a key whose calls are all taken leaves the rotation and joins at its end when it comes back.
+ */
+final class JdbcFairClaim {
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private final String queue;
+
+	private final String tags;
+
+	private final ConsumerOptions options;
+
+	private final String lock;
+
+	private final String heads;
+
+	private final String next;
+
+	private final String nextPlain;
+
+	private final String take;
+
+	private final String lanes;
+
+	private final String table;
+
+	JdbcFairClaim(DataSource dataSource, JdbcQueueSettings settings, String queue, String tags, ConsumerOptions options) {
+		this.jdbc = JdbcClient.create(dataSource);
+		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.queue = queue;
+		this.tags = tags;
+		this.options = options;
+		this.lock = settings.table("lane:") + queue;
+		String call = settings.table("call");
+		this.table = settings.table("lane");
+		String waiting = " FROM " + call + " WHERE queue = ? AND worker IS NULL AND due <= clock_timestamp()"
+				+ " AND requires <@ ?::jsonb";
+		this.heads = "SELECT DISTINCT ON (priority, coalesce(fairness_key, '')) priority, coalesce(fairness_key, ''), id"
+				+ waiting + " AND priority = (SELECT max(priority)" + waiting + ")"
+				+ " ORDER BY priority DESC, coalesce(fairness_key, ''), id";
+		this.next = "SELECT id" + waiting + " AND priority = ? AND fairness_key = ? ORDER BY id LIMIT 1";
+		this.nextPlain = "SELECT id" + waiting + " AND priority = ? AND fairness_key IS NULL ORDER BY id LIMIT 1";
+		this.take = "UPDATE " + call + " SET worker = ?, deliveries = deliveries + 1, lease_until = clock_timestamp()"
+				+ " + ? * interval '1 millisecond' WHERE id = ? AND worker IS NULL RETURNING id, invocation_id, request,"
+				+ " cancelled, (extract(epoch FROM (deadline - clock_timestamp())) * 1000)::bigint";
+		this.lanes = "SELECT fairness_key, served, joined FROM " + this.table + " WHERE queue = ?";
+	}
+
+	/**
+	 * Claims up to {@code free} calls, taking turns between the keys of the highest priority.
+	 * @return the calls claimed, and whether any key but the plain lane's was waiting
+	 */
+	Result claim(int free, String worker, long leaseMillis) {
+		return this.transactions.execute((status) -> {
+			this.jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?))").param(this.lock).query((row, i) -> 1).list();
+			Map<String, Long> heads = new HashMap<>();
+			int[] priority = { 0 };
+			this.jdbc.sql(this.heads)
+				.params(this.queue, this.tags, this.queue, this.tags)
+				.query((row, i) -> {
+					priority[0] = row.getInt(1);
+					return heads.put(row.getString(2), row.getLong(3));
+				})
+				.list();
+			boolean keyed = heads.keySet().stream().anyMatch((key) -> !key.isEmpty());
+			if (heads.isEmpty()) {
+				return new Result(List.of(), false);
+			}
+			Map<String, Lane> lanes = new HashMap<>();
+			this.jdbc.sql(this.lanes)
+				.param(this.queue)
+				.query((row, i) -> lanes.put(row.getString(1), new Lane(row.getString(1), row.getLong(2), row.getLong(3))))
+				.list();
+			// Only the keys waiting now take turns; one gone idle joins again at the end.
+			long joined = lanes.values().stream().mapToLong(Lane::joined).max().orElse(0);
+			lanes.keySet().retainAll(heads.keySet());
+			long turn = heads.keySet().stream().filter(lanes::containsKey)
+				.mapToLong((key) -> lanes.get(key).turn(weight(key))).min().orElse(0);
+			for (String key : heads.keySet()) {
+				if (!lanes.containsKey(key)) {
+					// A key that comes (back) joins the current turn, at the end of the rotation.
+					lanes.put(key, new Lane(key, turn * weight(key), ++joined));
+				}
+			}
+			List<Claimed> claimed = new ArrayList<>();
+			while (claimed.size() < free && !heads.isEmpty()) {
+				Lane lane = heads.keySet().stream().map(lanes::get)
+					.min(Comparator.comparingLong((Lane each) -> each.turn(weight(each.key()))).thenComparingLong(Lane::joined))
+					.orElseThrow();
+				long id = heads.get(lane.key());
+				this.jdbc.sql(this.take).params(worker, leaseMillis, id).query((row, i) -> claimed.add(new Claimed(
+						row.getLong(1), row.getString(2), row.getBytes(3), row.getBoolean(4),
+						System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5))))).list();
+				lanes.put(lane.key(), new Lane(lane.key(), lane.served() + 1, lane.joined()));
+				Long following = (lane.key().isEmpty()
+						? this.jdbc.sql(this.nextPlain).params(this.queue, this.tags, priority[0])
+						: this.jdbc.sql(this.next).params(this.queue, this.tags, priority[0], lane.key()))
+					.query(Long.class)
+					.optional()
+					.orElse(null);
+				if (following != null) {
+					heads.put(lane.key(), following);
+				}
+				else {
+					heads.remove(lane.key());
+					lanes.remove(lane.key());
+				}
+			}
+			save(lanes);
+			return new Result(claimed, keyed);
+		});
+	}
+
+	/** The turns as they now stand: keys with calls waiting keep their row, the others leave. */
+	private void save(Map<String, Lane> lanes) {
+		this.jdbc.sql("DELETE FROM " + this.table + " WHERE queue = ?").param(this.queue).update();
+		for (Lane lane : lanes.values()) {
+			this.jdbc.sql("INSERT INTO " + this.table + " (queue, fairness_key, served, joined) VALUES (?, ?, ?, ?)")
+				.params(this.queue, lane.key(), lane.served(), lane.joined())
+				.update();
+		}
+	}
+
+	private int weight(String key) {
+		return this.options.weight(key.isEmpty() ? null : key);
+	}
+
+	/** A key's place in the rotation: calls served, and when it joined. */
+	private record Lane(String key, long served, long joined) {
+
+		long turn(int weight) {
+			return this.served / weight;
+		}
+
+	}
+
+	/** The calls claimed, and whether keys were waiting (else the plain claim serves). */
+	record Result(List<Claimed> claimed, boolean keyed) {
+	}
+
+	/** A call claimed. */
+	record Claimed(long row, String invocationId, byte[] request, boolean cancelled, long deadlineNanos) {
+	}
+
+}
