@@ -63,6 +63,17 @@ class GlobalLimitsTest {
 		return run(properties.toArray(String[]::new));
 	}
 
+	private ConfigurableApplicationContext jdbcWorker(String... more) {
+		List<String> properties = new ArrayList<>(List.of(io.execution.queue.jdbc.TestPostgres.shared().properties()));
+		// No pool on this module's classpath (its other applications must not get a DataSource).
+		properties.addAll(List.of("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource",
+				"execution.queue.backend=jdbc", "execution.jdbc.table-prefix=" + this.prefix.substring(0, 9) + "_",
+				"execution.worker.enabled=true", "execution.worker.queues=throttled", "execution.worker.concurrency=8",
+				"execution.worker.limits.throttled.max-concurrent=3"));
+		properties.addAll(List.of(more));
+		return run(properties.toArray(String[]::new));
+	}
+
 	private static void callConcurrently(Throttled throttled, int calls, long millis) throws Exception {
 		List<CompletableFuture<String>> all = new ArrayList<>();
 		for (int i = 0; i < calls; i++) {
@@ -87,6 +98,25 @@ class GlobalLimitsTest {
 		ConfigurableApplicationContext other = redisWorker();
 		callConcurrently(other.getBean(Throttled.class), 12, 150);
 		assertThat(ThrottledService.most.get()).as("16 threads in two workers, a limit of 3").isEqualTo(3);
+	}
+
+	@Test
+	void acrossWorkersSharingPostgresNoMoreRunAtOnceThanTheLimit() throws Exception {
+		jdbcWorker();
+		ConfigurableApplicationContext other = jdbcWorker();
+		callConcurrently(other.getBean(Throttled.class), 12, 150);
+		assertThat(ThrottledService.most.get()).as("16 threads in two workers, a limit of 3").isEqualTo(3);
+	}
+
+	@Test
+	void acrossWorkersSharingPostgresStartsPerPeriodHold() throws Exception {
+		jdbcWorker("execution.worker.limits.throttled.starts=5", "execution.worker.limits.throttled.per=1s");
+		ConfigurableApplicationContext other = jdbcWorker("execution.worker.limits.throttled.starts=5",
+				"execution.worker.limits.throttled.per=1s");
+		long start = System.nanoTime();
+		callConcurrently(other.getBean(Throttled.class), 15, 10);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("two workers share one rate")
+			.isGreaterThanOrEqualTo(Duration.ofMillis(1900));
 	}
 
 	@Test

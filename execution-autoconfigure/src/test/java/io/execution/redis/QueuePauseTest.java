@@ -59,6 +59,19 @@ class QueuePauseTest {
 		pausedCallsWaitUntilResumed(caller, caller);
 	}
 
+	@Test
+	void onPostgresNoWorkerOfAnyProcessTakesFromAPausedQueue() throws Exception {
+		List<String> properties = new ArrayList<>(List.of(io.execution.queue.jdbc.TestPostgres.shared().properties()));
+		// No pool on this module's classpath (its other applications must not get a DataSource).
+		properties.addAll(List.of("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource",
+				"execution.queue.backend=jdbc", "execution.jdbc.table-prefix=p" + Long.toHexString(System.nanoTime()) + "_"));
+		String[] jdbc = properties.toArray(String[]::new);
+		start(true, jdbc);
+		start(true, jdbc);
+		ConfigurableApplicationContext caller = start(false, jdbc);
+		pausedCallsWaitUntilResumed(caller, caller);
+	}
+
 	private static String[] redisProperties() {
 		List<String> properties = new ArrayList<>(List.of(TestRedis.shared().properties()));
 		properties.addAll(List.of("execution.queue.backend=redis",

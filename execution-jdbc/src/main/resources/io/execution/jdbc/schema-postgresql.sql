@@ -62,6 +62,14 @@ CREATE TABLE IF NOT EXISTS ${prefix}dead_letter (
 );
 CREATE INDEX IF NOT EXISTS ${prefix}dead_letter_queue ON ${prefix}dead_letter (queue, id);
 
+-- Each queue's switches and shared counters: paused for every worker; the start-rate bucket.
+CREATE TABLE IF NOT EXISTS ${prefix}queue (
+    queue VARCHAR(200) PRIMARY KEY,
+    paused BOOLEAN NOT NULL DEFAULT FALSE,
+    tokens DOUBLE PRECISION,
+    refilled TIMESTAMPTZ
+);
+
 -- Fairness keys taking turns on a queue: calls served per key in the rotation, and when the key
 -- joined it (a key whose calls are all taken leaves it).
 CREATE TABLE IF NOT EXISTS ${prefix}lane (

@@ -13,7 +13,6 @@ import io.execution.queue.ConsumerOptions;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -53,7 +52,6 @@ final class JdbcFairClaim {
 	JdbcFairClaim(DataSource dataSource, JdbcQueueSettings settings, String queue, String tags, ConsumerOptions options) {
 		this.jdbc = JdbcClient.create(dataSource);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-		this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.queue = queue;
 		this.tags = tags;
 		this.options = options;

@@ -252,6 +252,36 @@ public final class JdbcQueueBackend implements QueueBackend {
 		}
 	}
 
+	/** Paused: a row beside the queue, read by every worker's gate (a pause outlives restarts). */
+	@Override
+	public boolean paused(String queue) {
+		try {
+			return this.jdbc.sql("SELECT paused FROM " + this.settings.table("queue") + " WHERE queue = ?")
+				.param(queue)
+				.query(Boolean.class)
+				.optional()
+				.orElse(false);
+		}
+		catch (RuntimeException ex) {
+			throw new io.execution.ExecutionException("Whether queue '" + queue + "' is paused could not be read: "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	@Override
+	public void pause(String queue, boolean paused) {
+		try {
+			this.jdbc.sql("INSERT INTO " + this.settings.table("queue") + " (queue, paused) VALUES (?, ?)"
+					+ " ON CONFLICT (queue) DO UPDATE SET paused = EXCLUDED.paused")
+				.params(queue, paused)
+				.update();
+		}
+		catch (RuntimeException ex) {
+			throw new io.execution.ExecutionException("Queue '" + queue + "' could not be " + (paused ? "paused" : "resumed")
+					+ " in the database: " + ex.getMessage(), ex);
+		}
+	}
+
 	/** The calls waiting outside the plain lane, by priority, key and requirement (100 lanes at most). */
 	private List<LaneDepth> lanes(String queue) {
 		return this.jdbc.sql("SELECT priority, fairness_key, coalesce((SELECT string_agg(key || '=' || value, ','"

@@ -62,6 +62,9 @@ final class JdbcQueueConsumer implements QueueConsumer {
 	/** Whether the last claim saw calls with fairness keys: then claims take turns. */
 	private boolean keyed;
 
+	/** The queue's global limits, or {@code null} when it has none. */
+	private final JdbcLimits limits;
+
 	JdbcQueueConsumer(JdbcQueueBackend backend, String queue, int concurrency, ConsumerOptions options) {
 		this.backend = backend;
 		this.jdbc = backend.jdbc();
@@ -70,6 +73,11 @@ final class JdbcQueueConsumer implements QueueConsumer {
 		this.tags = JdbcQueueBackend.json(options.tags());
 		JdbcQueueSettings settings = backend.settings();
 		this.fair = new JdbcFairClaim(backend.dataSource(), settings, queue, this.tags, options);
+		if (options.limits().perKey().maxConcurrent() > 0 || options.limits().perKey().starts() > 0) {
+			throw new IllegalStateException("Queue '" + queue + "': execution.worker.limits." + queue + ".per-key.* are not"
+					+ " built on the jdbc queue backend yet; remove them, or use the redis or memory backend");
+		}
+		this.limits = options.limits().any() ? new JdbcLimits(backend.dataSource(), settings, queue, options.limits()) : null;
 		String call = settings.table("call");
 		this.claim = "WITH picked AS (SELECT id FROM " + call + " WHERE queue = ? AND worker IS NULL"
 				+ " AND due <= clock_timestamp() AND requires <@ ?::jsonb ORDER BY priority DESC, id LIMIT ?"
@@ -143,28 +151,8 @@ final class JdbcQueueConsumer implements QueueConsumer {
 		if (free <= 0) {
 			return;
 		}
-		long lease = this.backend.settings().visibilityTimeout().toMillis();
 		try {
-			List<JdbcDelivery> claimed = new ArrayList<>();
-			if (this.keyed) {
-				JdbcFairClaim.Result turns = this.fair.claim(free, this.backend.workerId(), lease);
-				turns.claimed().forEach((call) -> claimed.add(new JdbcDelivery(this, call.row(), call.invocationId(),
-						call.request(), call.deadlineNanos(), call.cancelled())));
-				this.keyed = turns.keyed();
-			}
-			else {
-				boolean[] keyed = { false };
-				this.jdbc.sql(this.claim)
-					.params(this.queue, this.tags, free, this.backend.workerId(), lease)
-					.query((row, i) -> {
-						keyed[0] |= row.getBoolean(6);
-						return claimed.add(new JdbcDelivery(this, row.getLong(1), row.getString(2), row.getBytes(3),
-								System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5)), row.getBoolean(4)));
-					})
-					.list();
-				// Calls with fairness keys came: the next claims take turns.
-				this.keyed = keyed[0];
-			}
+			List<JdbcDelivery> claimed = (this.limits != null) ? this.limits.claim(free, this::claimUpTo) : claimUpTo(free);
 			this.ready.addAll(claimed);
 			if (claimed.size() > 1) {
 				wake();
@@ -175,6 +163,31 @@ final class JdbcQueueConsumer implements QueueConsumer {
 				logger.warn("Queue '{}': claiming calls failed; trying again: {}", this.queue, ex.toString());
 			}
 		}
+	}
+
+	/** Claims up to {@code count} calls: taking turns while keys wait, else in order. */
+	private List<JdbcDelivery> claimUpTo(int count) {
+		long lease = this.backend.settings().visibilityTimeout().toMillis();
+		List<JdbcDelivery> claimed = new ArrayList<>();
+		if (this.keyed) {
+			JdbcFairClaim.Result turns = this.fair.claim(count, this.backend.workerId(), lease);
+			turns.claimed().forEach((call) -> claimed.add(new JdbcDelivery(this, call.row(), call.invocationId(),
+					call.request(), call.deadlineNanos(), call.cancelled())));
+			this.keyed = turns.keyed();
+			return claimed;
+		}
+		boolean[] keyed = { false };
+		this.jdbc.sql(this.claim)
+			.params(this.queue, this.tags, count, this.backend.workerId(), lease)
+			.query((row, i) -> {
+				keyed[0] |= row.getBoolean(6);
+				return claimed.add(new JdbcDelivery(this, row.getLong(1), row.getString(2), row.getBytes(3),
+						System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5)), row.getBoolean(4)));
+			})
+			.list();
+		// Calls with fairness keys came: the next claims take turns.
+		this.keyed = keyed[0];
+		return claimed;
 	}
 
 	/** Writes the answer while the call is still this worker's; a late one (taken over) is dropped. */
