@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 
 import io.execution.async.ExecutionStore;
+import io.execution.core.ExecutionEvents;
 import io.execution.async.jdbc.JdbcExecutionStore;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.jdbc.JdbcQueueBackend;
@@ -49,7 +50,8 @@ class JdbcQueueConfiguration {
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean(QueueBackend.class)
 		JdbcQueueBackend executionQueueBackend(ObjectProvider<DataSource> dataSources,
-				ObjectProvider<JdbcConnectionDetails> details, ExecutionJdbcProperties jdbc, Environment environment) {
+				ObjectProvider<JdbcConnectionDetails> details, ExecutionJdbcProperties jdbc, Environment environment,
+				ObjectProvider<ExecutionEvents> events) {
 			DataSource dataSource = dataSources.getIfUnique();
 			if (dataSource == null) {
 				throw new InvalidConfigurationPropertyValueException("execution.queue.backend", "jdbc",
@@ -67,7 +69,8 @@ class JdbcQueueConfiguration {
 			if (jdbc.getInitializeSchema() == ExecutionJdbcProperties.InitializeSchema.ALWAYS) {
 				JdbcSchema.create(dataSource, settings.tablePrefix());
 			}
-			return new JdbcQueueBackend(dataSource, listening(dataSource, details.getIfAvailable()), settings).start();
+			return new JdbcQueueBackend(dataSource, listening(dataSource, details.getIfAvailable()), settings,
+					ExecutionEventsListeners.of(events)).start();
 		}
 
 		/**

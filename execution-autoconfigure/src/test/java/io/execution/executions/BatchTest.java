@@ -38,8 +38,8 @@ class BatchTest {
 		return this.apps.run(JobsContexts.with("execution.endpoints.jobs.queue=jobs", properties));
 	}
 
-	private ConfigurableApplicationContext redis(String... more) {
-		return this.apps.redis(JobsContexts.with("execution.endpoints.jobs.queue=jobs", more));
+	private ConfigurableApplicationContext shared(String backend, String... more) {
+		return this.apps.shared(backend, JobsContexts.with("execution.endpoints.jobs.queue=jobs", more));
 	}
 
 	@Test
@@ -99,17 +99,18 @@ class BatchTest {
 		assertThat(JobsService.started(name + "-3").getCount()).as("the third item started").isEqualTo(1);
 	}
 
-	@Test
-	void onRedisABatchOutlivesTheProcessThatStartedIt() throws Exception {
-		redis("execution.worker.enabled=true", "execution.worker.queues=jobs", "execution.worker.concurrency=4");
-		ConfigurableApplicationContext starter = redis();
+	@org.junit.jupiter.params.ParameterizedTest
+	@org.junit.jupiter.params.provider.ValueSource(strings = { "redis", "jdbc" })
+	void aBatchOutlivesTheProcessThatStartedItOnASharedBackend(String backend) throws Exception {
+		shared(backend, "execution.worker.enabled=true", "execution.worker.queues=jobs", "execution.worker.concurrency=4");
+		ConfigurableApplicationContext starter = shared(backend);
 		Executions started = starter.getBean(Executions.class);
 		Jobs jobs = starter.getBean(Jobs.class);
 		Batch<Integer> batch = started.startAll(List.of("one", "three", "five"), jobs::length);
 		String id = batch.id();
 		starter.close();
 
-		ConfigurableApplicationContext other = redis();
+		ConfigurableApplicationContext other = shared(backend);
 		Batch<Object> found = other.getBean(Executions.class).findBatch(id).orElseThrow();
 		assertThat(found.whenDone().get(20, TimeUnit.SECONDS).succeeded()).isEqualTo(3);
 		assertThat(found.await(Duration.ofSeconds(10))).containsExactly(3, 5, 4);

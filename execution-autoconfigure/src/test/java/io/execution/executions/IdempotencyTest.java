@@ -46,8 +46,8 @@ class IdempotencyTest {
 		return this.apps.run(properties);
 	}
 
-	private ConfigurableApplicationContext redis(String... more) {
-		return this.apps.redis(JobsContexts.with("execution.endpoints.jobs.queue=jobs", more));
+	private ConfigurableApplicationContext shared(String backend, String... more) {
+		return this.apps.shared(backend, JobsContexts.with("execution.endpoints.jobs.queue=jobs", more));
 	}
 
 	private ConfigurableApplicationContext memory() {
@@ -83,10 +83,12 @@ class IdempotencyTest {
 		assertThat(JobsService.touches.get(name).get()).isEqualTo(1);
 	}
 
-	@Test
-	void aKeyStartedConcurrentlyFromTwoProcessesSharingRedisRunsOnce() throws Exception {
-		ConfigurableApplicationContext worker = redis("execution.worker.enabled=true", "execution.worker.queues=jobs");
-		ConfigurableApplicationContext other = redis();
+	@org.junit.jupiter.params.ParameterizedTest
+	@org.junit.jupiter.params.provider.ValueSource(strings = { "redis", "jdbc" })
+	void aKeyStartedConcurrentlyFromTwoProcessesSharingABackendRunsOnce(String backend) throws Exception {
+		ConfigurableApplicationContext worker = shared(backend, "execution.worker.enabled=true",
+				"execution.worker.queues=jobs");
+		ConfigurableApplicationContext other = shared(backend);
 		List<Executions> both = List.of(worker.getBean(Executions.class), other.getBean(Executions.class));
 		Jobs jobs = other.getBean(Jobs.class);
 		String name = "raced-" + UUID.randomUUID();
@@ -112,9 +114,10 @@ class IdempotencyTest {
 		}
 	}
 
-	@Test
-	void recordsAreListedNewestFirstByStatusServiceKeyAndTimeOnRedis() throws Exception {
-		ConfigurableApplicationContext app = redis("execution.worker.enabled=true", "execution.worker.queues=jobs");
+	@org.junit.jupiter.params.ParameterizedTest
+	@org.junit.jupiter.params.provider.ValueSource(strings = { "redis", "jdbc" })
+	void recordsAreListedNewestFirstByStatusServiceKeyAndTimeOnASharedBackend(String backend) throws Exception {
+		ConfigurableApplicationContext app = shared(backend, "execution.worker.enabled=true", "execution.worker.queues=jobs");
 		listing(app);
 	}
 

@@ -56,6 +56,31 @@ final class JobsContexts implements AutoCloseable {
 	}
 
 	/**
+	 * Starts an application on the jdbc backend (the shared test PostgreSQL), in tables of this
+	 * test's own.
+	 * @param properties its other properties
+	 * @return the running context
+	 */
+	ConfigurableApplicationContext jdbc(String... properties) {
+		List<String> all = new ArrayList<>(List.of(io.execution.queue.jdbc.TestPostgres.shared().properties()));
+		// No pool on this module's classpath (its other applications must not get a DataSource).
+		all.addAll(List.of("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource",
+				"execution.queue.backend=jdbc", "execution.jdbc.table-prefix=" + this.prefix.substring(0, 9) + "_"));
+		all.addAll(List.of(properties));
+		return run(all.toArray(String[]::new));
+	}
+
+	/**
+	 * Starts an application on a backend every instance shares.
+	 * @param backend {@code redis} or {@code jdbc}
+	 * @param properties its other properties
+	 * @return the running context
+	 */
+	ConfigurableApplicationContext shared(String backend, String... properties) {
+		return "jdbc".equals(backend) ? jdbc(properties) : redis(properties);
+	}
+
+	/**
 	 * The first application started.
 	 * @return its context
 	 */

@@ -36,8 +36,8 @@ class SchedulingTest {
 		return this.apps.run(properties);
 	}
 
-	private ConfigurableApplicationContext redis(String... more) {
-		return this.apps.redis(JobsContexts.with("execution.endpoints.jobs.queue=jobs", more));
+	private ConfigurableApplicationContext shared(String backend, String... more) {
+		return this.apps.shared(backend, JobsContexts.with("execution.endpoints.jobs.queue=jobs", more));
 	}
 
 	private static void neverEarly(ExecutionRecord record, Instant due) {
@@ -81,11 +81,12 @@ class SchedulingTest {
 			.hasMessageContaining("execution.endpoints.jobs.queue");
 	}
 
-	@Test
-	void onRedisAScheduledExecutionSurvivesTheCallerAndEveryWorker() {
-		ConfigurableApplicationContext firstWorker = redis("execution.worker.enabled=true",
+	@org.junit.jupiter.params.ParameterizedTest
+	@org.junit.jupiter.params.provider.ValueSource(strings = { "redis", "jdbc" })
+	void aScheduledExecutionSurvivesTheCallerAndEveryWorkerOnASharedBackend(String backend) {
+		ConfigurableApplicationContext firstWorker = shared(backend, "execution.worker.enabled=true",
 				"execution.worker.queues=jobs");
-		ConfigurableApplicationContext caller = redis();
+		ConfigurableApplicationContext caller = shared(backend);
 		String name = "durable-" + UUID.randomUUID();
 		Instant due = Instant.now().plusMillis(1500);
 		Execution<Void> scheduled = caller.getBean(Executions.class)
@@ -95,9 +96,9 @@ class SchedulingTest {
 		caller.close();
 		firstWorker.close();
 
-		ConfigurableApplicationContext secondWorker = redis("execution.worker.enabled=true",
+		ConfigurableApplicationContext secondWorker = shared(backend, "execution.worker.enabled=true",
 				"execution.worker.queues=jobs");
-		ConfigurableApplicationContext reader = redis();
+		ConfigurableApplicationContext reader = shared(backend);
 		Execution<Object> found = reader.getBean(Executions.class).find(id).orElseThrow();
 		found.await(Duration.ofSeconds(15));
 		neverEarly(found.record(), due);

@@ -58,6 +58,9 @@ public final class DefaultExecutions implements Executions {
 
 	private final Map<String, Running> running = new ConcurrentHashMap<>();
 
+	/** Set when the application closes: calls refused from then on are this process going away. */
+	private volatile boolean closing;
+
 	/**
 	 * Makes the executions service.
 	 * @param dispatcher runs the calls
@@ -167,6 +170,15 @@ public final class DefaultExecutions implements Executions {
 	}
 
 	/** Starts executions with an idempotency key, or none. */
+	/**
+	 * The application closes: executions it started go on where they run (a queue's workers
+	 * write how they end), so the refusals its closing transports give its waiting callers are
+	 * not written as their outcome.
+	 */
+	public void close() {
+		this.closing = true;
+	}
+
 	private final class Keyed implements Executions {
 
 		private final String key;
@@ -308,7 +320,11 @@ public final class DefaultExecutions implements Executions {
 		future.whenComplete((value, failure) -> {
 			this.running.remove(id, running);
 			try {
-				if (failure == null) {
+				if (failure != null && this.closing && Futures.unwrap(failure) instanceof ExecutionRejectedException) {
+					// This process stops waiting, not the execution: its worker writes how it ends.
+					logger.info("Execution {} of {} goes on without this process, which is closing", id, method);
+				}
+				else if (failure == null) {
 					this.recorder.store()
 						.finish(id, ExecutionStatus.SUCCEEDED, this.mapper.valueToTree(value), null, Instant.now());
 				}

@@ -65,9 +65,10 @@ final class JdbcFairClaim {
 				+ " ORDER BY priority DESC, coalesce(fairness_key, ''), id";
 		this.next = "SELECT id" + waiting + " AND priority = ? AND fairness_key = ? ORDER BY id LIMIT 1";
 		this.nextPlain = "SELECT id" + waiting + " AND priority = ? AND fairness_key IS NULL ORDER BY id LIMIT 1";
-		this.take = "UPDATE " + call + " SET worker = ?, deliveries = deliveries + 1, lease_until = clock_timestamp()"
+		this.take = "UPDATE " + call + " c SET worker = ?, deliveries = deliveries + 1, lease_until = clock_timestamp()"
 				+ " + ? * interval '1 millisecond' WHERE id = ? AND worker IS NULL RETURNING id, invocation_id, request,"
-				+ " cancelled, (extract(epoch FROM (deadline - clock_timestamp())) * 1000)::bigint";
+				+ " cancelled, (extract(epoch FROM (deadline - clock_timestamp())) * 1000)::bigint,"
+				+ JdbcQueueConsumer.LATENESS;
 		this.lanes = "SELECT fairness_key, served, joined FROM " + this.table + " WHERE queue = ?";
 	}
 
@@ -113,9 +114,11 @@ final class JdbcFairClaim {
 					.min(Comparator.comparingLong((Lane each) -> each.turn(weight(each.key()))).thenComparingLong(Lane::joined))
 					.orElseThrow();
 				long id = heads.get(lane.key());
-				this.jdbc.sql(this.take).params(worker, leaseMillis, id).query((row, i) -> claimed.add(new Claimed(
-						row.getLong(1), row.getString(2), row.getBytes(3), row.getBoolean(4),
-						System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5))))).list();
+				this.jdbc.sql(this.take).params(worker, leaseMillis, id).query((row, i) -> {
+					long lateness = row.getLong(6);
+					return claimed.add(new Claimed(row.getLong(1), row.getString(2), row.getBytes(3), row.getBoolean(4),
+							System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5)), row.wasNull() ? -1 : lateness));
+				}).list();
 				lanes.put(lane.key(), new Lane(lane.key(), lane.served() + 1, lane.joined()));
 				Long following = (lane.key().isEmpty()
 						? this.jdbc.sql(this.nextPlain).params(this.queue, this.tags, priority[0])
@@ -164,7 +167,8 @@ final class JdbcFairClaim {
 	}
 
 	/** A call claimed. */
-	record Claimed(long row, String invocationId, byte[] request, boolean cancelled, long deadlineNanos) {
+	record Claimed(long row, String invocationId, byte[] request, boolean cancelled, long deadlineNanos,
+			long latenessMillis) {
 	}
 
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import io.execution.ExecutionRejectedException;
+import io.execution.core.ExecutionEvents;
 import io.execution.queue.ConsumerOptions;
 import io.execution.queue.DeadLetterStore;
 import io.execution.queue.LaneDepth;
@@ -76,6 +77,8 @@ public final class JdbcQueueBackend implements QueueBackend {
 
 	private volatile boolean open = true;
 
+	private final ExecutionEvents events;
+
 	/**
 	 * A backend on a database whose tables exist ({@link JdbcSchema#create}).
 	 * @param dataSource the application's data source (its transactions are joined)
@@ -84,6 +87,19 @@ public final class JdbcQueueBackend implements QueueBackend {
 	 * @param settings the settings
 	 */
 	public JdbcQueueBackend(DataSource dataSource, Callable<Connection> listening, JdbcQueueSettings settings) {
+		this(dataSource, listening, settings, ExecutionEvents.NONE);
+	}
+
+	/**
+	 * A backend on a database whose tables exist, telling what happens to its calls.
+	 * @param dataSource the application's data source (its transactions are joined)
+	 * @param listening opens the connection that listens for notifications
+	 * @param settings the settings
+	 * @param events hears of redeliveries, dead letters and scheduled calls' lateness
+	 */
+	public JdbcQueueBackend(DataSource dataSource, Callable<Connection> listening, JdbcQueueSettings settings,
+			ExecutionEvents events) {
+		this.events = events;
 		this.dataSource = dataSource;
 		this.jdbc = JdbcClient.create(dataSource);
 		this.settings = settings;
@@ -105,7 +121,8 @@ public final class JdbcQueueBackend implements QueueBackend {
 				+ " WHERE worker = ? AND id = ANY(?) RETURNING id, cancelled";
 		this.expire = "WITH back AS (UPDATE " + call + " SET worker = NULL, lease_until = NULL WHERE queue = ?"
 				+ " AND worker IS NOT NULL AND lease_until < clock_timestamp() AND idempotent AND deliveries < ?"
-				+ " AND NOT cancelled RETURNING queue) SELECT pg_notify(?, queue) FROM (SELECT DISTINCT queue FROM back) queues";
+				+ " AND NOT cancelled RETURNING queue), told AS (SELECT pg_notify(?, queue) FROM (SELECT DISTINCT queue"
+				+ " FROM back) queues) SELECT (SELECT count(*) FROM back), (SELECT count(*) FROM told)";
 		this.kill = deadLetterSql("queue = ? AND worker IS NOT NULL AND lease_until < clock_timestamp()"
 				+ " AND (NOT idempotent OR deliveries >= ? OR cancelled)", "?::text", "convert_to('{\"v\":1,\"id\":'"
 				+ " || to_json(invocation_id)::text || ',\"ok\":false,\"error\":{\"code\":\"may-have-run\",\"message\":'"
@@ -120,8 +137,9 @@ public final class JdbcQueueBackend implements QueueBackend {
 				+ " idempotent, priority, fairness_key, requires, cause, attempts) SELECT queue, invocation_id, request,"
 				+ " idempotent, priority, fairness_key, requires, " + cause + ", deliveries FROM dead RETURNING 1),"
 				+ " answered AS (INSERT INTO " + this.settings.table("reply") + " (invocation_id, caller, result)"
-				+ " SELECT invocation_id, caller, " + answer + " FROM dead RETURNING caller)"
-				+ " SELECT pg_notify(? || caller, '') FROM answered";
+				+ " SELECT invocation_id, caller, " + answer + " FROM dead RETURNING caller),"
+				+ " told AS (SELECT pg_notify(? || caller, '') FROM answered)"
+				+ " SELECT queue, invocation_id, request, (SELECT count(*) FROM told), (SELECT count(*) FROM kept) FROM dead";
 	}
 
 	/**
@@ -337,23 +355,31 @@ public final class JdbcQueueBackend implements QueueBackend {
 		}
 		catch (RuntimeException ex) {
 			if (this.open) {
-				logger.warn("Renewing leases failed; trying again: {}", (ex.getCause() != null) ? ex.getCause().toString() : ex.toString());
+				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+				logger.warn("Renewing leases failed; trying again: {}", cause.toString());
 			}
 		}
 	}
 
 	/** Calls whose worker stopped renewing: an idempotent one waits again, any other is a dead letter. */
 	private void takeOver(String queue) {
-		this.jdbc.sql(this.expire)
+		long requeued = this.jdbc.sql(this.expire)
 			.params(queue, this.settings.maxDeliveries(), this.settings.workChannel())
-			.query((row, i) -> 1)
-			.list();
+			.query((row, i) -> row.getLong(1))
+			.single();
+		for (long i = 0; i < requeued; i++) {
+			this.events.redelivered(queue);
+		}
+		String cause = "worker stopped; not idempotent or delivered too often";
 		this.jdbc.sql(this.kill)
-			.params(queue, this.settings.maxDeliveries(), "worker stopped; not idempotent or delivered too often",
+			.params(queue, this.settings.maxDeliveries(), cause,
 					"The call may have run on a worker that stopped before answering; it is not run again because its"
 							+ " method is not @Idempotent or it was delivered execution.jdbc.max-deliveries times",
 					this.settings.replyChannel(""))
-			.query((row, i) -> 1)
+			.query((row, i) -> {
+				this.events.deadLettered(row.getString(1), row.getString(2), row.getBytes(3), cause);
+				return 1;
+			})
 			.list();
 	}
 
@@ -398,7 +424,13 @@ public final class JdbcQueueBackend implements QueueBackend {
 
 	void deadLetter(long row, String worker, byte[] answer, String cause) {
 		try {
-			this.jdbc.sql(this.dead).params(row, worker, cause, answer, this.settings.replyChannel("")).query((r, i) -> 1).list();
+			this.jdbc.sql(this.dead)
+				.params(row, worker, cause, answer, this.settings.replyChannel(""))
+				.query((r, i) -> {
+					this.events.deadLettered(r.getString(1), r.getString(2), r.getBytes(3), cause);
+					return 1;
+				})
+				.list();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Keeping a dead letter failed: {}", ex.toString());
@@ -427,6 +459,10 @@ public final class JdbcQueueBackend implements QueueBackend {
 
 	JdbcClient jdbc() {
 		return this.jdbc;
+	}
+
+	ExecutionEvents events() {
+		return this.events;
 	}
 
 	String workerId() {

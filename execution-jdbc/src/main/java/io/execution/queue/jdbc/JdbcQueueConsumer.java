@@ -84,7 +84,8 @@ final class JdbcQueueConsumer implements QueueConsumer {
 				+ " FOR UPDATE SKIP LOCKED) UPDATE " + call + " c SET worker = ?, deliveries = c.deliveries + 1,"
 				+ " lease_until = clock_timestamp() + ? * interval '1 millisecond' FROM picked WHERE c.id = picked.id"
 				+ " RETURNING c.id, c.invocation_id, c.request, c.cancelled,"
-				+ " (extract(epoch FROM (c.deadline - clock_timestamp())) * 1000)::bigint, c.fairness_key IS NOT NULL";
+				+ " (extract(epoch FROM (c.deadline - clock_timestamp())) * 1000)::bigint, c.fairness_key IS NOT NULL,"
+				+ LATENESS;
 		this.answer = "WITH done AS (DELETE FROM " + call + " WHERE id = ? AND worker = ? RETURNING invocation_id, caller),"
 				+ " answered AS (INSERT INTO " + settings.table("reply")
 				+ " (invocation_id, caller, result) SELECT invocation_id, caller, ? FROM done RETURNING caller)"
@@ -165,14 +166,28 @@ final class JdbcQueueConsumer implements QueueConsumer {
 		}
 	}
 
+	/** How late a call scheduled for later is taken (null for a call due at once). */
+	static final String LATENESS = " CASE WHEN c.due > c.created + interval '1 millisecond'"
+			+ " THEN (extract(epoch FROM (clock_timestamp() - c.due)) * 1000)::bigint END";
+
+	/** A call scheduled for later was taken this late. */
+	void scheduled(long latenessMillis, boolean none) {
+		if (!none) {
+			this.backend.events().scheduledStarted(this.queue, Math.max(0, latenessMillis));
+		}
+	}
+
 	/** Claims up to {@code count} calls: taking turns while keys wait, else in order. */
 	private List<JdbcDelivery> claimUpTo(int count) {
 		long lease = this.backend.settings().visibilityTimeout().toMillis();
 		List<JdbcDelivery> claimed = new ArrayList<>();
 		if (this.keyed) {
 			JdbcFairClaim.Result turns = this.fair.claim(count, this.backend.workerId(), lease);
-			turns.claimed().forEach((call) -> claimed.add(new JdbcDelivery(this, call.row(), call.invocationId(),
-					call.request(), call.deadlineNanos(), call.cancelled())));
+			turns.claimed().forEach((call) -> {
+				claimed.add(new JdbcDelivery(this, call.row(), call.invocationId(), call.request(), call.deadlineNanos(),
+						call.cancelled()));
+				scheduled(call.latenessMillis(), call.latenessMillis() < 0);
+			});
 			this.keyed = turns.keyed();
 			return claimed;
 		}
@@ -181,6 +196,7 @@ final class JdbcQueueConsumer implements QueueConsumer {
 			.params(this.queue, this.tags, count, this.backend.workerId(), lease)
 			.query((row, i) -> {
 				keyed[0] |= row.getBoolean(6);
+				scheduled(row.getLong(7), row.wasNull());
 				return claimed.add(new JdbcDelivery(this, row.getLong(1), row.getString(2), row.getBytes(3),
 						System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5)), row.getBoolean(4)));
 			})
