@@ -175,6 +175,29 @@ public final class Benchmark {
 				ConfigurableApplicationContext caller = start(contexts, WebApplicationType.NONE, quiet, redis);
 				return caller.getBean(Echo.class)::echo;
 			}
+			case "jdbc-queue" -> {
+				String[] jdbc = { "spring.datasource.url=" + JdbcSkipLockedPeer.url(), "spring.datasource.username=postgres",
+						"execution.queue.backend=jdbc", "execution.jdbc.table-prefix=b" + Long.toHexString(System.nanoTime()) + "_",
+						"execution.endpoints.echo.queue=echo" };
+				for (int i = 0; i < options.workers(); i++) {
+					start(contexts, WebApplicationType.NONE, quiet, jdbc, "execution.worker.enabled=true",
+							"execution.worker.queues=echo", "execution.worker.concurrency=8");
+				}
+				ConfigurableApplicationContext caller = start(contexts, WebApplicationType.NONE, quiet, jdbc,
+						"spring.datasource.hikari.maximum-pool-size=" + Math.max(10, options.callers()));
+				return caller.getBean(Echo.class)::echo;
+			}
+			case "jdbc-skip-locked" -> {
+				try {
+					JdbcSkipLockedPeer peer = new JdbcSkipLockedPeer(options.workers() * 8);
+					closeables.add(peer);
+					return peer.call();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException("The jdbc-skip-locked peer could not start on " + JdbcSkipLockedPeer.url()
+							+ " (-Dbench.jdbc-url): " + ex, ex);
+				}
+			}
 			case "grpc" -> {
 				GrpcPeer peer;
 				try {
@@ -197,7 +220,8 @@ public final class Benchmark {
 				return peer.call();
 			}
 			default -> throw new IllegalArgumentException("--mode must be direct, executor, local, memory-queue, http, redis-queue,"
-					+ " spring-http-interface, grpc, redis-streams or redisson-remote, not " + options.mode());
+					+ " jdbc-queue, spring-http-interface, grpc, redis-streams, redisson-remote or jdbc-skip-locked, not "
+					+ options.mode());
 		}
 	}
 
@@ -303,7 +327,8 @@ public final class Benchmark {
 		long jitAtEnd = -1;
 		Map<String, Long> switchesAtStart = null;
 		Map<String, Long> switchesAtEnd = null;
-		boolean redis = options.mode().startsWith("redis");
+		// The server's CPU too: Redis' for the Redis rows, PostgreSQL's for the jdbc ones.
+		boolean redis = options.mode().startsWith("redis") || options.mode().startsWith("jdbc");
 		long redisCpuAtStart = -1;
 		long redisCpuAtEnd = -1;
 		while (!done.await(100, TimeUnit.MILLISECONDS)) {
@@ -316,7 +341,7 @@ public final class Benchmark {
 					jitAtStart = compiled;
 					cpuAtStart = processCpuNanos();
 					switchesAtStart = contextSwitches();
-					redisCpuAtStart = redis ? redisCpuNanos(options.redisPort()) : -1;
+					redisCpuAtStart = redis ? serverCpuNanos(options) : -1;
 					recorder.reset();
 					endAt.set(now + TimeUnit.SECONDS.toNanos(options.seconds()));
 					measureFrom.set(now);
@@ -326,7 +351,7 @@ public final class Benchmark {
 				cpuAtEnd = processCpuNanos();
 				switchesAtEnd = contextSwitches();
 				jitAtEnd = JitSettle.compileMillis();
-				redisCpuAtEnd = redis ? redisCpuNanos(options.redisPort()) : -1;
+				redisCpuAtEnd = redis ? serverCpuNanos(options) : -1;
 				measured.countDown();
 			}
 			if ((now / 100_000_000L) % 10 == 0) {
@@ -339,7 +364,7 @@ public final class Benchmark {
 			cpuAtEnd = processCpuNanos();
 			switchesAtEnd = contextSwitches();
 			jitAtEnd = JitSettle.compileMillis();
-			redisCpuAtEnd = redis ? redisCpuNanos(options.redisPort()) : -1;
+			redisCpuAtEnd = redis ? serverCpuNanos(options) : -1;
 		}
 		// This JVM's CPU per measured call (caller, and workers when they run here; never Redis'):
 		// steadier across runs than calls/s on a shared 2-core machine.
@@ -357,6 +382,10 @@ public final class Benchmark {
 				histogram.getValueAtPercentile(99), options.seconds(), cpuPerCall, redisCpuPerCall, switchesPerCall,
 				(measuringSince >= 0) ? (measuringSince - started) / 1_000_000L : -1,
 				(jitAtStart >= 0 && jitAtEnd >= 0) ? jitAtEnd - jitAtStart : -1);
+	}
+
+	private static long serverCpuNanos(Options options) {
+		return options.mode().startsWith("jdbc") ? JdbcSkipLockedPeer.postgresCpuNanos() : redisCpuNanos(options.redisPort());
 	}
 
 	/** The CPU time the Redis server has used (user and system), from {@code INFO cpu}; -1 when unknown. */
@@ -452,7 +481,8 @@ public final class Benchmark {
 
 		String json(Options options) {
 			Map<String, Object> fields = new LinkedHashMap<>();
-			boolean peer = java.util.Set.of("direct", "executor", "spring-http-interface", "redisson-remote", "grpc", "redis-streams")
+			boolean peer = java.util.Set.of("direct", "executor", "spring-http-interface", "redisson-remote", "grpc", "redis-streams",
+					"jdbc-skip-locked")
 				.contains(options.mode());
 			fields.put("peer", peer ? options.mode() : "execution-" + options.mode());
 			fields.put("callers", options.callers());
@@ -468,7 +498,8 @@ public final class Benchmark {
 					: java.math.BigDecimal.valueOf(this.cpuPerCallNanos).movePointLeft(3).setScale(2,
 							java.math.RoundingMode.HALF_UP));
 			if (this.redisCpuPerCallNanos >= 0) {
-				fields.put("redis_cpu_us_per_call", java.math.BigDecimal.valueOf(this.redisCpuPerCallNanos)
+				fields.put(options.mode().startsWith("jdbc") ? "postgres_cpu_us_per_call" : "redis_cpu_us_per_call",
+						java.math.BigDecimal.valueOf(this.redisCpuPerCallNanos)
 					.movePointLeft(3)
 					.setScale(2, java.math.RoundingMode.HALF_UP));
 			}
