@@ -108,7 +108,7 @@ public final class JdbcQueueBackend implements QueueBackend {
 		this.deadLetters = new JdbcDeadLetters(this.jdbc, settings, this.id);
 		this.notifications = new JdbcNotifications(listening, settings);
 		this.notifications.listen(settings.workChannel(), this::wake);
-		this.notifications.listen(settings.replyChannel(this.id), (payload) -> this.replies.fetchSoon());
+		this.notifications.listen(settings.replyChannel(this.id), this.replies::notified);
 		String call = settings.table("call");
 		this.insert = "WITH queued AS (INSERT INTO " + call + " (queue, invocation_id, request, idempotent, priority,"
 				+ " fairness_key, requires, due, deadline, caller) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb,"

@@ -88,8 +88,9 @@ final class JdbcQueueConsumer implements QueueConsumer {
 				+ LATENESS;
 		this.answer = "WITH done AS (DELETE FROM " + call + " WHERE id = ? AND worker = ? RETURNING invocation_id, caller),"
 				+ " answered AS (INSERT INTO " + settings.table("reply")
-				+ " (invocation_id, caller, result) SELECT invocation_id, caller, ? FROM done RETURNING caller)"
-				+ " SELECT pg_notify(? || caller, '') FROM answered";
+				+ " (invocation_id, caller, result) SELECT invocation_id, caller, ? FROM done"
+				+ " RETURNING caller, invocation_id, result)"
+				+ " SELECT pg_notify(? || caller, " + JdbcReplies.NOTICE + ") FROM answered";
 	}
 
 	String queue() {

@@ -13,12 +13,21 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The caller side: the answers this process waits for. A worker writes an answer to the reply
- * table and notifies this caller's channel; the notification (or, without one, the poll) makes
- * this process take every answer of its own in one statement and complete their futures.
+ * table and notifies this caller's channel; an answer small enough travels in the notification
+ * itself and completes its future at once (its row is deleted by the next take), a larger one
+ * (or, without a notification, the poll) makes this process take every answer of its own in one
+ * statement and complete their futures.
  */
 final class JdbcReplies {
 
 	private static final Logger logger = LoggerFactory.getLogger(JdbcReplies.class);
+
+	/**
+	 * The notification of an answer, as SQL over the reply row: its invocation id, then (when
+	 * it fits the 8000 bytes a notification carries) a space and the answer in base64.
+	 */
+	static final String NOTICE = "CASE WHEN octet_length(result) <= 5600 THEN invocation_id || ' ' ||"
+			+ " encode(result, 'base64') ELSE invocation_id END";
 
 	private final Map<String, CompletableFuture<byte[]>> waiting = new ConcurrentHashMap<>();
 
@@ -31,6 +40,9 @@ final class JdbcReplies {
 	private final Executor fetcher;
 
 	private final AtomicBoolean fetchDue = new AtomicBoolean();
+
+	/** Answers taken from notifications whose rows are still in the table. */
+	private final AtomicBoolean unswept = new AtomicBoolean();
 
 	JdbcReplies(JdbcClient jdbc, JdbcQueueSettings settings, String caller, Executor fetcher) {
 		this.jdbc = jdbc;
@@ -48,8 +60,33 @@ final class JdbcReplies {
 		this.waiting.remove(invocationId);
 	}
 
+	/** Whether the poll has answers to take: calls wait, or rows of answers already taken remain. */
 	boolean any() {
-		return !this.waiting.isEmpty();
+		return !this.waiting.isEmpty() || this.unswept.get();
+	}
+
+	/**
+	 * A notification on this caller's channel: the answer it carries completes its call, else
+	 * the answers are taken from the table.
+	 * @param payload the invocation id and the answer, or only the id, or nothing
+	 */
+	void notified(String payload) {
+		int space = payload.indexOf(' ');
+		if (space > 0) {
+			CompletableFuture<byte[]> result = this.waiting.remove(payload.substring(0, space));
+			if (result != null) {
+				try {
+					result.complete(java.util.Base64.getMimeDecoder().decode(payload.substring(space + 1)));
+					this.unswept.set(true);
+					return;
+				}
+				catch (IllegalArgumentException ex) {
+					this.waiting.put(payload.substring(0, space), result);
+				}
+			}
+			return;
+		}
+		fetchSoon();
 	}
 
 	/** Takes this caller's answers soon, on the fetching thread (once however many ask meanwhile). */
@@ -67,6 +104,7 @@ final class JdbcReplies {
 	/** Takes this caller's answers and completes their futures; answers no one waits for are dropped. */
 	void fetch() {
 		this.fetchDue.set(false);
+		this.unswept.set(false);
 		try {
 			this.jdbc.sql(this.take).param(this.caller).query((row, i) -> {
 				CompletableFuture<byte[]> result = this.waiting.remove(row.getString(1));
