@@ -148,4 +148,28 @@ class JdbcBackendTest {
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM execution_call", Integer.class)).isZero();
 	}
 
+	@Test
+	void idleWorkersHoldNoConnectionButTheOneThatListens() {
+		ConfigurableApplicationContext app = new SpringApplicationBuilder(ChargesApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties(postgres.properties())
+			.properties("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource",
+					"spring.main.banner-mode=off", "execution.queue.backend=jdbc", "execution.endpoints.charges.queue=charges",
+					"execution.worker.enabled=true", "execution.worker.queues=charges", "execution.worker.concurrency=16")
+			.run();
+		this.after.add(app);
+		assertThat(app.getBean(Charges.class).charge("warm", null)).isEqualTo("warm");
+		JdbcTemplate jdbc = new JdbcTemplate(postgres.dataSource());
+		// Sixteen idle worker threads for two seconds: none holds a connection (the data source
+		// here has no pool, so a held connection would show); the listening one stays, and one
+		// more may show while the pool's poll (every poll-interval, one thread for the pool) claims.
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(10))
+			.during(java.time.Duration.ofSeconds(2))
+			.until(() -> jdbc.queryForObject("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+					+ " AND pid <> pg_backend_pid()", Integer.class) <= 2);
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+				+ " AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'", Integer.class)).isEqualTo(1);
+	}
+
 }

@@ -51,7 +51,7 @@ class JdbcSchemaTest {
 					"together_execution_key", "together_lane", "together_queue", "together_recurring", "together_reply", "together_schema");
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM together_schema", Integer.class)).isEqualTo(1);
 		assertThat(jdbc.queryForList("SELECT indexname FROM pg_indexes WHERE tablename = 'together_call'", String.class))
-			.contains("together_call_waiting", "together_call_leased", "together_call_invocation");
+			.contains("together_call_waiting", "together_call_leased", "together_call_keyed", "together_call_invocation");
 	}
 
 	@Test
