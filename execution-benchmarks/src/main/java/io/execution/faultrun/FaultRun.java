@@ -13,20 +13,23 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.execution.queue.DeadLetter;
+import io.execution.queue.DeadLetters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.data.domain.Range;
-import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * A fault run: callers make calls with unique keys through a Redis queue to worker JVMs that this
- * driver starts, kills ({@code SIGKILL}) and pauses ({@code SIGSTOP}) while the script around it
- * restarts Redis; then it counts what happened to every call. Run by
+ * A fault run: callers make calls with unique keys through a queue on Redis or PostgreSQL
+ * ({@code --backend=redis|jdbc}) to worker JVMs that this driver starts, kills ({@code SIGKILL})
+ * and pauses ({@code SIGSTOP}) — on PostgreSQL it also holds the waiting calls' rows in a long
+ * transaction — while the script around it restarts the server; then it counts what happened to
+ * every call. Run by
  * {@code execution-benchmarks/fault-run.sh}; prints one JSON line:
  * {@code {"calls":…,"answered":…,"failed":{"<type>":n},"lost":…,"ranTwice":…,"deadLettersAnswered":…}}.
  * <p>
@@ -46,18 +49,21 @@ public final class FaultRun {
 		Map<String, String> options = new TreeMap<>();
 		List<String> spring = new ArrayList<>();
 		for (String arg : args) {
-			if (arg.startsWith("--spring.")) {
+			if (arg.startsWith("--spring.") || arg.startsWith("--execution.")) {
 				spring.add(arg);
 			}
 			else if (arg.startsWith("--") && arg.contains("=")) {
 				options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
 			}
 		}
-		spring.add("--execution.queue.redis.visibility-timeout=" + options.getOrDefault("visibility", "3s"));
 		if ("worker".equals(options.get("role"))) {
+			// The driver passes its Spring and Execution arguments on.
 			application(spring, true).registerShutdownHook();
 			return;
 		}
+		spring.add("--execution.queue.backend=" + options.getOrDefault("backend", "redis"));
+		spring.add("--execution.queue.redis.visibility-timeout=" + options.getOrDefault("visibility", "3s"));
+		spring.add("--execution.jdbc.visibility-timeout=" + options.getOrDefault("visibility", "3s"));
 		PrintStream stdout = System.out;
 		System.setOut(System.err);
 		String result = drive(Integer.parseInt(options.getOrDefault("seconds", "60")),
@@ -71,8 +77,7 @@ public final class FaultRun {
 
 	private static ConfigurableApplicationContext application(List<String> spring, boolean worker) {
 		List<String> arguments = new ArrayList<>(spring);
-		arguments.addAll(List.of("--spring.main.banner-mode=off", "--execution.queue.backend=redis",
-				"--execution.queue.redis.prefix=" + PREFIX,
+		arguments.addAll(List.of("--spring.main.banner-mode=off", "--execution.queue.redis.prefix=" + PREFIX,
 				"--execution.endpoints.tally.queue=tally", "--execution.endpoints.tally.timeout=15s",
 				"--execution.worker.enabled=" + worker, "--execution.worker.queues=tally",
 				"--execution.worker.concurrency=8", "--logging.level.root=WARN"));
@@ -83,7 +88,9 @@ public final class FaultRun {
 	private static String drive(int seconds, int callers, int workerCount, boolean chaos, List<String> spring)
 			throws Exception {
 		ConfigurableApplicationContext caller = application(spring, false);
-		StringRedisTemplate redis = caller.getBean(StringRedisTemplate.class);
+		Runs runs = Runs.of(caller.getEnvironment(), caller.getBeanProvider(StringRedisTemplate.class),
+				caller.getBeanProvider(JdbcTemplate.class));
+		boolean jdbc = "jdbc".equals(caller.getEnvironment().getProperty("execution.queue.backend"));
 		Tally tally = caller.getBean(Tally.class);
 		List<Process> workers = new ArrayList<>();
 		for (int i = 0; i < workerCount; i++) {
@@ -129,7 +136,12 @@ public final class FaultRun {
 			else {
 				System.err.println("fault-run: SIGSTOP worker " + worker.pid() + " for 5 s");
 				signal("STOP", worker.pid());
-				Thread.sleep(5_000);
+				if (jdbc) {
+					holdWaitingCalls(caller.getBean(JdbcTemplate.class));
+				}
+				else {
+					Thread.sleep(5_000);
+				}
 				signal("CONT", worker.pid());
 			}
 		}
@@ -153,22 +165,17 @@ public final class FaultRun {
 			else {
 				failed.merge(outcome, 1, Integer::sum);
 			}
-			if (!idempotent.get(entry.getKey())) {
-				String ran = redis.opsForValue().get(RAN + entry.getKey());
-				if (ran != null && Integer.parseInt(ran) > 1) {
-					ranTwice++;
-				}
+			if (!idempotent.get(entry.getKey()) && runs.of(entry.getKey()) > 1) {
+				ranTwice++;
 			}
 		}
 		int deadAnswered = 0;
 		int dead = 0;
 		JsonMapper json = JsonMapper.builder().build();
-		for (MapRecord<String, Object, Object> letter : redis.opsForStream()
-			.range(PREFIX + ":{q:tally}:dead", Range.unbounded())) {
+		for (DeadLetter letter : caller.getBean(DeadLetters.class).list("tally", 0, DeadLetters.MAX_LIMIT)) {
 			dead++;
-			Object body = letter.getValue().get("body");
 			try {
-				JsonNode args = json.readTree(String.valueOf(body)).path("args");
+				JsonNode args = json.readTree(letter.request()).path("args");
 				if ("answered".equals(outcomes.get(args.path(0).asString()))) {
 					deadAnswered++;
 				}
@@ -184,12 +191,42 @@ public final class FaultRun {
 				+ ",\"deadLetters\":" + dead + ",\"deadLettersAnswered\":" + deadAnswered + "}";
 	}
 
+	/**
+	 * A long transaction of the application's: it holds the queue's waiting calls' rows (as an
+	 * update of them would) for 5 s; workers skip them meanwhile, and no call is lost for it.
+	 */
+	private static void holdWaitingCalls(JdbcTemplate jdbc) {
+		System.err.println("fault-run: a transaction holds the waiting calls' rows for 5 s");
+		try {
+			jdbc.execute((java.sql.Connection connection) -> {
+				connection.setAutoCommit(false);
+				try (java.sql.Statement statement = connection.createStatement()) {
+					statement.execute("SELECT id FROM execution_call WHERE queue = 'tally' AND worker IS NULL FOR UPDATE");
+					statement.execute("SELECT pg_sleep(5)");
+				}
+				finally {
+					connection.rollback();
+					connection.setAutoCommit(true);
+				}
+				return null;
+			});
+		}
+		catch (RuntimeException ex) {
+			System.err.println("fault-run: the long transaction failed: " + ex.getMessage());
+		}
+	}
+
 	private static Process startWorker(List<String> spring) throws IOException {
 		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
 				System.getProperty("java.class.path"), "-Dloader.main=" + FaultRun.class.getName(),
 				"org.springframework.boot.loader.launch.PropertiesLauncher", "--role=worker"));
 		command.addAll(spring);
-		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+		// FAULT_WORKER_LOG names a file the workers' output is appended to (discarded by default).
+		String log = System.getenv("FAULT_WORKER_LOG");
+		return new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput((log != null) ? ProcessBuilder.Redirect.appendTo(new java.io.File(log))
+					: ProcessBuilder.Redirect.DISCARD)
+			.start();
 	}
 
 	private static void signal(String signal, long pid) throws IOException, InterruptedException {

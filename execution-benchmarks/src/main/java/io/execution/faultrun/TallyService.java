@@ -2,16 +2,23 @@ package io.execution.faultrun;
 
 import io.execution.ExecutionService;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Counts each run of a key in Redis ({@code fault:ran:<key>}), so that a second run shows. */
+/**
+ * Counts each run of a key where the queue is — Redis ({@code fault:ran:<key>}) or PostgreSQL
+ * (the {@code fault_ran} table) — so that a second run shows.
+ */
 @ExecutionService("tally")
 public class TallyService implements Tally {
 
-	private final StringRedisTemplate redis;
+	private final Runs runs;
 
-	public TallyService(StringRedisTemplate redis) {
-		this.redis = redis;
+	public TallyService(Environment environment, ObjectProvider<StringRedisTemplate> redis,
+			ObjectProvider<JdbcTemplate> jdbc) {
+		this.runs = Runs.of(environment, redis, jdbc);
 	}
 
 	@Override
@@ -25,7 +32,7 @@ public class TallyService implements Tally {
 	}
 
 	private String ran(String key) {
-		this.redis.opsForValue().increment(FaultRun.RAN + key);
+		this.runs.increment(key);
 		return key;
 	}
 
