@@ -15,6 +15,9 @@ import io.execution.queue.jdbc.JdbcQueueSettings;
 import io.execution.queue.jdbc.JdbcSchema;
 import io.execution.recurring.RecurringStore;
 import io.execution.recurring.jdbc.JdbcRecurringStore;
+import io.execution.registry.WorkerRegistry;
+import io.execution.registry.jdbc.JdbcWorkerRegistry;
+import io.execution.worker.LocalWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -32,8 +35,8 @@ import org.springframework.core.env.Environment;
 /**
  * The jdbc queue backend, on the application's {@link DataSource} and so its
  * {@code spring.datasource.*} settings and its transactions, with executions (their idempotency
- * keys and batches) and recurring ticks in the same database. Cached results and the worker
- * registry stay in this JVM on this backend (not yet shared through the database).
+ * keys and batches), recurring ticks and the worker registry in the same database. Cached results
+ * stay in this JVM on this backend (not yet shared through the database).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "execution.queue.backend", havingValue = "jdbc")
@@ -101,6 +104,13 @@ class JdbcQueueConfiguration {
 					executions.getRetention());
 			backend.retentionJob(store::sweep);
 			return store;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(WorkerRegistry.class)
+		JdbcWorkerRegistry executionWorkerRegistry(JdbcQueueBackend backend, ExecutionWorkerProperties workers,
+				ObjectProvider<LocalWorker> worker) {
+			return new JdbcWorkerRegistry(backend, worker.getIfAvailable(), workers.getHeartbeatInterval());
 		}
 
 		@Bean

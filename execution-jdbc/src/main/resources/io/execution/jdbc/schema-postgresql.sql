@@ -71,6 +71,15 @@ CREATE TABLE IF NOT EXISTS ${prefix}queue (
     refilled TIMESTAMPTZ
 );
 
+-- The worker registry: each worker process's description (JSON), its last heartbeat by the
+-- database's clock, and what an operator asked of it (drain, resume) until its next heartbeat.
+CREATE TABLE IF NOT EXISTS ${prefix}worker (
+    id VARCHAR(200) PRIMARY KEY,
+    description TEXT NOT NULL,
+    beat TIMESTAMPTZ NOT NULL,
+    request VARCHAR(20)
+);
+
 -- Fairness keys taking turns on a queue: calls served per key in the rotation, and when the key
 -- joined it (a key whose calls are all taken leaves it).
 CREATE TABLE IF NOT EXISTS ${prefix}lane (

@@ -113,7 +113,7 @@ public final class JdbcQueueBackend implements QueueBackend {
 		this.insert = "WITH queued AS (INSERT INTO " + call + " (queue, invocation_id, request, idempotent, priority,"
 				+ " fairness_key, requires, due, deadline, caller) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb,"
 				+ " clock_timestamp() + ? * interval '1 millisecond', clock_timestamp() + ? * interval '1 millisecond', ?)"
-				+ " RETURNING queue) SELECT pg_notify(?, queue) FROM queued";
+				+ " RETURNING queue) SELECT pg_notify(?, ?) FROM queued";
 		this.requeue = "WITH back AS (UPDATE " + call + " SET worker = NULL, lease_until = NULL,"
 				+ " deliveries = deliveries - 1 WHERE id = ANY(?) AND worker = ? RETURNING queue)"
 				+ " SELECT pg_notify(?, queue) FROM (SELECT DISTINCT queue FROM back) queues";
@@ -192,7 +192,7 @@ public final class JdbcQueueBackend implements QueueBackend {
 			this.jdbc.sql(this.insert)
 				.params(call.queue(), call.invocationId(), call.request(), call.idempotent(), call.lane().priority(),
 						call.lane().fairnessKey(), json(call.lane().requires()), due, deadline, this.id,
-						this.settings.workChannel())
+						this.settings.workChannel(), (due > 0) ? call.queue() + " " + due : call.queue())
 				.query((row, i) -> 1)
 				.list();
 		}
@@ -318,7 +318,28 @@ public final class JdbcQueueBackend implements QueueBackend {
 		return consumer;
 	}
 
-	private void wake(String queue) {
+	/**
+	 * A notification that a queue has calls: its name, and for a call due later a space and how
+	 * many milliseconds until it is due — the workers are woken then too, not a poll later.
+	 */
+	private void wake(String payload) {
+		int space = payload.lastIndexOf(' ');
+		if (space > 0) {
+			String queue = payload.substring(0, space);
+			try {
+				long due = Long.parseLong(payload.substring(space + 1));
+				// A few milliseconds after: the database's clock decides when it is due.
+				this.upkeep.schedule(() -> wakeNow(queue), due + 5, TimeUnit.MILLISECONDS);
+			}
+			catch (NumberFormatException | java.util.concurrent.RejectedExecutionException ex) {
+				// The poll takes it.
+			}
+			return;
+		}
+		wakeNow(payload);
+	}
+
+	private void wakeNow(String queue) {
 		for (JdbcQueueConsumer consumer : this.consumers) {
 			if (consumer.queue().equals(queue)) {
 				consumer.wake();
@@ -389,16 +410,28 @@ public final class JdbcQueueBackend implements QueueBackend {
 	 * @param job the job; a failure is logged and the job runs again next time
 	 */
 	public void retentionJob(Runnable job) {
-		this.upkeep.scheduleWithFixedDelay(() -> {
+		upkeep(job, Duration.ofMinutes(1));
+	}
+
+	/**
+	 * Runs a job with the backend's upkeep (lease renewals, take-overs, answers' retention), on
+	 * its own thread, which may block on the database: the stores beside the queue keep their
+	 * tables bounded and the worker registry beats this way.
+	 * @param job the job; a failure is logged and the job runs again next time
+	 * @param every how often, the first time at once
+	 * @return the job's schedule, to cancel it
+	 */
+	public java.util.concurrent.ScheduledFuture<?> upkeep(Runnable job, Duration every) {
+		return this.upkeep.scheduleWithFixedDelay(() -> {
 			try {
 				job.run();
 			}
 			catch (RuntimeException ex) {
 				if (this.open) {
-					logger.warn("A retention job failed; it runs again in a minute: {}", ex.toString());
+					logger.warn("An upkeep job failed; it runs again in {}: {}", every, ex.toString());
 				}
 			}
-		}, 1, 60, TimeUnit.SECONDS);
+		}, 0, every.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/**
