@@ -54,7 +54,7 @@ class JdbcQueueConfiguration {
 		@ConditionalOnMissingBean(QueueBackend.class)
 		JdbcQueueBackend executionQueueBackend(ObjectProvider<DataSource> dataSources,
 				ObjectProvider<JdbcConnectionDetails> details, ExecutionJdbcProperties jdbc, Environment environment,
-				ObjectProvider<ExecutionEvents> events) {
+				ObjectProvider<ExecutionEvents> events, ExecutionQueueProperties queue) {
 			DataSource dataSource = dataSources.getIfUnique();
 			if (dataSource == null) {
 				throw new InvalidConfigurationPropertyValueException("execution.queue.backend", "jdbc",
@@ -64,7 +64,8 @@ class JdbcQueueConfiguration {
 			JdbcQueueSettings settings;
 			try {
 				settings = new JdbcQueueSettings(jdbc.getTablePrefix(), jdbc.getVisibilityTimeout(), jdbc.getMaxDeliveries(),
-						jdbc.getPollInterval(), jdbc.getRetention(), ExecutionThreads.virtual(environment, "execution-jdbc-"));
+						jdbc.getPollInterval(), jdbc.getRetention(), ExecutionThreads.virtual(environment, "execution-jdbc-"),
+						queue.getCapacity());
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidConfigurationPropertyValueException("execution.jdbc", jdbc.getTablePrefix(), ex.getMessage());

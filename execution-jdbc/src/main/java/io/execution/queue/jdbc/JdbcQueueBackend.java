@@ -77,6 +77,12 @@ public final class JdbcQueueBackend implements QueueBackend {
 
 	private volatile boolean open = true;
 
+	/**
+	 * The calls of each queue this process queues to, as counted at the last poll plus those it
+	 * queued since: a bound on what it adds, checked without a count per call.
+	 */
+	private final Map<String, java.util.concurrent.atomic.AtomicLong> depths = new java.util.concurrent.ConcurrentHashMap<>();
+
 	private final ExecutionEvents events;
 
 	/**
@@ -183,6 +189,12 @@ public final class JdbcQueueBackend implements QueueBackend {
 					+ " commits, which waits for the call. Make it asynchronous (a CompletableFuture return type, or"
 					+ " an execution), which completes after the commit, or make it outside the transaction");
 		}
+		java.util.concurrent.atomic.AtomicLong depth = this.depths.computeIfAbsent(call.queue(),
+				(queue) -> new java.util.concurrent.atomic.AtomicLong());
+		if (this.settings.capacity() > 0 && depth.get() >= this.settings.capacity()) {
+			throw new ExecutionRejectedException("Queue '" + call.queue() + "' is full: it holds " + depth.get()
+					+ " calls, its capacity (execution.queue.capacity=" + this.settings.capacity() + ")");
+		}
 		CompletableFuture<byte[]> result = new CompletableFuture<>();
 		this.replies.expect(call.invocationId(), result);
 		long due = call.delayMillis();
@@ -201,6 +213,7 @@ public final class JdbcQueueBackend implements QueueBackend {
 			throw new ExecutionRejectedException("Queue '" + call.queue() + "' could not take call ["
 					+ call.invocationId() + "]: " + ex.getMessage(), ex);
 		}
+		depth.incrementAndGet();
 		if (transactional && TransactionSynchronizationManager.isSynchronizationActive()) {
 			// Queued with the transaction: gone if it rolls back.
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -351,6 +364,20 @@ public final class JdbcQueueBackend implements QueueBackend {
 	private void poll() {
 		if (this.replies.any()) {
 			this.replies.fetch();
+		}
+		if (this.settings.capacity() > 0 && !this.depths.isEmpty()) {
+			try {
+				Map<String, Long> counted = new HashMap<>();
+				this.jdbc.sql("SELECT queue, count(*) FROM " + this.settings.table("call") + " WHERE queue = ANY(?)"
+						+ " GROUP BY queue")
+					.param(this.depths.keySet().toArray(String[]::new))
+					.query((row, i) -> counted.put(row.getString(1), row.getLong(2)))
+					.list();
+				this.depths.forEach((queue, depth) -> depth.set(counted.getOrDefault(queue, 0L)));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Counting the queues' calls failed: {}", ex.toString());
+			}
 		}
 	}
 

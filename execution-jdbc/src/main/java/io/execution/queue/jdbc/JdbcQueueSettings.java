@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
  * @param retention how long an answer waits for a caller that went away
  * ({@code execution.jdbc.retention})
  * @param threads makes the backend's own threads (its listener and its upkeep)
+ * @param capacity the most calls a queue holds, waiting or running, before new ones are refused
+ * ({@code execution.queue.capacity}); 0 for no bound
  */
 public record JdbcQueueSettings(String tablePrefix, Duration visibilityTimeout, int maxDeliveries,
-		Duration pollInterval, Duration retention, ThreadFactory threads) {
+		Duration pollInterval, Duration retention, ThreadFactory threads, int capacity) {
 
 	private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,19}");
 
@@ -32,8 +34,12 @@ public record JdbcQueueSettings(String tablePrefix, Duration visibilityTimeout, 
 	 * @param pollInterval the poll interval
 	 * @param retention the answers' retention
 	 * @param threads the thread factory, {@code null} for daemon platform threads
+	 * @param capacity the most calls a queue holds, 0 for no bound
 	 */
 	public JdbcQueueSettings {
+		if (capacity < 0) {
+			throw new IllegalArgumentException("execution.queue.capacity must be at least 1; was " + capacity);
+		}
 		if (tablePrefix == null || !PREFIX.matcher(tablePrefix).matches()) {
 			throw new IllegalArgumentException("execution.jdbc.table-prefix must be 1 to 20 lower-case letters, digits"
 					+ " or underscores, starting with a letter or an underscore; was '" + tablePrefix + "'");
@@ -51,6 +57,20 @@ public record JdbcQueueSettings(String tablePrefix, Duration visibilityTimeout, 
 				return thread;
 			};
 		}
+	}
+
+	/**
+	 * Settings whose queues have no bound.
+	 * @param tablePrefix the table prefix
+	 * @param visibilityTimeout the visibility timeout
+	 * @param maxDeliveries the most deliveries
+	 * @param pollInterval the poll interval
+	 * @param retention the answers' retention
+	 * @param threads the thread factory, {@code null} for daemon platform threads
+	 */
+	public JdbcQueueSettings(String tablePrefix, Duration visibilityTimeout, int maxDeliveries, Duration pollInterval,
+			Duration retention, ThreadFactory threads) {
+		this(tablePrefix, visibilityTimeout, maxDeliveries, pollInterval, retention, threads, 0);
 	}
 
 	/**

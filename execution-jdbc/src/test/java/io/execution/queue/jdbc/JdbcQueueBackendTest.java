@@ -74,6 +74,37 @@ class JdbcQueueBackendTest {
 		return backend;
 	}
 
+	@Test
+	void aFullQueueRefusesNewCallsNamingItsCapacityUntilCallsAreTaken() throws Exception {
+		JdbcQueueBackend caller = new JdbcQueueBackend(dataSource,
+				() -> DriverManager.getConnection(postgres.url(), "postgres", ""),
+				new JdbcQueueSettings("execution_", Duration.ofSeconds(30), 3, Duration.ofMillis(200), Duration.ofMinutes(10),
+						null, 3))
+			.start();
+		this.after.add(caller);
+		List<CompletableFuture<byte[]>> queued = new java.util.ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			queued.add(caller.submit(call("full-" + i, true)));
+		}
+		assertThatThrownBy(() -> caller.submit(call("one-too-many", true)))
+			.isInstanceOf(io.execution.ExecutionRejectedException.class)
+			.hasMessageContaining("is full")
+			.hasMessageContaining("execution.queue.capacity=3");
+		assertThat(new JdbcTemplate(dataSource).queryForObject(
+				"SELECT count(*) FROM execution_call WHERE invocation_id = 'one-too-many'", Integer.class)).isZero();
+		QueueConsumer worker = backend(Duration.ofSeconds(30)).consumer(this.queue, 3, ConsumerOptions.DEFAULT);
+		for (int i = 0; i < 3; i++) {
+			QueueDelivery delivery = worker.take(Duration.ofSeconds(10));
+			delivery.reply(("done-" + i).getBytes(StandardCharsets.UTF_8));
+		}
+		for (CompletableFuture<byte[]> call : queued) {
+			call.get(10, TimeUnit.SECONDS);
+		}
+		// The next count (every poll interval) sees the room.
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+			.until(() -> caller.submit(call("room-again", true)) != null);
+	}
+
 	private QueuedCall call(String id, boolean idempotent) {
 		return QueuedCall.of(this.queue, id, ("req-" + id).getBytes(StandardCharsets.UTF_8),
 				System.nanoTime() + TimeUnit.SECONDS.toNanos(30), idempotent);
