@@ -29,13 +29,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ArchitectureTest {
 
 	private static final String[] TECHNOLOGY_PACKAGES = { "io.execution.http..", "io.execution.redis..",
-			"io.execution.queue.redis..", "io.execution.async.redis..", "io.execution.registry.redis.." };
+			"io.execution.queue.redis..", "io.execution.async.redis..", "io.execution.registry.redis..",
+			"io.execution.recurring.redis..", "io.execution.queue.jdbc..", "io.execution.async.jdbc..",
+			"io.execution.registry.jdbc..", "io.execution.recurring.jdbc.." };
 
 	private static final JavaClasses CORE = module("execution-core");
 
 	private static final JavaClasses HTTP = module("execution-http");
 
 	private static final JavaClasses REDIS = module("execution-redis");
+
+	private static final JavaClasses JDBC = module("execution-jdbc");
 
 	private static final JavaClasses AUTOCONFIGURE = module("execution-autoconfigure");
 
@@ -48,6 +52,7 @@ class ArchitectureTest {
 		assertThat(CORE.contain("io.execution.core.Dispatcher")).isTrue();
 		assertThat(HTTP.contain("io.execution.http.HttpTransport")).isTrue();
 		assertThat(REDIS.contain("io.execution.queue.redis.RedisQueueBackend")).isTrue();
+		assertThat(JDBC.contain("io.execution.queue.jdbc.JdbcQueueBackend")).isTrue();
 		assertThat(AUTOCONFIGURE.contain("io.execution.autoconfigure.ExecutionAutoConfiguration")).isTrue();
 		assertThat(CORE.contain("io.execution.http.HttpTransport")).isFalse();
 	}
@@ -225,6 +230,15 @@ class ArchitectureTest {
 			.resideInAnyPackage("io.execution.http..", "io.github.resilience4j..", "io.execution.autoconfigure..",
 					"io.execution.actuate..", "org.springframework.boot..", "org.springframework.web..")
 			.check(REDIS);
+		noClasses().should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.execution.http..", "io.execution.redis..", "io.execution.queue.redis..",
+					"io.execution.async.redis..", "io.execution.registry.redis..", "io.execution.recurring.redis..",
+					"io.lettuce..", "io.github.resilience4j..", "io.execution.autoconfigure..", "io.execution.actuate..",
+					"org.springframework.boot..", "org.springframework.web..")
+			.because("execution-jdbc is a library on Spring JDBC: Boot and the other technologies are the"
+					+ " auto-configuration's")
+			.check(JDBC);
 	}
 
 	@Test
