@@ -43,6 +43,19 @@ public interface WorkerRegistry {
 	}
 
 	/**
+	 * Checks what a worker is asked through {@link #request}.
+	 * @param action the action
+	 * @return it, when it is {@code drain} or {@code resume}
+	 * @throws IllegalArgumentException for any other
+	 */
+	static String checkedAction(String action) {
+		if (!"drain".equals(action) && !"resume".equals(action)) {
+			throw new IllegalArgumentException("A worker is asked to drain or to resume, not to '" + action + "'");
+		}
+		return action;
+	}
+
+	/**
 	 * Whether {@link #request} reaches workers of other processes.
 	 * @return {@code false} by default
 	 */

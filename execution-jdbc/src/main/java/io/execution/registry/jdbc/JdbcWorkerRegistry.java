@@ -66,9 +66,7 @@ public final class JdbcWorkerRegistry implements WorkerRegistry, SmartLifecycle 
 
 	@Override
 	public boolean request(String workerId, String action) {
-		if (!"drain".equals(action) && !"resume".equals(action)) {
-			throw new IllegalArgumentException("A worker is asked to drain or to resume, not to '" + action + "'");
-		}
+		WorkerRegistry.checkedAction(action);
 		try {
 			return this.jdbc.sql("UPDATE " + this.table + " SET request = ? WHERE id = ?").params(action, workerId).update() > 0;
 		}

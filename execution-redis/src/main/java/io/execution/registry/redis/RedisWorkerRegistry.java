@@ -100,9 +100,7 @@ public final class RedisWorkerRegistry implements WorkerRegistry, SmartLifecycle
 
 	@Override
 	public boolean request(String workerId, String action) {
-		if (!"drain".equals(action) && !"resume".equals(action)) {
-			throw new IllegalArgumentException("A worker is asked to drain or to resume, not to '" + action + "'");
-		}
+		WorkerRegistry.checkedAction(action);
 		try {
 			this.connections.shared()
 				.set(requests(workerId), action,
