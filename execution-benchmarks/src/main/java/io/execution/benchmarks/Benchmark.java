@@ -157,7 +157,7 @@ public final class Benchmark {
 				ConfigurableApplicationContext server = new SpringApplicationBuilder(BenchmarkApplication.class,
 						HttpInterfacePeer.Server.class)
 					.web(WebApplicationType.SERVLET)
-					.run("--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=warn");
+					.run("--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=warn", NO_DATA_SOURCE);
 				contexts.add(server);
 				HttpInterfacePeer.EchoHttp client = HttpInterfacePeer
 					.client("http://localhost:" + server.getEnvironment().getProperty("local.server.port"));
@@ -245,6 +245,13 @@ public final class Benchmark {
 		}
 	}
 
+	/**
+	 * Spring JDBC is on the harness' class path for the jdbc rows: the others run without a
+	 * DataSource, as an application without {@code spring.datasource.url} would be set up.
+	 */
+	public static final String NO_DATA_SOURCE = "--spring.autoconfigure.exclude="
+			+ "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration";
+
 	private static ConfigurableApplicationContext start(List<ConfigurableApplicationContext> contexts,
 			WebApplicationType type, String[] base, String... properties) {
 		return start(contexts, type, base, new String[0], properties);
@@ -257,6 +264,9 @@ public final class Benchmark {
 			for (String property : group) {
 				args.add("--" + property);
 			}
+		}
+		if (args.stream().noneMatch((arg) -> arg.startsWith("--spring.datasource.url="))) {
+			args.add(NO_DATA_SOURCE);
 		}
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchmarkApplication.class)
 			.web(type)

@@ -81,6 +81,9 @@ public final class FaultRun {
 				"--execution.endpoints.tally.queue=tally", "--execution.endpoints.tally.timeout=15s",
 				"--execution.worker.enabled=" + worker, "--execution.worker.queues=tally",
 				"--execution.worker.concurrency=8", "--logging.level.root=WARN"));
+		if (arguments.stream().noneMatch((arg) -> arg.startsWith("--spring.datasource.url="))) {
+			arguments.add(io.execution.benchmarks.Benchmark.NO_DATA_SOURCE);
+		}
 		return new SpringApplicationBuilder(FaultApplication.class).web(WebApplicationType.NONE)
 			.run(arguments.toArray(String[]::new));
 	}
