@@ -129,6 +129,19 @@ class PerKeyLimitsTest {
 	}
 
 	@Test
+	void acrossWorkersSharingPostgresAKeyAtItsLimitWaitsWhileOthersGoOn() throws Exception {
+		List<String> properties = new ArrayList<>(List.of(io.execution.queue.jdbc.TestPostgres.shared().properties()));
+		// No pool on this module's classpath (its other applications must not get a DataSource).
+		properties.addAll(List.of("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource",
+				"execution.queue.backend=jdbc", "execution.jdbc.table-prefix=k" + Long.toHexString(System.nanoTime()) + "_"));
+		run(properties.toArray(String[]::new));
+		ConfigurableApplicationContext other = run(properties.toArray(String[]::new));
+		Charges charges = other.getBean(Charges.class);
+		aKeyAtItsLimitWaitsWhileOthersGoOn(charges);
+		aBurstNeverRunsTwoOfOneKey(charges);
+	}
+
+	@Test
 	void onARedisClusterAKeyAtItsLimitWaitsWhileOthersGoOn() throws Exception {
 		TestRedisTopology cluster = TestRedisTopology.cluster();
 		// Closed after the applications, which would wait on a Cluster gone first.

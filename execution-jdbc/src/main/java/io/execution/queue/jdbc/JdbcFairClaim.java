@@ -16,7 +16,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The claim of a queue whose waiting calls carry fairness keys: within the highest priority
+ * The claim of a queue whose waiting calls carry fairness keys (or whose keys are limited): within the highest priority
  * waiting, the keys take turns, each as many calls per turn as its weight
  * ({@code execution.worker.weights}), in the order they joined, so a bursty key does not hold a
  * quiet one back. The turns are rows of {@code <prefix>lane} (calls served per key), changed
@@ -49,6 +49,11 @@ final class JdbcFairClaim {
 
 	private final String table;
 
+	/** The most calls of one key running at once across every worker; 0 for no limit. */
+	private final int perKey;
+
+	private final String runningByKey;
+
 	JdbcFairClaim(DataSource dataSource, JdbcQueueSettings settings, String queue, String tags, ConsumerOptions options) {
 		this.jdbc = JdbcClient.create(dataSource);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -70,6 +75,9 @@ final class JdbcFairClaim {
 				+ " cancelled, (extract(epoch FROM (deadline - clock_timestamp())) * 1000)::bigint,"
 				+ JdbcQueueConsumer.LATENESS;
 		this.lanes = "SELECT fairness_key, served, joined FROM " + this.table + " WHERE queue = ?";
+		this.perKey = options.limits().perKey().maxConcurrent();
+		this.runningByKey = "SELECT fairness_key, count(*) FROM " + call + " WHERE queue = ? AND worker IS NOT NULL"
+				+ " AND fairness_key IS NOT NULL GROUP BY fairness_key";
 	}
 
 	/**
@@ -89,8 +97,17 @@ final class JdbcFairClaim {
 				})
 				.list();
 			boolean keyed = heads.keySet().stream().anyMatch((key) -> !key.isEmpty());
+			// A key at its limit (execution.worker.limits.<queue>.per-key.max-concurrent) is passed over.
+			Map<String, Long> running = new HashMap<>();
+			if (this.perKey > 0) {
+				this.jdbc.sql(this.runningByKey)
+					.param(this.queue)
+					.query((row, i) -> running.put(row.getString(1), row.getLong(2)))
+					.list();
+				heads.keySet().removeIf((key) -> !key.isEmpty() && running.getOrDefault(key, 0L) >= this.perKey);
+			}
 			if (heads.isEmpty()) {
-				return new Result(List.of(), false);
+				return new Result(List.of(), keyed);
 			}
 			Map<String, Lane> lanes = new HashMap<>();
 			this.jdbc.sql(this.lanes)
@@ -120,6 +137,11 @@ final class JdbcFairClaim {
 							System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5)), row.wasNull() ? -1 : lateness));
 				}).list();
 				lanes.put(lane.key(), new Lane(lane.key(), lane.served() + 1, lane.joined()));
+				if (this.perKey > 0 && !lane.key().isEmpty()
+						&& running.merge(lane.key(), 1L, Long::sum) >= this.perKey) {
+					heads.remove(lane.key());
+					continue;
+				}
 				Long following = (lane.key().isEmpty()
 						? this.jdbc.sql(this.nextPlain).params(this.queue, this.tags, priority[0])
 						: this.jdbc.sql(this.next).params(this.queue, this.tags, priority[0], lane.key()))
@@ -147,6 +169,14 @@ final class JdbcFairClaim {
 				.params(this.queue, lane.key(), lane.served(), lane.joined())
 				.update();
 		}
+	}
+
+	/**
+	 * Whether every claim of the queue goes through the turns: when its keys are limited.
+	 * @return {@code true} with a per-key limit
+	 */
+	boolean always() {
+		return this.perKey > 0;
 	}
 
 	private int weight(String key) {

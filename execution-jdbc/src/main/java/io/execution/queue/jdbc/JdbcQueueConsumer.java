@@ -73,10 +73,12 @@ final class JdbcQueueConsumer implements QueueConsumer {
 		this.tags = JdbcQueueBackend.json(options.tags());
 		JdbcQueueSettings settings = backend.settings();
 		this.fair = new JdbcFairClaim(backend.dataSource(), settings, queue, this.tags, options);
-		if (options.limits().perKey().maxConcurrent() > 0 || options.limits().perKey().starts() > 0) {
-			throw new IllegalStateException("Queue '" + queue + "': execution.worker.limits." + queue + ".per-key.* are not"
-					+ " built on the jdbc queue backend yet; remove them, or use the redis or memory backend");
+		if (options.limits().perKey().starts() > 0) {
+			throw new IllegalStateException("Queue '" + queue + "': execution.worker.limits." + queue + ".per-key.starts is"
+					+ " not built on the jdbc queue backend yet (per-key.max-concurrent is); remove it, or use the redis or"
+					+ " memory backend");
 		}
+		this.keyed = this.fair.always();
 		this.limits = options.limits().any() ? new JdbcLimits(backend.dataSource(), settings, queue, options.limits()) : null;
 		String call = settings.table("call");
 		this.claim = "WITH picked AS (SELECT id FROM " + call + " WHERE queue = ? AND worker IS NULL"
@@ -189,7 +191,7 @@ final class JdbcQueueConsumer implements QueueConsumer {
 						call.cancelled()));
 				scheduled(call.latenessMillis(), call.latenessMillis() < 0);
 			});
-			this.keyed = turns.keyed();
+			this.keyed = turns.keyed() || this.fair.always();
 			return claimed;
 		}
 		boolean[] keyed = { false };
