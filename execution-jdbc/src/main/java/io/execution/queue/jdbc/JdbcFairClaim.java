@@ -7,12 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import javax.sql.DataSource;
-
 import io.execution.queue.ConsumerOptions;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -54,9 +51,10 @@ final class JdbcFairClaim {
 
 	private final String runningByKey;
 
-	JdbcFairClaim(DataSource dataSource, JdbcQueueSettings settings, String queue, String tags, ConsumerOptions options) {
-		this.jdbc = JdbcClient.create(dataSource);
-		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+	JdbcFairClaim(JdbcQueueBackend backend, String queue, String tags, ConsumerOptions options) {
+		JdbcQueueSettings settings = backend.settings();
+		this.jdbc = backend.jdbc();
+		this.transactions = backend.transactions();
 		this.queue = queue;
 		this.tags = tags;
 		this.options = options;

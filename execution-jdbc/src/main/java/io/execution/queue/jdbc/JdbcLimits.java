@@ -3,12 +3,9 @@ package io.execution.queue.jdbc;
 import java.util.List;
 import java.util.function.IntFunction;
 
-import javax.sql.DataSource;
-
 import io.execution.queue.QueueLimits;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -37,9 +34,10 @@ final class JdbcLimits {
 
 	private final String table;
 
-	JdbcLimits(DataSource dataSource, JdbcQueueSettings settings, String queue, QueueLimits limits) {
-		this.jdbc = JdbcClient.create(dataSource);
-		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+	JdbcLimits(JdbcQueueBackend backend, String queue, QueueLimits limits) {
+		JdbcQueueSettings settings = backend.settings();
+		this.jdbc = backend.jdbc();
+		this.transactions = backend.transactions();
 		this.queue = queue;
 		this.limits = limits;
 		this.lock = settings.table("limits:") + queue;

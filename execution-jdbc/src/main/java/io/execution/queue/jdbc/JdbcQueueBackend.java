@@ -49,6 +49,9 @@ public final class JdbcQueueBackend implements QueueBackend {
 
 	private final JdbcClient jdbc;
 
+	/** The transactions of the claims that count (limits, fairness turns): one for every consumer. */
+	private final org.springframework.transaction.support.TransactionTemplate transactions;
+
 	private final JdbcQueueSettings settings;
 
 	private final String id = UUID.randomUUID().toString().replace("-", "");
@@ -108,6 +111,8 @@ public final class JdbcQueueBackend implements QueueBackend {
 		this.events = events;
 		this.dataSource = dataSource;
 		this.jdbc = JdbcClient.create(dataSource);
+		this.transactions = new org.springframework.transaction.support.TransactionTemplate(
+				new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource));
 		this.settings = settings;
 		this.upkeep = Executors.newSingleThreadScheduledExecutor(settings.threads());
 		this.replies = new JdbcReplies(this.jdbc, settings, this.id, this.upkeep);
@@ -515,6 +520,10 @@ public final class JdbcQueueBackend implements QueueBackend {
 
 	void forget(JdbcQueueConsumer consumer) {
 		this.consumers.remove(consumer);
+	}
+
+	org.springframework.transaction.support.TransactionTemplate transactions() {
+		return this.transactions;
 	}
 
 	JdbcClient jdbc() {

@@ -72,14 +72,14 @@ final class JdbcQueueConsumer implements QueueConsumer {
 		this.concurrency = concurrency;
 		this.tags = JdbcQueueBackend.json(options.tags());
 		JdbcQueueSettings settings = backend.settings();
-		this.fair = new JdbcFairClaim(backend.dataSource(), settings, queue, this.tags, options);
+		this.fair = new JdbcFairClaim(backend, queue, this.tags, options);
 		if (options.limits().perKey().starts() > 0) {
 			throw new IllegalStateException("Queue '" + queue + "': execution.worker.limits." + queue + ".per-key.starts is"
 					+ " not built on the jdbc queue backend yet (per-key.max-concurrent is); remove it, or use the redis or"
 					+ " memory backend");
 		}
 		this.keyed = this.fair.always();
-		this.limits = options.limits().any() ? new JdbcLimits(backend.dataSource(), settings, queue, options.limits()) : null;
+		this.limits = options.limits().any() ? new JdbcLimits(backend, queue, options.limits()) : null;
 		String call = settings.table("call");
 		this.claim = "WITH picked AS (SELECT id FROM " + call + " WHERE queue = ? AND worker IS NULL"
 				+ " AND due <= clock_timestamp() AND requires <@ ?::jsonb ORDER BY priority DESC, id LIMIT ?"
