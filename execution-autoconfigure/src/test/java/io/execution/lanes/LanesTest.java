@@ -216,6 +216,17 @@ class LanesTest {
 	}
 
 	@Test
+	void onPostgresALowerPriorityIsServedOnceItsLevelWaitedThroughTheAging() throws Exception {
+		aLowerPriorityIsServedOnceItsLevelWaitedThroughTheAging(worker(jdbc(), "execution.worker.priority-aging=200ms"));
+	}
+
+	@Test
+	void onPostgresTheAgingServesAWaitingKeyedLevelToo() throws Exception {
+		aLowerPriorityIsServedOnceItsLevelWaitedThroughTheAging(worker(jdbc(), "execution.worker.priority-aging=200ms",
+				"execution.worker.limits.graded.per-key.max-concurrent=5"));
+	}
+
+	@Test
 	void inMemoryAnIdleSpellDoesNotCountAsWaiting() throws Exception {
 		anIdleSpellDoesNotCountAsWaiting(worker(memory(), "execution.worker.priority-aging=1s"));
 	}
@@ -224,6 +235,11 @@ class LanesTest {
 	void onRedisAnIdleSpellDoesNotCountAsWaiting() throws Exception {
 		anIdleSpellDoesNotCountAsWaiting(
 				worker(redis(TestRedis.shared().properties()), "execution.worker.priority-aging=1s"));
+	}
+
+	@Test
+	void onPostgresAnIdleSpellDoesNotCountAsWaiting() throws Exception {
+		anIdleSpellDoesNotCountAsWaiting(worker(jdbc(), "execution.worker.priority-aging=1s"));
 	}
 
 	/**

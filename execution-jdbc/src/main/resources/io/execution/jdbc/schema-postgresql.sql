@@ -1,5 +1,6 @@
--- Execution's tables on PostgreSQL 13+, version 2 (version 1 had the queue's four; 2 adds
--- executions, idempotency keys, batches and recurring calls). ${prefix} is
+-- Execution's tables on PostgreSQL 13+, version 3 (version 1 had the queue's four; 2 adds
+-- executions, idempotency keys, batches and recurring calls; 3 priority levels' aging and the
+-- result cache). ${prefix} is
 -- execution.jdbc.table-prefix (execution_ by default). Run by the starter when
 -- execution.jdbc.initialize-schema allows it, or copy it into a Flyway or Liquibase migration.
 
@@ -128,8 +129,29 @@ CREATE TABLE IF NOT EXISTS ${prefix}recurring (
     paused BOOLEAN NOT NULL DEFAULT FALSE
 );
 
+-- Priority levels served by aging (execution.worker.priority-aging): when each was last served
+-- ahead of higher levels, stamped by the one claim that wins the period.
+CREATE TABLE IF NOT EXISTS ${prefix}level (
+    queue VARCHAR(200) NOT NULL,
+    priority INT NOT NULL,
+    taken TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (queue, priority)
+);
+
+-- Results of @CacheResult methods shared by every instance: the result (JSON) served until
+-- `expires`, and the process computing it now (`leader`) until `lead_until`.
+CREATE TABLE IF NOT EXISTS ${prefix}result (
+    key TEXT PRIMARY KEY,
+    service TEXT NOT NULL,
+    result BYTEA,
+    expires TIMESTAMPTZ,
+    leader VARCHAR(64),
+    lead_until TIMESTAMPTZ
+);
+CREATE INDEX IF NOT EXISTS ${prefix}result_service ON ${prefix}result (service);
+
 CREATE TABLE IF NOT EXISTS ${prefix}schema (
     version INT NOT NULL
 );
-INSERT INTO ${prefix}schema (version) SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM ${prefix}schema);
-UPDATE ${prefix}schema SET version = 2 WHERE version < 2;
+INSERT INTO ${prefix}schema (version) SELECT 3 WHERE NOT EXISTS (SELECT 1 FROM ${prefix}schema);
+UPDATE ${prefix}schema SET version = 3 WHERE version < 3;

@@ -19,6 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * quiet one back. The turns are rows of {@code <prefix>lane} (calls served per key), changed
  * under a transaction-scoped advisory lock on the queue, so workers of every process share them;
  * a key whose calls are all taken leaves the rotation and joins at its end when it comes back.
+ * A lower level that waited through the aging period is served first ({@link JdbcAging}), its
+ * keys' limits kept.
  */
 final class JdbcFairClaim {
 
@@ -51,7 +53,11 @@ final class JdbcFairClaim {
 
 	private final String runningByKey;
 
-	JdbcFairClaim(JdbcQueueBackend backend, String queue, String tags, ConsumerOptions options) {
+	/** Lower levels served once they waited through the aging period, ahead of the turns. */
+	private final JdbcAging aging;
+
+	JdbcFairClaim(JdbcQueueBackend backend, String queue, String tags, ConsumerOptions options, JdbcAging aging) {
+		this.aging = aging;
 		JdbcQueueSettings settings = backend.settings();
 		this.jdbc = backend.jdbc();
 		this.transactions = backend.transactions();
@@ -102,10 +108,21 @@ final class JdbcFairClaim {
 					.param(this.queue)
 					.query((row, i) -> running.put(row.getString(1), row.getLong(2)))
 					.list();
+			}
+			List<Claimed> claimed = new ArrayList<>(this.aging.claim(free, worker, leaseMillis, atLimit(running)));
+			if (this.perKey > 0) {
+				if (!claimed.isEmpty()) {
+					// What the aging took counts against its key's limit.
+					running.clear();
+					this.jdbc.sql(this.runningByKey)
+						.param(this.queue)
+						.query((row, i) -> running.put(row.getString(1), row.getLong(2)))
+						.list();
+				}
 				heads.keySet().removeIf((key) -> !key.isEmpty() && running.getOrDefault(key, 0L) >= this.perKey);
 			}
-			if (heads.isEmpty()) {
-				return new Result(List.of(), keyed);
+			if (heads.isEmpty() || claimed.size() >= free) {
+				return new Result(claimed, keyed);
 			}
 			Map<String, Lane> lanes = new HashMap<>();
 			this.jdbc.sql(this.lanes)
@@ -123,7 +140,6 @@ final class JdbcFairClaim {
 					lanes.put(key, new Lane(key, turn * weight(key), ++joined));
 				}
 			}
-			List<Claimed> claimed = new ArrayList<>();
 			while (claimed.size() < free && !heads.isEmpty()) {
 				Lane lane = heads.keySet().stream().map(lanes::get)
 					.min(Comparator.comparingLong((Lane each) -> each.turn(weight(each.key()))).thenComparingLong(Lane::joined))
@@ -157,6 +173,12 @@ final class JdbcFairClaim {
 			save(lanes);
 			return new Result(claimed, keyed);
 		});
+	}
+
+	/** The keys at their limit, which no claim may take now. */
+	private List<String> atLimit(Map<String, Long> running) {
+		return running.entrySet().stream().filter((each) -> this.perKey > 0 && each.getValue() >= this.perKey)
+			.map(Map.Entry::getKey).toList();
 	}
 
 	/** The turns as they now stand: keys with calls waiting keep their row, the others leave. */

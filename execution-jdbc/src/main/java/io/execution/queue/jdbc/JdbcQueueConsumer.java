@@ -65,6 +65,9 @@ final class JdbcQueueConsumer implements QueueConsumer {
 	/** The queue's global limits, or {@code null} when it has none. */
 	private final JdbcLimits limits;
 
+	/** Lower priority levels served once they waited through the aging period. */
+	private final JdbcAging aging;
+
 	JdbcQueueConsumer(JdbcQueueBackend backend, String queue, int concurrency, ConsumerOptions options) {
 		this.backend = backend;
 		this.jdbc = backend.jdbc();
@@ -72,7 +75,8 @@ final class JdbcQueueConsumer implements QueueConsumer {
 		this.concurrency = concurrency;
 		this.tags = JdbcQueueBackend.json(options.tags());
 		JdbcQueueSettings settings = backend.settings();
-		this.fair = new JdbcFairClaim(backend, queue, this.tags, options);
+		this.aging = new JdbcAging(backend, queue, this.tags, options.priorityAging());
+		this.fair = new JdbcFairClaim(backend, queue, this.tags, options, this.aging);
 		if (options.limits().perKey().starts() > 0) {
 			throw new IllegalStateException("Queue '" + queue + "': execution.worker.limits." + queue + ".per-key.starts is"
 					+ " not built on the jdbc queue backend yet (per-key.max-concurrent is); remove it, or use the redis or"
@@ -186,17 +190,17 @@ final class JdbcQueueConsumer implements QueueConsumer {
 		List<JdbcDelivery> claimed = new ArrayList<>();
 		if (this.keyed) {
 			JdbcFairClaim.Result turns = this.fair.claim(count, this.backend.workerId(), lease);
-			turns.claimed().forEach((call) -> {
-				claimed.add(new JdbcDelivery(this, call.row(), call.invocationId(), call.request(), call.deadlineNanos(),
-						call.cancelled()));
-				scheduled(call.latenessMillis(), call.latenessMillis() < 0);
-			});
+			turns.claimed().forEach((call) -> claimed.add(delivery(call)));
 			this.keyed = turns.keyed() || this.fair.always();
+			return claimed;
+		}
+		this.aging.claim(count, this.backend.workerId(), lease, List.of()).forEach((call) -> claimed.add(delivery(call)));
+		if (claimed.size() >= count) {
 			return claimed;
 		}
 		boolean[] keyed = { false };
 		this.jdbc.sql(this.claim)
-			.params(this.queue, this.tags, count, this.backend.workerId(), lease)
+			.params(this.queue, this.tags, count - claimed.size(), this.backend.workerId(), lease)
 			.query((row, i) -> {
 				keyed[0] |= row.getBoolean(6);
 				scheduled(row.getLong(7), row.wasNull());
@@ -207,6 +211,12 @@ final class JdbcQueueConsumer implements QueueConsumer {
 		// Calls with fairness keys came: the next claims take turns.
 		this.keyed = keyed[0];
 		return claimed;
+	}
+
+	private JdbcDelivery delivery(JdbcFairClaim.Claimed call) {
+		scheduled(call.latenessMillis(), call.latenessMillis() < 0);
+		return new JdbcDelivery(this, call.row(), call.invocationId(), call.request(), call.deadlineNanos(),
+				call.cancelled());
 	}
 
 	/** Writes the answer while the call is still this worker's; a late one (taken over) is dropped. */

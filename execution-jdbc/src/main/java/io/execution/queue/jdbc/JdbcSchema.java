@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class JdbcSchema {
 
 	/** The version of the tables this code reads and writes. */
-	public static final int VERSION = 2;
+	public static final int VERSION = 3;
 
 	private static final String RESOURCE = "/io/execution/jdbc/schema-postgresql.sql";
 
