@@ -9,9 +9,11 @@ import javax.sql.DataSource;
 import io.execution.async.ExecutionStore;
 import io.execution.core.ExecutionEvents;
 import io.execution.async.jdbc.JdbcExecutionStore;
+import io.execution.core.ResultCache;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.jdbc.JdbcQueueBackend;
 import io.execution.queue.jdbc.JdbcQueueSettings;
+import io.execution.queue.jdbc.JdbcResultCache;
 import io.execution.queue.jdbc.JdbcSchema;
 import io.execution.recurring.RecurringStore;
 import io.execution.recurring.jdbc.JdbcRecurringStore;
@@ -118,6 +120,14 @@ class JdbcQueueConfiguration {
 		@ConditionalOnMissingBean(RecurringStore.class)
 		JdbcRecurringStore executionRecurringStore(JdbcQueueBackend backend) {
 			return new JdbcRecurringStore(backend.dataSource(), backend.settings());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(ResultCache.class)
+		JdbcResultCache executionResultCache(JdbcQueueBackend backend) {
+			JdbcResultCache cache = new JdbcResultCache(backend);
+			backend.retentionJob(cache::sweep);
+			return cache;
 		}
 
 	}

@@ -7,9 +7,11 @@ import java.util.UUID;
 
 import io.execution.cache.Rates.Quote;
 import io.execution.core.CachedResults;
-import io.execution.redis.TestRedis;
+import io.execution.fixtures.SharedBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -94,13 +96,18 @@ class CachedResultsTest {
 		assertEvictions(served(WithCacheManager.class));
 	}
 
-	@Test
-	void evictingOnRedisReachesEveryProcess() {
-		String prefix = "e" + UUID.randomUUID();
-		List<String> properties = new ArrayList<>(List.of(TestRedis.shared().properties()));
-		properties.addAll(List.of("execution.queue.backend=redis", "execution.queue.redis.prefix=" + prefix));
-		ConfigurableApplicationContext one = run(Object.class, properties.toArray(String[]::new));
-		ConfigurableApplicationContext two = run(Object.class, properties.toArray(String[]::new));
+	@ParameterizedTest
+	@ValueSource(strings = { SharedBackends.REDIS, SharedBackends.JDBC })
+	void evictingReachesEveryProcess(String backend) throws Exception {
+		String[] properties = SharedBackends.properties(backend, SharedBackends.prefix());
+		ConfigurableApplicationContext one = run(Object.class, properties);
+		ConfigurableApplicationContext two = run(Object.class, properties);
+		// One call's result, then the service's.
+		String single = unique("SEK");
+		one.getBean(Rates.class).rate(single, "USD");
+		one.getBean(CachedResults.class).evict("rates", "rate", single, "USD");
+		two.getBean(Rates.class).rate(single, "USD");
+		assertThat(RatesService.runs(single + "USD")).isEqualTo(2);
 		String from = unique("NOK");
 		one.getBean(Rates.class).rate(from, "USD");
 		two.getBean(Rates.class).rate(from, "USD");

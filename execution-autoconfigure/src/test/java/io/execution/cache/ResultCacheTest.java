@@ -14,10 +14,12 @@ import java.util.concurrent.TimeUnit;
 
 import io.execution.RemoteExecutionException;
 import io.execution.cache.Rates.Quote;
-import io.execution.redis.TestRedis;
+import io.execution.fixtures.SharedBackends;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -36,7 +38,7 @@ class ResultCacheTest {
 
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
-	private final String prefix = "c" + UUID.randomUUID();
+	private final String prefix = SharedBackends.prefix();
 
 	@AfterEach
 	void close() {
@@ -57,11 +59,8 @@ class ResultCacheTest {
 		return run("execution.worker.enabled=true", "execution.worker.queues=rates");
 	}
 
-	private ConfigurableApplicationContext redis(String... more) {
-		List<String> properties = new ArrayList<>(List.of(TestRedis.shared().properties()));
-		properties.addAll(List.of("execution.queue.backend=redis", "execution.queue.redis.prefix=" + this.prefix));
-		properties.addAll(List.of(more));
-		return run(properties.toArray(String[]::new));
+	private ConfigurableApplicationContext shared(String backend, String... more) {
+		return run(SharedBackends.properties(backend, this.prefix, more));
 	}
 
 	private static String unique(String name) {
@@ -131,10 +130,12 @@ class ResultCacheTest {
 		assertThat(RatesService.runs("async" + from + "USD")).isEqualTo(1);
 	}
 
-	@Test
-	void theCacheIsSharedThroughRedisAcrossProcesses() throws Exception {
-		ConfigurableApplicationContext worker = redis("execution.worker.enabled=true", "execution.worker.queues=rates");
-		ConfigurableApplicationContext other = redis();
+	@ParameterizedTest
+	@ValueSource(strings = { SharedBackends.REDIS, SharedBackends.JDBC })
+	void theCacheIsSharedAcrossProcesses(String backend) throws Exception {
+		ConfigurableApplicationContext worker = shared(backend, "execution.worker.enabled=true",
+				"execution.worker.queues=rates");
+		ConfigurableApplicationContext other = shared(backend);
 		String from = unique("AUD");
 		Quote first = worker.getBean(Rates.class).rate(from, "USD");
 		assertThat(other.getBean(Rates.class).rate(from, "USD")).isEqualTo(first);
@@ -157,11 +158,12 @@ class ResultCacheTest {
 	 * process's miss and its claim: that one reads again before running. Many rounds, so that the
 	 * narrow window is hit.
 	 */
-	@Test
-	void quickIdenticalCallsFromTwoProcessesRunOnceRoundAfterRound() throws Exception {
-		ConfigurableApplicationContext worker = redis("execution.worker.enabled=true", "execution.worker.queues=rates",
-				"execution.worker.concurrency=8");
-		ConfigurableApplicationContext other = redis();
+	@ParameterizedTest
+	@ValueSource(strings = { SharedBackends.REDIS, SharedBackends.JDBC })
+	void quickIdenticalCallsFromTwoProcessesRunOnceRoundAfterRound(String backend) throws Exception {
+		ConfigurableApplicationContext worker = shared(backend, "execution.worker.enabled=true",
+				"execution.worker.queues=rates", "execution.worker.concurrency=8");
+		ConfigurableApplicationContext other = shared(backend);
 		List<Rates> both = List.of(worker.getBean(Rates.class), other.getBean(Rates.class));
 		for (int round = 0; round < 15; round++) {
 			String from = unique("R" + round);
