@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import io.execution.ExecutionTimeoutException;
 import io.execution.RemoteExecutionException;
+import io.execution.fixtures.SharedBackends;
 import io.execution.redis.TestRedis;
 import io.execution.streams.Feeds.Tick;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Streaming results: in this JVM, from another instance over HTTP as NDJSON, and through queues
- * in memory and in Redis as chunks.
+ * in memory, in Redis and in PostgreSQL as chunks.
  */
 class StreamingTest {
 
@@ -81,13 +82,20 @@ class StreamingTest {
 				yield run(WebApplicationType.NONE, redis("execution.queue.backend=redis",
 						"execution.queue.redis.prefix=" + prefix, "execution.endpoints.feeds.mode=queue"));
 			}
+			case "jdbc-queue" -> {
+				String prefix = SharedBackends.prefix();
+				run(WebApplicationType.NONE, SharedBackends.properties(SharedBackends.JDBC, prefix,
+						"execution.worker.enabled=true", "execution.worker.queues=feeds"));
+				yield run(WebApplicationType.NONE, SharedBackends.properties(SharedBackends.JDBC, prefix,
+						"execution.endpoints.feeds.mode=queue"));
+			}
 			default -> run(WebApplicationType.NONE);
 		};
 		return caller.getBean(Feeds.class);
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "local", "http", "queue", "redis-queue" })
+	@ValueSource(strings = { "local", "http", "queue", "redis-queue", "jdbc-queue" })
 	void tenThousandElementsArriveCompleteAndInOrder(String mode) {
 		Feeds feeds = feeds(mode);
 
@@ -126,7 +134,7 @@ class StreamingTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "local", "http", "queue", "redis-queue" })
+	@ValueSource(strings = { "local", "http", "queue", "redis-queue", "jdbc-queue" })
 	void aSlowConsumerOfAHundredThousandElementsHoldsItsProducerBack(String mode) throws Exception {
 		Feeds feeds = feeds(mode);
 		String name = "slow-" + mode + "-" + UUID.randomUUID();
@@ -134,7 +142,7 @@ class StreamingTest {
 			// The caller pulls each element from the service's own stream.
 			case "local" -> 1;
 			// The grants: a window of chunks of up to 256 elements, one chunk filling, one being read.
-			case "queue", "redis-queue" -> (io.execution.queue.StreamDemand.WINDOW + 2) * 256L;
+			case "queue", "redis-queue", "jdbc-queue" -> (io.execution.queue.StreamDemand.WINDOW + 2) * 256L;
 			// TCP's window: the socket buffers on both sides, which the kernel grows up to its maxima,
 			// six bytes an element ("12345\n"), and the servlet's and client's own buffers.
 			default -> socketBufferBytes() / 6 + 60_000;
@@ -157,7 +165,7 @@ class StreamingTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "local", "http", "queue", "redis-queue" })
+	@ValueSource(strings = { "local", "http", "queue", "redis-queue", "jdbc-queue" })
 	void closingAStreamStopsItsProducer(String mode) {
 		Feeds feeds = feeds(mode);
 		String name = "endless-" + UUID.randomUUID();
@@ -173,7 +181,7 @@ class StreamingTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "local", "http", "queue", "redis-queue" })
+	@ValueSource(strings = { "local", "http", "queue", "redis-queue", "jdbc-queue" })
 	void cancellingAFluxStopsItsProducer(String mode) {
 		Feeds feeds = feeds(mode);
 		String name = "endless-flux-" + UUID.randomUUID();
@@ -185,7 +193,7 @@ class StreamingTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "local", "http", "queue", "redis-queue" })
+	@ValueSource(strings = { "local", "http", "queue", "redis-queue", "jdbc-queue" })
 	void anErrorInTheProducerEndsTheStreamWithIt(String mode) {
 		Feeds feeds = feeds(mode);
 		List<Integer> received = new ArrayList<>();

@@ -1,6 +1,6 @@
 -- Execution's tables on PostgreSQL 13+, version 3 (version 1 had the queue's four; 2 adds
--- executions, idempotency keys, batches and recurring calls; 3 priority levels' aging and the
--- result cache). ${prefix} is
+-- executions, idempotency keys, batches and recurring calls; 3 priority levels' aging, the
+-- result cache and streamed results). ${prefix} is
 -- execution.jdbc.table-prefix (execution_ by default). Run by the starter when
 -- execution.jdbc.initialize-schema allows it, or copy it into a Flyway or Liquibase migration.
 
@@ -23,8 +23,11 @@ CREATE TABLE IF NOT EXISTS ${prefix}call (
     lease_until TIMESTAMPTZ,
     deliveries INT NOT NULL DEFAULT 0,
     cancelled BOOLEAN NOT NULL DEFAULT FALSE,
+    granted BIGINT,
     created TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
 );
+-- A streamed call's grants: the chunks its caller lets the worker send (null: no limit).
+ALTER TABLE ${prefix}call ADD COLUMN IF NOT EXISTS granted BIGINT;
 -- The claim: the waiting calls of a queue by priority, then in order.
 CREATE INDEX IF NOT EXISTS ${prefix}call_waiting ON ${prefix}call (queue, priority DESC, id) WHERE worker IS NULL;
 -- The take-over: running calls whose lease ran out.
@@ -41,8 +44,11 @@ CREATE TABLE IF NOT EXISTS ${prefix}reply (
     invocation_id VARCHAR(200) NOT NULL,
     caller VARCHAR(64) NOT NULL,
     result BYTEA NOT NULL,
+    seq BIGINT,
     created TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
 );
+-- A chunk of a streamed result carries its number; the final answer none.
+ALTER TABLE ${prefix}reply ADD COLUMN IF NOT EXISTS seq BIGINT;
 CREATE INDEX IF NOT EXISTS ${prefix}reply_caller ON ${prefix}reply (caller);
 -- (Its retention job reads the small table whole: version 1's index by age cost every answer a write.)
 DROP INDEX IF EXISTS ${prefix}reply_created;

@@ -77,6 +77,41 @@ final class JdbcDelivery implements QueueDelivery {
 		return this.cancelled;
 	}
 
+	/** The chunks of a streamed result sent so far. */
+	private long sent;
+
+	/** The chunks the caller granted, as last read ({@link Long#MAX_VALUE} for a caller that grants nothing). */
+	private long granted;
+
+	/**
+	 * Sends a chunk while the call is still this worker's and not cancelled; otherwise the caller
+	 * went (or another worker took the call over), and the producer is stopped as on a cancel.
+	 */
+	@Override
+	public void sendChunk(byte[] chunk) {
+		if (!this.consumer.chunk(this, ++this.sent, chunk)) {
+			cancelled();
+		}
+	}
+
+	@Override
+	public void awaitDemand(long chunk) throws InterruptedException {
+		long pause = 1;
+		while (chunk > this.granted) {
+			Long granted = this.consumer.granted(this);
+			if (granted == null) {
+				cancelled();
+				throw new InterruptedException("Call [" + this.invocationId + "] was cancelled or taken over");
+			}
+			this.granted = Math.max(this.granted, granted);
+			if (chunk <= this.granted) {
+				return;
+			}
+			Thread.sleep(pause);
+			pause = Math.min(20, pause * 2);
+		}
+	}
+
 	@Override
 	public void reply(byte[] result) {
 		if (this.answered.compareAndSet(false, true)) {

@@ -52,6 +52,9 @@ public final class JdbcQueueBackend implements QueueBackend {
 	/** The transactions of the claims that count (limits, fairness turns): one for every consumer. */
 	private final org.springframework.transaction.support.TransactionTemplate transactions;
 
+	/** Runs statements outside the caller's transaction (stream chunks, cached results). */
+	private final org.springframework.transaction.support.TransactionTemplate outside;
+
 	private final JdbcQueueSettings settings;
 
 	private final String id = UUID.randomUUID().toString().replace("-", "");
@@ -111,8 +114,10 @@ public final class JdbcQueueBackend implements QueueBackend {
 		this.events = events;
 		this.dataSource = dataSource;
 		this.jdbc = JdbcClient.create(dataSource);
-		this.transactions = new org.springframework.transaction.support.TransactionTemplate(
-				new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource));
+		var manager = new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource);
+		this.transactions = new org.springframework.transaction.support.TransactionTemplate(manager);
+		this.outside = new org.springframework.transaction.support.TransactionTemplate(manager);
+		this.outside.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
 		this.settings = settings;
 		this.upkeep = Executors.newSingleThreadScheduledExecutor(settings.threads());
 		this.replies = new JdbcReplies(this.jdbc, settings, this.id, this.upkeep);
@@ -122,8 +127,9 @@ public final class JdbcQueueBackend implements QueueBackend {
 		this.notifications.listen(settings.replyChannel(this.id), this.replies::notified);
 		String call = settings.table("call");
 		this.insert = "WITH queued AS (INSERT INTO " + call + " (queue, invocation_id, request, idempotent, priority,"
-				+ " fairness_key, requires, due, deadline, caller) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb,"
-				+ " clock_timestamp() + ? * interval '1 millisecond', clock_timestamp() + ? * interval '1 millisecond', ?)"
+				+ " fairness_key, requires, due, deadline, caller, granted) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb,"
+				+ " clock_timestamp() + ? * interval '1 millisecond', clock_timestamp() + ? * interval '1 millisecond', ?,"
+				+ " ?::bigint)"
 				+ " RETURNING queue) SELECT pg_notify(?, ?) FROM queued";
 		this.requeue = "WITH back AS (UPDATE " + call + " SET worker = NULL, lease_until = NULL,"
 				+ " deliveries = deliveries - 1 WHERE id = ANY(?) AND worker = ? RETURNING queue)"
@@ -178,10 +184,6 @@ public final class JdbcQueueBackend implements QueueBackend {
 
 	@Override
 	public CompletableFuture<byte[]> submit(QueuedCall call) {
-		if (call.streamed()) {
-			throw new ExecutionRejectedException("Queue '" + call.queue() + "': the jdbc queue backend does not stream"
-					+ " results yet; use the redis or memory backend for streamed methods");
-		}
 		if (!this.open) {
 			throw new ExecutionRejectedException("Queue '" + call.queue() + "' is closed");
 		}
@@ -202,19 +204,30 @@ public final class JdbcQueueBackend implements QueueBackend {
 		}
 		CompletableFuture<byte[]> result = new CompletableFuture<>();
 		this.replies.expect(call.invocationId(), result);
+		Long granted = null;
+		if (call.streamed()) {
+			// Its chunks go to its consumer in order until the final answer; the caller's grants to the row.
+			this.replies.streaming(call.invocationId(), call.chunks());
+			result.whenComplete((body, failure) -> this.replies.streamed(call.invocationId()));
+			if (call.demand() != null) {
+				granted = call.demand().granted();
+				call.demand().onGrant((chunks) -> grant(call.invocationId(), chunks));
+			}
+		}
 		long due = call.delayMillis();
 		long deadline = call.later() ? due + call.timeoutMillis()
 				: Math.max(1, TimeUnit.NANOSECONDS.toMillis(call.deadlineNanos() - System.nanoTime()));
 		try {
 			this.jdbc.sql(this.insert)
 				.params(call.queue(), call.invocationId(), call.request(), call.idempotent(), call.lane().priority(),
-						call.lane().fairnessKey(), json(call.lane().requires()), due, deadline, this.id,
+						call.lane().fairnessKey(), json(call.lane().requires()), due, deadline, this.id, granted,
 						this.settings.workChannel(), (due > 0) ? call.queue() + " " + due : call.queue())
 				.query((row, i) -> 1)
 				.list();
 		}
 		catch (RuntimeException ex) {
 			this.replies.forget(call.invocationId());
+			this.replies.streamed(call.invocationId());
 			throw new ExecutionRejectedException("Queue '" + call.queue() + "' could not take call ["
 					+ call.invocationId() + "]: " + ex.getMessage(), ex);
 		}
@@ -237,6 +250,24 @@ public final class JdbcQueueBackend implements QueueBackend {
 			}
 		});
 		return result;
+	}
+
+	/** The caller of a streamed call read more: its worker may send this many chunks (written on the upkeep thread). */
+	private void grant(String invocationId, long chunks) {
+		try {
+			this.upkeep.execute(() -> {
+				try {
+					this.jdbc.sql("UPDATE " + this.settings.table("call") + " SET granted = greatest(granted, ?)"
+							+ " WHERE invocation_id = ?").params(chunks, invocationId).update();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Granting call [{}] {} chunks failed: {}", invocationId, chunks, ex.toString());
+				}
+			});
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// Closing: the stream ends with the backend.
+		}
 	}
 
 	@Override
@@ -524,6 +555,14 @@ public final class JdbcQueueBackend implements QueueBackend {
 
 	org.springframework.transaction.support.TransactionTemplate transactions() {
 		return this.transactions;
+	}
+
+	/**
+	 * Runs statements outside any transaction of the calling thread, which is suspended
+	 * meanwhile: what they write is seen at once and does not go with a rollback.
+	 */
+	<T> T outside(java.util.function.Supplier<T> statements) {
+		return this.outside.execute((status) -> statements.get());
 	}
 
 	JdbcClient jdbc() {

@@ -44,6 +44,10 @@ final class JdbcQueueConsumer implements QueueConsumer {
 
 	private final String answer;
 
+	private final String chunk;
+
+	private final String granted;
+
 	private final LinkedBlockingQueue<JdbcDelivery> ready = new LinkedBlockingQueue<>();
 
 	private final Set<JdbcDelivery> running = ConcurrentHashMap.newKeySet();
@@ -92,6 +96,11 @@ final class JdbcQueueConsumer implements QueueConsumer {
 				+ " RETURNING c.id, c.invocation_id, c.request, c.cancelled,"
 				+ " (extract(epoch FROM (c.deadline - clock_timestamp())) * 1000)::bigint, c.fairness_key IS NOT NULL,"
 				+ LATENESS;
+		this.chunk = "WITH sent AS (INSERT INTO " + settings.table("reply") + " (invocation_id, caller, result, seq)"
+				+ " SELECT invocation_id, caller, ?, ? FROM " + call + " WHERE id = ? AND worker = ? AND NOT cancelled"
+				+ " RETURNING caller, invocation_id) SELECT pg_notify(? || caller, invocation_id) FROM sent";
+		this.granted = "SELECT coalesce(granted, " + Long.MAX_VALUE + ") FROM " + call
+				+ " WHERE id = ? AND worker = ? AND NOT cancelled";
 		this.answer = "WITH done AS (DELETE FROM " + call + " WHERE id = ? AND worker = ? RETURNING invocation_id, caller),"
 				+ " answered AS (INSERT INTO " + settings.table("reply")
 				+ " (invocation_id, caller, result) SELECT invocation_id, caller, ? FROM done"
@@ -235,6 +244,32 @@ final class JdbcQueueConsumer implements QueueConsumer {
 			// The lease runs out and the call is taken over (an idempotent one runs again).
 			logger.warn("Queue '{}': answering call [{}] failed: {}", this.queue, delivery.invocationId(), ex.toString());
 		}
+	}
+
+	/**
+	 * Sends a chunk of a streamed result to its caller, outside any transaction of the service
+	 * (a chunk is seen as it is sent).
+	 * @return {@code false} when the call is no longer this worker's or was cancelled
+	 */
+	boolean chunk(JdbcDelivery delivery, long seq, byte[] chunk) {
+		return this.backend.outside(() -> !this.jdbc.sql(this.chunk)
+			.params(chunk, seq, delivery.row(), this.backend.workerId(), this.backend.settings().replyChannel(""))
+			.query((row, i) -> 1)
+			.list()
+			.isEmpty());
+	}
+
+	/**
+	 * The chunks the caller of a streamed call granted so far.
+	 * @return the grant, {@link Long#MAX_VALUE} for no limit, {@code null} when the call is no longer
+	 * this worker's or was cancelled
+	 */
+	Long granted(JdbcDelivery delivery) {
+		return this.backend.outside(() -> this.jdbc.sql(this.granted)
+			.params(delivery.row(), this.backend.workerId())
+			.query(Long.class)
+			.optional()
+			.orElse(null));
 	}
 
 	/** Answers a call given up on and keeps its request as a dead letter. */

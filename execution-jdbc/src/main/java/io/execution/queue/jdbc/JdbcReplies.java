@@ -1,5 +1,8 @@
 package io.execution.queue.jdbc;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +34,9 @@ final class JdbcReplies {
 
 	private final Map<String, CompletableFuture<byte[]>> waiting = new ConcurrentHashMap<>();
 
+	/** The streamed calls' chunk consumers, until their final answer. */
+	private final Map<String, java.util.function.Consumer<byte[]>> chunks = new ConcurrentHashMap<>();
+
 	private final JdbcClient jdbc;
 
 	private final String caller;
@@ -48,7 +54,7 @@ final class JdbcReplies {
 		this.jdbc = jdbc;
 		this.caller = caller;
 		this.fetcher = fetcher;
-		this.take = "DELETE FROM " + settings.table("reply") + " WHERE caller = ? RETURNING invocation_id, result";
+		this.take = "DELETE FROM " + settings.table("reply") + " WHERE caller = ? RETURNING invocation_id, result, seq";
 	}
 
 	void expect(String invocationId, CompletableFuture<byte[]> result) {
@@ -58,6 +64,21 @@ final class JdbcReplies {
 
 	void forget(String invocationId) {
 		this.waiting.remove(invocationId);
+	}
+
+	/**
+	 * Hands a streamed call's chunks to a consumer, in the order they were sent, until its
+	 * final answer (which comes after them).
+	 * @param invocationId the call
+	 * @param consumer takes each chunk
+	 */
+	void streaming(String invocationId, java.util.function.Consumer<byte[]> consumer) {
+		this.chunks.put(invocationId, consumer);
+	}
+
+	/** Stops handing on a streamed call's chunks. */
+	void streamed(String invocationId) {
+		this.chunks.remove(invocationId);
 	}
 
 	/** Whether the poll has answers to take: calls wait, or rows of answers already taken remain. */
@@ -72,7 +93,8 @@ final class JdbcReplies {
 	 */
 	void notified(String payload) {
 		int space = payload.indexOf(' ');
-		if (space > 0) {
+		// A streamed call's answer is taken from the table with its chunks, so that it comes after them.
+		if (space > 0 && !this.chunks.containsKey(payload.substring(0, space))) {
 			CompletableFuture<byte[]> result = this.waiting.remove(payload.substring(0, space));
 			if (result != null) {
 				try {
@@ -106,18 +128,36 @@ final class JdbcReplies {
 		this.fetchDue.set(false);
 		this.unswept.set(false);
 		try {
-			this.jdbc.sql(this.take).param(this.caller).query((row, i) -> {
-				CompletableFuture<byte[]> result = this.waiting.remove(row.getString(1));
-				if (result != null) {
-					result.complete(row.getBytes(2));
+			List<Reply> replies = new ArrayList<>(this.jdbc.sql(this.take).param(this.caller).query((row, i) -> {
+				String invocationId = row.getString(1);
+				byte[] body = row.getBytes(2);
+				long seq = row.getLong(3);
+				return new Reply(invocationId, body, row.wasNull() ? Long.MAX_VALUE : seq);
+			}).list());
+			// Each stream's chunks in the order sent, its final answer last.
+			replies.sort(Comparator.comparingLong(Reply::seq));
+			for (Reply reply : replies) {
+				if (reply.seq() != Long.MAX_VALUE) {
+					java.util.function.Consumer<byte[]> stream = this.chunks.get(reply.invocationId());
+					if (stream != null) {
+						stream.accept(reply.body());
+					}
+					continue;
 				}
-				return null;
-			}).list();
+				CompletableFuture<byte[]> result = this.waiting.remove(reply.invocationId());
+				if (result != null) {
+					result.complete(reply.body());
+				}
+			}
 		}
 		catch (RuntimeException ex) {
 			// The next notification or poll takes them.
 			logger.debug("Taking answers failed: {}", ex.toString());
 		}
+	}
+
+	/** An answer or a chunk ({@code seq} {@link Long#MAX_VALUE} for an answer). */
+	private record Reply(String invocationId, byte[] body, long seq) {
 	}
 
 	/** Fails every call still waiting: the backend closes. */

@@ -11,9 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Results of {@link io.execution.CacheResult} methods kept in {@code <prefix>result}, shared by
@@ -29,7 +26,7 @@ public final class JdbcResultCache implements ResultCache {
 
 	private final JdbcClient jdbc;
 
-	private final TransactionTemplate outside;
+	private final JdbcQueueBackend backend;
 
 	private final String table;
 
@@ -41,8 +38,7 @@ public final class JdbcResultCache implements ResultCache {
 	 */
 	public JdbcResultCache(JdbcQueueBackend backend) {
 		this.jdbc = backend.jdbc();
-		this.outside = new TransactionTemplate(new DataSourceTransactionManager(backend.dataSource()));
-		this.outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
+		this.backend = backend;
 		this.table = backend.settings().table("result");
 	}
 
@@ -137,7 +133,7 @@ public final class JdbcResultCache implements ResultCache {
 	}
 
 	private <T> T outside(Supplier<T> statement) {
-		return this.outside.execute((status) -> statement.get());
+		return this.backend.outside(statement);
 	}
 
 }

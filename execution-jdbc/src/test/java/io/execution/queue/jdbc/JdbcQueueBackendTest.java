@@ -114,6 +114,50 @@ class JdbcQueueBackendTest {
 		return new String(bytes, StandardCharsets.UTF_8);
 	}
 
+	/**
+	 * A streamed call: its chunks reach the caller in the order sent (small ones and ones too
+	 * large for a notification alike), the final answer after the last, and the worker sends no
+	 * chunk its caller has not granted.
+	 */
+	@Test
+	void aStreamedCallsChunksArriveInOrderBeforeItsAnswerWithinTheGrants() throws Exception {
+		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
+		QueueConsumer worker = backend(Duration.ofSeconds(30)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
+		List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
+		io.execution.queue.StreamDemand demand = new io.execution.queue.StreamDemand();
+		CompletableFuture<byte[]> result = caller.submit(call("streamed", true)
+			.streaming((chunk) -> received.add(text(chunk)), demand));
+		QueueDelivery delivery = worker.take(Duration.ofSeconds(10));
+		int window = io.execution.queue.StreamDemand.WINDOW;
+		for (int chunk = 1; chunk <= window; chunk++) {
+			delivery.awaitDemand(chunk);
+			// Every third chunk is too large to travel in its notification.
+			delivery.sendChunk((((chunk % 3 == 0) ? "x".repeat(7000) : "") + "chunk-" + chunk).getBytes(StandardCharsets.UTF_8));
+		}
+		CompletableFuture<Void> beyond = CompletableFuture.runAsync(() -> {
+			try {
+				delivery.awaitDemand(window + 1);
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == window);
+		assertThat(beyond).as("no chunk past the window before the caller reads").isNotDone();
+		for (int i = 0; i < 4; i++) {
+			demand.read();
+		}
+		beyond.get(10, TimeUnit.SECONDS);
+		delivery.sendChunk(("chunk-" + (window + 1)).getBytes(StandardCharsets.UTF_8));
+		delivery.reply("the end".getBytes(StandardCharsets.UTF_8));
+		assertThat(text(result.get(10, TimeUnit.SECONDS))).isEqualTo("the end");
+		List<String> expected = new ArrayList<>();
+		for (int chunk = 1; chunk <= window + 1; chunk++) {
+			expected.add("chunk-" + chunk);
+		}
+		assertThat(received.stream().map((chunk) -> chunk.replace("x", "")).toList()).isEqualTo(expected);
+	}
+
 	@Test
 	void aCallCrossesToAWorkerAndItsAnswerBack() throws Exception {
 		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
