@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import io.execution.CallScope;
 import io.execution.ExecutionDefinitionException;
 import io.execution.actuate.ExecutionEndpoint;
+import io.execution.fixtures.SharedBackends;
 import io.execution.redis.TestRedis;
 import io.execution.redis.TestRedisTopology;
 import io.execution.twokeys.TwoKeysApplication;
@@ -128,14 +129,15 @@ class PerKeyLimitsTest {
 		aBurstNeverRunsTwoOfOneKey(charges);
 	}
 
+	private ConfigurableApplicationContext postgresWorker(String prefix, String... more) {
+		return run(SharedBackends.properties(SharedBackends.JDBC, prefix, more));
+	}
+
 	@Test
 	void acrossWorkersSharingPostgresAKeyAtItsLimitWaitsWhileOthersGoOn() throws Exception {
-		List<String> properties = new ArrayList<>(List.of(io.execution.queue.jdbc.TestPostgres.shared().properties()));
-		// No pool on this module's classpath (its other applications must not get a DataSource).
-		properties.addAll(List.of("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource",
-				"execution.queue.backend=jdbc", "execution.jdbc.table-prefix=k" + Long.toHexString(System.nanoTime()) + "_"));
-		run(properties.toArray(String[]::new));
-		ConfigurableApplicationContext other = run(properties.toArray(String[]::new));
+		String prefix = SharedBackends.prefix();
+		postgresWorker(prefix);
+		ConfigurableApplicationContext other = postgresWorker(prefix);
 		Charges charges = other.getBean(Charges.class);
 		aKeyAtItsLimitWaitsWhileOthersGoOn(charges);
 		aBurstNeverRunsTwoOfOneKey(charges);
@@ -177,10 +179,12 @@ class PerKeyLimitsTest {
 	/** Six charges of one customer at two starts a second: the last starts 2 s in; another customer's are not held back. */
 	@Test
 	void aPerKeyRateHoldsOneKeyBackNotTheOthers() throws Exception {
-		for (ConfigurableApplicationContext app : List.of(
-				run("execution.worker.limits.charges.per-key.starts=2", "execution.worker.limits.charges.per-key.per=1s"),
-				redisWorker("execution.worker.limits.charges.per-key.starts=2",
-						"execution.worker.limits.charges.per-key.per=1s"))) {
+		String[] rate = { "execution.worker.limits.charges.per-key.starts=2",
+				"execution.worker.limits.charges.per-key.per=1s" };
+		String prefix = SharedBackends.prefix();
+		// On PostgreSQL two workers share each key's bucket.
+		postgresWorker(prefix, rate);
+		for (ConfigurableApplicationContext app : List.of(run(rate), redisWorker(rate), postgresWorker(prefix, rate))) {
 			Charges charges = app.getBean(Charges.class);
 			String slow = "rated-" + System.nanoTime();
 			long start = System.nanoTime();

@@ -1,6 +1,6 @@
 -- Execution's tables on PostgreSQL 13+, version 3 (version 1 had the queue's four; 2 adds
--- executions, idempotency keys, batches and recurring calls; 3 priority levels' aging, the
--- result cache and streamed results). ${prefix} is
+-- executions, idempotency keys, batches and recurring calls; 3 priority levels' aging, per-key
+-- start rates, the result cache and streamed results). ${prefix} is
 -- execution.jdbc.table-prefix (execution_ by default). Run by the starter when
 -- execution.jdbc.initialize-schema allows it, or copy it into a Flyway or Liquibase migration.
 
@@ -142,6 +142,16 @@ CREATE TABLE IF NOT EXISTS ${prefix}level (
     priority INT NOT NULL,
     taken TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (queue, priority)
+);
+
+-- Each fairness key's start-rate bucket (execution.worker.limits.<queue>.per-key.starts); a key
+-- without a row has a full one.
+CREATE TABLE IF NOT EXISTS ${prefix}key_rate (
+    queue VARCHAR(200) NOT NULL,
+    fairness_key VARCHAR(200) NOT NULL,
+    tokens DOUBLE PRECISION NOT NULL,
+    refilled TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (queue, fairness_key)
 );
 
 -- Results of @CacheResult methods shared by every instance: the result (JSON) served until

@@ -66,7 +66,8 @@ final class JdbcAging {
 				+ " FOR UPDATE SKIP LOCKED) UPDATE " + call + " c SET worker = ?, deliveries = c.deliveries + 1,"
 				+ " lease_until = clock_timestamp() + ? * interval '1 millisecond' FROM picked WHERE c.id = picked.id"
 				+ " RETURNING c.id, c.invocation_id, c.request, c.cancelled,"
-				+ " (extract(epoch FROM (c.deadline - clock_timestamp())) * 1000)::bigint," + JdbcQueueConsumer.LATENESS;
+				+ " (extract(epoch FROM (c.deadline - clock_timestamp())) * 1000)::bigint," + JdbcQueueConsumer.LATENESS
+				+ ", c.fairness_key";
 		this.take = take.formatted("");
 		this.takeExcept = take.formatted(except);
 	}
@@ -115,9 +116,10 @@ final class JdbcAging {
 					: this.jdbc.sql(this.takeExcept).params(this.queue, this.tags, priority, except, worker, leaseMillis);
 			take.query((row, i) -> {
 				long lateness = row.getLong(6);
+				boolean due = row.wasNull();
 				return claimed.add(new JdbcFairClaim.Claimed(row.getLong(1), row.getString(2), row.getBytes(3),
 						row.getBoolean(4), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5)),
-						row.wasNull() ? -1 : lateness));
+						due ? -1 : lateness, row.getString(7)));
 			}).list();
 		}
 		return claimed;

@@ -51,6 +51,9 @@ final class JdbcFairClaim {
 	/** The most calls of one key running at once across every worker; 0 for no limit. */
 	private final int perKey;
 
+	/** Each key's start rate, or {@code null} for none. */
+	private final JdbcKeyRates rates;
+
 	private final String runningByKey;
 
 	/** Lower levels served once they waited through the aging period, ahead of the turns. */
@@ -80,6 +83,8 @@ final class JdbcFairClaim {
 				+ JdbcQueueConsumer.LATENESS;
 		this.lanes = "SELECT fairness_key, served, joined FROM " + this.table + " WHERE queue = ?";
 		this.perKey = options.limits().perKey().maxConcurrent();
+		this.rates = JdbcKeyRates.on(options.limits().perKey())
+				? new JdbcKeyRates(backend, queue, options.limits().perKey()) : null;
 		this.runningByKey = "SELECT fairness_key, count(*) FROM " + call + " WHERE queue = ? AND worker IS NOT NULL"
 				+ " AND fairness_key IS NOT NULL GROUP BY fairness_key";
 	}
@@ -109,7 +114,17 @@ final class JdbcFairClaim {
 					.query((row, i) -> running.put(row.getString(1), row.getLong(2)))
 					.list();
 			}
-			List<Claimed> claimed = new ArrayList<>(this.aging.claim(free, worker, leaseMillis, atLimit(running)));
+			// A key out of start tokens (per-key.starts) is passed over too.
+			JdbcKeyRates.Buckets buckets = (this.rates != null) ? this.rates.read(heads.keySet()) : null;
+			java.util.Set<String> held = new java.util.HashSet<>(atLimit(running));
+			if (buckets != null) {
+				held.addAll(buckets.empty());
+			}
+			List<Claimed> claimed = new ArrayList<>(this.aging.claim(free, worker, leaseMillis, held));
+			if (buckets != null) {
+				claimed.forEach((call) -> buckets.spend(call.fairnessKey()));
+				heads.keySet().removeIf((key) -> !buckets.allows(key));
+			}
 			if (this.perKey > 0) {
 				if (!claimed.isEmpty()) {
 					// What the aging took counts against its key's limit.
@@ -122,6 +137,7 @@ final class JdbcFairClaim {
 				heads.keySet().removeIf((key) -> !key.isEmpty() && running.getOrDefault(key, 0L) >= this.perKey);
 			}
 			if (heads.isEmpty() || claimed.size() >= free) {
+				save(buckets);
 				return new Result(claimed, keyed);
 			}
 			Map<String, Lane> lanes = new HashMap<>();
@@ -145,12 +161,22 @@ final class JdbcFairClaim {
 					.min(Comparator.comparingLong((Lane each) -> each.turn(weight(each.key()))).thenComparingLong(Lane::joined))
 					.orElseThrow();
 				long id = heads.get(lane.key());
-				this.jdbc.sql(this.take).params(worker, leaseMillis, id).query((row, i) -> {
+				boolean taken = !this.jdbc.sql(this.take).params(worker, leaseMillis, id).query((row, i) -> {
 					long lateness = row.getLong(6);
+					// Read before any other column: a call due at once has no lateness.
+					boolean due = row.wasNull();
 					return claimed.add(new Claimed(row.getLong(1), row.getString(2), row.getBytes(3), row.getBoolean(4),
-							System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5)), row.wasNull() ? -1 : lateness));
-				}).list();
+							System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(row.getLong(5)), due ? -1 : lateness,
+							lane.key()));
+				}).list().isEmpty();
 				lanes.put(lane.key(), new Lane(lane.key(), lane.served() + 1, lane.joined()));
+				if (buckets != null && taken) {
+					buckets.spend(lane.key());
+					if (!buckets.allows(lane.key())) {
+						heads.remove(lane.key());
+						continue;
+					}
+				}
 				if (this.perKey > 0 && !lane.key().isEmpty()
 						&& running.merge(lane.key(), 1L, Long::sum) >= this.perKey) {
 					heads.remove(lane.key());
@@ -171,6 +197,7 @@ final class JdbcFairClaim {
 				}
 			}
 			save(lanes);
+			save(buckets);
 			return new Result(claimed, keyed);
 		});
 	}
@@ -179,6 +206,12 @@ final class JdbcFairClaim {
 	private List<String> atLimit(Map<String, Long> running) {
 		return running.entrySet().stream().filter((each) -> this.perKey > 0 && each.getValue() >= this.perKey)
 			.map(Map.Entry::getKey).toList();
+	}
+
+	private static void save(JdbcKeyRates.Buckets buckets) {
+		if (buckets != null) {
+			buckets.save();
+		}
 	}
 
 	/** The turns as they now stand: keys with calls waiting keep their row, the others leave. */
@@ -193,10 +226,10 @@ final class JdbcFairClaim {
 
 	/**
 	 * Whether every claim of the queue goes through the turns: when its keys are limited.
-	 * @return {@code true} with a per-key limit
+	 * @return {@code true} with a per-key limit (running calls or start rate)
 	 */
 	boolean always() {
-		return this.perKey > 0;
+		return this.perKey > 0 || this.rates != null;
 	}
 
 	private int weight(String key) {
@@ -218,7 +251,7 @@ final class JdbcFairClaim {
 
 	/** A call claimed. */
 	record Claimed(long row, String invocationId, byte[] request, boolean cancelled, long deadlineNanos,
-			long latenessMillis) {
+			long latenessMillis, String fairnessKey) {
 	}
 
 }

@@ -81,11 +81,6 @@ final class JdbcQueueConsumer implements QueueConsumer {
 		JdbcQueueSettings settings = backend.settings();
 		this.aging = new JdbcAging(backend, queue, this.tags, options.priorityAging());
 		this.fair = new JdbcFairClaim(backend, queue, this.tags, options, this.aging);
-		if (options.limits().perKey().starts() > 0) {
-			throw new IllegalStateException("Queue '" + queue + "': execution.worker.limits." + queue + ".per-key.starts is"
-					+ " not built on the jdbc queue backend yet (per-key.max-concurrent is); remove it, or use the redis or"
-					+ " memory backend");
-		}
 		this.keyed = this.fair.always();
 		this.limits = options.limits().any() ? new JdbcLimits(backend, queue, options.limits()) : null;
 		String call = settings.table("call");

@@ -48,7 +48,7 @@ class JdbcSchemaTest {
 		assertThat(jdbc.queryForList("SELECT tablename FROM pg_tables WHERE tablename LIKE 'together\\_%' ORDER BY 1",
 				String.class))
 			.containsExactly("together_batch", "together_call", "together_dead_letter", "together_execution",
-					"together_execution_key", "together_lane", "together_level", "together_queue", "together_recurring",
+					"together_execution_key", "together_key_rate", "together_lane", "together_level", "together_queue", "together_recurring",
 					"together_reply", "together_result", "together_schema", "together_worker");
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM together_schema", Integer.class)).isEqualTo(1);
 		assertThat(jdbc.queryForList("SELECT indexname FROM pg_indexes WHERE tablename = 'together_call'", String.class))
@@ -60,11 +60,11 @@ class JdbcSchemaTest {
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		JdbcSchema.create(dataSource, "older_");
 		jdbc.update("DROP TABLE older_execution, older_execution_key, older_batch, older_recurring, older_lane, older_queue, older_worker,"
-				+ " older_level, older_result");
+				+ " older_level, older_result, older_key_rate");
 		jdbc.update("UPDATE older_schema SET version = 1");
 		JdbcSchema.create(dataSource, "older_");
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'older\\_%'", Integer.class))
-			.isEqualTo(13);
+			.isEqualTo(14);
 		assertThat(jdbc.queryForObject("SELECT version FROM older_schema", Integer.class)).isEqualTo(JdbcSchema.VERSION);
 	}
 
