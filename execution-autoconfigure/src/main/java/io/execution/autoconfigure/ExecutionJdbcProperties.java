@@ -12,9 +12,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class ExecutionJdbcProperties {
 
 	/**
-	 * Whether to create the backend's tables at start-up when missing: always (idempotent DDL,
-	 * run under an advisory lock) or never (a Flyway or Liquibase migration holds them; the DDL
-	 * is JdbcSchema.ddl or schema-postgresql.sql in execution-jdbc).
+	 * Whether to create the backend's tables when missing: always (at start-up, idempotent DDL
+	 * under an advisory lock; handed to the application's Flyway as a repeatable migration when
+	 * it runs Flyway), embedded (only on an embedded database, never on PostgreSQL) or never (the
+	 * application's migrations hold them: the Flyway location classpath:io/execution/jdbc, or
+	 * the Liquibase change log io/execution/jdbc/execution-changelog.yaml); the start then stops
+	 * when they are missing or of another version.
 	 */
 	private InitializeSchema initializeSchema = InitializeSchema.ALWAYS;
 
@@ -97,10 +100,13 @@ public class ExecutionJdbcProperties {
 	/** When the backend creates its tables. */
 	public enum InitializeSchema {
 
-		/** At every start, when missing. */
+		/** At every start, when missing (by the application's Flyway when it runs one). */
 		ALWAYS,
 
-		/** Never: a migration creates them. */
+		/** Only on an embedded database (so never on PostgreSQL): else a migration creates them. */
+		EMBEDDED,
+
+		/** Never: the application's migrations create them. */
 		NEVER
 
 	}

@@ -28,7 +28,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClas
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -37,26 +40,31 @@ import org.springframework.core.env.Environment;
 /**
  * The jdbc queue backend, on the application's {@link DataSource} and so its
  * {@code spring.datasource.*} settings and its transactions, with executions (their idempotency
- * keys and batches), recurring ticks and the worker registry in the same database. Cached results
- * stay in this JVM on this backend (not yet shared through the database).
+ * keys and batches), recurring ticks, cached results and the worker registry in the same
+ * database. Its tables are created at start-up, or by the application's Flyway or Liquibase
+ * ({@code execution.jdbc.initialize-schema}), which then run first.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "execution.queue.backend", havingValue = "jdbc")
 @EnableConfigurationProperties(ExecutionJdbcProperties.class)
-@Import({ JdbcQueueConfiguration.WithJdbc.class, JdbcQueueConfiguration.WithoutJdbc.class })
+@Import({ JdbcQueueConfiguration.WithJdbc.class, JdbcQueueConfiguration.WithFlyway.class,
+		JdbcQueueConfiguration.WithoutJdbc.class })
 class JdbcQueueConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = { "io.execution.queue.jdbc.JdbcQueueBackend",
 			"org.springframework.jdbc.core.simple.JdbcClient", "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails" })
-	@Import({ JdbcQueueConfiguration.Stores.class, InJvmStoresConfiguration.class })
+	@Import({ JdbcQueueConfiguration.Stores.class, InJvmStoresConfiguration.class,
+			DatabaseInitializationDependencyConfigurer.class })
 	static class WithJdbc {
 
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean(QueueBackend.class)
+		@DependsOnDatabaseInitialization
 		JdbcQueueBackend executionQueueBackend(ObjectProvider<DataSource> dataSources,
 				ObjectProvider<JdbcConnectionDetails> details, ExecutionJdbcProperties jdbc, Environment environment,
-				ObjectProvider<ExecutionEvents> events, ExecutionQueueProperties queue) {
+				ObjectProvider<ExecutionEvents> events, ExecutionQueueProperties queue,
+				JdbcTablesHanded flyway) {
 			DataSource dataSource = dataSources.getIfUnique();
 			if (dataSource == null) {
 				throw new InvalidConfigurationPropertyValueException("execution.queue.backend", "jdbc",
@@ -72,11 +80,34 @@ class JdbcQueueConfiguration {
 			catch (IllegalArgumentException ex) {
 				throw new InvalidConfigurationPropertyValueException("execution.jdbc", jdbc.getTablePrefix(), ex.getMessage());
 			}
-			if (jdbc.getInitializeSchema() == ExecutionJdbcProperties.InitializeSchema.ALWAYS) {
-				JdbcSchema.create(dataSource, settings.tablePrefix());
-			}
+			initialize(jdbc.getInitializeSchema(), dataSource, settings.tablePrefix(), flyway);
 			return new JdbcQueueBackend(dataSource, listening(dataSource, details.getIfAvailable()), settings,
 					ExecutionEventsListeners.of(events)).start();
+		}
+
+		/** Whether the application's Flyway took the tables (set by {@link JdbcFlywayMigration}). */
+		@Bean
+		JdbcTablesHanded executionJdbcTablesHanded() {
+			return new JdbcTablesHanded();
+		}
+
+		/**
+		 * Creates the tables, or leaves them to the application's migrations (which ran before:
+		 * the backend depends on database initialization) and checks them.
+		 */
+		private static void initialize(ExecutionJdbcProperties.InitializeSchema mode, DataSource dataSource,
+				String tablePrefix, JdbcTablesHanded flyway) {
+			boolean create = switch (mode) {
+				case ALWAYS -> !flyway.toFlyway();
+				case EMBEDDED -> EmbeddedDatabaseConnection.isEmbedded(dataSource);
+				case NEVER -> false;
+			};
+			if (create) {
+				JdbcSchema.create(dataSource, tablePrefix);
+			}
+			else {
+				JdbcSchema.verify(dataSource, tablePrefix);
+			}
 		}
 
 		/**
@@ -128,6 +159,23 @@ class JdbcQueueConfiguration {
 			JdbcResultCache cache = new JdbcResultCache(backend);
 			backend.retentionJob(cache::sweep);
 			return cache;
+		}
+
+	}
+
+	/**
+	 * The tables handed to the application's Flyway, as a repeatable migration beside its own,
+	 * unless {@code execution.jdbc.initialize-schema} says otherwise.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "io.execution.queue.jdbc.JdbcQueueBackend", "org.flywaydb.core.Flyway",
+			"org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer" })
+	@ConditionalOnProperty(name = "execution.jdbc.initialize-schema", havingValue = "always", matchIfMissing = true)
+	static class WithFlyway {
+
+		@Bean
+		JdbcFlywayMigration executionJdbcFlywayMigration(ExecutionJdbcProperties jdbc, JdbcTablesHanded handed) {
+			return new JdbcFlywayMigration(jdbc.getTablePrefix(), handed);
 		}
 
 	}

@@ -16,14 +16,26 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The backend's tables: the versioned DDL it runs at start-up when allowed
  * ({@code execution.jdbc.initialize-schema}), and that a Flyway or Liquibase migration may hold
- * instead ({@link #ddl(String)}).
+ * instead ({@link #ddl(String)}). The one script, {@value #RESOURCE}, is also a Flyway repeatable
+ * migration ({@link #FLYWAY_LOCATION}) and the SQL of the Liquibase change log
+ * {@value #LIQUIBASE_CHANGELOG}, its table prefix the placeholder {@value #PLACEHOLDER}.
  */
 public final class JdbcSchema {
 
 	/** The version of the tables this code reads and writes. */
 	public static final int VERSION = 3;
 
-	private static final String RESOURCE = "/io/execution/jdbc/schema-postgresql.sql";
+	/** The DDL, every statement idempotent. */
+	public static final String RESOURCE = "io/execution/jdbc/R__execution_tables.sql";
+
+	/** Where Flyway finds the DDL as a repeatable migration (run again when it changes). */
+	public static final String FLYWAY_LOCATION = "classpath:io/execution/jdbc";
+
+	/** The Liquibase change log to include from the application's own. */
+	public static final String LIQUIBASE_CHANGELOG = "io/execution/jdbc/execution-changelog.yaml";
+
+	/** The placeholder (Flyway) or change log parameter (Liquibase) that holds the table prefix. */
+	public static final String PLACEHOLDER = "execution_table_prefix";
 
 	private JdbcSchema() {
 	}
@@ -34,11 +46,11 @@ public final class JdbcSchema {
 	 * @return the script
 	 */
 	public static String ddl(String tablePrefix) {
-		try (InputStream in = JdbcSchema.class.getResourceAsStream(RESOURCE)) {
+		try (InputStream in = JdbcSchema.class.getResourceAsStream("/" + RESOURCE)) {
 			if (in == null) {
 				throw new IllegalStateException(RESOURCE + " is missing from the classpath");
 			}
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${prefix}", tablePrefix);
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${" + PLACEHOLDER + "}", tablePrefix);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -68,11 +80,37 @@ public final class JdbcSchema {
 			}
 			return null;
 		});
-		Integer version = jdbc.queryForObject("SELECT max(version) FROM " + tablePrefix + "schema", Integer.class);
+		verify(dataSource, tablePrefix);
+	}
+
+	/**
+	 * Checks that the tables exist at the version this code reads, without changing them (the
+	 * application's migrations hold them).
+	 * @param dataSource the database
+	 * @param tablePrefix the table prefix
+	 * @throws IllegalStateException naming what to do when they are missing or of another version
+	 */
+	public static void verify(DataSource dataSource, String tablePrefix) {
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		Integer version;
+		try {
+			version = jdbc.queryForObject("SELECT max(version) FROM " + tablePrefix + "schema", Integer.class);
+		}
+		catch (org.springframework.jdbc.BadSqlGrammarException ex) {
+			throw new IllegalStateException("The jdbc queue backend's tables (" + tablePrefix + "call and the others) are"
+					+ " missing: set execution.jdbc.initialize-schema=always to create them at start-up, or run "
+					+ RESOURCE + " from execution-jdbc in a migration (Flyway: the location " + FLYWAY_LOCATION
+					+ "; Liquibase: include " + LIQUIBASE_CHANGELOG + ")", ex);
+		}
 		if (version == null || version > VERSION) {
 			throw new IllegalStateException("The table " + tablePrefix + "schema says version " + version
 					+ ", this code reads version " + VERSION + ": upgrade the application or use another"
 					+ " execution.jdbc.table-prefix");
+		}
+		if (version < VERSION) {
+			throw new IllegalStateException("The jdbc queue backend's tables (" + tablePrefix + "*) are version " + version
+					+ ", this code reads version " + VERSION + ": run the newer " + RESOURCE + " from execution-jdbc in a"
+					+ " migration, or set execution.jdbc.initialize-schema=always to bring them up at start-up");
 		}
 	}
 
