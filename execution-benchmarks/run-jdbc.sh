@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The PostgreSQL rows: Execution's jdbc queue against a plain SKIP LOCKED work queue written with
-# JdbcClient (jdbc-skip-locked), 16 callers, 2 worker applications, 1 KB each way, alternating
+# JdbcClient (jdbc-skip-locked) and db-scheduler one-time tasks answering by NOTIFY (db-scheduler), 16 callers, 2 worker applications, 1 KB each way, alternating
 # runs, on a throwaway PostgreSQL cluster (the distribution's initdb/pg_ctl, fsync off, port 5433)
 # so that its CPU per call is read from /proc and nothing else runs on it.
 #   execution-benchmarks/run-jdbc.sh [seconds-per-run] [warmup-seconds] [pairs]
@@ -12,7 +12,7 @@ WARMUP=${2:-20}
 PAIRS=${3:-3}
 JIT_SETTLE=${JIT_SETTLE:-90}
 PORT=${PG_PORT:-5433}
-JAR=execution-benchmarks/target/execution-benchmarks-0.1.0-SNAPSHOT.jar
+JAR=${JAR:-execution-benchmarks/target/execution-benchmarks-0.1.0-SNAPSHOT.jar}
 OUT=execution-benchmarks/target/jdbc.jsonl
 BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 DATA=$(mktemp -d /tmp/bench-pg.XXXXXX)
@@ -32,5 +32,6 @@ run() {
 for _ in $(seq "$PAIRS"); do
   run --mode jdbc-queue --callers 16 --workers 2
   run --mode jdbc-skip-locked --callers 16 --workers 2
+  run --mode db-scheduler --callers 16 --workers 2
 done
 cat "$OUT"

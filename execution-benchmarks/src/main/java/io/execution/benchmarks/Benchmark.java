@@ -198,6 +198,17 @@ public final class Benchmark {
 							+ " (-Dbench.jdbc-url): " + ex, ex);
 				}
 			}
+			case "db-scheduler" -> {
+				try {
+					DbSchedulerPeer peer = new DbSchedulerPeer(options.workers());
+					closeables.add(peer);
+					return peer.call();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException("The db-scheduler peer could not start on " + JdbcSkipLockedPeer.url()
+							+ " (-Dbench.jdbc-url): " + ex, ex);
+				}
+			}
 			case "grpc" -> {
 				GrpcPeer peer;
 				try {
@@ -220,9 +231,14 @@ public final class Benchmark {
 				return peer.call();
 			}
 			default -> throw new IllegalArgumentException("--mode must be direct, executor, local, memory-queue, http, redis-queue,"
-					+ " jdbc-queue, spring-http-interface, grpc, redis-streams, redisson-remote or jdbc-skip-locked, not "
+					+ " jdbc-queue, spring-http-interface, grpc, redis-streams, redisson-remote, jdbc-skip-locked or db-scheduler, not "
 					+ options.mode());
 		}
+	}
+
+	/** Whether the row runs on PostgreSQL (its CPU is the server's, read from /proc). */
+	private static boolean onPostgres(Options options) {
+		return options.mode().startsWith("jdbc") || options.mode().equals("db-scheduler");
 	}
 
 	private static long pingP50(Options options) {
@@ -338,7 +354,7 @@ public final class Benchmark {
 		Map<String, Long> switchesAtStart = null;
 		Map<String, Long> switchesAtEnd = null;
 		// The server's CPU too: Redis' for the Redis rows, PostgreSQL's for the jdbc ones.
-		boolean redis = options.mode().startsWith("redis") || options.mode().startsWith("jdbc");
+		boolean redis = options.mode().startsWith("redis") || onPostgres(options);
 		long redisCpuAtStart = -1;
 		long redisCpuAtEnd = -1;
 		while (!done.await(100, TimeUnit.MILLISECONDS)) {
@@ -395,7 +411,7 @@ public final class Benchmark {
 	}
 
 	private static long serverCpuNanos(Options options) {
-		return options.mode().startsWith("jdbc") ? JdbcSkipLockedPeer.postgresCpuNanos() : redisCpuNanos(options.redisPort());
+		return onPostgres(options) ? JdbcSkipLockedPeer.postgresCpuNanos() : redisCpuNanos(options.redisPort());
 	}
 
 	/** The CPU time the Redis server has used (user and system), from {@code INFO cpu}; -1 when unknown. */
@@ -492,7 +508,7 @@ public final class Benchmark {
 		String json(Options options) {
 			Map<String, Object> fields = new LinkedHashMap<>();
 			boolean peer = java.util.Set.of("direct", "executor", "spring-http-interface", "redisson-remote", "grpc", "redis-streams",
-					"jdbc-skip-locked")
+					"jdbc-skip-locked", "db-scheduler")
 				.contains(options.mode());
 			fields.put("peer", peer ? options.mode() : "execution-" + options.mode());
 			fields.put("callers", options.callers());
@@ -508,7 +524,7 @@ public final class Benchmark {
 					: java.math.BigDecimal.valueOf(this.cpuPerCallNanos).movePointLeft(3).setScale(2,
 							java.math.RoundingMode.HALF_UP));
 			if (this.redisCpuPerCallNanos >= 0) {
-				fields.put(options.mode().startsWith("jdbc") ? "postgres_cpu_us_per_call" : "redis_cpu_us_per_call",
+				fields.put(onPostgres(options) ? "postgres_cpu_us_per_call" : "redis_cpu_us_per_call",
 						java.math.BigDecimal.valueOf(this.redisCpuPerCallNanos)
 					.movePointLeft(3)
 					.setScale(2, java.math.RoundingMode.HALF_UP));

@@ -2,13 +2,6 @@ package io.execution.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +10,6 @@ import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -98,13 +89,9 @@ final class JdbcSkipLockedPeer implements AutoCloseable {
 
 	private final String table = "bench_jobs_" + Long.toHexString(System.nanoTime());
 
-	private final String callerChannel = "bench_reply_" + UUID.randomUUID().toString().replace("-", "");
-
-	private final Map<String, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
+	private final PgAnswers answers;
 
 	private final ExecutorService workers;
-
-	private final Thread listener;
 
 	private final Object work = new Object();
 
@@ -116,49 +103,15 @@ final class JdbcSkipLockedPeer implements AutoCloseable {
 		this.jdbc = JdbcClient.create(dataSource);
 		this.jdbc.sql("CREATE TABLE " + this.table + " (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
 				+ " job_id TEXT NOT NULL, payload TEXT NOT NULL, reply TEXT NOT NULL)").update();
-		Connection listening = DriverManager.getConnection(url(), "postgres", "");
-		try (Statement statement = listening.createStatement()) {
-			statement.execute("LISTEN " + this.table);
-			statement.execute("LISTEN " + this.callerChannel);
-		}
-		this.listener = new Thread(() -> listen(listening), "bench-pg-listener");
-		this.listener.setDaemon(true);
-		this.listener.start();
+		this.answers = new PgAnswers(this.table, () -> {
+			synchronized (this.work) {
+				this.work.notifyAll();
+			}
+		});
 		this.workers = Executors.newFixedThreadPool(workerThreads);
 		EchoService service = new EchoService();
 		for (int i = 0; i < workerThreads; i++) {
 			this.workers.execute(() -> work(service));
-		}
-	}
-
-	private void listen(Connection connection) {
-		try (connection) {
-			PGConnection notifications = connection.unwrap(PGConnection.class);
-			while (this.open) {
-				PGNotification[] received = notifications.getNotifications(500);
-				if (received == null) {
-					continue;
-				}
-				for (PGNotification notification : received) {
-					if (notification.getName().equals(this.table)) {
-						synchronized (this.work) {
-							this.work.notifyAll();
-						}
-						continue;
-					}
-					String body = notification.getParameter();
-					int cut = body.indexOf('\n');
-					CompletableFuture<String> caller = this.waiting.remove(body.substring(0, cut));
-					if (caller != null) {
-						caller.complete(body.substring(cut + 1));
-					}
-				}
-			}
-		}
-		catch (Exception ex) {
-			if (this.open) {
-				ex.printStackTrace();
-			}
 		}
 	}
 
@@ -194,19 +147,10 @@ final class JdbcSkipLockedPeer implements AutoCloseable {
 	UnaryOperator<String> call() {
 		String insert = "WITH job AS (INSERT INTO " + this.table + " (job_id, payload, reply) VALUES (?, ?, ?)"
 				+ " RETURNING id) SELECT pg_notify(?, '') FROM job";
-		return (payload) -> {
-			String id = UUID.randomUUID().toString();
-			CompletableFuture<String> answer = new CompletableFuture<>();
-			this.waiting.put(id, answer);
-			this.jdbc.sql(insert).params(id, payload, this.callerChannel, this.table).query((row, i) -> 1).list();
-			try {
-				return answer.get(30, TimeUnit.SECONDS);
-			}
-			catch (Exception ex) {
-				this.waiting.remove(id);
-				throw new IllegalStateException(ex);
-			}
-		};
+		return (payload) -> this.answers.call((id) -> this.jdbc.sql(insert)
+			.params(id, payload, this.answers.channel(), this.table)
+			.query((row, i) -> 1)
+			.list());
 	}
 
 	@Override
@@ -215,7 +159,7 @@ final class JdbcSkipLockedPeer implements AutoCloseable {
 		this.workers.shutdownNow();
 		this.workers.awaitTermination(5, TimeUnit.SECONDS);
 		this.jdbc.sql("DROP TABLE IF EXISTS " + this.table).update();
-		this.listener.join(2000);
+		this.answers.close();
 		this.pool.close();
 	}
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The goals of issue 37 as ratios, each row divided by its floor or peer measured in the same run
+# of run-targets.sh (its JSON lines): prints a Markdown table and "goals met: N of M"; exits 1
+# when one is missed or a row is absent.
+#   execution-benchmarks/ratios.sh [targets.jsonl]
+set -euo pipefail
+awk '
+function field(line, name,   m) {
+  if (match(line, "\"" name "\":\"?[^,\"}]*")) { m = substr(line, RSTART, RLENGTH); sub("\"" name "\":\"?", "", m); return m + 0 }
+  return -1
+}
+{
+  peer = $0; sub(/.*"peer":"/, "", peer); sub(/".*/, "", peer)
+  callers = field($0, "callers")
+  key = peer "@" callers
+  calls[key] = field($0, "throughput_per_s"); cpu[key] = field($0, "jvm_cpu_us_per_call")
+  server[key] = field($0, "redis_cpu_us_per_call"); p50[key] = field($0, "p50_us"); ping[key] = field($0, "redis_ping_p50_us")
+  seen[key] = 1
+}
+function goal(row, against, what, value, op, bound, unit,   met, shown) {
+  total++
+  if (value == "") { printf "| %s | %s | %s | absent | %s %s%s | **no** |\n", row, against, what, op, bound, (unit == " µs") ? unit : "×"; return }
+  met = (op == ">=") ? (value >= bound) : (value <= bound)
+  if (met) { passed++ }
+  shown = (unit == " µs") ? sprintf("%+.2f", value) : sprintf("%.2f×", value)
+  printf "| %s | %s | %s | %s | %s %s%s | %s |\n", row, against, what, shown, op, bound, (unit == " µs") ? unit : "×", met ? "yes" : "**no**"
+}
+function ratio(a, b, map) { return (seen[a] && seen[b] && map[a] > 0 && map[b] > 0) ? map[a] / map[b] : "" }
+END {
+  print "| row | floor or peer (same run) | measure | ratio | goal | met |"
+  print "| --- | --- | --- | ---: | ---: | --- |"
+  goal("http", "spring-http-interface", "calls/s", ratio("execution-http@16", "spring-http-interface@16", calls), ">=", "1.0")
+  goal("http", "spring-http-interface", "JVM CPU/call", ratio("execution-http@16", "spring-http-interface@16", cpu), "<=", "1.0")
+  goal("http", "grpc", "calls/s", ratio("execution-http@16", "grpc@16", calls), ">=", "1.0")
+  goal("memory-queue", "executor", "calls/s", ratio("execution-memory-queue@16", "executor@16", calls), ">=", "0.6")
+  goal("redis-queue", "redis-streams", "JVM CPU/call", ratio("execution-redis-queue@16", "redis-streams@16", cpu), "<=", "0.5")
+  goal("redis-queue", "redis-streams", "calls/s", ratio("execution-redis-queue@16", "redis-streams@16", calls), ">=", "2.0")
+  goal("redis-queue", "redis-streams", "Redis CPU/call", ratio("execution-redis-queue@16", "redis-streams@16", server), "<=", "0.8")
+  goal("redis-queue, 1 caller", "Redis PING", "p50", (seen["execution-redis-queue@1"] && ping["execution-redis-queue@1"] > 0) ? p50["execution-redis-queue@1"] / ping["execution-redis-queue@1"] : "", "<=", "4.0")
+  goal("local", "direct", "JVM CPU/call", (seen["execution-local@1"] && seen["direct@1"] && cpu["execution-local@1"] >= 0 && cpu["direct@1"] >= 0) ? cpu["execution-local@1"] - cpu["direct@1"] : "", "<=", "0.3", " µs")
+  printf "\ngoals met: %d of %d\n", passed, total
+  exit (passed == total) ? 0 : 1
+}
+' "${1:-execution-benchmarks/target/targets.jsonl}"
