@@ -71,12 +71,8 @@ public final class CallChain {
 	 * @param previous what {@link #enter} returned
 	 */
 	public static void restore(Serving previous) {
-		if (previous == null) {
-			CURRENT.remove();
-		}
-		else {
-			CURRENT.set(previous);
-		}
+		// Set, not removed: the thread keeps its entry, so the next call's enter does not make one.
+		CURRENT.set(previous);
 	}
 
 	/**

@@ -162,6 +162,15 @@ public final class Dispatcher implements AutoCloseable {
 		CallContext context = CallContext.enter(invocation, endpoint);
 		Throwable failure = null;
 		try {
+			if (endpoint.fallbacks().isEmpty()) {
+				// No fallback to walk to: the endpoint's failure is the caller's.
+				try {
+					return invoke(endpoint, invocation, false);
+				}
+				catch (EndpointFailure ex) {
+					throw ex.failure();
+				}
+			}
 			return new Chain(endpoint, invocation, parent, null, null).run();
 		}
 		catch (ExecutionTimeoutException ex) {

@@ -46,7 +46,7 @@ public class LocalCallBenchmark {
 	@Setup(Level.Trial)
 	public void start() {
 		this.context = new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)
-			.run("--spring.main.banner-mode=off", "--logging.level.root=warn");
+			.run("--spring.main.banner-mode=off", "--logging.level.root=warn", io.execution.benchmarks.Benchmark.NO_DATA_SOURCE);
 		this.client = this.context.getBean(Echo.class);
 		this.direct = new EchoService();
 		this.payload = "x".repeat(100);
