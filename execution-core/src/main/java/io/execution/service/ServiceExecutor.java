@@ -183,8 +183,12 @@ public final class ServiceExecutor {
 	public Outcome execute(RequestEnvelope request, long deadlineNanos) {
 		long start = System.nanoTime();
 		Outcome outcome = run(request, deadlineNanos);
-		if (this.statistics != null && this.registry.contains(request.service())) {
-			this.statistics.served(request.service(), System.nanoTime() - start, outcome.outcome());
+		if (this.statistics != null) {
+			// Counted under the registered name: its hash is computed once, not once per decoded envelope.
+			ServiceDefinition served = this.registry.find(request.service());
+			if (served != null) {
+				this.statistics.served(served.name(), System.nanoTime() - start, outcome.outcome());
+			}
 		}
 		return outcome;
 	}
