@@ -99,26 +99,24 @@ public final class JdbcResultCache implements ResultCache {
 
 	@Override
 	public void remove(String key) {
-		try {
-			outside(() -> this.jdbc.sql("UPDATE " + this.table + " SET result = NULL, expires = NULL WHERE key = ?")
-				.param(key)
-				.update());
-		}
-		catch (RuntimeException ex) {
-			throw new ExecutionException("Cached result " + key + " could not be evicted: " + ex, ex);
-		}
+		forget("key", key, "Cached result " + key);
 	}
 
 	/** Forgets a service's results on every instance; the claims of calls running now stay. */
 	@Override
 	public void removeAll(String service) {
+		forget("service", service, "Cached results of " + service);
+	}
+
+	/** Clears the results of the rows a column matches, keeping their claims. */
+	private void forget(String column, String value, String what) {
 		try {
-			outside(() -> this.jdbc.sql("UPDATE " + this.table + " SET result = NULL, expires = NULL WHERE service = ?")
-				.param(service)
+			outside(() -> this.jdbc.sql("UPDATE " + this.table + " SET result = NULL, expires = NULL WHERE " + column + " = ?")
+				.param(value)
 				.update());
 		}
 		catch (RuntimeException ex) {
-			throw new ExecutionException("Cached results of " + service + " could not be evicted: " + ex, ex);
+			throw new ExecutionException(what + " could not be evicted: " + ex, ex);
 		}
 	}
 
