@@ -13,7 +13,8 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
  * What Execution itself reads and writes as JSON by reflection: the worker registry's records
  * and execution records (in Redis, and on the Actuator endpoint); the built-in
  * {@link WorkerOperations} service, its client proxy and records; and resources read from the
- * class path: the Redis backend's Lua scripts and the console's page and assets.
+ * class path: the Redis backend's Lua scripts, the jdbc backend's DDL and the console's page and
+ * assets.
  */
 class ExecutionRuntimeHints implements RuntimeHintsRegistrar {
 
@@ -22,6 +23,8 @@ class ExecutionRuntimeHints implements RuntimeHintsRegistrar {
 		new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), WorkerInfo.class,
 				ExecutionRecord.class);
 		hints.resources().registerPattern("io/execution/redis/lua/*.lua");
+		// The jdbc backend's DDL, read at start-up, and its Liquibase change log.
+		hints.resources().registerPattern("io/execution/jdbc/*");
 		// The operator console's page and assets, read through ClassPathResource.
 		hints.resources().registerPattern("io/execution/console/*");
 		// The built-in service every application answers: its client's JDK proxy, its implementation

@@ -47,6 +47,8 @@ class AotTest {
 			.contains("io.execution.aot.Quotes$Line").contains("io.execution.aot.QuotesService")
 			// The Redis backend's Lua scripts are resources a native image must hold.
 			.contains("io\\/execution\\/redis\\/lua\\/*.lua")
+			// The jdbc backend's DDL (read at start-up) and its Liquibase change log.
+			.contains("io\\/execution\\/jdbc\\/*")
 			// The console's page and assets are read through ClassPathResource.
 			.contains("io\\/execution\\/console\\/*")
 			// The built-in service: its client proxy, its implementation and the records it answers.
