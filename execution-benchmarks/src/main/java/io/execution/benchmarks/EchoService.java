@@ -11,4 +11,9 @@ public class EchoService implements Echo {
 		return payload;
 	}
 
+	@Override
+	public java.util.concurrent.CompletableFuture<String> echoAsync(String payload) {
+		return java.util.concurrent.CompletableFuture.completedFuture(payload);
+	}
+
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -387,11 +386,11 @@ public final class Dispatcher implements AutoCloseable {
 		Invocation started = invocation;
 		new Chain(endpoint, started, parent, result, running).start();
 		if (!result.isDone()) {
-			ScheduledFuture<?> deadline = this.timer.scheduler().schedule(
-					() -> result.completeExceptionally(Futures.timeout(started)), started.remainingNanos(),
-					TimeUnit.NANOSECONDS);
+			// Watched with the others (no timer task, lock or wake-up a call); acted on within 10 ms of it.
+			DeadlineWatch.Watched deadline = this.timer.deadlines().watch(started.deadlineNanos(),
+					() -> result.completeExceptionally(Futures.timeout(started)));
 			result.whenComplete((value, failure) -> {
-				deadline.cancel(false);
+				deadline.close();
 				Future<?> current = running.get();
 				if (current != null && !current.isDone()) {
 					current.cancel(true);

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 import org.springframework.boot.WebApplicationType;
@@ -65,6 +66,16 @@ public class LocalCallBenchmark {
 	@Benchmark
 	public String local() {
 		return this.client.echo(this.payload);
+	}
+
+	/**
+	 * Asynchronous calls from eight threads at once: each call's deadline is watched while it
+	 * runs, so what that costs under concurrency (a lock, a wake-up) shows here.
+	 */
+	@Benchmark
+	@Threads(8)
+	public String localAsync() {
+		return this.client.echoAsync(this.payload).join();
 	}
 
 }
