@@ -234,6 +234,29 @@ class StreamingTest {
 			.until(() -> FeedsService.interrupted.contains(name) && FeedsService.closed.contains(name));
 	}
 
+	/**
+	 * On PostgreSQL a stream opened inside a transaction would be read while the transaction that
+	 * holds its call back from the workers waits for it: refused at once, naming the way out, and
+	 * nothing queued.
+	 */
+	@Test
+	void onPostgresAStreamOpenedInsideATransactionIsRefusedNamingTheWayOut() {
+		Feeds feeds = feeds("jdbc-queue");
+		ConfigurableApplicationContext caller = this.contexts.get(this.contexts.size() - 1);
+		org.springframework.transaction.support.TransactionTemplate transaction = new org.springframework.transaction.support.TransactionTemplate(
+				caller.getBean(org.springframework.transaction.PlatformTransactionManager.class));
+		assertThatThrownBy(() -> transaction.executeWithoutResult((status) -> {
+			try (Stream<Integer> numbers = feeds.count(3)) {
+				numbers.toList();
+			}
+		})).isInstanceOf(io.execution.ExecutionRejectedException.class)
+			.hasMessageContaining("stream opened inside a transaction")
+			.hasMessageContaining("outside the transaction");
+		try (Stream<Integer> numbers = feeds.count(3)) {
+			assertThat(numbers.toList()).containsExactly(1, 2, 3);
+		}
+	}
+
 	@Test
 	void aClientThatDoesNotAskForNdjsonGetsAllElementsInOneEnvelope() throws Exception {
 		String base = url(server());

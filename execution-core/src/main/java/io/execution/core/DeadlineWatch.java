@@ -71,9 +71,22 @@ public final class DeadlineWatch {
 
 	private void scan() {
 		long now = System.nanoTime();
+		java.util.List<Watched> passed = null;
 		for (Watched call : this.running) {
-			if (now - call.deadlineNanos > 0 && this.running.remove(call)) {
-				call.fire();
+			if (now - call.deadlineNanos > 0) {
+				if (passed == null) {
+					passed = new java.util.ArrayList<>();
+				}
+				passed.add(call);
+			}
+		}
+		if (passed != null) {
+			// In the order of their deadlines, as timer tasks would: an earlier call is never acted on after a later one.
+			passed.sort((a, b) -> Long.compare(a.deadlineNanos - now, b.deadlineNanos - now));
+			for (Watched call : passed) {
+				if (this.running.remove(call)) {
+					call.fire();
+				}
 			}
 		}
 		if (this.running.isEmpty()) {

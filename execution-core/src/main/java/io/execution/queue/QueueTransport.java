@@ -104,7 +104,10 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 		byte[] request = this.codec.encodeRequest(invocation, true);
 		CompletableFuture<byte[]> result;
 		try {
-			result = this.backend.submit(call(invocation, request).streaming(elements::chunk, elements.demand()));
+			// Read as it comes, like a synchronous call's answer: a backend that holds calls in a
+			// transaction refuses it there.
+			result = this.backend.submit(call(invocation, request).streaming(elements::chunk, elements.demand())
+				.awaitedByCaller());
 		}
 		catch (ExecutionRejectedException ex) {
 			throw new EndpointFailure(ex, false);

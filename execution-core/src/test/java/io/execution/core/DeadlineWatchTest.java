@@ -51,6 +51,31 @@ class DeadlineWatchTest {
 		this.timer.shutdownNow();
 	}
 
+	/**
+	 * Calls whose deadlines one look finds passed are acted on in the order of their deadlines, as
+	 * a timer task a call would: an earlier call never outlives a later one's timeout.
+	 */
+	@Test
+	void callsFoundPastTheirDeadlinesAtOneLookAreActedOnInDeadlineOrder() throws Exception {
+		java.util.List<Long> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+		CountDownLatch acted = new CountDownLatch(64);
+		// Deadlines a little ahead, so that one look finds them all passed; watched in a shuffled order.
+		long base = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(30);
+		java.util.List<Long> deadlines = new java.util.ArrayList<>();
+		for (long i = 0; i < 64; i++) {
+			deadlines.add(base + i * 1000);
+		}
+		java.util.Collections.shuffle(deadlines, new java.util.Random(7));
+		for (long deadline : deadlines) {
+			this.watch.watch(deadline, () -> {
+				order.add(deadline);
+				acted.countDown();
+			});
+		}
+		assertThat(acted.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(order).isSorted();
+	}
+
 	@Test
 	void aCallStillRunningAfterItsDeadlineIsActedOnOnce() throws Exception {
 		AtomicInteger fired = new AtomicInteger();

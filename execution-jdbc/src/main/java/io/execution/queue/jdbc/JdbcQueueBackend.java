@@ -190,6 +190,11 @@ public final class JdbcQueueBackend implements QueueBackend {
 		// Bound to the application's transaction on this data source: the row is seen after its commit.
 		boolean transactional = TransactionSynchronizationManager.isActualTransactionActive()
 				&& TransactionSynchronizationManager.hasResource(this.dataSource);
+		if (transactional && call.awaited() && call.streamed()) {
+			throw new ExecutionRejectedException("Call [" + call.invocationId() + "] to queue '" + call.queue()
+					+ "' is a stream opened inside a transaction: workers see it only after that transaction commits,"
+					+ " which waits for the stream to be read. Open it outside the transaction");
+		}
 		if (transactional && call.awaited()) {
 			throw new ExecutionRejectedException("Call [" + call.invocationId() + "] to queue '" + call.queue()
 					+ "' is synchronous and made inside a transaction: workers see it only after that transaction"
