@@ -275,6 +275,9 @@ public final class JdbcQueueBackend implements QueueBackend {
 		}
 	}
 
+	/** What starts a notification on the work channel that a running call was cancelled. */
+	private static final String CANCEL = "\ncancel ";
+
 	@Override
 	public boolean cancel(String queue, String invocationId) {
 		String call = this.settings.table("call");
@@ -283,9 +286,12 @@ public final class JdbcQueueBackend implements QueueBackend {
 				.params(queue, invocationId)
 				.update();
 			if (dropped == 0) {
-				this.jdbc.sql("UPDATE " + call + " SET cancelled = TRUE WHERE queue = ? AND invocation_id = ?")
-					.params(queue, invocationId)
-					.update();
+				// Marked for the renewal to see, and told to the workers at once (a line of its own: no queue's name).
+				this.jdbc.sql("WITH marked AS (UPDATE " + call + " SET cancelled = TRUE WHERE queue = ? AND invocation_id = ?"
+						+ " RETURNING invocation_id) SELECT pg_notify(?, ?) FROM marked")
+					.params(queue, invocationId, this.settings.workChannel(), CANCEL + invocationId)
+					.query((row, i) -> 1)
+					.list();
 			}
 			return true;
 		}
@@ -377,6 +383,11 @@ public final class JdbcQueueBackend implements QueueBackend {
 	 * many milliseconds until it is due — the workers are woken then too, not a poll later.
 	 */
 	private void wake(String payload) {
+		if (payload.startsWith(CANCEL)) {
+			String invocationId = payload.substring(CANCEL.length());
+			this.consumers.forEach((consumer) -> consumer.cancelled(invocationId));
+			return;
+		}
 		int space = payload.lastIndexOf(' ');
 		if (space > 0) {
 			String queue = payload.substring(0, space);

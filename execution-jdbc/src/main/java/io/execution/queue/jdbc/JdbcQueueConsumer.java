@@ -280,6 +280,15 @@ final class JdbcQueueConsumer implements QueueConsumer {
 		return held;
 	}
 
+	/** The caller of a call cancelled it (told at once): it is interrupted if it runs here. */
+	void cancelled(String invocationId) {
+		for (JdbcDelivery delivery : held()) {
+			if (delivery.invocationId().equals(invocationId)) {
+				delivery.cancelled();
+			}
+		}
+	}
+
 	/** The caller of these calls cancelled them. */
 	void cancelled(Map<Long, Boolean> rows) {
 		for (JdbcDelivery delivery : held()) {

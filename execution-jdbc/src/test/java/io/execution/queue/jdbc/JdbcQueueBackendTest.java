@@ -158,6 +158,20 @@ class JdbcQueueBackendTest {
 		assertThat(received.stream().map((chunk) -> chunk.replace("x", "")).toList()).isEqualTo(expected);
 	}
 
+	/** A caller's cancel reaches the worker running the call at once, not at its next lease renewal. */
+	@Test
+	void aCancelReachesTheRunningCallAtOnce() throws Exception {
+		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
+		QueueConsumer worker = backend(Duration.ofSeconds(30)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
+		CompletableFuture<byte[]> result = caller.submit(call("running", true));
+		QueueDelivery delivery = worker.take(Duration.ofSeconds(10));
+		java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+		delivery.onCancel(cancelled::countDown);
+		result.cancel(true);
+		// The lease is renewed every 10 s: well before that.
+		assertThat(cancelled.await(3, TimeUnit.SECONDS)).as("the worker heard the cancel").isTrue();
+	}
+
 	@Test
 	void aCallCrossesToAWorkerAndItsAnswerBack() throws Exception {
 		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
