@@ -2,9 +2,8 @@ package io.execution.executions;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
-import io.execution.redis.TestRedis;
+import io.execution.fixtures.SharedBackends;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -18,7 +17,7 @@ final class JobsContexts implements AutoCloseable {
 
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
-	private final String prefix = "t" + UUID.randomUUID();
+	private final String prefix = SharedBackends.prefix();
 
 	/**
 	 * The key prefix of this test's applications on Redis.
@@ -49,10 +48,7 @@ final class JobsContexts implements AutoCloseable {
 	 * @return the running context
 	 */
 	ConfigurableApplicationContext redis(String... properties) {
-		List<String> all = new ArrayList<>(List.of(TestRedis.shared().properties()));
-		all.addAll(List.of("execution.queue.backend=redis", "execution.queue.redis.prefix=" + this.prefix));
-		all.addAll(List.of(properties));
-		return run(all.toArray(String[]::new));
+		return run(SharedBackends.properties(SharedBackends.REDIS, this.prefix, properties));
 	}
 
 	/**
@@ -62,12 +58,7 @@ final class JobsContexts implements AutoCloseable {
 	 * @return the running context
 	 */
 	ConfigurableApplicationContext jdbc(String... properties) {
-		List<String> all = new ArrayList<>(List.of(io.execution.queue.jdbc.TestPostgres.shared().properties()));
-		// No pool on this module's classpath (its other applications must not get a DataSource).
-		all.addAll(List.of("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource",
-				"execution.queue.backend=jdbc", "execution.jdbc.table-prefix=" + this.prefix.substring(0, 9) + "_"));
-		all.addAll(List.of(properties));
-		return run(all.toArray(String[]::new));
+		return run(SharedBackends.properties(SharedBackends.JDBC, this.prefix, properties));
 	}
 
 	/**

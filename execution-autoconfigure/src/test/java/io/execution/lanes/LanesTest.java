@@ -84,13 +84,11 @@ class LanesTest {
 
 	/** PostgreSQL, this test's own tables. */
 	private List<String> jdbc() {
-		List<String> properties = new ArrayList<>(List.of(io.execution.queue.jdbc.TestPostgres.shared().properties()));
-		// No pool on this module's classpath (its other applications must not get a DataSource).
-		properties.addAll(List.of("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource",
-				"execution.queue.backend=jdbc", "execution.jdbc.table-prefix=l" + this.prefix.substring(5, 17).replace("-", "")
-						+ "_"));
-		return properties;
+		return List.of(io.execution.fixtures.SharedBackends.properties(io.execution.fixtures.SharedBackends.JDBC,
+				this.jdbcPrefix));
 	}
+
+	private final String jdbcPrefix = io.execution.fixtures.SharedBackends.prefix();
 
 	private ConfigurableApplicationContext worker(List<String> base, String... more) {
 		List<String> properties = new ArrayList<>(List.of("execution.worker.enabled=true",

@@ -61,11 +61,8 @@ class QueuePauseTest {
 
 	@Test
 	void onPostgresNoWorkerOfAnyProcessTakesFromAPausedQueue() throws Exception {
-		List<String> properties = new ArrayList<>(List.of(io.execution.queue.jdbc.TestPostgres.shared().properties()));
-		// No pool on this module's classpath (its other applications must not get a DataSource).
-		properties.addAll(List.of("spring.datasource.type=org.springframework.jdbc.datasource.SimpleDriverDataSource",
-				"execution.queue.backend=jdbc", "execution.jdbc.table-prefix=p" + Long.toHexString(System.nanoTime()) + "_"));
-		String[] jdbc = properties.toArray(String[]::new);
+		String[] jdbc = io.execution.fixtures.SharedBackends.properties(io.execution.fixtures.SharedBackends.JDBC,
+				io.execution.fixtures.SharedBackends.prefix());
 		start(true, jdbc);
 		start(true, jdbc);
 		ConfigurableApplicationContext caller = start(false, jdbc);

@@ -42,7 +42,8 @@ final class JdbcKeyRates {
 		String table = backend.settings().table("key_rate");
 		this.read = "SELECT fairness_key, tokens, (extract(epoch FROM (clock_timestamp() - refilled)) * 1000)::bigint,"
 				+ " clock_timestamp() FROM " + table + " WHERE queue = ? AND fairness_key = ANY(?)";
-		this.write = "INSERT INTO " + table + " AS r (queue, fairness_key, tokens, refilled) VALUES (?, ?, ?, ?)"
+		this.write = "INSERT INTO " + table + " AS r (queue, fairness_key, tokens, refilled)"
+				+ " VALUES (?, ?, ?, coalesce(?::timestamptz, clock_timestamp()))"
 				+ " ON CONFLICT (queue, fairness_key) DO UPDATE SET tokens = excluded.tokens, refilled = excluded.refilled";
 		this.forget = "DELETE FROM " + table + " WHERE queue = ? AND tokens + (extract(epoch FROM (clock_timestamp()"
 				+ " - refilled)) * 1000) * ? >= ?";
@@ -116,13 +117,15 @@ final class JdbcKeyRates {
 			return empty;
 		}
 
-		/** Writes the buckets spent from, and deletes those refilled meanwhile. */
+		/** Writes the buckets spent from, and deletes those refilled meanwhile; nothing when none was spent. */
 		void save() {
-			Timestamp at = (this.now != null) ? this.now
-					: JdbcKeyRates.this.jdbc.sql("SELECT clock_timestamp()").query(Timestamp.class).single();
+			if (this.spent.isEmpty()) {
+				return;
+			}
 			for (String key : this.spent) {
+				// Refilled from when they were read (the database's clock; now for a key that had no row).
 				JdbcKeyRates.this.jdbc.sql(JdbcKeyRates.this.write)
-					.params(JdbcKeyRates.this.queue, key, this.tokens.get(key), at)
+					.params(JdbcKeyRates.this.queue, key, this.tokens.get(key), this.now)
 					.update();
 			}
 			JdbcKeyRates.this.jdbc.sql(JdbcKeyRates.this.forget)

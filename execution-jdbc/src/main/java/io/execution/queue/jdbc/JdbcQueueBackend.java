@@ -578,6 +578,10 @@ public final class JdbcQueueBackend implements QueueBackend {
 	 * meanwhile: what they write is seen at once and does not go with a rollback.
 	 */
 	<T> T outside(java.util.function.Supplier<T> statements) {
+		if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+			// Nothing to suspend (a worker's thread, most callers'): no transaction status a statement.
+			return statements.get();
+		}
 		return this.outside.execute((status) -> statements.get());
 	}
 
