@@ -7,12 +7,11 @@ import java.util.Map;
 
 import io.execution.ExecutionRejectedException;
 import io.execution.codec.ErrorCode;
+import io.execution.http.server.Answer;
 import io.execution.http.server.InvocationHttpHandler;
+import io.execution.http.server.RouteRequest;
 import io.execution.queue.DeadLetter;
 import io.execution.queue.DeadLetters;
-
-import org.springframework.web.servlet.function.ServerRequest;
-import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * The dead-letter routes under the starter's path, behind the routes' bearer token:
@@ -31,7 +30,7 @@ final class DeadLetterRoutes {
 		this.deadLetters = deadLetters;
 	}
 
-	ServerResponse list(ServerRequest request) {
+	Answer list(RouteRequest request) {
 		if (!this.http.authorized(request.servletRequest())) {
 			return this.http.unauthorized();
 		}
@@ -58,7 +57,7 @@ final class DeadLetterRoutes {
 		}
 	}
 
-	ServerResponse one(ServerRequest request) {
+	Answer one(RouteRequest request) {
 		if (!this.http.authorized(request.servletRequest())) {
 			return this.http.unauthorized();
 		}
@@ -69,7 +68,7 @@ final class DeadLetterRoutes {
 			.orElseGet(() -> unknown(queue, id));
 	}
 
-	ServerResponse requeue(ServerRequest request) {
+	Answer requeue(RouteRequest request) {
 		if (!this.http.authorized(request.servletRequest())) {
 			return this.http.unauthorized();
 		}
@@ -98,16 +97,16 @@ final class DeadLetterRoutes {
 		}
 	}
 
-	ServerResponse delete(ServerRequest request) {
+	Answer delete(RouteRequest request) {
 		if (!this.http.authorized(request.servletRequest())) {
 			return this.http.unauthorized();
 		}
 		String queue = request.pathVariable("queue");
 		String id = request.pathVariable("id");
-		return this.deadLetters.delete(queue, id) ? ServerResponse.noContent().build() : unknown(queue, id);
+		return this.deadLetters.delete(queue, id) ? Answer.empty(204) : unknown(queue, id);
 	}
 
-	ServerResponse purge(ServerRequest request) {
+	Answer purge(RouteRequest request) {
 		if (!this.http.authorized(request.servletRequest())) {
 			return this.http.unauthorized();
 		}
@@ -115,7 +114,7 @@ final class DeadLetterRoutes {
 		return this.http.json(200, Map.of("queue", queue, "purged", this.deadLetters.purge(queue)));
 	}
 
-	private ServerResponse unknown(String queue, String id) {
+	private Answer unknown(String queue, String id) {
 		return this.http.error(ErrorCode.UNKNOWN_DEAD_LETTER, null,
 				"Queue '" + queue + "' has no dead letter " + id + " (requeued or deleted already?)");
 	}

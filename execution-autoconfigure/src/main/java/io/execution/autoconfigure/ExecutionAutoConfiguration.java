@@ -354,13 +354,13 @@ public final class ExecutionAutoConfiguration {
 		@Bean
 		Object executionHttpServerUnavailable() {
 			throw new InvalidConfigurationPropertyValueException("execution.http.server.enabled", "true",
-					"Execution serves its routes with Spring MVC in a servlet web application: add"
+					"Execution serves its routes as a servlet of a servlet web application: add"
 							+ " spring-boot-starter-webmvc (and io.execution:execution-http, which the starter brings), or"
 							+ " set execution.http.server.enabled=false. A WebFlux or non-web application can call"
 							+ " http endpoints but not serve them.");
 		}
 
-		/** Not a servlet web application, or Spring MVC or Execution's http module is missing. */
+		/** Not a servlet web application, or Execution's http module is missing. */
 		static final class Unservable extends AnyNestedCondition {
 
 			Unservable() {
@@ -374,11 +374,6 @@ public final class ExecutionAutoConfiguration {
 
 			@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 			static final class Reactive {
-
-			}
-
-			@ConditionalOnMissingClass("org.springframework.web.servlet.function.RouterFunction")
-			static final class NoSpringMvc {
 
 			}
 

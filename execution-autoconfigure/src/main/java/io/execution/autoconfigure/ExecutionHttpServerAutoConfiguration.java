@@ -8,6 +8,7 @@ import io.execution.async.DefaultExecutions;
 import io.execution.client.ExecutionClientFactory;
 import io.execution.core.ExecutionTimer;
 import io.execution.http.server.ExecutionHttpHandler;
+import io.execution.http.server.ExecutionRoutesServlet;
 import io.execution.http.server.InvocationHttpHandler;
 import io.execution.queue.DeadLetters;
 import io.execution.service.ServiceExecutor;
@@ -25,14 +26,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
-import org.springframework.web.servlet.function.RouterFunction;
-import org.springframework.web.servlet.function.RouterFunctions;
-import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * Http mode, the server side: serves this application's services under
@@ -43,7 +42,7 @@ import org.springframework.web.servlet.function.ServerResponse;
 		afterName = { "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
 				"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass({ InvocationHttpHandler.class, RouterFunction.class })
+@ConditionalOnClass(InvocationHttpHandler.class)
 @ConditionalOnProperty(name = "execution.http.server.enabled", havingValue = "true")
 public final class ExecutionHttpServerAutoConfiguration {
 
@@ -88,31 +87,40 @@ public final class ExecutionHttpServerAutoConfiguration {
 		return new ExecutionHttpHandler(http, executions, clients, path(properties));
 	}
 
+	/**
+	 * The routes as a servlet of their own at {@code {path}/v1/*}: the application's filters (its
+	 * security, tracing and metrics) apply as to any path; Spring MVC's dispatching does not.
+	 */
 	@Bean
-	RouterFunction<ServerResponse> executionRoutes(ExecutionHttpProperties properties, InvocationHttpHandler handler,
-			ObjectProvider<ExecutionHttpHandler> executions, ObjectProvider<DeadLetters> deadLetters) {
-		String path = path(properties);
-		RouterFunctions.Builder routes = RouterFunctions.route()
-			.POST(path + "/v1/invocations", handler::invoke)
-			.DELETE(path + "/v1/invocations/{id}", handler::cancel)
-			.GET(path + "/v1/capabilities", handler::capabilities)
-			.GET(path + "/v1/ping", handler::ping);
+	@ConditionalOnMissingBean(name = "executionRoutes")
+	ServletRegistrationBean<ExecutionRoutesServlet> executionRoutes(ExecutionHttpProperties properties,
+			InvocationHttpHandler handler, ObjectProvider<ExecutionHttpHandler> executions,
+			ObjectProvider<DeadLetters> deadLetters) {
+		ExecutionRoutesServlet.Builder routes = ExecutionRoutesServlet.builder(handler, path(properties))
+			.route("POST", "/invocations", handler::invoke)
+			.route("DELETE", "/invocations/{id}", handler::cancel)
+			.route("GET", "/capabilities", handler::capabilities)
+			.route("GET", "/ping", handler::ping);
 		ExecutionHttpHandler started = executions.getIfAvailable();
 		if (started != null) {
-			routes.POST(path + "/v1/executions", started::start)
-				.GET(path + "/v1/executions/{id}", started::status)
-				.DELETE(path + "/v1/executions/{id}", started::cancel);
+			routes.route("POST", "/executions", started::start)
+				.route("GET", "/executions/{id}", started::status)
+				.route("DELETE", "/executions/{id}", started::cancel);
 		}
 		DeadLetters letters = deadLetters.getIfAvailable();
 		if (letters != null) {
 			DeadLetterRoutes dead = new DeadLetterRoutes(handler, letters);
-			routes.GET(path + "/v1/dead-letters/{queue}", dead::list)
-				.GET(path + "/v1/dead-letters/{queue}/{id}", dead::one)
-				.POST(path + "/v1/dead-letters/{queue}/{id}/requeue", dead::requeue)
-				.DELETE(path + "/v1/dead-letters/{queue}/{id}", dead::delete)
-				.DELETE(path + "/v1/dead-letters/{queue}", dead::purge);
+			routes.route("GET", "/dead-letters/{queue}", dead::list)
+				.route("GET", "/dead-letters/{queue}/{id}", dead::one)
+				.route("POST", "/dead-letters/{queue}/{id}/requeue", dead::requeue)
+				.route("DELETE", "/dead-letters/{queue}/{id}", dead::delete)
+				.route("DELETE", "/dead-letters/{queue}", dead::purge);
 		}
-		return routes.build();
+		ExecutionRoutesServlet servlet = routes.build();
+		ServletRegistrationBean<ExecutionRoutesServlet> registration = new ServletRegistrationBean<>(servlet,
+				servlet.mapping());
+		registration.setName("executionRoutes");
+		return registration;
 	}
 
 	/**

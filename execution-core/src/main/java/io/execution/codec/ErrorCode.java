@@ -66,7 +66,13 @@ public enum ErrorCode {
 	 * The dead letter's request cannot be read (no invocation id, no body, not an envelope): it
 	 * cannot be requeued, only inspected and deleted.
 	 */
-	MALFORMED_DEAD_LETTER("malformed-dead-letter", 422);
+	MALFORMED_DEAD_LETTER("malformed-dead-letter", 422),
+
+	/** No route at that path (the routes are served under {@code {path}/v1}). */
+	UNKNOWN_ROUTE("unknown-route", 404),
+
+	/** The route at that path takes other methods (the {@code Allow} header names them). */
+	METHOD_NOT_ALLOWED("method-not-allowed", 405);
 
 	private static final Map<String, ErrorCode> BY_CODE = new HashMap<>();
 
@@ -125,7 +131,7 @@ public enum ErrorCode {
 			case MALFORMED_REQUEST, UNAUTHORIZED, PAYLOAD_TOO_LARGE, REJECTED -> new ExecutionRejectedException(message);
 			case MAY_HAVE_RUN -> new MayHaveRunException(message);
 			case INTERNAL, UNKNOWN_EXECUTION, UNKNOWN_INVOCATION, NOT_CANCELLABLE, UNKNOWN_DEAD_LETTER,
-					MALFORMED_DEAD_LETTER ->
+					MALFORMED_DEAD_LETTER, UNKNOWN_ROUTE, METHOD_NOT_ALLOWED ->
 				new ExecutionException(message);
 		};
 	}

@@ -21,8 +21,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.web.servlet.function.ServerRequest;
-import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * The executions routes: {@code POST {path}/v1/executions} starts one (on the service's
@@ -65,7 +63,7 @@ public final class ExecutionHttpHandler {
 	 * @param request the request
 	 * @return 202 with the record and a {@code Location}, or a JSON error
 	 */
-	public ServerResponse start(ServerRequest request) {
+	public Answer start(RouteRequest request) {
 		// Its arguments are bound to the client method's types below, so kept as JSON here.
 		InvocationHttpHandler.Received received = this.http.receive(request.servletRequest(), false);
 		if (received.refusal() != null) {
@@ -110,10 +108,7 @@ public final class ExecutionHttpHandler {
 		String location = this.path + "/v1/executions/" + execution.id();
 		Optional<ExecutionRecord> record = this.executions.lookup(execution.id());
 		Map<String, Object> json = record.map(ExecutionRecord::toJson).orElseGet(() -> Map.of("id", execution.id()));
-		return ServerResponse.status(202)
-			.header(HttpHeaders.LOCATION, location)
-			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
-			.body(this.http.codec().mapper().writeValueAsBytes(json));
+		return Answer.json(202, this.http.codec().mapper().writeValueAsBytes(json)).header(HttpHeaders.LOCATION, location);
 	}
 
 	/**
@@ -121,7 +116,7 @@ public final class ExecutionHttpHandler {
 	 * @param request the request
 	 * @return 200 with the record, 404 for an unknown id
 	 */
-	public ServerResponse status(ServerRequest request) {
+	public Answer status(RouteRequest request) {
 		HttpServletRequest servlet = request.servletRequest();
 		if (!this.http.authorized(servlet)) {
 			return this.http.unauthorized();
@@ -154,7 +149,7 @@ public final class ExecutionHttpHandler {
 	 * @param request the request
 	 * @return 200 with the record, 404 for an unknown id, 409 when it finished already
 	 */
-	public ServerResponse cancel(ServerRequest request) {
+	public Answer cancel(RouteRequest request) {
 		HttpServletRequest servlet = request.servletRequest();
 		if (!this.http.authorized(servlet)) {
 			return this.http.unauthorized();
@@ -179,12 +174,12 @@ public final class ExecutionHttpHandler {
 		return record(200, after, servlet);
 	}
 
-	private ServerResponse record(int status, ExecutionRecord record, HttpServletRequest servlet) {
+	private Answer record(int status, ExecutionRecord record, HttpServletRequest servlet) {
 		return this.http.json(status, this.http.codec().mapper().writeValueAsBytes(record.toJson()),
 				InvocationHttpHandler.acceptsGzip(servlet));
 	}
 
-	private ServerResponse unknown(String id) {
+	private Answer unknown(String id) {
 		return this.http.error(ErrorCode.UNKNOWN_EXECUTION, id, "No execution '" + id
 				+ "': it was never started here or its record expired (execution.executions.retention)");
 	}

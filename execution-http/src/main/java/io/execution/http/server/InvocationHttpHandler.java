@@ -33,8 +33,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.web.servlet.function.ServerRequest;
-import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * Serves this application's services over HTTP: {@code POST {path}/v1/invocations} runs one
@@ -50,7 +48,7 @@ public final class InvocationHttpHandler {
 	private static final Logger logger = LoggerFactory.getLogger(InvocationHttpHandler.class);
 
 	/** Streamed results: one JSON value a line. */
-	static final MediaType NDJSON = MediaType.APPLICATION_NDJSON;
+	static final String NDJSON_VALUE = MediaType.APPLICATION_NDJSON_VALUE;
 
 	private final ServiceExecutor executor;
 
@@ -108,7 +106,7 @@ public final class InvocationHttpHandler {
 	 * @param request the request
 	 * @return the result envelope (200, also when the service threw) or a JSON error (4xx/5xx)
 	 */
-	public ServerResponse invoke(ServerRequest request) {
+	public Answer invoke(RouteRequest request) {
 		HttpServletRequest servlet = request.servletRequest();
 		Received received = receive(servlet);
 		if (received.refusal() != null) {
@@ -136,7 +134,7 @@ public final class InvocationHttpHandler {
 		return answer(envelope, outcome, servlet);
 	}
 
-	private ServerResponse answer(RequestEnvelope envelope, Outcome outcome, HttpServletRequest servlet) {
+	private Answer answer(RequestEnvelope envelope, Outcome outcome, HttpServletRequest servlet) {
 		if (outcome.body().length > this.payloadLimit) {
 			// Held to the same limit as requests: the caller's side would refuse it after the method ran.
 			return error(ErrorCode.PAYLOAD_TOO_LARGE, envelope.id(), "The answer of " + envelope.service() + "."
@@ -156,9 +154,11 @@ public final class InvocationHttpHandler {
 	 * pulled as the connection takes them (TCP is the back-pressure); a caller that goes away, or the
 	 * deadline passing, closes the stream and so stops the producer.
 	 */
-	private ServerResponse stream(RequestEnvelope envelope, Stream<?> elements, long deadlineNanos) {
+	private Answer stream(RequestEnvelope envelope, Stream<?> elements, long deadlineNanos) {
 		String id = envelope.id();
-		return ServerResponse.ok().contentType(NDJSON).build((request, response) -> {
+		return (response) -> {
+			response.setStatus(200);
+			response.setContentType(NDJSON_VALUE);
 			OutputStream out = response.getOutputStream();
 			long count = 0;
 			// A producer that blocks past the deadline is interrupted, as a call's method would be.
@@ -200,8 +200,7 @@ public final class InvocationHttpHandler {
 				// The deadline's interrupt may land after the stream ended: it must not reach the next request.
 				Thread.interrupted();
 			}
-			return null;
-		});
+		};
 	}
 
 	private byte[] deadlineExceeded(RequestEnvelope envelope, long count) {
@@ -218,7 +217,7 @@ public final class InvocationHttpHandler {
 
 	static boolean acceptsNdjson(HttpServletRequest servlet) {
 		String accept = servlet.getHeader(HttpHeaders.ACCEPT);
-		return accept != null && accept.contains(NDJSON.toString());
+		return accept != null && accept.contains(NDJSON_VALUE);
 	}
 
 	/**
@@ -243,7 +242,7 @@ public final class InvocationHttpHandler {
 	 * @param request the request
 	 * @return the capabilities
 	 */
-	public ServerResponse capabilities(ServerRequest request) {
+	public Answer capabilities(RouteRequest request) {
 		if (!authorized(request.servletRequest())) {
 			return unauthorized();
 		}
@@ -258,7 +257,7 @@ public final class InvocationHttpHandler {
 	 * @param request the request
 	 * @return the pong
 	 */
-	public ServerResponse ping(ServerRequest request) {
+	public Answer ping(RouteRequest request) {
 		if (!authorized(request.servletRequest())) {
 			return unauthorized();
 		}
@@ -286,7 +285,7 @@ public final class InvocationHttpHandler {
 	 * @param request the request, {@code DELETE {path}/v1/invocations/{id}}
 	 * @return 202 when it was running here; 404 {@code unknown-invocation} otherwise
 	 */
-	public ServerResponse cancel(ServerRequest request) {
+	public Answer cancel(RouteRequest request) {
 		if (!authorized(request.servletRequest())) {
 			return unauthorized();
 		}
@@ -296,9 +295,8 @@ public final class InvocationHttpHandler {
 			return error(ErrorCode.UNKNOWN_INVOCATION, id, "Invocation " + id + " is not running here");
 		}
 		logger.debug("Invocation [{}] cancelled by its caller", id);
-		return ServerResponse.status(202)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(this.codec.mapper().writeValueAsBytes(Map.of("v", EnvelopeCodec.VERSION, "id", id, "cancelled", true)));
+		return Answer.json(202,
+				this.codec.mapper().writeValueAsBytes(Map.of("v", EnvelopeCodec.VERSION, "id", id, "cancelled", true)));
 	}
 
 	private Outcome runUntilDeadline(RequestEnvelope envelope, long deadlineNanos) {
@@ -386,7 +384,7 @@ public final class InvocationHttpHandler {
 	 * @param envelope the envelope, or {@code null}
 	 * @param refusal the answer, or {@code null}
 	 */
-	record Received(RequestEnvelope envelope, ServerResponse refusal) {
+	record Received(RequestEnvelope envelope, Answer refusal) {
 	}
 
 	private byte[] readBody(HttpServletRequest servlet) throws IOException {
@@ -415,11 +413,8 @@ public final class InvocationHttpHandler {
 	 * The answer to a request without the token.
 	 * @return a 401 naming the property
 	 */
-	public ServerResponse unauthorized() {
-		return ServerResponse.status(401)
-			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(unauthorizedBody());
+	public Answer unauthorized() {
+		return Answer.json(401, unauthorizedBody()).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
 	}
 
 	/**
@@ -432,7 +427,7 @@ public final class InvocationHttpHandler {
 				"Missing or wrong bearer token (the server requires execution.http.auth.token)");
 	}
 
-	ServerResponse tooLarge(long length) {
+	Answer tooLarge(long length) {
 		return error(ErrorCode.PAYLOAD_TOO_LARGE, null, "Body " + ((length >= 0) ? "of " + length + " bytes " : "")
 				+ "is larger than the payload limit of " + this.payloadLimit + " bytes (execution.http.payload-limit)");
 	}
@@ -444,10 +439,8 @@ public final class InvocationHttpHandler {
 	 * @param message what went wrong and how to fix it
 	 * @return the answer
 	 */
-	public ServerResponse error(ErrorCode code, String id, String message) {
-		return ServerResponse.status(code.httpStatus())
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(errorBody(code, id, message));
+	public Answer error(ErrorCode code, String id, String message) {
+		return Answer.json(code.httpStatus(), errorBody(code, id, message));
 	}
 
 	private byte[] errorBody(ErrorCode code, String id, String message) {
@@ -467,16 +460,15 @@ public final class InvocationHttpHandler {
 	 * @param body what to write
 	 * @return the answer
 	 */
-	public ServerResponse json(int status, Object body) {
+	public Answer json(int status, Object body) {
 		return json(status, this.codec.mapper().writeValueAsBytes(body), false);
 	}
 
-	ServerResponse json(int status, byte[] body, boolean gzip) {
-		ServerResponse.BodyBuilder response = ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON);
+	Answer json(int status, byte[] body, boolean gzip) {
 		if (gzip && body.length > this.compressionThreshold) {
-			return response.header(HttpHeaders.CONTENT_ENCODING, "gzip").body(Gzip.compress(body));
+			return Answer.json(status, Gzip.compress(body)).header(HttpHeaders.CONTENT_ENCODING, "gzip");
 		}
-		return response.body(body);
+		return Answer.json(status, body);
 	}
 
 	static boolean acceptsGzip(HttpServletRequest servlet) {
