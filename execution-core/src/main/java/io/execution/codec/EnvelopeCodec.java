@@ -40,12 +40,13 @@ public final class EnvelopeCodec {
 	private final JsonMapper mapper;
 
 	/**
-	 * Makes a codec over the application's mapper.
+	 * Makes a codec over the application's mapper: its configuration as it is, Jackson's buffers
+	 * kept per platform thread (see {@link CodecBuffers}).
 	 * @param mapper the mapper for arguments and results
 	 */
 	public EnvelopeCodec(JsonMapper mapper) {
-		this.mapper = mapper;
-		this.treeInEnvelope = mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+		this.mapper = CodecBuffers.mapper(mapper);
+		this.treeInEnvelope = this.mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 	}
 
 	/**
