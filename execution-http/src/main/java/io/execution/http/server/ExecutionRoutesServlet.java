@@ -150,7 +150,7 @@ public final class ExecutionRoutesServlet extends HttpServlet {
 	}
 
 	/** A method and path pattern, and its handler. */
-	private static final class Route {
+	static final class Route {
 
 		private final String method;
 
@@ -164,6 +164,14 @@ public final class ExecutionRoutesServlet extends HttpServlet {
 
 		private final Function<RouteRequest, Answer> handler;
 
+		/**
+		 * Makes a route.
+		 * @param method the HTTP method
+		 * @param pattern the whole pattern, for observations
+		 * @param relative the pattern under the base path: {@code /} and segments, {@code {name}} for
+		 * a variable one
+		 * @param handler answers it
+		 */
 		Route(String method, String pattern, String relative, Function<RouteRequest, Answer> handler) {
 			this.method = method;
 			this.pattern = pattern;
