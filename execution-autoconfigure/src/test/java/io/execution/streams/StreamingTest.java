@@ -68,6 +68,13 @@ class StreamingTest {
 		return "http://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/execution";
 	}
 
+	/**
+	 * The deadline of a stream over a shared backend: a hundred thousand elements in ~400 chunks,
+	 * each a round trip through Redis or PostgreSQL, took over 30 s (the default) on 2 cores beside
+	 * two busy loops. The tests check order and back-pressure, not speed.
+	 */
+	private static final String QUEUED_STREAM_TIMEOUT = "90s";
+
 	private Feeds feeds(String mode) {
 		ConfigurableApplicationContext caller = switch (mode) {
 			case "http" -> run(WebApplicationType.NONE, "execution.endpoints.feeds.mode=http",
@@ -80,14 +87,15 @@ class StreamingTest {
 				run(WebApplicationType.NONE, redis("execution.queue.backend=redis", "execution.queue.redis.prefix=" + prefix,
 						"execution.worker.enabled=true", "execution.worker.queues=feeds"));
 				yield run(WebApplicationType.NONE, redis("execution.queue.backend=redis",
-						"execution.queue.redis.prefix=" + prefix, "execution.endpoints.feeds.mode=queue"));
+						"execution.queue.redis.prefix=" + prefix, "execution.endpoints.feeds.mode=queue",
+						"execution.endpoints.feeds.timeout=" + QUEUED_STREAM_TIMEOUT));
 			}
 			case "jdbc-queue" -> {
 				String prefix = SharedBackends.prefix();
 				run(WebApplicationType.NONE, SharedBackends.properties(SharedBackends.JDBC, prefix,
 						"execution.worker.enabled=true", "execution.worker.queues=feeds"));
 				yield run(WebApplicationType.NONE, SharedBackends.properties(SharedBackends.JDBC, prefix,
-						"execution.endpoints.feeds.mode=queue"));
+						"execution.endpoints.feeds.mode=queue", "execution.endpoints.feeds.timeout=" + QUEUED_STREAM_TIMEOUT));
 			}
 			default -> run(WebApplicationType.NONE);
 		};
