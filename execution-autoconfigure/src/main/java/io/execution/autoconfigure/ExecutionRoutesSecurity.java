@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -49,10 +48,7 @@ final class ExecutionRoutesSecurity {
 	}
 
 	private static void refuse(HttpServletResponse response, InvocationHttpHandler routes) throws IOException {
-		response.setStatus(401);
-		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-		response.getOutputStream().write(routes.unauthorizedBody());
+		routes.unauthorized().write(response);
 	}
 
 	/** The bearer token as the request's authentication. */

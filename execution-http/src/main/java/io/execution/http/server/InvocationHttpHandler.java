@@ -410,19 +410,16 @@ public final class InvocationHttpHandler {
 	}
 
 	/**
-	 * The answer to a request without the token.
+	 * The answer to a request without the token, also for a filter in front of the routes (Spring
+	 * Security's) to answer as the routes do.
 	 * @return a 401 naming the property
 	 */
 	public Answer unauthorized() {
 		return Answer.json(401, unauthorizedBody()).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
 	}
 
-	/**
-	 * The body of the answer to a request without the token, for a filter in front of the routes
-	 * (Spring Security's) to answer as the routes do.
-	 * @return the JSON error naming the property
-	 */
-	public byte[] unauthorizedBody() {
+	/** The body of the answer to a request without the token: the JSON error naming the property. */
+	private byte[] unauthorizedBody() {
 		return errorBody(ErrorCode.UNAUTHORIZED, null,
 				"Missing or wrong bearer token (the server requires execution.http.auth.token)");
 	}
