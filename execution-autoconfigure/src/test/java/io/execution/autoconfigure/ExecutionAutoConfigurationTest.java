@@ -253,7 +253,7 @@ class ExecutionAutoConfigurationTest {
 				}
 
 				@Override
-				public CompletableFuture<byte[]> submit(io.execution.queue.QueuedCall call) {
+				public CompletableFuture<io.execution.codec.Envelope> submit(io.execution.queue.QueuedCall call) {
 					return new CompletableFuture<>();
 				}
 

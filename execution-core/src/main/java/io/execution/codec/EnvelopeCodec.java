@@ -20,6 +20,7 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.TokenBuffer;
 
 /**
  * Reads and writes the JSON envelopes of wire format version 1 with the application's
@@ -39,6 +40,8 @@ public final class EnvelopeCodec {
 
 	private final JsonMapper mapper;
 
+	private final RequestReader requests;
+
 	/**
 	 * Makes a codec over the application's mapper: its configuration as it is, Jackson's buffers
 	 * kept per platform thread (see {@link CodecBuffers}).
@@ -46,7 +49,7 @@ public final class EnvelopeCodec {
 	 */
 	public EnvelopeCodec(JsonMapper mapper) {
 		this.mapper = CodecBuffers.mapper(mapper);
-		this.treeInEnvelope = this.mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+		this.requests = new RequestReader(this.mapper);
 	}
 
 	/**
@@ -75,51 +78,91 @@ public final class EnvelopeCodec {
 	public byte[] encodeRequest(Invocation invocation, boolean stream) {
 		ByteArrayBuilder out = new ByteArrayBuilder(256);
 		try (JsonGenerator json = this.mapper.createGenerator(out)) {
-			json.writeStartObject();
-			json.writeNumberProperty("v", VERSION);
-			json.writeStringProperty("id", invocation.id());
-			json.writeStringProperty("service", invocation.method().service());
-			json.writeStringProperty("method", invocation.method().name());
-			json.writeName("args");
+			writeRequest(json, invocation, stream);
+		}
+		catch (JacksonException ex) {
+			throw unwritable(invocation, ex);
+		}
+		return out.toByteArray();
+	}
+
+	/**
+	 * Writes an invocation for a worker in this JVM: the same envelope as
+	 * {@link #encodeRequest(Invocation, boolean)}, as tokens rather than text (see
+	 * {@link Envelope}).
+	 * @param invocation the invocation
+	 * @param stream whether the caller takes a streaming method's elements in chunks
+	 * @return the request envelope
+	 */
+	public Envelope encodeRequestInJvm(Invocation invocation, boolean stream) {
+		TokenBuffer tokens = new TokenBuffer(this.mapper._serializationContext(), false);
+		try (tokens) {
+			writeRequest(tokens, invocation, stream);
+		}
+		catch (JacksonException ex) {
+			throw unwritable(invocation, ex);
+		}
+		return Envelope.of(tokens, this.mapper);
+	}
+
+	private static ExecutionException unwritable(Invocation invocation, JacksonException ex) {
+		return new ExecutionException("Arguments of " + invocation.method() + " cannot be written as JSON: "
+				+ ex.getOriginalMessage(), ex);
+	}
+
+	private void writeRequest(JsonGenerator json, Invocation invocation, boolean stream) {
+		json.writeStartObject();
+		json.writeNumberProperty("v", VERSION);
+		json.writeStringProperty("id", invocation.id());
+		json.writeStringProperty("service", invocation.method().service());
+		json.writeStringProperty("method", invocation.method().name());
+		json.writeName("args");
+		json.writeStartArray();
+		for (Object arg : invocation.args()) {
+			writeValue(json, arg);
+		}
+		json.writeEndArray();
+		json.writeNumberProperty("timeoutMs", invocation.remainingMillis());
+		if (!invocation.chain().isEmpty()) {
+			json.writeName("chain");
 			json.writeStartArray();
-			for (Object arg : invocation.args()) {
-				json.writePOJO(arg);
+			for (String endpoint : invocation.chain()) {
+				json.writeString(endpoint);
 			}
 			json.writeEndArray();
-			json.writeNumberProperty("timeoutMs", invocation.remainingMillis());
-			if (!invocation.chain().isEmpty()) {
-				json.writeName("chain");
-				json.writeStartArray();
-				for (String endpoint : invocation.chain()) {
-					json.writeString(endpoint);
-				}
-				json.writeEndArray();
-			}
-			if (invocation.isExecution()) {
-				json.writeBooleanProperty("execution", true);
-			}
-			if (stream) {
-				json.writeBooleanProperty("stream", true);
-			}
-			if (invocation.retries() != null) {
-				json.writeName("retry");
-				json.writePOJO(RetryWire.write(invocation.retries()));
-			}
-			if (!invocation.trace().isEmpty()) {
-				json.writeName("trace");
-				json.writeStartObject();
-				for (Map.Entry<String, String> entry : invocation.trace().entrySet()) {
-					json.writeStringProperty(entry.getKey(), entry.getValue());
-				}
-				json.writeEndObject();
+		}
+		if (invocation.isExecution()) {
+			json.writeBooleanProperty("execution", true);
+		}
+		if (stream) {
+			json.writeBooleanProperty("stream", true);
+		}
+		if (invocation.retries() != null) {
+			json.writeName("retry");
+			json.writePOJO(RetryWire.write(invocation.retries()));
+		}
+		if (!invocation.trace().isEmpty()) {
+			json.writeName("trace");
+			json.writeStartObject();
+			for (Map.Entry<String, String> entry : invocation.trace().entrySet()) {
+				json.writeStringProperty(entry.getKey(), entry.getValue());
 			}
 			json.writeEndObject();
 		}
-		catch (JacksonException ex) {
-			throw new ExecutionException("Arguments of " + invocation.method() + " cannot be written as JSON: "
-					+ ex.getOriginalMessage(), ex);
+		json.writeEndObject();
+	}
+
+	/**
+	 * Writes an argument or a result. Tokens keep a {@code byte[]} written as a value as it is, so
+	 * the caller's array is copied first: the worker's side must never share it.
+	 */
+	private static void writeValue(JsonGenerator json, Object value) {
+		if (value instanceof byte[] array && json instanceof TokenBuffer) {
+			json.writeBinary(array);
 		}
-		return out.toByteArray();
+		else {
+			json.writePOJO(value);
+		}
 	}
 
 	/**
@@ -161,9 +204,10 @@ public final class EnvelopeCodec {
 		}
 		JsonNode id = root.get("id");
 		return new RequestEnvelope((id != null && id.isString()) ? id.stringValue() : null, service, method, args,
-				timeoutMs(root.get("timeoutMs")), chain(root.get("chain")), trace(root.get("trace")),
+				RequestReader.timeoutMs(root.get("timeoutMs")), RequestReader.chain(root.get("chain")),
+				RequestReader.trace(root.get("trace")),
 				root.path("execution").asBoolean(false), root.path("stream").asBoolean(false), null, null,
-				RetryWire.read(root.get("retry")));
+				RetryWire.read(root.get("retry")), false);
 	}
 
 	/**
@@ -179,8 +223,20 @@ public final class EnvelopeCodec {
 	 * @throws MalformedEnvelopeException when the body is not a valid version 1 envelope
 	 */
 	public RequestEnvelope decodeRequest(byte[] body, ArgumentTypes types) {
-		try (JsonParser parser = this.mapper.createParser(body)) {
-			RequestEnvelope envelope = readRequest(parser, types);
+		return decodeRequest(Envelope.of(body), types);
+	}
+
+	/**
+	 * Reads a request envelope as it came off a queue, bytes or tokens, as
+	 * {@link #decodeRequest(byte[], ArgumentTypes)} does.
+	 * @param body the envelope
+	 * @param types the argument types of the methods this side runs
+	 * @return the envelope, its arguments bound when that could be done while reading
+	 * @throws MalformedEnvelopeException when the body is not a valid version 1 envelope
+	 */
+	public RequestEnvelope decodeRequest(Envelope body, ArgumentTypes types) {
+		try (JsonParser parser = body.parser(this.mapper)) {
+			RequestEnvelope envelope = this.requests.read(parser, types, body.inJvm());
 			if (envelope != null && parser.nextToken() == null) {
 				return envelope;
 			}
@@ -189,193 +245,8 @@ public final class EnvelopeCodec {
 			// Said by the tree path, with the envelope's own words (and a deserializer that throws
 			// something else than Jackson's exceptions throws it where it did, when binding).
 		}
-		return decodeRequest(body);
-	}
-
-	/** Reads a value inside an envelope, which goes on after it, as a tree. */
-	private final ObjectReader treeInEnvelope;
-
-	/** Property names of a request envelope, as bits: a name seen twice sends it to the tree path. */
-	private static final List<String> REQUEST_PROPERTIES = List.of("v", "id", "service", "method", "args", "timeoutMs",
-			"chain", "trace", "execution", "stream", "retry");
-
-	/**
-	 * Reads the usual request envelope from the parser, binding its arguments; {@code null} for
-	 * anything the tree path must read.
-	 */
-	private RequestEnvelope readRequest(JsonParser parser, ArgumentTypes types) {
-		if (parser.nextToken() != JsonToken.START_OBJECT) {
-			return null;
-		}
-		String id = null;
-		String service = null;
-		String method = null;
-		Object[] bound = null;
-		ArgumentTypes.Arguments boundFor = null;
-		JsonNode timeout = null;
-		JsonNode chain = null;
-		JsonNode trace = null;
-		JsonNode execution = null;
-		JsonNode stream = null;
-		JsonNode retry = null;
-		int seen = 0;
-		JsonToken token;
-		while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
-			String name = parser.currentName();
-			JsonToken value = parser.nextToken();
-			int property = REQUEST_PROPERTIES.indexOf(name);
-			if (property < 0) {
-				parser.skipChildren();
-				continue;
-			}
-			if ((seen & (1 << property)) != 0) {
-				return null;
-			}
-			seen |= 1 << property;
-			switch (property) {
-				case 0 -> {
-					if (value != JsonToken.VALUE_NULL
-							&& (value != JsonToken.VALUE_NUMBER_INT || parser.getIntValue() != VERSION)) {
-						return null;
-					}
-				}
-				case 1 -> {
-					if (value == JsonToken.VALUE_STRING) {
-						id = parser.getString();
-					}
-					else {
-						parser.skipChildren();
-					}
-				}
-				case 2, 3 -> {
-					if (value != JsonToken.VALUE_STRING || parser.getString().isBlank()) {
-						return null;
-					}
-					if (property == 2) {
-						service = parser.getString();
-					}
-					else {
-						method = parser.getString();
-					}
-				}
-				case 4 -> {
-					boundFor = (service != null && method != null) ? types.of(service, method) : null;
-					if (boundFor == null) {
-						return null;
-					}
-					bound = bindArguments(parser, value, boundFor);
-					if (bound == null) {
-						return null;
-					}
-				}
-				default -> {
-					JsonNode node = this.treeInEnvelope.readValue(parser);
-					switch (property) {
-						case 5 -> timeout = node;
-						case 6 -> chain = node;
-						case 7 -> trace = node;
-						case 8 -> execution = node;
-						case 9 -> stream = node;
-						default -> retry = node;
-					}
-				}
-			}
-		}
-		if (token != JsonToken.END_OBJECT || service == null || method == null) {
-			return null;
-		}
-		if (bound == null) {
-			// No arguments at all: nothing to bind.
-			boundFor = types.of(service, method);
-			if (boundFor == null || boundFor.types().length != 0) {
-				return null;
-			}
-			bound = new Object[0];
-		}
-		return new RequestEnvelope(id, service, method, List.of(), timeoutMs(timeout), chain(chain), trace(trace),
-				(execution != null) && execution.asBoolean(false), (stream != null) && stream.asBoolean(false), bound,
-				boundFor, RetryWire.read(retry));
-	}
-
-	/**
-	 * Binds the arguments at the parser (on their array) to their types; {@code null} when their
-	 * number differs or one is null for a primitive (the tree path then says so).
-	 */
-	private static Object[] bindArguments(JsonParser parser, JsonToken token, ArgumentTypes.Arguments arguments) {
-		int arity = arguments.types().length;
-		Object[] args = new Object[arity];
-		if (token == JsonToken.VALUE_NULL) {
-			return (arity == 0) ? args : null;
-		}
-		if (token != JsonToken.START_ARRAY) {
-			return null;
-		}
-		int i = 0;
-		JsonToken next;
-		while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
-			if (next == null || i >= arity) {
-				return null;
-			}
-			if (next == JsonToken.VALUE_NULL) {
-				if (arguments.types()[i].isPrimitive()) {
-					return null;
-				}
-				args[i] = null;
-			}
-			else {
-				args[i] = arguments.readers()[i].readValue(parser);
-				if (args[i] == null && arguments.types()[i].isPrimitive()) {
-					return null;
-				}
-			}
-			i++;
-		}
-		return (i == arity) ? args : null;
-	}
-
-	private static Long timeoutMs(JsonNode timeout) {
-		if (timeout == null || timeout.isNull()) {
-			return null;
-		}
-		if (!timeout.isIntegralNumber() || !timeout.canConvertToLong()) {
-			throw new MalformedEnvelopeException("'timeoutMs' must be a whole number of milliseconds");
-		}
-		return Math.max(0, timeout.longValue());
-	}
-
-	private static List<String> chain(JsonNode chainNode) {
-		List<String> chain = new ArrayList<>();
-		if (chainNode != null && !chainNode.isNull()) {
-			if (!chainNode.isArray()) {
-				throw new MalformedEnvelopeException("'chain' must be an array of endpoint names");
-			}
-			for (JsonNode node : chainNode) {
-				if (!node.isString() || node.stringValue().isBlank()) {
-					throw new MalformedEnvelopeException("'chain' must be an array of endpoint names, not " + node);
-				}
-				if (chain.contains(node.stringValue())) {
-					throw new MalformedEnvelopeException("'chain' passes through endpoint '" + node.stringValue()
-							+ "' twice: a cycle");
-				}
-				chain.add(node.stringValue());
-			}
-			if (chain.size() > CallChain.MAX_DEPTH) {
-				throw new MalformedEnvelopeException("'chain' is deeper than " + CallChain.MAX_DEPTH + " endpoints");
-			}
-		}
-		return chain;
-	}
-
-	private static Map<String, String> trace(JsonNode traceNode) {
-		Map<String, String> trace = new LinkedHashMap<>();
-		if (traceNode != null && traceNode.isObject()) {
-			traceNode.properties().forEach((entry) -> {
-				if (entry.getValue().isString()) {
-					trace.put(entry.getKey(), entry.getValue().stringValue());
-				}
-			});
-		}
-		return trace;
+		RequestEnvelope read = decodeRequest(body.bytes());
+		return body.inJvm() ? read.fromThisJvm() : read;
 	}
 
 	/**
@@ -417,15 +288,35 @@ public final class EnvelopeCodec {
 	public byte[] encodeSuccess(String id, Object result) {
 		ByteArrayBuilder out = new ByteArrayBuilder(128);
 		try (JsonGenerator json = this.mapper.createGenerator(out)) {
-			json.writeStartObject();
-			json.writeNumberProperty("v", VERSION);
-			json.writeStringProperty("id", id);
-			json.writeBooleanProperty("ok", true);
-			json.writeName("result");
-			json.writePOJO(result);
-			json.writeEndObject();
+			writeSuccess(json, id, result);
 		}
 		return out.toByteArray();
+	}
+
+	/**
+	 * Writes a successful result for a caller in this JVM: the envelope of
+	 * {@link #encodeSuccess(String, Object)}, as tokens (see {@link Envelope}).
+	 * @param id the invocation id
+	 * @param result the result (any value the mapper writes)
+	 * @return the result envelope
+	 * @throws JacksonException when the result cannot be written as JSON
+	 */
+	public Envelope encodeSuccessInJvm(String id, Object result) {
+		TokenBuffer tokens = new TokenBuffer(this.mapper._serializationContext(), false);
+		try (tokens) {
+			writeSuccess(tokens, id, result);
+		}
+		return Envelope.of(tokens, this.mapper);
+	}
+
+	private static void writeSuccess(JsonGenerator json, String id, Object result) {
+		json.writeStartObject();
+		json.writeNumberProperty("v", VERSION);
+		json.writeStringProperty("id", id);
+		json.writeBooleanProperty("ok", true);
+		json.writeName("result");
+		writeValue(json, result);
+		json.writeEndObject();
 	}
 
 	/**
@@ -550,10 +441,22 @@ public final class EnvelopeCodec {
 	 * @throws ExecutionException the error the envelope carries
 	 */
 	public Object readResult(byte[] body, ClientMethod method) {
+		return readResult(Envelope.of(body), method);
+	}
+
+	/**
+	 * Reads a result as it came off a queue, bytes or tokens, as
+	 * {@link #readResult(byte[], ClientMethod)} does.
+	 * @param envelope the result envelope
+	 * @param method the client method
+	 * @return the result
+	 * @throws ExecutionException the error the envelope carries
+	 */
+	public Object readResult(Envelope envelope, ClientMethod method) {
 		// The usual answer, {"v":1,"id":…,"ok":true,"result":…}, is bound straight from the parser;
 		// anything else (an error, a malformed body, a value that does not bind) takes the tree
 		// path below, which says what is wrong.
-		try (JsonParser parser = this.mapper.createParser(body)) {
+		try (JsonParser parser = envelope.parser(this.mapper)) {
 			if (parser.nextToken() == JsonToken.START_OBJECT) {
 				Object value = null;
 				JsonToken token;
@@ -564,11 +467,11 @@ public final class EnvelopeCodec {
 						value = (next == JsonToken.VALUE_NULL) ? null : inEnvelope(method).readValue(parser);
 					}
 					else if ("error".equals(name) && next == JsonToken.START_OBJECT) {
-						return readResultTree(body, method);
+						return readResultTree(envelope.bytes(), method);
 					}
 					else if ("v".equals(name) && (next != JsonToken.VALUE_NUMBER_INT || parser.getIntValue() != VERSION)
 							&& next != JsonToken.VALUE_NULL) {
-						return readResultTree(body, method);
+						return readResultTree(envelope.bytes(), method);
 					}
 					else {
 						parser.skipChildren();
@@ -582,7 +485,7 @@ public final class EnvelopeCodec {
 		catch (JacksonException ex) {
 			// Said by the tree path, with the envelope's own words.
 		}
-		return readResultTree(body, method);
+		return readResultTree(envelope.bytes(), method);
 	}
 
 	/**

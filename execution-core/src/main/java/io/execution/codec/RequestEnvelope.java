@@ -25,19 +25,30 @@ import tools.jackson.databind.JsonNode;
  * @param boundFor the argument types they were bound to (see
  * {@link EnvelopeCodec#decodeRequest(byte[], ArgumentTypes)}), or {@code null}
  * @param retries how the call runs again when the service throws, or {@code null} for never
+ * @param inJvm whether it came as tokens from a caller in this JVM ({@link Envelope}), which then
+ * gets its answer as tokens too
  */
 public record RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
 		List<String> chain, Map<String, String> trace, boolean execution, boolean stream, Object[] bound,
-		ArgumentTypes.Arguments boundFor, io.execution.core.RetryPolicy.Retries retries) {
+		ArgumentTypes.Arguments boundFor, io.execution.core.RetryPolicy.Retries retries, boolean inJvm) {
 
 	public RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
 			List<String> chain, Map<String, String> trace, boolean execution, boolean stream) {
-		this(id, service, method, args, timeoutMs, chain, trace, execution, stream, null, null, null);
+		this(id, service, method, args, timeoutMs, chain, trace, execution, stream, null, null, null, false);
 	}
 
 	public RequestEnvelope(String id, String service, String method, List<JsonNode> args, Long timeoutMs,
 			List<String> chain, Map<String, String> trace) {
 		this(id, service, method, args, timeoutMs, chain, trace, false, false);
+	}
+
+	/**
+	 * This request, as one that came from a caller in this JVM.
+	 * @return the request, answered as tokens
+	 */
+	RequestEnvelope fromThisJvm() {
+		return new RequestEnvelope(this.id, this.service, this.method, this.args, this.timeoutMs, this.chain, this.trace,
+				this.execution, this.stream, this.bound, this.boundFor, this.retries, true);
 	}
 
 	/**

@@ -31,7 +31,16 @@ public interface QueueBackend extends AutoCloseable {
 	 * with the required tags serves, fails it (or throws) with
 	 * {@link io.execution.ExecutionRejectedException}
 	 */
-	CompletableFuture<byte[]> submit(QueuedCall call);
+	CompletableFuture<io.execution.codec.Envelope> submit(QueuedCall call);
+
+	/**
+	 * Whether its workers run in the callers' JVM, so that a request may travel as tokens rather
+	 * than bytes ({@link io.execution.codec.Envelope}): the memory queue.
+	 * @return {@code false} by default: requests travel as JSON bytes
+	 */
+	default boolean inJvm() {
+		return false;
+	}
 
 	/**
 	 * Whether this backend holds calls until they are due.

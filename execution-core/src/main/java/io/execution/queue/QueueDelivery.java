@@ -12,10 +12,10 @@ public interface QueueDelivery {
 	String invocationId();
 
 	/**
-	 * The request envelope.
+	 * The request envelope: bytes, or tokens from a caller in this JVM.
 	 * @return the body
 	 */
-	byte[] request();
+	io.execution.codec.Envelope request();
 
 	/**
 	 * The call's deadline on this JVM's {@link System#nanoTime()} clock.
@@ -62,9 +62,10 @@ public interface QueueDelivery {
 
 	/**
 	 * Answers the caller. A reply to a caller that has gone (cancelled, timed out) is dropped.
-	 * @param result the result envelope
+	 * @param result the result envelope: tokens for a caller in this JVM, which a backend across
+	 * processes sends as {@link io.execution.codec.Envelope#bytes()}
 	 */
-	void reply(byte[] result);
+	void reply(io.execution.codec.Envelope result);
 
 	/**
 	 * Ends this attempt of a call whose service threw without answering its caller, and holds
@@ -89,7 +90,7 @@ public interface QueueDelivery {
 	 * @param result the result envelope the caller gets
 	 * @param cause what the dead letter records
 	 */
-	default void abandon(byte[] result, String cause) {
+	default void abandon(io.execution.codec.Envelope result, String cause) {
 		reply(result);
 	}
 

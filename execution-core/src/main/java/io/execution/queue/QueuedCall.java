@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  *
  * @param queue the queue
  * @param invocationId the invocation id, which the result envelope carries back
- * @param request the request envelope
+ * @param request the request envelope: bytes, or tokens for a backend in the caller's JVM
+ * ({@link QueueBackend#inJvm()})
  * @param deadlineNanos when the caller stops waiting ({@link System#nanoTime()} time)
  * @param idempotent whether the method may run again after a worker died mid-call
  * @param lane its priority, fairness key and the worker tags it requires
@@ -24,7 +25,7 @@ import java.util.function.Consumer;
  * backend that queues inside the caller's transaction refuses such a call there, as it would wait
  * for a commit that waits for it
  */
-public record QueuedCall(String queue, String invocationId, byte[] request, long deadlineNanos, boolean idempotent,
+public record QueuedCall(String queue, String invocationId, io.execution.codec.Envelope request, long deadlineNanos, boolean idempotent,
 		QueueLane lane, long delayMillis, long timeoutMillis, Consumer<byte[]> chunks, StreamDemand demand, boolean awaited) {
 
 	/**
@@ -42,6 +43,9 @@ public record QueuedCall(String queue, String invocationId, byte[] request, long
 	 * @param awaited whether the caller's thread waits for it
 	 */
 	public QueuedCall {
+		if (request == null) {
+			throw new IllegalArgumentException("A queued call needs its request envelope");
+		}
 		lane = (lane != null) ? lane : QueueLane.DEFAULT;
 		if (delayMillis < 0 || timeoutMillis < 0) {
 			throw new IllegalArgumentException("A queued call's delay and timeout cannot be negative (were "
@@ -53,14 +57,15 @@ public record QueuedCall(String queue, String invocationId, byte[] request, long
 	 * A call due now, in the default lane.
 	 * @param queue the queue
 	 * @param invocationId the invocation id
-	 * @param request the request envelope
+	 * @param request the request envelope's JSON
 	 * @param deadlineNanos when the caller stops waiting
 	 * @param idempotent whether the method may run again
 	 * @return the call
 	 */
 	public static QueuedCall of(String queue, String invocationId, byte[] request, long deadlineNanos,
 			boolean idempotent) {
-		return new QueuedCall(queue, invocationId, request, deadlineNanos, idempotent, QueueLane.DEFAULT, 0, 0, null, null, false);
+		return new QueuedCall(queue, invocationId, io.execution.codec.Envelope.of(request), deadlineNanos, idempotent,
+				QueueLane.DEFAULT, 0, 0, null, null, false);
 	}
 
 	/**

@@ -39,7 +39,7 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 
 	private final StreamDemand demand = new StreamDemand();
 
-	private volatile CompletableFuture<byte[]> result;
+	private volatile CompletableFuture<io.execution.codec.Envelope> result;
 
 	private volatile boolean overflowed;
 
@@ -66,7 +66,7 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 	 * Follows the final result of the call.
 	 * @param result the final result envelope to come
 	 */
-	void follow(CompletableFuture<byte[]> result) {
+	void follow(CompletableFuture<io.execution.codec.Envelope> result) {
 		this.result = result;
 		result.whenComplete((body, failure) -> this.buffer.add(END));
 	}
@@ -78,7 +78,7 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 	void chunk(byte[] chunk) {
 		if (this.chunks.incrementAndGet() > this.capacity) {
 			this.overflowed = true;
-			CompletableFuture<byte[]> call = this.result;
+			CompletableFuture<io.execution.codec.Envelope> call = this.result;
 			if (call != null) {
 				call.cancel(true);
 			}
@@ -127,7 +127,7 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 			throw new ExecutionRejectedException("Stream " + this.invocation.method() + " [" + this.invocation.id()
 					+ "] was cancelled: its reader fell more than " + this.capacity + " chunks behind the worker");
 		}
-		byte[] body;
+		io.execution.codec.Envelope body;
 		try {
 			body = this.result.join();
 		}
@@ -139,7 +139,7 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 
 	/** The caller closed the stream: the worker is cancelled if it still produces. */
 	void close() {
-		CompletableFuture<byte[]> call = this.result;
+		CompletableFuture<io.execution.codec.Envelope> call = this.result;
 		if (call != null && !call.isDone()) {
 			call.cancel(true);
 		}

@@ -147,11 +147,11 @@ public final class ServiceExecutor {
 	/**
 	 * Reads a request to run here: the arguments of a method known by its name alone are bound as
 	 * the envelope is read; the others when it runs.
-	 * @param body the request envelope
+	 * @param body the request envelope, bytes or tokens
 	 * @return the request
 	 * @throws MalformedEnvelopeException when the body is not a valid envelope
 	 */
-	public RequestEnvelope decode(byte[] body) {
+	public RequestEnvelope decode(io.execution.codec.Envelope body) {
 		return this.codec.decodeRequest(body, this.registry.argumentTypes());
 	}
 
@@ -165,7 +165,7 @@ public final class ServiceExecutor {
 	public Outcome execute(byte[] body, long deadlineNanos) {
 		RequestEnvelope request;
 		try {
-			request = decode(body);
+			request = decode(io.execution.codec.Envelope.of(body));
 		}
 		catch (MalformedEnvelopeException ex) {
 			return error(null, ErrorCode.MALFORMED_REQUEST, null, ex.getMessage());
@@ -244,7 +244,7 @@ public final class ServiceExecutor {
 			outcome = "service-exception";
 			logger.debug("Service method {} [{}] threw", method, id, ex);
 			Outcome thrown = error(id, ErrorCode.SERVICE_EXCEPTION, ex.getClass().getName(), ex.getMessage());
-			return new Outcome(thrown.body(), thrown.error(), ex);
+			return new Outcome(thrown.envelope(), thrown.error(), ex);
 		}
 		finally {
 			CallChain.restore(previous);
@@ -254,7 +254,8 @@ public final class ServiceExecutor {
 			}
 		}
 		try {
-			return new Outcome(this.codec.encodeSuccess(id, result), null);
+			return request.inJvm() ? new Outcome(this.codec.encodeSuccessInJvm(id, result), null, null)
+					: new Outcome(this.codec.encodeSuccess(id, result), null);
 		}
 		catch (JacksonException ex) {
 			logger.warn("Result of {} [{}] cannot be written as JSON", method, id, ex);
@@ -618,11 +619,11 @@ public final class ServiceExecutor {
 	 * What running a request gave: the result envelope to send back, and its error code when it
 	 * carries an error.
 	 *
-	 * @param body the result envelope
+	 * @param envelope the result envelope: tokens for a caller in this JVM, else bytes
 	 * @param error the error code, {@code null} on success
 	 * @param thrown what the service threw, for a {@code SERVICE_EXCEPTION} made here; else {@code null}
 	 */
-	public record Outcome(byte[] body, ErrorCode error, Throwable thrown) {
+	public record Outcome(io.execution.codec.Envelope envelope, ErrorCode error, Throwable thrown) {
 
 		/**
 		 * An outcome that the service's own exception did not make.
@@ -630,7 +631,15 @@ public final class ServiceExecutor {
 		 * @param error the error code, {@code null} on success
 		 */
 		public Outcome(byte[] body, ErrorCode error) {
-			this(body, error, null);
+			this(io.execution.codec.Envelope.of(body), error, null);
+		}
+
+		/**
+		 * The result envelope's JSON.
+		 * @return the bytes
+		 */
+		public byte[] body() {
+			return this.envelope.bytes();
 		}
 
 		/**

@@ -95,7 +95,7 @@ final class Retrying {
 		}
 		byte[] next;
 		try {
-			next = codec.nextAttempt(delivery.request(), retries.next(), timeout);
+			next = codec.nextAttempt(delivery.request().bytes(), retries.next(), timeout);
 			if (!delivery.retryLater(next, delay, timeout)) {
 				return false;
 			}

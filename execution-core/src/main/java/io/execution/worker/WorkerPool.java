@@ -426,10 +426,10 @@ public final class WorkerPool {
 		this.statistics.record(System.nanoTime() - taken, outcome.outcome());
 		try {
 			if (abandoned != null) {
-				delivery.abandon(outcome.body(), abandoned);
+				delivery.abandon(outcome.envelope(), abandoned);
 			}
 			else {
-				delivery.reply(outcome.body());
+				delivery.reply(outcome.envelope());
 			}
 		}
 		catch (RuntimeException ex) {

@@ -333,7 +333,7 @@ class EnvelopeCodecTest {
 				+ "\"timeoutMs\":500,\"chain\":[\"edge\"],\"trace\":{\"traceparent\":\"t\"},\"execution\":true,\"later\":[1]}")
 			.getBytes(StandardCharsets.UTF_8);
 		ServiceExecutor executor = bindings();
-		RequestEnvelope request = executor.decode(body);
+		RequestEnvelope request = executor.decode(Envelope.of(body));
 		assertThat(request.bound()).isNotNull().hasSize(2);
 		assertThat(((BoundBy) request.bound()[0]).parser()).doesNotContain("Tree");
 		assertThat(request.bound()[1]).isEqualTo(7);
@@ -350,7 +350,7 @@ class EnvelopeCodecTest {
 	void anArgumentWhoseDeserializerThrowsIsLeftToTheBindingItFailedInBefore() {
 		ServiceExecutor executor = bindings();
 		byte[] body = "{\"service\":\"bindings\",\"method\":\"explode\",\"args\":[{}]}".getBytes(StandardCharsets.UTF_8);
-		RequestEnvelope request = executor.decode(body);
+		RequestEnvelope request = executor.decode(Envelope.of(body));
 		assertThat(request.bound()).isNull();
 		assertThat(request.args()).hasSize(1);
 	}
@@ -370,7 +370,7 @@ class EnvelopeCodecTest {
 			Object streamed;
 			Object tree;
 			try {
-				RequestEnvelope request = executor.decode(bytes);
+				RequestEnvelope request = executor.decode(Envelope.of(bytes));
 				assertThat(request.bound()).as(body).isNull();
 				streamed = new String(executor.execute(request, System.nanoTime() + 1_000_000_000L).body(),
 						StandardCharsets.UTF_8);

@@ -26,8 +26,8 @@ class PausableConsumerTest {
 			}
 
 			@Override
-			public byte[] request() {
-				return new byte[0];
+			public io.execution.codec.Envelope request() {
+				return io.execution.codec.Envelope.of(new byte[0]);
 			}
 
 			@Override
@@ -40,7 +40,7 @@ class PausableConsumerTest {
 			}
 
 			@Override
-			public void reply(byte[] result) {
+			public void reply(io.execution.codec.Envelope result) {
 			}
 
 		};

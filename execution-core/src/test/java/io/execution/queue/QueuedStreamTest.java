@@ -43,7 +43,7 @@ class QueuedStreamTest {
 	void eachChunkReadGrantsTheWorkerOneMore() throws Exception {
 		Invocation invocation = invocation();
 		QueuedStream stream = new QueuedStream(invocation, this.codec, 64);
-		CompletableFuture<byte[]> result = new CompletableFuture<>();
+		CompletableFuture<io.execution.codec.Envelope> result = new CompletableFuture<>();
 		stream.follow(result);
 		assertThat(stream.demand().granted()).isEqualTo(StreamDemand.WINDOW);
 		List<Long> grants = new ArrayList<>();
@@ -51,7 +51,7 @@ class QueuedStreamTest {
 		for (int chunk = 0; chunk < 8; chunk++) {
 			stream.chunk(this.codec.encodeChunk(List.of(chunk)));
 		}
-		result.complete(this.codec.encodeEnd(invocation.id(), 8));
+		result.complete(io.execution.codec.Envelope.of(this.codec.encodeEnd(invocation.id(), 8)));
 		List<Object> read = StreamSupport.stream(stream, false).toList();
 		assertThat(read).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
 		assertThat(stream.demand().granted()).isEqualTo(StreamDemand.WINDOW + 8);
@@ -63,7 +63,7 @@ class QueuedStreamTest {
 	void aWorkerThatSendsPastTheBufferHasTheStreamFailedAndItsCallCancelled() throws Exception {
 		Invocation invocation = invocation();
 		QueuedStream stream = new QueuedStream(invocation, this.codec, 4);
-		CompletableFuture<byte[]> result = new CompletableFuture<>();
+		CompletableFuture<io.execution.codec.Envelope> result = new CompletableFuture<>();
 		stream.follow(result);
 		for (int chunk = 0; chunk < 5; chunk++) {
 			stream.chunk(this.codec.encodeChunk(List.of(chunk)));

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.execution.ExecutionRejectedException;
+import io.execution.codec.Envelope;
 import io.execution.queue.CancelSignal;
 import io.execution.queue.QueueDelivery;
 import io.execution.queue.StreamDemand;
@@ -56,7 +57,7 @@ final class MemoryQueue {
 		this.name = name;
 		this.capacity = capacity;
 		this.dead = dead;
-		this.wake = new Entry(this, "", new byte[0], 0, null, null);
+		this.wake = new Entry(this, "", Envelope.of(new byte[0]), 0, null, null);
 		this.wake.state.set(Entry.DONE);
 	}
 
@@ -68,15 +69,15 @@ final class MemoryQueue {
 	/** What the backend does for its queues: keep what a worker gave up on, hold a retry until due. */
 	interface Backend {
 
-		void keep(String invocationId, byte[] request, String cause);
+		void keep(String invocationId, Envelope request, String cause);
 
 		/** The next attempt's result to come, or {@code null} when nothing is held until due. */
-		CompletableFuture<byte[]> later(String invocationId, byte[] request, long delayMillis, long timeoutMillis,
+		CompletableFuture<Envelope> later(String invocationId, Envelope request, long delayMillis, long timeoutMillis,
 				int priority, String fairnessKey);
 
 	}
 
-	CompletableFuture<byte[]> offer(String invocationId, byte[] request, long deadlineNanos,
+	CompletableFuture<Envelope> offer(String invocationId, Envelope request, long deadlineNanos,
 			java.util.function.Consumer<byte[]> chunks, StreamDemand demand) {
 		Entry entry = admit(invocationId, request, deadlineNanos, chunks, demand);
 		this.entries.add(entry);
@@ -84,7 +85,7 @@ final class MemoryQueue {
 	}
 
 	/** A new entry, counted in the depth, unless the queue holds its capacity already. */
-	private Entry admit(String invocationId, byte[] request, long deadlineNanos,
+	private Entry admit(String invocationId, Envelope request, long deadlineNanos,
 			java.util.function.Consumer<byte[]> chunks, StreamDemand demand) {
 		if (this.depth.incrementAndGet() > this.capacity) {
 			this.depth.decrementAndGet();
@@ -98,7 +99,7 @@ final class MemoryQueue {
 	 * Puts a request in a lane: by priority, then by fairness key in turn. A worker waiting on the
 	 * plain queue is woken to look.
 	 */
-	CompletableFuture<byte[]> offer(String invocationId, byte[] request, long deadlineNanos,
+	CompletableFuture<Envelope> offer(String invocationId, Envelope request, long deadlineNanos,
 			java.util.function.Consumer<byte[]> chunks, StreamDemand demand, int priority, String key) {
 		Entry entry = admit(invocationId, request, deadlineNanos, chunks, demand);
 		entry.priority = priority;
@@ -509,7 +510,7 @@ final class MemoryQueue {
 
 		private final String invocationId;
 
-		private final byte[] request;
+		private final Envelope request;
 
 		private final long deadlineNanos;
 
@@ -517,7 +518,7 @@ final class MemoryQueue {
 
 		private final AtomicInteger state = new AtomicInteger(PENDING);
 
-		private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+		private final CompletableFuture<Envelope> result = new CompletableFuture<>();
 
 		private final CancelSignal cancel = new CancelSignal();
 
@@ -533,7 +534,7 @@ final class MemoryQueue {
 		/** The key whose concurrency limit this attempt counts in, until it ends; guarded by the lanes' lock. */
 		private volatile String heldKey;
 
-		Entry(MemoryQueue queue, String invocationId, byte[] request, long deadlineNanos,
+		Entry(MemoryQueue queue, String invocationId, Envelope request, long deadlineNanos,
 				java.util.function.Consumer<byte[]> chunks, StreamDemand demand) {
 			this.chunks = chunks;
 			this.demand = demand;
@@ -579,7 +580,7 @@ final class MemoryQueue {
 		}
 
 		@Override
-		public byte[] request() {
+		public Envelope request() {
 			return this.request;
 		}
 
@@ -608,7 +609,7 @@ final class MemoryQueue {
 		}
 
 		@Override
-		public void reply(byte[] body) {
+		public void reply(Envelope body) {
 			ended();
 			if (this.state.compareAndSet(RUNNING, DONE)) {
 				this.result.complete(body);
@@ -627,7 +628,7 @@ final class MemoryQueue {
 			if (this.state.get() != RUNNING) {
 				return false;
 			}
-			CompletableFuture<byte[]> later = this.queue.dead.later(this.invocationId, next, delayMillis, timeoutMillis,
+			CompletableFuture<Envelope> later = this.queue.dead.later(this.invocationId, Envelope.of(next), delayMillis, timeoutMillis,
 					this.priority, this.fairnessKey);
 			if (later == null) {
 				return false;
@@ -652,7 +653,7 @@ final class MemoryQueue {
 		}
 
 		@Override
-		public void abandon(byte[] body, String cause) {
+		public void abandon(Envelope body, String cause) {
 			if (this.state.get() == RUNNING) {
 				this.queue.dead.keep(this.invocationId, this.request, cause);
 			}

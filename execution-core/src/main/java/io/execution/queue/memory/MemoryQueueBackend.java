@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.execution.ExecutionRejectedException;
+import io.execution.codec.Envelope;
 import io.execution.core.ExecutionEvents;
 import io.execution.queue.ConsumerOptions;
 import io.execution.queue.DeadLetter;
@@ -81,8 +82,8 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 	}
 
 	/** Holds a request on the timer until it is due, then puts it on its queue. */
-	private CompletableFuture<byte[]> later(String queue, String invocationId, long delayMillis,
-			java.util.function.Supplier<CompletableFuture<byte[]>> submit) {
+	private CompletableFuture<Envelope> later(String queue, String invocationId, long delayMillis,
+			java.util.function.Supplier<CompletableFuture<Envelope>> submit) {
 		if (this.timer == null) {
 			throw new UnsupportedOperationException("The memory queue backend holds no scheduled requests here");
 		}
@@ -90,7 +91,7 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 			throw new ExecutionRejectedException(
 					"Queue '" + queue + "' is closed: the application is shutting down [" + invocationId + "]");
 		}
-		CompletableFuture<byte[]> result = new CompletableFuture<>();
+		CompletableFuture<Envelope> result = new CompletableFuture<>();
 		Due due = new Due(invocationId, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis));
 		java.util.Set<Due> held = this.scheduled.computeIfAbsent(queue, (key) -> ConcurrentHashMap.newKeySet());
 		held.add(due);
@@ -101,7 +102,7 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 			}
 			this.events.scheduledStarted(queue, TimeUnit.NANOSECONDS.toMillis(Math.max(0, System.nanoTime() - due.atNanos())));
 			try {
-				CompletableFuture<byte[]> queued = submit.get();
+				CompletableFuture<Envelope> queued = submit.get();
 				queued.whenComplete((body, failure) -> {
 					if (failure != null) {
 						result.completeExceptionally(failure);
@@ -138,19 +139,25 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 		return "memory";
 	}
 
+	/** Its workers are this application's: requests travel as tokens, never as text. */
+	@Override
+	public boolean inJvm() {
+		return true;
+	}
+
 	/**
 	 * Puts a call on its queue: held on the timer first when it is due later; in its lane; its
 	 * chunks handed on as they come when it is streamed.
 	 */
 	@Override
-	public CompletableFuture<byte[]> submit(QueuedCall call) {
+	public CompletableFuture<Envelope> submit(QueuedCall call) {
 		if (call.later()) {
 			return later(call.queue(), call.invocationId(), call.delayMillis(), () -> offer(call));
 		}
 		return offer(call);
 	}
 
-	private CompletableFuture<byte[]> offer(QueuedCall call) {
+	private CompletableFuture<Envelope> offer(QueuedCall call) {
 		String queue = call.queue();
 		String invocationId = call.invocationId();
 		if (this.closed) {
@@ -350,7 +357,7 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 		}
 
 		@Override
-		public byte[] request() {
+		public Envelope request() {
 			return this.delivery.request();
 		}
 
@@ -380,7 +387,7 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 		}
 
 		@Override
-		public void reply(byte[] result) {
+		public void reply(Envelope result) {
 			try {
 				this.delivery.reply(result);
 			}
@@ -390,7 +397,7 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 		}
 
 		@Override
-		public void abandon(byte[] result, String cause) {
+		public void abandon(Envelope result, String cause) {
 			try {
 				this.delivery.abandon(result, cause);
 			}
@@ -464,17 +471,17 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 	}
 
 	/** Keeps a request a worker gave up on, newest first, at most {@link #DEAD_LETTER_LIMIT} per queue. */
-	void deadLettered(String queue, String invocationId, byte[] request, String cause) {
+	void deadLettered(String queue, String invocationId, Envelope request, String cause) {
 		Deque<DeadLetter> letters = this.dead.computeIfAbsent(queue, (key) -> new ArrayDeque<>());
 		DeadLetter letter = new DeadLetter(queue, "m-" + this.deadLetterIds.incrementAndGet(), invocationId, null, null,
-				false, cause, 1, Instant.now(), new String(request, StandardCharsets.UTF_8));
+				false, cause, 1, Instant.now(), new String(request.bytes(), StandardCharsets.UTF_8));
 		synchronized (letters) {
 			letters.addFirst(letter);
 			while (letters.size() > DEAD_LETTER_LIMIT) {
 				letters.removeLast();
 			}
 		}
-		this.events.deadLettered(queue, invocationId, request, cause);
+		this.events.deadLettered(queue, invocationId, request.bytes(), cause);
 	}
 
 	@Override
@@ -550,12 +557,12 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 				: this.queues.computeIfAbsent(name, (key) -> new MemoryQueue(key, this.capacity, new MemoryQueue.Backend() {
 
 					@Override
-					public void keep(String invocationId, byte[] request, String cause) {
+					public void keep(String invocationId, Envelope request, String cause) {
 						deadLettered(key, invocationId, request, cause);
 					}
 
 					@Override
-					public CompletableFuture<byte[]> later(String invocationId, byte[] request, long delayMillis,
+					public CompletableFuture<Envelope> later(String invocationId, Envelope request, long delayMillis,
 							long timeoutMillis, int priority, String fairnessKey) {
 						return retried(key, invocationId, request, delayMillis, timeoutMillis, priority, fairnessKey);
 					}
@@ -567,7 +574,7 @@ public final class MemoryQueueBackend implements QueueBackend, DeadLetterStore {
 	 * The next attempt of a call whose service threw, held on the timer until due, then in its
 	 * lane with the time it has once due; {@code null} when nothing is held here.
 	 */
-	private CompletableFuture<byte[]> retried(String queue, String invocationId, byte[] request, long delayMillis,
+	private CompletableFuture<Envelope> retried(String queue, String invocationId, Envelope request, long delayMillis,
 			long timeoutMillis, int priority, String fairnessKey) {
 		if (this.timer == null || this.closed) {
 			return null;

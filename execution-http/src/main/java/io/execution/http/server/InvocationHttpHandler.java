@@ -370,7 +370,7 @@ public final class InvocationHttpHandler {
 			return new Received(null, tooLarge(-1));
 		}
 		try {
-			return new Received(bind ? this.executor.decode(body) : this.codec.decodeRequest(body), null);
+			return new Received(bind ? this.executor.decode(io.execution.codec.Envelope.of(body)) : this.codec.decodeRequest(body), null);
 		}
 		catch (MalformedEnvelopeException ex) {
 			return new Received(null, error(ErrorCode.MALFORMED_REQUEST, null, ex.getMessage()));

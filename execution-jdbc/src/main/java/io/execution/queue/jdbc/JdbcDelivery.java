@@ -49,8 +49,8 @@ final class JdbcDelivery implements QueueDelivery {
 	}
 
 	@Override
-	public byte[] request() {
-		return this.request;
+	public io.execution.codec.Envelope request() {
+		return io.execution.codec.Envelope.of(this.request);
 	}
 
 	@Override
@@ -113,16 +113,16 @@ final class JdbcDelivery implements QueueDelivery {
 	}
 
 	@Override
-	public void reply(byte[] result) {
+	public void reply(io.execution.codec.Envelope result) {
 		if (this.answered.compareAndSet(false, true)) {
-			this.consumer.answer(this, result);
+			this.consumer.answer(this, result.bytes());
 		}
 	}
 
 	@Override
-	public void abandon(byte[] result, String cause) {
+	public void abandon(io.execution.codec.Envelope result, String cause) {
 		if (this.answered.compareAndSet(false, true)) {
-			this.consumer.deadLetter(this, result, cause);
+			this.consumer.deadLetter(this, result.bytes(), cause);
 		}
 	}
 

@@ -183,7 +183,7 @@ public final class JdbcQueueBackend implements QueueBackend {
 	}
 
 	@Override
-	public CompletableFuture<byte[]> submit(QueuedCall call) {
+	public CompletableFuture<io.execution.codec.Envelope> submit(QueuedCall call) {
 		if (!this.open) {
 			throw new ExecutionRejectedException("Queue '" + call.queue() + "' is closed");
 		}
@@ -207,7 +207,7 @@ public final class JdbcQueueBackend implements QueueBackend {
 			throw new ExecutionRejectedException("Queue '" + call.queue() + "' is full: it holds " + depth.get()
 					+ " calls, its capacity (execution.queue.capacity=" + this.settings.capacity() + ")");
 		}
-		CompletableFuture<byte[]> result = new CompletableFuture<>();
+		CompletableFuture<io.execution.codec.Envelope> result = new CompletableFuture<>();
 		this.replies.expect(call.invocationId(), result);
 		Long granted = null;
 		if (call.streamed()) {
@@ -224,7 +224,7 @@ public final class JdbcQueueBackend implements QueueBackend {
 				: Math.max(1, TimeUnit.NANOSECONDS.toMillis(call.deadlineNanos() - System.nanoTime()));
 		try {
 			this.jdbc.sql(this.insert)
-				.params(call.queue(), call.invocationId(), call.request(), call.idempotent(), call.lane().priority(),
+				.params(call.queue(), call.invocationId(), call.request().bytes(), call.idempotent(), call.lane().priority(),
 						call.lane().fairnessKey(), json(call.lane().requires()), due, deadline, this.id, granted,
 						this.settings.workChannel(), (due > 0) ? call.queue() + " " + due : call.queue())
 				.query((row, i) -> 1)

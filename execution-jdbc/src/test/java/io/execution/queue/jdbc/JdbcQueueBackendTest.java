@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.execution.codec.Envelope;
 import io.execution.ExecutionRejectedException;
 import io.execution.queue.ConsumerOptions;
 import io.execution.queue.QueueConsumer;
@@ -82,7 +83,7 @@ class JdbcQueueBackendTest {
 						null, 3))
 			.start();
 		this.after.add(caller);
-		List<CompletableFuture<byte[]>> queued = new java.util.ArrayList<>();
+		List<CompletableFuture<Envelope>> queued = new java.util.ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			queued.add(caller.submit(call("full-" + i, true)));
 		}
@@ -95,9 +96,9 @@ class JdbcQueueBackendTest {
 		QueueConsumer worker = backend(Duration.ofSeconds(30)).consumer(this.queue, 3, ConsumerOptions.DEFAULT);
 		for (int i = 0; i < 3; i++) {
 			QueueDelivery delivery = worker.take(Duration.ofSeconds(10));
-			delivery.reply(("done-" + i).getBytes(StandardCharsets.UTF_8));
+			delivery.reply(Envelope.of(("done-" + i).getBytes(StandardCharsets.UTF_8)));
 		}
-		for (CompletableFuture<byte[]> call : queued) {
+		for (CompletableFuture<Envelope> call : queued) {
 			call.get(10, TimeUnit.SECONDS);
 		}
 		// The next count (every poll interval) sees the room.
@@ -125,7 +126,7 @@ class JdbcQueueBackendTest {
 		QueueConsumer worker = backend(Duration.ofSeconds(30)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
 		List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
 		io.execution.queue.StreamDemand demand = new io.execution.queue.StreamDemand();
-		CompletableFuture<byte[]> result = caller.submit(call("streamed", true)
+		CompletableFuture<Envelope> result = caller.submit(call("streamed", true)
 			.streaming((chunk) -> received.add(text(chunk)), demand));
 		QueueDelivery delivery = worker.take(Duration.ofSeconds(10));
 		int window = io.execution.queue.StreamDemand.WINDOW;
@@ -149,8 +150,8 @@ class JdbcQueueBackendTest {
 		}
 		beyond.get(10, TimeUnit.SECONDS);
 		delivery.sendChunk(("chunk-" + (window + 1)).getBytes(StandardCharsets.UTF_8));
-		delivery.reply("the end".getBytes(StandardCharsets.UTF_8));
-		assertThat(text(result.get(10, TimeUnit.SECONDS))).isEqualTo("the end");
+		delivery.reply(Envelope.of("the end".getBytes(StandardCharsets.UTF_8)));
+		assertThat(text(result.get(10, TimeUnit.SECONDS).bytes())).isEqualTo("the end");
 		List<String> expected = new ArrayList<>();
 		for (int chunk = 1; chunk <= window + 1; chunk++) {
 			expected.add("chunk-" + chunk);
@@ -162,7 +163,7 @@ class JdbcQueueBackendTest {
 	void aCallCrossesToAWorkerAndItsAnswerBack() throws Exception {
 		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
 		QueueConsumer worker = backend(Duration.ofSeconds(30)).consumer(this.queue, 4, ConsumerOptions.DEFAULT);
-		List<CompletableFuture<byte[]>> results = new ArrayList<>();
+		List<CompletableFuture<Envelope>> results = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
 			results.add(caller.submit(call("c" + i, false)));
 		}
@@ -171,10 +172,10 @@ class JdbcQueueBackendTest {
 			assertThat(delivery).isNotNull();
 			assertThat(delivery.deadlineNanos() - System.nanoTime()).isBetween(TimeUnit.SECONDS.toNanos(20),
 					TimeUnit.SECONDS.toNanos(31));
-			delivery.reply(("ok-" + text(delivery.request())).getBytes(StandardCharsets.UTF_8));
+			delivery.reply(Envelope.of(("ok-" + text(delivery.request().bytes())).getBytes(StandardCharsets.UTF_8)));
 		}
 		for (int i = 0; i < 20; i++) {
-			assertThat(text(results.get(i).get(10, TimeUnit.SECONDS))).isEqualTo("ok-req-c" + i);
+			assertThat(text(results.get(i).get(10, TimeUnit.SECONDS).bytes())).isEqualTo("ok-req-c" + i);
 		}
 		assertThat(worker.take(Duration.ofMillis(200))).as("each call is taken once").isNull();
 	}
@@ -184,14 +185,14 @@ class JdbcQueueBackendTest {
 		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
 		QueueConsumer worker = backend(Duration.ofSeconds(30)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
 		TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-		CompletableFuture<byte[]>[] rolledBack = new CompletableFuture[1];
+		CompletableFuture<Envelope>[] rolledBack = new CompletableFuture[1];
 		transaction.executeWithoutResult((status) -> {
 			rolledBack[0] = caller.submit(call("gone", false));
 			status.setRollbackOnly();
 		});
 		assertThatThrownBy(() -> rolledBack[0].get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ExecutionRejectedException.class)
 			.hasMessageContaining("rolled back");
-		CompletableFuture<byte[]>[] committed = new CompletableFuture[1];
+		CompletableFuture<Envelope>[] committed = new CompletableFuture[1];
 		transaction.executeWithoutResult((status) -> {
 			committed[0] = caller.submit(call("kept", false));
 			// Another thread, outside this transaction, as a worker is.
@@ -206,8 +207,8 @@ class JdbcQueueBackendTest {
 		});
 		QueueDelivery delivery = worker.take(Duration.ofSeconds(10));
 		assertThat(delivery.invocationId()).isEqualTo("kept");
-		delivery.reply("done".getBytes(StandardCharsets.UTF_8));
-		assertThat(text(committed[0].get(10, TimeUnit.SECONDS))).isEqualTo("done");
+		delivery.reply(Envelope.of("done".getBytes(StandardCharsets.UTF_8)));
+		assertThat(text(committed[0].get(10, TimeUnit.SECONDS).bytes())).isEqualTo("done");
 		assertThat(new JdbcTemplate(dataSource).queryForObject(
 				"SELECT count(*) FROM execution_call WHERE invocation_id = 'gone'", Integer.class)).isZero();
 	}
@@ -218,7 +219,7 @@ class JdbcQueueBackendTest {
 		// The first worker's backend takes the call and then stops renewing (its upkeep is gone).
 		JdbcQueueBackend stopped = backend(Duration.ofSeconds(1));
 		QueueConsumer first = stopped.consumer(this.queue, 1, ConsumerOptions.DEFAULT);
-		CompletableFuture<byte[]> result = caller.submit(call("again", true));
+		CompletableFuture<Envelope> result = caller.submit(call("again", true));
 		QueueDelivery taken = first.take(Duration.ofSeconds(10));
 		assertThat(taken.invocationId()).isEqualTo("again");
 		stopped.stopUpkeep();
@@ -226,14 +227,14 @@ class JdbcQueueBackendTest {
 		QueueDelivery retaken = second.take(Duration.ofSeconds(15));
 		assertThat(retaken).isNotNull();
 		assertThat(retaken.invocationId()).isEqualTo("again");
-		retaken.reply("second".getBytes(StandardCharsets.UTF_8));
-		assertThat(text(result.get(10, TimeUnit.SECONDS))).isEqualTo("second");
+		retaken.reply(Envelope.of("second".getBytes(StandardCharsets.UTF_8)));
+		assertThat(text(result.get(10, TimeUnit.SECONDS).bytes())).isEqualTo("second");
 		// The answer came in its notification; the caller's next poll deletes its row.
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		String replies = "SELECT count(*) FROM execution_reply WHERE invocation_id = 'again'";
 		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
 			.until(() -> jdbc.queryForObject(replies, Integer.class) == 0);
-		taken.reply("first, late".getBytes(StandardCharsets.UTF_8));
+		taken.reply(Envelope.of("first, late".getBytes(StandardCharsets.UTF_8)));
 		assertThat(jdbc.queryForObject(replies, Integer.class)).as("the late answer is not written").isZero();
 	}
 
@@ -242,11 +243,11 @@ class JdbcQueueBackendTest {
 		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
 		JdbcQueueBackend stopped = backend(Duration.ofSeconds(1));
 		QueueConsumer first = stopped.consumer(this.queue, 1, ConsumerOptions.DEFAULT);
-		CompletableFuture<byte[]> result = caller.submit(call("once", false));
+		CompletableFuture<Envelope> result = caller.submit(call("once", false));
 		assertThat(first.take(Duration.ofSeconds(10)).invocationId()).isEqualTo("once");
 		stopped.stopUpkeep();
 		backend(Duration.ofSeconds(1)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
-		String answer = text(result.get(20, TimeUnit.SECONDS));
+		String answer = text(result.get(20, TimeUnit.SECONDS).bytes());
 		assertThat(answer).contains("\"id\":\"once\"", "\"ok\":false", "may-have-run", "@Idempotent");
 		assertThat(new JdbcTemplate(dataSource).queryForObject(
 				"SELECT cause FROM execution_dead_letter WHERE invocation_id = 'once' AND queue = ?", String.class,
@@ -256,7 +257,7 @@ class JdbcQueueBackendTest {
 	@Test
 	void aCancelledWaitingCallIsDropped() throws Exception {
 		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
-		CompletableFuture<byte[]> result = caller.submit(call("dropped", false));
+		CompletableFuture<Envelope> result = caller.submit(call("dropped", false));
 		result.cancel(true);
 		await().atMost(Duration.ofSeconds(10)).until(() -> new JdbcTemplate(dataSource).queryForObject(
 				"SELECT count(*) FROM execution_call WHERE invocation_id = 'dropped' AND queue = ?", Integer.class,
@@ -269,7 +270,7 @@ class JdbcQueueBackendTest {
 	void aCallRequiringTagsGoesOnlyToAWorkerWithThem() throws Exception {
 		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
 		QueueConsumer plain = backend(Duration.ofSeconds(30)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
-		CompletableFuture<byte[]> result = caller
+		CompletableFuture<Envelope> result = caller
 			.submit(call("gpu", false).in(new QueueLane(0, null, java.util.Map.of("gpu", "true"))));
 		assertThat(plain.take(Duration.ofMillis(700))).isNull();
 		QueueConsumer gpu = backend(Duration.ofSeconds(30)).consumer(this.queue, 1,
@@ -277,8 +278,8 @@ class JdbcQueueBackendTest {
 						java.util.Map.of(), Duration.ofSeconds(5)));
 		QueueDelivery delivery = gpu.take(Duration.ofSeconds(10));
 		assertThat(delivery.invocationId()).isEqualTo("gpu");
-		delivery.reply("ran".getBytes(StandardCharsets.UTF_8));
-		assertThat(text(result.get(10, TimeUnit.SECONDS))).isEqualTo("ran");
+		delivery.reply(Envelope.of("ran".getBytes(StandardCharsets.UTF_8)));
+		assertThat(text(result.get(10, TimeUnit.SECONDS).bytes())).isEqualTo("ran");
 	}
 
 	@Test
@@ -300,7 +301,7 @@ class JdbcQueueBackendTest {
 	void aCallCancelledWhileRunningIsInterruptedOnItsWorkerAtOnce() throws Exception {
 		JdbcQueueBackend caller = backend(Duration.ofSeconds(30));
 		QueueConsumer worker = backend(Duration.ofSeconds(30)).consumer(this.queue, 1, ConsumerOptions.DEFAULT);
-		CompletableFuture<byte[]> result = caller.submit(call("stop", false));
+		CompletableFuture<Envelope> result = caller.submit(call("stop", false));
 		QueueDelivery delivery = worker.take(Duration.ofSeconds(10));
 		java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 		delivery.onCancel(stopped::countDown);

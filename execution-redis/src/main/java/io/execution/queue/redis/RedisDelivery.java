@@ -74,7 +74,12 @@ final class RedisDelivery implements QueueDelivery {
 	}
 
 	@Override
-	public byte[] request() {
+	public io.execution.codec.Envelope request() {
+		return io.execution.codec.Envelope.of(this.body);
+	}
+
+	/** The request's JSON as it came from Redis. */
+	byte[] body() {
 		return this.body;
 	}
 
@@ -152,8 +157,8 @@ final class RedisDelivery implements QueueDelivery {
 	}
 
 	@Override
-	public void reply(byte[] result) {
-		this.consumer.reply(this, this.replyTo, tagged(this.invocationId, result));
+	public void reply(io.execution.codec.Envelope result) {
+		this.consumer.reply(this, this.replyTo, tagged(this.invocationId, result.bytes()));
 	}
 
 	@Override
@@ -166,8 +171,8 @@ final class RedisDelivery implements QueueDelivery {
 	}
 
 	@Override
-	public void abandon(byte[] result, String cause) {
-		this.consumer.deadLetter(this, this.replyTo, tagged(this.invocationId, result), cause, this.body);
+	public void abandon(io.execution.codec.Envelope result, String cause) {
+		this.consumer.deadLetter(this, this.replyTo, tagged(this.invocationId, result.bytes()), cause, this.body);
 	}
 
 	/**

@@ -291,7 +291,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	}
 
 	@Override
-	public CompletableFuture<byte[]> submit(QueuedCall call) {
+	public CompletableFuture<io.execution.codec.Envelope> submit(QueuedCall call) {
 		return this.producer.submit(call);
 	}
 

@@ -662,7 +662,7 @@ final class RedisQueueConsumer implements QueueConsumer {
 			this.slots.ended(unstarted.size());
 		}
 		for (RedisDelivery delivery : unstarted) {
-			giveBack(delivery.stream(), delivery.entryId(), delivery.fields(), delivery.request());
+			giveBack(delivery.stream(), delivery.entryId(), delivery.fields(), delivery.body());
 		}
 		this.slots.reconcile();
 	}

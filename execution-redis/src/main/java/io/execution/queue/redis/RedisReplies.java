@@ -41,7 +41,7 @@ final class RedisReplies {
 
 	private final BooleanSupplier closed;
 
-	private final Map<String, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+	private final Map<String, CompletableFuture<io.execution.codec.Envelope>> pending = new ConcurrentHashMap<>();
 
 	private final Map<String, Consumer<byte[]>> chunks = new ConcurrentHashMap<>();
 
@@ -70,7 +70,7 @@ final class RedisReplies {
 	 * The future of a request about to be sent: the backend must be open and able to read its
 	 * answer. It is forgotten once complete.
 	 */
-	CompletableFuture<byte[]> expect(String queue, String invocationId) {
+	CompletableFuture<io.execution.codec.Envelope> expect(String queue, String invocationId) {
 		if (this.closed.getAsBoolean()) {
 			throw new ExecutionRejectedException("Queue '" + queue + "' is closed: the application is shutting down ["
 					+ invocationId + "]");
@@ -82,7 +82,7 @@ final class RedisReplies {
 			throw new ExecutionRejectedException("Queue '" + queue + "' is unreachable: cannot connect to Redis ("
 					+ ex.getMessage() + "; spring.data.redis.*) [" + invocationId + "]", ex);
 		}
-		CompletableFuture<byte[]> result = new CompletableFuture<>();
+		CompletableFuture<io.execution.codec.Envelope> result = new CompletableFuture<>();
 		this.pending.put(invocationId, result);
 		result.whenComplete((body, failure) -> this.pending.remove(invocationId, result));
 		return result;
@@ -247,9 +247,9 @@ final class RedisReplies {
 			}
 			return;
 		}
-		CompletableFuture<byte[]> call = this.pending.remove(new String(reply, 0, newline, StandardCharsets.UTF_8));
+		CompletableFuture<io.execution.codec.Envelope> call = this.pending.remove(new String(reply, 0, newline, StandardCharsets.UTF_8));
 		if (call != null) {
-			call.complete(body);
+			call.complete(io.execution.codec.Envelope.of(body));
 		}
 		// No call: a late or duplicate reply, dropped.
 	}

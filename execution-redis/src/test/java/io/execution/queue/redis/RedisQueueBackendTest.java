@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.execution.codec.Envelope;
 import io.execution.ExecutionRejectedException;
 import io.execution.redis.RedisConnections;
 import io.execution.redis.TestRedis;
@@ -52,7 +53,7 @@ class RedisQueueBackendTest {
 		this.client.shutdown();
 	}
 
-	private CompletableFuture<byte[]> submit(String id) {
+	private CompletableFuture<Envelope> submit(String id) {
 		return this.backend.submit(io.execution.queue.QueuedCall.of("jobs", id, ("{\"v\":1,\"id\":\"" + id + "\"}").getBytes(),
 				System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false));
 	}
@@ -61,14 +62,14 @@ class RedisQueueBackendTest {
 	void requestsSentTogetherFillTheQueueToItsCapacityAndTheRestAreRejectedOneByOne() throws Exception {
 		// Held by Redis, the first request keeps the next ones waiting for one batch together.
 		this.redis.clientPause(300);
-		List<CompletableFuture<byte[]>> calls = new ArrayList<>();
+		List<CompletableFuture<Envelope>> calls = new ArrayList<>();
 		for (int i = 0; i < 6; i++) {
 			calls.add(submit("call-" + i));
 		}
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> calls.stream().filter(CompletableFuture::isCompletedExceptionally).count() == 3);
 		assertThat(this.redis.xlen(this.prefix + ":{q:jobs}:requests")).isEqualTo(3);
-		for (CompletableFuture<byte[]> rejected : calls.subList(3, 6)) {
+		for (CompletableFuture<Envelope> rejected : calls.subList(3, 6)) {
 			assertThat(rejected).failsWithin(Duration.ZERO)
 				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
 				.withCauseInstanceOf(ExecutionRejectedException.class)
@@ -80,9 +81,9 @@ class RedisQueueBackendTest {
 	@Test
 	void aCallCancelledWhileItWaitedForItsBatchNeverReachesTheQueue() throws Exception {
 		this.redis.clientPause(300);
-		CompletableFuture<byte[]> first = submit("first");
-		CompletableFuture<byte[]> second = submit("second");
-		CompletableFuture<byte[]> third = submit("third");
+		CompletableFuture<Envelope> first = submit("first");
+		CompletableFuture<Envelope> second = submit("second");
+		CompletableFuture<Envelope> third = submit("third");
 		second.cancel(true);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.redis.xlen(this.prefix + ":{q:jobs}:requests") == 2);
 		assertThat(this.redis.xrange(this.prefix + ":{q:jobs}:requests", io.lettuce.core.Range.create("-", "+")))

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.execution.codec.Envelope;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;
 import io.execution.redis.RedisConnections;
@@ -74,17 +75,17 @@ class RedisRoundTripsTest {
 	void requestsAndRepliesReachTheOtherSideAsTheSameBytes() throws Exception {
 		try (TestRedis server = TestRedis.startProcess(); Queue queue = Queue.open(server, "bytes", 1)) {
 			byte[] request = "\"é 漢字 😀 \\u0000 \\n\"".getBytes(StandardCharsets.UTF_8);
-			CompletableFuture<byte[]> call = queue.backend().submit(io.execution.queue.QueuedCall.of("jobs", "id-1", request,
+			CompletableFuture<Envelope> call = queue.backend().submit(io.execution.queue.QueuedCall.of("jobs", "id-1", request,
 					System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false));
 			QueueDelivery delivery = null;
 			for (int i = 0; i < 100 && delivery == null; i++) {
 				delivery = queue.consumer().take(Duration.ofMillis(100));
 			}
 			assertThat(delivery).isNotNull();
-			assertThat(delivery.request()).isEqualTo(request);
+			assertThat(delivery.request().bytes()).isEqualTo(request);
 			byte[] reply = echo(request);
-			delivery.reply(reply);
-			assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(reply);
+			delivery.reply(Envelope.of(reply));
+			assertThat(call.get(10, TimeUnit.SECONDS).bytes()).isEqualTo(reply);
 		}
 	}
 
@@ -119,13 +120,13 @@ class RedisRoundTripsTest {
 			// The first call makes the group, the reply reader and the scripts; counted from the next.
 			answerUntilDone(queue.consumer(), List.of(submit(queue.backend(), "warm")));
 			withRedis(server, RedisCommands::configResetstat);
-			List<CompletableFuture<byte[]>> calls = new ArrayList<>();
+			List<CompletableFuture<Envelope>> calls = new ArrayList<>();
 			for (int i = 0; i < CALLS; i++) {
 				calls.add(submit(queue.backend(), "call-" + i));
 			}
 			answerUntilDone(queue.consumer(), calls);
 			for (int i = 0; i < CALLS; i++) {
-				assertThat(new String(calls.get(i).get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8))
+				assertThat(new String(calls.get(i).get(10, TimeUnit.SECONDS).bytes(), StandardCharsets.UTF_8))
 					.contains("call-" + i);
 			}
 			return withRedis(server, (redis) -> commandCounts(redis.info("commandstats")));
@@ -161,18 +162,18 @@ class RedisRoundTripsTest {
 	}
 
 	/** Works as a worker on this thread: echoes each request taken until the calls have their answers. */
-	private static void answerUntilDone(QueueConsumer consumer, List<CompletableFuture<byte[]>> calls)
+	private static void answerUntilDone(QueueConsumer consumer, List<CompletableFuture<Envelope>> calls)
 			throws InterruptedException {
 		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (!calls.stream().allMatch(CompletableFuture::isDone) && System.nanoTime() - end < 0) {
 			QueueDelivery delivery = consumer.take(Duration.ofMillis(100));
 			if (delivery != null) {
-				delivery.reply(echo(delivery.request()));
+				delivery.reply(Envelope.of(echo(delivery.request().bytes())));
 			}
 		}
 	}
 
-	private static CompletableFuture<byte[]> submit(RedisQueueBackend backend, String id) {
+	private static CompletableFuture<Envelope> submit(RedisQueueBackend backend, String id) {
 		return backend.submit(io.execution.queue.QueuedCall.of("jobs", id, ("\"" + id + "\"").getBytes(StandardCharsets.UTF_8),
 				System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false));
 	}
