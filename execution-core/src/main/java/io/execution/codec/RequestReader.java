@@ -43,11 +43,11 @@ final class RequestReader {
 		String method = null;
 		Object[] bound = null;
 		ArgumentTypes.Arguments boundFor = null;
-		JsonNode timeout = null;
+		Long timeout = null;
 		JsonNode chain = null;
 		JsonNode trace = null;
-		JsonNode execution = null;
-		JsonNode stream = null;
+		boolean execution = false;
+		boolean stream = false;
 		JsonNode retry = null;
 		int seen = 0;
 		JsonToken token;
@@ -99,14 +99,17 @@ final class RequestReader {
 						return null;
 					}
 				}
+				// The time left and the flags, as this library writes them, straight from the parser.
+				case 5 -> timeout = (value == JsonToken.VALUE_NUMBER_INT
+						&& parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER)
+								? Math.max(0, parser.getLongValue()) : timeoutMs(this.treeInEnvelope.readValue(parser));
+				case 8 -> execution = flag(parser, value);
+				case 9 -> stream = flag(parser, value);
 				default -> {
 					JsonNode node = this.treeInEnvelope.readValue(parser);
 					switch (property) {
-						case 5 -> timeout = node;
 						case 6 -> chain = node;
 						case 7 -> trace = node;
-						case 8 -> execution = node;
-						case 9 -> stream = node;
 						default -> retry = node;
 					}
 				}
@@ -123,9 +126,17 @@ final class RequestReader {
 			}
 			bound = new Object[0];
 		}
-		return new RequestEnvelope(id, service, method, List.of(), timeoutMs(timeout), chain(chain), trace(trace),
-				(execution != null) && execution.asBoolean(false), (stream != null) && stream.asBoolean(false), bound,
-				boundFor, RetryWire.read(retry), inJvm);
+		return new RequestEnvelope(id, service, method, List.of(), timeout, chain(chain), trace(trace), execution,
+				stream, bound, boundFor, RetryWire.read(retry), inJvm);
+	}
+
+	/** A flag ({@code execution}, {@code stream}) at the parser, read as the tree path reads it. */
+	private boolean flag(JsonParser parser, JsonToken value) {
+		return switch (value) {
+			case VALUE_TRUE -> true;
+			case VALUE_FALSE, VALUE_NULL -> false;
+			default -> this.treeInEnvelope.<JsonNode>readValue(parser).asBoolean(false);
+		};
 	}
 
 	/**

@@ -9,6 +9,10 @@ import io.execution.core.Invocation;
 import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceExecutor.Outcome;
 import io.execution.service.ServiceRegistry;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,6 +67,10 @@ class EnvelopeTest {
 
 		public Bag shelf() {
 			return this.shelf;
+		}
+
+		public String mix(String text, long number, List<String> items, java.util.Map<String, Double> values) {
+			return text + number + items + values;
 		}
 
 		public String twice(String text) {
@@ -167,6 +175,21 @@ class EnvelopeTest {
 		assertThat(request.inJvm()).isTrue();
 		Outcome outcome = this.executor.execute(request, System.nanoTime() + 30 * SECOND);
 		assertThat(this.codec.readResult(outcome.envelope(), invocation.method())).isEqualTo("abababab");
+	}
+
+	@Property(tries = 500)
+	void tokensAndBytesCarryTheSameArguments(@ForAll String text, @ForAll long number,
+			@ForAll @Size(max = 5) List<@StringLength(max = 20) String> items,
+			@ForAll @Size(max = 3) java.util.Map<@StringLength(max = 10) String, Double> values) {
+		Invocation invocation = Invocation.start(method("mix", String.class, long.class, List.class, java.util.Map.class),
+				new Object[] { text, number, items, values }, 30 * SECOND);
+		Envelope tokens = this.codec.encodeRequestInJvm(invocation, false);
+		RequestEnvelope fromTokens = this.executor.decode(tokens);
+		RequestEnvelope fromText = this.executor.decode(Envelope.of(this.codec.encodeRequest(invocation)));
+		assertThat(fromTokens.bound()).containsExactly(fromText.bound());
+		ObjectNode written = (ObjectNode) this.mapper.readTree(tokens.bytes());
+		assertThat(this.executor.decode(Envelope.of(tokens.bytes())).bound()).containsExactly(fromText.bound());
+		assertThat(written.get("args")).isEqualTo(this.mapper.readTree(this.codec.encodeRequest(invocation)).get("args"));
 	}
 
 	@Test
