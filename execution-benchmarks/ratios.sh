@@ -20,7 +20,7 @@ function field(line, name,   m) {
 function goal(row, against, what, value, op, bound, unit,   met, shown) {
   total++
   if (value == "") { printf "| %s | %s | %s | absent | %s %s%s | **no** |\n", row, against, what, op, bound, (unit == " µs") ? unit : "×"; return }
-  met = (op == ">=") ? (value >= bound) : (value <= bound)
+  met = (op == ">=") ? (value + 0 >= bound + 0) : (value + 0 <= bound + 0)
   if (met) { passed++ }
   shown = (unit == " µs") ? sprintf("%+.2f", value) : sprintf("%.2f×", value)
   printf "| %s | %s | %s | %s | %s %s%s | %s |\n", row, against, what, shown, op, bound, (unit == " µs") ? unit : "×", met ? "yes" : "**no**"

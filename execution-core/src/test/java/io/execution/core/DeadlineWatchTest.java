@@ -153,6 +153,59 @@ class DeadlineWatchTest {
 		}
 	}
 
+	@Test
+	void aCallWithinACallOnOneThreadIsWatchedAsItsOwn() throws Exception {
+		AtomicInteger outerFired = new AtomicInteger();
+		CountDownLatch innerActed = new CountDownLatch(1);
+		DeadlineWatch.Watched outer = this.watch.watch(System.nanoTime() + TimeUnit.SECONDS.toNanos(30),
+				outerFired::incrementAndGet);
+		DeadlineWatch.Watched inner = this.watch.watch(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5),
+				innerActed::countDown);
+		assertThat(this.watch.watched()).isEqualTo(2);
+		assertThat(innerActed.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(inner.fired()).isTrue();
+		inner.close();
+		assertThat(this.watch.watched()).isEqualTo(1);
+		outer.close();
+		assertThat(outer.fired()).isFalse();
+		assertThat(outerFired).hasValue(0);
+		assertThat(this.watch.watched()).isZero();
+	}
+
+	@Test
+	void aCallClosedOnAnotherThreadLeavesItsThreadFreeToWatchTheNext() throws Exception {
+		AtomicInteger firstFired = new AtomicInteger();
+		DeadlineWatch.Watched first = this.watch.watch(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50),
+				firstFired::incrementAndGet);
+		// Completed elsewhere, as an asynchronous call is.
+		this.callers.submit(first::close).get(5, TimeUnit.SECONDS);
+		CountDownLatch acted = new CountDownLatch(1);
+		DeadlineWatch.Watched second = this.watch.watch(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5),
+				acted::countDown);
+		assertThat(acted.await(5, TimeUnit.SECONDS)).isTrue();
+		second.close();
+		awaitScans(6);
+		assertThat(firstFired).as("closed before its deadline").hasValue(0);
+		assertThat(this.watch.watched()).isZero();
+	}
+
+	@Test
+	void threadsThatEndedLeaveNothingWatched() throws Exception {
+		List<Future<?>> done = new ArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			done.add(this.callers.submit(() -> this.watch.watch(System.nanoTime() + TimeUnit.SECONDS.toNanos(30), () -> {
+			}).close()));
+		}
+		for (Future<?> call : done) {
+			call.get(5, TimeUnit.SECONDS);
+		}
+		this.callers.shutdown();
+		assertThat(this.callers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.watch.watched()).isZero();
+		// Nothing watched: the look stops, as it does when no thread ever watched a call.
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.timer.getQueue()).isEmpty());
+	}
+
 	/**
 	 * Waits for this many more looks at the running calls: a probe whose deadline has passed is
 	 * acted on by the first look after it was added.
