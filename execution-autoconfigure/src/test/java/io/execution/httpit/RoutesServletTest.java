@@ -86,8 +86,38 @@ class RoutesServletTest {
 			HttpResponse<String> wrongMethod = send(HttpRequest.newBuilder(URI.create(base(worker) + "/execution/v1/invocations"))
 				.PUT(HttpRequest.BodyPublishers.ofString("{}")));
 			assertThat(wrongMethod.statusCode()).isEqualTo(405);
-			assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
+			assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
 			assertThat(wrongMethod.body()).startsWith("{\"status\":405,\"error\":\"method-not-allowed\",\"message\":");
+		}
+	}
+
+	@Test
+	void headAnswersAsGetWithoutTheBodyAndOptionsSaysTheMethods() throws Exception {
+		try (ConfigurableApplicationContext worker = start()) {
+			String routes = base(worker) + "/execution/v1";
+			HttpResponse<String> get = send(HttpRequest.newBuilder(URI.create(routes + "/ping")));
+			// A load balancer's health check by HEAD: the GET's status and headers, no body.
+			HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create(routes + "/ping"))
+				.method("HEAD", HttpRequest.BodyPublishers.noBody()));
+			assertThat(head.statusCode()).isEqualTo(get.statusCode()).isEqualTo(200);
+			assertThat(head.headers().firstValue("Content-Type")).isEqualTo(get.headers().firstValue("Content-Type"));
+			assertThat(head.body()).isEmpty();
+			HttpResponse<String> options = send(HttpRequest.newBuilder(URI.create(routes + "/ping"))
+				.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+			assertThat(options.statusCode()).isEqualTo(204);
+			assertThat(options.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
+			HttpResponse<String> invocations = send(HttpRequest.newBuilder(URI.create(routes + "/invocations"))
+				.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+			assertThat(invocations.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
+			// HEAD of a route that has no GET is refused as any other method it does not take.
+			HttpResponse<String> headOfPost = send(HttpRequest.newBuilder(URI.create(routes + "/invocations"))
+				.method("HEAD", HttpRequest.BodyPublishers.noBody()));
+			assertThat(headOfPost.statusCode()).isEqualTo(405);
+			assertThat(headOfPost.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
+			HttpResponse<String> nothing = send(HttpRequest.newBuilder(URI.create(routes + "/nothing"))
+				.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+			assertThat(nothing.statusCode()).isEqualTo(404);
+			assertThat(nothing.body()).contains("\"error\":\"unknown-route\"");
 		}
 	}
 

@@ -67,37 +67,96 @@ public final class ExecutionRoutesServlet extends HttpServlet {
 	protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String path = request.getPathInfo();
 		String method = request.getMethod();
+		// HEAD is answered as GET without the body (a load balancer's health check by HEAD, say).
+		boolean head = "HEAD".equals(method);
 		Set<String> allowed = null;
 		for (Route route : this.routes) {
 			Map<String, String> variables = route.match(path);
 			if (variables == null) {
 				continue;
 			}
-			if (!route.method.equals(method)) {
+			if (!route.method.equals(method) && !(head && route.method.equals("GET"))) {
 				allowed = (allowed != null) ? allowed : new LinkedHashSet<>();
 				allowed.add(route.method);
 				continue;
 			}
 			ServerHttpObservationFilter.findObservationContext(request)
 				.ifPresent((observation) -> observation.setPathPattern(route.pattern));
-			answer(route, new RouteRequest(request, variables), response);
+			answer(route, new RouteRequest(request, variables), head ? new WithoutBody(response) : response);
 			return;
 		}
 		if (!this.http.authorized(request)) {
 			this.http.unauthorized().write(response);
 		}
 		else if (allowed != null) {
-			this.http.error(ErrorCode.METHOD_NOT_ALLOWED, null, method + " is not a method of " + this.base
-					+ ((path != null) ? path : "") + "; it takes " + String.join(", ", allowed))
-				.header(HttpHeaders.ALLOW, String.join(", ", allowed))
-				.write(response);
+			String allow = allow(allowed);
+			if ("OPTIONS".equals(method)) {
+				response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+				response.setHeader(HttpHeaders.ALLOW, allow);
+				return;
+			}
+			Answer refused = this.http.error(ErrorCode.METHOD_NOT_ALLOWED, null, method + " is not a method of "
+					+ this.base + ((path != null) ? path : "") + "; it takes " + allow)
+				.header(HttpHeaders.ALLOW, allow);
+			refused.write(head ? new WithoutBody(response) : response);
 		}
 		else {
 			this.http.error(ErrorCode.UNKNOWN_ROUTE, null, "No route " + method + " " + this.base
 					+ ((path != null) ? path : "") + " (the routes are invocations, executions, capabilities, ping"
 					+ " and dead-letters under " + this.base + ")")
-				.write(response);
+				.write(head ? new WithoutBody(response) : response);
 		}
+	}
+
+	/** The methods a path takes, as {@code Allow} says them: HEAD with GET, and OPTIONS. */
+	private static String allow(Set<String> methods) {
+		Set<String> allow = new LinkedHashSet<>(methods);
+		if (allow.contains("GET")) {
+			allow.add("HEAD");
+		}
+		allow.add("OPTIONS");
+		return String.join(", ", allow);
+	}
+
+	/** A response to HEAD: the status and headers of GET's, its body dropped. */
+	private static final class WithoutBody extends jakarta.servlet.http.HttpServletResponseWrapper {
+
+		private final jakarta.servlet.ServletOutputStream dropped = new jakarta.servlet.ServletOutputStream() {
+
+			@Override
+			public boolean isReady() {
+				return true;
+			}
+
+			@Override
+			public void setWriteListener(jakarta.servlet.WriteListener listener) {
+				throw new IllegalStateException("A HEAD answer is written blocking");
+			}
+
+			@Override
+			public void write(int b) {
+			}
+
+			@Override
+			public void write(byte[] bytes, int offset, int length) {
+			}
+
+		};
+
+		WithoutBody(HttpServletResponse response) {
+			super(response);
+		}
+
+		@Override
+		public jakarta.servlet.ServletOutputStream getOutputStream() {
+			return this.dropped;
+		}
+
+		@Override
+		public java.io.PrintWriter getWriter() {
+			return new java.io.PrintWriter(java.io.OutputStream.nullOutputStream());
+		}
+
 	}
 
 	private void answer(Route route, RouteRequest request, HttpServletResponse response) throws IOException {
