@@ -55,6 +55,11 @@ class RoutesServletTest {
 		return this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
+	/** A request of a method that sends no body: HEAD, OPTIONS. */
+	private static HttpRequest.Builder bodiless(String method, String url) {
+		return HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody());
+	}
+
 	private static HttpRequest.Builder charge(String url) {
 		return HttpRequest.newBuilder(URI.create(url))
 			.header("Content-Type", "application/json")
@@ -97,25 +102,20 @@ class RoutesServletTest {
 			String routes = base(worker) + "/execution/v1";
 			HttpResponse<String> get = send(HttpRequest.newBuilder(URI.create(routes + "/ping")));
 			// A load balancer's health check by HEAD: the GET's status and headers, no body.
-			HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create(routes + "/ping"))
-				.method("HEAD", HttpRequest.BodyPublishers.noBody()));
+			HttpResponse<String> head = send(bodiless("HEAD", routes + "/ping"));
 			assertThat(head.statusCode()).isEqualTo(get.statusCode()).isEqualTo(200);
 			assertThat(head.headers().firstValue("Content-Type")).isEqualTo(get.headers().firstValue("Content-Type"));
 			assertThat(head.body()).isEmpty();
-			HttpResponse<String> options = send(HttpRequest.newBuilder(URI.create(routes + "/ping"))
-				.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+			HttpResponse<String> options = send(bodiless("OPTIONS", routes + "/ping"));
 			assertThat(options.statusCode()).isEqualTo(204);
 			assertThat(options.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
-			HttpResponse<String> invocations = send(HttpRequest.newBuilder(URI.create(routes + "/invocations"))
-				.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+			HttpResponse<String> invocations = send(bodiless("OPTIONS", routes + "/invocations"));
 			assertThat(invocations.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
 			// HEAD of a route that has no GET is refused as any other method it does not take.
-			HttpResponse<String> headOfPost = send(HttpRequest.newBuilder(URI.create(routes + "/invocations"))
-				.method("HEAD", HttpRequest.BodyPublishers.noBody()));
+			HttpResponse<String> headOfPost = send(bodiless("HEAD", routes + "/invocations"));
 			assertThat(headOfPost.statusCode()).isEqualTo(405);
 			assertThat(headOfPost.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
-			HttpResponse<String> nothing = send(HttpRequest.newBuilder(URI.create(routes + "/nothing"))
-				.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+			HttpResponse<String> nothing = send(bodiless("OPTIONS", routes + "/nothing"));
 			assertThat(nothing.statusCode()).isEqualTo(404);
 			assertThat(nothing.body()).contains("\"error\":\"unknown-route\"");
 		}
