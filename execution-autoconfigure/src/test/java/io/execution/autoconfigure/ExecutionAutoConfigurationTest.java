@@ -3,16 +3,17 @@ package io.execution.autoconfigure;
 import java.util.concurrent.CompletableFuture;
 
 import io.execution.client.ExecutionClientFactory;
+import io.execution.codec.Envelope;
 import io.execution.core.Dispatcher;
 import io.execution.core.Endpoints;
 import io.execution.fixtures.missing.MissingApplication;
-import io.execution.resilience.CircuitBreakers;
 import io.execution.http.HttpTransport;
 import io.execution.http.server.InvocationHttpHandler;
 import io.execution.queue.QueueBackend;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueTransportFactory;
 import io.execution.queue.memory.MemoryQueueBackend;
+import io.execution.resilience.CircuitBreakers;
 import io.execution.worker.WorkerPools;
 import org.junit.jupiter.api.Test;
 
@@ -253,7 +254,7 @@ class ExecutionAutoConfigurationTest {
 				}
 
 				@Override
-				public CompletableFuture<io.execution.codec.Envelope> submit(io.execution.queue.QueuedCall call) {
+				public CompletableFuture<Envelope> submit(io.execution.queue.QueuedCall call) {
 					return new CompletableFuture<>();
 				}
 

@@ -12,9 +12,8 @@ import tools.jackson.databind.util.TokenBuffer;
  * tokens are a copy of every mutable value the caller passed (its objects are taken apart into
  * tokens and built anew on the worker's side, as from bytes), without writing or parsing text:
  * strings and numbers, which cannot change, are handed over as they are. Bytes are made from
- * them only when something asks for bytes — a dead letter, a retry held until due.
- * <p>
- * Read tokens once: a {@code byte[]} value inside them is the copy the worker's side gets.
+ * them only when something asks for bytes — a dead letter, a retry held until due. Nothing a
+ * reader gets from the tokens is shared with another reading ({@link CopiedTokens}).
  */
 public final class Envelope {
 

@@ -95,7 +95,7 @@ public final class EnvelopeCodec {
 	 * @return the request envelope
 	 */
 	public Envelope encodeRequestInJvm(Invocation invocation, boolean stream) {
-		TokenBuffer tokens = new TokenBuffer(this.mapper._serializationContext(), false);
+		TokenBuffer tokens = new CopiedTokens(this.mapper._serializationContext());
 		try (tokens) {
 			writeRequest(tokens, invocation, stream);
 		}
@@ -119,7 +119,7 @@ public final class EnvelopeCodec {
 		json.writeName("args");
 		json.writeStartArray();
 		for (Object arg : invocation.args()) {
-			writeValue(json, arg);
+			json.writePOJO(arg);
 		}
 		json.writeEndArray();
 		json.writeNumberProperty("timeoutMs", invocation.remainingMillis());
@@ -150,19 +150,6 @@ public final class EnvelopeCodec {
 			json.writeEndObject();
 		}
 		json.writeEndObject();
-	}
-
-	/**
-	 * Writes an argument or a result. Tokens keep a {@code byte[]} written as a value as it is, so
-	 * the caller's array is copied first: the worker's side must never share it.
-	 */
-	private static void writeValue(JsonGenerator json, Object value) {
-		if (value instanceof byte[] array && json instanceof TokenBuffer) {
-			json.writeBinary(array);
-		}
-		else {
-			json.writePOJO(value);
-		}
 	}
 
 	/**
@@ -302,7 +289,7 @@ public final class EnvelopeCodec {
 	 * @throws JacksonException when the result cannot be written as JSON
 	 */
 	public Envelope encodeSuccessInJvm(String id, Object result) {
-		TokenBuffer tokens = new TokenBuffer(this.mapper._serializationContext(), false);
+		TokenBuffer tokens = new CopiedTokens(this.mapper._serializationContext());
 		try (tokens) {
 			writeSuccess(tokens, id, result);
 		}
@@ -315,7 +302,7 @@ public final class EnvelopeCodec {
 		json.writeStringProperty("id", id);
 		json.writeBooleanProperty("ok", true);
 		json.writeName("result");
-		writeValue(json, result);
+		json.writePOJO(result);
 		json.writeEndObject();
 	}
 

@@ -1,5 +1,7 @@
 package io.execution.queue;
 
+import io.execution.codec.Envelope;
+
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -31,11 +33,11 @@ public interface QueueBackend extends AutoCloseable {
 	 * with the required tags serves, fails it (or throws) with
 	 * {@link io.execution.ExecutionRejectedException}
 	 */
-	CompletableFuture<io.execution.codec.Envelope> submit(QueuedCall call);
+	CompletableFuture<Envelope> submit(QueuedCall call);
 
 	/**
 	 * Whether its workers run in the callers' JVM, so that a request may travel as tokens rather
-	 * than bytes ({@link io.execution.codec.Envelope}): the memory queue.
+	 * than bytes ({@link Envelope}): the memory queue.
 	 * @return {@code false} by default: requests travel as JSON bytes
 	 */
 	default boolean inJvm() {

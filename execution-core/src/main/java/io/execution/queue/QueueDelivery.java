@@ -1,5 +1,7 @@
 package io.execution.queue;
 
+import io.execution.codec.Envelope;
+
 /**
  * One request taken by a worker, which must answer it exactly once with {@link #reply}.
  */
@@ -15,7 +17,7 @@ public interface QueueDelivery {
 	 * The request envelope: bytes, or tokens from a caller in this JVM.
 	 * @return the body
 	 */
-	io.execution.codec.Envelope request();
+	Envelope request();
 
 	/**
 	 * The call's deadline on this JVM's {@link System#nanoTime()} clock.
@@ -63,9 +65,9 @@ public interface QueueDelivery {
 	/**
 	 * Answers the caller. A reply to a caller that has gone (cancelled, timed out) is dropped.
 	 * @param result the result envelope: tokens for a caller in this JVM, which a backend across
-	 * processes sends as {@link io.execution.codec.Envelope#bytes()}
+	 * processes sends as {@link Envelope#bytes()}
 	 */
-	void reply(io.execution.codec.Envelope result);
+	void reply(Envelope result);
 
 	/**
 	 * Ends this attempt of a call whose service threw without answering its caller, and holds
@@ -90,7 +92,7 @@ public interface QueueDelivery {
 	 * @param result the result envelope the caller gets
 	 * @param cause what the dead letter records
 	 */
-	default void abandon(io.execution.codec.Envelope result, String cause) {
+	default void abandon(Envelope result, String cause) {
 		reply(result);
 	}
 

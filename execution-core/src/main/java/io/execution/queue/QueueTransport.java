@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.execution.ExecutionRejectedException;
 import io.execution.async.RemoteExecutions;
+import io.execution.codec.Envelope;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.core.EndpointFailure;
 import io.execution.core.Futures;
@@ -66,7 +67,7 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 
 	@Override
 	public Object invoke(Invocation invocation) {
-		io.execution.codec.Envelope result;
+		Envelope result;
 		try {
 			result = Futures.await(submit(invocation, true), invocation);
 		}
@@ -78,7 +79,7 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 
 	@Override
 	public CompletableFuture<Object> invokeAsync(Invocation invocation) {
-		CompletableFuture<io.execution.codec.Envelope> submitted = submit(invocation, false);
+		CompletableFuture<Envelope> submitted = submit(invocation, false);
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		submitted.whenCompleteAsync((body, failure) -> {
 			if (failure != null) {
@@ -101,8 +102,8 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	@Override
 	public java.util.stream.Stream<Object> openStream(Invocation invocation) {
 		QueuedStream elements = new QueuedStream(invocation, this.codec, STREAM_BUFFER_CHUNKS);
-		io.execution.codec.Envelope request = encode(invocation, true);
-		CompletableFuture<io.execution.codec.Envelope> result;
+		Envelope request = encode(invocation, true);
+		CompletableFuture<Envelope> result;
 		try {
 			// Read as it comes, like a synchronous call's answer: a backend that holds calls in a
 			// transaction refuses it there.
@@ -127,8 +128,8 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	 * Puts the request on the queue. A rejection here (queue full or closed, backend unreachable)
 	 * means the call never ran, so it is an {@link EndpointFailure}: a fallback may take it.
 	 */
-	private CompletableFuture<io.execution.codec.Envelope> submit(Invocation invocation, boolean awaited) {
-		io.execution.codec.Envelope request = encode(invocation, false);
+	private CompletableFuture<Envelope> submit(Invocation invocation, boolean awaited) {
+		Envelope request = encode(invocation, false);
 		try {
 			QueuedCall call = call(invocation, request);
 			if (awaited) {
@@ -147,13 +148,13 @@ public final class QueueTransport implements Transport, RemoteExecutions {
 	}
 
 	/** The request envelope: tokens for workers in this JVM, JSON bytes for the others. */
-	private io.execution.codec.Envelope encode(Invocation invocation, boolean stream) {
+	private Envelope encode(Invocation invocation, boolean stream) {
 		return this.backend.inJvm() ? this.codec.encodeRequestInJvm(invocation, stream)
-				: io.execution.codec.Envelope.of(this.codec.encodeRequest(invocation, stream));
+				: Envelope.of(this.codec.encodeRequest(invocation, stream));
 	}
 
 	/** The queued call of an invocation, in its lane. */
-	private QueuedCall call(Invocation invocation, io.execution.codec.Envelope request) {
+	private QueuedCall call(Invocation invocation, Envelope request) {
 		return new QueuedCall(this.queue, invocation.id(), request, invocation.deadlineNanos(),
 				invocation.method().idempotent(), lane(invocation), 0, 0, null, null, false);
 	}

@@ -1,5 +1,7 @@
 package io.execution.queue;
 
+import io.execution.codec.Envelope;
+
 import java.util.function.Consumer;
 
 /**
@@ -25,7 +27,7 @@ import java.util.function.Consumer;
  * backend that queues inside the caller's transaction refuses such a call there, as it would wait
  * for a commit that waits for it
  */
-public record QueuedCall(String queue, String invocationId, io.execution.codec.Envelope request, long deadlineNanos, boolean idempotent,
+public record QueuedCall(String queue, String invocationId, Envelope request, long deadlineNanos, boolean idempotent,
 		QueueLane lane, long delayMillis, long timeoutMillis, Consumer<byte[]> chunks, StreamDemand demand, boolean awaited) {
 
 	/**
@@ -64,7 +66,7 @@ public record QueuedCall(String queue, String invocationId, io.execution.codec.E
 	 */
 	public static QueuedCall of(String queue, String invocationId, byte[] request, long deadlineNanos,
 			boolean idempotent) {
-		return new QueuedCall(queue, invocationId, io.execution.codec.Envelope.of(request), deadlineNanos, idempotent,
+		return new QueuedCall(queue, invocationId, Envelope.of(request), deadlineNanos, idempotent,
 				QueueLane.DEFAULT, 0, 0, null, null, false);
 	}
 

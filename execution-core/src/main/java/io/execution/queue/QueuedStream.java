@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import io.execution.ExecutionCancelledException;
 import io.execution.ExecutionRejectedException;
+import io.execution.codec.Envelope;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.core.Futures;
 import io.execution.core.Invocation;
@@ -39,7 +40,7 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 
 	private final StreamDemand demand = new StreamDemand();
 
-	private volatile CompletableFuture<io.execution.codec.Envelope> result;
+	private volatile CompletableFuture<Envelope> result;
 
 	private volatile boolean overflowed;
 
@@ -66,7 +67,7 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 	 * Follows the final result of the call.
 	 * @param result the final result envelope to come
 	 */
-	void follow(CompletableFuture<io.execution.codec.Envelope> result) {
+	void follow(CompletableFuture<Envelope> result) {
 		this.result = result;
 		result.whenComplete((body, failure) -> this.buffer.add(END));
 	}
@@ -78,7 +79,7 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 	void chunk(byte[] chunk) {
 		if (this.chunks.incrementAndGet() > this.capacity) {
 			this.overflowed = true;
-			CompletableFuture<io.execution.codec.Envelope> call = this.result;
+			CompletableFuture<Envelope> call = this.result;
 			if (call != null) {
 				call.cancel(true);
 			}
@@ -127,7 +128,7 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 			throw new ExecutionRejectedException("Stream " + this.invocation.method() + " [" + this.invocation.id()
 					+ "] was cancelled: its reader fell more than " + this.capacity + " chunks behind the worker");
 		}
-		io.execution.codec.Envelope body;
+		Envelope body;
 		try {
 			body = this.result.join();
 		}
@@ -139,7 +140,7 @@ final class QueuedStream extends Spliterators.AbstractSpliterator<Object> {
 
 	/** The caller closed the stream: the worker is cancelled if it still produces. */
 	void close() {
-		CompletableFuture<io.execution.codec.Envelope> call = this.result;
+		CompletableFuture<Envelope> call = this.result;
 		if (call != null && !call.isDone()) {
 			call.cancel(true);
 		}

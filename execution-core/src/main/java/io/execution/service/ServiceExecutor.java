@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import io.execution.ServiceNotFoundException;
+import io.execution.codec.Envelope;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.codec.ErrorCode;
 import io.execution.codec.MalformedEnvelopeException;
@@ -151,7 +152,7 @@ public final class ServiceExecutor {
 	 * @return the request
 	 * @throws MalformedEnvelopeException when the body is not a valid envelope
 	 */
-	public RequestEnvelope decode(io.execution.codec.Envelope body) {
+	public RequestEnvelope decode(Envelope body) {
 		return this.codec.decodeRequest(body, this.registry.argumentTypes());
 	}
 
@@ -165,7 +166,7 @@ public final class ServiceExecutor {
 	public Outcome execute(byte[] body, long deadlineNanos) {
 		RequestEnvelope request;
 		try {
-			request = decode(io.execution.codec.Envelope.of(body));
+			request = decode(Envelope.of(body));
 		}
 		catch (MalformedEnvelopeException ex) {
 			return error(null, ErrorCode.MALFORMED_REQUEST, null, ex.getMessage());
@@ -623,7 +624,7 @@ public final class ServiceExecutor {
 	 * @param error the error code, {@code null} on success
 	 * @param thrown what the service threw, for a {@code SERVICE_EXCEPTION} made here; else {@code null}
 	 */
-	public record Outcome(io.execution.codec.Envelope envelope, ErrorCode error, Throwable thrown) {
+	public record Outcome(Envelope envelope, ErrorCode error, Throwable thrown) {
 
 		/**
 		 * An outcome that the service's own exception did not make.
@@ -631,7 +632,7 @@ public final class ServiceExecutor {
 		 * @param error the error code, {@code null} on success
 		 */
 		public Outcome(byte[] body, ErrorCode error) {
-			this(io.execution.codec.Envelope.of(body), error, null);
+			this(Envelope.of(body), error, null);
 		}
 
 		/**

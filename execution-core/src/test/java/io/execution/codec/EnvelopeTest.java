@@ -6,8 +6,8 @@ import java.util.List;
 
 import io.execution.core.ClientMethod;
 import io.execution.core.Invocation;
-import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceExecutor.Outcome;
+import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceRegistry;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -137,6 +137,12 @@ class EnvelopeTest {
 		assertThat(data).isEqualTo("dZta".getBytes(StandardCharsets.UTF_8));
 		// A string cannot change: it is handed over, neither written as text nor parsed again.
 		assertThat(this.keeper.kept[2]).isSameAs(text);
+		// The request itself is untouched by the worker: a retry or a dead letter made from it carries
+		// the arguments as the caller sent them, and every reading binds arrays of its own.
+		assertThat(this.mapper.readTree(request.bytes()).get("args").get(1).asString())
+			.isEqualTo(java.util.Base64.getEncoder().encodeToString("data".getBytes(StandardCharsets.UTF_8)));
+		Object[] again = this.executor.decode(request).bound();
+		assertThat(again[1]).isNotSameAs(this.keeper.kept[1]).isEqualTo("data".getBytes(StandardCharsets.UTF_8));
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package io.execution.queue;
 
+import io.execution.codec.Envelope;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +28,8 @@ class PausableConsumerTest {
 			}
 
 			@Override
-			public io.execution.codec.Envelope request() {
-				return io.execution.codec.Envelope.of(new byte[0]);
+			public Envelope request() {
+				return Envelope.of(new byte[0]);
 			}
 
 			@Override
@@ -40,7 +42,7 @@ class PausableConsumerTest {
 			}
 
 			@Override
-			public void reply(io.execution.codec.Envelope result) {
+			public void reply(Envelope result) {
 			}
 
 		};

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import io.execution.ExecutionRejectedException;
+import io.execution.codec.Envelope;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.core.ClientMethod;
 import io.execution.core.Invocation;
@@ -43,7 +44,7 @@ class QueuedStreamTest {
 	void eachChunkReadGrantsTheWorkerOneMore() throws Exception {
 		Invocation invocation = invocation();
 		QueuedStream stream = new QueuedStream(invocation, this.codec, 64);
-		CompletableFuture<io.execution.codec.Envelope> result = new CompletableFuture<>();
+		CompletableFuture<Envelope> result = new CompletableFuture<>();
 		stream.follow(result);
 		assertThat(stream.demand().granted()).isEqualTo(StreamDemand.WINDOW);
 		List<Long> grants = new ArrayList<>();
@@ -51,7 +52,7 @@ class QueuedStreamTest {
 		for (int chunk = 0; chunk < 8; chunk++) {
 			stream.chunk(this.codec.encodeChunk(List.of(chunk)));
 		}
-		result.complete(io.execution.codec.Envelope.of(this.codec.encodeEnd(invocation.id(), 8)));
+		result.complete(Envelope.of(this.codec.encodeEnd(invocation.id(), 8)));
 		List<Object> read = StreamSupport.stream(stream, false).toList();
 		assertThat(read).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
 		assertThat(stream.demand().granted()).isEqualTo(StreamDemand.WINDOW + 8);
@@ -63,7 +64,7 @@ class QueuedStreamTest {
 	void aWorkerThatSendsPastTheBufferHasTheStreamFailedAndItsCallCancelled() throws Exception {
 		Invocation invocation = invocation();
 		QueuedStream stream = new QueuedStream(invocation, this.codec, 4);
-		CompletableFuture<io.execution.codec.Envelope> result = new CompletableFuture<>();
+		CompletableFuture<Envelope> result = new CompletableFuture<>();
 		stream.follow(result);
 		for (int chunk = 0; chunk < 5; chunk++) {
 			stream.chunk(this.codec.encodeChunk(List.of(chunk)));

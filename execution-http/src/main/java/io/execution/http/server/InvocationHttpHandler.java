@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.execution.codec.Envelope;
 import io.execution.codec.EnvelopeCodec;
 import io.execution.codec.ErrorCode;
 import io.execution.codec.MalformedEnvelopeException;
@@ -24,8 +25,8 @@ import io.execution.codec.ResultEnvelope;
 import io.execution.core.CallContext;
 import io.execution.core.DeadlineWatch;
 import io.execution.http.Gzip;
-import io.execution.service.ServiceExecutor;
 import io.execution.service.ServiceExecutor.Outcome;
+import io.execution.service.ServiceExecutor;
 import io.execution.worker.WorkerOperations;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -370,7 +371,7 @@ public final class InvocationHttpHandler {
 			return new Received(null, tooLarge(-1));
 		}
 		try {
-			return new Received(bind ? this.executor.decode(io.execution.codec.Envelope.of(body)) : this.codec.decodeRequest(body), null);
+			return new Received(bind ? this.executor.decode(Envelope.of(body)) : this.codec.decodeRequest(body), null);
 		}
 		catch (MalformedEnvelopeException ex) {
 			return new Received(null, error(ErrorCode.MALFORMED_REQUEST, null, ex.getMessage()));

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.execution.codec.Envelope;
 import io.execution.queue.QueueDelivery;
 
 /**
@@ -49,8 +50,8 @@ final class JdbcDelivery implements QueueDelivery {
 	}
 
 	@Override
-	public io.execution.codec.Envelope request() {
-		return io.execution.codec.Envelope.of(this.request);
+	public Envelope request() {
+		return Envelope.of(this.request);
 	}
 
 	@Override
@@ -113,14 +114,14 @@ final class JdbcDelivery implements QueueDelivery {
 	}
 
 	@Override
-	public void reply(io.execution.codec.Envelope result) {
+	public void reply(Envelope result) {
 		if (this.answered.compareAndSet(false, true)) {
 			this.consumer.answer(this, result.bytes());
 		}
 	}
 
 	@Override
-	public void abandon(io.execution.codec.Envelope result, String cause) {
+	public void abandon(Envelope result, String cause) {
 		if (this.answered.compareAndSet(false, true)) {
 			this.consumer.deadLetter(this, result.bytes(), cause);
 		}

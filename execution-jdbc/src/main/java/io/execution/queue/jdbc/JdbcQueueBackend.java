@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import io.execution.ExecutionRejectedException;
+import io.execution.codec.Envelope;
 import io.execution.core.ExecutionEvents;
 import io.execution.queue.ConsumerOptions;
 import io.execution.queue.DeadLetterStore;
@@ -183,7 +184,7 @@ public final class JdbcQueueBackend implements QueueBackend {
 	}
 
 	@Override
-	public CompletableFuture<io.execution.codec.Envelope> submit(QueuedCall call) {
+	public CompletableFuture<Envelope> submit(QueuedCall call) {
 		if (!this.open) {
 			throw new ExecutionRejectedException("Queue '" + call.queue() + "' is closed");
 		}
@@ -207,7 +208,7 @@ public final class JdbcQueueBackend implements QueueBackend {
 			throw new ExecutionRejectedException("Queue '" + call.queue() + "' is full: it holds " + depth.get()
 					+ " calls, its capacity (execution.queue.capacity=" + this.settings.capacity() + ")");
 		}
-		CompletableFuture<io.execution.codec.Envelope> result = new CompletableFuture<>();
+		CompletableFuture<Envelope> result = new CompletableFuture<>();
 		this.replies.expect(call.invocationId(), result);
 		Long granted = null;
 		if (call.streamed()) {

@@ -1,5 +1,7 @@
 package io.execution.queue.jdbc;
 
+import io.execution.codec.Envelope;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,7 +34,7 @@ final class JdbcReplies {
 	static final String NOTICE = "CASE WHEN octet_length(result) <= 5600 THEN invocation_id || ' ' ||"
 			+ " encode(result, 'base64') ELSE invocation_id END";
 
-	private final Map<String, CompletableFuture<io.execution.codec.Envelope>> waiting = new ConcurrentHashMap<>();
+	private final Map<String, CompletableFuture<Envelope>> waiting = new ConcurrentHashMap<>();
 
 	/** The streamed calls' chunk consumers, until their final answer. */
 	private final Map<String, java.util.function.Consumer<byte[]>> chunks = new ConcurrentHashMap<>();
@@ -57,7 +59,7 @@ final class JdbcReplies {
 		this.take = "DELETE FROM " + settings.table("reply") + " WHERE caller = ? RETURNING invocation_id, result, seq";
 	}
 
-	void expect(String invocationId, CompletableFuture<io.execution.codec.Envelope> result) {
+	void expect(String invocationId, CompletableFuture<Envelope> result) {
 		this.waiting.put(invocationId, result);
 		result.whenComplete((body, failure) -> this.waiting.remove(invocationId, result));
 	}
@@ -95,11 +97,11 @@ final class JdbcReplies {
 		int space = payload.indexOf(' ');
 		// A streamed call's answer is taken from the table with its chunks, so that it comes after them.
 		if (space > 0 && !this.chunks.containsKey(payload.substring(0, space))) {
-			CompletableFuture<io.execution.codec.Envelope> result = this.waiting.remove(payload.substring(0, space));
+			CompletableFuture<Envelope> result = this.waiting.remove(payload.substring(0, space));
 			if (result != null) {
 				try {
 					byte[] body = java.util.Base64.getMimeDecoder().decode(payload.substring(space + 1));
-					result.complete(io.execution.codec.Envelope.of(body));
+					result.complete(Envelope.of(body));
 					this.unswept.set(true);
 					return;
 				}
@@ -145,9 +147,9 @@ final class JdbcReplies {
 					}
 					continue;
 				}
-				CompletableFuture<io.execution.codec.Envelope> result = this.waiting.remove(reply.invocationId());
+				CompletableFuture<Envelope> result = this.waiting.remove(reply.invocationId());
 				if (result != null) {
-					result.complete(io.execution.codec.Envelope.of(reply.body()));
+					result.complete(Envelope.of(reply.body()));
 				}
 			}
 		}

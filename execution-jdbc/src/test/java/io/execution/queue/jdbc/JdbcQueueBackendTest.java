@@ -9,8 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.execution.codec.Envelope;
 import io.execution.ExecutionRejectedException;
+import io.execution.codec.Envelope;
 import io.execution.queue.ConsumerOptions;
 import io.execution.queue.QueueConsumer;
 import io.execution.queue.QueueDelivery;

@@ -3,6 +3,7 @@ package io.execution.queue.redis;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import io.execution.codec.Envelope;
 import io.execution.queue.CancelSignal;
 import io.execution.queue.QueueDelivery;
 import tools.jackson.core.io.JsonStringEncoder;
@@ -74,8 +75,8 @@ final class RedisDelivery implements QueueDelivery {
 	}
 
 	@Override
-	public io.execution.codec.Envelope request() {
-		return io.execution.codec.Envelope.of(this.body);
+	public Envelope request() {
+		return Envelope.of(this.body);
 	}
 
 	/** The request's JSON as it came from Redis. */
@@ -157,7 +158,7 @@ final class RedisDelivery implements QueueDelivery {
 	}
 
 	@Override
-	public void reply(io.execution.codec.Envelope result) {
+	public void reply(Envelope result) {
 		this.consumer.reply(this, this.replyTo, tagged(this.invocationId, result.bytes()));
 	}
 
@@ -171,7 +172,7 @@ final class RedisDelivery implements QueueDelivery {
 	}
 
 	@Override
-	public void abandon(io.execution.codec.Envelope result, String cause) {
+	public void abandon(Envelope result, String cause) {
 		this.consumer.deadLetter(this, this.replyTo, tagged(this.invocationId, result.bytes()), cause, this.body);
 	}
 

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.execution.ExecutionRejectedException;
 import io.execution.ExecutionTimeoutException;
+import io.execution.codec.Envelope;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.Futures;
 import io.execution.queue.QueueLane;
@@ -49,13 +50,13 @@ final class RedisProducer {
 	 * Puts a call on its queue, as {@link io.execution.queue.QueueBackend#submit(QueuedCall)}
 	 * says; a streamed call's chunks go to its consumer until it completes.
 	 */
-	CompletableFuture<io.execution.codec.Envelope> submit(QueuedCall call) {
+	CompletableFuture<Envelope> submit(QueuedCall call) {
 		if (!call.streamed()) {
 			return place(call);
 		}
 		this.replies.streaming(call.invocationId(), call.chunks());
 		String credit = (call.demand() != null) ? grant(call) : null;
-		CompletableFuture<io.execution.codec.Envelope> result;
+		CompletableFuture<Envelope> result;
 		try {
 			result = place(call);
 		}
@@ -97,7 +98,7 @@ final class RedisProducer {
 		return credit;
 	}
 
-	private CompletableFuture<io.execution.codec.Envelope> place(QueuedCall call) {
+	private CompletableFuture<Envelope> place(QueuedCall call) {
 		if (call.later()) {
 			return later(call.queue(), call.invocationId(), call.request().bytes(), call.delayMillis(), call.timeoutMillis(),
 					call.idempotent(), call.lane());
@@ -110,9 +111,9 @@ final class RedisProducer {
 	}
 
 	/** Puts a request on the plain queue, with the next batch of this queue's requests. */
-	private CompletableFuture<io.execution.codec.Envelope> plain(String queue, String invocationId, byte[] request, long deadlineNanos,
+	private CompletableFuture<Envelope> plain(String queue, String invocationId, byte[] request, long deadlineNanos,
 			boolean idempotent) {
-		CompletableFuture<io.execution.codec.Envelope> result = this.replies.expect(queue, invocationId);
+		CompletableFuture<Envelope> result = this.replies.expect(queue, invocationId);
 		CompletableFuture<String> added = new CompletableFuture<>();
 		this.submissions.computeIfAbsent(queue, this::submitter)
 			.add(new Pending(invocationId, request, deadlineNanos, idempotent, result, added));
@@ -134,7 +135,7 @@ final class RedisProducer {
 	 * a worker takes it by priority, keys in turn, only with the tags it requires. A request
 	 * no live worker could take is refused at once.
 	 */
-	private CompletableFuture<io.execution.codec.Envelope> laned(String queue, String invocationId, byte[] request, long deadlineNanos,
+	private CompletableFuture<Envelope> laned(String queue, String invocationId, byte[] request, long deadlineNanos,
 			boolean idempotent, QueueLane lane) {
 		if (!lane.requires().isEmpty()) {
 			String unavailable = this.backend.unavailable(queue, lane.requires());
@@ -142,7 +143,7 @@ final class RedisProducer {
 				throw new ExecutionRejectedException("Call [" + invocationId + "] cannot run: " + unavailable);
 			}
 		}
-		CompletableFuture<io.execution.codec.Envelope> result = this.replies.expect(queue, invocationId);
+		CompletableFuture<Envelope> result = this.replies.expect(queue, invocationId);
 		long timeout = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
 		CompletableFuture<List<Object>> staged;
 		try {
@@ -172,7 +173,7 @@ final class RedisProducer {
 	 * Fails a call whose request Redis did not take: unreachable (the failure), or full (not
 	 * added).
 	 */
-	private void rejectUnless(CompletableFuture<io.execution.codec.Envelope> result, String queue, String invocationId, boolean added,
+	private void rejectUnless(CompletableFuture<Envelope> result, String queue, String invocationId, boolean added,
 			Throwable failure) {
 		if (failure != null) {
 			result.completeExceptionally(new ExecutionRejectedException("Queue '" + queue
@@ -192,9 +193,9 @@ final class RedisProducer {
 	}
 
 	/** Holds a request until it is due, by Redis' clock; its lane is kept for then. */
-	private CompletableFuture<io.execution.codec.Envelope> later(String queue, String invocationId, byte[] request, long delayMillis,
+	private CompletableFuture<Envelope> later(String queue, String invocationId, byte[] request, long delayMillis,
 			long timeoutMillis, boolean idempotent, QueueLane lane) {
-		CompletableFuture<io.execution.codec.Envelope> result = this.replies.expect(queue, invocationId);
+		CompletableFuture<Envelope> result = this.replies.expect(queue, invocationId);
 		if (!lane.isDefault()) {
 			// Its lane is kept first: a request moved when due without it would join the plain queue.
 			try {
@@ -272,7 +273,7 @@ final class RedisProducer {
 
 	/** A request waiting to be put on its queue with the next batch. */
 	private record Pending(String invocationId, byte[] body, long deadlineNanos, boolean idempotent,
-			CompletableFuture<io.execution.codec.Envelope> result, CompletableFuture<String> added) {
+			CompletableFuture<Envelope> result, CompletableFuture<String> added) {
 	}
 
 	private static final int SUBMIT_BATCH_ITEMS = 64;

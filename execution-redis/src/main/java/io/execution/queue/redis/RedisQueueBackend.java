@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
+import io.execution.codec.Envelope;
 import io.execution.core.ExecutionEvents;
 import io.execution.core.InvocationIds;
 import io.execution.queue.ConsumerOptions;
@@ -291,7 +292,7 @@ public final class RedisQueueBackend implements QueueBackend {
 	}
 
 	@Override
-	public CompletableFuture<io.execution.codec.Envelope> submit(QueuedCall call) {
+	public CompletableFuture<Envelope> submit(QueuedCall call) {
 		return this.producer.submit(call);
 	}
 

@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.execution.ExecutionRejectedException;
+import io.execution.codec.Envelope;
 import io.execution.redis.RedisConnections;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
@@ -41,7 +42,7 @@ final class RedisReplies {
 
 	private final BooleanSupplier closed;
 
-	private final Map<String, CompletableFuture<io.execution.codec.Envelope>> pending = new ConcurrentHashMap<>();
+	private final Map<String, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
 
 	private final Map<String, Consumer<byte[]>> chunks = new ConcurrentHashMap<>();
 
@@ -70,7 +71,7 @@ final class RedisReplies {
 	 * The future of a request about to be sent: the backend must be open and able to read its
 	 * answer. It is forgotten once complete.
 	 */
-	CompletableFuture<io.execution.codec.Envelope> expect(String queue, String invocationId) {
+	CompletableFuture<Envelope> expect(String queue, String invocationId) {
 		if (this.closed.getAsBoolean()) {
 			throw new ExecutionRejectedException("Queue '" + queue + "' is closed: the application is shutting down ["
 					+ invocationId + "]");
@@ -82,7 +83,7 @@ final class RedisReplies {
 			throw new ExecutionRejectedException("Queue '" + queue + "' is unreachable: cannot connect to Redis ("
 					+ ex.getMessage() + "; spring.data.redis.*) [" + invocationId + "]", ex);
 		}
-		CompletableFuture<io.execution.codec.Envelope> result = new CompletableFuture<>();
+		CompletableFuture<Envelope> result = new CompletableFuture<>();
 		this.pending.put(invocationId, result);
 		result.whenComplete((body, failure) -> this.pending.remove(invocationId, result));
 		return result;
@@ -247,9 +248,9 @@ final class RedisReplies {
 			}
 			return;
 		}
-		CompletableFuture<io.execution.codec.Envelope> call = this.pending.remove(new String(reply, 0, newline, StandardCharsets.UTF_8));
+		CompletableFuture<Envelope> call = this.pending.remove(new String(reply, 0, newline, StandardCharsets.UTF_8));
 		if (call != null) {
-			call.complete(io.execution.codec.Envelope.of(body));
+			call.complete(Envelope.of(body));
 		}
 		// No call: a late or duplicate reply, dropped.
 	}

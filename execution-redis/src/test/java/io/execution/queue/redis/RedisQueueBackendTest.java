@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.execution.codec.Envelope;
 import io.execution.ExecutionRejectedException;
+import io.execution.codec.Envelope;
 import io.execution.redis.RedisConnections;
 import io.execution.redis.TestRedis;
 import io.lettuce.core.RedisClient;
