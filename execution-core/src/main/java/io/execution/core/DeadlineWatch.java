@@ -141,13 +141,13 @@ public final class DeadlineWatch {
 				}
 			}
 		}
-		if (!busy()) {
+		if (watched() == 0) {
 			ScheduledFuture<?> current = this.scan.getAndSet(null);
 			if (current != null) {
 				current.cancel(false);
 			}
 			// A call that came in meanwhile may have seen the scan still on: look again.
-			if (busy() && this.scan.get() == null) {
+			if (watched() > 0 && this.scan.get() == null) {
 				startScanning();
 			}
 		}
@@ -157,20 +157,6 @@ public final class DeadlineWatch {
 		java.util.List<Watched> calls = (passed != null) ? passed : new java.util.ArrayList<>();
 		calls.add(call);
 		return calls;
-	}
-
-	/** Whether a call is watched still. */
-	private boolean busy() {
-		if (!this.running.isEmpty()) {
-			return true;
-		}
-		for (Slot slot : this.threads) {
-			Watched call = slot.call;
-			if (call != null && call.state == Watched.WATCHED) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/** A thread's slot: the call it watches now, set by the thread, cleared by whoever closes the call. */
