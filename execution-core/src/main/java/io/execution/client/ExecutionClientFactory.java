@@ -100,7 +100,7 @@ public final class ExecutionClientFactory {
 		}
 		this.services.add(service);
 		Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
-				new ClientHandler(type, service, Map.copyOf(methods), this.dispatcher));
+				new ClientHandler(type, service, new MethodTable(Map.copyOf(methods)), this.dispatcher));
 		return type.cast(proxy);
 	}
 
@@ -148,7 +148,7 @@ public final class ExecutionClientFactory {
 		return Set.copyOf(this.services);
 	}
 
-	private record ClientHandler(Class<?> type, String service, Map<Method, ClientMethod> methods,
+	private record ClientHandler(Class<?> type, String service, MethodTable methods,
 			Dispatcher dispatcher) implements InvocationHandler {
 
 		@Override
@@ -185,6 +185,34 @@ public final class ExecutionClientFactory {
 				case "toString" -> "ExecutionClient[" + this.type.getName() + " -> " + this.service + "]";
 				default -> throw new IllegalStateException("Unexpected method " + method);
 			};
+		}
+
+	}
+
+	/**
+	 * A client's methods by the {@link Method} its proxy hands to the handler. The proxy hands
+	 * over the same instance on every call, but an instance of its own, not the interface's:
+	 * found by equality the first time (which compares the parameter types), by identity after.
+	 */
+	private static final class MethodTable {
+
+		private final Map<Method, ClientMethod> byEquality;
+
+		/** Copied on write; an addition lost to a race is found by equality again. */
+		private volatile java.util.IdentityHashMap<Method, ClientMethod> seen = new java.util.IdentityHashMap<>();
+
+		MethodTable(Map<Method, ClientMethod> byEquality) {
+			this.byEquality = byEquality;
+		}
+
+		ClientMethod get(Method method) {
+			ClientMethod found = this.seen.get(method);
+			if (found == null && (found = this.byEquality.get(method)) != null) {
+				java.util.IdentityHashMap<Method, ClientMethod> more = new java.util.IdentityHashMap<>(this.seen);
+				more.put(method, found);
+				this.seen = more;
+			}
+			return found;
 		}
 
 	}

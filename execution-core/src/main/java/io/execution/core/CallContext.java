@@ -40,6 +40,9 @@ public final class CallContext {
 		return enter(invocation.id(), endpoint.name(), endpoint.mode());
 	}
 
+	/** What an outermost call puts back: nothing (the keys are put and taken away together). */
+	private static final CallContext OUTERMOST = new CallContext(null, null, null);
+
 	/**
 	 * Enters a call or an execution.
 	 * @param invocation the invocation id
@@ -48,7 +51,9 @@ public final class CallContext {
 	 * @return the context, to {@link #exit()}
 	 */
 	public static CallContext enter(String invocation, String endpoint, String mode) {
-		CallContext previous = new CallContext(MDC.get(INVOCATION), MDC.get(ENDPOINT), MDC.get(MODE));
+		String outer = MDC.get(INVOCATION);
+		// The three keys come and go together: without an invocation, the thread is in no call.
+		CallContext previous = (outer != null) ? new CallContext(outer, MDC.get(ENDPOINT), MDC.get(MODE)) : OUTERMOST;
 		put(INVOCATION, invocation);
 		put(ENDPOINT, endpoint);
 		put(MODE, mode);

@@ -3,6 +3,7 @@ package io.execution.core;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Aggregate statistics per endpoint (the calls this application made) and per service (the
  * calls it served), and, through {@link Window}, per worker pool: calls by {@link CallOutcome},
  * failures, and latency percentiles over the most recent calls — the one count model the
- * Actuator endpoint, the console and the samples read. Cheap enough for every call: three adders
+ * Actuator endpoint, the console and the samples read. Cheap enough for every call: one adder
  * and one array write.
  */
 public final class CallStatistics implements CallObserver {
@@ -117,20 +118,21 @@ public final class CallStatistics implements CallObserver {
 
 	/**
 	 * The counts and recent latencies of one flow of calls (an endpoint, a served service, a
-	 * worker pool): two adders and one array write per call.
+	 * worker pool): one adder and one array write per call. The calls and failures are the sums
+	 * of the outcomes' counts, so they always agree with them. The latencies kept are the first
+	 * {@value #WINDOW} calls', then each call takes the place of a randomly chosen one: a sample
+	 * of the recent calls (on average {@value #WINDOW} calls old) that threads on different cores
+	 * write without passing one counter between them.
 	 */
 	public static final class Window {
-
-		private final LongAdder calls = new LongAdder();
-
-		private final LongAdder failures = new LongAdder();
 
 		private final LongAdder[] outcomes = Arrays.stream(OUTCOMES).map((outcome) -> new LongAdder())
 			.toArray(LongAdder[]::new);
 
 		private final AtomicLongArray latencies = new AtomicLongArray(WINDOW);
 
-		private final AtomicInteger next = new AtomicInteger();
+		/** How many latencies were kept in order, up to {@value #WINDOW}; random places after. */
+		private final AtomicInteger filled = new AtomicInteger();
 
 		/**
 		 * Records a finished call.
@@ -138,12 +140,14 @@ public final class CallStatistics implements CallObserver {
 		 * @param outcome how it ended
 		 */
 		public void record(long nanos, CallOutcome outcome) {
-			this.calls.increment();
 			this.outcomes[outcome.ordinal()].increment();
-			if (outcome.failed()) {
-				this.failures.increment();
+			int slot;
+			if (this.filled.getOpaque() < WINDOW && (slot = this.filled.getAndIncrement()) < WINDOW) {
+				this.latencies.setRelease(slot, nanos);
 			}
-			this.latencies.set(this.next.getAndIncrement() & (WINDOW - 1), nanos);
+			else {
+				this.latencies.setOpaque(ThreadLocalRandom.current().nextInt(WINDOW), nanos);
+			}
 		}
 
 		/**
@@ -160,7 +164,13 @@ public final class CallStatistics implements CallObserver {
 		 * @return the count
 		 */
 		public long failures() {
-			return this.failures.sum();
+			long failures = 0;
+			for (int i = 0; i < OUTCOMES.length; i++) {
+				if (OUTCOMES[i].failed()) {
+					failures += this.outcomes[i].sum();
+				}
+			}
+			return failures;
 		}
 
 		/**
@@ -168,18 +178,21 @@ public final class CallStatistics implements CallObserver {
 		 * @return the snapshot
 		 */
 		public Snapshot snapshot() {
-			long calls = this.calls.sum();
-			long failures = this.failures.sum();
-			int filled = (int) Math.min(calls, WINDOW);
-			long[] sorted = new long[filled];
-			for (int i = 0; i < filled; i++) {
-				sorted[i] = this.latencies.get(i);
-			}
-			Arrays.sort(sorted);
+			long calls = 0;
+			long failures = 0;
 			Map<String, Long> byOutcome = new java.util.LinkedHashMap<>();
 			for (int i = 0; i < OUTCOMES.length; i++) {
-				byOutcome.put(NAMES[i], this.outcomes[i].sum());
+				long count = this.outcomes[i].sum();
+				byOutcome.put(NAMES[i], count);
+				calls += count;
+				failures += OUTCOMES[i].failed() ? count : 0;
 			}
+			int kept = Math.min(this.filled.get(), WINDOW);
+			long[] sorted = new long[kept];
+			for (int i = 0; i < kept; i++) {
+				sorted[i] = this.latencies.getAcquire(i);
+			}
+			Arrays.sort(sorted);
 			return new Snapshot(calls, failures, (calls > 0) ? (double) (calls - failures) / calls : 1.0,
 					percentile(sorted, 0.50), percentile(sorted, 0.99), java.util.Collections.unmodifiableMap(byOutcome));
 		}
