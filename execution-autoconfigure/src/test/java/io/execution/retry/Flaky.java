@@ -13,6 +13,11 @@ public interface Flaky {
 	@RetryFailed(maxAttempts = 3, initialInterval = "100ms", multiplier = 2, jitter = 0)
 	String annotated(String key, int failures);
 
+	/** As {@link #annotated}, answering a future; its next attempt waits a second. */
+	@Idempotent
+	@RetryFailed(maxAttempts = 3, initialInterval = "1s", jitter = 0)
+	java.util.concurrent.CompletableFuture<String> later(String key, int failures);
+
 	/** Throws IllegalArgumentException, which its policy never retries. */
 	@Idempotent
 	@RetryFailed(maxAttempts = 3, initialInterval = "50ms", neverFor = IllegalArgumentException.class)

@@ -31,6 +31,11 @@ public class FlakyService implements Flaky {
 	}
 
 	@Override
+	public java.util.concurrent.CompletableFuture<String> later(String key, int failures) {
+		return java.util.concurrent.CompletableFuture.completedFuture(run(key, failures));
+	}
+
+	@Override
 	public String refused(String key) {
 		RUNS.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
 		throw new IllegalArgumentException("no " + key);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import io.execution.RemoteExecutionException;
 import io.execution.async.Execution;
@@ -12,7 +13,7 @@ import io.execution.async.ExecutionStatus;
 import io.execution.async.Executions;
 import io.execution.queue.DeadLetter;
 import io.execution.queue.DeadLetters;
-import io.execution.redis.TestRedis;
+import io.execution.fixtures.SharedBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,10 +45,7 @@ class RetryFailedTest {
 		if (name.equals("memory")) {
 			return new String[0];
 		}
-		List<String> properties = new ArrayList<>(List.of(TestRedis.shared().properties()));
-		properties.addAll(List.of("execution.queue.backend=redis",
-				"execution.queue.redis.prefix=r" + Long.toHexString(System.nanoTime())));
-		return properties.toArray(String[]::new);
+		return SharedBackends.properties(name, SharedBackends.prefix());
 	}
 
 	private ConfigurableApplicationContext start(boolean worker, String[] backend, String... more) {
@@ -64,7 +62,7 @@ class RetryFailedTest {
 		return context;
 	}
 
-	/** The caller: on memory the one JVM that also works; on Redis a process of its own beside one worker. */
+	/** The caller: on memory the one JVM that also works; on a shared backend a process of its own beside one worker. */
 	private ConfigurableApplicationContext caller(String name, String... more) {
 		String[] backend = backend(name);
 		if (name.equals("memory")) {
@@ -79,7 +77,7 @@ class RetryFailedTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "redis" })
+	@ValueSource(strings = { "memory", "redis", "jdbc" })
 	void aFailedCallRunsAgainAfterItsIntervalUntilItSucceeds(String backend) {
 		Flaky flaky = caller(backend).getBean(Flaky.class);
 		String key = key();
@@ -91,7 +89,7 @@ class RetryFailedTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "redis" })
+	@ValueSource(strings = { "memory", "redis", "jdbc" })
 	void theLastAttemptsFailureReachesTheCaller(String backend) {
 		Flaky flaky = caller(backend).getBean(Flaky.class);
 		String key = key();
@@ -101,7 +99,7 @@ class RetryFailedTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "redis" })
+	@ValueSource(strings = { "memory", "redis", "jdbc" })
 	void anExceptionThePolicyNeverRetriesEndsTheCallAtOnce(String backend) {
 		Flaky flaky = caller(backend).getBean(Flaky.class);
 		String key = key();
@@ -111,7 +109,7 @@ class RetryFailedTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "redis" })
+	@ValueSource(strings = { "memory", "redis", "jdbc" })
 	void aCallThatFailedForGoodIsKeptAsADeadLetterWhenThePolicySaysSo(String backend) {
 		ConfigurableApplicationContext caller = caller(backend);
 		Flaky flaky = caller.getBean(Flaky.class);
@@ -129,7 +127,7 @@ class RetryFailedTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "redis" })
+	@ValueSource(strings = { "memory", "redis", "jdbc" })
 	void theEndpointsPropertiesRetryItsIdempotentMethodsOnly(String backend) {
 		Flaky flaky = caller(backend).getBean(Flaky.class);
 		String retried = key();
@@ -140,7 +138,7 @@ class RetryFailedTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "redis" })
+	@ValueSource(strings = { "memory", "redis", "jdbc" })
 	void aSynchronousCallIsNotRetriedPastItsCallersDeadline(String backend) {
 		// 1.5 s for the whole call; the policy would wait 2 s before the second attempt.
 		Flaky flaky = caller(backend, "execution.endpoints.flaky.timeout=1500ms",
@@ -154,7 +152,20 @@ class RetryFailedTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "redis" })
+	@ValueSource(strings = { "memory", "redis", "jdbc" })
+	void aCallCancelledWhileItsNextAttemptWaitsIsNotRunAgain(String backend) {
+		Flaky flaky = caller(backend).getBean(Flaky.class);
+		String key = key();
+		CompletableFuture<String> call = flaky.later(key, 5);
+		await().atMost(Duration.ofSeconds(10)).until(() -> FlakyService.runs(key) == 1);
+		// Its next attempt is due a second after the first failed; the caller gives up before.
+		call.cancel(true);
+		assertThat(call).isCancelled();
+		await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> FlakyService.runs(key) == 1);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "redis", "jdbc" })
 	void anExecutionRecordsEachFailedAttempt(String backend) {
 		ConfigurableApplicationContext caller = caller(backend, "execution.endpoints.flaky.timeout=5s");
 		Flaky flaky = caller.getBean(Flaky.class);
@@ -188,9 +199,10 @@ class RetryFailedTest {
 			.hasStackTraceContaining("must be from 0 to 1");
 	}
 
-	@org.junit.jupiter.api.Test
-	void onRedisTheNextAttemptOutlivesTheWorkerThatFailedAndTheCallerThatStarted() {
-		String[] redis = backend("redis");
+	@ParameterizedTest
+	@ValueSource(strings = { "redis", "jdbc" })
+	void theNextAttemptOutlivesTheWorkerThatFailedAndTheCallerThatStarted(String backend) {
+		String[] redis = backend(backend);
 		String interval = "execution.endpoints.flaky.retry-failed.initial-interval=1500ms";
 		ConfigurableApplicationContext first = start(true, redis, interval);
 		ConfigurableApplicationContext starter = start(false, redis, interval);

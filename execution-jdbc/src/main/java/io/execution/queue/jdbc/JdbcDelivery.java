@@ -121,6 +121,12 @@ final class JdbcDelivery implements QueueDelivery {
 	}
 
 	@Override
+	public boolean retryLater(byte[] next, long delayMillis, long timeoutMillis) {
+		return !this.answered.get() && this.consumer.retryLater(this, next, delayMillis, timeoutMillis)
+				&& this.answered.compareAndSet(false, true);
+	}
+
+	@Override
 	public void abandon(Envelope result, String cause) {
 		if (this.answered.compareAndSet(false, true)) {
 			this.consumer.deadLetter(this, result.bytes(), cause);

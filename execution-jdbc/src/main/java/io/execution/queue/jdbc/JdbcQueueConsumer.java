@@ -48,6 +48,8 @@ final class JdbcQueueConsumer implements QueueConsumer {
 
 	private final String granted;
 
+	private final String retry;
+
 	private final LinkedBlockingQueue<JdbcDelivery> ready = new LinkedBlockingQueue<>();
 
 	private final Set<JdbcDelivery> running = ConcurrentHashMap.newKeySet();
@@ -101,6 +103,10 @@ final class JdbcQueueConsumer implements QueueConsumer {
 				+ " (invocation_id, caller, result) SELECT invocation_id, caller, ? FROM done"
 				+ " RETURNING caller, invocation_id, result)"
 				+ " SELECT pg_notify(? || caller, " + JdbcReplies.NOTICE + ") FROM answered";
+		this.retry = "WITH held AS (UPDATE " + call + " SET request = ?, worker = NULL, lease_until = NULL, deliveries = 0,"
+				+ " due = clock_timestamp() + ? * interval '1 millisecond', deadline = clock_timestamp() + ? * interval"
+				+ " '1 millisecond' WHERE id = ? AND worker = ? AND NOT cancelled RETURNING queue)"
+				+ " SELECT pg_notify(?, queue || ' ' || ?) FROM held";
 	}
 
 	String queue() {
@@ -239,6 +245,34 @@ final class JdbcQueueConsumer implements QueueConsumer {
 			// The lease runs out and the call is taken over (an idempotent one runs again).
 			logger.warn("Queue '{}': answering call [{}] failed: {}", this.queue, delivery.invocationId(), ex.toString());
 		}
+	}
+
+	/**
+	 * Ends an attempt whose service threw and holds the next on the same row until it is due, in
+	 * one statement: its request, due time and deadline replaced, its lease let go, its lane kept,
+	 * its caller still waiting for the one answer; the workers are woken when it is due. Not when
+	 * the call is no longer this worker's or its caller cancelled it: then its worker answers.
+	 * @return whether the next attempt is held
+	 */
+	boolean retryLater(JdbcDelivery delivery, byte[] next, long delayMillis, long timeoutMillis) {
+		boolean held;
+		try {
+			held = this.backend.outside(() -> !this.jdbc.sql(this.retry)
+				.params(next, delayMillis, delayMillis + timeoutMillis, delivery.row(), this.backend.workerId(),
+						this.backend.settings().workChannel(), String.valueOf(delayMillis))
+				.query((row, i) -> 1)
+				.list()
+				.isEmpty());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Queue '{}': the next attempt of call [{}] could not be held: {}", this.queue,
+					delivery.invocationId(), ex.toString());
+			return false;
+		}
+		if (held) {
+			this.running.remove(delivery);
+		}
+		return held;
 	}
 
 	/**

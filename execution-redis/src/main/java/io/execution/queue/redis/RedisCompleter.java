@@ -289,7 +289,8 @@ final class RedisCompleter {
 			RedisScripts.RETRY.<Long>call(this.connections.shared(),
 					new String[] { from, attemptsOf(from), this.deadLetters, answeredOf(from),
 							this.settings.scheduled(this.queue), this.settings.scheduledBodies(this.queue),
-							this.settings.scheduledLanes(this.queue) },
+							this.settings.scheduledLanes(this.queue),
+							this.settings.cancelMarker(this.queue, delivery.invocationId()) },
 					args.toArray())
 				.get(10, TimeUnit.SECONDS);
 			return true;

@@ -334,10 +334,13 @@ final class RedisProducer {
 
 	private void cancel(String queue, String invocationId, String entryId) {
 		RedisClusterAsyncCommands<String, String> redis = this.connections.shared();
-		// Drops the request if no worker read it; a worker running it finds the marker within a second.
+		// Drops the request if no worker read it, or its next attempt if that waits until due; a worker
+		// running it finds the marker within a second, and does not hold a next attempt.
 		RedisScripts.CANCEL.run(redis,
-				new String[] { this.settings.requests(queue), this.settings.cancelMarker(queue, invocationId) }, entryId,
-				String.valueOf(this.settings.retention().toMillis()));
+				new String[] { this.settings.requests(queue), this.settings.cancelMarker(queue, invocationId),
+						this.settings.scheduled(queue), this.settings.scheduledBodies(queue),
+						this.settings.scheduledLanes(queue) },
+				entryId, String.valueOf(this.settings.retention().toMillis()), invocationId);
 	}
 
 	/**

@@ -1,5 +1,9 @@
--- Cancel a request: drop it if no worker read it, and mark it so that a worker running it stops.
--- KEYS: requests stream, cancel marker. ARGV: entry id, ttl ms.
+-- Cancel a request: drop it if no worker read it or if its next attempt waits until due, and mark
+-- it so that a worker running it stops and its next attempt is not held. KEYS: requests stream,
+-- cancel marker, scheduled set, scheduled bodies hash, scheduled lanes hash. ARGV: entry id, ttl
+-- ms, invocation id.
 local deleted = redis.call('XDEL', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
-return deleted
+redis.call('HDEL', KEYS[4], ARGV[3])
+redis.call('HDEL', KEYS[5], ARGV[3])
+return deleted + redis.call('ZREM', KEYS[3], ARGV[3])
