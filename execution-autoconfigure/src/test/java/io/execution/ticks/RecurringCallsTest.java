@@ -8,9 +8,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import io.execution.ExecutionDefinitionException;
+import io.execution.async.DefaultExecutions;
+import io.execution.async.ExecutionRecord;
 import io.execution.async.ExecutionStatus;
+import io.execution.async.ExecutionStore;
+import io.execution.fixtures.SharedBackends;
 import io.execution.recurring.Recurrence;
 import io.execution.recurring.RecurringCall;
 import io.execution.recurring.RecurringCalls;
@@ -238,6 +243,33 @@ class RecurringCallsTest {
 			case PARALLEL -> assertThat(TickerService.MOST_AT_ONCE.get()).isGreaterThanOrEqualTo(2);
 		}
 		assertThat(ticks).isEmpty();
+	}
+
+	@ParameterizedTest
+	@org.junit.jupiter.params.provider.CsvSource({ "redis, SKIP", "redis, QUEUE", "jdbc, SKIP", "jdbc, QUEUE" })
+	void aLocalTickLeftRunningByAnInstanceThatStoppedEndsAfterItsDeadlineAndTheTicksGoOn(String backend,
+			RecurringCall.Overlap overlap) {
+		ConfigurableApplicationContext app = start(SharedBackends.properties(backend, SharedBackends.prefix()));
+		RecurringStore store = app.getBean(RecurringStore.class);
+		ExecutionStore executions = app.getBean(DefaultExecutions.class).store();
+		String name = "orphan-" + overlap;
+		// An instance stopped a minute into a tick whose deadline was 2 s, its execution left RUNNING.
+		Instant due = Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		String orphan = UUID.randomUUID().toString();
+		assertThat(executions.claim(RecurringScheduler.key(name, due), orphan)).isEmpty();
+		executions.create(ExecutionRecord.pending(orphan, "ticker", "quick", 1, "ticker", "local", due));
+		executions.running(orphan, "gone-host-1", due);
+		store.ticked(name, due);
+		Ticker ticker = app.getBean(Ticker.class);
+		app.getBean(RecurringCalls.class)
+			.register(RecurringCall.of(name, Recurrence.every(Duration.ofSeconds(1)), () -> ticker.quick(name))
+				.overlap(overlap)
+				.timeout(Duration.ofSeconds(2)));
+		await().atMost(Duration.ofSeconds(15)).until(() -> TickerService.runs(name) >= 2);
+		ExecutionRecord ended = executions.find(orphan).orElseThrow();
+		assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
+		assertThat(ended.error().code()).isEqualTo("may-have-run");
+		assertThat(ended.error().message()).contains("gone-host-1").contains("stopped before it ended");
 	}
 
 	@Test

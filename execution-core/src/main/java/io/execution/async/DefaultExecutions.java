@@ -85,6 +85,17 @@ public final class DefaultExecutions implements Executions {
 	}
 
 	/**
+	 * The time an execution of a method may take.
+	 * @param method the client method
+	 * @param timeout the execution's own timeout, or {@code null}
+	 * @return that timeout, or else its endpoint's
+	 */
+	public Duration timeout(ClientMethod method, Duration timeout) {
+		return (timeout != null) ? timeout
+				: Duration.ofNanos(this.dispatcher.endpoints().resolve(method.service()).timeoutNanos());
+	}
+
+	/**
 	 * How many executions this process started and still follows.
 	 * @return the count
 	 */

@@ -66,12 +66,6 @@ public record ExecutionRecord(String id, String service, String method, int arit
 	}
 
 	/**
-	 * The same execution, started.
-	 * @param by who runs it
-	 * @param at when it started
-	 * @return the record
-	 */
-	/**
 	 * The same record, scheduled: it waits until it is due.
 	 * @return the record
 	 */
@@ -103,6 +97,12 @@ public record ExecutionRecord(String id, String service, String method, int arit
 				this.version + 1, this.key, this.attempts);
 	}
 
+	/**
+	 * The same execution, started.
+	 * @param by who runs it
+	 * @param at when it started
+	 * @return the record
+	 */
 	public ExecutionRecord running(String by, Instant at) {
 		return new ExecutionRecord(this.id, this.service, this.method, this.arity, this.endpoint, this.mode,
 				ExecutionStatus.RUNNING, this.createdAt, (this.startedAt != null) ? this.startedAt : at, null,

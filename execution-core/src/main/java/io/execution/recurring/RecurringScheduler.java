@@ -18,10 +18,13 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.execution.MayHaveRunException;
 import io.execution.async.DefaultExecutions;
 import io.execution.async.Execution;
 import io.execution.async.ExecutionRecord;
+import io.execution.async.ExecutionStatus;
 import io.execution.async.IfExists;
+import io.execution.codec.ErrorCode;
 import io.execution.core.ExecutionTimer;
 
 /**
@@ -44,6 +47,12 @@ public final class RecurringScheduler implements RecurringCalls, AutoCloseable {
 
 	/** How often a tick queued behind a running one looks again. */
 	private static final Duration QUEUED_LOOK = Duration.ofMillis(200);
+
+	/**
+	 * How long after its deadline a local tick's execution that has not ended is taken for one
+	 * whose instance stopped.
+	 */
+	private static final Duration ABANDONED_AFTER = Duration.ofSeconds(5);
 
 	/** The ticks shown per call. */
 	private static final int SHOWN = 10;
@@ -278,7 +287,8 @@ public final class RecurringScheduler implements RecurringCalls, AutoCloseable {
 					.map((earlier) -> execution(name, earlier))
 					.flatMap(Optional::stream)
 					.findFirst();
-				Optional<ExecutionRecord> running = started.filter((record) -> !record.status().isFinished());
+				Optional<ExecutionRecord> running = started.filter((record) -> !record.status().isFinished())
+					.filter((record) -> !ended(record, due));
 				if (running.isPresent() && overlap == RecurringCall.Overlap.SKIP) {
 					logger.info("Recurring call '{}': tick {} skipped, execution {} of an earlier tick still runs", name,
 							due, running.get().id());
@@ -299,7 +309,7 @@ public final class RecurringScheduler implements RecurringCalls, AutoCloseable {
 		private boolean awaitEnd(String id) {
 			while (!this.cancelled && !RecurringScheduler.this.closed) {
 				Optional<ExecutionRecord> record = RecurringScheduler.this.executions.store().find(id);
-				if (record.isEmpty() || record.get().status().isFinished()) {
+				if (record.isEmpty() || record.get().status().isFinished() || ended(record.get(), null)) {
 					return true;
 				}
 				try {
@@ -311,6 +321,35 @@ public final class RecurringScheduler implements RecurringCalls, AutoCloseable {
 				}
 			}
 			return false;
+		}
+
+		/**
+		 * Ends the execution of an earlier tick that ran in an instance which stopped before it
+		 * ended, as the instance would have at the tick's deadline: a local execution is ended by
+		 * its own instance at the latest then, so one not ended {@link #ABANDONED_AFTER} later has
+		 * no instance left to end it (a queued one is settled by its queue's leases). It is ended
+		 * {@code FAILED} as {@code may-have-run}; the first final state written wins.
+		 * @return whether the execution is over now
+		 */
+		private boolean ended(ExecutionRecord record, Instant due) {
+			if (!"local".equals(record.mode()) || record.status().isFinished()) {
+				return false;
+			}
+			Instant since = (record.startedAt() != null) ? record.startedAt() : record.createdAt();
+			Duration timeout = RecurringScheduler.this.executions.timeout(this.call.method(), this.call.timeout());
+			Instant now = RecurringScheduler.this.clock.instant();
+			if (since == null || !now.isAfter(since.plus(timeout).plus(ABANDONED_AFTER))) {
+				return false;
+			}
+			String message = "The instance running this tick (" + ((record.worker() != null) ? record.worker() : "unknown")
+					+ ") stopped before it ended: it was still " + record.status() + " " + ABANDONED_AFTER.toSeconds()
+					+ " s after its deadline of " + timeout + "; it may have run";
+			RecurringScheduler.this.executions.store()
+				.finish(record.id(), ExecutionStatus.FAILED, null, new ExecutionRecord.Error(ErrorCode.MAY_HAVE_RUN.code(),
+						MayHaveRunException.class.getName(), message), now);
+			logger.warn("Recurring call '{}': execution {} of an earlier tick ended as may-have-run{}: {}",
+					this.call.name(), record.id(), (due != null) ? " before tick " + due : "", message);
+			return true;
 		}
 
 		void cancel() {
