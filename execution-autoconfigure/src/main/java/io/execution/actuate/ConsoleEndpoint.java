@@ -236,21 +236,8 @@ public class ConsoleEndpoint {
 				case "requeue" -> done.putAll(deadLetters().requeue(required(queue, "queue"), required(id, "id"), null));
 				case "delete" -> done.putAll(deadLetters().delete(required(queue, "queue"), required(id, "id")));
 				case "requeue-all" -> done.putAll(deadLetters().requeueAll(required(queue, "queue"), null, null, null));
-				case "pause-recurring", "resume-recurring", "trigger-recurring" -> {
-					if (this.recurring == null) {
-						throw new InvalidEndpointRequestException("This application has no recurring calls", "none");
-					}
-					String name = required(id, "id");
-					if (this.recurring.find(name).isEmpty()) {
-						throw new InvalidEndpointRequestException("No recurring call is named '" + name + "'", "unknown");
-					}
-					switch (action) {
-						case "pause-recurring" -> this.recurring.pause(name);
-						case "resume-recurring" -> this.recurring.resume(name);
-						default -> done.put("execution", this.recurring.trigger(name).id());
-					}
-					done.putAll(this.recurring.find(name).orElseThrow().toJson());
-				}
+				case "pause-recurring", "resume-recurring", "trigger-recurring" -> done.putAll(RecurringActions
+					.apply(this.recurring, required(id, "id"), action.substring(0, action.indexOf('-'))));
 				case "cancel-all" -> done.putAll(executions().cancelAll(blank(status), blank(service), blank(key),
 						blank(since), null));
 				default -> done.putAll(deadLetters().purge(required(queue, "queue"), null, null, null));

@@ -103,23 +103,7 @@ public class ExecutionEndpoint {
 		if (!"recurring".equals(part)) {
 			throw new InvalidEndpointRequestException("Unknown part '" + part + "': recurring", "unknown part");
 		}
-		if (this.recurring == null || this.recurring.find(name).isEmpty()) {
-			throw new InvalidEndpointRequestException("No recurring call is named '" + name + "' here",
-					"unknown recurring call");
-		}
-		String started = null;
-		switch (action) {
-			case "pause" -> this.recurring.pause(name);
-			case "resume" -> this.recurring.resume(name);
-			case "trigger" -> started = this.recurring.trigger(name).id();
-			default -> throw new InvalidEndpointRequestException(
-					"Unknown action '" + action + "': pause, resume or trigger", "unknown action");
-		}
-		Map<String, Object> state = new LinkedHashMap<>(this.recurring.find(name).orElseThrow().toJson());
-		if (started != null) {
-			state.put("triggered", started);
-		}
-		return state;
+		return RecurringActions.apply(this.recurring, name, action);
 	}
 
 	/**

@@ -652,7 +652,7 @@
 						onclick: function () {
 							confirmThen('Run ' + call.name + ' (' + call.service + '.' + call.method + ') now, beside its ticks?', function () {
 								act('trigger-recurring', { id: call.name }).then(function (done) {
-									notice('Started execution ' + done.execution + '.');
+									notice('Started execution ' + done.triggered + '.');
 									return loadRecurring();
 								});
 							});
