@@ -288,7 +288,7 @@ public final class RecurringScheduler implements RecurringCalls, AutoCloseable {
 					.flatMap(Optional::stream)
 					.findFirst();
 				Optional<ExecutionRecord> running = started.filter((record) -> !record.status().isFinished())
-					.filter((record) -> !ended(record, due));
+					.filter((record) -> !endedIfAbandoned(record, due));
 				if (running.isPresent() && overlap == RecurringCall.Overlap.SKIP) {
 					logger.info("Recurring call '{}': tick {} skipped, execution {} of an earlier tick still runs", name,
 							due, running.get().id());
@@ -309,7 +309,7 @@ public final class RecurringScheduler implements RecurringCalls, AutoCloseable {
 		private boolean awaitEnd(String id) {
 			while (!this.cancelled && !RecurringScheduler.this.closed) {
 				Optional<ExecutionRecord> record = RecurringScheduler.this.executions.store().find(id);
-				if (record.isEmpty() || record.get().status().isFinished() || ended(record.get(), null)) {
+				if (record.isEmpty() || record.get().status().isFinished() || endedIfAbandoned(record.get(), null)) {
 					return true;
 				}
 				try {
@@ -331,7 +331,7 @@ public final class RecurringScheduler implements RecurringCalls, AutoCloseable {
 		 * {@code FAILED} as {@code may-have-run}; the first final state written wins.
 		 * @return whether the execution is over now
 		 */
-		private boolean ended(ExecutionRecord record, Instant due) {
+		private boolean endedIfAbandoned(ExecutionRecord record, Instant due) {
 			if (!"local".equals(record.mode()) || record.status().isFinished()) {
 				return false;
 			}

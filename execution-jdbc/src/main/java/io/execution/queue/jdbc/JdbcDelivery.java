@@ -122,8 +122,15 @@ final class JdbcDelivery implements QueueDelivery {
 
 	@Override
 	public boolean retryLater(byte[] next, long delayMillis, long timeoutMillis) {
-		return !this.answered.get() && this.consumer.retryLater(this, next, delayMillis, timeoutMillis)
-				&& this.answered.compareAndSet(false, true);
+		if (!this.answered.compareAndSet(false, true)) {
+			return false;
+		}
+		if (this.consumer.retryLater(this, next, delayMillis, timeoutMillis)) {
+			return true;
+		}
+		// Not held: the worker answers the failure instead.
+		this.answered.set(false);
+		return false;
 	}
 
 	@Override
