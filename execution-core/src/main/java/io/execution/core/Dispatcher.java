@@ -161,6 +161,10 @@ public final class Dispatcher implements AutoCloseable {
 		CallContext context = CallContext.enter(invocation, endpoint);
 		Throwable failure = null;
 		try {
+			if (invocation.deadlineNanos() - start <= 0) {
+				failure = sentNowhere(invocation, parent);
+				throw (RuntimeException) failure;
+			}
 			if (endpoint.fallbacks().isEmpty()) {
 				// No fallback to walk to: the endpoint's failure is the caller's.
 				try {
@@ -173,7 +177,8 @@ public final class Dispatcher implements AutoCloseable {
 			return new Chain(endpoint, invocation, parent, null, null).run();
 		}
 		catch (ExecutionTimeoutException ex) {
-			failure = explained(endpoint, invocation, ex);
+			// A call sent nowhere says so already; one that timed out where it was sent is explained.
+			failure = (ex == failure) ? ex : explained(endpoint, invocation, ex);
 			throw (RuntimeException) failure;
 		}
 		catch (RuntimeException | Error ex) {
@@ -188,6 +193,18 @@ public final class Dispatcher implements AutoCloseable {
 			}
 			observe(endpoint, method, System.nanoTime() - start, failure);
 		}
+	}
+
+	/**
+	 * A call made while serving another whose deadline has passed (its method went on past it):
+	 * no endpoint gets it, in any mode, as it would time out there before it could run. The check
+	 * costs no clock read: the call's deadline is the served call's only when that one comes
+	 * first, and the call's own start was read just before.
+	 */
+	private static ExecutionTimeoutException sentNowhere(Invocation invocation, List<String> parent) {
+		return new ExecutionTimeoutException("Call " + invocation.method() + " [" + invocation.id()
+				+ "] was sent nowhere: the call it was made while serving (through endpoint '"
+				+ (parent.isEmpty() ? "?" : parent.get(parent.size() - 1)) + "') had passed its deadline");
 	}
 
 	/**
@@ -234,6 +251,9 @@ public final class Dispatcher implements AutoCloseable {
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		CallContext context = CallContext.enter(invocation, endpoint);
 		try {
+			if (invocation.deadlineNanos() - start <= 0) {
+				throw sentNowhere(invocation, parent);
+			}
 			java.util.stream.Stream<Object> elements = BreakerStage.openStream(endpoint, invocation);
 			return elements.onClose(() -> {
 				if (observation != null) {
@@ -345,10 +365,11 @@ public final class Dispatcher implements AutoCloseable {
 		Endpoint endpoint;
 		Invocation invocation;
 		List<String> parent = CallChain.current();
+		long now;
 		try {
 			endpoint = this.endpoints.resolve(method.service());
 			long timeout = (timeoutNanos > 0) ? timeoutNanos : endpoint.timeoutNanos();
-			long now = System.nanoTime();
+			now = System.nanoTime();
 			long delay = Math.max(0, delayNanos);
 			RetryPolicy.Retries retries = retries(method, endpoint, (tracker != null) ? timeout : 0);
 			// An execution that runs again after failing has the time of every attempt and every wait.
@@ -381,6 +402,10 @@ public final class Dispatcher implements AutoCloseable {
 			Endpoint observed = endpoint;
 			result.whenComplete((value, failure) -> observe(observed, method, System.nanoTime() - start,
 					(failure != null) ? Futures.unwrap(failure) : null));
+		}
+		if (invocation.deadlineNanos() - now <= 0) {
+			result.completeExceptionally(sentNowhere(invocation, parent));
+			return result;
 		}
 		AtomicReference<Future<?>> running = new AtomicReference<>();
 		Invocation started = invocation;

@@ -152,6 +152,30 @@ class DispatcherTest {
 	}
 
 	@Test
+	void aCallMadeWhileServingACallPastItsDeadlineIsSentNowhereSyncAndAsync() throws Exception {
+		Dispatcher dispatcher = dispatcher(Duration.ofSeconds(5));
+		this.answers.put("svc", (invocation) -> CompletableFuture.completedFuture("ran"));
+		this.answers.put("backup", (invocation) -> CompletableFuture.completedFuture("ran on the fallback"));
+		// A service that went on past its own deadline (it ignored the interrupt) and calls on.
+		CallChain.Serving previous = CallChain.enter(List.of("outer"), System.nanoTime() - 1);
+		try {
+			assertThatThrownBy(() -> dispatcher.call(method("read"), new Object[] { "x" }))
+				.isInstanceOf(ExecutionTimeoutException.class)
+				.hasMessageContaining("was sent nowhere")
+				.hasMessageContaining("the call it was made while serving");
+			assertThat(dispatcher.callAsync(method("read"), new Object[] { "x" })).failsWithin(Duration.ofSeconds(2))
+				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.withCauseInstanceOf(ExecutionTimeoutException.class);
+		}
+		finally {
+			CallChain.restore(previous);
+		}
+		assertThat(this.reached).isEmpty();
+		// Its own deadline still ahead, the same call is sent.
+		assertThat(dispatcher.call(method("read"), new Object[] { "x" })).isEqualTo("ran");
+	}
+
+	@Test
 	void theCallersCancelReachesTheTransport() throws Exception {
 		Dispatcher dispatcher = dispatcher(Duration.ofSeconds(5));
 		CompletableFuture<Object> pending = new CompletableFuture<>();
