@@ -43,8 +43,6 @@ public final class DefaultExecutions implements Executions {
 
 	private static final long WATCH_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-	private static final long KEY_RECORD_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
-
 	/** The longest idempotency key. */
 	public static final int MAX_KEY_LENGTH = 200;
 
@@ -61,6 +59,8 @@ public final class DefaultExecutions implements Executions {
 	/** Set when the application closes: calls refused from then on are this process going away. */
 	private volatile boolean closing;
 
+	private final IdempotencyKeys keys;
+
 	/**
 	 * Makes the executions service.
 	 * @param dispatcher runs the calls
@@ -74,6 +74,7 @@ public final class DefaultExecutions implements Executions {
 		this.recorder = recorder;
 		this.methods = methods;
 		this.mapper = mapper;
+		this.keys = new IdempotencyKeys(recorder.store());
 	}
 
 	/**
@@ -309,9 +310,9 @@ public final class DefaultExecutions implements Executions {
 		String id = UUID.randomUUID().toString();
 		Endpoint endpoint = this.dispatcher.endpoints().resolve(method.service());
 		if (key != null) {
-			Execution<Object> existing = existing(method, key, id, ifExists);
-			if (existing != null) {
-				return existing;
+			Optional<String> existing = this.keys.claim(method, key, id, ifExists);
+			if (existing.isPresent()) {
+				return new Handle<>(existing.get(), method.resultType());
 			}
 		}
 		Instant now = Instant.now();
@@ -359,60 +360,6 @@ public final class DefaultExecutions implements Executions {
 		});
 		logger.debug("Execution {} of {} started on endpoint '{}' ({})", id, method, endpoint.name(), endpoint.mode());
 		return new Handle<>(id, method.resultType());
-	}
-
-	/**
-	 * Claims an idempotency key for a new execution: {@code null} when it is now this one's, else
-	 * the execution that holds it (or the duplicate error). An execution whose record never
-	 * appeared (its starter stopped between claiming the key and writing the record) gives the
-	 * key up to this one.
-	 */
-	private Execution<Object> existing(ClientMethod method, String key, String id, IfExists ifExists) {
-		ExecutionStore store = this.recorder.store();
-		Optional<String> holder = store.claim(key, id);
-		for (int attempt = 0; holder.isPresent() && attempt < 3; attempt++) {
-			String existing = holder.get();
-			if (ifExists == IfExists.FAIL) {
-				throw new DuplicateExecutionException(key, existing);
-			}
-			Optional<ExecutionRecord> record = appeared(existing);
-			if (record.isPresent()) {
-				ExecutionRecord found = record.get();
-				if (!found.service().equals(method.service()) || !found.method().equals(method.name())) {
-					throw new IllegalArgumentException("Idempotency key '" + key + "' belongs to execution " + existing
-							+ " of " + found.service() + "." + found.method() + ", not of " + method
-							+ ": use a key per kind of work");
-				}
-				logger.debug("Execution {} of {}: key '{}' is held, no new start", existing, method, key);
-				return new Handle<>(existing, method.resultType());
-			}
-			if (store.reclaim(key, existing, id)) {
-				return null;
-			}
-			holder = store.holder(key).filter((current) -> !current.equals(id));
-		}
-		if (holder.isPresent()) {
-			throw new ExecutionRejectedException("Idempotency key '" + key + "' is held by an execution whose record"
-					+ " cannot be read: " + holder.get());
-		}
-		return null;
-	}
-
-	/** The record of an execution that another start is writing now: waited for up to two seconds. */
-	private Optional<ExecutionRecord> appeared(String id) {
-		long end = System.nanoTime() + KEY_RECORD_WAIT_NANOS;
-		Optional<ExecutionRecord> record = this.recorder.store().find(id);
-		while (record.isEmpty() && System.nanoTime() - end < 0) {
-			try {
-				TimeUnit.MILLISECONDS.sleep(10);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-			record = this.recorder.store().find(id);
-		}
-		return record;
 	}
 
 	@Override
