@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The goals of issue 37 as ratios, each row divided by its floor or peer measured in the same run
 # of run-targets.sh (its JSON lines): prints a Markdown table and "goals met: N of M"; exits 1
-# when one is missed or a row is absent.
+# when one is missed or a row is absent. A row measured more than once (run-targets.sh measures
+# each twice, in a forward and a reverse pass) counts with the mean of its measurements.
 #   execution-benchmarks/ratios.sh [targets.jsonl]
 set -euo pipefail
 awk '
@@ -13,9 +14,17 @@ function field(line, name,   m) {
   peer = $0; sub(/.*"peer":"/, "", peer); sub(/".*/, "", peer)
   callers = field($0, "callers")
   key = peer "@" callers
-  calls[key] = field($0, "throughput_per_s"); cpu[key] = field($0, "jvm_cpu_us_per_call")
-  server[key] = field($0, "redis_cpu_us_per_call"); p50[key] = field($0, "p50_us"); ping[key] = field($0, "redis_ping_p50_us")
+  if ($0 ~ /"failed":true/) { next }
+  n[key]++
+  calls[key] = mean(calls[key], field($0, "throughput_per_s"), n[key]); cpu[key] = mean(cpu[key], field($0, "jvm_cpu_us_per_call"), n[key])
+  server[key] = mean(server[key], field($0, "redis_cpu_us_per_call"), n[key]); p50[key] = mean(p50[key], field($0, "p50_us"), n[key])
+  ping[key] = mean(ping[key], field($0, "redis_ping_p50_us"), n[key])
   seen[key] = 1
+}
+# The running mean of a row measured n times; a measure a line lacks (-1) leaves it absent.
+function mean(before, value, count) {
+  if (value < 0 || (count > 1 && before < 0)) { return -1 }
+  return (count == 1) ? value : before + (value - before) / count
 }
 function goal(row, against, what, value, op, bound, unit,   met, shown) {
   total++

@@ -6,6 +6,10 @@
 # the compiling done while it was measured.
 # Then prints each goal of issue 37 as a ratio to its floor or peer of the same run (ratios.sh);
 # RUNS=3 repeats the whole set three times (the goals hold when every run meets them).
+# A run measures its rows in order, then again in the reverse order (PASSES=1 for one pass), and
+# ratios.sh takes each row's mean: a machine whose speed drifts over the minutes of a run (seen
+# here: the same row 30 % apart three minutes later) then weighs on a row and its peer alike, as
+# a row measured once before its peer, or once after it, cannot.
 #   execution-benchmarks/run-targets.sh [seconds-per-run] [warmup-seconds] [redis-port]
 # Needs the jar (./mvnw -q -DskipTests clean package) and a Redis on the given port.
 set -euo pipefail
@@ -15,6 +19,7 @@ WARMUP=${2:-25}
 REDIS_PORT=${3:-6379}
 JIT_SETTLE=${JIT_SETTLE:-180}
 RUNS=${RUNS:-1}
+PASSES=${PASSES:-2}
 JAR=execution-benchmarks/target/execution-benchmarks-0.1.0-SNAPSHOT.jar
 run() {
   echo "== $*" >&2
@@ -26,16 +31,20 @@ MET=0
 for round in $(seq "$RUNS"); do
   OUT=execution-benchmarks/target/targets-$round.jsonl
   : > "$OUT"
-  run --mode direct --callers 1
-  run --mode local --callers 1
-  run --mode executor --callers 16
-  run --mode memory-queue --callers 16
-  run --mode http --callers 16
-  run --mode spring-http-interface --callers 16
-  run --mode grpc --callers 16
-  run --mode redis-queue --callers 1,16 --workers 2
-  run --mode redis-streams --callers 1,16 --workers 2
-  run --mode redisson-remote --callers 1,16 --workers 2
+  ROWS=("direct --callers 1" "local --callers 1" "executor --callers 16" "memory-queue --callers 16"
+    "http --callers 16" "spring-http-interface --callers 16" "grpc --callers 16"
+    "redis-queue --callers 1,16 --workers 2" "redis-streams --callers 1,16 --workers 2"
+    "redisson-remote --callers 1,16 --workers 2")
+  for row in "${ROWS[@]}"; do
+    # shellcheck disable=SC2086
+    run --mode $row
+  done
+  if [ "$PASSES" -ge 2 ]; then
+    for ((i = ${#ROWS[@]} - 1; i >= 0; i--)); do
+      # shellcheck disable=SC2086
+      run --mode ${ROWS[$i]}
+    done
+  fi
   cp "$OUT" execution-benchmarks/target/targets.jsonl
   echo "## Run $round of $RUNS"
   execution-benchmarks/render.sh "$OUT"
