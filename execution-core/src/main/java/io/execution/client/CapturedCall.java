@@ -15,6 +15,9 @@ public record CapturedCall(ClientMethod method, Object[] args) {
 
 	private static final ThreadLocal<Recorder> ACTIVE = new ThreadLocal<>();
 
+	/** How many threads capture now: while none does, a call needs no look at its thread's recorder. */
+	private static final java.util.concurrent.atomic.AtomicInteger CAPTURING = new java.util.concurrent.atomic.AtomicInteger();
+
 	private static final Map<Class<?>, Object> PRIMITIVE_DEFAULTS = Map.of(boolean.class, false, byte.class, (byte) 0,
 			short.class, (short) 0, char.class, (char) 0, int.class, 0, long.class, 0L, float.class, 0f, double.class,
 			0d);
@@ -29,10 +32,12 @@ public record CapturedCall(ClientMethod method, Object[] args) {
 		Recorder previous = ACTIVE.get();
 		Recorder recorder = new Recorder();
 		ACTIVE.set(recorder);
+		CAPTURING.incrementAndGet();
 		try {
 			body.run();
 		}
 		finally {
+			CAPTURING.decrementAndGet();
 			if (previous != null) {
 				ACTIVE.set(previous);
 			}
@@ -54,6 +59,10 @@ public record CapturedCall(ClientMethod method, Object[] args) {
 	 * @return whether it was captured (then the proxy returns {@link #placeholder} and calls nothing)
 	 */
 	static boolean record(ClientMethod method, Object[] args) {
+		if (CAPTURING.get() == 0) {
+			// No thread captures: every call is made, without a look at this thread's recorder.
+			return false;
+		}
 		Recorder recorder = ACTIVE.get();
 		if (recorder == null) {
 			return false;

@@ -27,7 +27,24 @@ public final class CallChain {
 	 * @return the chain, empty outside a call
 	 */
 	public static List<String> current() {
-		Serving serving = CURRENT.get();
+		return chain(CURRENT.get());
+	}
+
+	/**
+	 * The call this thread is serving, to read its {@linkplain #chain(Serving) chain} and
+	 * {@linkplain #deadline(Serving, long) deadline} with one look at the thread.
+	 * @return the served call, or {@code null} outside a call
+	 */
+	public static Serving serving() {
+		return CURRENT.get();
+	}
+
+	/**
+	 * The chain of a served call.
+	 * @param serving what {@link #serving()} returned
+	 * @return the chain, empty outside a call
+	 */
+	public static List<String> chain(Serving serving) {
 		return (serving != null) ? serving.chain() : List.of();
 	}
 
@@ -37,7 +54,17 @@ public final class CallChain {
 	 * @return the deadline to keep
 	 */
 	public static long deadline(long ownDeadlineNanos) {
-		Serving serving = CURRENT.get();
+		return deadline(CURRENT.get(), ownDeadlineNanos);
+	}
+
+	/**
+	 * The deadline of a call made while serving a call: its own, or the served call's when that
+	 * comes first.
+	 * @param serving what {@link #serving()} returned
+	 * @param ownDeadlineNanos the deadline from the call's own timeout, on {@link System#nanoTime()}
+	 * @return the deadline to keep
+	 */
+	public static long deadline(Serving serving, long ownDeadlineNanos) {
 		return (serving != null && serving.bounded() && serving.deadlineNanos() - ownDeadlineNanos < 0)
 				? serving.deadlineNanos() : ownDeadlineNanos;
 	}

@@ -152,10 +152,11 @@ public final class Dispatcher implements AutoCloseable {
 
 	private Object dispatch(ClientMethod method, Object[] args) {
 		Endpoint endpoint = this.endpoints.resolve(method.service());
-		List<String> parent = CallChain.current();
+		CallChain.Serving serving = CallChain.serving();
+		List<String> parent = CallChain.chain(serving);
 		long start = System.nanoTime();
 		Invocation invocation = invocation(InvocationIds.next(), method, args, endpoint,
-				CallChain.deadline(start + endpoint.timeoutNanos()), parent, null, retries(method, endpoint, 0));
+				CallChain.deadline(serving, start + endpoint.timeoutNanos()), parent, null, retries(method, endpoint, 0));
 		Observation observation = observe(invocation, endpoint);
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		CallContext context = CallContext.enter(invocation, endpoint);
