@@ -45,6 +45,8 @@ class DispatcherTest {
 		@Idempotent
 		String read(String input);
 
+		java.util.stream.Stream<String> lines(String input);
+
 	}
 
 	@AfterEach
@@ -152,7 +154,7 @@ class DispatcherTest {
 	}
 
 	@Test
-	void aCallMadeWhileServingACallPastItsDeadlineIsSentNowhereSyncAndAsync() throws Exception {
+	void aCallMadeWhileServingACallPastItsDeadlineIsSentNowhereSyncAsyncOrStream() throws Exception {
 		Dispatcher dispatcher = dispatcher(Duration.ofSeconds(5));
 		this.answers.put("svc", (invocation) -> CompletableFuture.completedFuture("ran"));
 		this.answers.put("backup", (invocation) -> CompletableFuture.completedFuture("ran on the fallback"));
@@ -166,6 +168,9 @@ class DispatcherTest {
 			assertThat(dispatcher.callAsync(method("read"), new Object[] { "x" })).failsWithin(Duration.ofSeconds(2))
 				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
 				.withCauseInstanceOf(ExecutionTimeoutException.class);
+			assertThatThrownBy(() -> dispatcher.stream(method("lines"), new Object[] { "x" }))
+				.isInstanceOf(ExecutionTimeoutException.class)
+				.hasMessageContaining("was sent nowhere");
 		}
 		finally {
 			CallChain.restore(previous);
