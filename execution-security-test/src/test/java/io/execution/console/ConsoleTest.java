@@ -247,7 +247,7 @@ class ConsoleTest {
 		assertThat(text(attempts, "#execution-detail .steps .attempt")).contains("attempt 1 failed")
 			.contains("first run of retried fails")
 			.contains("attempt 2 due");
-		waitFor(attempts, () -> text(row(attempts, "data-execution", retried.id()), "td .attempts").contains("1 retry"));
+		waitFor(attempts, () -> String.valueOf(text(row(attempts, "data-execution", retried.id()), "td .attempts")).contains("1 retry"));
 
 		// The execution's own address, opened cold: its detail with a timeline and its result as JSON.
 		HtmlPage item = reopen("/actuator/console#executions/" + job.id());
