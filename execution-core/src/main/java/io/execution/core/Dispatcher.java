@@ -244,10 +244,11 @@ public final class Dispatcher implements AutoCloseable {
 	 */
 	public java.util.stream.Stream<Object> stream(ClientMethod method, Object[] args) {
 		Endpoint endpoint = this.endpoints.resolve(method.service());
-		List<String> parent = CallChain.current();
+		CallChain.Serving serving = CallChain.serving();
+		List<String> parent = CallChain.chain(serving);
 		long start = System.nanoTime();
 		Invocation invocation = invocation(InvocationIds.next(), method, args, endpoint,
-				CallChain.deadline(start + endpoint.timeoutNanos()), parent, null, null);
+				CallChain.deadline(serving, start + endpoint.timeoutNanos()), parent, null, null);
 		Observation observation = observe(invocation, endpoint);
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		CallContext context = CallContext.enter(invocation, endpoint);
@@ -365,7 +366,8 @@ public final class Dispatcher implements AutoCloseable {
 			ExecutionTracker tracker, long delayNanos) {
 		Endpoint endpoint;
 		Invocation invocation;
-		List<String> parent = CallChain.current();
+		CallChain.Serving serving = CallChain.serving();
+		List<String> parent = CallChain.chain(serving);
 		long now;
 		try {
 			endpoint = this.endpoints.resolve(method.service());
@@ -377,7 +379,7 @@ public final class Dispatcher implements AutoCloseable {
 			long deadline = now + delay + ((tracker != null && retries != null)
 					? TimeUnit.MILLISECONDS.toNanos(retries.policy().spanMillis(retries.attemptMillis())) : timeout);
 			// A call made while serving another ends with it; an execution outlives its caller.
-			invocation = invocation(id, method, args, endpoint, (tracker == null) ? CallChain.deadline(deadline) : deadline,
+			invocation = invocation(id, method, args, endpoint, (tracker == null) ? CallChain.deadline(serving, deadline) : deadline,
 					parent, tracker, retries);
 			if (delay > 0) {
 				if (!endpoint.transport().schedules()) {
