@@ -318,5 +318,42 @@ class SyncClientTest {
 		}
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "auto", "jdk" })
+	void aRequestTheInstanceNeverReadsEndsAtTheDeadline(String setting) throws Exception {
+		// An instance that reads a call's head and never its body: the sender's write blocks once
+		// the socket buffers are full, and the deadline has to end the write, not only a read.
+		java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+		try (RawInstance stalling = new RawInstance((connection) -> {
+			String requestLine = readHead(connection.getInputStream());
+			if (requestLine.startsWith("GET")) {
+				connection.getOutputStream()
+					.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+				return;
+			}
+			try {
+				done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+				ConfigurableApplicationContext caller = caller(setting,
+						"execution.endpoints.billing.urls=http://localhost:" + stalling.port(),
+						"execution.endpoints.billing.timeout=1500ms", "execution.http.payload-limit=64MB",
+						"execution.http.compression.threshold=64MB")) {
+			String large = "x".repeat(24 << 20);
+			long start = System.nanoTime();
+			org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+					() -> assertThatThrownBy(() -> caller.getBean(Billing.class).echo(large))
+						.isInstanceOf(ExecutionTimeoutException.class));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1400),
+					Duration.ofSeconds(6));
+		}
+		finally {
+			done.countDown();
+		}
+	}
+
 
 }

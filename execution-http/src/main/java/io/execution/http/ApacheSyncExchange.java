@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLParameters;
 
 import io.execution.ExecutionRejectedException;
+import io.execution.core.DeadlineWatch;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -66,8 +67,12 @@ final class ApacheSyncExchange implements SyncExchange {
 
 	private final long payloadLimit;
 
-	ApacheSyncExchange(HttpClient jdk, long payloadLimit) {
+	/** Ends an exchange that outlives its call's deadline. */
+	private final DeadlineWatch deadlines;
+
+	ApacheSyncExchange(HttpClient jdk, long payloadLimit, DeadlineWatch deadlines) {
 		this.payloadLimit = payloadLimit;
+		this.deadlines = deadlines;
 		SSLParameters ssl = jdk.sslParameters();
 		TlsSocketStrategy tls = new DefaultClientTlsStrategy(jdk.sslContext(), ssl.getProtocols(), ssl.getCipherSuites(),
 				null, null);
@@ -114,19 +119,30 @@ final class ApacheSyncExchange implements SyncExchange {
 		post.setEntity(new ByteArrayEntity(body, null));
 		HttpClientContext context = HttpClientContext.create();
 		Duration timeout = request.timeout().orElse(null);
-		if (timeout != null) {
-			Timeout remaining = Timeout.of(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-			context.setRequestConfig(RequestConfig.custom()
-				.setResponseTimeout(remaining)
-				.setConnectionRequestTimeout(remaining)
-				.build());
+		if (timeout == null) {
+			return exchange(post, context, null);
 		}
+		Timeout remaining = Timeout.of(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+		context.setRequestConfig(RequestConfig.custom()
+			// No socket timeout: a timed read of a channel's socket makes it non-blocking and back
+			// again (four system calls a read on Java 17, and a poll). The deadline watch ends the
+			// exchange instead, at the deadline whatever it waits on: a read, a write or the pool.
+			.setResponseTimeout(Timeout.DISABLED)
+			.setConnectionRequestTimeout(remaining)
+			.build());
+		try (DeadlineWatch.Watched watched = this.deadlines.watch(System.nanoTime() + timeout.toNanos(), post::cancel)) {
+			return exchange(post, context, watched);
+		}
+	}
+
+	private Answer exchange(HttpPost post, HttpClientContext context, DeadlineWatch.Watched watched)
+			throws IOException, InterruptedException {
 		ClassicHttpResponse response;
 		try {
 			response = this.client.executeOpen(null, post, context);
 		}
 		catch (IOException ex) {
-			throw translated(ex);
+			throw translated(ex, watched);
 		}
 		try {
 			Header encoding = response.getFirstHeader("Content-Encoding");
@@ -141,7 +157,7 @@ final class ApacheSyncExchange implements SyncExchange {
 			return new Answer(response.getCode(), (encoding != null) ? encoding.getValue() : "", answer);
 		}
 		catch (IOException ex) {
-			throw translated(ex);
+			throw translated(ex, watched);
 		}
 		finally {
 			closeQuietly(response);
@@ -170,8 +186,17 @@ final class ApacheSyncExchange implements SyncExchange {
 		}
 	}
 
-	/** The failure in the JDK client's terms, which the transport classifies. */
-	private static IOException translated(IOException failure) throws InterruptedException {
+	/**
+	 * The failure in the JDK client's terms, which the transport classifies: a timeout when the
+	 * deadline watch ended the exchange (it closed the connection under it).
+	 */
+	private static IOException translated(IOException failure, DeadlineWatch.Watched watched)
+			throws InterruptedException {
+		if (watched != null && watched.fired()) {
+			HttpTimeoutException timedOut = new HttpTimeoutException("No answer within the call's deadline");
+			timedOut.initCause(failure);
+			return timedOut;
+		}
 		if (failure instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
 			InterruptedException interrupted = new InterruptedException("The calling thread was interrupted");
 			interrupted.initCause(failure);
@@ -185,7 +210,7 @@ final class ApacheSyncExchange implements SyncExchange {
 			translated = new ConnectException(failure.getMessage());
 		}
 		else if (failure instanceof InterruptedIOException) {
-			// A read or a wait for a pooled connection that outlasted the call's deadline.
+			// A wait for a pooled connection that outlasted the call's deadline.
 			translated = new HttpTimeoutException("No answer within the call's deadline: " + failure);
 		}
 		else {

@@ -115,7 +115,7 @@ public final class HttpTransportFactory implements TransportFactory, AutoCloseab
 			// and the body collector run there, never a caller's callback, so nothing can block it.
 			HttpClient blocking = this.clientFactory.create(sslBundle,
 					(builder) -> builder.followRedirects(HttpClient.Redirect.NEVER).executor(Runnable::run));
-			return new Clients(client, blocking, SyncExchange.of(blocking, this.settings));
+			return new Clients(client, blocking, SyncExchange.of(blocking, this.settings, this.timer.deadlines()));
 		});
 	}
 

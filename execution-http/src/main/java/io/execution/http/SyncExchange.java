@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import io.execution.ExecutionRejectedException;
+import io.execution.core.DeadlineWatch;
 
 /**
  * The wire under a synchronous call: sends a built request and its body on the calling thread
@@ -57,12 +58,14 @@ interface SyncExchange extends AutoCloseable {
 	 * @param blocking the JDK client of synchronous calls, whose SSL context, parameters, proxy
 	 * and connect timeout the Apache client takes over
 	 * @param settings the settings: the choice and the payload limit
+	 * @param deadlines ends an Apache exchange at its call's deadline (the JDK client's request
+	 * timeout does it for the JDK client)
 	 * @return the exchange
 	 */
-	static SyncExchange of(HttpClient blocking, HttpSettings settings) {
+	static SyncExchange of(HttpClient blocking, HttpSettings settings, DeadlineWatch deadlines) {
 		if (settings.syncClient() == HttpSettings.SyncClient.AUTO && blocking.version() == HttpClient.Version.HTTP_1_1
 				&& blocking.authenticator().isEmpty() && apacheOnClasspath()) {
-			return new ApacheSyncExchange(blocking, settings.payloadLimit());
+			return new ApacheSyncExchange(blocking, settings.payloadLimit(), deadlines);
 		}
 		return jdk(blocking, settings.payloadLimit());
 	}
