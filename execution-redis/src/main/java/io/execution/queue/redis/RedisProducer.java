@@ -227,24 +227,10 @@ final class RedisProducer {
 		result.whenComplete((body, failure) -> {
 			if (result.isCancelled() || failure instanceof ExecutionTimeoutException) {
 				// Dropped if still held; marked in case it reached the queue meanwhile. Never waited for here.
-				unschedule(queue, invocationId);
-				this.connections.shared()
-					.set(this.settings.cancelMarker(queue, invocationId), "1",
-							io.lettuce.core.SetArgs.Builder.px(this.settings.retention().toMillis()));
+				cancel(queue, invocationId, "");
 			}
 		});
 		return result;
-	}
-
-	/** Drops a request held until it is due; one already on the queue is cancelled as any other. */
-	private CompletableFuture<Long> unschedule(String queue, String invocationId) {
-		try {
-			return RedisScripts.UNSCHEDULE.run(this.connections.shared(), new String[] { this.settings.scheduled(queue),
-					this.settings.scheduledBodies(queue), this.settings.scheduledLanes(queue) }, invocationId);
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
 	}
 
 	/**
@@ -332,15 +318,22 @@ final class RedisProducer {
 
 	private final Map<String, Batcher<Pending>> submissions = new ConcurrentHashMap<>();
 
-	private void cancel(String queue, String invocationId, String entryId) {
-		RedisClusterAsyncCommands<String, String> redis = this.connections.shared();
-		// Drops the request if no worker read it, or its next attempt if that waits until due; a worker
-		// running it finds the marker within a second, and does not hold a next attempt.
-		RedisScripts.CANCEL.run(redis,
-				new String[] { this.settings.requests(queue), this.settings.cancelMarker(queue, invocationId),
-						this.settings.scheduled(queue), this.settings.scheduledBodies(queue),
-						this.settings.scheduledLanes(queue) },
-				entryId, String.valueOf(this.settings.retention().toMillis()), invocationId);
+	/**
+	 * Drops the request if no worker read it (its entry id known, else {@code ""}), or its next
+	 * attempt if that waits until due, and marks it: a worker running it finds the marker within a
+	 * second, and does not hold a next attempt. One script, one round trip.
+	 */
+	private CompletableFuture<Long> cancel(String queue, String invocationId, String entryId) {
+		try {
+			return RedisScripts.CANCEL.run(this.connections.shared(),
+					new String[] { this.settings.requests(queue), this.settings.cancelMarker(queue, invocationId),
+							this.settings.scheduled(queue), this.settings.scheduledBodies(queue),
+							this.settings.scheduledLanes(queue) },
+					entryId, String.valueOf(this.settings.retention().toMillis()), invocationId);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	/**
@@ -351,11 +344,7 @@ final class RedisProducer {
 	 */
 	boolean cancel(String queue, String invocationId) {
 		try {
-			unschedule(queue, invocationId).get(5, TimeUnit.SECONDS);
-			this.connections.shared()
-				.set(this.settings.cancelMarker(queue, invocationId), "1",
-						io.lettuce.core.SetArgs.Builder.px(this.settings.retention().toMillis()))
-				.get(5, TimeUnit.SECONDS);
+			cancel(queue, invocationId, "").get(5, TimeUnit.SECONDS);
 			return true;
 		}
 		catch (Exception ex) {

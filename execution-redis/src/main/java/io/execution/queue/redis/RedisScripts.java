@@ -68,9 +68,6 @@ final class RedisScripts {
 	 */
 	static final RedisScript MOVE_DUE = RedisScript.resource("move-due.lua", ScriptOutputType.MULTI);
 
-	/** Drop a request held until it is due. See {@code unschedule.lua}. */
-	static final RedisScript UNSCHEDULE = RedisScript.resource("unschedule.lua", ScriptOutputType.INTEGER);
-
 	/**
 	 * Take up to a number of a queue's global concurrency slots and start tokens for a consumer, dropping
 	 * first the slots of consumers whose lease ran out (a worker that stopped). See {@code acquire-
@@ -119,8 +116,8 @@ final class RedisScripts {
 	static final RedisScript FORGET = RedisScript.resource("forget.lua", ScriptOutputType.INTEGER);
 
 	/**
-	 * Cancel a request: drop it if no worker read it, and mark it so that a worker running it stops. See
-	 * {@code cancel.lua}.
+	 * Cancel a request: drop it if no worker read it or it is held until due, and mark it so that a
+	 * worker running it stops. See {@code cancel.lua}.
 	 */
 	static final RedisScript CANCEL = RedisScript.resource("cancel.lua", ScriptOutputType.INTEGER);
 
