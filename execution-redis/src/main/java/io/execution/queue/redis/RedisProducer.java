@@ -16,7 +16,6 @@ import io.execution.queue.QueueLane;
 import io.execution.queue.QueuedCall;
 import io.execution.redis.RedisConnections;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * The caller's side of Redis queues: puts calls on their queue (plain requests in batches, one
