@@ -55,7 +55,10 @@ import org.apache.hc.core5.util.Timeout;
  * The client is made from the JDK client of synchronous calls, so that what Spring Boot's settings,
  * SSL bundles and {@link HttpClientCustomizer}s gave that one holds here too: its SSL context and
  * parameters, proxy selector and connect timeout. Its sockets are channels' sockets, so that
- * interrupting the calling thread ends its exchange as it ends the JDK client's. Redirects,
+ * interrupting the calling thread ends its exchange as it ends the JDK client's. The call's
+ * deadline ends the exchange through the deadline watch, which closes its connection: a socket
+ * read timeout would cover reads only (not a write to an instance that stopped reading), and on
+ * Java 17 makes every read of a channel's socket switch it to non-blocking and back. Redirects,
  * automatic retries, cookies and transparent decompression are off: the transport decides those.
  */
 final class ApacheSyncExchange implements SyncExchange {
@@ -118,10 +121,10 @@ final class ApacheSyncExchange implements SyncExchange {
 		request.headers().map().forEach((name, values) -> values.forEach((value) -> post.addHeader(name, value)));
 		post.setEntity(new ByteArrayEntity(body, null));
 		HttpClientContext context = HttpClientContext.create();
-		Duration timeout = request.timeout().orElse(null);
-		if (timeout == null) {
-			return exchange(post, context, null);
-		}
+		// Every call's request carries what is left of its deadline (HttpTransport sets it).
+		Duration timeout = request.timeout()
+			.orElseThrow(() -> new IllegalArgumentException("A synchronous exchange needs the call's deadline as the"
+					+ " request's timeout"));
 		Timeout remaining = Timeout.of(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
 		context.setRequestConfig(RequestConfig.custom()
 			// No socket timeout: a timed read of a channel's socket makes it non-blocking and back
@@ -192,7 +195,7 @@ final class ApacheSyncExchange implements SyncExchange {
 	 */
 	private static IOException translated(IOException failure, DeadlineWatch.Watched watched)
 			throws InterruptedException {
-		if (watched != null && watched.fired()) {
+		if (watched.fired()) {
 			HttpTimeoutException timedOut = new HttpTimeoutException("No answer within the call's deadline");
 			timedOut.initCause(failure);
 			return timedOut;
@@ -210,7 +213,7 @@ final class ApacheSyncExchange implements SyncExchange {
 			translated = new ConnectException(failure.getMessage());
 		}
 		else if (failure instanceof InterruptedIOException) {
-			// A wait for a pooled connection that outlasted the call's deadline.
+			// A wait for a pooled connection that outlasted the call's deadline (Apache's own timeout).
 			translated = new HttpTimeoutException("No answer within the call's deadline: " + failure);
 		}
 		else {
