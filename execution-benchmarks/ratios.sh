@@ -47,6 +47,10 @@ END {
   goal("redis-queue", "redis-streams", "Redis CPU/call", ratio("execution-redis-queue@16", "redis-streams@16", server), "<=", "0.8")
   goal("redis-queue, 1 caller", "Redis PING", "p50", (seen["execution-redis-queue@1"] && ping["execution-redis-queue@1"] > 0) ? p50["execution-redis-queue@1"] / ping["execution-redis-queue@1"] : "", "<=", "4.0")
   goal("local", "direct", "JVM CPU/call", (seen["execution-local@1"] && seen["direct@1"] && cpu["execution-local@1"] >= 0 && cpu["direct@1"] >= 0) ? cpu["execution-local@1"] - cpu["direct@1"] : "", "<=", "0.3", " µs")
+  # Not a goal: the lone call of the plain Streams queue against PING, what the machine allows a queue.
+  if (seen["redis-streams@1"] && ping["redis-streams@1"] > 0) {
+    printf "\n(not a goal) redis-streams, 1 caller / Redis PING p50: %.2f×\n", p50["redis-streams@1"] / ping["redis-streams@1"]
+  }
   printf "\ngoals met: %d of %d\n", passed, total
   exit (passed == total) ? 0 : 1
 }
