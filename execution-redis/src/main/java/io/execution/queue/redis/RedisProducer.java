@@ -160,9 +160,7 @@ final class RedisProducer {
 		result.whenComplete((body, failure) -> {
 			if (result.isCancelled() || failure instanceof ExecutionTimeoutException) {
 				// A staged request is dropped by the worker that takes it: it finds the marker first.
-				this.connections.shared()
-					.set(this.settings.cancelMarker(queue, invocationId), "1",
-							io.lettuce.core.SetArgs.Builder.px(this.settings.retention().toMillis()));
+				cancel(queue, invocationId, "");
 			}
 		});
 		return result;
