@@ -188,6 +188,43 @@ class LanesTest {
 	}
 
 	@Test
+	void inMemoryALanedCallCancelledBeforeAWorkerTookItIsDroppedUnrun() throws Exception {
+		aLanedCallCancelledBeforeAWorkerTookItIsDroppedUnrun(worker(memory(), NO_AGING));
+	}
+
+	@Test
+	void onRedisALanedCallCancelledBeforeAWorkerTookItIsDroppedUnrun() throws Exception {
+		aLanedCallCancelledBeforeAWorkerTookItIsDroppedUnrun(worker(redis(TestRedis.shared().properties()), NO_AGING));
+	}
+
+	@Test
+	void onPostgresALanedCallCancelledBeforeAWorkerTookItIsDroppedUnrun() throws Exception {
+		aLanedCallCancelledBeforeAWorkerTookItIsDroppedUnrun(worker(jdbc(), NO_AGING));
+	}
+
+	/** The caller cancels a call waiting in its lane: no worker runs it, and its lane empties. */
+	private void aLanedCallCancelledBeforeAWorkerTookItIsDroppedUnrun(ConfigurableApplicationContext app)
+			throws Exception {
+		Graded graded = app.getBean(Graded.class);
+		QueueBackend backend = app.getBean(QueueBackend.class);
+		CompletableFuture<String> blocker = CallScope.fairnessKey("blocker").call(() -> graded.run("block"));
+		assertThat(GradedService.blocking.await(20, TimeUnit.SECONDS)).as("the worker took the blocking call").isTrue();
+		// Staged in a lane behind the blocking call, well within its deadline, then cancelled: it is marked.
+		CompletableFuture<String> cancelled = CallScope.priority(5).call(() -> graded.run("cancelled"));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> backend.state("graded").lanes().stream().mapToLong(LaneDepth::depth).sum() >= 1);
+		assertThat(cancelled.cancel(true)).isTrue();
+		// A plain call, taken after the higher priority: the worker passes the marked one on its way.
+		CompletableFuture<String> after = graded.run("after");
+		GradedService.release.countDown();
+		assertThat(blocker.get(20, TimeUnit.SECONDS)).isEqualTo("block");
+		assertThat(after.get(20, TimeUnit.SECONDS)).isEqualTo("after");
+		assertThat(GradedService.started).containsExactly("after");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> backend.state("graded").lanes().stream().mapToLong(LaneDepth::depth).sum() == 0);
+	}
+
+	@Test
 	void theEndpointsPrioritySetsItsCallsAndAScopeOverridesIt() throws Exception {
 		ConfigurableApplicationContext app = worker(memory(), "execution.endpoints.graded.priority=7");
 		Graded graded = app.getBean(Graded.class);

@@ -5,7 +5,7 @@
 -- request moves to the laned stream and is read there by the consumer in the same step, so
 -- that it is leased, taken over and acknowledged as any stream entry. KEYS: plain stream,
 -- laned stream. A lane whose fairness key is at a per-key limit (its calls running, its start
--- tokens) is passed over too. ARGV: key base, group, consumer, wanted, aging ms (0 for none),
+-- tokens) is passed over too, and a staged request whose caller cancelled it is dropped. ARGV: key base, group, consumer, wanted, aging ms (0 for none),
 -- ttl ms, per-key max-concurrent, per-key starts, their period ms (0 for no limit), tag
 -- count, the tags' names and values, then fairness keys and weights. Returns {{whether work
 -- waits that this worker cannot take now (1/0), whether any lane is left (1/0)}, then per
@@ -51,11 +51,20 @@ local function weight(lane)
   if not bar then return 1 end
   return weights[string.sub(lane, bar + 1)] or 1
 end
-local function stageTaken(level, lane, v)
+-- Where a staged request's parts end: deadline\nreply\nidem\ninvocation id\nbody.
+local function partsOf(v)
   local a = string.find(v, '\n', 1, true)
   local b = string.find(v, '\n', a + 1, true)
   local c = string.find(v, '\n', b + 1, true)
-  local d = string.find(v, '\n', c + 1, true)
+  return a, b, c, string.find(v, '\n', c + 1, true)
+end
+-- Whether the caller cancelled a staged request before a worker took it (its marker is set).
+local function cancelled(v)
+  local _, _, c, d = partsOf(v)
+  return redis.call('EXISTS', base .. 'cancel:' .. string.sub(v, c + 1, d - 1)) == 1
+end
+local function stageTaken(level, lane, v)
+  local a, b, c, d = partsOf(v)
   redis.call('XADD', KEYS[2], '*', 'id', string.sub(v, c + 1, d - 1), 'body', string.sub(v, d + 1),
     'deadline', string.sub(v, 1, a - 1), 'reply', string.sub(v, a + 1, b - 1), 'idem', string.sub(v, b + 1, c - 1),
     'prio', level, 'lane', lane)
@@ -136,6 +145,14 @@ local function takeFrom(level)
         held = 1
         redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
         redis.call('HDEL', turnsKey, level .. ':' .. lane)
+      elseif v and cancelled(v) then
+        -- Dropped unrun: the caller gave it up while it waited (no turn or start token used).
+        redis.call('DECR', base .. 'staged')
+        if redis.call('LLEN', list) == 0 then
+          redis.call('LPOP', ring)
+          redis.call('HDEL', turnsKey, level .. ':' .. lane)
+        end
+        return true
       elseif v then
         redis.call('DECR', base .. 'staged')
         keyStarted(lane, tokens, stageTaken(level, lane, v))
