@@ -5,7 +5,8 @@
 -- request moves to the laned stream and is read there by the consumer in the same step, so
 -- that it is leased, taken over and acknowledged as any stream entry. KEYS: plain stream,
 -- laned stream. A lane whose fairness key is at a per-key limit (its calls running, its start
--- tokens) is passed over too, and a staged request whose caller cancelled it is dropped. ARGV: key base, group, consumer, wanted, aging ms (0 for none),
+-- tokens) is passed over too, and a staged request whose caller cancelled it is dropped.
+-- ARGV: key base, group, consumer, wanted, aging ms (0 for none),
 -- ttl ms, per-key max-concurrent, per-key starts, their period ms (0 for no limit), tag
 -- count, the tags' names and values, then fairness keys and weights. Returns {{whether work
 -- waits that this worker cannot take now (1/0), whether any lane is left (1/0)}, then per
